@@ -1,0 +1,33 @@
+import path from 'node:path';
+import type { LoadedConfig } from '../lib/config';
+import { PROJECT_ROOT } from '../lib/paths';
+import { buildWarehouse, type BuildResult } from './models/build-warehouse';
+import { planSync, type PlanSyncInput, type SyncPlan } from './sync/plan-sync';
+import { syncStreamBatch, type SyncStreamBatchInput, type SyncStreamBatchResult } from './sync/sync-stream-batch';
+import { Context } from '@temporalio/activity';
+
+export interface ActivityDeps {
+  /** Reads the config afresh, so a worker picks up edited connections without a restart. */
+  loadConfig: () => LoadedConfig;
+  modelsDir?: string;
+}
+
+/** Every activity the workflows call, bound to a config. Workflows import only its type. */
+export function createActivities(deps: ActivityDeps) {
+  const modelsDir = deps.modelsDir ?? path.join(PROJECT_ROOT, 'models');
+  return {
+    async planSync(input: PlanSyncInput): Promise<SyncPlan> {
+      return planSync(deps.loadConfig(), input);
+    },
+    async syncStreamBatch(input: SyncStreamBatchInput): Promise<SyncStreamBatchResult> {
+      return syncStreamBatch(deps.loadConfig(), input);
+    },
+    async buildWarehouse(): Promise<BuildResult> {
+      const ctx = Context.current();
+      return buildWarehouse(deps.loadConfig(), { modelsDir, onProgress: (model) => ctx.heartbeat(model) });
+    },
+  };
+}
+
+export type CdpActivities = ReturnType<typeof createActivities>;
+export type { PlanSyncInput, SyncPlan, SyncStreamBatchInput, SyncStreamBatchResult, BuildResult };

@@ -1,0 +1,110 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { commitFile } from '../../lib/fs-atomic';
+import { sqlString } from '../../lib/sql';
+
+/** Where one landed file belongs: the envelope every row of it shares. */
+export interface LandingTarget {
+  source: string;
+  stream: string;
+  connection: string;
+  environment: string;
+  syncId: string;
+  syncMode: string;
+  /** Sequence number of the file within its stream's sync: the file name, so a re-landed page overwrites itself. */
+  seq: number;
+}
+
+export interface LandedRecord {
+  primaryKey: string;
+  cursorValue: string | null;
+  syncedAt: Date;
+  payload: unknown;
+  /** Set for records that failed validation; they go to the quarantine, not the lake. */
+  quarantineReason?: string;
+}
+
+/** Columns of every raw Parquet file, beside the full JSON payload. */
+export const ENVELOPE_COLUMNS = [
+  'source',
+  'stream',
+  'connection',
+  'environment',
+  'primary_key',
+  'cursor_value',
+  'synced_at',
+  'sync_id',
+  'sync_mode',
+  'record_index',
+  'payload',
+] as const;
+
+/** The hive-partitioned folder of one stream's files from one sync. */
+export function partitionDir(root: string, t: Pick<LandingTarget, 'source' | 'stream' | 'connection' | 'syncId'>): string {
+  return path.join(root, `source=${t.source}`, `stream=${t.stream}`, `connection=${t.connection}`, `sync_id=${t.syncId}`);
+}
+
+/** The deterministic file name of one landed batch. */
+export function partFileName(seq: number): string {
+  return `part-${String(seq).padStart(6, '0')}.parquet`;
+}
+
+let instance: Promise<DuckDBInstance> | undefined;
+function landingDb(): Promise<DuckDBInstance> {
+  // One in-memory engine per process; each write gets its own connection and temp table.
+  instance ??= DuckDBInstance.create(':memory:', { threads: '2' });
+  return instance;
+}
+
+/**
+ * Writes records as one zstd Parquet file under `root`, durably and atomically: fsynced to a
+ * temporary name, then renamed to its deterministic final name. Returns the final path.
+ */
+export async function writeLandedFile(root: string, target: LandingTarget, records: readonly LandedRecord[], opts: { withReason?: boolean } = {}): Promise<string> {
+  const dir = partitionDir(root, target);
+  await fs.mkdir(dir, { recursive: true });
+  const finalPath = path.join(dir, partFileName(target.seq));
+  const tmpPath = `${finalPath}.tmp-${process.pid}-${Date.now()}`;
+
+  const connection = await (await landingDb()).connect();
+  try {
+    await connection.run(
+      `CREATE TEMP TABLE landing (primary_key VARCHAR, cursor_value VARCHAR, synced_at VARCHAR, record_index INTEGER, payload VARCHAR, reason VARCHAR)`,
+    );
+    const appender = await connection.createAppender('landing');
+    records.forEach((r, i) => {
+      appender.appendVarchar(r.primaryKey);
+      if (r.cursorValue === null) appender.appendNull();
+      else appender.appendVarchar(r.cursorValue);
+      appender.appendVarchar(r.syncedAt.toISOString());
+      appender.appendInteger(i);
+      appender.appendVarchar(JSON.stringify(r.payload));
+      if (r.quarantineReason === undefined) appender.appendNull();
+      else appender.appendVarchar(r.quarantineReason);
+      appender.endRow();
+    });
+    appender.closeSync();
+    const constants = [
+      `${sqlString(target.source)} AS source`,
+      `${sqlString(target.stream)} AS stream`,
+      `${sqlString(target.connection)} AS connection`,
+      `${sqlString(target.environment)} AS environment`,
+    ].join(', ');
+    const reason = opts.withReason ? ', reason AS quarantine_reason' : '';
+    await connection.run(
+      `COPY (SELECT ${constants}, primary_key, cursor_value, synced_at::TIMESTAMPTZ AS synced_at,
+              ${sqlString(target.syncId)} AS sync_id, ${sqlString(target.syncMode)} AS sync_mode,
+              record_index, payload::JSON AS payload${reason}
+            FROM landing ORDER BY record_index)
+       TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  } catch (err) {
+    await fs.rm(tmpPath, { force: true });
+    throw err;
+  } finally {
+    connection.closeSync();
+  }
+  await commitFile(tmpPath, finalPath);
+  return finalPath;
+}

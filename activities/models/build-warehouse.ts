@@ -1,0 +1,114 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { LoadedConfig } from '../../lib/config';
+import { CdpError } from '../../lib/errors';
+import { commitFile } from '../../lib/fs-atomic';
+import { sqlIdent, sqlString } from '../../lib/sql';
+import { partitionDir } from '../landing/lake';
+import { allSourceSpecs } from '../sources/registry';
+import { LAYERS, orderModels, readModels, type ModelFile } from './model-files';
+
+export class ModelTestFailedError extends CdpError {
+  override readonly name = 'ModelTestFailedError';
+}
+
+export interface ModelCount {
+  model: string;
+  rows: number;
+}
+
+export interface BuildResult {
+  warehouse: string;
+  models: ModelCount[];
+  durationMs: number;
+}
+
+/** The raw view name of a stream: `raw.<source>__<stream>`. */
+export const rawViewName = (source: string, stream: string) => `${source}__${stream}`;
+
+const EMPTY_RAW = `SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS stream, NULL::VARCHAR AS connection, NULL::VARCHAR AS environment,
+  NULL::VARCHAR AS primary_key, NULL::VARCHAR AS cursor_value, NULL::TIMESTAMPTZ AS synced_at, NULL::VARCHAR AS sync_id,
+  NULL::VARCHAR AS sync_mode, NULL::INTEGER AS record_index, NULL::JSON AS payload WHERE false`;
+
+async function hasParquet(dir: string): Promise<boolean> {
+  const entries = await fs.readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  return entries.some((e) => e.endsWith('.parquet'));
+}
+
+/** One view per landed stream over its Parquet files; an empty typed view where nothing has landed yet. */
+async function createRawViews(db: DuckDBConnection, rawDir: string): Promise<void> {
+  await db.run('CREATE SCHEMA raw');
+  for (const source of allSourceSpecs()) {
+    for (const stream of source.streams) {
+      const streamDir = path.dirname(path.dirname(partitionDir(rawDir, { source: source.name, stream: stream.name, connection: 'x', syncId: 'x' })));
+      const glob = path.join(streamDir, 'connection=*', 'sync_id=*', '*.parquet');
+      const body = (await hasParquet(streamDir)) ? `SELECT * FROM read_parquet(${sqlString(glob)}, hive_partitioning = false, union_by_name = true)` : EMPTY_RAW;
+      await db.run(`CREATE VIEW raw.${sqlIdent(rawViewName(source.name, stream.name))} AS ${body}`);
+    }
+  }
+}
+
+async function runModelTests(db: DuckDBConnection, model: ModelFile): Promise<void> {
+  const table = `${model.layer}.${sqlIdent(model.name)}`;
+  for (const columns of model.unique) {
+    const cols = columns.split(',').map((c) => sqlIdent(c.trim())).join(', ');
+    const reader = await db.runAndReadAll(`SELECT count(*) AS n FROM (SELECT ${cols} FROM ${table} GROUP BY ALL HAVING count(*) > 1)`);
+    const n = Number(reader.getRowObjectsJS()[0]!.n);
+    if (n > 0) throw new ModelTestFailedError(`${model.file}: ${n} duplicate value(s) of (${columns}) in ${model.layer}.${model.name}`);
+  }
+  for (const column of model.notNull) {
+    const reader = await db.runAndReadAll(`SELECT count(*) AS n FROM ${table} WHERE ${sqlIdent(column)} IS NULL`);
+    const n = Number(reader.getRowObjectsJS()[0]!.n);
+    if (n > 0) throw new ModelTestFailedError(`${model.file}: ${n} NULL value(s) in ${model.layer}.${model.name}.${column}`);
+  }
+}
+
+/**
+ * Builds every model into a new DuckDB file and swaps it in atomically, so readers see either the
+ * previous warehouse or the complete new one. A failing model or model test leaves the old file in place.
+ */
+export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: string; onProgress?: (model: string) => void }): Promise<BuildResult> {
+  const startedMs = Date.now();
+  const target = config.layout.warehouse;
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const building = `${target}.building-${process.pid}`;
+  await fs.rm(building, { force: true });
+  await fs.rm(`${building}.wal`, { force: true });
+
+  const models = orderModels(readModels(opts.modelsDir));
+  const instance = await DuckDBInstance.create(building, { TimeZone: 'UTC' });
+  const counts: ModelCount[] = [];
+  try {
+    const db = await instance.connect();
+    try {
+      await createRawViews(db, config.layout.raw);
+      for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
+      for (const model of models) {
+        opts.onProgress?.(`${model.layer}.${model.name}`);
+        const kind = model.layer === 'staging' ? 'VIEW' : 'TABLE';
+        try {
+          await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
+        } catch (err) {
+          throw new CdpError(`${model.file}: ${(err as Error).message}`);
+        }
+        await runModelTests(db, model);
+        if (kind === 'TABLE') {
+          const reader = await db.runAndReadAll(`SELECT count(*) AS n FROM ${model.layer}.${sqlIdent(model.name)}`);
+          counts.push({ model: `${model.layer}.${model.name}`, rows: Number(reader.getRowObjectsJS()[0]!.n) });
+        }
+      }
+      await db.run('CHECKPOINT');
+    } finally {
+      db.closeSync();
+    }
+  } catch (err) {
+    instance.closeSync();
+    await fs.rm(building, { force: true });
+    await fs.rm(`${building}.wal`, { force: true });
+    throw err;
+  }
+  instance.closeSync();
+  await commitFile(building, target);
+  return { warehouse: target, models: counts, durationMs: Date.now() - startedMs };
+}

@@ -1,0 +1,88 @@
+import pRetry, { AbortError } from 'p-retry';
+import { SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../lib/errors';
+import type { RateLimiter } from './rate-limiter';
+
+export interface HttpRequest {
+  connectionId: string;
+  url: URL;
+  headers: Record<string, string>;
+  limiter: RateLimiter;
+  describeError: (body: unknown) => string;
+  /** Called while waiting between retries, so a heartbeating activity stays alive. */
+  onRetry?: (error: Error, attempt: number) => void;
+  signal?: AbortSignal;
+  /** Retries inside one call before the error goes up to Temporal's own retry. */
+  retries?: number;
+  requestTimeoutMs?: number;
+}
+
+function retryAfterMs(headers: Headers): number | undefined {
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
+async function attempt(req: HttpRequest): Promise<unknown> {
+  await req.limiter.acquire();
+  // The URL printed in errors never carries the credential: auth goes in headers only.
+  const where = `${req.url.origin}${req.url.pathname}`;
+  let response: Response;
+  try {
+    response = await fetch(req.url, {
+      headers: req.headers,
+      signal: AbortSignal.any([AbortSignal.timeout(req.requestTimeoutMs ?? 30_000), ...(req.signal ? [req.signal] : [])]),
+    });
+  } catch (err) {
+    if (req.signal?.aborted) throw new AbortError(err as Error);
+    throw new SourceUnavailableError(req.connectionId, where, undefined, (err as Error).message);
+  }
+  if (response.ok) return response.json();
+
+  const body = await readBody(response);
+  const detail = typeof body === 'string' ? body : req.describeError(body);
+  if (response.status === 401 || response.status === 403) {
+    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail));
+  }
+  if (response.status === 429) {
+    req.limiter.drain();
+    const reason = response.headers.get('stripe-rate-limited-reason');
+    throw new SourceUnavailableError(req.connectionId, where, 429, reason ? `${detail} (${reason})` : detail, retryAfterMs(response.headers));
+  }
+  if (response.status >= 500 || response.status === 408) {
+    throw new SourceUnavailableError(req.connectionId, where, response.status, detail, retryAfterMs(response.headers));
+  }
+  throw new AbortError(new SourceRequestError(req.connectionId, where, response.status, detail));
+}
+
+/**
+ * GETs a JSON document from a source API within its rate limit, retrying 429s, 5xx and network
+ * failures with exponential backoff (honouring Retry-After), and failing fast on auth and request errors.
+ */
+export async function getJson(req: HttpRequest): Promise<unknown> {
+  return pRetry(() => attempt(req), {
+    retries: req.retries ?? 6,
+    minTimeout: 250,
+    maxTimeout: 15_000,
+    factor: 2,
+    randomize: true,
+    signal: req.signal,
+    shouldRetry: ({ error }) => error instanceof SourceUnavailableError,
+    onFailedAttempt: async ({ error, attemptNumber }) => {
+      req.onRetry?.(error, attemptNumber);
+      const wait = error instanceof SourceUnavailableError ? error.retryAfterMs : undefined;
+      if (wait) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 60_000)));
+    },
+  });
+}

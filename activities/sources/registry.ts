@@ -1,0 +1,30 @@
+import type { SourceName } from '../../lib/config-schema';
+import { ConfigError } from '../../lib/errors';
+import type { SourceSpec, StreamSpec } from './spec';
+import { stripeSource } from './stripe/spec';
+
+const SOURCES: Record<SourceName, SourceSpec> = {
+  stripe: stripeSource,
+};
+
+/** The declarative spec of a source. */
+export function sourceSpec(name: SourceName): SourceSpec {
+  return SOURCES[name];
+}
+
+/** Every source spec, for building staging over every stream that may have landed. */
+export function allSourceSpecs(): SourceSpec[] {
+  return Object.values(SOURCES);
+}
+
+/** The streams a connection syncs: all of its source's, or the subset it names. */
+export function selectStreams(source: SourceSpec, names: readonly string[] | undefined, where: string): StreamSpec[] {
+  if (!names) return source.streams;
+  return names.map((name) => {
+    const stream = source.streams.find((s) => s.name === name);
+    if (!stream) {
+      throw new ConfigError(`${where}: unknown ${source.name} stream "${name}" (known: ${source.streams.map((s) => s.name).join(', ')})`);
+    }
+    return stream;
+  });
+}

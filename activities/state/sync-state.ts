@@ -1,0 +1,77 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../lib/fs-atomic';
+
+export type SyncMode = 'historical' | 'manual' | 'incremental';
+
+/** Where one stream's sync stands: enough to resume it after any crash. Carries no record data. */
+export interface StreamPosition {
+  connection: string;
+  stream: string;
+  syncId: string;
+  mode: SyncMode;
+  /** The window being read, in the stream's cursor units (unix seconds): from inclusive (null = the beginning), to exclusive. */
+  window: { from: number | null; to: number };
+  /** Where the next page starts (the source's page token); null before the first page. */
+  pageToken: string | null;
+  /** Sequence number of the next file to land. */
+  seq: number;
+  pages: number;
+  rows: number;
+  quarantined: number;
+  startedAt: string;
+}
+
+export interface LastSync {
+  syncId: string;
+  mode: SyncMode;
+  startedAt: string;
+  finishedAt: string;
+  rows: number;
+  quarantined: number;
+  /** Landed batches (one Parquet file each, plus a quarantine file where records failed validation). */
+  batches: number;
+}
+
+/** What is committed for one stream of one connection. */
+export interface StreamState {
+  connection: string;
+  stream: string;
+  /** The upper edge of the last completed sync's window: the next manual sync starts here (less the lookback). */
+  highWaterMark: number | null;
+  /** A sync that has landed data but not finished; the next sync of the same mode resumes it. */
+  inProgress: StreamPosition | null;
+  lastSync: LastSync | null;
+}
+
+function stateFile(stateDir: string, connection: string, stream: string): string {
+  return path.join(stateDir, connection, `${stream}.json`);
+}
+
+/** Reads a stream's committed state, or an empty one if it never synced. */
+export async function readStreamState(stateDir: string, connection: string, stream: string): Promise<StreamState> {
+  try {
+    return JSON.parse(await fs.readFile(stateFile(stateDir, connection, stream), 'utf8')) as StreamState;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return { connection, stream, highWaterMark: null, inProgress: null, lastSync: null };
+  }
+}
+
+/** Commits a stream's state durably; called only after the data it points past is durable. */
+export async function writeStreamState(stateDir: string, state: StreamState): Promise<void> {
+  await writeFileAtomic(stateFile(stateDir, state.connection, state.stream), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Every committed stream state of a connection (or of all connections). */
+export async function listStreamStates(stateDir: string, connection?: string): Promise<StreamState[]> {
+  const connections = connection ? [connection] : await fs.readdir(stateDir).catch(() => [] as string[]);
+  const states: StreamState[] = [];
+  for (const c of connections) {
+    const files = await fs.readdir(path.join(stateDir, c)).catch(() => [] as string[]);
+    for (const f of files.filter((f) => f.endsWith('.json')).sort()) {
+      states.push(await readStreamState(stateDir, c, f.slice(0, -'.json'.length)));
+    }
+  }
+  return states;
+}

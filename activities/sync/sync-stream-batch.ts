@@ -1,0 +1,144 @@
+import { Context } from '@temporalio/activity';
+import { findConnection, type LoadedConfig } from '../../lib/config';
+import { CredentialMissingError, EnvironmentMismatchError } from '../../lib/errors';
+import { writeLandedFile, type LandedRecord } from '../landing/lake';
+import { fetchPage } from '../sources/pager';
+import { limiterFor } from '../sources/rate-limiter';
+import { selectStreams, sourceSpec } from '../sources/registry';
+import type { SourceSpec, StreamSpec } from '../sources/spec';
+import { readStreamState, writeStreamState, type StreamPosition } from '../state/sync-state';
+
+export interface SyncStreamBatchInput {
+  position: StreamPosition;
+  /** Rows gathered before a file is landed and the cursor committed. */
+  rowsPerFile?: number;
+  /** How long one activity keeps paging before it hands control back to the workflow. */
+  budgetMs?: number;
+}
+
+export interface SyncStreamBatchResult {
+  position: StreamPosition;
+  done: boolean;
+  filesLanded: number;
+}
+
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
+}
+
+function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date): LandedRecord {
+  const parsed = stream.schema.safeParse(raw);
+  const key = raw[stream.primaryKey];
+  const cursor = raw[stream.cursorField];
+  return {
+    primaryKey: key === undefined || key === null ? '' : String(key),
+    cursorValue: cursor === undefined || cursor === null ? null : String(cursor),
+    syncedAt,
+    payload: raw,
+    quarantineReason: parsed.success ? undefined : `${source.name}.${stream.name}: ${describeIssues(parsed.error.issues)}`,
+  };
+}
+
+/**
+ * Pages through one stream from its position for up to a time budget, landing each batch of pages
+ * as a Parquet file and committing the cursor after the file is durable. Resumes from its last
+ * heartbeat when Temporal retries it.
+ */
+export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBatchInput): Promise<SyncStreamBatchResult> {
+  const ctx = Context.current();
+  const rowsPerFile = input.rowsPerFile ?? 1000;
+  const budgetMs = input.budgetMs ?? 60_000;
+  // A retried attempt continues from the last durable file, not from the start of the batch.
+  let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
+  const connection = findConnection(config, position.connection);
+  const credential = process.env[connection.credential_env];
+  if (!credential) throw new CredentialMissingError(connection.id, connection.credential_env);
+  const source = sourceSpec(connection.source);
+  const [stream] = selectStreams(source, [position.stream], `${config.file}: connections.${connection.id}`);
+  const limiter = limiterFor(connection.id, connection.requests_per_second ?? source.requestsPerSecond[connection.environment]);
+  const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
+
+  const startedMs = Date.now();
+  let filesLanded = 0;
+  let buffer: LandedRecord[] = [];
+  let pagesInBuffer = 0;
+  let token = position.pageToken;
+  let done = false;
+
+  const land = async () => {
+    const good = buffer.filter((r) => r.quarantineReason === undefined);
+    const bad = buffer.filter((r) => r.quarantineReason !== undefined);
+    if (good.length > 0) {
+      await writeLandedFile(config.layout.raw, { ...target, seq: position.seq }, good);
+      filesLanded += 1;
+    }
+    if (bad.length > 0) {
+      await writeLandedFile(config.layout.quarantine, { ...target, seq: position.seq }, bad, { withReason: true });
+    }
+    position = {
+      ...position,
+      pageToken: token,
+      seq: position.seq + 1,
+      pages: position.pages + pagesInBuffer,
+      rows: position.rows + good.length,
+      quarantined: position.quarantined + bad.length,
+    };
+    buffer = [];
+    pagesInBuffer = 0;
+    // The cursor moves only now that the data it points past is on disk.
+    const state = await readStreamState(config.layout.state, connection.id, stream!.name);
+    await writeStreamState(config.layout.state, { ...state, inProgress: position });
+    ctx.heartbeat(position);
+  };
+
+  while (!done) {
+    const page = await fetchPage({
+      source,
+      stream: stream!,
+      connection,
+      credential,
+      limiter,
+      window: position.window,
+      pageToken: token,
+      signal: ctx.cancellationSignal,
+      onRetry: () => ctx.heartbeat(position),
+    });
+    const syncedAt = new Date();
+    for (const raw of page.records) {
+      const expected = source.environmentField;
+      if (expected && (raw[expected.field] === expected.liveValue) !== (connection.environment === 'live')) {
+        throw new EnvironmentMismatchError(
+          `connection "${connection.id}" is configured as ${connection.environment}, but ${source.name} returned ` +
+            `${connection.environment === 'live' ? 'test-mode' : 'live'} data (${expected.field}=${String(raw[expected.field])}); ` +
+            `use a ${connection.environment} credential or change the connection's environment`,
+        );
+      }
+      buffer.push(toLanded(source, stream!, raw, syncedAt));
+    }
+    pagesInBuffer += 1;
+    token = page.nextToken;
+    done = token === null;
+    if (done || buffer.length >= rowsPerFile) await land();
+    else ctx.heartbeat(position);
+    if (!done && Date.now() - startedMs > budgetMs && buffer.length === 0) break;
+  }
+
+  if (done) {
+    const state = await readStreamState(config.layout.state, connection.id, stream!.name);
+    await writeStreamState(config.layout.state, {
+      ...state,
+      highWaterMark: position.window.to,
+      inProgress: null,
+      lastSync: {
+        syncId: position.syncId,
+        mode: position.mode,
+        startedAt: position.startedAt,
+        finishedAt: new Date().toISOString(),
+        rows: position.rows,
+        quarantined: position.quarantined,
+        batches: position.seq,
+      },
+    });
+  }
+  return { position, done, filesLanded };
+}

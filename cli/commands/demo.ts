@@ -1,0 +1,84 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../../lib/config';
+import { startWorker } from '../../worker/run-worker';
+import { ensureBackground } from '../background';
+import { info } from '../output';
+import { connectClient, temporalTarget } from '../temporal-connection';
+import { runBuild } from '../workflow-runs';
+import { startLocalTemporal } from './dev';
+import { DEFAULT_STRIPE_PORT, EMULATOR_STRIPE_KEY } from './emulators';
+import { formatProgress, runSync } from './sync';
+import { PROJECT_ROOT } from '../../lib/paths';
+import path from 'node:path';
+
+async function emulatorAnswers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/_emulator/health', url), { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The main job on the embedded default: the dev server, the source emulators and a worker, a
+ * historical sync of every connection, a model build, and a summary. Reuses whatever already runs.
+ */
+export async function runDemo(configFile: string): Promise<void> {
+  const config = loadConfig(configFile);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const temporal = await startLocalTemporal(config);
+  info(`temporal   ${temporal.reused ? 'reusing' : 'started'} dev server at ${temporal.address} (UI ${temporal.uiUrl})`);
+
+  const emulatorUrl = `http://127.0.0.1:${DEFAULT_STRIPE_PORT}`;
+  const emulators = await ensureBackground({
+    name: 'emulators',
+    command: process.execPath,
+    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators', '--stripe-port', String(DEFAULT_STRIPE_PORT)],
+    runDir: config.layout.run,
+    isReady: () => emulatorAnswers(emulatorUrl),
+  });
+  info(`emulators  ${emulators.reused ? 'reusing' : 'started'} Stripe emulator at ${emulatorUrl}`);
+
+  // Connections that point at the local emulators get the emulator's key unless one is set already.
+  for (const c of config.connections) {
+    const local = ['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname);
+    if (local && c.source === 'stripe') process.env[c.credential_env] ??= EMULATOR_STRIPE_KEY;
+  }
+
+  const target = temporalTarget({}, config);
+  info('worker     bundling workflows and starting');
+  const worker = await startWorker({ ...target, loadConfig: () => loadConfig(configFile) });
+  try {
+    const client = await connectClient(target);
+    const landed: { connection: string; stream: string; rows: number; quarantined: number }[] = [];
+    for (const connection of config.connections) {
+      info(`sync       ${connection.id} (historical)`);
+      const result = await runSync(client, connection, {
+        mode: 'historical',
+        attachToRunning: true,
+        onProgress: (p) => info(formatProgress(p)),
+      });
+      for (const s of result.streams) landed.push({ connection: connection.id, stream: s.stream, rows: s.rows, quarantined: s.quarantined });
+    }
+    info('build      models');
+    const build = await runBuild(client);
+
+    const lines = ['', 'Rows landed (this sync):'];
+    for (const l of landed) lines.push(`  ${`${l.connection}/${l.stream}`.padEnd(34)} ${String(l.rows).padStart(8)}${l.quarantined ? `  (+${l.quarantined} quarantined)` : ''}`);
+    lines.push('', 'Rows per model:');
+    for (const m of build.models) lines.push(`  ${m.model.padEnd(34)} ${String(m.rows).padStart(8)}`);
+    lines.push(
+      '',
+      `Warehouse:   ${build.warehouse}`,
+      `Temporal UI: ${temporal.uiUrl}`,
+      `Query it:    npx cdp query "select status, count(*), sum(total_minor) from core.orders group by all"`,
+      '',
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+    await client.connection.close();
+  } finally {
+    await worker.shutdown();
+  }
+}

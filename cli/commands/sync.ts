@@ -1,0 +1,22 @@
+import type { Client } from '@temporalio/client';
+import type { SyncMode } from '../../activities/state/sync-state';
+import type { ConnectionConfig } from '../../lib/config-schema';
+import type { SyncProgress, SyncWorkflowResult } from '../../workflows';
+import { startSync, waitForSync } from '../workflow-runs';
+
+/** One line per stream: where its sync stands. */
+export function formatProgress(p: SyncProgress): string {
+  return p.streams
+    .map((s) => `  ${s.stream.padEnd(18)} ${s.done ? 'done' : 'syncing'.padEnd(4)}  pages ${String(s.pages).padStart(5)}  rows ${String(s.rows).padStart(8)}${s.quarantined ? `  quarantined ${s.quarantined}` : ''}`)
+    .join('\n');
+}
+
+/** Runs one connection's sync and waits for it, printing progress when asked. */
+export async function runSync(
+  client: Client,
+  connection: ConnectionConfig,
+  opts: { mode: SyncMode; since?: string; attachToRunning?: boolean; onProgress?: (p: SyncProgress) => void },
+): Promise<SyncWorkflowResult> {
+  const handle = await startSync(client, connection, opts);
+  return waitForSync(handle, opts.onProgress ?? (() => {}));
+}

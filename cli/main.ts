@@ -1,0 +1,174 @@
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { findConnection, loadConfig, resolveConfigPath } from '../lib/config';
+import { buildWarehouse } from '../activities/models/build-warehouse';
+import { startWorker } from '../worker/run-worker';
+import { stopBackground } from './background';
+import { parseFlags } from './flags';
+import { formatError, info } from './output';
+import { connectClient, temporalTarget } from './temporal-connection';
+import { runBuild, workerIsPolling } from './workflow-runs';
+import { startLocalTemporal, DEFAULT_DEV_PORT, DEFAULT_UI_PORT } from './commands/dev';
+import { runDemo } from './commands/demo';
+import { emulatorFlagsSchema, startEmulators } from './commands/emulators';
+import { queryFormatSchema, queryWarehouse, renderResult } from './commands/query';
+import { renderStatus } from './commands/status';
+import { formatProgress, runSync } from './commands/sync';
+
+const program = new Command('cdp')
+  .description('Customer-data pipeline: durable Temporal syncs land SaaS data as Parquet and build DuckDB models.')
+  .option('-c, --config <file>', 'connections config file (default: $CDP_CONFIG or ./cdp.config.yaml)')
+  .showHelpAfterError();
+
+const temporalOptions = (cmd: Command) =>
+  cmd
+    .addOption(new Option('--address <host:port>', 'Temporal frontend address').env('TEMPORAL_ADDRESS'))
+    .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE'));
+
+const configFile = () => resolveConfigPath(program.opts().config);
+
+program
+  .command('demo')
+  .description('run the main job locally: dev server, emulators, worker, historical sync of every connection, model build')
+  .action(() => runDemo(configFile()));
+
+program
+  .command('dev')
+  .description('start the persistent local Temporal dev server (UI on) in the background, or report the running one')
+  .option('--port <port>', 'frontend port', String(DEFAULT_DEV_PORT))
+  .option('--ui-port <port>', 'web UI port', String(DEFAULT_UI_PORT))
+  .action(async (raw) => {
+    const flags = parseFlags('dev', z.object({ port: z.coerce.number().int().min(1).max(65535), uiPort: z.coerce.number().int().min(1).max(65535) }), raw);
+    const server = await startLocalTemporal(loadConfig(configFile()), flags);
+    console.log(`${server.reused ? 'already running' : 'started'}: Temporal at ${server.address}, UI ${server.uiUrl}, log ${server.logFile}`);
+  });
+
+program
+  .command('emulators')
+  .description('serve the local source API emulators from one seeded world until stopped')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--stripe-port <port>', 'Stripe emulator port (0 picks a free one)')
+  .option('--seed <n>', 'seed of the generated world')
+  .option('--scale <x>', 'size of the world (1 = about 3,000 people)')
+  .option('--fail-rate <0..1>', 'fraction of requests answered with HTTP 500')
+  .option('--rate-limit <per-second>', 'requests per second before HTTP 429')
+  .option('--api-key <key>', 'the API key the emulators accept')
+  .action(async (raw) => {
+    const flags = parseFlags('emulators', emulatorFlagsSchema, raw);
+    const emulators = await startEmulators(flags);
+    const truth = emulators.stripe.truth();
+    console.log(`stripe  ${emulators.stripe.url}  key ${flags.apiKey}  customers ${truth.streams.customers.count}  charges ${truth.streams.charges.count}`);
+    const stop = async () => {
+      await emulators.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+temporalOptions(
+  program
+    .command('worker')
+    .description('run a worker for the cdp-sync and cdp-build task queues until stopped')
+    .option('--max-sync-activities <n>', 'concurrent page batches', '8'),
+).action(async (raw) => {
+  const flags = parseFlags('worker', z.object({ maxSyncActivities: z.coerce.number().int().min(1).max(256) }).loose(), raw);
+  const file = configFile();
+  const config = loadConfig(file);
+  const target = temporalTarget(raw, config);
+  const worker = await startWorker({ ...target, loadConfig: () => loadConfig(file), maxConcurrentSyncActivities: flags.maxSyncActivities });
+  info(`worker polling cdp-sync and cdp-build on ${target.address} (${target.namespace}); Ctrl-C stops it after running activities finish`);
+  const stop = () => void worker.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await worker.done;
+});
+
+temporalOptions(
+  program
+    .command('sync <connection>')
+    .description('sync one connection: everything since the last sync, or from the beginning with --historical')
+    .option('--historical', 'sync everything from the beginning of the source')
+    .option('--since <date>', 'sync from this date instead of the last sync (ISO 8601)')
+    .option('--wait', 'if a sync of this connection is already running, wait for it instead of refusing'),
+).action(async (connectionId: string, raw) => {
+  const flags = parseFlags(
+    'sync',
+    z
+      .object({
+        historical: z.boolean().optional(),
+        since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+        wait: z.boolean().optional(),
+      })
+      .loose()
+      .refine((f) => !(f.historical && f.since), { message: '--historical and --since exclude each other', path: ['since'] }),
+    raw,
+  );
+  const config = loadConfig(configFile());
+  const connection = findConnection(config, connectionId);
+  const target = temporalTarget(raw, config);
+  const client = await connectClient(target);
+  if (!(await workerIsPolling(client, target.namespace))) {
+    info(`no worker is polling ${target.address}; the sync will start when one does (run \`cdp worker\`)`);
+  }
+  const mode = flags.historical ? 'historical' : 'manual';
+  const result = await runSync(client, connection, { mode, since: flags.since, attachToRunning: flags.wait, onProgress: (p) => info(formatProgress(p)) });
+  console.log(formatProgress({ connectionId, mode, streams: result.streams.map((s) => ({ ...s, done: true })) }));
+  await client.connection.close();
+});
+
+temporalOptions(
+  program
+    .command('build')
+    .description('rebuild the DuckDB models from the raw lake and swap the warehouse in atomically')
+    .option('--local', 'build in this process instead of through Temporal'),
+).action(async (raw) => {
+  const config = loadConfig(configFile());
+  let result;
+  if (raw.local) {
+    const { PROJECT_ROOT } = await import('../lib/paths');
+    result = await buildWarehouse(config, { modelsDir: `${PROJECT_ROOT}/models` });
+  } else {
+    const client = await connectClient(temporalTarget(raw, config));
+    result = await runBuild(client);
+    await client.connection.close();
+  }
+  for (const m of result.models) console.log(`${m.model.padEnd(32)} ${String(m.rows).padStart(9)}`);
+  console.log(`built ${result.warehouse} in ${(result.durationMs / 1000).toFixed(1)} s`);
+});
+
+program
+  .command('query <sql>')
+  .description('run read-only SQL on the warehouse (tables: core.customers, core.orders, staging.*, raw.*)')
+  .option('-f, --format <format>', 'table, csv or json', 'table')
+  .action(async (sql: string, raw) => {
+    const flags = parseFlags('query', z.object({ format: queryFormatSchema }), raw);
+    const config = loadConfig(configFile());
+    process.stdout.write(renderResult(await queryWarehouse(config.layout.warehouse, sql), flags.format));
+  });
+
+program
+  .command('status [connection]')
+  .description('show each stream\'s last sync, rows, high-water mark and any sync in progress')
+  .action(async (connectionId?: string) => {
+    const config = loadConfig(configFile());
+    if (connectionId) findConnection(config, connectionId);
+    process.stdout.write(await renderStatus(config, connectionId));
+  });
+
+program
+  .command('down')
+  .description('stop the background dev server and emulators that `cdp demo` or `cdp dev` started')
+  .action(async () => {
+    const config = loadConfig(configFile());
+    for (const name of ['emulators', 'temporal']) {
+      console.log(`${name}: ${(await stopBackground(config.layout.run, name)) ? 'stopped' : 'not running'}`);
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  console.error(formatError(err));
+  process.exitCode = 1;
+}

@@ -1,0 +1,24 @@
+import { Client, Connection } from '@temporalio/client';
+import type { LoadedConfig } from '../lib/config';
+
+export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+export const DEFAULT_NAMESPACE = 'default';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+/** Flags win over TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE, which win over the config, then the local dev server. */
+export function temporalTarget(flags: { address?: string; namespace?: string }, config?: LoadedConfig): TemporalTarget {
+  return {
+    address: flags.address ?? process.env.TEMPORAL_ADDRESS ?? config?.temporal.address ?? DEFAULT_TEMPORAL_ADDRESS,
+    namespace: flags.namespace ?? process.env.TEMPORAL_NAMESPACE ?? config?.temporal.namespace ?? DEFAULT_NAMESPACE,
+  };
+}
+
+/** Connects a Temporal client to the target. */
+export async function connectClient(target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect({ address: target.address, connectTimeout: '5s' });
+  return new Client({ connection, namespace: target.namespace });
+}

@@ -1,0 +1,94 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { SyncMode } from '../activities/state/sync-state';
+import type { ConnectionConfig } from '../lib/config-schema';
+import { CdpError } from '../lib/errors';
+import { SEARCH_ATTRIBUTES } from '../lib/search-attributes';
+import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE, syncWorkflowId } from '../lib/temporal-names';
+import type { buildModelsWorkflow, syncWorkflow, SyncProgress } from '../workflows';
+
+export class SyncAlreadyRunningError extends CdpError {
+  override readonly name = 'SyncAlreadyRunningError';
+}
+
+export interface StartSyncOptions {
+  mode: SyncMode;
+  since?: string;
+  /** Attach to a sync of this connection that is already running instead of refusing. */
+  attachToRunning?: boolean;
+}
+
+/** Starts `sync:<connection>`; one sync per connection at a time, enforced by the workflow id. */
+export async function startSync(client: Client, connection: ConnectionConfig, opts: StartSyncOptions): Promise<WorkflowHandle<typeof syncWorkflow>> {
+  const workflowId = syncWorkflowId(connection.id);
+  try {
+    return await client.workflow.start<typeof syncWorkflow>('syncWorkflow', {
+      workflowId,
+      taskQueue: SYNC_TASK_QUEUE,
+      args: [{ connectionId: connection.id, mode: opts.mode, since: opts.since }],
+      workflowIdConflictPolicy: opts.attachToRunning ? 'USE_EXISTING' : 'FAIL',
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SEARCH_ATTRIBUTES.connection, value: connection.id },
+        { key: SEARCH_ATTRIBUTES.source, value: connection.source },
+        { key: SEARCH_ATTRIBUTES.mode, value: opts.mode },
+        { key: SEARCH_ATTRIBUTES.environment, value: connection.environment },
+      ]),
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const running = await client.workflow.getHandle(workflowId).describe();
+      throw new SyncAlreadyRunningError(
+        `a sync of "${connection.id}" is already running (workflow ${workflowId}, run ${running.runId}, started ${running.startTime.toISOString()}); ` +
+          `wait for it with --wait, or watch it in the Temporal UI`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Waits for a sync, reporting its progress (from the workflow's query) every interval. */
+export async function waitForSync(
+  handle: WorkflowHandle<typeof syncWorkflow>,
+  onProgress: (p: SyncProgress) => void,
+  intervalMs = 1000,
+): Promise<Awaited<ReturnType<typeof syncWorkflow>>> {
+  let finished = false;
+  const result = handle.result().finally(() => {
+    finished = true;
+  });
+  const poll = (async () => {
+    while (!finished) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      if (finished) break;
+      try {
+        onProgress(await handle.query<SyncProgress>('progress'));
+      } catch {
+        // Between runs (continue-as-new) or before the first task the query has no answer yet.
+      }
+    }
+  })();
+  const value = await result;
+  await poll;
+  return value;
+}
+
+/** Runs a model build (attaching to one already running) and waits for it. */
+export async function runBuild(client: Client): Promise<Awaited<ReturnType<typeof buildModelsWorkflow>>> {
+  const handle = await client.workflow.start<typeof buildModelsWorkflow>('buildModelsWorkflow', {
+    workflowId: BUILD_WORKFLOW_ID,
+    taskQueue: SYNC_TASK_QUEUE,
+    args: [],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  return handle.result();
+}
+
+/** Whether any worker polls the sync queue; without one a started sync would wait silently. */
+export async function workerIsPolling(client: Client, namespace: string): Promise<boolean> {
+  const response = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: SYNC_TASK_QUEUE },
+    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+  });
+  return (response.pollers?.length ?? 0) > 0;
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Sources cdp has connectors for. */
+export const SOURCE_NAMES = ['stripe'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export const ENVIRONMENTS = ['live', 'sandbox'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+const connectionIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'a lower-case id of letters, digits, "-" or "_", starting with a letter');
+
+const envVarSchema = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as STRIPE_API_KEY');
+
+export const connectionSchema = z.strictObject({
+  id: connectionIdSchema,
+  source: z.enum(SOURCE_NAMES),
+  environment: z.enum(ENVIRONMENTS),
+  base_url: z.url({ protocol: /^https?$/ }),
+  credential_env: envVarSchema,
+  streams: z.array(z.string().min(1)).min(1).optional(),
+  requests_per_second: z.number().positive().max(1000).optional(),
+  lookback_seconds: z.number().int().min(0).optional(),
+});
+export type ConnectionConfig = z.infer<typeof connectionSchema>;
+
+export const configSchema = z
+  .strictObject({
+    data_dir: z.string().min(1).default('data'),
+    timezone: z.string().min(1).default('UTC'),
+    temporal: z
+      .strictObject({
+        address: z.string().min(1).optional(),
+        namespace: z.string().min(1).optional(),
+      })
+      .default({}),
+    connections: z.array(connectionSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.connections.forEach((c, i) => {
+      if (seen.has(c.id)) {
+        ctx.addIssue({ code: 'custom', path: ['connections', i, 'id'], message: `duplicate connection id "${c.id}"` });
+      }
+      seen.add(c.id);
+    });
+  });
+export type CdpConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,36 @@
+-- grain: one row per Stripe customer per connection, the newest landed version
+-- unique: connection, stripe_customer_id
+-- not_null: stripe_customer_id, environment, created_at
+with source as (
+    select * from raw.stripe__customers
+),
+
+deduplicated as (
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key as stripe_customer_id,
+        payload->>'email' as email_raw,
+        nullif(lower(trim(payload->>'email')), '') as email,
+        nullif(trim(payload->>'name'), '') as name,
+        nullif(trim(payload->>'phone'), '') as phone,
+        payload->'address'->>'postal_code' as zip,
+        payload->'address'->>'city' as city,
+        payload->'address'->>'country' as country,
+        to_timestamp((payload->>'created')::bigint) as created_at,
+        (payload->>'livemode')::boolean as is_livemode,
+        payload->'metadata' as metadata,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed

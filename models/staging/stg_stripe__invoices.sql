@@ -1,0 +1,39 @@
+-- grain: one row per Stripe invoice per connection, the newest landed version
+-- unique: connection, stripe_invoice_id
+-- not_null: stripe_invoice_id, total_minor, currency, created_at
+with source as (
+    select * from raw.stripe__invoices
+),
+
+deduplicated as (
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key as stripe_invoice_id,
+        coalesce(payload->'customer'->>'id', payload->>'customer') as stripe_customer_id,
+        nullif(lower(trim(payload->>'customer_email')), '') as customer_email,
+        payload->'parent'->'subscription_details'->>'subscription' as stripe_subscription_id,
+        payload->>'status' as source_status,
+        upper(payload->>'currency') as currency,
+        (payload->>'subtotal')::bigint as subtotal_minor,
+        (payload->>'total')::bigint as total_minor,
+        (payload->>'amount_paid')::bigint as amount_paid_minor,
+        (payload->>'amount_due')::bigint as amount_due_minor,
+        coalesce(list_sum(list_transform(
+            cast(payload->'total_discount_amounts' as json[]), d -> (d->>'amount')::bigint
+        )), 0) as discount_minor,
+        to_timestamp((payload->>'created')::bigint) as created_at,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,32 @@
+-- grain: one row per Stripe refund per connection, the newest landed version
+-- unique: connection, stripe_refund_id
+-- not_null: stripe_refund_id, amount_minor, created_at
+with source as (
+    select * from raw.stripe__refunds
+),
+
+deduplicated as (
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key as stripe_refund_id,
+        coalesce(payload->'charge'->>'id', payload->>'charge') as stripe_charge_id,
+        (payload->>'amount')::bigint as amount_minor,
+        upper(payload->>'currency') as currency,
+        payload->>'status' as source_status,
+        payload->>'reason' as reason,
+        to_timestamp((payload->>'created')::bigint) as created_at,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed

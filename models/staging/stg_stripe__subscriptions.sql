@@ -1,0 +1,39 @@
+-- grain: one row per Stripe subscription per connection, the newest landed version
+-- unique: connection, stripe_subscription_id
+-- not_null: stripe_subscription_id, stripe_customer_id, source_status, started_at
+with source as (
+    select * from raw.stripe__subscriptions
+),
+
+deduplicated as (
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key as stripe_subscription_id,
+        coalesce(payload->'customer'->>'id', payload->>'customer') as stripe_customer_id,
+        payload->>'status' as source_status,
+        (payload->'pause_collection' is not null and json_type(payload->'pause_collection') <> 'NULL') as is_collection_paused,
+        upper(payload->>'currency') as currency,
+        payload->'items'->'data'->0->'price'->>'product' as stripe_product_id,
+        payload->'items'->'data'->0->'price'->>'id' as stripe_price_id,
+        (payload->'items'->'data'->0->'price'->>'unit_amount')::bigint as unit_amount_minor,
+        payload->'items'->'data'->0->'price'->'recurring'->>'interval' as billing_interval,
+        (payload->>'cancel_at_period_end')::boolean as is_cancel_at_period_end,
+        to_timestamp((payload->>'start_date')::bigint) as started_at,
+        to_timestamp((payload->>'canceled_at')::bigint) as cancelled_at,
+        to_timestamp((payload->>'ended_at')::bigint) as ended_at,
+        to_timestamp((payload->>'created')::bigint) as created_at,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed

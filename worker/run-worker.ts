@@ -1,0 +1,74 @@
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import path from 'node:path';
+import { createActivities, type ActivityDeps } from '../activities';
+import { PROJECT_ROOT } from '../lib/paths';
+import { BUILD_TASK_QUEUE, SYNC_TASK_QUEUE } from '../lib/temporal-names';
+
+export interface WorkerOptions extends ActivityDeps {
+  address: string;
+  namespace: string;
+  /** Concurrent page batches (HTTP and Parquet) on the sync queue. */
+  maxConcurrentSyncActivities?: number;
+  /** A bundle made earlier; built from workflows/ when absent. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+export interface RunningWorker {
+  /** Resolves when both workers have stopped. */
+  done: Promise<void>;
+  /** Stops polling, lets running activities finish, then resolves. */
+  shutdown(): Promise<void>;
+}
+
+/** Bundles the workflow code; done once per process, it is the slow part of starting a worker. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: path.join(PROJECT_ROOT, 'workflows', 'index.ts'), logger: quietLogger });
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn(message: string) {
+    console.warn(message);
+  },
+  error(message: string) {
+    console.error(message);
+  },
+};
+
+/**
+ * Starts the two cdp workers on one connection: `cdp-sync` runs the workflows and the HTTP/Parquet
+ * activities, many at once; `cdp-build` runs DuckDB builds one at a time.
+ */
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const activities = createActivities(opts);
+  const workflowBundle = opts.workflowBundle ?? (await bundleWorkflows());
+  const syncWorker = await Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: SYNC_TASK_QUEUE,
+    workflowBundle,
+    activities,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentSyncActivities ?? 8,
+  });
+  const buildWorker = await Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: BUILD_TASK_QUEUE,
+    activities,
+    maxConcurrentActivityTaskExecutions: 1,
+  });
+  const done = Promise.all([syncWorker.run(), buildWorker.run()]).then(async () => {
+    await connection.close();
+  });
+  return {
+    done,
+    async shutdown() {
+      for (const w of [syncWorker, buildWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
