@@ -154,7 +154,7 @@ program
     const { queryFormatSchema, queryWarehouse, renderResult } = await import('./commands/query');
     const flags = parseFlags('query', z.object({ format: queryFormatSchema }), raw);
     const config = loadConfig(configFile());
-    process.stdout.write(renderResult(await queryWarehouse(config.layout.warehouse, sql), flags.format));
+    process.stdout.write(renderResult(await queryWarehouse(config.layout.warehouse, sql, config.timezone), flags.format));
   });
 
 program

@@ -28,7 +28,10 @@ export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export const configSchema = z
   .strictObject({
     data_dir: z.string().min(1).default('data'),
-    timezone: z.string().min(1).default('UTC'),
+    timezone: z
+      .string()
+      .refine((tz) => tz === 'UTC' || Intl.supportedValuesOf('timeZone').includes(tz), 'an IANA time zone such as UTC or Europe/Berlin')
+      .default('UTC'),
     temporal: z
       .strictObject({
         address: z.string().min(1).optional(),

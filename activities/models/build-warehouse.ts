@@ -77,11 +77,13 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
   await fs.rm(`${building}.wal`, { force: true });
 
   const models = orderModels(readModels(opts.modelsDir));
-  const instance = await DuckDBInstance.create(building, { TimeZone: 'UTC' });
+  const instance = await DuckDBInstance.create(building);
   const counts: ModelCount[] = [];
   try {
     const db = await instance.connect();
     try {
+      // Session setting: models compute in UTC whatever the machine's zone.
+      await db.run("SET TimeZone = 'UTC'");
       await createRawViews(db, config.layout.raw);
       for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
       for (const model of models) {

@@ -1,9 +1,13 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import Table from 'cli-table3';
+
+// No rule between rows: results stay readable at a glance.
+export const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 import { stringify } from 'csv-stringify/sync';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { CdpError, ConfigError } from '../../lib/errors';
+import { sqlString } from '../../lib/sql';
 
 export const QUERY_FORMATS = ['table', 'csv', 'json'] as const;
 export const queryFormatSchema = z.enum(QUERY_FORMATS);
@@ -15,7 +19,7 @@ export interface QueryResult {
 }
 
 /** Runs SQL on a read-only connection to the warehouse: a query can never change it. */
-export async function queryWarehouse(warehouse: string, sql: string): Promise<QueryResult> {
+export async function queryWarehouse(warehouse: string, sql: string, timezone = 'UTC'): Promise<QueryResult> {
   if (!fs.existsSync(warehouse)) {
     throw new ConfigError(`no warehouse at ${warehouse} yet; run \`cdp build\` (or \`cdp demo\`) first`);
   }
@@ -23,6 +27,9 @@ export async function queryWarehouse(warehouse: string, sql: string): Promise<Qu
   try {
     const connection = await instance.connect();
     try {
+      // Times are stored in UTC; they render in the account's time zone.
+      // SET takes no bound parameter; the zone was validated with the config.
+      await connection.run(`SET TimeZone = ${sqlString(timezone)}`);
       const reader = await connection.runAndReadAll(sql);
       return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, unknown>[] };
     } catch (err) {
@@ -48,7 +55,7 @@ export function renderResult(result: QueryResult, format: QueryFormat): string {
     case 'csv':
       return stringify([result.columns, ...result.rows.map((r) => result.columns.map((c) => cell(r[c])))]);
     case 'table': {
-      const table = new Table({ head: result.columns, style: { head: [], border: [] } });
+      const table = new Table({ head: result.columns, style: { head: [], border: [] }, chars: COMPACT });
       for (const row of result.rows) table.push(result.columns.map((c) => cell(row[c])));
       return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
     }

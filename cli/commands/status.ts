@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../../lib/config';
 import { listStreamStates } from '../../activities/state/sync-state';
 import Table from 'cli-table3';
+import { COMPACT } from './query';
 
 /** A table of every stream's committed sync state. */
 export async function renderStatus(config: LoadedConfig, connectionId?: string): Promise<string> {
@@ -8,7 +9,7 @@ export async function renderStatus(config: LoadedConfig, connectionId?: string):
   if (states.length === 0) return 'no sync has run yet\n';
   const table = new Table({
     head: ['connection', 'stream', 'last sync', 'mode', 'finished', 'rows', 'quarantined', 'high-water mark', 'in progress'],
-    style: { head: [], border: [] },
+    style: { head: [], border: [] }, chars: COMPACT,
   });
   for (const s of states) {
     table.push([

@@ -20,7 +20,7 @@ renamed as (
         primary_key as stripe_subscription_id,
         coalesce(payload->'customer'->>'id', payload->>'customer') as stripe_customer_id,
         payload->>'status' as source_status,
-        (payload->'pause_collection' is not null and json_type(payload->'pause_collection') <> 'NULL') as is_collection_paused,
+        coalesce(json_type(payload->'pause_collection'), 'NULL') <> 'NULL' as is_collection_paused,
         upper(payload->>'currency') as currency,
         payload->'items'->'data'->0->'price'->>'product' as stripe_product_id,
         payload->'items'->'data'->0->'price'->>'id' as stripe_price_id,

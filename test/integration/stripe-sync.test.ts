@@ -1,0 +1,135 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryWarehouse } from '../../cli/commands/query';
+import { runBuild, startSync, waitForSync } from '../../cli/workflow-runs';
+import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { findConnection } from '../../lib/config';
+import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
+import { listStreamStates } from '../../activities/state/sync-state';
+import { startWorker, type RunningWorker } from '../../worker/run-worker';
+import { startDevServer } from '../support/temporal';
+import { makeWorkspace } from '../support/workspace';
+
+const KEY = 'sk_test_integration_key_123';
+const ENV_VAR = 'CDP_TEST_STRIPE_KEY';
+
+let env: TestWorkflowEnvironment;
+let emulator: StripeEmulator;
+let worker: RunningWorker;
+let ws: ReturnType<typeof makeWorkspace>;
+
+beforeAll(async () => {
+  [env, emulator] = await Promise.all([
+    startDevServer(),
+    startStripeEmulator({ port: 0, seed: 7, scale: 0.1, apiKeys: [KEY], rateLimitPerSecond: 500 }),
+  ]);
+  ws = makeWorkspace([{ id: 'stripe-it', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR }]);
+  process.env[ENV_VAR] = KEY;
+  worker = await startWorker({ address: env.address, namespace: 'default', loadConfig: ws.config });
+});
+
+afterAll(async () => {
+  await worker?.shutdown();
+  await env?.teardown();
+  await emulator?.close();
+  ws?.cleanup();
+});
+
+const sql = async (query: string) => (await queryWarehouse(ws.config().layout.warehouse, query)).rows;
+const historicalSync = async () => {
+  const handle = await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'historical' });
+  return { handle, result: await waitForSync(handle, () => {}) };
+};
+
+describe('a historical Stripe sync through a real Temporal dev server', () => {
+  it('lands every record of every stream the emulator holds', async () => {
+    const { result } = await historicalSync();
+    const truth = emulator.truth().streams;
+    const rows = Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]));
+    expect(rows).toEqual({
+      customers: truth.customers.count,
+      charges: truth.charges.count,
+      invoices: truth.invoices.count,
+      subscriptions: truth.subscriptions.count,
+      refunds: truth.refunds.count,
+      coupons: truth.coupons.count,
+      promotion_codes: truth.promotion_codes.count,
+    });
+    expect(result.streams.every((s) => s.quarantined === 0)).toBe(true);
+    const states = await listStreamStates(ws.config().layout.state, 'stripe-it');
+    expect(states).toHaveLength(7);
+    expect(states.every((s) => s.inProgress === null && s.highWaterMark !== null && s.lastSync?.mode === 'historical')).toBe(true);
+  });
+
+  it('builds orders whose counts and sums equal the emulator ground truth', async () => {
+    await runBuild(env.client);
+    const truth = emulator.truth().streams.charges;
+    const [{ n }] = (await sql('select count(*)::int as n from core.orders')) as [{ n: number }];
+    expect(n).toBe(truth.count);
+
+    const sums = await sql('select lower(currency) as c, sum(total_minor)::bigint::varchar as s, sum(refunded_minor)::bigint::varchar as r from core.orders group by 1');
+    expect(Object.fromEntries(sums.map((x) => [x.c, Number(x.s)]))).toEqual(truth.amount_sum_by_currency);
+    const refunded = Object.fromEntries(sums.map((x) => [x.c, Number(x.r)]).filter(([, r]) => r !== 0));
+    expect(refunded).toEqual(Object.fromEntries(Object.entries(truth.amount_refunded_sum_by_currency).filter(([, r]) => r !== 0)));
+
+    const statuses = Object.fromEntries((await sql('select status, count(*)::int as n from core.orders group by 1')).map((x) => [x.status, x.n]));
+    expect(statuses.failed ?? 0).toBe(truth.by_status.failed ?? 0);
+    expect(statuses.refunded ?? 0).toBe(truth.refunded_count);
+    expect(statuses.partially_refunded ?? 0).toBe(truth.partially_refunded_count);
+  });
+
+  it('builds one customer per normalized email, plus each customer without one', async () => {
+    const people = emulator.truth().people;
+    const [{ n, emails }] = (await sql('select count(*)::int as n, count(email)::int as emails from core.customers')) as [{ n: number; emails: number }];
+    expect(emails).toBeGreaterThanOrEqual(people.distinct_normalized_customer_emails);
+    expect(n - emails).toBe(people.customers_without_email);
+  });
+
+  it('keeps exact values of individual charges', async () => {
+    const response = await fetch(`${emulator.url}/v1/charges?limit=5`, { headers: { authorization: `Bearer ${KEY}` } });
+    const { data } = (await response.json()) as { data: { id: string; amount: number; amount_refunded: number; currency: string; created: number; status: string }[] };
+    expect(data).toHaveLength(5);
+    for (const charge of data) {
+      const rows = await sql(`select total_minor::int as total, refunded_minor::int as refunded, currency, epoch(ordered_at)::bigint::int as created, source_status, environment
+        from core.orders where source_order_id = '${charge.id}'`);
+      expect(rows).toEqual([
+        { total: charge.amount, refunded: charge.amount_refunded, currency: charge.currency.toUpperCase(), created: charge.created, source_status: charge.status, environment: 'sandbox' },
+      ]);
+    }
+  });
+
+  it('a second historical sync lands everything again, and the models still count each record once', async () => {
+    await historicalSync();
+    await runBuild(env.client);
+    const truth = emulator.truth().streams;
+    const [raw] = await sql('select count(*)::int as n from raw.stripe__charges');
+    expect(raw!.n).toBe(2 * truth.charges.count);
+    const [orders] = await sql('select count(*)::int as n from core.orders');
+    expect(orders!.n).toBe(truth.charges.count);
+  });
+
+  it('a manual sync after a historical one reads only the lookback window', async () => {
+    const handle = await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'manual' });
+    const result = await waitForSync(handle, () => {});
+    // The emulator's world ends well before now, so nothing is newer than the last sync.
+    expect(result.streams.map((s) => s.rows)).toEqual(result.streams.map(() => 0));
+    expect(result.streams.every((s) => s.window.from !== null)).toBe(true);
+  });
+
+  it('workflow history carries neither the credential nor record data', async () => {
+    const { handle } = await historicalSync();
+    const history = JSON.stringify(await handle.fetchHistory());
+    expect(history).not.toContain(KEY);
+    const [someone] = await sql('select email from core.customers where email is not null limit 1');
+    expect(history).not.toContain(String(someone!.email));
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.connection)).toBe('stripe-it');
+  });
+
+  it('refuses a second sync of the same connection while one runs', async () => {
+    const connection = findConnection(ws.config(), 'stripe-it');
+    const first = await startSync(env.client, connection, { mode: 'historical' });
+    await expect(startSync(env.client, connection, { mode: 'historical' })).rejects.toThrow(/already running \(workflow sync:stripe-it/);
+    await first.result();
+  });
+});
