@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import Table from 'cli-table3';
 
 // No rule between rows: results stay readable at a glance.
@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { CdpError, ConfigError } from '../../lib/errors';
-import { sqlString } from '../../lib/sql';
+import { formatInZone } from '../time-format';
 
 export const QUERY_FORMATS = ['table', 'csv', 'json'] as const;
 export const queryFormatSchema = z.enum(QUERY_FORMATS);
@@ -28,10 +28,19 @@ export async function queryWarehouse(warehouse: string, sql: string, timezone = 
     const connection = await instance.connect();
     try {
       // Times are stored in UTC; they render in the account's time zone.
-      // SET takes no bound parameter; the zone was validated with the config.
-      await connection.run(`SET TimeZone = ${sqlString(timezone)}`);
       const reader = await connection.runAndReadAll(sql);
-      return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, unknown>[] };
+      const columns = reader.columnNames();
+      const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+      // Times are stored in UTC; they render in the account's time zone.
+      const zoned = reader.columnTypes().flatMap((t, i) => (t.typeId === DuckDBTypeId.TIMESTAMP_TZ ? [columns[i]!] : []));
+      const objects = reader.getRowObjectsJS();
+      rows.forEach((row, r) => {
+        for (const c of zoned) {
+          const value = objects[r]![c];
+          if (value instanceof Date) row[c] = formatInZone(value, timezone);
+        }
+      });
+      return { columns, rows };
     } catch (err) {
       throw new CdpError(`query failed: ${(err as Error).message}`);
     } finally {
