@@ -14,7 +14,8 @@ const program = new Command('cdp')
 const temporalOptions = (cmd: Command) =>
   cmd
     .addOption(new Option('--address <host:port>', 'Temporal frontend address').env('TEMPORAL_ADDRESS'))
-    .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE'));
+    .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE'))
+    .addOption(new Option('--task-queue <name>', 'sync task queue; builds use its -build twin').env('CDP_TASK_QUEUE'));
 
 const configFile = () => resolveConfigPath(program.opts().config);
 
@@ -75,12 +76,13 @@ temporalOptions(
 ).action(async (raw) => {
   const { startWorker } = await import('../worker/run-worker');
   const { temporalTarget } = await import('./temporal-connection');
+  const { buildQueueFor } = await import('../lib/temporal-names');
   const flags = parseFlags('worker', z.object({ maxSyncActivities: z.coerce.number().int().min(1).max(256) }).loose(), raw);
   const file = configFile();
   const config = loadConfig(file);
   const target = temporalTarget(raw, config);
   const worker = await startWorker({ ...target, loadConfig: () => loadConfig(file), maxConcurrentSyncActivities: flags.maxSyncActivities });
-  info(`worker polling cdp-sync and cdp-build on ${target.address} (${target.namespace}); Ctrl-C stops it after running activities finish`);
+  info(`worker polling ${target.taskQueue} and ${buildQueueFor(target.taskQueue)} on ${target.address} (${target.namespace}); Ctrl-C stops it after running activities finish`);
   const stop = () => void worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -114,11 +116,11 @@ temporalOptions(
   const connection = findConnection(config, connectionId);
   const target = temporalTarget(raw, config);
   const client = await connectClient(target);
-  if (!(await workerIsPolling(client, target.namespace))) {
-    info(`no worker is polling ${target.address}; the sync will start when one does (run \`cdp worker\`)`);
+  if (!(await workerIsPolling(client, target.namespace, target.taskQueue))) {
+    info(`no worker is polling ${target.taskQueue} on ${target.address}; the sync will start when one does (run \`cdp worker\`)`);
   }
   const mode = flags.historical ? 'historical' : 'manual';
-  const result = await runSync(client, connection, { mode, since: flags.since, attachToRunning: flags.wait, onProgress: (p) => info(formatProgress(p)) });
+  const result = await runSync(client, connection, { mode, since: flags.since, attachToRunning: flags.wait, taskQueue: target.taskQueue, onProgress: (p) => info(formatProgress(p)) });
   console.log(formatProgress({ connectionId, mode, streams: result.streams.map((s) => ({ ...s, done: true })) }));
   await client.connection.close();
 });
@@ -138,8 +140,9 @@ temporalOptions(
   } else {
     const { connectClient, temporalTarget } = await import('./temporal-connection');
     const { runBuild } = await import('./workflow-runs');
-    const client = await connectClient(temporalTarget(raw, config));
-    result = await runBuild(client);
+    const target = temporalTarget(raw, config);
+    const client = await connectClient(target);
+    result = await runBuild(client, target.taskQueue);
     await client.connection.close();
   }
   for (const m of result.models) console.log(`${m.model.padEnd(32)} ${String(m.rows).padStart(9)}`);

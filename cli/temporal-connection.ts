@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { LoadedConfig } from '../lib/config';
+import { SYNC_TASK_QUEUE } from '../lib/temporal-names';
 
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -7,13 +8,15 @@ export const DEFAULT_NAMESPACE = 'default';
 export interface TemporalTarget {
   address: string;
   namespace: string;
+  taskQueue: string;
 }
 
 /** Flags win over TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE, which win over the config, then the local dev server. */
-export function temporalTarget(flags: { address?: string; namespace?: string }, config?: LoadedConfig): TemporalTarget {
+export function temporalTarget(flags: { address?: string; namespace?: string; taskQueue?: string }, config?: LoadedConfig): TemporalTarget {
   return {
     address: flags.address ?? process.env.TEMPORAL_ADDRESS ?? config?.temporal.address ?? DEFAULT_TEMPORAL_ADDRESS,
     namespace: flags.namespace ?? process.env.TEMPORAL_NAMESPACE ?? config?.temporal.namespace ?? DEFAULT_NAMESPACE,
+    taskQueue: flags.taskQueue ?? process.env.CDP_TASK_QUEUE ?? SYNC_TASK_QUEUE,
   };
 }
 

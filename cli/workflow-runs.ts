@@ -16,6 +16,7 @@ export interface StartSyncOptions {
   since?: string;
   /** Attach to a sync of this connection that is already running instead of refusing. */
   attachToRunning?: boolean;
+  taskQueue?: string;
 }
 
 /** Starts `sync:<connection>`; one sync per connection at a time, enforced by the workflow id. */
@@ -24,7 +25,7 @@ export async function startSync(client: Client, connection: ConnectionConfig, op
   try {
     return await client.workflow.start<typeof syncWorkflow>('syncWorkflow', {
       workflowId,
-      taskQueue: SYNC_TASK_QUEUE,
+      taskQueue: opts.taskQueue ?? SYNC_TASK_QUEUE,
       args: [{ connectionId: connection.id, mode: opts.mode, since: opts.since }],
       workflowIdConflictPolicy: opts.attachToRunning ? 'USE_EXISTING' : 'FAIL',
       typedSearchAttributes: new TypedSearchAttributes([
@@ -73,10 +74,10 @@ export async function waitForSync(
 }
 
 /** Runs a model build (attaching to one already running) and waits for it. */
-export async function runBuild(client: Client): Promise<Awaited<ReturnType<typeof buildModelsWorkflow>>> {
+export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUEUE): Promise<Awaited<ReturnType<typeof buildModelsWorkflow>>> {
   const handle = await client.workflow.start<typeof buildModelsWorkflow>('buildModelsWorkflow', {
     workflowId: BUILD_WORKFLOW_ID,
-    taskQueue: SYNC_TASK_QUEUE,
+    taskQueue,
     args: [],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
@@ -84,10 +85,10 @@ export async function runBuild(client: Client): Promise<Awaited<ReturnType<typeo
 }
 
 /** Whether any worker polls the sync queue; without one a started sync would wait silently. */
-export async function workerIsPolling(client: Client, namespace: string): Promise<boolean> {
+export async function workerIsPolling(client: Client, namespace: string, taskQueue: string = SYNC_TASK_QUEUE): Promise<boolean> {
   const response = await client.workflowService.describeTaskQueue({
     namespace,
-    taskQueue: { name: SYNC_TASK_QUEUE },
+    taskQueue: { name: taskQueue },
     taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
   });
   return (response.pollers?.length ?? 0) > 0;

@@ -1,7 +1,12 @@
 // Names shared by the CLI, the worker and workflow code. Pure constants: safe to import from workflows.
 
+/** The queue workflows and HTTP/Parquet activities run on, unless --task-queue / CDP_TASK_QUEUE names another. */
 export const SYNC_TASK_QUEUE = 'cdp-sync';
-export const BUILD_TASK_QUEUE = 'cdp-build';
+
+/** The queue of DuckDB builds that pairs with a sync queue: `cdp-sync` -> `cdp-build`, `x` -> `x-build`. */
+export function buildQueueFor(syncQueue: string): string {
+  return syncQueue.endsWith('-sync') ? `${syncQueue.slice(0, -'-sync'.length)}-build` : `${syncQueue}-build`;
+}
 
 /** Search attributes registered on the dev server so runs can be filtered by them. */
 export const SEARCH_ATTRIBUTE_NAMES = ['CdpConnection', 'CdpSource', 'CdpMode', 'CdpEnvironment'] as const;

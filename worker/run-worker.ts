@@ -2,11 +2,13 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSo
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import { PROJECT_ROOT } from '../lib/paths';
-import { BUILD_TASK_QUEUE, SYNC_TASK_QUEUE } from '../lib/temporal-names';
+import { buildQueueFor } from '../lib/temporal-names';
 
 export interface WorkerOptions extends ActivityDeps {
   address: string;
   namespace: string;
+  /** The sync queue; the build queue is derived from it. */
+  taskQueue: string;
   /** Concurrent page batches (HTTP and Parquet) on the sync queue. */
   maxConcurrentSyncActivities?: number;
   /** A bundle made earlier; built from workflows/ when absent. */
@@ -39,8 +41,8 @@ const quietLogger = {
 };
 
 /**
- * Starts the two cdp workers on one connection: `cdp-sync` runs the workflows and the HTTP/Parquet
- * activities, many at once; `cdp-build` runs DuckDB builds one at a time.
+ * Starts the two cdp workers on one connection: the sync queue (`cdp-sync`) runs the workflows and the
+ * HTTP/Parquet activities, many at once; the build queue (`cdp-build`) runs DuckDB builds one at a time.
  */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: opts.address });
@@ -49,7 +51,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const syncWorker = await Worker.create({
     connection,
     namespace: opts.namespace,
-    taskQueue: SYNC_TASK_QUEUE,
+    taskQueue: opts.taskQueue,
     workflowBundle,
     activities,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentSyncActivities ?? 8,
@@ -57,7 +59,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const buildWorker = await Worker.create({
     connection,
     namespace: opts.namespace,
-    taskQueue: BUILD_TASK_QUEUE,
+    taskQueue: buildQueueFor(opts.taskQueue),
     activities,
     maxConcurrentActivityTaskExecutions: 1,
   });

@@ -57,13 +57,14 @@ export async function runDemo(configFile: string): Promise<void> {
       info(`sync       ${connection.id} (historical)`);
       const result = await runSync(client, connection, {
         mode: 'historical',
+        taskQueue: target.taskQueue,
         attachToRunning: true,
         onProgress: (p) => info(formatProgress(p)),
       });
       for (const s of result.streams) landed.push({ connection: connection.id, stream: s.stream, rows: s.rows, quarantined: s.quarantined });
     }
     info('build      models');
-    const build = await runBuild(client);
+    const build = await runBuild(client, target.taskQueue);
 
     const lines = ['', 'Rows landed (this sync):'];
     for (const l of landed) lines.push(`  ${`${l.connection}/${l.stream}`.padEnd(34)} ${String(l.rows).padStart(8)}${l.quarantined ? `  (+${l.quarantined} quarantined)` : ''}`);

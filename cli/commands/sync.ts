@@ -15,7 +15,7 @@ export function formatProgress(p: SyncProgress): string {
 export async function runSync(
   client: Client,
   connection: ConnectionConfig,
-  opts: { mode: SyncMode; since?: string; attachToRunning?: boolean; onProgress?: (p: SyncProgress) => void },
+  opts: { mode: SyncMode; since?: string; attachToRunning?: boolean; taskQueue?: string; onProgress?: (p: SyncProgress) => void },
 ): Promise<SyncWorkflowResult> {
   const handle = await startSync(client, connection, opts);
   return waitForSync(handle, opts.onProgress ?? (() => {}));

@@ -5,6 +5,7 @@ import { runBuild, startSync, waitForSync } from '../../cli/workflow-runs';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
 import { findConnection } from '../../lib/config';
 import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
+import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { listStreamStates } from '../../activities/state/sync-state';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { startDevServer } from '../support/temporal';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   ]);
   ws = makeWorkspace([{ id: 'stripe-it', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR }]);
   process.env[ENV_VAR] = KEY;
-  worker = await startWorker({ address: env.address, namespace: 'default', loadConfig: ws.config });
+  worker = await startWorker({ address: env.address, namespace: 'default', taskQueue: SYNC_TASK_QUEUE, loadConfig: ws.config });
 });
 
 afterAll(async () => {
