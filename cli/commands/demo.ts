@@ -5,6 +5,7 @@ import { ensureBackground } from '../background';
 import { info } from '../output';
 import { connectClient, temporalTarget } from '../temporal-connection';
 import { runBuild } from '../workflow-runs';
+import { queryWarehouse } from './query';
 import { startLocalTemporal } from './dev';
 import { DEFAULT_STRIPE_PORT, EMULATOR_STRIPE_KEY } from './emulators';
 import { formatProgress, runSync } from './sync';
@@ -18,6 +19,29 @@ async function emulatorAnswers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+interface StripeTruth {
+  streams: { customers: { count: number }; charges: { count: number; amount_sum_by_currency: Record<string, number> } };
+}
+
+/** Checks the built models against what the emulator says it holds: the demo proves itself. */
+async function compareWithEmulator(emulatorUrl: string, warehouse: string, timezone: string): Promise<string[]> {
+  const truth = (await (await fetch(new URL('/_emulator/truth', emulatorUrl))).json()) as StripeTruth;
+  const orders = await queryWarehouse(
+    warehouse,
+    "select lower(currency) as currency, count(*)::int as n, sum(total_minor)::bigint::varchar as total from core.orders where source = 'stripe' group by 1 order by 1",
+    timezone,
+  );
+  const count = orders.rows.reduce((n, r) => n + Number(r.n), 0);
+  const mark = (ok: boolean) => (ok ? 'matches' : 'DIFFERS');
+  const lines = ['Against the Stripe emulator\'s ground truth:'];
+  lines.push(`  orders             ${String(count).padStart(8)}  charges ${truth.streams.charges.count}: ${mark(count === truth.streams.charges.count)}`);
+  for (const r of orders.rows) {
+    const expected = truth.streams.charges.amount_sum_by_currency[String(r.currency)] ?? 0;
+    lines.push(`  total_minor ${String(r.currency).toUpperCase()}  ${String(r.total).padStart(12)}  charges ${expected}: ${mark(Number(r.total) === expected)}`);
+  }
+  return lines;
 }
 
 /**
@@ -70,6 +94,7 @@ export async function runDemo(configFile: string): Promise<void> {
     for (const l of landed) lines.push(`  ${`${l.connection}/${l.stream}`.padEnd(34)} ${String(l.rows).padStart(8)}${l.quarantined ? `  (+${l.quarantined} quarantined)` : ''}`);
     lines.push('', 'Rows per model:');
     for (const m of build.models) lines.push(`  ${m.model.padEnd(34)} ${String(m.rows).padStart(8)}`);
+    lines.push('', ...(await compareWithEmulator(emulatorUrl, build.warehouse, config.timezone)));
     lines.push(
       '',
       `Warehouse:   ${build.warehouse}`,

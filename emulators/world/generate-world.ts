@@ -136,7 +136,9 @@ export function generateWorld(options: WorldOptions = {}): World {
       if (forcedDuplicates > 0) forcedDuplicates--;
       const styles = DUPLICATE_STYLES.filter((s) => s !== payment_email_style);
       const style = rng.pick(styles);
-      duplicate_payment_account = { style, email: restyleEmail(identity.email, style) };
+      const secondOrderMs = Date.parse(orders[1]!.placed_at);
+      const openedMs = Math.max(secondOrderMs - rng.int(15, 30) * 60_000, Date.parse(orders[0]!.placed_at) + 1000);
+      duplicate_payment_account = { style, email: restyleEmail(identity.email, style), opened_at: isoAt(openedMs) };
       // The second account is opened at the second order; later orders land on either account.
       orders.forEach((order, k) => {
         order.uses_duplicate_account = k === 1 || (k > 1 && rng.chance(0.6));
@@ -162,6 +164,7 @@ export function generateWorld(options: WorldOptions = {}): World {
         product_keys: [...productKeys].sort(),
         is_subscriber,
         has_payment_account,
+        payment_account_opened_at: has_payment_account ? isoAt(accountMs) : null,
         payment_email_style,
         payment_email,
         duplicate_payment_account,

@@ -97,12 +97,14 @@ export interface PersonTraits {
   is_subscriber: boolean;
   /** Has an account with a payment provider at all (buyers, subscribers and some who never paid). */
   has_payment_account: boolean;
+  /** When the payment account was opened; null without one. */
+  payment_account_opened_at: string | null;
   /** Null when the person has no payment account. */
   payment_email_style: EmailStyle | null;
   /** The email as written in the payment account; null when missing. */
   payment_email: string | null;
   /** A second payment account under the same email written differently (payment providers allow duplicates). */
-  duplicate_payment_account: { style: 'upper_case' | 'mixed_case' | 'padded'; email: string } | null;
+  duplicate_payment_account: { style: 'upper_case' | 'mixed_case' | 'padded'; email: string; opened_at: string } | null;
   acquisition: Utm | null;
   marketing_opt_in: boolean;
 }

@@ -22,7 +22,7 @@ export interface ChargeInput {
   authorization_code: string;
   network_transaction_id: string;
   metadata: Record<string, string>;
-  shipping: { address: StripeAddress; carrier: string; name: string; phone: string | null; tracking_number: string } | null;
+  shipping: { address: StripeAddress; carrier: string; name: string; phone: string | null; tracking_number: string | null } | null;
 }
 
 /** The charge's `outcome`, as the card network and Stripe's risk checks left it. */

@@ -26,7 +26,6 @@ export function refundObject(r: RefundInput) {
     customer: r.customer,
     customer_account: null,
     destination_details: { card: { type: 'refund' }, type: 'card' },
-    livemode: false,
     metadata: {} as Record<string, string>,
     payment_intent: r.payment_intent,
     payment_method: r.payment_method,

@@ -1,0 +1,125 @@
+import type { StripeData } from './build/stripe-data.js';
+
+/** Sums of minor units keyed by lower-case currency code. */
+export type AmountByCurrency = Record<string, number>;
+export type CountByStatus = Record<string, number>;
+
+/** Facts about the served data, computed straight from the generated objects, for tests to compare against. */
+export interface StripeGroundTruth {
+  seed: number;
+  scale: number;
+  anchor: string;
+  streams: {
+    customers: { count: number };
+    charges: {
+      count: number;
+      /** Over every charge, whatever its status. */
+      amount_sum_by_currency: AmountByCurrency;
+      succeeded_amount_sum_by_currency: AmountByCurrency;
+      by_status: CountByStatus;
+      amount_refunded_sum_by_currency: AmountByCurrency;
+      /** Charges with `refunded: true` (refunded in full). */
+      refunded_count: number;
+      /** Charges with 0 < amount_refunded < amount. */
+      partially_refunded_count: number;
+    };
+    invoices: { count: number; total_sum_by_currency: AmountByCurrency; amount_paid_sum_by_currency: AmountByCurrency; by_status: CountByStatus };
+    /** `count` covers every status, including canceled ones the default list leaves out. */
+    subscriptions: { count: number; by_status: CountByStatus; listed_without_status_filter: number };
+    refunds: { count: number; amount_sum_by_currency: AmountByCurrency };
+    coupons: { count: number };
+    promotion_codes: { count: number };
+    products: { count: number };
+    prices: { count: number };
+  };
+  people: {
+    /** Distinct lower(trim(email)) over customers that have an email. */
+    distinct_normalized_customer_emails: number;
+    customers_without_email: number;
+    /** Distinct world people behind the customers (several customers can be one person). */
+    distinct_people: number;
+    /** Customers whose email, normalized, is not their person's canonical email. */
+    customers_with_other_email: number;
+    /** Normalized emails shared by more than one customer. */
+    emails_with_several_customers: number;
+  };
+}
+
+function add(into: Record<string, number>, key: string, n: number): void {
+  into[key] = (into[key] ?? 0) + n;
+}
+
+/** Computes the ground truth of a built Stripe account. */
+export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId: string) => string): StripeGroundTruth {
+  const charges = {
+    count: data.charges.length,
+    amount_sum_by_currency: {} as AmountByCurrency,
+    succeeded_amount_sum_by_currency: {} as AmountByCurrency,
+    by_status: {} as CountByStatus,
+    amount_refunded_sum_by_currency: {} as AmountByCurrency,
+    refunded_count: 0,
+    partially_refunded_count: 0,
+  };
+  for (const c of data.charges) {
+    add(charges.amount_sum_by_currency, c.currency, c.amount);
+    if (c.status === 'succeeded') add(charges.succeeded_amount_sum_by_currency, c.currency, c.amount);
+    add(charges.by_status, c.status, 1);
+    add(charges.amount_refunded_sum_by_currency, c.currency, c.amount_refunded);
+    if (c.refunded) charges.refunded_count++;
+    else if (c.amount_refunded > 0) charges.partially_refunded_count++;
+  }
+
+  const invoices = { count: data.invoices.length, total_sum_by_currency: {} as AmountByCurrency, amount_paid_sum_by_currency: {} as AmountByCurrency, by_status: {} as CountByStatus };
+  for (const i of data.invoices) {
+    add(invoices.total_sum_by_currency, i.currency, i.total);
+    add(invoices.amount_paid_sum_by_currency, i.currency, i.amount_paid);
+    add(invoices.by_status, i.status, 1);
+  }
+
+  const subscriptions = { count: data.subscriptions.length, by_status: {} as CountByStatus, listed_without_status_filter: 0 };
+  for (const s of data.subscriptions) {
+    add(subscriptions.by_status, s.status, 1);
+    if (s.status !== 'canceled') subscriptions.listed_without_status_filter++;
+  }
+
+  const refunds = { count: data.refunds.length, amount_sum_by_currency: {} as AmountByCurrency };
+  for (const r of data.refunds) add(refunds.amount_sum_by_currency, r.currency, r.amount);
+
+  const customersByEmail = new Map<string, number>();
+  let withoutEmail = 0;
+  let otherEmail = 0;
+  for (const c of data.customers) {
+    if (c.email === null || c.email.trim() === '') {
+      withoutEmail++;
+      continue;
+    }
+    const normalized = c.email.trim().toLowerCase();
+    customersByEmail.set(normalized, (customersByEmail.get(normalized) ?? 0) + 1);
+    const person = data.customerPerson.get(c.id);
+    if (person !== undefined && canonicalEmailOf(person) !== normalized) otherEmail++;
+  }
+
+  return {
+    seed: data.seed,
+    scale: data.scale,
+    anchor: data.anchor,
+    streams: {
+      customers: { count: data.customers.length },
+      charges,
+      invoices,
+      subscriptions,
+      refunds,
+      coupons: { count: data.coupons.length },
+      promotion_codes: { count: data.promotion_codes.length },
+      products: { count: data.products.length },
+      prices: { count: data.prices.length },
+    },
+    people: {
+      distinct_normalized_customer_emails: customersByEmail.size,
+      customers_without_email: withoutEmail,
+      distinct_people: new Set(data.customerPerson.values()).size,
+      customers_with_other_email: otherEmail,
+      emails_with_several_customers: [...customersByEmail.values()].filter((n) => n > 1).length,
+    },
+  };
+}

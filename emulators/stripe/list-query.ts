@@ -1,0 +1,118 @@
+import type { FlatQuery } from '../http/querystring.js';
+import type { CreatedRange } from './collection.js';
+import { invalidParam, StripeApiError } from './errors.js';
+
+/** How a list filter's value is checked before it is used. */
+export type FilterValue = { kind: 'string' } | { kind: 'boolean' } | { kind: 'enum'; values: readonly string[] };
+
+/** A list endpoint's filter parameter, e.g. `customer` on /v1/charges. */
+export interface FilterSpec<T> {
+  param: string;
+  value: FilterValue;
+  matches: (item: T, value: string) => boolean;
+  /** Applied when the parameter is absent (Stripe leaves canceled subscriptions out unless asked). */
+  whenAbsent?: (item: T) => boolean;
+}
+
+export interface ListQuery<T> {
+  limit: number;
+  startingAfter: string | null;
+  endingBefore: string | null;
+  created: CreatedRange;
+  /** Every filter given, combined; null when none applies. */
+  matches: ((item: T) => boolean) | null;
+  expand: string[];
+}
+
+export const DEFAULT_LIMIT = 10;
+export const MAX_LIMIT = 100;
+const CREATED_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
+
+/** The last value of a parameter (clients that repeat a scalar mean the last one). */
+function single(query: FlatQuery, key: string): string | undefined {
+  const v = query[key];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function parseInteger(param: string, raw: string): number {
+  if (!/^-?\d+$/.test(raw.trim())) throw invalidParam(param, `Invalid integer: ${raw}`, 'parameter_invalid_integer');
+  return Number(raw.trim());
+}
+
+/** Values of `expand[]`, `expand[0]`, ... or a bare `expand`. */
+export function expandParams(query: FlatQuery): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (key === 'expand' || key === 'expand[]' || /^expand\[\d+\]$/.test(key)) out.push(...(Array.isArray(value) ? value : [value]));
+  }
+  return out;
+}
+
+/** Rejects any parameter the endpoint does not know, as Stripe does. */
+export function rejectUnknownParams(query: FlatQuery, known: (key: string) => boolean): void {
+  for (const key of Object.keys(query)) {
+    if (!known(key)) throw invalidParam(key, `Received unknown parameter: ${key}`, 'parameter_unknown');
+  }
+}
+
+function isExpandKey(key: string): boolean {
+  return key === 'expand' || key === 'expand[]' || /^expand\[\d+\]$/.test(key);
+}
+
+/** Validates a list request's query the way Stripe does and turns it into a page request. */
+export function parseListQuery<T>(query: FlatQuery, filters: readonly FilterSpec<T>[]): ListQuery<T> {
+  const filterParams = new Set(filters.map((f) => f.param));
+  rejectUnknownParams(
+    query,
+    (key) =>
+      key === 'limit' || key === 'starting_after' || key === 'ending_before' || key === 'created' ||
+      CREATED_OPS.some((op) => key === `created[${op}]`) || isExpandKey(key) || filterParams.has(key),
+  );
+
+  let limit = DEFAULT_LIMIT;
+  const rawLimit = single(query, 'limit');
+  if (rawLimit !== undefined && rawLimit !== '') {
+    limit = parseInteger('limit', rawLimit);
+    if (limit < 1) throw invalidParam('limit', `This value must be greater than or equal to 1.`, 'parameter_invalid_integer');
+    if (limit > MAX_LIMIT) throw invalidParam('limit', `This value must be less than or equal to ${MAX_LIMIT} (it currently is '${limit}').`, 'parameter_invalid_integer');
+  }
+
+  const startingAfter = single(query, 'starting_after') || null;
+  const endingBefore = single(query, 'ending_before') || null;
+  if (startingAfter && endingBefore) {
+    throw new StripeApiError(400, 'invalid_request_error', 'You may only specify one of these parameters: ending_before, starting_after.', undefined, 'ending_before');
+  }
+
+  const created: CreatedRange = { min: -Infinity, max: Infinity };
+  const exact = single(query, 'created');
+  if (exact !== undefined) {
+    const t = parseInteger('created', exact);
+    created.min = Math.max(created.min, t);
+    created.max = Math.min(created.max, t);
+  }
+  for (const op of CREATED_OPS) {
+    const raw = single(query, `created[${op}]`);
+    if (raw === undefined) continue;
+    const t = parseInteger(`created[${op}]`, raw);
+    if (op === 'gt') created.min = Math.max(created.min, t + 1);
+    if (op === 'gte') created.min = Math.max(created.min, t);
+    if (op === 'lt') created.max = Math.min(created.max, t - 1);
+    if (op === 'lte') created.max = Math.min(created.max, t);
+  }
+
+  const active: ((item: T) => boolean)[] = [];
+  for (const spec of filters) {
+    const raw = single(query, spec.param);
+    if (raw === undefined) {
+      if (spec.whenAbsent) active.push(spec.whenAbsent);
+      continue;
+    }
+    const v = spec.value;
+    if (v.kind === 'boolean' && raw !== 'true' && raw !== 'false') throw invalidParam(spec.param, `Invalid boolean: ${raw}`, 'parameter_invalid_boolean');
+    if (v.kind === 'enum' && !v.values.includes(raw)) throw invalidParam(spec.param, `Invalid ${spec.param}: must be one of ${v.values.join(', ')}`, 'parameter_invalid_string');
+    if (v.kind === 'string' && raw === '') throw invalidParam(spec.param, `You passed an empty string for '${spec.param}'. We assume empty values are an attempt to unset a parameter; however '${spec.param}' cannot be unset. You should remove '${spec.param}' from your request or supply a non-empty value.`, 'parameter_invalid_empty');
+    active.push((item) => spec.matches(item, raw));
+  }
+  const matches = active.length === 0 ? null : (item: T) => active.every((test) => test(item));
+  return { limit, startingAfter, endingBefore, created, matches, expand: expandParams(query) };
+}

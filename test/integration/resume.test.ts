@@ -1,0 +1,82 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStreamState, type StreamPosition } from '../../activities/state/sync-state';
+import { planSync } from '../../activities/sync/plan-sync';
+import { syncStreamBatch } from '../../activities/sync/sync-stream-batch';
+import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { makeWorkspace } from '../support/workspace';
+
+const KEY = 'sk_test_resume_key_123';
+const ENV_VAR = 'CDP_TEST_RESUME_KEY';
+
+let emulator: StripeEmulator;
+let ws: ReturnType<typeof makeWorkspace>;
+
+beforeAll(async () => {
+  emulator = await startStripeEmulator({ port: 0, seed: 11, scale: 0.2, apiKeys: [KEY], rateLimitPerSecond: 1000 });
+  ws = makeWorkspace([{ id: 'stripe-resume', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR, streams: ['charges'] }]);
+  process.env[ENV_VAR] = KEY;
+});
+afterAll(async () => {
+  await emulator?.close();
+  ws?.cleanup();
+});
+
+async function landedKeys(): Promise<{ rows: number; distinct: number; files: number }> {
+  const dir = path.join(ws.config().layout.raw, 'source=stripe', 'stream=charges');
+  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${dir}/**/*.parquet')`,
+    );
+    const [row] = reader.getRowObjectsJS() as [{ rows: number; distinct: number }];
+    return { ...row, files: files.length };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('a stream sync interrupted mid-batch', () => {
+  it('keeps what it landed, and the retry resumes from the last heartbeat without duplicating a record', async () => {
+    const plan = await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'historical', syncId: 'resume-1', startedAtMs: Date.now() });
+    const [start] = plan.streams as [StreamPosition];
+
+    // First attempt: cancelled (as when its worker dies) after two files are durable.
+    const first = new MockActivityEnvironment();
+    const beats: StreamPosition[] = [];
+    first.on('heartbeat', (d: StreamPosition) => {
+      beats.push(d);
+      if (beats.filter((b) => b.seq > 0).length === 2 && beats.at(-1)!.seq === 2) first.cancel();
+    });
+    await expect(first.run(syncStreamBatch, ws.config(), { position: start, rowsPerFile: 100 })).rejects.toThrow();
+
+    const committed = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    expect(committed.inProgress?.seq).toBe(2);
+    expect(committed.inProgress?.rows).toBe(200);
+    expect(committed.highWaterMark).toBeNull();
+    expect(await landedKeys()).toEqual({ rows: 200, distinct: 200, files: 2 });
+
+    // A new sync of the same mode resumes the committed position rather than starting over.
+    const replanned = await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'historical', syncId: 'resume-2', startedAtMs: Date.now() });
+    expect(replanned.streams[0]).toEqual(committed.inProgress);
+
+    // Temporal's retry hands the activity its last heartbeat.
+    const retry = new MockActivityEnvironment({ heartbeatDetails: committed.inProgress });
+    const result: Awaited<ReturnType<typeof syncStreamBatch>> = await retry.run(syncStreamBatch, ws.config(), { position: start, rowsPerFile: 100, budgetMs: 600_000 });
+    expect(result.done).toBe(true);
+
+    const total = emulator.truth().streams.charges.count;
+    expect(result.position.rows).toBe(total);
+    expect(await landedKeys()).toEqual({ rows: total, distinct: total, files: Math.ceil(total / 100) });
+    const finished = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    expect(finished.inProgress).toBeNull();
+    expect(finished.highWaterMark).toBe(start.window.to);
+    expect(finished.lastSync).toMatchObject({ syncId: 'resume-1', mode: 'historical', rows: total });
+  });
+});
