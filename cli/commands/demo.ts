@@ -8,7 +8,7 @@ import { runBuild } from '../workflow-runs';
 import { queryWarehouse } from './query';
 import { startLocalTemporal } from './dev';
 import { DEFAULT_STRIPE_PORT, EMULATOR_STRIPE_KEY } from './emulators';
-import { formatProgress, runSync } from './sync';
+import { runSync, summarizeProgress } from './sync';
 import { PROJECT_ROOT } from '../../lib/paths';
 import path from 'node:path';
 
@@ -50,7 +50,12 @@ async function compareWithEmulator(emulatorUrl: string, warehouse: string, timez
  */
 export async function runDemo(configFile: string): Promise<void> {
   const config = loadConfig(configFile);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // A worker with only activities on the build queue is expected; that notice is noise here.
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => {
+      if (!entry.message.startsWith('No workflows registered')) console.error(`[${entry.level}] ${entry.message}`);
+    }),
+  });
 
   const temporal = await startLocalTemporal(config);
   info(`temporal   ${temporal.reused ? 'reusing' : 'started'} dev server at ${temporal.address} (UI ${temporal.uiUrl})`);
@@ -79,11 +84,16 @@ export async function runDemo(configFile: string): Promise<void> {
     const landed: { connection: string; stream: string; rows: number; quarantined: number }[] = [];
     for (const connection of config.connections) {
       info(`sync       ${connection.id} (historical)`);
+      let lastLine = '';
       const result = await runSync(client, connection, {
         mode: 'historical',
         taskQueue: target.taskQueue,
         attachToRunning: true,
-        onProgress: (p) => info(formatProgress(p)),
+        onProgress: (p) => {
+          const line = summarizeProgress(p);
+          if (line !== lastLine) info(line);
+          lastLine = line;
+        },
       });
       for (const s of result.streams) landed.push({ connection: connection.id, stream: s.stream, rows: s.rows, quarantined: s.quarantined });
     }

@@ -11,6 +11,14 @@ export function formatProgress(p: SyncProgress): string {
     .join('\n');
 }
 
+/** One line for the whole sync: streams done, pages and rows so far. */
+export function summarizeProgress(p: SyncProgress): string {
+  const done = p.streams.filter((s) => s.done).length;
+  const rows = p.streams.reduce((n, s) => n + s.rows, 0);
+  const pages = p.streams.reduce((n, s) => n + s.pages, 0);
+  return `  ${p.connectionId}: ${done}/${p.streams.length} streams done, ${pages} pages, ${rows} rows`;
+}
+
 /** Runs one connection's sync and waits for it, printing progress when asked. */
 export async function runSync(
   client: Client,

@@ -5,11 +5,10 @@ import { addMonthsMs, DAY_MS, isoAt } from './time.js';
 import type { CatalogProduct, CurrencyCode, Membership, MembershipLifecycle, Offer } from './types.js';
 
 /** Lifecycles forced onto the world's first memberships so even tiny worlds show every case. */
-export type ForcedLifecycle = MembershipLifecycle | 'active_paused_collection';
+export type ForcedLifecycle = MembershipLifecycle | 'active_paused_collection' | 'active_ending';
 export const FORCED_LIFECYCLES: readonly ForcedLifecycle[] = [
-  'active', 'canceled', 'past_due', 'trialing', 'paused', 'unpaid', 'incomplete_expired', 'active_paused_collection',
+  'active', 'canceled', 'past_due', 'trialing', 'paused', 'unpaid', 'incomplete_expired', 'active_paused_collection', 'active_ending',
 ];
-const FORCED_OFFERS: readonly string[] = ['halfoff3', 'loyal15', 'welcome20', 'amount'];
 
 const LIFECYCLE_WEIGHTS: Readonly<Record<MembershipLifecycle, number>> = {
   active: 52, canceled: 24, past_due: 6, trialing: 4, paused: 3, unpaid: 3, incomplete_expired: 3,
@@ -77,7 +76,8 @@ export function generateMemberships(ctx: MembershipContext, count: number, curre
   const usedProducts = new Set<string>();
   for (let i = 0; i < count; i++) {
     const forced = ctx.takeForcedLifecycle();
-    let lifecycle: MembershipLifecycle = forced === 'active_paused_collection' ? 'active' : (forced ?? rng.weighted(LIFECYCLE_WEIGHTS));
+    let lifecycle: MembershipLifecycle =
+      forced === 'active_paused_collection' || forced === 'active_ending' ? 'active' : (forced ?? rng.weighted(LIFECYCLE_WEIGHTS));
     const windowDays = (anchorMs - accountMs) / DAY_MS;
     if (windowDays < MIN_AGE_DAYS[lifecycle] + 2) lifecycle = 'active';
 
@@ -137,11 +137,13 @@ export function generateMemberships(ctx: MembershipContext, count: number, curre
           if (periodEndAfterMs(shape, cancelMs) >= anchorMs) lifecycle = 'active';
         }
       }
-    } else if (lifecycle === 'active' && forced !== 'active_paused_collection' && rng.chance(0.05)) {
+    } else if (lifecycle === 'active' && forced !== 'active_paused_collection' && (forced === 'active_ending' || rng.chance(0.05))) {
       cancel_at_period_end = true;
       cancel_reason = 'cancellation_requested';
       cancel_feedback = rng.chance(0.6) ? rng.pick(FEEDBACK) : null;
-      canceled_at = isoAt(Math.max(startMs + 60_000, anchorMs - rng.int(1, 10) * DAY_MS));
+      // Requested within the current period, so that period's end (when it stops) is still ahead of the anchor.
+      const currentStartMs = cycleStartsBefore(shape, anchorMs).at(-1) ?? startMs;
+      canceled_at = isoAt(currentStartMs + 60_000 + Math.floor(rng.next() * Math.max(0, anchorMs - HOUR_MS - currentStartMs - 60_000)));
     }
 
     let collection_pause: Membership['collection_pause'] = null;
