@@ -24,7 +24,7 @@ import { commitFile } from '../lib/fs-atomic';
 import { sqlString } from '../lib/sql';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FIXTURE = path.resolve(projectRoot, '../shared/reference/stripe/fixtures3.subset.json');
+const FIXTURE = path.resolve(projectRoot, 'test/fixtures/stripe/fixtures3.subset.json');
 
 // ---------------------------------------------------------------------------------------------
 // Arguments

@@ -5,7 +5,7 @@ import { stripeSource } from '../../activities/sources/stripe/spec';
 import { PROJECT_ROOT } from '../../lib/paths';
 
 const fixtures = JSON.parse(
-  fs.readFileSync(path.join(PROJECT_ROOT, '..', 'shared', 'reference', 'stripe', 'fixtures3.subset.json'), 'utf8'),
+  fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'stripe', 'fixtures3.subset.json'), 'utf8'),
 ).resources as Record<string, Record<string, unknown>>;
 
 // Stream name -> the fixture resource it lists.
