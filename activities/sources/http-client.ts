@@ -1,14 +1,15 @@
 import pRetry, { AbortError } from 'p-retry';
 import { SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../lib/errors';
 import type { RateLimiter } from './rate-limiter';
+import type { SourceSpec } from './spec';
 
 export interface HttpRequest {
   connectionId: string;
   url: URL;
   headers: Record<string, string>;
   limiter: RateLimiter;
-  describeError: (body: unknown) => string;
-  /** Called while waiting between retries, so a heartbeating activity stays alive. */
+  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'retryAfterMs'>;
+  /** Called on every failed attempt that will be retried, so a heartbeating activity stays alive. */
   onRetry?: (error: Error, attempt: number) => void;
   signal?: AbortSignal;
   /** Retries inside one call before the error goes up to Temporal's own retry. */
@@ -27,6 +28,7 @@ function retryAfterMs(headers: Headers): number | undefined {
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
+  if (text === '') return null;
   try {
     return JSON.parse(text);
   } catch {
@@ -36,7 +38,7 @@ async function readBody(response: Response): Promise<unknown> {
 
 async function attempt(req: HttpRequest): Promise<unknown> {
   await req.limiter.acquire();
-  // The URL printed in errors never carries the credential: auth goes in headers only.
+  // Errors name the origin and path only: a credential in a query parameter never reaches a message.
   const where = `${req.url.origin}${req.url.pathname}`;
   let response: Response;
   try {
@@ -48,27 +50,29 @@ async function attempt(req: HttpRequest): Promise<unknown> {
     if (req.signal?.aborted) throw new AbortError(err as Error);
     throw new SourceUnavailableError(req.connectionId, where, undefined, (err as Error).message);
   }
-  if (response.ok) return response.json();
-
   const body = await readBody(response);
-  const detail = typeof body === 'string' ? body : req.describeError(body);
-  if (response.status === 401 || response.status === 403) {
-    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail));
-  }
-  if (response.status === 429) {
+  const detail = () => (typeof body === 'string' ? body : req.source.describeError(body));
+  const waitMs = () => req.source.retryAfterMs?.(response.headers) ?? retryAfterMs(response.headers);
+
+  if (response.status === 429 || req.source.isRateLimited?.(response.status, body)) {
     req.limiter.drain();
     const reason = response.headers.get('stripe-rate-limited-reason');
-    throw new SourceUnavailableError(req.connectionId, where, 429, reason ? `${detail} (${reason})` : detail, retryAfterMs(response.headers));
+    throw new SourceUnavailableError(req.connectionId, where, response.status, reason ? `${detail()} (${reason})` : detail(), waitMs());
+  }
+  if (response.ok) return body;
+  if (response.status === 401 || response.status === 403) {
+    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail()));
   }
   if (response.status >= 500 || response.status === 408) {
-    throw new SourceUnavailableError(req.connectionId, where, response.status, detail, retryAfterMs(response.headers));
+    throw new SourceUnavailableError(req.connectionId, where, response.status, detail(), waitMs());
   }
-  throw new AbortError(new SourceRequestError(req.connectionId, where, response.status, detail));
+  throw new AbortError(new SourceRequestError(req.connectionId, where, response.status, detail()));
 }
 
 /**
- * GETs a JSON document from a source API within its rate limit, retrying 429s, 5xx and network
- * failures with exponential backoff (honouring Retry-After), and failing fast on auth and request errors.
+ * GETs a JSON document from a source API within its rate limit, retrying rate limits, 5xx and
+ * network failures with exponential backoff (honouring the source's wait hints), and failing fast on
+ * auth and request errors. An empty body (HTTP 204) comes back as null.
  */
 export async function getJson(req: HttpRequest): Promise<unknown> {
   return pRetry(() => attempt(req), {

@@ -5,7 +5,7 @@ import { writeLandedFile, type LandedRecord } from '../landing/lake';
 import { fetchPage } from '../sources/pager';
 import { limiterFor } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
-import type { SourceSpec, StreamSpec } from '../sources/spec';
+import { readPath, type SourceSpec, type StreamSpec } from '../sources/spec';
 import { readStreamState, writeStreamState, type StreamPosition } from '../state/sync-state';
 
 export interface SyncStreamBatchInput {
@@ -28,8 +28,8 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 
 function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date): LandedRecord {
   const parsed = stream.schema.safeParse(raw);
-  const key = raw[stream.primaryKey];
-  const cursor = raw[stream.cursorField];
+  const key = readPath(raw, stream.primaryKey);
+  const cursor = readPath(raw, stream.cursorField);
   return {
     primaryKey: key === undefined || key === null ? '' : String(key),
     cursorValue: cursor === undefined || cursor === null ? null : String(cursor),

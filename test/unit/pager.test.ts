@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchPage, pageUrl, type PageRequest } from '../../activities/sources/pager';
+import { fetchPage, nextToken, pageUrl, type PageRequest } from '../../activities/sources/pager';
+import type { SourceSpec } from '../../activities/sources/spec';
 import { RateLimiter } from '../../activities/sources/rate-limiter';
 import { stripeSource } from '../../activities/sources/stripe/spec';
 import { SourceAuthError, SourceRequestError } from '../../lib/errors';
@@ -104,5 +105,40 @@ describe('rate limiter', () => {
     now = 100; // one token refills every 100 ms at 10 per second
     await third;
     expect(done).toBe(true);
+  });
+});
+
+describe('paging schemes declared as data', () => {
+  const source = (pagination: SourceSpec['pagination']): SourceSpec => ({ ...stripeSource, pagination });
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i) }));
+
+  it('offset paging advances by the records read and stops at the total or a short page', () => {
+    const offset = source({ type: 'offset', limitParam: 'limit', offsetParam: 'offset', pageSize: 2, totalPath: 'meta.total' });
+    expect(nextToken(offset, { meta: { total: '5' } }, ids(2), null)).toBe('2');
+    expect(nextToken(offset, { meta: { total: '5' } }, ids(2), '2')).toBe('4');
+    expect(nextToken(offset, { meta: { total: '4' } }, ids(2), '2')).toBeNull();
+    expect(nextToken(offset, {}, ids(1), '4')).toBeNull();
+  });
+
+  it('page-number paging stops at the last page, a short page or an empty answer', () => {
+    const pages = source({ type: 'page_number', pageParam: 'page', pageSizeParam: 'limit', pageSize: 2, firstPage: 1, totalPagesPath: 'meta.pagination.total_pages' });
+    expect(nextToken(pages, { meta: { pagination: { total_pages: 3 } } }, ids(2), null)).toBe('2');
+    expect(nextToken(pages, { meta: { pagination: { total_pages: 3 } } }, ids(2), '3')).toBeNull();
+    expect(nextToken(pages, null, [], '4')).toBeNull();
+    const url = pageUrl({ source: pages, stream: charges, connection: request().connection, window: { from: null, to: 1 }, pageToken: null });
+    expect(url.searchParams.get('page')).toBe('1');
+  });
+
+  it('cursor paging follows the answer\'s cursor while it links a next page', () => {
+    const cursor = source({ type: 'next_cursor', pageSizeParam: 'limit', pageSize: 2, cursorParam: 'after', cursorPath: 'paging.cursors.after', nextPath: 'paging.next' });
+    expect(nextToken(cursor, { paging: { cursors: { after: 'QVFI' }, next: 'https://graph/next' } }, ids(2), null)).toBe('QVFI');
+    expect(nextToken(cursor, { paging: { cursors: { after: 'QVFI' } } }, ids(2), 'x')).toBeNull();
+  });
+
+  it('writes window bounds in the format the API expects', () => {
+    const stream = { ...charges, window: { fromParam: 'filters[updated_after]', format: 'iso_datetime' as const } };
+    const url = pageUrl({ source: stripeSource, stream, connection: request().connection, window: { from: 1_700_000_000, to: 1_800_000_000 }, pageToken: null });
+    expect(url.searchParams.get('filters[updated_after]')).toBe('2023-11-14T22:13:20Z');
+    expect(url.searchParams.has('created[lt]')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { SourceSpec } from '../spec';
+import type { SourceSpec, WindowFilterSpec } from '../spec';
 import {
   chargeSchema,
   couponSchema,
@@ -9,20 +9,14 @@ import {
   subscriptionSchema,
 } from './schemas';
 
+/** Lists filter on the object's creation time; `created[lt]` pins the window's end while a sync runs. */
+const CREATED: WindowFilterSpec = { fromParam: 'created[gte]', toParam: 'created[lt]', format: 'unix_seconds' };
+
 /** Stripe, read through its list endpoints: newest first, `starting_after` paging, `created` windows. */
 export const stripeSource: SourceSpec = {
   name: 'stripe',
   auth: { type: 'bearer' },
-  pagination: {
-    type: 'after_last_id',
-    pageSizeParam: 'limit',
-    pageSize: 100,
-    afterParam: 'starting_after',
-    idField: 'id',
-    recordsField: 'data',
-    hasMoreField: 'has_more',
-  },
-  window: { fromParam: 'created[gte]', toParam: 'created[lt]', format: 'unix_seconds' },
+  pagination: { type: 'after_last_id', pageSizeParam: 'limit', pageSize: 100, afterParam: 'starting_after', idField: 'id', hasMoreField: 'has_more' },
   // Stripe allows 100 read requests per second in live mode and 25 in test mode.
   requestsPerSecond: { live: 80, sandbox: 20 },
   lookbackSeconds: 3600,
@@ -33,13 +27,13 @@ export const stripeSource: SourceSpec = {
     return [error.type, error.code, error.message].filter(Boolean).join(': ');
   },
   streams: [
-    { name: 'customers', path: '/v1/customers', primaryKey: 'id', cursorField: 'created', windowed: true, schema: customerSchema },
-    { name: 'charges', path: '/v1/charges', primaryKey: 'id', cursorField: 'created', windowed: true, schema: chargeSchema },
-    { name: 'invoices', path: '/v1/invoices', primaryKey: 'id', cursorField: 'created', windowed: true, schema: invoiceSchema },
+    { name: 'customers', path: '/v1/customers', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: customerSchema },
+    { name: 'charges', path: '/v1/charges', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: chargeSchema },
+    { name: 'invoices', path: '/v1/invoices', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: invoiceSchema },
     // Without status=all Stripe leaves canceled subscriptions out of the list.
-    { name: 'subscriptions', path: '/v1/subscriptions', params: { status: 'all' }, primaryKey: 'id', cursorField: 'created', windowed: true, schema: subscriptionSchema },
-    { name: 'refunds', path: '/v1/refunds', primaryKey: 'id', cursorField: 'created', windowed: true, schema: refundSchema },
-    { name: 'coupons', path: '/v1/coupons', primaryKey: 'id', cursorField: 'created', windowed: true, schema: couponSchema },
-    { name: 'promotion_codes', path: '/v1/promotion_codes', primaryKey: 'id', cursorField: 'created', windowed: true, schema: promotionCodeSchema },
+    { name: 'subscriptions', path: '/v1/subscriptions', params: { status: 'all' }, primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: subscriptionSchema },
+    { name: 'refunds', path: '/v1/refunds', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: refundSchema },
+    { name: 'coupons', path: '/v1/coupons', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: couponSchema },
+    { name: 'promotion_codes', path: '/v1/promotion_codes', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: promotionCodeSchema },
   ],
 };
