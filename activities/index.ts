@@ -5,11 +5,15 @@ import { buildWarehouse, type BuildResult } from './models/build-warehouse';
 import { planSync, type PlanSyncInput, type SyncPlan } from './sync/plan-sync';
 import { syncStreamBatch, type SyncStreamBatchInput, type SyncStreamBatchResult } from './sync/sync-stream-batch';
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { pauseConnectionSchedule } from './control/schedules';
 
 export interface ActivityDeps {
   /** Reads the config afresh, so a worker picks up edited connections without a restart. */
   loadConfig: () => LoadedConfig;
   modelsDir?: string;
+  /** A client of the cluster the worker serves, for activities that manage schedules. */
+  temporalClient?: () => Promise<Client>;
 }
 
 /** Every activity the workflows call, bound to a config. Workflows import only its type. */
@@ -21,6 +25,10 @@ export function createActivities(deps: ActivityDeps) {
     },
     async syncStreamBatch(input: SyncStreamBatchInput): Promise<SyncStreamBatchResult> {
       return syncStreamBatch(deps.loadConfig(), input);
+    },
+    async pauseSchedule(input: { connectionId: string; note: string }): Promise<boolean> {
+      if (!deps.temporalClient) return false;
+      return pauseConnectionSchedule(await deps.temporalClient(), input.connectionId, input.note);
     },
     async buildWarehouse(): Promise<BuildResult> {
       const ctx = Context.current();

@@ -35,8 +35,12 @@ export class SourceAuthError extends CdpError {
     readonly url: string,
     readonly status: number,
     detail: string,
+    readonly credentialEnv?: string,
   ) {
-    super(`connection "${connectionId}": the source refused the credential (HTTP ${status}) at ${url}: ${detail}`);
+    super(
+      `credentials for ${connectionId} were rejected (HTTP ${status} at ${url}: ${detail}): ` +
+        `update ${credentialEnv ?? 'its credential'} and run \`cdp sync ${connectionId}\``,
+    );
   }
 }
 

@@ -13,3 +13,7 @@ export const SEARCH_ATTRIBUTE_NAMES = ['CdpConnection', 'CdpSource', 'CdpMode', 
 
 export const syncWorkflowId = (connectionId: string): string => `sync:${connectionId}`;
 export const BUILD_WORKFLOW_ID = 'build:warehouse';
+
+/** The schedule that keeps a connection fresh, and the id prefix of the runs it starts. */
+export const scheduleId = (connectionId: string): string => `schedule:${connectionId}`;
+export const scheduledRunId = (connectionId: string): string => `scheduled-sync:${connectionId}`;

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -46,7 +47,10 @@ const quietLogger = {
  */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: opts.address });
-  const activities = createActivities(opts);
+  let client: Promise<Client> | undefined;
+  const temporalClient = () =>
+    (client ??= Connection.connect({ address: opts.address }).then((c) => new Client({ connection: c, namespace: opts.namespace })));
+  const activities = createActivities({ temporalClient, ...opts });
   const workflowBundle = opts.workflowBundle ?? (await bundleWorkflows());
   const syncWorker = await Worker.create({
     connection,
@@ -65,6 +69,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   const done = Promise.all([syncWorker.run(), buildWorker.run()]).then(async () => {
     await connection.close();
+    if (client) await (await client).connection.close();
   });
   return {
     done,

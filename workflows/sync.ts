@@ -1,9 +1,9 @@
-import { continueAsNew, defineQuery, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { CdpActivities, SyncPlan } from '../activities';
 import type { StreamPosition, SyncMode } from '../activities/state/sync-state';
 import { PAGE_BATCH, SHORT } from './activity-presets';
 
-const { planSync } = proxyActivities<CdpActivities>(SHORT);
+const { planSync, pauseSchedule } = proxyActivities<CdpActivities>(SHORT);
 const { syncStreamBatch } = proxyActivities<CdpActivities>(PAGE_BATCH);
 
 // Well below Temporal's 50k-event limit, so a backfill of any length carries on in a fresh run.
@@ -40,12 +40,34 @@ function newSyncId(): string {
   return `${started}-${uuid4().slice(0, 8)}`;
 }
 
+/** Failures a rerun cannot fix until a person updates a credential. */
+const CREDENTIAL_FAILURES = ['SourceAuthError', 'CredentialMissingError'];
+
+function credentialProblem(err: unknown): string | undefined {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && CREDENTIAL_FAILURES.includes(err.cause.type ?? '')) {
+    return err.cause.message;
+  }
+  return undefined;
+}
+
 /**
  * Syncs one connection: plans where each stream starts, then pages every stream concurrently in
  * heartbeating batches that land Parquet and commit their cursor, continuing as new before the
  * history grows large. Only ids, cursors and counts pass through here, never records or secrets.
  */
 export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
+  try {
+    return await runSync(input);
+  } catch (err) {
+    const problem = credentialProblem(err);
+    if (!problem) throw err;
+    // Retrying cannot help: pause the schedule with the reason, and fail with what to do.
+    await pauseSchedule({ connectionId: input.connectionId, note: problem });
+    throw ApplicationFailure.nonRetryable(problem, 'CredentialsRejected');
+  }
+}
+
+async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
   const plan =
     input.plan ??
     (await planSync({

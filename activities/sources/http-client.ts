@@ -5,6 +5,8 @@ import type { SourceSpec } from './spec';
 
 export interface HttpRequest {
   connectionId: string;
+  /** Named in the error when the source rejects the credential, so the message says what to fix. */
+  credentialEnv?: string;
   url: URL;
   headers: Record<string, string>;
   limiter: RateLimiter;
@@ -61,7 +63,7 @@ async function attempt(req: HttpRequest): Promise<unknown> {
   }
   if (response.ok) return body;
   if (response.status === 401 || response.status === 403) {
-    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail()));
+    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail(), req.credentialEnv));
   }
   if (response.status >= 500 || response.status === 408) {
     throw new SourceUnavailableError(req.connectionId, where, response.status, detail(), waitMs());

@@ -112,6 +112,7 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
   const { url, headers } = authenticate(req.source.auth, req.credential, unsigned);
   const body = await getJson({
     connectionId: req.connection.id,
+    credentialEnv: req.connection.credential_env,
     url,
     headers: { accept: 'application/json', ...req.source.headers, ...headers },
     limiter: req.limiter,

@@ -96,7 +96,8 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Request-Id', requestIdFor(data.seed, requestCount++));
-    reply.header('Stripe-Version', (request.headers['stripe-version'] as string | undefined) ?? STRIPE_API_VERSION);
+    // Always the version whose shapes are served, whatever the client asked for: the emulator speaks one version.
+    reply.header('Stripe-Version', STRIPE_API_VERSION);
     if (!request.url.startsWith('/v1/')) return;
 
     const key = apiKeyFrom(request.headers.authorization);
@@ -130,7 +131,7 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
 
   const livemodeOf = (request: FastifyRequest): boolean => keyMode(apiKeyFrom(request.headers.authorization) ?? '') === 'live';
 
-  for (const resource of resources) registerResource(app, resource as ResourceSpec, livemodeOf, lookup);
+  for (const resource of resources) registerResource(app, resource, livemodeOf, lookup);
 
   app.get('/_emulator/health', async () => ({ status: 'ok', seed: data.seed, scale: data.scale, anchor: data.anchor, api_version: STRIPE_API_VERSION }));
   app.get('/_emulator/truth', async () => opts.truth);

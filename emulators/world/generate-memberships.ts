@@ -110,7 +110,9 @@ export function generateMemberships(ctx: MembershipContext, count: number, curre
         startMs = start;
       }
     } else {
-      startMs = randomStart(MIN_AGE_DAYS[lifecycle]);
+      // Forced cases start early enough for their whole story (a failed renewal, a pause) to fit before the anchor.
+      const forcedMinAgeDays = forced === 'canceled' ? 60 : forced === 'active_paused_collection' ? 160 : 0;
+      startMs = randomStart(Math.max(MIN_AGE_DAYS[lifecycle], Math.min(forcedMinAgeDays, windowDays - 3)));
     }
     const started_at = isoAt(startMs);
     const shape = { started_at, trial_days, interval };
@@ -120,18 +122,19 @@ export function generateMemberships(ctx: MembershipContext, count: number, curre
     let cancel_reason: Membership['cancel_reason'] = null;
     let cancel_feedback: Membership['cancel_feedback'] = null;
     if (lifecycle === 'canceled') {
-      const cancelMs = startMs + DAY_MS + Math.floor(rng.next() * Math.max(0, anchorMs - HOUR_MS - startMs - DAY_MS));
+      const cancelLatestMs = forced === 'canceled' ? anchorMs - 30 * DAY_MS : anchorMs - HOUR_MS;
+      const cancelMs = startMs + DAY_MS + Math.floor(rng.next() * Math.max(0, cancelLatestMs - startMs - DAY_MS));
       const cycles = cycleStartsBefore(shape, cancelMs);
       const lastCycle = cycles[cycles.length - 1];
       const failedCancelMs = lastCycle === undefined ? null : lastCycle + rng.int(14, 25) * DAY_MS;
-      if (failedCancelMs !== null && failedCancelMs < anchorMs - HOUR_MS && rng.chance(0.3)) {
+      if (failedCancelMs !== null && failedCancelMs < anchorMs - HOUR_MS && (forced === 'canceled' || rng.chance(0.3))) {
         cancel_reason = 'payment_failed';
         canceled_at = isoAt(failedCancelMs);
       } else {
         cancel_reason = 'cancellation_requested';
         cancel_feedback = rng.chance(0.6) ? rng.pick(FEEDBACK) : null;
         canceled_at = isoAt(cancelMs);
-        if (rng.chance(0.3)) {
+        if (forced !== 'canceled' && rng.chance(0.3)) {
           cancel_at_period_end = true;
           // A cancellation that waits for the period end is still active if that end is after the anchor.
           if (periodEndAfterMs(shape, cancelMs) >= anchorMs) lifecycle = 'active';
@@ -148,10 +151,10 @@ export function generateMemberships(ctx: MembershipContext, count: number, curre
 
     let collection_pause: Membership['collection_pause'] = null;
     if (lifecycle === 'active' && !cancel_at_period_end && (forced === 'active_paused_collection' || rng.chance(0.1))) {
-      const sinceMs = anchorMs - rng.int(20, 100) * DAY_MS;
-      if (sinceMs > startMs + (trial_days + 35) * DAY_MS) {
+      const sinceMs = Math.max(anchorMs - rng.int(20, 100) * DAY_MS, startMs + (trial_days + 36) * DAY_MS);
+      if (sinceMs < anchorMs - 5 * DAY_MS) {
         collection_pause = {
-          behavior: rng.chance(0.6) ? 'void' : 'mark_uncollectible',
+          behavior: forced === 'active_paused_collection' || rng.chance(0.6) ? 'void' : 'mark_uncollectible',
           since: isoAt(sinceMs),
           resumes_at: rng.chance(0.5) ? null : isoAt(anchorMs + rng.int(5, 60) * DAY_MS),
         };

@@ -4,7 +4,8 @@ import { claimEmail, emailSlug, generateIdentity, WORK_DOMAINS } from './generat
 import { FORCED_LIFECYCLES, generateMemberships, pickMembershipCount, type ForcedLifecycle } from './generate-memberships.js';
 import { campaignAt, FORCED_OUTCOMES, generateOrders, pickOrderCount, type ForcedOutcome } from './generate-orders.js';
 import { countrySpec } from './geography.js';
-import { buildCampaigns, buildOffers } from './offers.js';
+import { buildCampaigns } from './campaigns.js';
+import { buildOffers } from './offers.js';
 import { deriveSeed, Rng } from './prng.js';
 import { DAY_MS, isoAt } from './time.js';
 import type { EmailStyle, Person, PersonTraits, World } from './types.js';
@@ -37,13 +38,23 @@ export function restyleEmail(email: string, style: 'upper_case' | 'mixed_case' |
   return `${local.split('.').map(cap).join('.')}@${cap(domain)}`;
 }
 
-function queue<T>(items: readonly T[]): (canTake?: (item: T) => boolean) => T | null {
+interface Queue<T> {
+  /** The next item if `canTake` accepts it (consumed), else null. */
+  take: (canTake?: (item: T) => boolean) => T | null;
+  remaining: () => number;
+}
+
+/** Cases forced onto the first eligible people, so that even a tiny world shows each of them. */
+function queue<T>(items: readonly T[]): Queue<T> {
   let next = 0;
-  return (canTake) => {
-    const item = items[next];
-    if (item === undefined || (canTake && !canTake(item))) return null;
-    next++;
-    return item;
+  return {
+    take: (canTake) => {
+      const item = items[next];
+      if (item === undefined || (canTake && !canTake(item))) return null;
+      next++;
+      return item;
+    },
+    remaining: () => items.length - next,
   };
 }
 
@@ -85,17 +96,24 @@ export function generateWorld(options: WorldOptions = {}): World {
     const oldAccount = anchorMs - accountMs > 120 * DAY_MS;
 
     const is_buyer = rng.chance(0.55);
-    const is_subscriber = rng.chance(0.16) || (!multiMembershipForced && oldAccount && i > 0 && rng.chance(0.3));
+    // Until every forced lifecycle has been shown, long-standing people subscribe more often.
+    const is_subscriber = rng.chance(0.16) || (oldAccount && forcedLifecycle.remaining() > 0 && rng.chance(0.35));
     const has_payment_account = is_buyer || is_subscriber || rng.chance(0.2);
 
     let duplicateWanted = false;
     let orderCount = 0;
     if (is_buyer) {
       orderCount = pickOrderCount(rng);
-      duplicateWanted = forcedDuplicates > 0 ? orderCount >= 2 || (orderCount++, true) : orderCount >= 2 && rng.chance(0.04);
+      // A second account appears at a second order, so a duplicate needs at least two orders.
+      if (forcedDuplicates > 0) {
+        orderCount = Math.max(2, orderCount);
+        duplicateWanted = true;
+      } else {
+        duplicateWanted = orderCount >= 2 && rng.chance(0.04);
+      }
     }
     const orders = is_buyer
-      ? generateOrders({ rng, anchorMs, catalog, campaigns, nextOrderNumber: () => ++orderNumber, takeForcedOutcome: forcedOutcome }, orderCount, currency, accountMs)
+      ? generateOrders({ rng, anchorMs, catalog, campaigns, nextOrderNumber: () => ++orderNumber, takeForcedOutcome: forcedOutcome.take }, orderCount, currency, accountMs)
       : [];
 
     let memberships: Person['memberships'] = [];
@@ -109,8 +127,8 @@ export function generateWorld(options: WorldOptions = {}): World {
         {
           rng, anchorMs, catalog, offers,
           nextMembershipNumber: () => ++membershipNumber,
-          takeForcedLifecycle: () => (oldAccount ? forcedLifecycle() : null),
-          takeForcedOffer: () => (oldAccount ? forcedOffer() : null),
+          takeForcedLifecycle: () => (oldAccount ? forcedLifecycle.take() : null),
+          takeForcedOffer: () => (oldAccount ? forcedOffer.take() : null),
         },
         membershipCount, currency, accountMs,
       );
@@ -118,7 +136,7 @@ export function generateWorld(options: WorldOptions = {}): World {
 
     let payment_email_style: EmailStyle | null = null;
     if (has_payment_account) {
-      payment_email_style = (is_buyer && !duplicateWanted ? forcedEmailStyle() : null) ?? rng.weighted(EMAIL_STYLE_WEIGHTS);
+      payment_email_style = (is_buyer && !duplicateWanted ? forcedEmailStyle.take() : null) ?? rng.weighted(EMAIL_STYLE_WEIGHTS);
       if (duplicateWanted && (payment_email_style === 'different' || payment_email_style === 'missing')) payment_email_style = 'canonical';
     }
     let payment_email: string | null = null;

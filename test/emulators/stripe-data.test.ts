@@ -107,6 +107,24 @@ describe('Stripe data built from the world', () => {
     expect(data.subscriptions.some((s) => s.status === 'active' && s.cancel_at_period_end)).toBe(true);
   });
 
+  it('never bills a customer before it exists, nor a subscription before it starts or after it ends', () => {
+    const customerCreated = new Map(data.customers.map((c) => [c.id, c.created] as const));
+    for (const c of data.charges) expect(c.created).toBeGreaterThanOrEqual(customerCreated.get(c.customer)!);
+    const subs = new Map(data.subscriptions.map((s) => [s.id, s] as const));
+    for (const s of data.subscriptions) expect(s.created).toBeGreaterThanOrEqual(customerCreated.get(s.customer)!);
+    for (const i of data.invoices) {
+      const s = subs.get(i.parent.subscription_details.subscription)!;
+      expect(i.customer).toBe(s.customer);
+      expect(i.created).toBeGreaterThanOrEqual(s.created);
+      if (s.ended_at !== null) expect(i.created).toBeLessThanOrEqual(s.ended_at);
+    }
+    for (const s of data.subscriptions) {
+      if (s.cancel_at_period_end && s.status === 'active') expect(s.cancel_at!).toBeGreaterThan(anchorS());
+      if (s.cancel_at_period_end && s.status === 'canceled') expect(s.cancel_at).toBe(s.ended_at);
+      expect(s.latest_invoice === null || data.invoices.some((i) => i.id === s.latest_invoice)).toBe(true);
+    }
+  });
+
   it('has a customer with several subscriptions of which exactly one is canceled', () => {
     const byCustomer = new Map<string, string[]>();
     for (const s of data.subscriptions) byCustomer.set(s.customer, [...(byCustomer.get(s.customer) ?? []), s.status]);
@@ -141,6 +159,20 @@ describe('Stripe data built from the world', () => {
     expect(data.discounts.some((d) => d.promotion_code !== null)).toBe(true);
     const redeemed = data.coupons.reduce((s, c) => s + c.times_redeemed, 0);
     expect(redeemed).toBe(data.discounts.length);
+  });
+
+  it('shows every case even in a tiny world, whatever the seed', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const tiny = buildStripeData(generateWorld({ seed, scale: 0.02 }));
+      expect(new Set(tiny.charges.map((c) => c.status)).size, `seed ${seed}`).toBe(3);
+      expect(new Set(tiny.invoices.map((i) => i.status)), `seed ${seed}`).toEqual(new Set(['paid', 'open', 'void', 'uncollectible']));
+      expect(new Set(tiny.subscriptions.map((s) => s.status)), `seed ${seed}`).toEqual(
+        new Set(['active', 'trialing', 'past_due', 'canceled', 'paused', 'unpaid', 'incomplete_expired']),
+      );
+      expect(tiny.charges.some((c) => c.refunded) && tiny.charges.some((c) => c.amount_refunded > 0 && !c.refunded), `seed ${seed}`).toBe(true);
+      expect(tiny.subscriptions.some((s) => s.pause_collection !== null), `seed ${seed}`).toBe(true);
+      expect(tiny.customers.some((c) => c.email === null), `seed ${seed}`).toBe(true);
+    }
   });
 
   it('builds the same account from the same world, and a different one from another seed', () => {

@@ -4,7 +4,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe
 import { listAll, TEST_KEY, type StripeObject } from './stripe-http';
 
 // The official fixtures sit in shared/, beside the repository.
-const FIXTURES_URL = new URL('../../../shared/reference/stripe/fixtures3.subset.json', import.meta.url);
+const FIXTURES_URL = new URL('../fixtures/stripe/fixtures3.subset.json', import.meta.url);
 const fixtures = (JSON.parse(readFileSync(FIXTURES_URL, 'utf8')) as { resources: Record<string, unknown> }).resources;
 
 /** Served list → fixture resource holding its shape. */

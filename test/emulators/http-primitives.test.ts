@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { FaultInjector } from '../../emulators/http/fault-injector';
+import { parseFlatQuery } from '../../emulators/http/querystring';
+import { TokenBucketLimiter } from '../../emulators/http/token-bucket';
+
+describe('token bucket limiter', () => {
+  it('allows a burst of the per-second rate, then refills at that rate, per key', () => {
+    let now = 0;
+    const limiter = new TokenBucketLimiter(() => now);
+    const results = Array.from({ length: 6 }, () => limiter.tryTake('a', 5));
+    expect(results).toEqual([true, true, true, true, true, false]);
+    expect(limiter.tryTake('b', 5)).toBe(true);
+    now += 200;
+    expect(limiter.tryTake('a', 5)).toBe(true);
+    expect(limiter.tryTake('a', 5)).toBe(false);
+    now += 10_000;
+    expect(Array.from({ length: 6 }, () => limiter.tryTake('a', 5)).filter(Boolean)).toHaveLength(5);
+  });
+
+  it('never limits at a rate of 0', () => {
+    const limiter = new TokenBucketLimiter(() => 0);
+    expect(Array.from({ length: 1000 }, () => limiter.tryTake('a', 0)).every(Boolean)).toBe(true);
+  });
+});
+
+describe('fault injector', () => {
+  it('fails the same request numbers for the same seed and about the asked fraction', () => {
+    const run = (seed: number): (number | null)[] => {
+      const f = new FaultInjector(seed, { failRate: 0.2 });
+      return Array.from({ length: 2000 }, () => f.nextFault());
+    };
+    const a = run(1);
+    expect(run(1)).toEqual(a);
+    expect(run(2)).not.toEqual(a);
+    const failed = a.filter((s) => s !== null).length;
+    expect(failed).toBeGreaterThan(300);
+    expect(failed).toBeLessThan(500);
+  });
+
+  it('fails exactly the next N requests with the chosen status', () => {
+    const f = new FaultInjector(1);
+    f.update({ failNextRequests: 2, failStatus: 502 });
+    expect([f.nextFault(), f.nextFault(), f.nextFault()]).toEqual([502, 502, null]);
+  });
+});
+
+describe('flat query parsing', () => {
+  it('keeps bracketed names literal, decodes them and gathers repeated keys', () => {
+    expect(parseFlatQuery('limit=3&created%5Bgte%5D=17&created[lt]=20&expand[]=a&expand[]=b&email=a%2Bb%40x.com')).toEqual({
+      limit: '3',
+      'created[gte]': '17',
+      'created[lt]': '20',
+      'expand[]': ['a', 'b'],
+      email: 'a+b@x.com',
+    });
+  });
+});
