@@ -95,7 +95,8 @@ temporalOptions(
     .description('sync one connection: everything since the last sync, or from the beginning with --historical')
     .option('--historical', 'sync everything from the beginning of the source')
     .option('--since <date>', 'sync from this date instead of the last sync (ISO 8601)')
-    .option('--wait', 'if a sync of this connection is already running, wait for it instead of refusing'),
+    .option('--wait', 'if a sync of this connection is already running, wait for it instead of refusing')
+    .option('--detach', 'start the sync and return at once; follow it with `cdp status` or the Temporal UI'),
 ).action(async (connectionId: string, raw) => {
   const flags = parseFlags(
     'sync',
@@ -104,6 +105,7 @@ temporalOptions(
         historical: z.boolean().optional(),
         since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
         wait: z.boolean().optional(),
+        detach: z.boolean().optional(),
       })
       .loose()
       .refine((f) => !(f.historical && f.since), { message: '--historical and --since exclude each other', path: ['since'] }),
@@ -111,7 +113,9 @@ temporalOptions(
   );
   const { connectClient, temporalTarget } = await import('./temporal-connection');
   const { workerIsPolling } = await import('./workflow-runs');
-  const { formatProgress, runSync } = await import('./commands/sync');
+  const { formatProgress } = await import('./commands/sync');
+  const { startSync, waitForSync } = await import('./workflow-runs');
+  const { createProgressView } = await import('./sync-progress-view');
   const config = loadConfig(configFile());
   const connection = findConnection(config, connectionId);
   const target = temporalTarget(raw, config);
@@ -120,8 +124,20 @@ temporalOptions(
     info(`no worker is polling ${target.taskQueue} on ${target.address}; the sync will start when one does (run \`cdp worker\`)`);
   }
   const mode = flags.historical ? 'historical' : 'manual';
-  const result = await runSync(client, connection, { mode, since: flags.since, attachToRunning: flags.wait, taskQueue: target.taskQueue, onProgress: (p) => info(formatProgress(p)) });
-  console.log(formatProgress({ connectionId, mode, streams: result.streams.map((s) => ({ ...s, done: true })) }));
+  const handle = await startSync(client, connection, { mode, since: flags.since, attachToRunning: flags.wait, taskQueue: target.taskQueue });
+  if (flags.detach) {
+    console.log(`started ${handle.workflowId} (run ${handle.firstExecutionRunId}); follow it with \`cdp status ${connectionId}\``);
+  } else {
+    const view = createProgressView();
+    try {
+      const result = await waitForSync(handle, (p) => view.update(p));
+      view.update({ connectionId, mode, streams: result.streams.map((s) => ({ ...s, done: true })) });
+      view.stop();
+      console.log(formatProgress({ connectionId, mode, streams: result.streams.map((s) => ({ ...s, done: true })) }));
+    } finally {
+      view.stop();
+    }
+  }
   await client.connection.close();
 });
 
@@ -149,6 +165,67 @@ temporalOptions(
   console.log(`built ${result.warehouse} in ${(result.durationMs / 1000).toFixed(1)} s`);
 });
 
+const schedule = program.command('schedule').description('keep connections fresh with Temporal schedules of incremental syncs');
+
+const durationSchema = z.string().regex(/^\d+\s*(s|m|h|d|ms)$|^\d+ (seconds?|minutes?|hours?|days?)$/, 'a duration such as 15m, 1h or 1d');
+
+temporalOptions(
+  schedule
+    .command('set <connection>')
+    .description('create or change the schedule of a connection\'s incremental sync')
+    .option('--every <duration>', 'run every interval, e.g. 15m, 1h')
+    .option('--cron <expression>', 'run on a cron expression, e.g. "0 */2 * * *"')
+    .option('--catchup <duration>', 'catch up runs missed during an outage of up to this long', '1d'),
+).action(async (connectionId: string, raw) => {
+  const flags = parseFlags(
+    'schedule set',
+    z
+      .object({ every: durationSchema.optional(), cron: z.string().min(9).optional(), catchup: durationSchema })
+      .loose()
+      .refine((f) => Boolean(f.every) !== Boolean(f.cron), { message: 'give exactly one of --every and --cron', path: ['every'] }),
+    raw,
+  );
+  const { connectClient, temporalTarget } = await import('./temporal-connection');
+  const { setSchedule } = await import('./commands/schedule');
+  const config = loadConfig(configFile());
+  const connection = findConnection(config, connectionId);
+  const target = temporalTarget(raw, config);
+  const client = await connectClient(target);
+  const created = await setSchedule(client, connection, target.taskQueue, { every: flags.every, cron: flags.cron, catchupWindow: flags.catchup });
+  console.log(`${created ? 'created' : 'updated'} the schedule of ${connectionId}: ${flags.every ? `every ${flags.every}` : `cron ${flags.cron}`}, missed runs caught up within ${flags.catchup}`);
+  await client.connection.close();
+});
+
+const scheduleAction = (name: string, description: string, act: 'pause' | 'resume' | 'trigger' | 'delete') =>
+  temporalOptions(schedule.command(`${name} <connection>`).description(description).option('--note <text>', 'why (pause, resume)')).action(
+    async (connectionId: string, raw) => {
+      const { connectClient, temporalTarget } = await import('./temporal-connection');
+      const { onSchedule, triggerSchedule } = await import('./commands/schedule');
+      const config = loadConfig(configFile());
+      findConnection(config, connectionId);
+      const client = await connectClient(temporalTarget(raw, config));
+      const note = typeof raw.note === 'string' ? raw.note : undefined;
+      if (act === 'pause') await onSchedule(client, connectionId, (h) => h.pause(note ?? 'paused with cdp schedule pause'));
+      if (act === 'resume') await onSchedule(client, connectionId, (h) => h.unpause(note ?? 'resumed with cdp schedule resume'));
+      if (act === 'trigger') await triggerSchedule(client, connectionId);
+      if (act === 'delete') await onSchedule(client, connectionId, (h) => h.delete());
+      console.log(`${connectionId}: ${act === 'trigger' ? 'run started (queued behind a running one)' : `${act}d`}`);
+      await client.connection.close();
+    },
+  );
+scheduleAction('pause', 'pause a connection\'s schedule', 'pause');
+scheduleAction('resume', 'resume a paused schedule', 'resume');
+scheduleAction('trigger', 'run a connection\'s scheduled sync now', 'trigger');
+scheduleAction('delete', 'delete a connection\'s schedule', 'delete');
+
+temporalOptions(schedule.command('list').description('list schedules with their next and last runs')).action(async (raw) => {
+  const { connectClient, temporalTarget } = await import('./temporal-connection');
+  const { renderSchedules } = await import('./commands/schedule');
+  const client = await connectClient(temporalTarget(raw, loadConfig(configFile())));
+  process.stdout.write(await renderSchedules(client));
+  await client.connection.close();
+});
+
 program
   .command('query <sql>')
   .description('run read-only SQL on the warehouse (tables: core.customers, core.orders, staging.*, raw.*)')
@@ -160,15 +237,22 @@ program
     process.stdout.write(renderResult(await queryWarehouse(config.layout.warehouse, sql, config.timezone), flags.format));
   });
 
-program
-  .command('status [connection]')
-  .description('show each stream\'s last sync, rows, high-water mark and any sync in progress')
-  .action(async (connectionId?: string) => {
-    const config = loadConfig(configFile());
-    if (connectionId) findConnection(config, connectionId);
-    const { renderStatus } = await import('./commands/status');
-    process.stdout.write(await renderStatus(config, connectionId));
-  });
+temporalOptions(
+  program
+    .command('status [connection]')
+    .description('show each stream\'s last sync, rows, quarantined records, cursor, lag and the next scheduled run'),
+).action(async (connectionId: string | undefined, raw) => {
+  const config = loadConfig(configFile());
+  if (connectionId) findConnection(config, connectionId);
+  const { renderStatus, connectionRuns } = await import('./commands/status');
+  const { connectClient, temporalTarget } = await import('./temporal-connection');
+  const ids = config.connections.map((c) => c.id).filter((id) => !connectionId || id === connectionId);
+  // Status still shows what is committed on disk when Temporal is down.
+  const client = await connectClient(temporalTarget(raw, config)).catch(() => undefined);
+  const runs = client ? await connectionRuns(client, ids) : undefined;
+  process.stdout.write(await renderStatus(config, runs, connectionId));
+  await client?.connection.close();
+});
 
 program
   .command('down')

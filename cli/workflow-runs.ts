@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { SyncMode } from '../activities/state/sync-state';
 import type { ConnectionConfig } from '../lib/config-schema';
@@ -20,7 +20,7 @@ export interface StartSyncOptions {
 }
 
 /** Starts `sync:<connection>`; one sync per connection at a time, enforced by the workflow id. */
-export async function startSync(client: Client, connection: ConnectionConfig, opts: StartSyncOptions): Promise<WorkflowHandle<typeof syncWorkflow>> {
+export async function startSync(client: Client, connection: ConnectionConfig, opts: StartSyncOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof syncWorkflow>> {
   const workflowId = syncWorkflowId(connection.id);
   try {
     return await client.workflow.start<typeof syncWorkflow>('syncWorkflow', {

@@ -19,6 +19,9 @@ export interface StreamPosition {
   pages: number;
   rows: number;
   quarantined: number;
+  /** Cursor values of the first and the latest landed record: where the sync started and how far it got. */
+  firstCursor: string | null;
+  lastCursor: string | null;
   startedAt: string;
 }
 

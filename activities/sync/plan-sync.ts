@@ -58,6 +58,8 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
         pages: 0,
         rows: 0,
         quarantined: 0,
+        firstCursor: null,
+        lastCursor: null,
         startedAt: new Date(input.startedAtMs).toISOString(),
       };
     }),

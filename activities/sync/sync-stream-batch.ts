@@ -75,8 +75,11 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     if (bad.length > 0) {
       await writeLandedFile(config.layout.quarantine, { ...target, seq: position.seq }, bad, { withReason: true });
     }
+    const cursors = good.map((r) => r.cursorValue).filter((c): c is string => c !== null);
     position = {
       ...position,
+      firstCursor: position.firstCursor ?? cursors[0] ?? null,
+      lastCursor: cursors.at(-1) ?? position.lastCursor,
       pageToken: token,
       seq: position.seq + 1,
       pages: position.pages + pagesInBuffer,
