@@ -114,7 +114,7 @@ temporalOptions(
   const { connectClient, temporalTarget } = await import('./temporal-connection');
   const { workerIsPolling } = await import('./workflow-runs');
   const { formatProgress } = await import('./commands/sync');
-  const { startSync, waitForSync } = await import('./workflow-runs');
+  const { startSync, syncTuning, waitForSync } = await import('./workflow-runs');
   const { createProgressView } = await import('./sync-progress-view');
   const config = loadConfig(configFile());
   const connection = findConnection(config, connectionId);
@@ -124,7 +124,7 @@ temporalOptions(
     info(`no worker is polling ${target.taskQueue} on ${target.address}; the sync will start when one does (run \`cdp worker\`)`);
   }
   const mode = flags.historical ? 'historical' : 'manual';
-  const handle = await startSync(client, connection, { mode, since: flags.since, attachToRunning: flags.wait, taskQueue: target.taskQueue });
+  const handle = await startSync(client, connection, { mode, since: flags.since, attachToRunning: flags.wait, taskQueue: target.taskQueue, tuning: syncTuning(config) });
   if (flags.detach) {
     console.log(`started ${handle.workflowId} (run ${handle.firstExecutionRunId}); follow it with \`cdp status ${connectionId}\``);
   } else {
@@ -191,7 +191,8 @@ temporalOptions(
   const connection = findConnection(config, connectionId);
   const target = temporalTarget(raw, config);
   const client = await connectClient(target);
-  const created = await setSchedule(client, connection, target.taskQueue, { every: flags.every, cron: flags.cron, catchupWindow: flags.catchup });
+  const { syncTuning } = await import('./workflow-runs');
+  const created = await setSchedule(client, connection, target.taskQueue, { every: flags.every, cron: flags.cron, catchupWindow: flags.catchup }, syncTuning(config));
   console.log(`${created ? 'created' : 'updated'} the schedule of ${connectionId}: ${flags.every ? `every ${flags.every}` : `cron ${flags.cron}`}, missed runs caught up within ${flags.catchup}`);
   await client.connection.close();
 });

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { SyncMode } from '../activities/state/sync-state';
+import type { LoadedConfig } from '../lib/config';
 import type { ConnectionConfig } from '../lib/config-schema';
 import { CdpError } from '../lib/errors';
 import { SEARCH_ATTRIBUTES } from '../lib/search-attributes';
@@ -17,6 +18,12 @@ export interface StartSyncOptions {
   /** Attach to a sync of this connection that is already running instead of refusing. */
   attachToRunning?: boolean;
   taskQueue?: string;
+  tuning?: { rowsPerFile?: number; heartbeatTimeoutMs?: number };
+}
+
+/** The operational sync settings of a config, as the sync workflow takes them. */
+export function syncTuning(config: LoadedConfig): { rowsPerFile: number; heartbeatTimeoutMs: number } {
+  return { rowsPerFile: config.sync.rows_per_file, heartbeatTimeoutMs: config.sync.heartbeat_timeout_seconds * 1000 };
 }
 
 /** Starts `sync:<connection>`; one sync per connection at a time, enforced by the workflow id. */
@@ -26,7 +33,7 @@ export async function startSync(client: Client, connection: ConnectionConfig, op
     return await client.workflow.start<typeof syncWorkflow>('syncWorkflow', {
       workflowId,
       taskQueue: opts.taskQueue ?? SYNC_TASK_QUEUE,
-      args: [{ connectionId: connection.id, mode: opts.mode, since: opts.since }],
+      args: [{ connectionId: connection.id, mode: opts.mode, since: opts.since, tuning: opts.tuning }],
       workflowIdConflictPolicy: opts.attachToRunning ? 'USE_EXISTING' : 'FAIL',
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SEARCH_ATTRIBUTES.connection, value: connection.id },

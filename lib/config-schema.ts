@@ -38,6 +38,14 @@ export const configSchema = z
         namespace: z.string().min(1).optional(),
       })
       .default({}),
+    sync: z
+      .strictObject({
+        /** Records gathered before a Parquet file is landed and the cursor committed. */
+        rows_per_file: z.number().int().min(1).max(1_000_000).default(1000),
+        /** How soon a sync notices a dead worker and retries its batch elsewhere. */
+        heartbeat_timeout_seconds: z.number().int().min(1).max(3600).default(45),
+      })
+      .default({ rows_per_file: 1000, heartbeat_timeout_seconds: 45 }),
     connections: z.array(connectionSchema).default([]),
   })
   .superRefine((config, ctx) => {

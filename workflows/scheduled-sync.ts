@@ -2,11 +2,12 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ApplicationFailure, executeChild, workflowInfo } from '@temporalio/workflow';
 import type { SyncMode } from '../activities/state/sync-state';
 import { syncWorkflowId } from '../lib/temporal-names';
-import { syncWorkflow, type SyncWorkflowResult } from './sync';
+import { syncWorkflow, type SyncWorkflowInput, type SyncWorkflowResult } from './sync';
 
 export interface ScheduledSyncInput {
   connectionId: string;
   mode?: SyncMode;
+  tuning?: SyncWorkflowInput['tuning'];
 }
 
 export type ScheduledSyncResult = { skipped: true; reason: string } | { skipped: false; result: SyncWorkflowResult };
@@ -19,7 +20,7 @@ export async function scheduledSyncWorkflow(input: ScheduledSyncInput): Promise<
   try {
     const result = await executeChild(syncWorkflow, {
       workflowId: syncWorkflowId(input.connectionId),
-      args: [{ connectionId: input.connectionId, mode: input.mode ?? 'incremental' }],
+      args: [{ connectionId: input.connectionId, mode: input.mode ?? 'incremental', tuning: input.tuning }],
       // The schedule tags this run with the connection, source and environment; the sync carries them too.
       typedSearchAttributes: workflowInfo().typedSearchAttributes,
     });

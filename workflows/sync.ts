@@ -4,7 +4,6 @@ import type { StreamPosition, SyncMode } from '../activities/state/sync-state';
 import { PAGE_BATCH, SHORT } from './activity-presets';
 
 const { planSync, pauseSchedule } = proxyActivities<CdpActivities>(SHORT);
-const { syncStreamBatch } = proxyActivities<CdpActivities>(PAGE_BATCH);
 
 // Well below Temporal's 50k-event limit, so a backfill of any length carries on in a fresh run.
 const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
@@ -18,6 +17,8 @@ export interface SyncWorkflowInput {
   plan?: SyncPlan;
   /** Carried over by continue-as-new: streams already finished. */
   finished?: string[];
+  /** Operational settings from the config's `sync` section. */
+  tuning?: { rowsPerFile?: number; heartbeatTimeoutMs?: number };
 }
 
 export interface SyncWorkflowResult {
@@ -85,6 +86,10 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
     streams: [...positions.values()].map((p) => ({ ...p, done: finished.has(p.stream) })),
   }));
 
+  const { syncStreamBatch } = proxyActivities<CdpActivities>({
+    ...PAGE_BATCH,
+    heartbeatTimeout: input.tuning?.heartbeatTimeoutMs ?? PAGE_BATCH.heartbeatTimeout,
+  });
   let handOver = false;
   await Promise.all(
     plan.streams
@@ -92,7 +97,7 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
       .map(async (start) => {
         let position = start;
         while (!handOver) {
-          const batch = await syncStreamBatch({ position });
+          const batch = await syncStreamBatch({ position, rowsPerFile: input.tuning?.rowsPerFile });
           position = batch.position;
           positions.set(position.stream, position);
           if (batch.done) {

@@ -4,7 +4,7 @@ import { startWorker } from '../../worker/run-worker';
 import { ensureBackground } from '../background';
 import { info } from '../output';
 import { connectClient, temporalTarget } from '../temporal-connection';
-import { runBuild } from '../workflow-runs';
+import { runBuild, syncTuning } from '../workflow-runs';
 import { queryWarehouse } from './query';
 import { startLocalTemporal } from './dev';
 import { DEFAULT_STRIPE_PORT, EMULATOR_STRIPE_KEY } from './emulators';
@@ -88,6 +88,7 @@ export async function runDemo(configFile: string): Promise<void> {
       const result = await runSync(client, connection, {
         mode: 'historical',
         taskQueue: target.taskQueue,
+        tuning: syncTuning(config),
         attachToRunning: true,
         onProgress: (p) => {
           const line = summarizeProgress(p);

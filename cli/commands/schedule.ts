@@ -5,7 +5,7 @@ import type { ConnectionConfig } from '../../lib/config-schema';
 import { CdpError } from '../../lib/errors';
 import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
 import { scheduledRunId, scheduleId } from '../../lib/temporal-names';
-import type { scheduledSyncWorkflow } from '../../workflows';
+import type { ScheduledSyncInput, scheduledSyncWorkflow } from '../../workflows';
 import { COMPACT } from './query';
 
 export interface ScheduleTiming {
@@ -19,7 +19,7 @@ export interface ScheduleTiming {
 /** Runs missed during an outage of this length are caught up when the cluster is back. */
 export const DEFAULT_CATCHUP_WINDOW = '1 day';
 
-function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing: ScheduleTiming): ScheduleOptions {
+function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing: ScheduleTiming, tuning?: ScheduledSyncInput['tuning']): ScheduleOptions {
   return {
     scheduleId: scheduleId(connection.id),
     spec: timing.cron ? { cronExpressions: [timing.cron] } : { intervals: [{ every: timing.every ?? '15m' }] },
@@ -28,7 +28,7 @@ function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing
       workflowType: 'scheduledSyncWorkflow' satisfies (typeof scheduledSyncWorkflow)['name'],
       workflowId: scheduledRunId(connection.id),
       taskQueue,
-      args: [{ connectionId: connection.id, mode: 'incremental' }],
+      args: [{ connectionId: connection.id, mode: 'incremental', tuning } satisfies ScheduledSyncInput],
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SEARCH_ATTRIBUTES.connection, value: connection.id },
         { key: SEARCH_ATTRIBUTES.source, value: connection.source },
@@ -46,8 +46,14 @@ function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing
 }
 
 /** Creates the connection's schedule, or replaces its timing if it exists. Returns whether it was created. */
-export async function setSchedule(client: Client, connection: ConnectionConfig, taskQueue: string, timing: ScheduleTiming): Promise<boolean> {
-  const options = scheduleOptions(connection, taskQueue, timing);
+export async function setSchedule(
+  client: Client,
+  connection: ConnectionConfig,
+  taskQueue: string,
+  timing: ScheduleTiming,
+  tuning?: ScheduledSyncInput['tuning'],
+): Promise<boolean> {
+  const options = scheduleOptions(connection, taskQueue, timing, tuning);
   try {
     await client.schedule.create(options);
     return true;

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { SyncMode } from '../../activities/state/sync-state';
 import type { ConnectionConfig } from '../../lib/config-schema';
 import type { SyncProgress, SyncWorkflowResult } from '../../workflows';
-import { startSync, waitForSync } from '../workflow-runs';
+import { startSync, waitForSync, type StartSyncOptions } from '../workflow-runs';
 
 /** One line per stream: where its sync stands. */
 export function formatProgress(p: SyncProgress): string {
@@ -23,7 +23,7 @@ export function summarizeProgress(p: SyncProgress): string {
 export async function runSync(
   client: Client,
   connection: ConnectionConfig,
-  opts: { mode: SyncMode; since?: string; attachToRunning?: boolean; taskQueue?: string; onProgress?: (p: SyncProgress) => void },
+  opts: StartSyncOptions & { onProgress?: (p: SyncProgress) => void },
 ): Promise<SyncWorkflowResult> {
   const handle = await startSync(client, connection, opts);
   return waitForSync(handle, opts.onProgress ?? (() => {}));

@@ -1,7 +1,7 @@
 import { generateWorld } from '../world/index.js';
 import { buildStripeData } from './build/build-stripe-data.js';
 import { computeGroundTruth, type StripeGroundTruth } from './ground-truth.js';
-import { createStripeServer, type FaultSettings } from './server.js';
+import { createStripeServer, type FaultSettings, type RequestStats } from './server.js';
 
 export interface StripeEmulatorOptions {
   /** Default 127.0.0.1. */
@@ -30,6 +30,8 @@ export interface StripeEmulator {
   close(): Promise<void>;
   truth(): StripeGroundTruth;
   setFaults(f: Partial<FaultSettings>): void;
+  /** Requests served, 429s and injected failures so far. */
+  stats(): RequestStats;
 }
 
 export const DEFAULT_STRIPE_API_KEY = 'sk_test_cdp_emulator';
@@ -57,6 +59,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     apiKeys,
     close: () => server.app.close(),
     truth: () => structuredClone(truth),
+    stats: () => server.stats(),
     setFaults: (f) => {
       server.setFaults(f);
     },
@@ -68,7 +71,7 @@ export type { StripeData } from './build/stripe-data.js';
 export { computeGroundTruth } from './ground-truth.js';
 export type { StripeGroundTruth, AmountByCurrency, CountByStatus } from './ground-truth.js';
 export { createStripeServer, STRIPE_API_VERSION, DEFAULT_RATE_LIMITS } from './server.js';
-export type { FaultSettings } from './server.js';
+export type { FaultSettings, RequestStats } from './server.js';
 export { maskKey, keyMode } from './auth.js';
 export type { StripeCustomer } from './objects/customer.js';
 export type { StripeCharge } from './objects/charge.js';

@@ -20,6 +20,8 @@ export const DEFAULT_RATE_LIMITS = { test: 25, live: 100 } as const;
 /** Error injection plus a rate override; `rateLimitPerSecond: null` restores Stripe's defaults, 0 turns limiting off. */
 export interface FaultSettings extends ErrorFaultSettings {
   rateLimitPerSecond: number | null;
+  /** Objects served malformed (`created` as a string), as a source's bad record would arrive. */
+  malformedIds: string[];
 }
 
 export interface StripeServerOptions {
@@ -33,6 +35,16 @@ export interface StripeServer {
   app: FastifyInstance;
   setFaults(patch: Partial<FaultSettings>): FaultSettings;
   faults(): FaultSettings;
+  /** What the emulator answered so far, for tests that check a client's manners. */
+  stats(): RequestStats;
+}
+
+export interface RequestStats {
+  requests: number;
+  rateLimited: number;
+  /** 429s answered to a key that had been told 429 less than a second before: retries that did not back off. */
+  rateLimitedWithinOneSecond: number;
+  injectedFailures: number;
 }
 
 const faultPatchSchema = z.strictObject({
@@ -41,6 +53,7 @@ const faultPatchSchema = z.strictObject({
   failStatus: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
   latencyMs: z.number().min(0).max(60_000).optional(),
   rateLimitPerSecond: z.number().min(0).nullable().optional(),
+  malformedIds: z.array(z.string()).optional(),
 });
 
 const RATE_LIMIT_MESSAGE =
@@ -80,10 +93,14 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   let rateOverride: number | null = opts.faults.rateLimitPerSecond ?? null;
   const limiter = new TokenBucketLimiter();
   let requestCount = 0;
+  const stats: RequestStats = { requests: 0, rateLimited: 0, rateLimitedWithinOneSecond: 0, injectedFailures: 0 };
+  const lastRateLimitMs = new Map<string, number>();
 
-  const faults = (): FaultSettings => ({ ...injector.current(), rateLimitPerSecond: rateOverride });
+  let malformed = new Set<string>(opts.faults.malformedIds ?? []);
+  const faults = (): FaultSettings => ({ ...injector.current(), rateLimitPerSecond: rateOverride, malformedIds: [...malformed] });
   const setFaults = (patch: Partial<FaultSettings>): FaultSettings => {
-    const { rateLimitPerSecond, ...rest } = patch;
+    const { rateLimitPerSecond, malformedIds, ...rest } = patch;
+    if (malformedIds !== undefined) malformed = new Set(malformedIds);
     if (rateLimitPerSecond !== undefined) {
       rateOverride = rateLimitPerSecond;
       limiter.reset();
@@ -105,14 +122,22 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
     if (!keys.has(key)) throw new StripeApiError(401, 'invalid_request_error', `Invalid API Key provided: ${maskKey(key)}`);
 
     const rate = rateOverride ?? DEFAULT_RATE_LIMITS[keyMode(key)];
+    stats.requests++;
     if (!limiter.tryTake(key, rate)) {
+      const now = Date.now();
+      stats.rateLimited++;
+      if (now - (lastRateLimitMs.get(key) ?? -Infinity) < 1000) stats.rateLimitedWithinOneSecond++;
+      lastRateLimitMs.set(key, now);
       reply.header('Stripe-Rate-Limited-Reason', 'global-rate');
       throw new StripeApiError(429, 'invalid_request_error', RATE_LIMIT_MESSAGE, 'rate_limit');
     }
     const { latencyMs } = injector.current();
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const failure = injector.nextFault();
-    if (failure !== null) throw apiError(failure);
+    if (failure !== null) {
+      stats.injectedFailures++;
+      throw apiError(failure);
+    }
   });
 
   app.setErrorHandler((error, _request, reply) => {
@@ -131,7 +156,8 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
 
   const livemodeOf = (request: FastifyRequest): boolean => keyMode(apiKeyFrom(request.headers.authorization) ?? '') === 'live';
 
-  for (const resource of resources) registerResource(app, resource, livemodeOf, lookup);
+  const serve = (id: string, json: string) => (malformed.has(id) ? json.replace(/"created":\d+/, '"created":"malformed"') : json);
+  for (const resource of resources) registerResource(app, resource, livemodeOf, lookup, serve);
 
   app.get('/_emulator/health', async () => ({ status: 'ok', seed: data.seed, scale: data.scale, anchor: data.anchor, api_version: STRIPE_API_VERSION }));
   app.get('/_emulator/truth', async () => opts.truth);
@@ -145,10 +171,18 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults };
+  app.get('/_emulator/stats', async () => stats);
+
+  return { app, setFaults, faults, stats: () => ({ ...stats }) };
 }
 
-function registerResource(app: FastifyInstance, resource: ResourceSpec, livemodeOf: (r: FastifyRequest) => boolean, lookup: ObjectLookup): void {
+function registerResource(
+  app: FastifyInstance,
+  resource: ResourceSpec,
+  livemodeOf: (r: FastifyRequest) => boolean,
+  lookup: ObjectLookup,
+  serve: (id: string, json: string) => string,
+): void {
   const { collection, path, objectName } = resource;
   const url = `/v1/${path}`;
 
@@ -170,7 +204,10 @@ function registerResource(app: FastifyInstance, resource: ResourceSpec, livemode
     const live = livemodeOf(request);
     const expand = listExpandPaths(query.expand);
     const items = page.indices.map((i) =>
-      expand.length === 0 ? collection.json(i, live) : withLivemode(JSON.stringify(expandObject(collection.items[i]!, expand, lookup)), live),
+      serve(
+        collection.items[i]!.id,
+        expand.length === 0 ? collection.json(i, live) : withLivemode(JSON.stringify(expandObject(collection.items[i]!, expand, lookup)), live),
+      ),
     );
     return sendJson(reply, 200, `{"object":"list","data":[${items.join(',')}],"has_more":${page.hasMore},"url":"${url}"}`);
   });

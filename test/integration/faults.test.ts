@@ -1,0 +1,183 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Client } from '@temporalio/client';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listStreamStates } from '../../activities/state/sync-state';
+import { stopBackground } from '../../cli/background';
+import { setSchedule } from '../../cli/commands/schedule';
+import { ensureDevServer } from '../../cli/dev-server';
+import { connectClient } from '../../cli/temporal-connection';
+import { runBuild, startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
+import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { findConnection } from '../../lib/config';
+import { ensureTemporalCli } from '../../lib/temporal-cli';
+import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
+import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
+import { makeWorkspace } from '../support/workspace';
+
+// Every fault here is real: separate worker processes killed with SIGKILL, a dev server stopped
+// and restarted on its database file, an emulator that throttles, breaks records and refuses keys.
+
+const KEY = 'sk_test_faults_key_123';
+let emulator: StripeEmulator;
+let ws: ReturnType<typeof makeWorkspace>;
+let client: Client;
+let address: string;
+let devServer: Parameters<typeof ensureDevServer>[0];
+let worker: ChildProcess | undefined;
+
+const workerEnv = { CDP_FAULTS_KEY: KEY, CDP_FAULTS_BAD_KEY: 'sk_test_revoked_key_999' };
+const startWorker = () => {
+  worker = spawnWorker({ configFile: ws.configFile, address, env: workerEnv, logFile: path.join(ws.dir, 'worker.log') });
+  return worker;
+};
+/** Each test can run alone: it starts a worker unless one is alive. */
+const ensureWorker = () => {
+  if (!worker || worker.exitCode !== null || worker.signalCode !== null) startWorker();
+};
+
+beforeAll(async () => {
+  emulator = await startStripeEmulator({ port: 0, seed: 5, scale: 0.3, apiKeys: [KEY], rateLimitPerSecond: 0 });
+  const connection = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    source: 'stripe',
+    environment: 'sandbox',
+    base_url: emulator.url,
+    credential_env: 'CDP_FAULTS_KEY',
+    ...extra,
+  });
+  ws = makeWorkspace([
+    connection('stripe-crash'),
+    connection('stripe-storm', { streams: ['charges'], requests_per_second: 50 }),
+    connection('stripe-bad', { streams: ['customers'], credential_env: 'CDP_FAULTS_BAD_KEY' }),
+  ]);
+  // Small files and a short heartbeat timeout, so a killed worker's batch is retried within seconds.
+  fs.appendFileSync(ws.configFile, 'sync:\n  rows_per_file: 100\n  heartbeat_timeout_seconds: 3\n');
+  const [port, uiPort] = [await freePort(), await freePort()];
+  address = `127.0.0.1:${port}`;
+  devServer = { cliPath: ensureTemporalCli(), dbFile: path.join(ws.dir, 'temporal.db'), runDir: path.join(ws.dir, 'run'), host: '127.0.0.1', port, uiPort, namespace: 'default' };
+  await ensureDevServer(devServer);
+  client = await connectClient({ address, namespace: 'default', taskQueue: SYNC_TASK_QUEUE });
+});
+
+afterAll(async () => {
+  if (worker) await killHard(worker);
+  await client?.connection.close();
+  if (devServer) await stopBackground(devServer.runDir, 'temporal');
+  await emulator?.close();
+  ws?.cleanup();
+});
+
+async function rawCounts(stream: string, connection: string): Promise<{ rows: number; distinct: number }> {
+  const glob = path.join(ws.config().layout.raw, 'source=stripe', `stream=${stream}`, `connection=${connection}`, '*', '*.parquet');
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const reader = await db.runAndReadAll(`select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${glob}')`);
+    return reader.getRowObjectsJS()[0] as { rows: number; distinct: number };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function committedRows(connection: string): Promise<number> {
+  const states = await listStreamStates(ws.config().layout.state, connection);
+  return states.reduce((n, s) => n + (s.inProgress?.rows ?? 0) + (s.inProgress ? 0 : (s.lastSync?.rows ?? 0)), 0);
+}
+
+const sync = (connectionId: string, mode: 'historical' | 'manual' = 'historical') =>
+  startSync(client, findConnection(ws.config(), connectionId), { mode, tuning: syncTuning(ws.config()) });
+
+describe('syncs under faults', () => {
+  it('a worker killed with SIGKILL three times mid-sync loses and duplicates nothing', async () => {
+    emulator.setFaults({ latencyMs: 250 });
+    const handle = await sync('stripe-crash');
+    for (let kill = 1; kill <= 3; kill++) {
+      const before = await committedRows('stripe-crash');
+      const w = startWorker();
+      await waitFor(async () => (await committedRows('stripe-crash')) >= before + 100, 60_000, `progress before kill ${kill}`);
+      await killHard(w);
+    }
+    startWorker();
+    const result = await waitForSync(handle, () => {});
+    emulator.setFaults({ latencyMs: 0 });
+
+    const truth = emulator.truth().streams;
+    const expected: Record<string, number> = {
+      customers: truth.customers.count,
+      charges: truth.charges.count,
+      invoices: truth.invoices.count,
+      subscriptions: truth.subscriptions.count,
+      refunds: truth.refunds.count,
+      coupons: truth.coupons.count,
+      promotion_codes: truth.promotion_codes.count,
+    };
+    expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]))).toEqual(expected);
+    for (const [stream, count] of Object.entries(expected)) {
+      expect(await rawCounts(stream, 'stripe-crash'), stream).toEqual({ rows: count, distinct: count });
+    }
+    const build = await runBuild(client);
+    expect(build.models.find((m) => m.model === 'core.orders')?.rows).toBe(truth.charges.count);
+  });
+
+  it('a sync survives the dev server stopping and starting again on its database', async () => {
+    ensureWorker();
+    emulator.setFaults({ latencyMs: 150 });
+    const handle = await sync('stripe-storm');
+    await waitFor(async () => (await listStreamStates(ws.config().layout.state, 'stripe-storm')).some((s) => (s.inProgress?.rows ?? 0) > 0), 60_000, 'first batch');
+    await stopBackground(devServer.runDir, 'temporal');
+    await ensureDevServer(devServer);
+    const result = await waitForSync(handle, () => {});
+    emulator.setFaults({ latencyMs: 0 });
+    expect(result.streams[0]!.rows).toBe(emulator.truth().streams.charges.count);
+  });
+
+  it('a storm of 429s slows the sync down but loses nothing', async () => {
+    ensureWorker();
+    const before = emulator.stats();
+    emulator.setFaults({ rateLimitPerSecond: 4 });
+    const result = await waitForSync(await sync('stripe-storm'), () => {});
+    emulator.setFaults({ rateLimitPerSecond: 0 });
+    const after = emulator.stats();
+    expect(result.streams[0]!.rows).toBe(emulator.truth().streams.charges.count);
+    const pages = result.streams[0]!.pages;
+    // The storm happened, and the connector backed off instead of hammering: few 429s per page.
+    expect(after.rateLimited - before.rateLimited).toBeGreaterThan(0);
+    expect(after.rateLimited - before.rateLimited).toBeLessThan(pages);
+  });
+
+  it('a malformed record is quarantined with its reason and the rest lands', async () => {
+    ensureWorker();
+    const response = await fetch(`${emulator.url}/v1/charges?limit=3`, { headers: { authorization: `Bearer ${KEY}` } });
+    const bad = ((await response.json()) as { data: { id: string }[] }).data[2]!.id;
+    emulator.setFaults({ malformedIds: [bad] });
+    const result = await waitForSync(await sync('stripe-storm'), () => {});
+    emulator.setFaults({ malformedIds: [] });
+    expect(result.streams[0]).toMatchObject({ rows: emulator.truth().streams.charges.count - 1, quarantined: 1 });
+
+    const dir = path.join(ws.config().layout.quarantine, 'source=stripe', 'stream=charges', 'connection=stripe-storm');
+    const instance = await DuckDBInstance.create(':memory:');
+    const db = await instance.connect();
+    const reader = await db.runAndReadAll(`select primary_key, quarantine_reason, payload->>'created' as created from read_parquet('${dir}/*/*.parquet')`);
+    const rows = reader.getRowObjectsJS();
+    db.closeSync();
+    instance.closeSync();
+    expect(rows).toEqual([{ primary_key: bad, quarantine_reason: expect.stringMatching(/^stripe\.charges: created: /), created: 'malformed' }]);
+  });
+
+  it('a rejected key fails the sync at once with what to do, and pauses the schedule', async () => {
+    ensureWorker();
+    const connection = findConnection(ws.config(), 'stripe-bad');
+    await setSchedule(client, connection, SYNC_TASK_QUEUE, { every: '1h', catchupWindow: '1d' });
+    const started = Date.now();
+    const failure = await waitForSync(await sync('stripe-bad'), () => {}).catch((err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
+    expect(failure).toMatch(/^credentials for stripe-bad were rejected \(HTTP 401 .*\): update CDP_FAULTS_BAD_KEY and run `cdp sync stripe-bad`$/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const schedule = await client.schedule.getHandle(scheduleId('stripe-bad')).describe();
+    expect(schedule.state.paused).toBe(true);
+    expect(schedule.state.note).toMatch(/credentials for stripe-bad were rejected/);
+  });
+});
