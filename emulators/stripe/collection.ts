@@ -28,13 +28,30 @@ export interface Page {
 
 /** Objects kept newest first (ties by id, descending) with an id index, so a page is a scan, never a sort. */
 export class StripeCollection<T extends ListedObject> {
-  readonly items: readonly T[];
+  items: readonly T[];
   private readonly indexById = new Map<string, number>();
-  private readonly jsonCache: (string | undefined)[];
+  private jsonCache: (string | undefined)[];
 
   constructor(items: readonly T[]) {
     this.items = [...items].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     this.items.forEach((item, i) => this.indexById.set(item.id, i));
+    this.jsonCache = new Array<string | undefined>(this.items.length);
+  }
+
+  /** Changes an object in place, as an API update does; its place in list order (by created) stays. */
+  update(id: string, change: (item: T) => void): T | undefined {
+    const i = this.indexById.get(id);
+    if (i === undefined) return undefined;
+    change(this.items[i]!);
+    this.jsonCache[i] = undefined;
+    return this.items[i];
+  }
+
+  /** Adds a new object (created now, so it lists first). */
+  insert(item: T): void {
+    this.items = [item, ...this.items].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    this.indexById.clear();
+    this.items.forEach((it, i) => this.indexById.set(it.id, i));
     this.jsonCache = new Array<string | undefined>(this.items.length);
   }
 

@@ -11,6 +11,8 @@ import { expandObject, listExpandPaths, type ObjectLookup } from './expand.js';
 import type { StripeGroundTruth } from './ground-truth.js';
 import { expandParams, parseListQuery, rejectUnknownParams } from './list-query.js';
 import { buildResources, type ResourceSpec } from './resources.js';
+import { StripeCollection } from './collection.js';
+import { applyMutation, mutationSchema, type StripeEvent } from './mutations.js';
 
 /** The API version whose object shapes the emulator serves. */
 export const STRIPE_API_VERSION = '2025-08-27.basil';
@@ -81,6 +83,10 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   const { data } = opts;
   const keys = new Set(opts.apiKeys);
   const resources = buildResources(data);
+  // Events exist only for changes made after the account was generated, as a fresh account's would.
+  const events = new StripeCollection<StripeEvent>([]);
+  resources.push({ path: 'events', objectName: 'event', collection: events, filters: [{ param: 'type', value: { kind: 'string' }, matches: (e: StripeEvent, v: string) => e.type === v }] } as unknown as ResourceSpec);
+  const collection = (path: string) => resources.find((r) => r.path === path)!.collection as never;
   const discounts = new Map(data.discounts.map((d) => [d.id, d] as const));
   const lookup: ObjectLookup = (id) => {
     for (const r of resources) {
@@ -172,6 +178,18 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   });
 
   app.get('/_emulator/stats', async () => stats);
+  app.post('/_emulator/mutate', async (request, reply) => {
+    const parsed = mutationSchema.safeParse(request.body ?? {});
+    if (!parsed.success) throw new StripeApiError(400, 'invalid_request_error', `Invalid mutation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const event = applyMutation(
+      { customers: collection('customers'), charges: collection('charges'), subscriptions: collection('subscriptions'), events },
+      parsed.data,
+      data.seed,
+      STRIPE_API_VERSION,
+      Math.floor(Date.now() / 1000),
+    );
+    return reply.send(event);
+  });
 
   return { app, setFaults, faults, stats: () => ({ ...stats }) };
 }

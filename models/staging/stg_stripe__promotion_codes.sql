@@ -1,14 +1,14 @@
--- grain: one row per Stripe promotion code per connection, the newest landed version
+-- grain: one row per Stripe promotion code per connection, the most recently observed version (listed or from an event)
 -- unique: connection, stripe_promotion_code_id
 with source as (
-    select * from raw.stripe__promotion_codes
+    select * from staging.stg_stripe__object_versions where object_type = 'promotion_code'
 ),
 
 deduplicated as (
     select * from source
     qualify row_number() over (
         partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
+        order by observed_at desc, synced_at desc, sync_id desc, record_index desc
     ) = 1
 ),
 

@@ -1,15 +1,15 @@
--- grain: one row per Stripe refund per connection, the newest landed version
+-- grain: one row per Stripe refund per connection, the most recently observed version (listed or from an event)
 -- unique: connection, stripe_refund_id
 -- not_null: stripe_refund_id, amount_minor, created_at
 with source as (
-    select * from raw.stripe__refunds
+    select * from staging.stg_stripe__object_versions where object_type = 'refund'
 ),
 
 deduplicated as (
     select * from source
     qualify row_number() over (
         partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
+        order by observed_at desc, synced_at desc, sync_id desc, record_index desc
     ) = 1
 ),
 

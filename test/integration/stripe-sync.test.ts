@@ -48,6 +48,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     const truth = emulator.truth().streams;
     const rows = Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]));
     expect(rows).toEqual({
+      events: 0,
       customers: truth.customers.count,
       charges: truth.charges.count,
       invoices: truth.invoices.count,
@@ -58,7 +59,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     });
     expect(result.streams.every((s) => s.quarantined === 0)).toBe(true);
     const states = await listStreamStates(ws.config().layout.state, 'stripe-it');
-    expect(states).toHaveLength(7);
+    expect(states).toHaveLength(8);
     expect(states.every((s) => s.inProgress === null && s.highWaterMark !== null && s.lastSync?.mode === 'historical')).toBe(true);
   });
 
@@ -115,6 +116,31 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     // The emulator's world ends well before now, so nothing is newer than the last sync.
     expect(result.streams.map((s) => s.rows)).toEqual(result.streams.map(() => 0));
     expect(result.streams.every((s) => s.window.from !== null)).toBe(true);
+  });
+
+  it('changes made at the source after a sync reach the models with the next manual sync', async () => {
+    const [paid] = await sql("select source_order_id as id, total_minor::int as total from core.orders where status = 'paid' order by source_order_id limit 1");
+    const [customer] = await sql('select stripe_customer_id as id from staging.stg_stripe__customers where email is not null order by 1 limit 1');
+    const [subscription] = await sql("select stripe_subscription_id as id from staging.stg_stripe__subscriptions where source_status = 'active' order by 1 limit 1");
+    const mutate = (body: object) =>
+      fetch(`${emulator.url}/_emulator/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => {
+        expect(r.status).toBe(200);
+      });
+    await mutate({ action: 'refund_charge', id: paid!.id });
+    await mutate({ action: 'update_customer', id: customer!.id, email: '  Moved.Person@Example.COM ' });
+    await mutate({ action: 'cancel_subscription', id: subscription!.id });
+    // A window ends (exclusively) at the second its sync starts; changes in that same second belong to the next sync.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    const result = await waitForSync(await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'manual' }), () => {});
+    expect(result.streams.find((s) => s.stream === 'events')?.rows).toBe(3);
+    await runBuild(env.client);
+
+    expect(await sql(`select status, refunded_minor::int as refunded from core.orders where source_order_id = '${paid!.id}'`)).toEqual([{ status: 'refunded', refunded: paid!.total }]);
+    expect(await sql(`select email from staging.stg_stripe__customers where stripe_customer_id = '${customer!.id}'`)).toEqual([{ email: 'moved.person@example.com' }]);
+    expect(await sql(`select source_status from staging.stg_stripe__subscriptions where stripe_subscription_id = '${subscription!.id}'`)).toEqual([{ source_status: 'canceled' }]);
+    const [orders] = await sql('select count(*)::int as n from core.orders');
+    expect(orders!.n).toBe(emulator.truth().streams.charges.count);
   });
 
   it('workflow history carries neither the credential nor record data', async () => {

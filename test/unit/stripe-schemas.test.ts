@@ -17,6 +17,7 @@ const FIXTURE_OF_STREAM: Record<string, string> = {
   refunds: 'refund',
   coupons: 'coupon',
   promotion_codes: 'promotion_code',
+  events: 'event',
 };
 
 describe('Stripe stream schemas', () => {

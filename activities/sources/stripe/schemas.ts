@@ -121,3 +121,12 @@ export const promotionCodeSchema = z.looseObject({
   active: z.boolean(),
   livemode: z.boolean(),
 });
+
+export const eventSchema = z.looseObject({
+  id: id('evt_'),
+  object: z.literal('event'),
+  created: unixSeconds,
+  type: z.string().min(1),
+  livemode: z.boolean(),
+  data: z.looseObject({ object: z.looseObject({ object: z.string() }) }),
+});

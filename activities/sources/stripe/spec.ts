@@ -3,6 +3,7 @@ import {
   chargeSchema,
   couponSchema,
   customerSchema,
+  eventSchema,
   invoiceSchema,
   promotionCodeSchema,
   refundSchema,
@@ -34,6 +35,10 @@ export const stripeSource: SourceSpec = {
     { name: 'subscriptions', path: '/v1/subscriptions', params: { status: 'all' }, primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: subscriptionSchema },
     { name: 'refunds', path: '/v1/refunds', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: refundSchema },
     { name: 'coupons', path: '/v1/coupons', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: couponSchema },
+    // Lists only show objects created in a window; changes to older objects (a refund, a cancellation,
+    // a new email) arrive as events, kept by Stripe for 30 days. Staging merges each event's object
+    // with the listed versions and keeps the newest.
+    { name: 'events', path: '/v1/events', recordsPath: 'data', primaryKey: 'id', cursorField: 'created', window: CREATED, schema: eventSchema },
     { name: 'promotion_codes', path: '/v1/promotion_codes', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: promotionCodeSchema },
   ],
 };
