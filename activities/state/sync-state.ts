@@ -28,6 +28,8 @@ export interface StreamPosition {
 export interface LastSync {
   syncId: string;
   mode: SyncMode;
+  /** The window it read, in the stream's cursor units. */
+  window: { from: number | null; to: number };
   startedAt: string;
   finishedAt: string;
   rows: number;

@@ -135,6 +135,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
       lastSync: {
         syncId: position.syncId,
         mode: position.mode,
+        window: position.window,
         startedAt: position.startedAt,
         finishedAt: new Date().toISOString(),
         rows: position.rows,

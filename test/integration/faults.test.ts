@@ -52,6 +52,7 @@ beforeAll(async () => {
     connection('stripe-crash'),
     connection('stripe-storm', { streams: ['charges'], requests_per_second: 50 }),
     connection('stripe-bad', { streams: ['customers'], credential_env: 'CDP_FAULTS_BAD_KEY' }),
+    connection('stripe-outage', { streams: ['customers'] }),
   ]);
   // Small files and a short heartbeat timeout, so a killed worker's batch is retried within seconds.
   fs.appendFileSync(ws.configFile, 'sync:\n  rows_per_file: 100\n  heartbeat_timeout_seconds: 3\n');
@@ -166,6 +167,34 @@ describe('syncs under faults', () => {
     db.closeSync();
     instance.closeSync();
     expect(rows).toEqual([{ primary_key: bad, quarantine_reason: expect.stringMatching(/^stripe\.charges: created: /), created: 'malformed' }]);
+  });
+
+  it('scheduled incremental runs ride out a source outage and then catch up with no gap', async () => {
+    ensureWorker();
+    await waitForSync(await sync('stripe-outage'), () => {});
+    const [before] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+    const connection = findConnection(ws.config(), 'stripe-outage');
+
+    emulator.setFaults({ failRate: 1, failStatus: 503 });
+    await setSchedule(client, connection, SYNC_TASK_QUEUE, { every: '2s', catchupWindow: '1m' }, syncTuning(ws.config()));
+    const failedBefore = emulator.stats().injectedFailures;
+    await waitFor(() => emulator.stats().injectedFailures >= failedBefore + 3, 30_000, 'scheduled runs meeting the outage');
+    const outageEnd = Date.now() / 1000;
+    emulator.setFaults({ failRate: 0 });
+
+    await waitFor(
+      async () => {
+        const [s] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+        return s?.lastSync?.mode === 'incremental' && (s.highWaterMark ?? 0) > outageEnd;
+      },
+      90_000,
+      'an incremental run that finished after the outage',
+    );
+    await client.schedule.getHandle(scheduleId('stripe-outage')).delete();
+    const [after] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+    // No gap: the first window after the outage starts at or before where the last good sync ended.
+    expect(after!.lastSync!.window.from).toBeLessThanOrEqual(before!.highWaterMark!);
+    expect(await rawCounts('customers', 'stripe-outage')).toMatchObject({ distinct: emulator.truth().streams.customers.count });
   });
 
   it('a rejected key fails the sync at once with what to do, and pauses the schedule', async () => {
