@@ -1,0 +1,174 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { FixedWindowLimiter } from '../bigcommerce/fixed-window-limiter.js';
+import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../bigcommerce/service-faults.js';
+import type { CartProduct } from './cart-catalog.js';
+import type { ThriveCartGroundTruth } from './ground-truth.js';
+import { BadRequest, pageOfTransactions, parseTransactionQuery } from './transaction-query.js';
+import type { ThriveCartAccount } from './types.js';
+
+/** ThriveCart's documented limit: 60 requests a minute per connected account. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 60;
+const API = '/api/external';
+
+/** Error injection, the outage window and the per-minute request limit (0 turns limiting off). */
+export interface ThriveCartFaultSettings extends ServiceFaultSettings {
+  rateLimitPerMinute: number;
+}
+
+export interface ThriveCartServerOptions {
+  account: ThriveCartAccount;
+  products: readonly CartProduct[];
+  truth: ThriveCartGroundTruth;
+  apiKeys: readonly string[];
+  faults: Partial<ThriveCartFaultSettings>;
+}
+
+export interface ThriveCartServer {
+  app: FastifyInstance;
+  setFaults(patch: Partial<ThriveCartFaultSettings>): ThriveCartFaultSettings;
+  faults(): ThriveCartFaultSettings;
+}
+
+const faultPatchSchema = serviceFaultPatchSchema.extend({ rateLimitPerMinute: z.number().int().min(0).optional() });
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description?: string,
+  ) {
+    super(description ?? error);
+  }
+}
+
+/** Query string and form or JSON body merged, the body winning, every value as a string. */
+function paramsOf(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of [request.query, request.body]) {
+    if (source === null || typeof source !== 'object') continue;
+    for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
+      const value = Array.isArray(v) ? v[v.length - 1] : v;
+      if (value !== undefined && value !== null) out[k] = String(value);
+    }
+  }
+  return out;
+}
+
+/** Builds (but does not start) the Fastify app that answers like ThriveCart's external API for one account. */
+export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCartServer {
+  const { account } = opts;
+  const keys = new Set(opts.apiKeys);
+  const serviceFaults = new ServiceFaults(account.seed, opts.faults);
+  let perMinute = opts.faults.rateLimitPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
+  const limiter = new FixedWindowLimiter(perMinute, 60_000);
+  const accountUrl = `https://${account.accountName}.thrivecart.com/`;
+
+  const faults = (): ThriveCartFaultSettings => ({ ...serviceFaults.current(), rateLimitPerMinute: perMinute });
+  const setFaults = (patch: Partial<ThriveCartFaultSettings>): ThriveCartFaultSettings => {
+    const { rateLimitPerMinute, ...rest } = patch;
+    if (rateLimitPerMinute !== undefined) {
+      perMinute = rateLimitPerMinute;
+      limiter.configure(perMinute, 60_000);
+    }
+    serviceFaults.update(rest);
+    return faults();
+  };
+
+  const app = Fastify({ logger: false });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.addHook('onRequest', async (request, reply: FastifyReply) => {
+    if (!request.url.startsWith(`${API}/`)) return;
+    const auth = request.headers.authorization?.trim() ?? '';
+    const [scheme = '', key = ''] = auth.split(/\s+/, 2);
+    if (scheme.toLowerCase() !== 'bearer' || key === '') throw new ApiError(401, 'auth.missing');
+    if (!keys.has(key)) throw new ApiError(401, 'invalid_token', 'The access token provided is invalid');
+    if (perMinute > 0) {
+      // The limit is per connected account, so every key of the account draws on the same minute.
+      const state = limiter.take(account.accountName);
+      if (!state.allowed) {
+        // ThriveCart answers an exhausted minute with an empty text/plain 429; Retry-After says when the minute ends.
+        reply.header('Retry-After', String(Math.max(1, Math.ceil(state.resetMs / 1000))));
+        return reply.code(429).type('text/plain').send('');
+      }
+    }
+    const outage = serviceFaults.outage();
+    if (outage !== null) throw new ApiError(outage, 'service_unavailable', 'ThriveCart is temporarily unavailable. Please try again shortly.');
+    const failure = await serviceFaults.nextFault();
+    if (failure !== null) throw new ApiError(failure, 'server_error', 'An unexpected error occurred.');
+    reply.header('X-ThriveCart-Account-Name', account.accountName);
+    reply.header('X-ThriveCart-Account-URL', accountUrl);
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    const known =
+      error instanceof ApiError
+        ? error
+        : error instanceof BadRequest
+          ? new ApiError(400, 'invalid_request', error.message)
+          : new ApiError(typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500, 'server_error', (error as Error).message);
+    const body = known.description === undefined ? { error: known.error } : { error: known.error, error_description: known.description };
+    return reply.code(known.status).type('application/json').send(JSON.stringify(body));
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type('application/json').send(JSON.stringify({ error: 'not_found' })));
+
+  app.get(`${API}/ping`, async () => ({
+    account_name: account.accountName,
+    account_id: '1',
+    account_version: 'pro',
+    account_url: accountUrl,
+    user_id: '1',
+    user_username: `owner@${account.accountName}.example`,
+    user_name: 'Account Owner',
+    custom_domain_enabled: false,
+    custom_domain: null,
+  }));
+
+  app.get(`${API}/products`, async () =>
+    opts.products.map((p) => ({
+      product_id: String(p.product_id),
+      name: p.name,
+      label: '',
+      url: `${accountUrl}${p.product_key.replace(/_/g, '-')}/`,
+      embed_type: 'standard',
+      status: p.active ? '2' : '1',
+      statusString: p.active ? 'live' : 'test',
+      type: '1',
+      typeString: 'digital',
+    })),
+  );
+
+  const transactions = async (request: FastifyRequest): Promise<unknown> => {
+    const { total, page } = pageOfTransactions(account.transactions, parseTransactionQuery(paramsOf(request)));
+    return { transactions: page, meta: { total, results: page.length } };
+  };
+  app.get(`${API}/transactions`, transactions);
+  app.post(`${API}/transactions`, transactions);
+
+  const customer = async (request: FastifyRequest): Promise<unknown> => {
+    const email = (paramsOf(request).email ?? '').trim().toLowerCase();
+    if (email === '') throw new ApiError(400, 'invalid_request', 'You must provide an email address.');
+    const view = account.customers.get(email);
+    if (!view) throw new ApiError(404, 'There are no orders associated with this customer.');
+    return view;
+  };
+  app.post(`${API}/customer`, customer);
+  app.get(`${API}/customer`, customer);
+
+  app.get('/_emulator/health', async () => ({ status: 'ok', seed: account.seed, scale: account.scale, anchor: account.anchor, account_name: account.accountName }));
+  app.get('/_emulator/truth', async () => opts.truth);
+  app.get('/_emulator/faults', async () => faults());
+  app.post('/_emulator/faults', async (request, reply) => {
+    const parsed = faultPatchSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reply.code(400).send({ error: 'invalid_request', error_description: `Invalid fault settings: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
+    }
+    return reply.send(setFaults(parsed.data));
+  });
+
+  return { app, setFaults, faults };
+}
