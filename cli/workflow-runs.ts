@@ -6,7 +6,7 @@ import type { ConnectionConfig } from '../lib/config-schema';
 import { CdpError } from '../lib/errors';
 import { SEARCH_ATTRIBUTES } from '../lib/search-attributes';
 import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE, syncWorkflowId } from '../lib/temporal-names';
-import type { buildModelsWorkflow, syncWorkflow, SyncProgress } from '../workflows';
+import type { buildModelsWorkflow, syncWorkflow, SyncProgress, SyncWorkflowInput } from '../workflows';
 
 export class SyncAlreadyRunningError extends CdpError {
   override readonly name = 'SyncAlreadyRunningError';
@@ -18,7 +18,7 @@ export interface StartSyncOptions {
   /** Attach to a sync of this connection that is already running instead of refusing. */
   attachToRunning?: boolean;
   taskQueue?: string;
-  tuning?: { rowsPerFile?: number; heartbeatTimeoutMs?: number };
+  tuning?: SyncWorkflowInput['tuning'];
 }
 
 /** The operational sync settings of a config, as the sync workflow takes them. */

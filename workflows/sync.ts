@@ -18,7 +18,13 @@ export interface SyncWorkflowInput {
   /** Carried over by continue-as-new: streams already finished. */
   finished?: string[];
   /** Operational settings from the config's `sync` section. */
-  tuning?: { rowsPerFile?: number; heartbeatTimeoutMs?: number };
+  tuning?: {
+    rowsPerFile?: number;
+    heartbeatTimeoutMs?: number;
+    /** How long one activity pages before handing back to the workflow. */
+    batchBudgetMs?: number;
+    historyEventsBeforeContinue?: number;
+  };
 }
 
 export interface SyncWorkflowResult {
@@ -97,7 +103,7 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
       .map(async (start) => {
         let position = start;
         while (!handOver) {
-          const batch = await syncStreamBatch({ position, rowsPerFile: input.tuning?.rowsPerFile });
+          const batch = await syncStreamBatch({ position, rowsPerFile: input.tuning?.rowsPerFile, budgetMs: input.tuning?.batchBudgetMs });
           position = batch.position;
           positions.set(position.stream, position);
           if (batch.done) {
@@ -105,7 +111,8 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
             return;
           }
           const info = workflowInfo();
-          if (info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE) handOver = true;
+          const limit = input.tuning?.historyEventsBeforeContinue ?? HISTORY_EVENTS_BEFORE_CONTINUE;
+          if (info.continueAsNewSuggested || info.historyLength > limit) handOver = true;
         }
       }),
   );

@@ -153,6 +153,18 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.connection)).toBe('stripe-it');
   });
 
+  it('a long sync continues as new with its cursors and still lands every record once', async () => {
+    const connection = findConnection(ws.config(), 'stripe-it');
+    const handle = await startSync(env.client, connection, { mode: 'historical', tuning: { rowsPerFile: 100, batchBudgetMs: 1, historyEventsBeforeContinue: 30 } });
+    const result = await waitForSync(handle, () => {});
+    expect(result.streams.find((s) => s.stream === 'charges')?.rows).toBe(emulator.truth().streams.charges.count);
+    const first = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    const last = await env.client.workflow.getHandle(handle.workflowId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    expect(last.runId).not.toBe(handle.firstExecutionRunId);
+    expect(last.status.name).toBe('COMPLETED');
+  });
+
   it('refuses a second sync of the same connection while one runs', async () => {
     const connection = findConnection(ws.config(), 'stripe-it');
     const first = await startSync(env.client, connection, { mode: 'historical' });
