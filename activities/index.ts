@@ -3,6 +3,8 @@ import type { LoadedConfig } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
 import { buildWarehouse, type BuildResult } from './models/build-warehouse';
 import { planSync, type PlanSyncInput, type SyncPlan } from './sync/plan-sync';
+import { completeSlicedStream, type CompleteSlicedStreamInput } from './sync/complete-sliced-stream';
+import type { LastSync } from './state/sync-state';
 import { syncStreamBatch, type SyncStreamBatchInput, type SyncStreamBatchResult } from './sync/sync-stream-batch';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -25,6 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async syncStreamBatch(input: SyncStreamBatchInput): Promise<SyncStreamBatchResult> {
       return syncStreamBatch(deps.loadConfig(), input);
+    },
+    async completeSlicedStream(input: CompleteSlicedStreamInput): Promise<LastSync> {
+      return completeSlicedStream(deps.loadConfig(), input);
     },
     async pauseSchedule(input: { connectionId: string; note: string }): Promise<boolean> {
       if (!deps.temporalClient) return false;

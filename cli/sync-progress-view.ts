@@ -1,5 +1,6 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { SyncProgress } from '../workflows';
+import { stateKey } from '../lib/stream-keys';
 import { cursorSeconds, etaSeconds, windowFraction } from './progress-math';
 
 function formatDuration(seconds: number | null): string {
@@ -55,7 +56,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
       for (const s of p.streams) {
         const fraction = s.done ? 1 : windowFraction(s);
         const payload = {
-          stream: s.stream.padEnd(16),
+          stream: (s.slice ? `${s.stream} ${s.slice.index + 1}/${s.slice.count}` : s.stream).padEnd(20),
           pct: fraction === null ? '  ? ' : `${String(Math.round(fraction * 100)).padStart(3)}%`,
           pages: String(s.pages).padStart(5),
           rows: String(s.rows).padStart(8),
@@ -63,10 +64,10 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
           cursor: cursorLabel(s.lastCursor).padEnd(16),
           eta: s.done ? 'done' : formatDuration(etaSeconds(fraction, elapsed)),
         };
-        let bar = bars.get(s.stream);
+        let bar = bars.get(stateKey(s));
         if (!bar) {
           bar = multibar.create(1000, 0, payload);
-          bars.set(s.stream, bar);
+          bars.set(stateKey(s), bar);
         }
         bar.update(Math.round((fraction ?? 0) * 1000), payload);
       }

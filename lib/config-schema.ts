@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Sources cdp has connectors for. */
-export const SOURCE_NAMES = ['stripe'] as const;
+export const SOURCE_NAMES = ['stripe', 'activecampaign', 'thrivecart', 'bigcommerce', 'facebook_ads'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export const ENVIRONMENTS = ['live', 'sandbox'] as const;
@@ -44,8 +44,12 @@ export const configSchema = z
         rows_per_file: z.number().int().min(1).max(1_000_000).default(1000),
         /** How soon a sync notices a dead worker and retries its batch elsewhere. */
         heartbeat_timeout_seconds: z.number().int().min(1).max(3600).default(45),
+        /** A historical sync of a stream the API filters by date reads this many windows at once. */
+        historical_slices: z.number().int().min(1).max(64).default(4),
+        /** The length of each recent window; the oldest slice reaches back to the beginning. */
+        historical_slice_days: z.number().int().min(1).max(3650).default(90),
       })
-      .default({ rows_per_file: 1000, heartbeat_timeout_seconds: 45 }),
+      .default({ rows_per_file: 1000, heartbeat_timeout_seconds: 45, historical_slices: 4, historical_slice_days: 90 }),
     connections: z.array(connectionSchema).default([]),
   })
   .superRefine((config, ctx) => {

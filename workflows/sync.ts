@@ -1,9 +1,10 @@
 import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { CdpActivities, SyncPlan } from '../activities';
 import type { StreamPosition, SyncMode } from '../activities/state/sync-state';
+import { stateKey } from '../lib/stream-keys';
 import { PAGE_BATCH, SHORT } from './activity-presets';
 
-const { planSync, pauseSchedule } = proxyActivities<CdpActivities>(SHORT);
+const { planSync, pauseSchedule, completeSlicedStream } = proxyActivities<CdpActivities>(SHORT);
 
 // Well below Temporal's 50k-event limit, so a backfill of any length carries on in a fresh run.
 const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
@@ -74,6 +75,27 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<SyncWorkfl
   }
 }
 
+/** One entry per stream: a sliced stream's slices added up. */
+function perStream(positions: StreamPosition[]): StreamPosition[] {
+  const byStream = new Map<string, StreamPosition>();
+  for (const p of positions) {
+    const seen = byStream.get(p.stream);
+    if (!seen) {
+      byStream.set(p.stream, { ...p, slice: undefined });
+      continue;
+    }
+    byStream.set(p.stream, {
+      ...seen,
+      window: { from: seen.window.from === null || p.window.from === null ? null : Math.min(seen.window.from, p.window.from), to: Math.max(seen.window.to, p.window.to) },
+      pages: seen.pages + p.pages,
+      rows: seen.rows + p.rows,
+      quarantined: seen.quarantined + p.quarantined,
+      seq: seen.seq + p.seq,
+    });
+  }
+  return [...byStream.values()];
+}
+
 async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
   const plan =
     input.plan ??
@@ -84,30 +106,39 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
       syncId: newSyncId(),
       startedAtMs: workflowInfo().startTime.getTime(),
     }));
-  const positions = new Map(plan.streams.map((p) => [p.stream, p]));
+  const positions = new Map(plan.streams.map((p) => [stateKey(p), p]));
   const finished = new Set(input.finished ?? []);
   setHandler(progressQuery, () => ({
     connectionId: plan.connectionId,
     mode: input.mode,
-    streams: [...positions.values()].map((p) => ({ ...p, done: finished.has(p.stream) })),
+    streams: [...positions.values()].map((p) => ({ ...p, done: finished.has(stateKey(p)) })),
   }));
 
   const { syncStreamBatch } = proxyActivities<CdpActivities>({
     ...PAGE_BATCH,
     heartbeatTimeout: input.tuning?.heartbeatTimeoutMs ?? PAGE_BATCH.heartbeatTimeout,
   });
+  // A sliced stream is complete when its last slice is; only then does its high-water mark move.
+  const completeIfLastSlice = async (p: StreamPosition) => {
+    if (!p.slice) return;
+    const slices = plan.streams.filter((s) => s.stream === p.stream);
+    if (slices.every((s) => finished.has(stateKey(s)))) {
+      await completeSlicedStream({ connectionId: plan.connectionId, stream: p.stream, syncId: p.syncId });
+    }
+  };
   let handOver = false;
   await Promise.all(
     plan.streams
-      .filter((s) => !finished.has(s.stream))
+      .filter((s) => !finished.has(stateKey(s)))
       .map(async (start) => {
         let position = start;
         while (!handOver) {
           const batch = await syncStreamBatch({ position, rowsPerFile: input.tuning?.rowsPerFile, budgetMs: input.tuning?.batchBudgetMs });
           position = batch.position;
-          positions.set(position.stream, position);
+          positions.set(stateKey(position), position);
           if (batch.done) {
-            finished.add(position.stream);
+            finished.add(stateKey(position));
+            await completeIfLastSlice(position);
             return;
           }
           const info = workflowInfo();
@@ -120,5 +151,5 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
   if (finished.size < plan.streams.length) {
     await continueAsNew<typeof syncWorkflow>({ ...input, plan: { ...plan, streams: [...positions.values()] }, finished: [...finished] });
   }
-  return { connectionId: plan.connectionId, mode: input.mode, streams: [...positions.values()] };
+  return { connectionId: plan.connectionId, mode: input.mode, streams: perStream([...positions.values()]) };
 }

@@ -14,6 +14,8 @@ export interface LandingTarget {
   syncMode: string;
   /** Sequence number of the file within its stream's sync: the file name, so a re-landed page overwrites itself. */
   seq: number;
+  /** The slice of a sliced historical sync, so slices landing side by side never share a file name. */
+  slice?: number;
 }
 
 export interface LandedRecord {
@@ -46,8 +48,8 @@ export function partitionDir(root: string, t: Pick<LandingTarget, 'source' | 'st
 }
 
 /** The deterministic file name of one landed batch. */
-export function partFileName(seq: number): string {
-  return `part-${String(seq).padStart(6, '0')}.parquet`;
+export function partFileName(seq: number, slice?: number): string {
+  return `part-${slice === undefined ? '' : `s${slice}-`}${String(seq).padStart(6, '0')}.parquet`;
 }
 
 let instance: Promise<DuckDBInstance> | undefined;
@@ -64,7 +66,7 @@ function landingDb(): Promise<DuckDBInstance> {
 export async function writeLandedFile(root: string, target: LandingTarget, records: readonly LandedRecord[], opts: { withReason?: boolean } = {}): Promise<string> {
   const dir = partitionDir(root, target);
   await fs.mkdir(dir, { recursive: true });
-  const finalPath = path.join(dir, partFileName(target.seq));
+  const finalPath = path.join(dir, partFileName(target.seq, target.slice));
   const tmpPath = `${finalPath}.tmp-${process.pid}-${Date.now()}`;
 
   const connection = await (await landingDb()).connect();

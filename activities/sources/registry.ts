@@ -1,10 +1,18 @@
 import type { SourceName } from '../../lib/config-schema';
 import { ConfigError } from '../../lib/errors';
+import { activecampaignSource } from './activecampaign/spec';
+import { bigcommerceSource } from './bigcommerce/spec';
+import { facebookAdsSource } from './facebook-ads/spec';
 import type { SourceSpec, StreamSpec } from './spec';
 import { stripeSource } from './stripe/spec';
+import { thrivecartSource } from './thrivecart/spec';
 
 const SOURCES: Record<SourceName, SourceSpec> = {
   stripe: stripeSource,
+  activecampaign: activecampaignSource,
+  thrivecart: thrivecartSource,
+  bigcommerce: bigcommerceSource,
+  facebook_ads: facebookAdsSource,
 };
 
 /** The declarative spec of a source. */

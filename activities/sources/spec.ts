@@ -3,8 +3,12 @@ import type { Environment, SourceName } from '../../lib/config-schema';
 
 /** How a source pages through a list: declared as data, interpreted by the shared pager. */
 export type PaginationSpec =
-  /** The next page starts after the last record's id (Stripe's `starting_after`). */
-  | { type: 'after_last_id'; pageSizeParam: string; pageSize: number; afterParam: string; idField: string; hasMoreField: string }
+  /**
+   * The next page starts after the last record's id (Stripe's `starting_after`, ActiveCampaign's
+   * `id_greater`, BigCommerce's `min_id`). Without `hasMoreField` a full page means there may be more.
+   * `afterIsInclusive` says the API's bound includes the id it is given, so the pager asks from the next integer.
+   */
+  | { type: 'after_last_id'; pageSizeParam: string; pageSize: number; afterParam: string; idField: string; hasMoreField?: string; afterIsInclusive?: boolean }
   /** `limit`/`offset` paging (ActiveCampaign); ends on a short page or when the offset reaches `totalPath`. */
   | { type: 'offset'; limitParam: string; offsetParam: string; pageSize: number; totalPath?: string }
   /** Numbered pages from `firstPage` (BigCommerce, ThriveCart); ends on a short or empty page, or at `totalPagesPath`. */
@@ -22,19 +26,56 @@ export type AuthSpec =
 
 /** A time-window filter the API applies server-side, used for incremental and windowed syncs. */
 export interface WindowFilterSpec {
-  /** Inclusive lower bound parameter, e.g. `created[gte]`. */
+  /**
+   * Inclusive lower bound parameter, e.g. `created[gte]`. For `graph_time_range` the one parameter
+   * that carries both bounds as JSON, e.g. `time_range={"since":"2024-05-01","until":"2024-05-31"}`.
+   */
   fromParam: string;
   /** Exclusive (or inclusive, per API) upper bound parameter; absent when the API has none. */
   toParam?: string;
-  /** How a bound is written: unix seconds, an ISO 8601 instant, or a calendar date. */
-  format: 'unix_seconds' | 'iso_datetime' | 'date';
+  /**
+   * How a bound is written: unix seconds, an ISO 8601 instant, a calendar date, or the Graph API's
+   * `time_range` object of calendar dates (both bounds inclusive, in the ad account's time zone).
+   */
+  format: 'unix_seconds' | 'iso_datetime' | 'date' | 'graph_time_range';
+  /**
+   * How many days back the API keeps data (`graph_time_range` only): a window that starts at the
+   * beginning, or before that, asks from this far back instead of being refused.
+   */
+  maxHistoryDays?: number;
+}
+
+/**
+ * A filter for a stream whose API has no date filter but answers newest first (ThriveCart): the
+ * pager applies the window itself. Records newer than the window's end are skipped, and the first
+ * record older than its start ends the paging, so an incremental sync reads only the new pages.
+ */
+export interface ClientWindowSpec {
+  order: 'newest_first';
+}
+
+/**
+ * A stream read once per record of another stream (BigCommerce order line items, per order). The
+ * parent is read with its own path, paging and window; each parent id is put into this stream's
+ * path in place of `{parent_id}`. Page tokens carry the parent position, so a retry resumes mid-parent.
+ */
+export interface ParentSpec {
+  /** The name of the parent stream in the same source. */
+  stream: string;
+  /** Dot path of the parent record's id. */
+  idField: string;
 }
 
 export interface StreamSpec {
   name: string;
+  /** Request path relative to the connection's base URL; `{parent_id}` for child streams. */
   path: string;
   /** Dot path to the records array in the answer; empty when the answer is the array itself. */
   recordsPath: string;
+  /**
+   * Dot path of the record's unique key. A composite key joins dot paths with `+`
+   * (`campaign_id+date_start`) and reads as their values joined by `|`.
+   */
   primaryKey: string;
   /** Field (dot path) whose value orders the stream and feeds the window filter. */
   cursorField: string;
@@ -42,6 +83,12 @@ export interface StreamSpec {
   params?: Record<string, string>;
   /** The stream's date filter; a stream without one is re-read whole on every sync. */
   window?: WindowFilterSpec;
+  /** A window applied by the pager for APIs without a date filter; see {@link ClientWindowSpec}. */
+  clientWindow?: ClientWindowSpec;
+  /** This stream's own paging when it differs from the source's. */
+  pagination?: PaginationSpec;
+  /** Set for a stream read per record of another stream; see {@link ParentSpec}. */
+  parent?: ParentSpec;
   schema: z.ZodType<Record<string, unknown>>;
 }
 
@@ -66,8 +113,7 @@ export interface SourceSpec {
   streams: StreamSpec[];
 }
 
-/** Reads a dot path (`meta.total`, `paging.cursors.after`) from a JSON value. */
-export function readPath(value: unknown, dotPath: string): unknown {
+function readDotPath(value: unknown, dotPath: string): unknown {
   if (dotPath === '') return value;
   let current = value;
   for (const key of dotPath.split('.')) {
@@ -75,4 +121,13 @@ export function readPath(value: unknown, dotPath: string): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/** Reads a dot path (`meta.total`, `paging.cursors.after`), or a `+`-joined composite key, from a JSON value. */
+export function readPath(value: unknown, dotPath: string): unknown {
+  if (!dotPath.includes('+')) return readDotPath(value, dotPath);
+  const parts = dotPath.split('+').map((p) => readDotPath(value, p));
+  // A key with a missing part is no key: the record lands with an empty key rather than a partial one.
+  if (parts.some((p) => p === undefined || p === null)) return undefined;
+  return parts.map(String).join('|');
 }

@@ -2,7 +2,7 @@ import { findConnection, type LoadedConfig } from '../../lib/config';
 import type { Environment, SourceName } from '../../lib/config-schema';
 import { CredentialMissingError } from '../../lib/errors';
 import { selectStreams, sourceSpec } from '../sources/registry';
-import { readStreamState, type StreamPosition, type SyncMode } from '../state/sync-state';
+import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../state/sync-state';
 
 export interface PlanSyncInput {
   connectionId: string;
@@ -21,6 +21,23 @@ export interface SyncPlan {
   streams: StreamPosition[];
 }
 
+/** Splits [beginning, to) into recent windows of equal length and one that reaches back to the beginning. */
+export function sliceWindows(to: number, count: number, sliceSeconds: number): StreamPosition['window'][] {
+  const windows: StreamPosition['window'][] = [];
+  for (let i = 0; i < count - 1; i++) windows.push({ from: to - (i + 1) * sliceSeconds, to: to - i * sliceSeconds });
+  windows.push({ from: null, to: to - (count - 1) * sliceSeconds });
+  return windows;
+}
+
+/** The unfinished slices of an interrupted sliced sync, or undefined when there is none to resume. */
+async function resumeSlices(config: LoadedConfig, connectionId: string, stream: string): Promise<StreamPosition[] | undefined> {
+  const slices = await listSliceStates(config.layout.state, connectionId, stream);
+  const running = slices.find((s) => s.inProgress?.mode === 'historical')?.inProgress;
+  if (!running) return undefined;
+  // Slices of that sync that already finished are left out; the rest carry on from their cursors.
+  return slices.flatMap((s) => (s.inProgress?.syncId === running.syncId ? [s.inProgress] : []));
+}
+
 /**
  * Decides where each stream of a connection starts: a stream whose last sync of the same mode
  * did not finish resumes from its committed position; otherwise the window follows the mode.
@@ -37,32 +54,45 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
   const sinceSec = input.since === undefined ? undefined : Math.floor(Date.parse(input.since) / 1000);
   const lookback = connection.lookback_seconds ?? source.lookbackSeconds;
 
+  const fresh = (stream: string, window: StreamPosition['window'], slice?: StreamPosition['slice']): StreamPosition => ({
+    connection: connection.id,
+    stream,
+    ...(slice ? { slice } : {}),
+    syncId: input.syncId,
+    mode: input.mode,
+    window,
+    pageToken: null,
+    seq: 0,
+    pages: 0,
+    rows: 0,
+    quarantined: 0,
+    firstCursor: null,
+    lastCursor: null,
+    startedAt: new Date(input.startedAtMs).toISOString(),
+  });
+
   const positions = await Promise.all(
-    streams.map(async (stream): Promise<StreamPosition> => {
+    streams.map(async (stream): Promise<StreamPosition[]> => {
       const state = await readStreamState(config.layout.state, connection.id, stream.name);
+      const sliced = input.mode === 'historical' && stream.window !== undefined && config.sync.historical_slices > 1;
+      if (sliced && input.since === undefined) {
+        const resumed = await resumeSlices(config, connection.id, stream.name);
+        if (resumed) return resumed;
+      }
       if (state.inProgress && state.inProgress.mode === input.mode && input.since === undefined) {
-        return state.inProgress;
+        return [state.inProgress];
+      }
+      if (sliced) {
+        return sliceWindows(to, config.sync.historical_slices, config.sync.historical_slice_days * 86_400).map((window, index, all) =>
+          fresh(stream.name, window, { index, count: all.length }),
+        );
       }
       let from: number | null = null;
       if (input.mode !== 'historical') {
         from = sinceSec ?? (state.highWaterMark === null ? null : Math.max(0, state.highWaterMark - lookback));
       }
-      return {
-        connection: connection.id,
-        stream: stream.name,
-        syncId: input.syncId,
-        mode: input.mode,
-        window: { from, to },
-        pageToken: null,
-        seq: 0,
-        pages: 0,
-        rows: 0,
-        quarantined: 0,
-        firstCursor: null,
-        lastCursor: null,
-        startedAt: new Date(input.startedAtMs).toISOString(),
-      };
+      return [fresh(stream.name, { from, to })];
     }),
   );
-  return { connectionId: connection.id, source: connection.source, environment: connection.environment, streams: positions };
+  return { connectionId: connection.id, source: connection.source, environment: connection.environment, streams: positions.flat() };
 }

@@ -6,7 +6,7 @@ import { fetchPage } from '../sources/pager';
 import { limiterFor } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { readPath, type SourceSpec, type StreamSpec } from '../sources/spec';
-import { readStreamState, writeStreamState, type StreamPosition } from '../state/sync-state';
+import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
 
 export interface SyncStreamBatchInput {
   position: StreamPosition;
@@ -56,14 +56,16 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   const source = sourceSpec(connection.source);
   const [stream] = selectStreams(source, [position.stream], `${config.file}: connections.${connection.id}`);
   const limiter = limiterFor(connection.id, connection.requests_per_second ?? source.requestsPerSecond[connection.environment]);
-  const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
+  const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode, slice: position.slice?.index };
 
   const startedMs = Date.now();
   let filesLanded = 0;
   let buffer: LandedRecord[] = [];
   let pagesInBuffer = 0;
   let token = position.pageToken;
-  let done = false;
+  // A retry whose last heartbeat came after the final page has nothing left to read: a null token
+  // alone would send it back to the first page.
+  let done = position.exhausted === true;
 
   const land = async () => {
     const good = buffer.filter((r) => r.quarantineReason === undefined);
@@ -81,6 +83,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
       firstCursor: position.firstCursor ?? cursors[0] ?? null,
       lastCursor: cursors.at(-1) ?? position.lastCursor,
       pageToken: token,
+      exhausted: done,
       seq: position.seq + 1,
       pages: position.pages + pagesInBuffer,
       rows: position.rows + good.length,
@@ -89,7 +92,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     buffer = [];
     pagesInBuffer = 0;
     // The cursor moves only now that the data it points past is on disk.
-    const state = await readStreamState(config.layout.state, connection.id, stream!.name);
+    const state = await readStreamState(config.layout.state, connection.id, stateKey(position));
     await writeStreamState(config.layout.state, { ...state, inProgress: position });
     ctx.heartbeat(position);
   };
@@ -127,10 +130,11 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   }
 
   if (done) {
-    const state = await readStreamState(config.layout.state, connection.id, stream!.name);
+    // A slice records only itself; the stream's high-water mark moves when every slice is done.
+    const state = await readStreamState(config.layout.state, connection.id, stateKey(position));
     await writeStreamState(config.layout.state, {
       ...state,
-      highWaterMark: position.window.to,
+      highWaterMark: position.slice ? state.highWaterMark : position.window.to,
       inProgress: null,
       lastSync: {
         syncId: position.syncId,

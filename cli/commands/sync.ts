@@ -7,7 +7,7 @@ import { startSync, waitForSync, type StartSyncOptions } from '../workflow-runs'
 /** One line per stream: where its sync stands. */
 export function formatProgress(p: SyncProgress): string {
   return p.streams
-    .map((s) => `  ${s.stream.padEnd(18)} ${s.done ? 'done' : 'syncing'.padEnd(4)}  pages ${String(s.pages).padStart(5)}  rows ${String(s.rows).padStart(8)}${s.quarantined ? `  quarantined ${s.quarantined}` : ''}`)
+    .map((s) => `  ${(s.slice ? `${s.stream} ${s.slice.index + 1}/${s.slice.count}` : s.stream).padEnd(22)} ${s.done ? 'done' : 'syncing'.padEnd(4)}  pages ${String(s.pages).padStart(5)}  rows ${String(s.rows).padStart(8)}${s.quarantined ? `  quarantined ${s.quarantined}` : ''}`)
     .join('\n');
 }
 

@@ -17,7 +17,10 @@ let ws: ReturnType<typeof makeWorkspace>;
 
 beforeAll(async () => {
   emulator = await startStripeEmulator({ port: 0, seed: 11, scale: 0.2, apiKeys: [KEY], rateLimitPerSecond: 1000 });
-  ws = makeWorkspace([{ id: 'stripe-resume', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR, streams: ['charges'] }]);
+  ws = makeWorkspace([{ id: 'stripe-resume', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR, streams: ['charges'] }], {
+    // One window, so the interrupted batch is the whole stream's.
+    sync: { historical_slices: 1 },
+  });
   process.env[ENV_VAR] = KEY;
 });
 afterAll(async () => {
@@ -78,5 +81,15 @@ describe('a stream sync interrupted mid-batch', () => {
     expect(finished.inProgress).toBeNull();
     expect(finished.highWaterMark).toBe(start.window.to);
     expect(finished.lastSync).toMatchObject({ syncId: 'resume-1', mode: 'historical', rows: total });
+  });
+
+  it('a retry whose last heartbeat came after the final page reads nothing again', async () => {
+    const state = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const requestsBefore = emulator.stats().requests;
+    const lastBeat: StreamPosition = { ...state.lastSync!, ...(await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'manual', syncId: 'x', startedAtMs: Date.now() })).streams[0]!, exhausted: true, rows: 7, seq: 9 };
+    const retry = new MockActivityEnvironment({ heartbeatDetails: lastBeat });
+    const result: Awaited<ReturnType<typeof syncStreamBatch>> = await retry.run(syncStreamBatch, ws.config(), { position: lastBeat, rowsPerFile: 100 });
+    expect(result).toMatchObject({ done: true, filesLanded: 0, position: { rows: 7 } });
+    expect(emulator.stats().requests).toBe(requestsBefore);
   });
 });

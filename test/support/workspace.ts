@@ -5,10 +5,10 @@ import { stringify } from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../lib/config';
 
 /** A throwaway data folder and config file pointing connections at test emulators. */
-export function makeWorkspace(connections: Record<string, unknown>[]): { dir: string; configFile: string; config: () => LoadedConfig; cleanup: () => void } {
+export function makeWorkspace(connections: Record<string, unknown>[], extra: Record<string, unknown> = {}): { dir: string; configFile: string; config: () => LoadedConfig; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-test-'));
   const configFile = path.join(dir, 'cdp.config.yaml');
-  fs.writeFileSync(configFile, stringify({ data_dir: 'data', connections }));
+  fs.writeFileSync(configFile, stringify({ data_dir: 'data', ...extra, connections }));
   return {
     dir,
     configFile,

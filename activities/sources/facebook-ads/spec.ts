@@ -1,0 +1,107 @@
+import type { SourceSpec } from '../spec';
+import { campaignSchema, insightSchema } from './schemas';
+
+/** Graph API error codes that mean "throttled": app, user, page, custom and business-use-case limits. */
+const THROTTLE_CODES = new Set([4, 17, 32, 613]);
+const isBusinessUseCaseThrottle = (code: number) => code >= 80_000 && code < 80_100;
+
+interface GraphError {
+  message?: string;
+  type?: string;
+  code?: number;
+  error_subcode?: number;
+  fbtrace_id?: string;
+}
+
+const graphError = (body: unknown): GraphError | undefined => (body as { error?: GraphError } | undefined)?.error;
+
+/** The longest wait any entry of a usage header asks for, in milliseconds. */
+function usageWaitMs(headers: Headers): number | undefined {
+  const waits: number[] = [];
+  const parse = (name: string): unknown => {
+    const raw = headers.get(name);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  };
+  // {"<business id>": [{ "type": "ads_insights", "estimated_time_to_regain_access": <minutes>, ... }]}
+  const business = parse('x-business-use-case-usage');
+  if (business && typeof business === 'object') {
+    for (const entries of Object.values(business as Record<string, unknown>)) {
+      for (const entry of Array.isArray(entries) ? entries : []) {
+        const minutes = Number((entry as { estimated_time_to_regain_access?: unknown }).estimated_time_to_regain_access);
+        if (Number.isFinite(minutes) && minutes > 0) waits.push(minutes * 60_000);
+      }
+    }
+  }
+  // {"acc_id_util_pct": 100, "reset_time_duration": <seconds>, ...}
+  const account = parse('x-ad-account-usage') as { acc_id_util_pct?: number; reset_time_duration?: number } | undefined;
+  if (account && Number(account.acc_id_util_pct) >= 100 && Number(account.reset_time_duration) > 0) waits.push(Number(account.reset_time_duration) * 1000);
+  return waits.length > 0 ? Math.max(...waits) : undefined;
+}
+
+/**
+ * Meta Marketing API (Graph API). The connection's base URL holds the version and the ad account:
+ * `https://graph.facebook.com/v19.0/act_<AD_ACCOUNT_ID>`. The access token travels as a query
+ * parameter, which the HTTP client never prints (its messages carry only origin and path).
+ */
+export const facebookAdsSource: SourceSpec = {
+  name: 'facebook_ads',
+  auth: { type: 'query', name: 'access_token' },
+  pagination: { type: 'next_cursor', pageSizeParam: 'limit', pageSize: 500, cursorParam: 'after', cursorPath: 'paging.cursors.after', nextPath: 'paging.next' },
+  // No fixed rate: quotas are per app and ad account and reported in usage headers. Insights
+  // calls are expensive, so one at a time, one per second, and back off when Meta says so.
+  requestsPerSecond: { live: 1, sandbox: 1 },
+  // Meta restates the last days of delivery (late impressions, spend corrections): each sync
+  // re-reads three days. Attributed conversions can move for up to 28 days; a connection that
+  // models them sets `lookback_seconds` higher.
+  lookbackSeconds: 3 * 86_400,
+  describeError(body) {
+    const e = graphError(body);
+    if (!e) return 'no error body';
+    const code = e.code === undefined ? '' : ` (code ${e.code}${e.error_subcode ? `/${e.error_subcode}` : ''})`;
+    return `${e.type ?? 'GraphError'}${code}: ${e.message ?? ''}${e.fbtrace_id ? ` [fbtrace_id ${e.fbtrace_id}]` : ''}`;
+  },
+  // Throttling comes back as HTTP 400 (sometimes 403) with a throttle code, not as 429.
+  isRateLimited(_status, body) {
+    const code = graphError(body)?.code;
+    return code !== undefined && (THROTTLE_CODES.has(code) || isBusinessUseCaseThrottle(code));
+  },
+  retryAfterMs: usageWaitMs,
+  streams: [
+    {
+      // One row per campaign per day. The key is composite because insights rows have no id.
+      name: 'insights',
+      path: '/insights',
+      recordsPath: 'data',
+      primaryKey: 'campaign_id+date_start',
+      cursorField: 'date_start',
+      params: {
+        level: 'campaign',
+        time_increment: '1',
+        fields: 'account_id,account_currency,campaign_id,campaign_name,date_start,date_stop,spend,impressions,clicks,reach,actions,action_values',
+      },
+      // Meta keeps insights for 37 months (error 3018 past that); ask for at most 36.
+      window: { fromParam: 'time_range', format: 'graph_time_range', maxHistoryDays: 1095 },
+      schema: insightSchema,
+    },
+    {
+      // Campaign settings are few and have no date filter: read whole each sync. Without an
+      // `effective_status` filter the edge leaves archived and deleted campaigns out, and their
+      // spend still shows in insights.
+      name: 'campaigns',
+      path: '/campaigns',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'updated_time',
+      params: {
+        fields: 'id,name,objective,status,effective_status,buying_type,daily_budget,lifetime_budget,start_time,stop_time,created_time,updated_time',
+        effective_status: JSON.stringify(['ACTIVE', 'PAUSED', 'DELETED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES']),
+      },
+      schema: campaignSchema,
+    },
+  ],
+};
