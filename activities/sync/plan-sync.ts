@@ -74,7 +74,8 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
   const positions = await Promise.all(
     streams.map(async (stream): Promise<StreamPosition[]> => {
       const state = await readStreamState(config.layout.state, connection.id, stream.name);
-      const sliced = input.mode === 'historical' && stream.window !== undefined && config.sync.historical_slices > 1;
+      // Only a window bounded on both sides can be cut into slices that do not overlap.
+      const sliced = input.mode === 'historical' && stream.window?.toParam !== undefined && config.sync.historical_slices > 1;
       if (sliced && input.since === undefined) {
         const resumed = await resumeSlices(config, connection.id, stream.name);
         if (resumed) return resumed;

@@ -55,6 +55,19 @@ export const bigcommerceSource: SourceSpec = {
       schema: orderSchema,
     },
     {
+      // Incomplete orders (status 0: checkouts abandoned before payment) are left out of the order
+      // list unless asked for by status; they are the store's abandoned carts.
+      name: 'incomplete_orders',
+      path: '/v2/orders',
+      recordsPath: '',
+      primaryKey: 'id',
+      cursorField: 'date_modified',
+      params: { sort: 'id:asc', status_id: '0' },
+      pagination: ORDER_PAGING,
+      window: ORDER_MODIFIED,
+      schema: orderSchema,
+    },
+    {
       name: 'order_products',
       path: '/v2/orders/{parent_id}/products',
       recordsPath: '',
