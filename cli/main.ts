@@ -46,22 +46,19 @@ program
 
 program
   .command('emulators')
-  .description('serve the local source API emulators from one seeded world until stopped')
+  .description('serve the local source API emulators (Stripe, ActiveCampaign, ThriveCart, BigCommerce, Facebook Ads) from one seeded world until stopped')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--stripe-port <port>', 'Stripe emulator port (0 picks a free one)')
+  .option('--base-port <port>', 'first port; the emulators take consecutive ports (0 picks free ones)')
   .option('--seed <n>', 'seed of the generated world')
   .option('--scale <x>', 'size of the world (1 = about 3,000 people)')
-  .option('--fail-rate <0..1>', 'fraction of requests answered with HTTP 500')
-  .option('--rate-limit <per-second>', 'requests per second before HTTP 429')
-  .option('--api-key <key>', 'the API key the emulators accept')
+  .option('--fail-rate <0..1>', 'fraction of requests answered with a server error')
   .action(async (raw) => {
     const { emulatorFlagsSchema, startEmulators } = await import('./commands/emulators');
     const flags = parseFlags('emulators', emulatorFlagsSchema, raw);
     const emulators = await startEmulators(flags);
-    const truth = emulators.stripe.truth();
-    console.log(`stripe  ${emulators.stripe.url}  key ${flags.apiKey}  customers ${truth.streams.customers.count}  charges ${truth.streams.charges.count}`);
+    for (const e of emulators) console.log(`${e.source.padEnd(15)} ${e.baseUrl}  key ${e.key}  (${e.summary})`);
     const stop = async () => {
-      await emulators.close();
+      await Promise.all(emulators.map((e) => e.close()));
       process.exit(0);
     };
     process.once('SIGINT', stop);

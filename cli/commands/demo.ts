@@ -7,7 +7,7 @@ import { connectClient, temporalTarget } from '../temporal-connection';
 import { runBuild, syncTuning } from '../workflow-runs';
 import { queryWarehouse } from './query';
 import { startLocalTemporal } from './dev';
-import { DEFAULT_STRIPE_PORT, EMULATOR_STRIPE_KEY } from './emulators';
+import { EMULATORS, emulatorKey } from './emulators';
 import { runSync, summarizeProgress } from './sync';
 import { PROJECT_ROOT } from '../../lib/paths';
 import path from 'node:path';
@@ -60,20 +60,21 @@ export async function runDemo(configFile: string): Promise<void> {
   const temporal = await startLocalTemporal(config);
   info(`temporal   ${temporal.reused ? 'reusing' : 'started'} dev server at ${temporal.address} (UI ${temporal.uiUrl})`);
 
-  const emulatorUrl = `http://127.0.0.1:${DEFAULT_STRIPE_PORT}`;
+  const emulatorUrls = EMULATORS.map((e) => `http://127.0.0.1:${e.defaultPort}`);
+  const emulatorUrl = emulatorUrls[0]!;
   const emulators = await ensureBackground({
     name: 'emulators',
     command: process.execPath,
-    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators', '--stripe-port', String(DEFAULT_STRIPE_PORT)],
+    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators'],
     runDir: config.layout.run,
-    isReady: () => emulatorAnswers(emulatorUrl),
+    isReady: async () => (await Promise.all(emulatorUrls.map(emulatorAnswers))).every(Boolean),
   });
-  info(`emulators  ${emulators.reused ? 'reusing' : 'started'} Stripe emulator at ${emulatorUrl}`);
+  info(`emulators  ${emulators.reused ? 'reusing' : 'started'} ${EMULATORS.map((e) => e.source).join(', ')} on ports ${EMULATORS[0]!.defaultPort}-${EMULATORS.at(-1)!.defaultPort}`);
 
   // Connections that point at the local emulators get the emulator's key unless one is set already.
   for (const c of config.connections) {
-    const local = ['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname);
-    if (local && c.source === 'stripe') process.env[c.credential_env] ??= EMULATOR_STRIPE_KEY;
+    const key = emulatorKey(c.source);
+    if (key && ['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname)) process.env[c.credential_env] ??= key;
   }
 
   const target = temporalTarget({}, config);

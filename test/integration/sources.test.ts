@@ -1,7 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync, waitForSync } from '../../cli/workflow-runs';
+import { startActiveCampaignEmulator, type ActiveCampaignEmulator } from '../../emulators/activecampaign';
 import { startBigCommerceEmulator, type BigCommerceEmulator } from '../../emulators/bigcommerce';
+import { startFacebookAdsEmulator, type FacebookAdsEmulator } from '../../emulators/facebook-ads';
 import { startThriveCartEmulator, type ThriveCartEmulator } from '../../emulators/thrivecart';
 import { findConnection } from '../../lib/config';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
@@ -17,18 +19,26 @@ let worker: RunningWorker;
 let ws: ReturnType<typeof makeWorkspace>;
 let bigcommerce: BigCommerceEmulator;
 let thrivecart: ThriveCartEmulator;
+let activecampaign: ActiveCampaignEmulator;
+let facebook: FacebookAdsEmulator;
 
 beforeAll(async () => {
-  [env, bigcommerce, thrivecart] = await Promise.all([
+  [env, bigcommerce, thrivecart, activecampaign, facebook] = await Promise.all([
     startDevServer(),
     // Quotas off: line items and coupons cost a request per order, and the test is about the data.
     startBigCommerceEmulator({ port: 0, seed: 3, scale: 0.1, rateLimitQuota: 0 }),
     startThriveCartEmulator({ port: 0, seed: 3, scale: 0.1, rateLimitPerMinute: 600 }),
+    startActiveCampaignEmulator({ port: 0, seed: 3, scale: 0.1 }),
+    startFacebookAdsEmulator({ port: 0, seed: 3, scale: 0.1 }),
   ]);
+  process.env.CDP_IT_AC_KEY = activecampaign.apiKeys[0];
+  process.env.CDP_IT_FB_TOKEN = facebook.accessTokens[0];
   process.env.CDP_IT_BC_TOKEN = bigcommerce.accessTokens[0];
   process.env.CDP_IT_TC_KEY = thrivecart.apiKeys[0];
   ws = makeWorkspace([
     { id: 'store', source: 'bigcommerce', environment: 'live', base_url: bigcommerce.apiBaseUrl, credential_env: 'CDP_IT_BC_TOKEN', requests_per_second: 50 },
+    { id: 'crm', source: 'activecampaign', environment: 'live', base_url: activecampaign.url, credential_env: 'CDP_IT_AC_KEY' },
+    { id: 'ads', source: 'facebook_ads', environment: 'live', base_url: `${facebook.url}/v19.0/${facebook.adAccountId}`, credential_env: 'CDP_IT_FB_TOKEN' },
     { id: 'cart', source: 'thrivecart', environment: 'live', base_url: thrivecart.apiBaseUrl, credential_env: 'CDP_IT_TC_KEY', requests_per_second: 8 },
   ]);
   worker = await startWorker({ address: env.address, namespace: 'default', taskQueue: SYNC_TASK_QUEUE, loadConfig: ws.config });
@@ -39,6 +49,8 @@ afterAll(async () => {
   await env?.teardown();
   await bigcommerce?.close();
   await thrivecart?.close();
+  await activecampaign?.close();
+  await facebook?.close();
   ws?.cleanup();
 });
 
@@ -76,6 +88,30 @@ describe('historical syncs of every source land the emulator ground truth', () =
     }
     expect(landed.order_products!.rows).toBe(truth.order_products.count - abandonedItems);
     expect(landed.order_coupons!.rows).toBe(truth.order_coupons.count - abandonedCoupons);
+  });
+
+  it('ActiveCampaign: contacts, tags, custom fields and Deep Data', async () => {
+    const t = activecampaign.truth().streams;
+    const landed = await historical('crm');
+    expect(landed).toEqual({
+      contacts: { rows: t.contacts.count, quarantined: 0 },
+      tags: { rows: t.tags.count, quarantined: 0 },
+      contact_tags: { rows: t.contactTags.count, quarantined: 0 },
+      fields: { rows: t.fields.count, quarantined: 0 },
+      field_values: { rows: t.fieldValues.count, quarantined: 0 },
+      ecom_customers: { rows: t.ecomCustomers.count, quarantined: 0 },
+      ecom_orders: { rows: t.ecomOrders.count, quarantined: 0 },
+      ecom_order_products: { rows: t.ecomOrderProducts.count, quarantined: 0 },
+      connections: { rows: t.connections.count, quarantined: 0 },
+    });
+  });
+
+  it('Facebook Ads: one insights row per campaign and day, and every campaign', async () => {
+    const truth = facebook.truth();
+    expect(await historical('ads')).toEqual({
+      insights: { rows: truth.totals.row_count, quarantined: 0 },
+      campaigns: { rows: truth.campaigns.length, quarantined: 0 },
+    });
   });
 
   it('ThriveCart: every transaction', async () => {

@@ -1,0 +1,133 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
+import { TokenBucketLimiter } from '../http/token-bucket.js';
+import type { AcData } from './build/ac-data.js';
+import { JsonCache, listBody, type AcResource } from './collection.js';
+import { AcApiError, forbidden, noResult, notFound, serverError, tooManyRequests } from './errors.js';
+import { FaultGate, gateFaultsShape, type GateFaults } from './fault-gate.js';
+import type { AcGroundTruth } from './ground-truth.js';
+import { buildAcResources } from './resources.js';
+
+/** ActiveCampaign's documented limit: 5 requests a second per account, shared by every key. */
+export const AC_RATE_LIMIT_PER_SECOND = 5;
+
+/** Error injection plus a rate override; `rateLimitPerSecond: null` restores the 5/s default, 0 turns limiting off. */
+export interface AcFaultSettings extends GateFaults {
+  rateLimitPerSecond: number | null;
+}
+
+export interface AcServerOptions {
+  data: AcData;
+  truth: AcGroundTruth;
+  apiKeys: readonly string[];
+  faults: Partial<AcFaultSettings>;
+  /** The clock outage windows are checked against. */
+  now?: () => number;
+}
+
+export interface AcServer {
+  app: FastifyInstance;
+  setFaults(patch: Partial<AcFaultSettings>): AcFaultSettings;
+  faults(): AcFaultSettings;
+}
+
+const faultPatchSchema = z.strictObject({ ...gateFaultsShape, rateLimitPerSecond: z.number().min(0).nullable().optional() });
+
+function send(reply: FastifyReply, status: number, body: string, contentType = 'application/json; charset=utf-8'): FastifyReply {
+  return reply.code(status).type(contentType).send(body);
+}
+
+/** Builds (but does not start) the Fastify app that answers like ActiveCampaign's v3 REST API under `/api/3`. */
+export function createAcServer(opts: AcServerOptions): AcServer {
+  const { data } = opts;
+  const keys = new Set(opts.apiKeys);
+  const { rateLimitPerSecond, ...gateInitial } = opts.faults;
+  const gate = new FaultGate(data.seed, gateInitial, opts.now);
+  let rateOverride: number | null = rateLimitPerSecond ?? null;
+  const limiter = new TokenBucketLimiter();
+
+  const faults = (): AcFaultSettings => ({ ...gate.current(), rateLimitPerSecond: rateOverride });
+  const setFaults = (patch: Partial<AcFaultSettings>): AcFaultSettings => {
+    const { rateLimitPerSecond: rate, ...rest } = patch;
+    if (rate !== undefined) {
+      rateOverride = rate;
+      limiter.reset();
+    }
+    gate.update(rest);
+    return faults();
+  };
+
+  const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/3/')) return;
+    await gate.delay();
+    if (gate.inOutage()) throw serverError(503);
+    const token = request.headers['api-token'];
+    if (typeof token !== 'string' || !keys.has(token.trim())) throw forbidden();
+    // The budget belongs to the account, so every key draws from the same bucket.
+    if (!limiter.tryTake('account', rateOverride ?? AC_RATE_LIMIT_PER_SECOND)) throw tooManyRequests(1);
+    const failure = gate.nextFault();
+    if (failure !== null) throw serverError(failure);
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof AcApiError) {
+      for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
+      return send(reply, error.status, error.body, error.contentType);
+    }
+    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+    if (status >= 400 && status < 500) return send(reply, status, JSON.stringify({ message: (error as Error).message }));
+    const failure = serverError(500);
+    return send(reply, 500, failure.body, failure.contentType);
+  });
+
+  app.setNotFoundHandler((_request, reply) => send(reply, 404, notFound().body));
+
+  const json = new JsonCache();
+  const resources = buildAcResources(data);
+  for (const resource of resources) registerResource(app, resource, json);
+  registerContactTagsOfContact(app, data, json);
+
+  app.get('/_emulator/health', async () => ({ status: 'ok', seed: data.seed, scale: data.scale, anchor: data.anchor, account: data.accountName, time_zone: data.timeZone }));
+  app.get('/_emulator/truth', async () => opts.truth);
+  app.get('/_emulator/faults', async () => faults());
+  app.post('/_emulator/faults', async (request, reply) => {
+    const parsed = faultPatchSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return send(reply, 400, JSON.stringify({ message: `Invalid fault settings: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` }));
+    }
+    return reply.send(setFaults(parsed.data));
+  });
+
+  return { app, setFaults, faults };
+}
+
+function registerResource(app: FastifyInstance, resource: AcResource, json: JsonCache): void {
+  const byId = new Map(resource.records.map((r) => [String(r.id), r] as const));
+  app.get(`/api/3/${resource.path}`, async (request, reply) => send(reply, 200, listBody(resource, request.query as FlatQuery, json)));
+  app.get<{ Params: { id: string } }>(`/api/3/${resource.path}/:id`, async (request, reply) => {
+    const record = byId.get(request.params.id);
+    if (!record) throw noResult(resource.model, request.params.id);
+    return send(reply, 200, `{${JSON.stringify(resource.singular)}:${json.of(record)}}`);
+  });
+}
+
+/** `GET /api/3/contacts/{id}/contactTags`: every association of one contact, unpaged (limit and offset are ignored). */
+function registerContactTagsOfContact(app: FastifyInstance, data: AcData, json: JsonCache): void {
+  const contactIds = new Set(data.contacts.map((c) => String(c.id)));
+  const byContact = new Map<string, AcData['contactTags']>();
+  for (const ct of data.contactTags) {
+    const list = byContact.get(ct.object.contact) ?? [];
+    list.push(ct);
+    byContact.set(ct.object.contact, list);
+  }
+  app.get<{ Params: { id: string } }>('/api/3/contacts/:id/contactTags', async (request, reply) => {
+    const { id } = request.params;
+    if (!contactIds.has(id)) throw noResult('Subscriber', id);
+    const items = (byContact.get(id) ?? []).map((ct) => json.of(ct));
+    return send(reply, 200, `{"contactTags":[${items.join(',')}]}`);
+  });
+}

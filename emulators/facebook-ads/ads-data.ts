@@ -1,0 +1,43 @@
+/** A campaign in the ad account, with the numbers spend is drawn from. */
+export interface AdCampaign {
+  /** 18-digit numeric string, like Meta's campaign ids. */
+  id: string;
+  /** Equal to the utm_campaign its ads carry, so leads and spend join on it. */
+  name: string;
+  objective: 'OUTCOME_SALES' | 'OUTCOME_TRAFFIC' | 'OUTCOME_AWARENESS';
+  status: 'ACTIVE' | 'PAUSED';
+  createdMs: number;
+  startMs: number;
+  /** Null for an open-ended campaign. */
+  stopMs: number | null;
+  updatedMs: number;
+  dailyBudgetMinor: number;
+  /** True when the world's people carry this campaign in their UTM parameters. */
+  inWorld: boolean;
+}
+
+/** Settled (final) delivery of one campaign on one account-local day. */
+export interface DailyDelivery {
+  date: string;
+  campaign: number;
+  spendMinor: number;
+  impressions: number;
+  clicks: number;
+}
+
+/** Everything the emulated ad account holds, built from one world. */
+export interface AdsData {
+  seed: number;
+  scale: number;
+  anchor: string;
+  /** Digits only; the API path uses `act_<accountId>`. */
+  accountId: string;
+  accountName: string;
+  timeZone: string;
+  currency: 'USD';
+  /** The account-local date the anchor falls on ("today" for the emulator). */
+  today: string;
+  campaigns: AdCampaign[];
+  /** Settled delivery, ordered by date then campaign id; only days with impressions. */
+  settled: DailyDelivery[];
+}

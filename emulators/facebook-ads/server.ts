@@ -1,0 +1,192 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { FaultGate, gateFaultsShape, type GateFaults } from '../activecampaign/fault-gate.js';
+import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
+import type { AdsData } from './ads-data.js';
+import { campaignFieldsOf, campaignObject } from './campaign-objects.js';
+import { computeFbGroundTruth, type FbGroundTruth } from './ground-truth.js';
+import {
+  fbtraceId, GraphApiError, invalidParameter, invalidToken, missingToken, serverFailure, throttled, unknownObject, unknownPath, type ThrottleCode,
+} from './graph-errors.js';
+import { param, parseInsightsQuery } from './insights-query.js';
+import { insightsRows } from './insights-rows.js';
+import { pageBody } from './paging.js';
+import { deliveryAt } from './restatement.js';
+import { UsageMeter, type UsageLimit, type UsageReport } from './usage-meter.js';
+
+/** A Limited-access Ads Insights budget: 600 calls an hour per ad account. */
+export const DEFAULT_FB_RATE_LIMIT: UsageLimit = { calls: 600, windowSeconds: 3600 };
+
+/** Error injection, throttling and restatement; `rateLimit: null` turns throttling off. */
+export interface FbFaultSettings extends GateFaults {
+  rateLimit: UsageLimit | null;
+  /** The error code a throttled call answers with. */
+  throttleCode: ThrottleCode;
+  /** Bump to make the trailing days' numbers move, as Meta restates recent delivery. */
+  restatementVersion: number;
+}
+
+export interface FbServerOptions {
+  data: AdsData;
+  accessTokens: readonly string[];
+  faults: Partial<FbFaultSettings>;
+  /** The clock outage windows are checked against. */
+  now?: () => number;
+}
+
+export interface FbServer {
+  app: FastifyInstance;
+  setFaults(patch: Partial<FbFaultSettings>): FbFaultSettings;
+  faults(): FbFaultSettings;
+  truth(range?: { since?: string; until?: string }): FbGroundTruth;
+}
+
+const faultPatchSchema = z.strictObject({
+  ...gateFaultsShape,
+  rateLimit: z.object({ calls: z.number().int().min(0), windowSeconds: z.number().positive() }).nullable().optional(),
+  throttleCode: z.union([z.literal(17), z.literal(613), z.literal(80000)]).optional(),
+  restatementVersion: z.number().int().min(0).optional(),
+});
+
+const USE_CASE = { insights: 'ads_insights', campaigns: 'ads_management' } as const;
+type Edge = keyof typeof USE_CASE;
+
+interface RouteParams {
+  version?: string;
+  account: string;
+}
+
+function tokenFrom(request: FastifyRequest): string | null {
+  const fromQuery = param(request.query as FlatQuery, 'access_token');
+  if (fromQuery) return fromQuery;
+  const auth = request.headers.authorization;
+  const m = auth ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth.trim()) : null;
+  return m ? m[1]! : null;
+}
+
+/** The edge and ad account a Graph path names (`/v19.0/act_1/insights`, `/act_1/campaigns`), or null. */
+function edgeOf(path: string): { account: string; edge: Edge } | null {
+  const m = /^\/(?:v\d+\.\d+\/)?(act_[^/]+)\/(insights|campaigns)\/?$/.exec(path);
+  return m ? { account: m[1]!, edge: m[2] as Edge } : null;
+}
+
+function usageHeader(accountId: string, edge: Edge, r: UsageReport): string {
+  const { throttled: _t, ...counts } = r;
+  return JSON.stringify({ [accountId]: [{ type: USE_CASE[edge], ...counts, ads_api_access_tier: 'standard_access' }] });
+}
+
+function send(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=UTF-8').send(body);
+}
+
+/** Builds (but does not start) the Fastify app that answers like the Marketing API's ad account insights and campaigns edges. */
+export function createFbServer(opts: FbServerOptions): FbServer {
+  const { data } = opts;
+  const tokens = new Set(opts.accessTokens);
+  const { rateLimit, throttleCode, restatementVersion, ...gateInitial } = opts.faults;
+  const gate = new FaultGate(data.seed, gateInitial, opts.now);
+  let limit: UsageLimit | null = rateLimit === undefined ? DEFAULT_FB_RATE_LIMIT : rateLimit;
+  let code: ThrottleCode = throttleCode ?? 17;
+  let version = restatementVersion ?? 0;
+  const meter = new UsageMeter();
+  let requestCount = 0;
+
+  const faults = (): FbFaultSettings => ({ ...gate.current(), rateLimit: limit, throttleCode: code, restatementVersion: version });
+  const setFaults = (patch: Partial<FbFaultSettings>): FbFaultSettings => {
+    const { rateLimit: r, throttleCode: c, restatementVersion: v, ...rest } = patch;
+    if (r !== undefined) {
+      limit = r;
+      meter.reset();
+    }
+    if (c !== undefined) code = c;
+    if (v !== undefined) version = v;
+    gate.update(rest);
+    return faults();
+  };
+
+  const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/_emulator/')) return;
+    reply.header('x-fb-trace-id', fbtraceId(data.seed, requestCount++));
+    await gate.delay();
+    const target = edgeOf(request.url.split('?')[0]!);
+    // Usage is reported on every answer for an ad account edge, refused or not.
+    const bucket = target ? `${target.account}|${target.edge}` : '';
+    const accountDigits = target ? target.account.replace(/^act_/, '') : '';
+    if (target) reply.header('x-business-use-case-usage', usageHeader(accountDigits, target.edge, meter.peek(bucket, limit)));
+    if (gate.inOutage()) throw serverFailure(503);
+    const token = tokenFrom(request);
+    if (token === null) throw missingToken();
+    if (!tokens.has(token)) throw invalidToken();
+    if (target) {
+      const usage = meter.take(bucket, limit);
+      reply.header('x-business-use-case-usage', usageHeader(accountDigits, target.edge, usage));
+      if (target.edge === 'insights') {
+        reply.header('x-fb-ads-insights-throttle', JSON.stringify({ app_id_util_pct: 0, acc_id_util_pct: usage.call_count, ads_api_access_tier: 'standard_access' }));
+      }
+      if (usage.throttled) throw throttled(code);
+    }
+    const failure = gate.nextFault();
+    if (failure !== null) throw serverFailure(failure);
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    const trace = String(reply.getHeader('x-fb-trace-id') ?? fbtraceId(data.seed, requestCount++));
+    const status = (error as { statusCode?: unknown }).statusCode;
+    const graphError =
+      error instanceof GraphApiError ? error : typeof status === 'number' && status >= 400 && status < 500 ? invalidParameter((error as Error).message) : serverFailure(500);
+    for (const [k, v] of Object.entries(graphError.headers)) reply.header(k, v);
+    return send(reply, graphError.status, JSON.stringify(graphError.toBody(trace)));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const trace = String(reply.getHeader('x-fb-trace-id') ?? fbtraceId(data.seed, requestCount++));
+    return send(reply, 400, JSON.stringify(unknownPath(request.url.split('?')[0]!).toBody(trace)));
+  });
+
+  const accountOf = (params: RouteParams, url: string): void => {
+    if (params.version !== undefined && !/^v\d+\.\d+$/.test(params.version)) throw unknownPath(url.split('?')[0]!);
+    if (params.account !== `act_${data.accountId}`) throw unknownObject(params.account);
+  };
+  const baseUrl = (request: FastifyRequest): string => `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url.split('?')[0]}`;
+
+  const insights = async (request: FastifyRequest<{ Params: RouteParams }>, reply: FastifyReply): Promise<FastifyReply> => {
+    accountOf(request.params, request.url);
+    const query = request.query as FlatQuery;
+    const rows = insightsRows(data, deliveryAt(data, version), parseInsightsQuery(query, data));
+    return send(reply, 200, pageBody(rows, query, baseUrl(request)));
+  };
+  const campaigns = async (request: FastifyRequest<{ Params: RouteParams }>, reply: FastifyReply): Promise<FastifyReply> => {
+    accountOf(request.params, request.url);
+    const query = request.query as FlatQuery;
+    const fields = campaignFieldsOf(param(query, 'fields'));
+    // Newest first, as Ads Manager lists them.
+    const items = [...data.campaigns].sort((a, b) => b.createdMs - a.createdMs || (a.id < b.id ? 1 : -1)).map((c) => campaignObject(c, data, fields));
+    return send(reply, 200, pageBody(items, query, baseUrl(request)));
+  };
+  app.get('/:version/:account/insights', insights);
+  app.get('/:account/insights', insights);
+  app.get('/:version/:account/campaigns', campaigns);
+  app.get('/:account/campaigns', campaigns);
+
+  const truth = (range: { since?: string; until?: string } = {}): FbGroundTruth => computeFbGroundTruth(data, version, range);
+
+  app.get('/_emulator/health', async () => ({ status: 'ok', seed: data.seed, scale: data.scale, anchor: data.anchor, ad_account: `act_${data.accountId}`, time_zone: data.timeZone }));
+  app.get('/_emulator/truth', async (request) => {
+    const q = request.query as FlatQuery;
+    return truth({ since: param(q, 'since'), until: param(q, 'until') });
+  });
+  app.get('/_emulator/faults', async () => faults());
+  app.post('/_emulator/faults', async (request, reply) => {
+    const parsed = faultPatchSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return send(reply, 400, JSON.stringify({ message: `Invalid fault settings: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` }));
+    }
+    return reply.send(setFaults(parsed.data));
+  });
+  app.post('/_emulator/restate', async () => setFaults({ restatementVersion: version + 1 }));
+
+  return { app, setFaults, faults, truth };
+}
