@@ -267,5 +267,6 @@ try {
   await program.parseAsync();
 } catch (err) {
   console.error(formatError(err));
-  process.exitCode = 1;
+  // Servers a failed command started (emulators, workers) must not keep the process alive.
+  process.exit(1);
 }

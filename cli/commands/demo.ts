@@ -8,6 +8,8 @@ import { runBuild, syncTuning } from '../workflow-runs';
 import { queryWarehouse } from './query';
 import { startLocalTemporal } from './dev';
 import { EMULATORS, emulatorKey } from './emulators';
+
+const DEMO_SCALE = 0.3;
 import { runSync, summarizeProgress } from './sync';
 import { PROJECT_ROOT } from '../../lib/paths';
 import path from 'node:path';
@@ -65,7 +67,8 @@ export async function runDemo(configFile: string): Promise<void> {
   const emulators = await ensureBackground({
     name: 'emulators',
     command: process.execPath,
-    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators'],
+    // A world of about 900 people keeps the demo to a minute or two; `cdp emulators --scale` serves bigger ones.
+    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators', '--scale', String(DEMO_SCALE)],
     runDir: config.layout.run,
     isReady: async () => (await Promise.all(emulatorUrls.map(emulatorAnswers))).every(Boolean),
   });
@@ -83,21 +86,26 @@ export async function runDemo(configFile: string): Promise<void> {
   try {
     const client = await connectClient(target);
     const landed: { connection: string; stream: string; rows: number; quarantined: number }[] = [];
-    for (const connection of config.connections) {
-      info(`sync       ${connection.id} (historical)`);
-      let lastLine = '';
-      const result = await runSync(client, connection, {
-        mode: 'historical',
-        taskQueue: target.taskQueue,
-        tuning: syncTuning(config),
-        attachToRunning: true,
-        onProgress: (p) => {
-          const line = summarizeProgress(p);
-          if (line !== lastLine) info(line);
-          lastLine = line;
-        },
-      });
-      for (const s of result.streams) landed.push({ connection: connection.id, stream: s.stream, rows: s.rows, quarantined: s.quarantined });
+    // Every connection syncs at once, each within its own source's rate limit.
+    info(`sync       ${config.connections.map((c) => c.id).join(', ')} (historical)`);
+    const lastLines = new Map<string, string>();
+    const results = await Promise.all(
+      config.connections.map((connection) =>
+        runSync(client, connection, {
+          mode: 'historical',
+          attachToRunning: true,
+          taskQueue: target.taskQueue,
+          tuning: syncTuning(config),
+          onProgress: (p) => {
+            const line = summarizeProgress(p);
+            if (line !== lastLines.get(connection.id)) info(line);
+            lastLines.set(connection.id, line);
+          },
+        }),
+      ),
+    );
+    for (const result of results) {
+      for (const s of result.streams) landed.push({ connection: result.connectionId, stream: s.stream, rows: s.rows, quarantined: s.quarantined });
     }
     info('build      models');
     const build = await runBuild(client, target.taskQueue);

@@ -47,8 +47,8 @@ export const EMULATORS: { source: SourceName; defaultPort: number; key: string; 
     key: DEFAULT_ACTIVECAMPAIGN_API_KEY,
     async start(s) {
       const e = await startActiveCampaignEmulator({ host: s.host, port: s.port, seed: s.seed, scale: s.scale, faults: { failRate: s.failRate } });
-      const t = e.truth() as unknown as { streams: { contacts: { count: number }; contact_tags: { count: number } } };
-      return { source: 'activecampaign', url: e.url, baseUrl: e.url, key: DEFAULT_ACTIVECAMPAIGN_API_KEY, summary: `${t.streams.contacts.count} contacts, ${t.streams.contact_tags.count} contact tags`, close: e.close };
+      const t = e.truth().streams;
+      return { source: 'activecampaign', url: e.url, baseUrl: e.url, key: DEFAULT_ACTIVECAMPAIGN_API_KEY, summary: `${t.contacts.count} contacts, ${t.contactTags.count} contact tags`, close: e.close };
     },
   },
   {
@@ -65,7 +65,8 @@ export const EMULATORS: { source: SourceName; defaultPort: number; key: string; 
     defaultPort: 12114,
     key: DEFAULT_BIGCOMMERCE_ACCESS_TOKEN,
     async start(s) {
-      const e = await startBigCommerceEmulator({ host: s.host, port: s.port, seed: s.seed, scale: s.scale, failRate: s.failRate, storeHash: DEFAULT_BIGCOMMERCE_STORE_HASH });
+      // A Pro-plan store: 450 requests per 30 s. Line items and coupons cost a request per order.
+      const e = await startBigCommerceEmulator({ host: s.host, port: s.port, seed: s.seed, scale: s.scale, failRate: s.failRate, storeHash: DEFAULT_BIGCOMMERCE_STORE_HASH, rateLimitQuota: 450 });
       const t = e.truth().streams;
       return { source: 'bigcommerce', url: e.url, baseUrl: e.apiBaseUrl, key: DEFAULT_BIGCOMMERCE_ACCESS_TOKEN, summary: `${t.orders.count} orders, ${t.customers.count} customers`, close: e.close };
     },
