@@ -10,7 +10,7 @@ export interface HttpRequest {
   url: URL;
   headers: Record<string, string>;
   limiter: RateLimiter;
-  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'retryAfterMs'>;
+  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'retryAfterMs'>;
   /** Called on every failed attempt that will be retried, so a heartbeating activity stays alive. */
   onRetry?: (error: Error, attempt: number) => void;
   signal?: AbortSignal;
@@ -62,7 +62,7 @@ async function attempt(req: HttpRequest): Promise<unknown> {
     throw new SourceUnavailableError(req.connectionId, where, response.status, reason ? `${detail()} (${reason})` : detail(), waitMs());
   }
   if (response.ok) return body;
-  if (response.status === 401 || response.status === 403) {
+  if (response.status === 401 || response.status === 403 || req.source.isAuthError?.(response.status, body)) {
     throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail(), req.credentialEnv));
   }
   if (response.status >= 500 || response.status === 408) {

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
 import { findConnection } from '../../lib/config';
+import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
+import { startWorker } from '../../worker/run-worker';
 import { killHard, spawnWorker, waitFor } from '../support/processes';
 import { expectedRows, startSourceEmulators, type SourceEmulators } from '../support/source-emulators';
 import { startDevServer } from '../support/temporal';
@@ -83,6 +85,32 @@ describe('every source under a crashing worker', () => {
       for (const [stream, count] of Object.entries(expected[result.connectionId]!)) {
         expect(await rawCounts(result.connectionId, stream, connection.source), `${result.connectionId}.${stream}`).toEqual({ rows: count, distinct: count });
       }
+    }
+  });
+});
+
+describe('every source with a revoked credential', () => {
+  it('fails at once with what to do, whatever way the source says no', async () => {
+    const bad = makeWorkspace(
+      emulators.connections.map((c) => ({ ...c, credential_env: 'CDP_T_REVOKED' })),
+    );
+    process.env.CDP_T_REVOKED = 'revoked-credential-0000';
+    const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue: `${SYNC_TASK_QUEUE}-revoked`, loadConfig: bad.config });
+    try {
+      for (const c of emulators.connections) {
+        const id = String(c.id);
+        const started = Date.now();
+        const handle = await startSync(env.client, findConnection(bad.config(), id), { mode: 'historical', taskQueue: `${SYNC_TASK_QUEUE}-revoked` });
+        const message = await waitForSync(handle, () => {}).then(
+          () => 'succeeded',
+          (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+        );
+        expect(message, id).toMatch(new RegExp(`^credentials for ${id} were rejected \\(HTTP \\d+ .*\\): update CDP_T_REVOKED and run \`cdp sync ${id}\`$`));
+        expect(Date.now() - started, id).toBeLessThan(15_000);
+      }
+    } finally {
+      await inProcess.shutdown();
+      bad.cleanup();
     }
   });
 });

@@ -66,6 +66,11 @@ export const facebookAdsSource: SourceSpec = {
     return `${e.type ?? 'GraphError'}${code}: ${e.message ?? ''}${e.fbtrace_id ? ` [fbtrace_id ${e.fbtrace_id}]` : ''}`;
   },
   // Throttling comes back as HTTP 400 (sometimes 403) with a throttle code, not as 429.
+  isAuthError(_status, body) {
+    // 190: invalid or expired access token; 102: session; 104: no token; 200-299: permissions.
+    const code = graphError(body)?.code;
+    return code === 190 || code === 102 || code === 104 || (code !== undefined && code >= 200 && code <= 299);
+  },
   isRateLimited(_status, body) {
     const code = graphError(body)?.code;
     return code !== undefined && (THROTTLE_CODES.has(code) || isBusinessUseCaseThrottle(code));
