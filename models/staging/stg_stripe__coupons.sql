@@ -1,15 +1,7 @@
 -- grain: one row per Stripe coupon per connection, the most recently observed version (listed or from an event)
 -- unique: connection, stripe_coupon_id
 with source as (
-    select * from staging.stg_stripe__object_versions where object_type = 'coupon'
-),
-
-deduplicated as (
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by observed_at desc, synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from staging.stg_stripe__latest_objects where object_type = 'coupon'
 ),
 
 renamed as (
@@ -24,7 +16,7 @@ renamed as (
         payload->>'duration' as duration,
         to_timestamp((payload->>'created')::bigint) as created_at,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

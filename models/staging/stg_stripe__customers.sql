@@ -2,15 +2,7 @@
 -- unique: connection, stripe_customer_id
 -- not_null: stripe_customer_id, environment, created_at
 with source as (
-    select * from staging.stg_stripe__object_versions where object_type = 'customer'
-),
-
-deduplicated as (
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by observed_at desc, synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from staging.stg_stripe__latest_objects where object_type = 'customer'
 ),
 
 renamed as (
@@ -30,7 +22,7 @@ renamed as (
         payload->'metadata' as metadata,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

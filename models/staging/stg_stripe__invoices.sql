@@ -2,15 +2,7 @@
 -- unique: connection, stripe_invoice_id
 -- not_null: stripe_invoice_id, total_minor, currency, created_at
 with source as (
-    select * from staging.stg_stripe__object_versions where object_type = 'invoice'
-),
-
-deduplicated as (
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by observed_at desc, synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from staging.stg_stripe__latest_objects where object_type = 'invoice'
 ),
 
 renamed as (
@@ -33,7 +25,7 @@ renamed as (
         to_timestamp((payload->>'created')::bigint) as created_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

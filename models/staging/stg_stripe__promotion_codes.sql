@@ -1,15 +1,7 @@
 -- grain: one row per Stripe promotion code per connection, the most recently observed version (listed or from an event)
 -- unique: connection, stripe_promotion_code_id
 with source as (
-    select * from staging.stg_stripe__object_versions where object_type = 'promotion_code'
-),
-
-deduplicated as (
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by observed_at desc, synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from staging.stg_stripe__latest_objects where object_type = 'promotion_code'
 ),
 
 renamed as (
@@ -23,7 +15,7 @@ renamed as (
         (payload->>'active')::boolean as is_active,
         to_timestamp((payload->>'created')::bigint) as created_at,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed
