@@ -9,6 +9,7 @@ import { syncStreamBatch, type SyncStreamBatchInput, type SyncStreamBatchResult 
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { pauseConnectionSchedule } from './control/schedules';
+import { requestBuild } from './control/request-build';
 
 export interface ActivityDeps {
   /** Reads the config afresh, so a worker picks up edited connections without a restart. */
@@ -30,6 +31,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async completeSlicedStream(input: CompleteSlicedStreamInput): Promise<LastSync> {
       return completeSlicedStream(deps.loadConfig(), input);
+    },
+    async requestBuild(input: { taskQueue: string }): Promise<void> {
+      if (deps.temporalClient) await requestBuild(await deps.temporalClient(), input.taskQueue);
     },
     async pauseSchedule(input: { connectionId: string; note: string }): Promise<boolean> {
       if (!deps.temporalClient) return false;

@@ -80,13 +80,14 @@ export async function waitForSync(
   return value;
 }
 
-/** Runs a model build (attaching to one already running) and waits for it. */
+/** Asks for a model build (coalescing with a running or queued one) and waits for a build that includes it. */
 export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUEUE): Promise<Awaited<ReturnType<typeof buildModelsWorkflow>>> {
-  const handle = await client.workflow.start<typeof buildModelsWorkflow>('buildModelsWorkflow', {
+  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, []>('buildModelsWorkflow', {
     workflowId: BUILD_WORKFLOW_ID,
     taskQueue,
     args: [],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    signal: 'requestBuild',
+    signalArgs: [],
   });
   return handle.result();
 }

@@ -1,5 +1,5 @@
 export { syncWorkflow, progressQuery } from './sync';
-export { buildModelsWorkflow } from './build';
+export { buildModelsWorkflow, requestBuildSignal } from './build';
 export type { SyncProgress, SyncWorkflowInput, SyncWorkflowResult } from './sync';
 export { scheduledSyncWorkflow } from './scheduled-sync';
 export type { ScheduledSyncInput, ScheduledSyncResult } from './scheduled-sync';

@@ -4,7 +4,7 @@ import type { StreamPosition, SyncMode } from '../activities/state/sync-state';
 import { stateKey } from '../lib/stream-keys';
 import { PAGE_BATCH, SHORT } from './activity-presets';
 
-const { planSync, pauseSchedule, completeSlicedStream } = proxyActivities<CdpActivities>(SHORT);
+const { planSync, pauseSchedule, completeSlicedStream, requestBuild } = proxyActivities<CdpActivities>(SHORT);
 
 // Well below Temporal's 50k-event limit, so a backfill of any length carries on in a fresh run.
 const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
@@ -18,6 +18,8 @@ export interface SyncWorkflowInput {
   plan?: SyncPlan;
   /** Carried over by continue-as-new: streams already finished. */
   finished?: string[];
+  /** Whether a successful sync asks for a model build (default yes). */
+  buildAfter?: boolean;
   /** Operational settings from the config's `sync` section. */
   tuning?: {
     rowsPerFile?: number;
@@ -151,5 +153,7 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
   if (finished.size < plan.streams.length) {
     await continueAsNew<typeof syncWorkflow>({ ...input, plan: { ...plan, streams: [...positions.values()] }, finished: [...finished] });
   }
+  // Fresh data makes the models stale: ask for a build, which coalesces with any already asked for.
+  if (input.buildAfter !== false) await requestBuild({ taskQueue: workflowInfo().taskQueue });
   return { connectionId: plan.connectionId, mode: input.mode, streams: perStream([...positions.values()]) };
 }

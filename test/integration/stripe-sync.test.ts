@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryWarehouse } from '../../cli/commands/query';
@@ -5,7 +6,7 @@ import { runBuild, startSync, waitForSync } from '../../cli/workflow-runs';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
 import { findConnection } from '../../lib/config';
 import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
-import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
+import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { listStreamStates } from '../../activities/state/sync-state';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { startDevServer } from '../support/temporal';
@@ -163,6 +164,46 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
     expect(last.runId).not.toBe(handle.firstExecutionRunId);
     expect(last.status.name).toBe('COMPLETED');
+  });
+
+  it('readers are never blocked and never see half a build while the warehouse is rebuilt', async () => {
+    const [{ n: expected }] = (await sql('select count(*)::int as n from core.orders')) as [{ n: number }];
+    // One reader keeps its connection across the rebuilds; the other opens the file afresh each time.
+    const held = await DuckDBInstance.create(ws.config().layout.warehouse, { access_mode: 'READ_ONLY' });
+    const heldConnection = await held.connect();
+    let stop = false;
+    let reads = 0;
+    const failures: string[] = [];
+    const reader = (async () => {
+      while (!stop) {
+        try {
+          const [fresh] = await sql('select count(*)::int as n from core.orders');
+          const kept = (await heldConnection.runAndReadAll('select count(*)::int as n from core.orders')).getRowObjectsJS()[0] as { n: number };
+          if (fresh!.n !== expected || kept.n !== expected) failures.push(`saw ${fresh!.n} and ${kept.n} orders`);
+          reads++;
+        } catch (err) {
+          failures.push((err as Error).message);
+        }
+      }
+    })();
+    const builds = [];
+    for (let i = 0; i < 3; i++) builds.push(await runBuild(env.client));
+    stop = true;
+    await reader;
+    heldConnection.closeSync();
+    held.closeSync();
+    expect(failures).toEqual([]);
+    expect(reads).toBeGreaterThan(3);
+    expect(builds.every((b) => b.models.find((m) => m.model === 'core.orders')?.rows === expected)).toBe(true);
+  });
+
+  it('build requests that arrive together collapse into one running build and one queued', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => runBuild(env.client)));
+    expect(new Set(results.map((r) => r.warehouse)).size).toBe(1);
+    const history = await env.client.workflow.getHandle(BUILD_WORKFLOW_ID).fetchHistory();
+    const builds = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'buildWarehouse');
+    expect(builds.length).toBeGreaterThanOrEqual(1);
+    expect(builds.length).toBeLessThanOrEqual(2);
   });
 
   it('refuses a second sync of the same connection while one runs', async () => {
