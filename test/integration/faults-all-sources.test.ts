@@ -114,3 +114,27 @@ describe('every source with a revoked credential', () => {
     }
   });
 });
+
+describe('every source through an outage', () => {
+  it('syncs started during a total outage of every source finish exactly once it ends', async () => {
+    const expected = await expectedRows(emulators);
+    const calm = makeWorkspace(emulators.connections, { sync: { historical_slices: 1 } });
+    Object.assign(process.env, emulators.env);
+    const taskQueue = `${SYNC_TASK_QUEUE}-outage`;
+    const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue, loadConfig: calm.config });
+    try {
+      emulators.setOutage(true);
+      const handles = await Promise.all(emulators.connections.map((c) => startSync(env.client, findConnection(calm.config(), String(c.id)), { mode: 'historical', taskQueue })));
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      emulators.setOutage(false);
+      const results = await Promise.all(handles.map((h) => waitForSync(h, () => {})));
+      for (const result of results) {
+        expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows])), result.connectionId).toEqual(expected[result.connectionId]);
+      }
+    } finally {
+      emulators.setOutage(false);
+      await inProcess.shutdown();
+      calm.cleanup();
+    }
+  });
+});

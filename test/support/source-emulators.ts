@@ -15,6 +15,8 @@ export interface SourceEmulators {
   connections: Record<string, unknown>[];
   env: Record<string, string>;
   setLatency(ms: number): void;
+  /** Every emulator answers 503 to every API request while on. */
+  setOutage(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,14 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
       thrivecart.setFaults({ latencyMs: ms });
       bigcommerce.setFaults({ latencyMs: ms });
       facebook.setFaults({ latencyMs: ms });
+    },
+    setOutage(on) {
+      const faults = { failRate: on ? 1 : 0, failStatus: 503 as const };
+      stripe.setFaults(faults);
+      activecampaign.setFaults(faults);
+      thrivecart.setFaults(faults);
+      bigcommerce.setFaults(faults);
+      facebook.setFaults(faults);
     },
     async close() {
       await Promise.all([stripe.close(), activecampaign.close(), thrivecart.close(), bigcommerce.close(), facebook.close()]);
