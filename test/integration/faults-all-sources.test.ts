@@ -1,28 +1,49 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
 import { findConnection } from '../../lib/config';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker } from '../../worker/run-worker';
-import { killHard, spawnWorker, waitFor } from '../support/processes';
+import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
 import { expectedRows, startSourceEmulators, type SourceEmulators } from '../support/source-emulators';
-import { startDevServer } from '../support/temporal';
+import { stopBackground } from '../../cli/background';
+import { ensureDevServer } from '../../cli/dev-server';
+import { connectClient } from '../../cli/temporal-connection';
+import { ensureTemporalCli } from '../../lib/temporal-cli';
 import { makeWorkspace } from '../support/workspace';
 
 // The crash test of faults.test.ts, across every source at once: five paging schemes (cursor,
 // offset, id ranges, page numbers with child streams, Graph cursors), one worker killed with SIGKILL.
 
-let env: TestWorkflowEnvironment;
+let env: { address: string; client: Client; teardown(): Promise<void> };
+let devServer: Parameters<typeof ensureDevServer>[0];
 let emulators: SourceEmulators;
 let ws: ReturnType<typeof makeWorkspace>;
 let worker: ChildProcess | undefined;
 
 beforeAll(async () => {
-  [env, emulators] = await Promise.all([startDevServer(), startSourceEmulators(9, 0.1)]);
+  emulators = await startSourceEmulators(9, 0.1);
+  // A dev server of our own on a database file, so a test can stop it and start it again.
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-devserver-'));
+  devServer = { cliPath: ensureTemporalCli(), dbFile: path.join(dir, 'temporal.db'), runDir: dir, host: '127.0.0.1', port, uiPort, namespace: 'default' };
+  await ensureDevServer(devServer);
+  const address = `127.0.0.1:${port}`;
+  const client = await connectClient({ address, namespace: 'default', taskQueue: SYNC_TASK_QUEUE });
+  env = {
+    address,
+    client,
+    async teardown() {
+      await client.connection.close();
+      await stopBackground(dir, 'temporal');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
   ws = makeWorkspace(emulators.connections, { sync: { rows_per_file: 50, heartbeat_timeout_seconds: 3, historical_slices: 2, historical_slice_days: 200 } });
 });
 
@@ -135,6 +156,31 @@ describe('every source through an outage', () => {
       emulators.setOutage(false);
       await inProcess.shutdown();
       calm.cleanup();
+    }
+  });
+});
+
+describe('every source while the dev server restarts', () => {
+  it('syncs of all five sources complete when the dev server stops and starts again on its database', async () => {
+    const expected = await expectedRows(emulators);
+    const restart = makeWorkspace(emulators.connections, { sync: { rows_per_file: 50, historical_slices: 1 } });
+    Object.assign(process.env, emulators.env);
+    const taskQueue = `${SYNC_TASK_QUEUE}-restart`;
+    const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue, loadConfig: restart.config });
+    try {
+      emulators.setLatency(40);
+      const handles = await Promise.all(emulators.connections.map((c) => startSync(env.client, findConnection(restart.config(), String(c.id)), { mode: 'historical', taskQueue })));
+      await waitFor(() => fs.existsSync(restart.config().layout.raw), 30_000, 'the first landed file');
+      await stopBackground(devServer.runDir, 'temporal');
+      await ensureDevServer(devServer);
+      const results = await Promise.all(handles.map((h) => waitForSync(h, () => {})));
+      for (const result of results) {
+        expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows])), result.connectionId).toEqual(expected[result.connectionId]);
+      }
+    } finally {
+      emulators.setLatency(0);
+      await inProcess.shutdown();
+      restart.cleanup();
     }
   });
 });
