@@ -184,3 +184,37 @@ describe('every source while the dev server restarts', () => {
     }
   });
 });
+
+describe('every rate-limited source in a 429 storm', () => {
+  it('syncs against sources limiting well below the connectors\' pace still land every record', async () => {
+    const expected = await expectedRows(emulators);
+    // The connections ask for far more than the sources now allow, so every source answers 429s.
+    const storm = makeWorkspace(
+      emulators.connections.filter((c) => c.id !== 'ads').map((c) => ({ ...c, requests_per_second: 50 })),
+      { sync: { historical_slices: 1 } },
+    );
+    Object.assign(process.env, emulators.env);
+    const taskQueue = `${SYNC_TASK_QUEUE}-storm`;
+    const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue, loadConfig: storm.config });
+    const stripeBefore = emulators.stripe.stats().rateLimited;
+    try {
+      emulators.stripe.setFaults({ rateLimitPerSecond: 6 });
+      emulators.activecampaign.setFaults({ rateLimitPerSecond: 3 });
+      emulators.thrivecart.setFaults({ rateLimitPerMinute: 30 });
+      emulators.bigcommerce.setFaults({ rateLimitQuota: 40, rateLimitWindowMs: 1000 });
+      const ids = ['stripe', 'crm', 'cart', 'store'];
+      const results = await Promise.all(ids.map(async (id) => waitForSync(await startSync(env.client, findConnection(storm.config(), id), { mode: 'historical', taskQueue }), () => {})));
+      for (const result of results) {
+        expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows])), result.connectionId).toEqual(expected[result.connectionId]);
+      }
+      expect(emulators.stripe.stats().rateLimited).toBeGreaterThan(stripeBefore);
+    } finally {
+      emulators.stripe.setFaults({ rateLimitPerSecond: 0 });
+      emulators.activecampaign.setFaults({ rateLimitPerSecond: 0 });
+      emulators.thrivecart.setFaults({ rateLimitPerMinute: 600 });
+      emulators.bigcommerce.setFaults({ rateLimitQuota: 0 });
+      await inProcess.shutdown();
+      storm.cleanup();
+    }
+  });
+});
