@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import type { SyncMode } from '../../activities/state/sync-state';
 import type { ConnectionConfig } from '../../lib/config-schema';
 import type { SyncProgress, SyncWorkflowResult } from '../../workflows';
 import { startSync, waitForSync, type StartSyncOptions } from '../workflow-runs';
