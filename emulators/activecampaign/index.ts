@@ -76,4 +76,4 @@ export { createAcServer, AC_RATE_LIMIT_PER_SECOND } from './server.js';
 export type { AcFaultSettings } from './server.js';
 export { CUSTOMER_TAG, PURCHASE_TAG_PREFIX } from './build/build-tags.js';
 export { UTM_FIELDS } from './build/build-fields.js';
-export type { GateFaults } from './fault-gate.js';
+export type { GateFaults } from '../http/fault-gate.js';

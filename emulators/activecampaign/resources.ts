@@ -3,7 +3,7 @@ import type {
 } from './build/ac-data.js';
 import type { AcFilter, AcResource } from './collection.js';
 import { badFilter } from './errors.js';
-import { parseZonedInput } from './zoned-time.js';
+import { parseZonedInput } from '../http/zoned-time.js';
 
 type Rec<T> = AcRecord<T>;
 

@@ -5,7 +5,7 @@ import { TokenBucketLimiter } from '../http/token-bucket.js';
 import type { AcData } from './build/ac-data.js';
 import { JsonCache, listBody, type AcResource } from './collection.js';
 import { AcApiError, forbidden, noResult, notFound, serverError, tooManyRequests } from './errors.js';
-import { FaultGate, gateFaultsShape, type GateFaults } from './fault-gate.js';
+import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
 import type { AcGroundTruth } from './ground-truth.js';
 import { buildAcResources } from './resources.js';
 

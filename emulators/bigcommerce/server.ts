@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { parseFlatQuery } from '../http/querystring.js';
 import { hash32 } from '../world/index.js';
 import { BigCommerceError, notFound, serverError, versionOf } from './errors.js';
-import { FixedWindowLimiter, type WindowState } from './fixed-window-limiter.js';
+import { FixedWindowLimiter, type WindowState } from '../http/fixed-window-limiter.js';
 import type { BigCommerceGroundTruth } from './ground-truth.js';
 import { registerOrderRoutes } from './order-routes.js';
-import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from './service-faults.js';
+import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import type { BigCommerceStore } from './types.js';
 import { registerV3Routes } from './v3-routes.js';
 

@@ -1,4 +1,4 @@
-import { addDays, daysBetween, zonedDate, zonedToMs } from '../activecampaign/zoned-time.js';
+import { addDays, daysBetween, zonedDate, zonedToMs } from '../http/zoned-time.js';
 import { DAY_MS, deriveSeed, hash32, type Campaign, type World } from '../world/index.js';
 import type { AdCampaign, AdsData, DailyDelivery } from './ads-data.js';
 

@@ -1,4 +1,4 @@
-import { formatZoned } from '../activecampaign/zoned-time.js';
+import { formatZoned } from '../http/zoned-time.js';
 import type { AdCampaign, AdsData } from './ads-data.js';
 import { invalidParameter } from './graph-errors.js';
 

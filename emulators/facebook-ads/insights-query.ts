@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from '../activecampaign/zoned-time.js';
+import { addDays, daysBetween } from '../http/zoned-time.js';
 import type { FlatQuery } from '../http/querystring.js';
 import type { AdsData } from './ads-data.js';
 import { invalidParameter } from './graph-errors.js';

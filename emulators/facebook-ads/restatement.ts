@@ -1,4 +1,4 @@
-import { addDays } from '../activecampaign/zoned-time.js';
+import { addDays } from '../http/zoned-time.js';
 import type { AdsData, DailyDelivery } from './ads-data.js';
 import { unit } from './build-ads-data.js';
 

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { FaultGate, gateFaultsShape, type GateFaults } from '../activecampaign/fault-gate.js';
+import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
 import type { AdsData } from './ads-data.js';
 import { campaignFieldsOf, campaignObject } from './campaign-objects.js';

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { FixedWindowLimiter } from '../bigcommerce/fixed-window-limiter.js';
-import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../bigcommerce/service-faults.js';
+import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
+import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import type { CartProduct } from './cart-catalog.js';
 import type { ThriveCartGroundTruth } from './ground-truth.js';
 import { BadRequest, pageOfTransactions, parseTransactionQuery } from './transaction-query.js';

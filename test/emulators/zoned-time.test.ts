@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formatZoned, parseZonedInput, zonedDate, zonedToMs } from '../../emulators/activecampaign/zoned-time';
+import { addDays, formatZoned, parseZonedInput, zonedDate, zonedToMs } from '../../emulators/http/zoned-time';
 
 const LA = 'America/Los_Angeles';
 

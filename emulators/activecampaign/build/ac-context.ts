@@ -1,4 +1,4 @@
-import { formatZoned, formatZonedSql, zonedDate } from '../zoned-time.js';
+import { formatZoned, formatZonedSql, zonedDate } from '../../http/zoned-time.js';
 
 /** How the account prints times and links: its time zone and its `https://<account>.api-us1.com` host. */
 export interface AcContext {

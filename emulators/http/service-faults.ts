@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FaultInjector, type ErrorFaultSettings } from '../http/fault-injector.js';
+import { FaultInjector, type ErrorFaultSettings } from './fault-injector.js';
 
 /** Stripe-style error injection plus an outage window during which every API request fails. */
 export interface ServiceFaultSettings extends ErrorFaultSettings {

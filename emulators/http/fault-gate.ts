@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_FAULTS, FaultInjector, type ErrorFaultSettings } from '../http/fault-injector.js';
+import { DEFAULT_FAULTS, FaultInjector, type ErrorFaultSettings } from './fault-injector.js';
 
 /**
  * Server-side trouble an emulator can be told to show: injected 5xx (bursts or a deterministic
