@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { columnSources, FIELD_TABLES_FILE, payloadPath, renderFieldTables } from '../../scripts/field-tables';
+
+describe('the staging field tables', () => {
+  it('read JSON paths out of payload expressions', () => {
+    expect(payloadPath("payload->'address'->>'postal_code'")).toBe('address.postal_code');
+    expect(payloadPath("payload->'items'->'data'->0->'price'->>'id'")).toBe('items.data[0].price.id');
+  });
+
+  it('map each selected column to the fields it reads', () => {
+    const sql = "with source as (select 1),\n\nrenamed as (\n    select\n        environment,\n        coalesce(payload->'customer'->>'id', payload->>'customer') as customer_id,\n        upper(payload->>'currency') as currency\n    from source\n)\n\nselect * from renamed";
+    expect(columnSources(sql).map((c) => [c.column, c.fields])).toEqual([
+      ['environment', []],
+      ['customer_id', ['customer.id', 'customer']],
+      ['currency', ['currency']],
+    ]);
+  });
+
+  it('docs/fields.md is what the models say today (run `npx tsx scripts/field-tables.ts` after changing a model)', () => {
+    expect(fs.readFileSync(FIELD_TABLES_FILE, 'utf8')).toBe(renderFieldTables());
+  });
+});
