@@ -1,7 +1,7 @@
 /** Small helpers for talking to the Stripe emulator over real HTTP in tests. */
 
 export const TEST_KEY = 'sk_test_emulator_suite_key';
-export const LIVE_KEY = 'sk_live_emulator_suite_key';
+export const LIVE_KEY = 'sk_live_x_emulator_suite';
 
 export interface StripeList<T = StripeObject> {
   object: 'list';
