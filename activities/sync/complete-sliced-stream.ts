@@ -13,8 +13,9 @@ export interface CompleteSlicedStreamInput {
  * high-water mark moves to the window's end, and the slices' own state files go.
  */
 export async function completeSlicedStream(config: LoadedConfig, input: CompleteSlicedStreamInput): Promise<LastSync> {
-  const slices = (await listSliceStates(config.layout.state, input.connectionId, input.stream)).filter((s) => s.lastSync?.syncId === input.syncId);
-  const unfinished = (await listSliceStates(config.layout.state, input.connectionId, input.stream)).filter((s) => s.inProgress);
+  const states = await listSliceStates(config.layout.state, input.connectionId, input.stream);
+  const slices = states.filter((s) => s.lastSync?.syncId === input.syncId);
+  const unfinished = states.filter((s) => s.inProgress);
   if (slices.length === 0 || unfinished.length > 0) {
     throw new CdpError(`${input.connectionId}.${input.stream}: sync ${input.syncId} still has ${unfinished.length} unfinished slice(s)`);
   }
