@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
 import { TokenBucketLimiter } from '../http/token-bucket.js';
@@ -59,6 +60,7 @@ export function createAcServer(opts: AcServerOptions): AcServer {
   };
 
   const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
+  installMalformedRecords(app);
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/3/')) return;

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { parseFlatQuery } from '../http/querystring.js';
 import { hash32 } from '../world/index.js';
@@ -73,6 +74,7 @@ export function createBigCommerceServer(opts: BigCommerceServerOptions): BigComm
   };
 
   const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
+  installMalformedRecords(app);
   const originOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
@@ -105,6 +106,7 @@ export function createFbServer(opts: FbServerOptions): FbServer {
   };
 
   const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
+  installMalformedRecords(app);
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/_emulator/')) return;

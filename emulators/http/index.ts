@@ -4,3 +4,4 @@ export { FaultInjector, DEFAULT_FAULTS, type ErrorFaultSettings } from './fault-
 export { FixedWindowLimiter } from './fixed-window-limiter.js';
 export { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from './service-faults.js';
 export { FaultGate, gateFaultsShape, type GateFaults } from './fault-gate.js';
+export { installMalformedRecords } from './malformed-records.js';

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
@@ -76,6 +77,7 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
   };
 
   const app = Fastify({ logger: false });
+  installMalformedRecords(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });

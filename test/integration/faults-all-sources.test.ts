@@ -218,3 +218,47 @@ describe('every rate-limited source in a 429 storm', () => {
     }
   });
 });
+
+describe('every source sending one malformed record', () => {
+  it('quarantines that record with its reason and lands the rest', async () => {
+    const expected = await expectedRows(emulators);
+    const json = async (url: string, headers: Record<string, string>) => (await fetch(url, { headers })).json() as Promise<Record<string, unknown>>;
+    const e = emulators;
+    // One record per source, from a stream paged so that the broken record never ends a page.
+    const picks: { connection: string; stream: string; url: string; path: string; id: string }[] = [
+      { connection: 'crm', stream: 'contacts', url: e.activecampaign.url, path: '/api/3/contacts', id: String(((await json(`${e.activecampaign.url}/api/3/contacts?limit=1&orders[id]=ASC`, { 'api-token': e.env.CDP_T_AC! })).contacts as { id: string }[])[0]!.id) },
+      { connection: 'cart', stream: 'transactions', url: e.thrivecart.url, path: '/transactions', id: String(((await json(`${e.thrivecart.apiBaseUrl}/transactions?perPage=1`, { authorization: `Bearer ${e.env.CDP_T_TC}` })).transactions as { event_id: string }[])[0]!.event_id) },
+      { connection: 'store', stream: 'customers', url: e.bigcommerce.url, path: '/v3/customers', id: String(((await json(`${e.bigcommerce.apiBaseUrl}/v3/customers?limit=1`, { 'x-auth-token': e.env.CDP_T_BC! })).data as { id: number }[])[0]!.id) },
+      { connection: 'ads', stream: 'campaigns', url: e.facebook.url, path: '/campaigns', id: String(((await json(`${e.facebook.url}/v19.0/${e.facebook.adAccountId}/campaigns?fields=id&access_token=${e.env.CDP_T_FB}`, {})).data as { id: string }[])[0]!.id) },
+    ];
+    const broken = makeWorkspace(emulators.connections, { sync: { historical_slices: 1 } });
+    Object.assign(process.env, emulators.env);
+    const taskQueue = `${SYNC_TASK_QUEUE}-malformed`;
+    const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue, loadConfig: broken.config });
+    const setMalformed = (url: string, ids: string[], onPath?: string) =>
+      fetch(`${url}/_emulator/malformed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids, path: onPath }) });
+    try {
+      for (const p of picks) await setMalformed(p.url, [p.id], p.path);
+      for (const p of picks) {
+        const result = await waitForSync(await startSync(env.client, findConnection(broken.config(), p.connection), { mode: 'historical', taskQueue }), () => {});
+        const landed = Object.fromEntries(result.streams.map((s) => [s.stream, { rows: s.rows, quarantined: s.quarantined }]));
+        const want = Object.fromEntries(
+          Object.entries(expected[p.connection]!).map(([stream, n]) => [stream, stream === p.stream ? { rows: n - 1, quarantined: 1 } : { rows: n, quarantined: 0 }]),
+        );
+        expect(landed, p.connection).toEqual(want);
+        const source = findConnection(broken.config(), p.connection).source;
+        const dir = path.join(broken.config().layout.quarantine, `source=${source}`, `stream=${p.stream}`, `connection=${p.connection}`);
+        const instance = await DuckDBInstance.create(':memory:');
+        const db = await instance.connect();
+        const rows = (await db.runAndReadAll(`select quarantine_reason, payload::varchar as payload from read_parquet('${dir}/*/*.parquet')`)).getRowObjectsJS();
+        db.closeSync();
+        instance.closeSync();
+        expect(rows, p.connection).toEqual([{ quarantine_reason: expect.stringMatching(new RegExp(`^${source}\\.${p.stream}: `)), payload: '"malformed record"' }]);
+      }
+    } finally {
+      for (const p of picks) await setMalformed(p.url, []);
+      await inProcess.shutdown();
+      broken.cleanup();
+    }
+  });
+});
