@@ -262,3 +262,46 @@ describe('every source sending one malformed record', () => {
     }
   });
 });
+
+describe('Facebook Ads restating recent days', () => {
+  it('the next manual sync re-reads the trailing days and its numbers replace the old ones', async () => {
+    // The emulator's ad account stops at its fixed anchor, weeks before today: reach back past it.
+    const ads = emulators.connections.filter((c) => c.id === 'ads').map((c) => ({ ...c, lookback_seconds: 60 * 86_400 }));
+    const restating = makeWorkspace(ads);
+    Object.assign(process.env, emulators.env);
+    const taskQueue = `${SYNC_TASK_QUEUE}-restate`;
+    const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue, loadConfig: restating.config });
+    const sync = async (mode: 'historical' | 'manual') =>
+      waitForSync(await startSync(env.client, findConnection(restating.config(), 'ads'), { mode, taskQueue }), () => {});
+    try {
+      await sync('historical');
+      const before = emulators.facebook.truth();
+      emulators.facebook.setFaults({ restatementVersion: 1 });
+      const after = emulators.facebook.truth();
+      const restated = new Set(after.restated_dates);
+      const changed = after.daily.filter((d) => restated.has(d.date) && before.daily.find((b) => b.date === d.date && b.campaign_id === d.campaign_id)?.spend_minor !== d.spend_minor);
+      expect(changed.length).toBeGreaterThan(0);
+
+      await sync('manual');
+      const dir = path.join(restating.config().layout.raw, 'source=facebook_ads', 'stream=insights', 'connection=ads');
+      const instance = await DuckDBInstance.create(':memory:');
+      const db = await instance.connect();
+      const latest = (
+        await db.runAndReadAll(`
+          select payload->>'campaign_id' as campaign_id, payload->>'date_start' as date, payload->>'spend' as spend
+          from read_parquet('${dir}/*/*.parquet')
+          qualify row_number() over (partition by primary_key order by synced_at desc, sync_id desc, record_index desc) = 1`)
+      ).getRowObjectsJS() as { campaign_id: string; date: string; spend: string }[];
+      db.closeSync();
+      instance.closeSync();
+      expect(latest).toHaveLength(after.totals.row_count);
+      for (const d of after.daily.filter((x) => restated.has(x.date))) {
+        expect(latest.find((l) => l.campaign_id === d.campaign_id && l.date === d.date)?.spend, `${d.campaign_id} ${d.date}`).toBe(d.spend);
+      }
+    } finally {
+      emulators.facebook.setFaults({ restatementVersion: 0 });
+      await inProcess.shutdown();
+      restating.cleanup();
+    }
+  });
+});
