@@ -1,0 +1,37 @@
+-- grain: one row per ActiveCampaign contact per connection, the newest landed version
+-- unique: connection, contact_id
+-- not_null: environment, connection, contact_id, email_raw, created_at
+with source as (
+    select * from raw.activecampaign__contacts
+),
+
+deduplicated as (
+    -- Every sync lands contacts again (and the lookback re-reads two days): keep the newest landing.
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key::bigint as contact_id,
+        payload->>'email' as email_raw,
+        -- Matching across sources is by normalized email; the raw value stays for audits.
+        nullif(lower(trim(payload->>'email')), '') as email,
+        nullif(trim(payload->>'firstName'), '') as first_name,
+        nullif(trim(payload->>'lastName'), '') as last_name,
+        nullif(trim(payload->>'phone'), '') as phone,
+        -- Sent with the account's UTC offset: the cast keeps the instant and stores it in UTC.
+        (payload->>'cdate')::timestamptz as created_at,
+        (payload->>'udate')::timestamptz as updated_at,
+        (payload->>'deleted') = '1' as is_deleted,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,36 @@
+-- grain: one row per ActiveCampaign Deep Data (e-commerce) customer per connection, the newest landed version
+-- unique: connection, ecom_customer_id
+-- not_null: environment, connection, ecom_customer_id, ecom_connection_id, email_raw
+-- totalRevenue and avgRevenuePerOrder are left out: they are cents with no currency, summed over
+-- orders that may be in several; stg_activecampaign__ecom_orders carries each order's currency.
+with source as (
+    select * from raw.activecampaign__ecom_customers
+),
+
+deduplicated as (
+    -- Deep Data is read whole on every sync: keep the newest landing of each customer.
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key::bigint as ecom_customer_id,
+        -- The store integration (an ActiveCampaign "connection") the customer came from.
+        (payload->>'connectionid')::bigint as ecom_connection_id,
+        nullif(payload->>'externalid', '') as external_id,
+        payload->>'email' as email_raw,
+        nullif(lower(trim(payload->>'email')), '') as email,
+        (payload->>'totalOrders')::bigint as total_orders,
+        (payload->>'tstamp')::timestamptz as updated_at,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,51 @@
+-- grain: one row per coupon applied to a BigCommerce order per connection, the newest landed version
+-- unique: connection, order_coupon_id
+-- not_null: environment, connection, order_coupon_id, order_id, coupon_id, code, discount_minor
+with source as (
+    select * from raw.bigcommerce__order_coupons
+),
+
+deduplicated as (
+    -- Coupons are re-read with their order whenever it is modified: keep the newest landing of each.
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+orders as (
+    select environment, connection, order_id, currency from staging.stg_bigcommerce__orders
+),
+
+with_currency as (
+    -- The discount is in the order's currency, which only the order carries.
+    select deduplicated.*, orders.currency as order_currency
+    from deduplicated
+    left join orders
+        on orders.environment = deduplicated.environment
+        and orders.connection = deduplicated.connection
+        and orders.order_id = (deduplicated.payload->>'order_id')::bigint
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key::bigint as order_coupon_id,
+        (payload->>'order_id')::bigint as order_id,
+        (payload->>'coupon_id')::bigint as coupon_id,
+        payload->>'code' as code,
+        -- Coupon types: 0 per-item; 1 percentage; 2 per-total; 3 shipping; 4 free shipping; 5 promotion.
+        (payload->>'type')::integer as coupon_type,
+        -- The coupon's face value: a percentage for percentage types and money otherwise; never minor units.
+        (payload->>'amount')::decimal(18, 4) as coupon_value,
+        -- What the coupon took off this order: a JSON number here but a decimal string elsewhere in v2.
+        round((payload->>'discount')::decimal(18, 4) * 100)::bigint as discount_minor,
+        order_currency as currency,
+        sync_mode,
+        synced_at
+    from with_currency
+)
+
+select * from renamed

@@ -1,0 +1,35 @@
+-- grain: one row per BigCommerce catalog product per connection, the newest landed version
+-- unique: connection, product_id
+-- not_null: environment, connection, product_id, product_name, product_type, created_at, updated_at
+-- Catalog prices are left out: they are in the store's default currency, which a product does
+-- not carry; order lines (stg_bigcommerce__order_products) hold what was charged, with a currency.
+with source as (
+    select * from raw.bigcommerce__products
+),
+
+deduplicated as (
+    -- Products modified during a window are read again by the next sync: keep the newest landing.
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key::bigint as product_id,
+        payload->>'name' as product_name,
+        nullif(payload->>'sku', '') as sku,
+        payload->>'type' as product_type,
+        (payload->>'is_visible')::boolean as is_visible,
+        (payload->>'date_created')::timestamptz as created_at,
+        (payload->>'date_modified')::timestamptz as updated_at,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed

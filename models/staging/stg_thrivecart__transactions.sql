@@ -1,0 +1,42 @@
+-- grain: one row per ThriveCart transaction event (charge, rebill, refund or cancel) per connection, the newest landed version
+-- unique: connection, transaction_id
+-- not_null: environment, connection, transaction_id, transaction_type, amount_minor, currency, occurred_at
+with source as (
+    select * from raw.thrivecart__transactions
+),
+
+deduplicated as (
+    -- Newest-first paging repeats events that new ones push onto later pages, and the lookback
+    -- re-reads a day: keep the newest landing of each event.
+    select * from source
+    qualify row_number() over (
+        partition by environment, connection, primary_key
+        order by synced_at desc, sync_id desc, record_index desc
+    ) = 1
+),
+
+renamed as (
+    select
+        environment,
+        connection,
+        primary_key::bigint as transaction_id,
+        payload->>'transaction_type' as transaction_type,
+        nullif(payload->>'order_id', '') as order_id,
+        nullif(payload->>'invoice_id', '') as invoice_id,
+        nullif(payload->>'base_product', '') as base_product_id,
+        payload->>'item_type' as item_type,
+        payload->>'item_id' as item_id,
+        payload->'customer'->>'email' as customer_email_raw,
+        nullif(lower(trim(payload->'customer'->>'email')), '') as customer_email,
+        nullif(trim(payload->'customer'->>'name'), '') as customer_name,
+        -- Already integer minor units (10000 = 100.00).
+        (payload->>'amount')::bigint as amount_minor,
+        upper(payload->>'currency') as currency,
+        payload->>'processor' as processor,
+        to_timestamp((payload->>'timestamp')::bigint) as occurred_at,
+        sync_mode,
+        synced_at
+    from deduplicated
+)
+
+select * from renamed
