@@ -36,15 +36,25 @@ async function hasParquet(dir: string): Promise<boolean> {
   return entries.some((e) => e.endsWith('.parquet'));
 }
 
-/** One view per landed stream over its Parquet files; an empty typed view where nothing has landed yet. */
+/**
+ * One view per landed stream over its Parquet files (an empty typed view where nothing has landed
+ * yet), and beside it in `raw_latest` the newest landed version of each record: at-least-once
+ * landing and re-read streams land a record many times, and staging reads each once.
+ */
 async function createRawViews(db: DuckDBConnection, rawDir: string): Promise<void> {
   await db.run('CREATE SCHEMA raw');
+  await db.run('CREATE SCHEMA raw_latest');
   for (const source of allSourceSpecs()) {
     for (const stream of source.streams) {
       const streamDir = path.dirname(path.dirname(partitionDir(rawDir, { source: source.name, stream: stream.name, connection: 'x', syncId: 'x' })));
       const glob = path.join(streamDir, 'connection=*', 'sync_id=*', '*.parquet');
       const body = (await hasParquet(streamDir)) ? `SELECT * FROM read_parquet(${sqlString(glob)}, hive_partitioning = false, union_by_name = true)` : EMPTY_RAW;
-      await db.run(`CREATE VIEW raw.${sqlIdent(rawViewName(source.name, stream.name))} AS ${body}`);
+      const view = sqlIdent(rawViewName(source.name, stream.name));
+      await db.run(`CREATE VIEW raw.${view} AS ${body}`);
+      await db.run(
+        `CREATE VIEW raw_latest.${view} AS SELECT * FROM raw.${view}
+         QUALIFY row_number() OVER (PARTITION BY environment, connection, primary_key ORDER BY synced_at DESC, sync_id DESC, record_index DESC) = 1`,
+      );
     }
   }
 }

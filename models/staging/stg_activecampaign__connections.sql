@@ -2,16 +2,7 @@
 -- unique: connection, ecom_connection_id
 -- not_null: environment, connection, ecom_connection_id, service, name
 with source as (
-    select * from raw.activecampaign__connections
-),
-
-deduplicated as (
-    -- Integrations are read whole on every sync: keep the newest landing of each.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__connections
 ),
 
 renamed as (
@@ -30,7 +21,7 @@ renamed as (
         (payload->>'udate')::timestamptz as updated_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

@@ -2,16 +2,7 @@
 -- unique: connection, contact_tag_id
 -- not_null: environment, connection, contact_tag_id, contact_id, tag_id
 with source as (
-    select * from raw.activecampaign__contact_tags
-),
-
-deduplicated as (
-    -- Contact tags are read whole on every sync: keep the newest landing of each.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__contact_tags
 ),
 
 renamed as (
@@ -24,7 +15,7 @@ renamed as (
         (payload->>'cdate')::timestamptz as tagged_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

@@ -2,16 +2,7 @@
 -- unique: connection, contact_id
 -- not_null: environment, connection, contact_id, email_raw, created_at
 with source as (
-    select * from raw.activecampaign__contacts
-),
-
-deduplicated as (
-    -- Every sync lands contacts again (and the lookback re-reads two days): keep the newest landing.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__contacts
 ),
 
 renamed as (
@@ -31,7 +22,7 @@ renamed as (
         (payload->>'deleted') = '1' as is_deleted,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

@@ -4,16 +4,7 @@
 -- totalRevenue and avgRevenuePerOrder are left out: they are cents with no currency, summed over
 -- orders that may be in several; stg_activecampaign__ecom_orders carries each order's currency.
 with source as (
-    select * from raw.activecampaign__ecom_customers
-),
-
-deduplicated as (
-    -- Deep Data is read whole on every sync: keep the newest landing of each customer.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__ecom_customers
 ),
 
 renamed as (
@@ -30,7 +21,7 @@ renamed as (
         (payload->>'tstamp')::timestamptz as updated_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

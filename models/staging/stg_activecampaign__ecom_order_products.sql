@@ -2,16 +2,7 @@
 -- unique: connection, ecom_order_product_id
 -- not_null: environment, connection, ecom_order_product_id, ecom_order_id, price_minor, quantity
 with source as (
-    select * from raw.activecampaign__ecom_order_products
-),
-
-deduplicated as (
-    -- Deep Data is read whole on every sync: keep the newest landing of each line.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__ecom_order_products
 ),
 
 orders as (
@@ -20,12 +11,12 @@ orders as (
 
 with_currency as (
     -- A line's price is in its order's currency, which only the order carries.
-    select deduplicated.*, orders.currency as order_currency
-    from deduplicated
+    select source.*, orders.currency as order_currency
+    from source
     left join orders
-        on orders.environment = deduplicated.environment
-        and orders.connection = deduplicated.connection
-        and orders.ecom_order_id = (deduplicated.payload->>'orderid')::bigint
+        on orders.environment = source.environment
+        and orders.connection = source.connection
+        and orders.ecom_order_id = (source.payload->>'orderid')::bigint
 ),
 
 renamed as (

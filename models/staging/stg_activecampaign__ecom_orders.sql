@@ -2,16 +2,7 @@
 -- unique: connection, ecom_order_id
 -- not_null: environment, connection, ecom_order_id, ecom_customer_id, email_raw, total_minor, currency
 with source as (
-    select * from raw.activecampaign__ecom_orders
-),
-
-deduplicated as (
-    -- Deep Data is read whole on every sync: keep the newest landing of each order.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__ecom_orders
 ),
 
 renamed as (
@@ -41,7 +32,7 @@ renamed as (
         (payload->>'updatedDate')::timestamptz as updated_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

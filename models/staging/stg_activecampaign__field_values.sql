@@ -2,16 +2,7 @@
 -- unique: connection, field_value_id
 -- not_null: environment, connection, field_value_id, contact_id, field_id
 with source as (
-    select * from raw.activecampaign__field_values
-),
-
-deduplicated as (
-    -- Field values are read whole on every sync: keep the newest landing of each.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__field_values
 ),
 
 renamed as (
@@ -27,7 +18,7 @@ renamed as (
         (payload->>'udate')::timestamptz as updated_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

@@ -2,16 +2,7 @@
 -- unique: connection, tag_id
 -- not_null: environment, connection, tag_id, tag_name, tag_type
 with source as (
-    select * from raw.activecampaign__tags
-),
-
-deduplicated as (
-    -- Tags are read whole on every sync: keep the newest landing of each.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.activecampaign__tags
 ),
 
 renamed as (
@@ -26,7 +17,7 @@ renamed as (
         (payload->>'cdate')::timestamptz as created_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

@@ -2,16 +2,7 @@
 -- unique: connection, customer_id
 -- not_null: environment, connection, customer_id, email_raw, created_at, updated_at
 with source as (
-    select * from raw.bigcommerce__customers
-),
-
-deduplicated as (
-    -- Customers edited after a window's end are read again by the next sync: keep the newest landing.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.bigcommerce__customers
 ),
 
 renamed as (
@@ -31,7 +22,7 @@ renamed as (
         (payload->>'date_modified')::timestamptz as updated_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

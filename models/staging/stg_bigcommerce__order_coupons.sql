@@ -2,16 +2,7 @@
 -- unique: connection, order_coupon_id
 -- not_null: environment, connection, order_coupon_id, order_id, coupon_id, code, discount_minor
 with source as (
-    select * from raw.bigcommerce__order_coupons
-),
-
-deduplicated as (
-    -- Coupons are re-read with their order whenever it is modified: keep the newest landing of each.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.bigcommerce__order_coupons
 ),
 
 orders as (
@@ -20,12 +11,12 @@ orders as (
 
 with_currency as (
     -- The discount is in the order's currency, which only the order carries.
-    select deduplicated.*, orders.currency as order_currency
-    from deduplicated
+    select source.*, orders.currency as order_currency
+    from source
     left join orders
-        on orders.environment = deduplicated.environment
-        and orders.connection = deduplicated.connection
-        and orders.order_id = (deduplicated.payload->>'order_id')::bigint
+        on orders.environment = source.environment
+        and orders.connection = source.connection
+        and orders.order_id = (source.payload->>'order_id')::bigint
 ),
 
 renamed as (

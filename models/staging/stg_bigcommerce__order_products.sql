@@ -2,16 +2,7 @@
 -- unique: connection, order_product_id
 -- not_null: environment, connection, order_product_id, order_id, product_id, quantity, total_inc_tax_minor
 with source as (
-    select * from raw.bigcommerce__order_products
-),
-
-deduplicated as (
-    -- Lines are re-read with their order whenever it is modified: keep the newest landing of each.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.bigcommerce__order_products
 ),
 
 orders as (
@@ -20,12 +11,12 @@ orders as (
 
 with_currency as (
     -- A line's money is in its order's currency, which only the order carries.
-    select deduplicated.*, orders.currency as order_currency
-    from deduplicated
+    select source.*, orders.currency as order_currency
+    from source
     left join orders
-        on orders.environment = deduplicated.environment
-        and orders.connection = deduplicated.connection
-        and orders.order_id = (deduplicated.payload->>'order_id')::bigint
+        on orders.environment = source.environment
+        and orders.connection = source.connection
+        and orders.order_id = (source.payload->>'order_id')::bigint
 ),
 
 renamed as (

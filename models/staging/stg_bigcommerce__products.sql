@@ -4,16 +4,7 @@
 -- Catalog prices are left out: they are in the store's default currency, which a product does
 -- not carry; order lines (stg_bigcommerce__order_products) hold what was charged, with a currency.
 with source as (
-    select * from raw.bigcommerce__products
-),
-
-deduplicated as (
-    -- Products modified during a window are read again by the next sync: keep the newest landing.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.bigcommerce__products
 ),
 
 renamed as (
@@ -29,7 +20,7 @@ renamed as (
         (payload->>'date_modified')::timestamptz as updated_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

@@ -2,32 +2,23 @@
 -- unique: connection, campaign_id
 -- not_null: environment, connection, campaign_id, campaign_name, source_status
 with source as (
-    select * from raw.facebook_ads__campaigns
-),
-
-deduplicated as (
-    -- Campaigns are read whole on every sync: keep the newest landing of each.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.facebook_ads__campaigns
 ),
 
 account_currencies as (
     -- A connection is one ad account with one currency, which only insights rows carry; budgets are in it.
     select environment, connection, any_value(upper(payload->>'account_currency')) as account_currency
-    from raw.facebook_ads__insights
+    from raw_latest.facebook_ads__insights
     where payload->>'account_currency' is not null
     group by environment, connection
 ),
 
 with_currency as (
-    select deduplicated.*, account_currencies.account_currency
-    from deduplicated
+    select source.*, account_currencies.account_currency
+    from source
     left join account_currencies
-        on account_currencies.environment = deduplicated.environment
-        and account_currencies.connection = deduplicated.connection
+        on account_currencies.environment = source.environment
+        and account_currencies.connection = source.connection
 ),
 
 renamed as (

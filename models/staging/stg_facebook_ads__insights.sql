@@ -2,17 +2,7 @@
 -- unique: connection, campaign_id, spend_date
 -- not_null: environment, connection, campaign_id, spend_date, spend_minor, impressions
 with source as (
-    select * from raw.facebook_ads__insights
-),
-
-deduplicated as (
-    -- Meta restates recent days and every sync re-reads a trailing window: the newest landing of a
-    -- campaign-day is the current number.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.facebook_ads__insights
 ),
 
 renamed as (
@@ -32,7 +22,7 @@ renamed as (
         (payload->>'reach')::bigint as reach,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed

@@ -2,17 +2,7 @@
 -- unique: connection, transaction_id
 -- not_null: environment, connection, transaction_id, transaction_type, amount_minor, currency, occurred_at
 with source as (
-    select * from raw.thrivecart__transactions
-),
-
-deduplicated as (
-    -- Newest-first paging repeats events that new ones push onto later pages, and the lookback
-    -- re-reads a day: keep the newest landing of each event.
-    select * from source
-    qualify row_number() over (
-        partition by environment, connection, primary_key
-        order by synced_at desc, sync_id desc, record_index desc
-    ) = 1
+    select * from raw_latest.thrivecart__transactions
 ),
 
 renamed as (
@@ -36,7 +26,7 @@ renamed as (
         to_timestamp((payload->>'timestamp')::bigint) as occurred_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from source
 )
 
 select * from renamed
