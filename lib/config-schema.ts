@@ -13,6 +13,14 @@ const connectionIdSchema = z
 
 const envVarSchema = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as STRIPE_API_KEY');
 
+const currencyCodeSchema = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'a three-letter ISO 4217 currency code such as USD')
+  .transform((c) => c.toUpperCase());
+
+/** Sources that take payments or orders: an environment with one of these takes its revenue from them. */
+export const PAYMENT_SOURCES: readonly SourceName[] = ['stripe', 'thrivecart', 'bigcommerce'];
+
 export const connectionSchema = z.strictObject({
   id: connectionIdSchema,
   source: z.enum(SOURCE_NAMES),
@@ -50,6 +58,22 @@ export const configSchema = z
         historical_slice_days: z.number().int().min(1).max(3650).default(90),
       })
       .default({ rows_per_file: 1000, heartbeat_timeout_seconds: 45, historical_slices: 4, historical_slice_days: 90 }),
+    /** Money across currencies is added up only in this one, converted with `currency_rates`. */
+    reporting_currency: currencyCodeSchema.default('USD'),
+    /** Units of the reporting currency one unit of each other currency is worth. */
+    currency_rates: z.record(currencyCodeSchema, z.number().positive()).default({}),
+    customers: z
+      .strictObject({
+        /**
+         * Who counts as a customer: `paid_orders` (a paid order in any payment or store source), `tags`
+         * (a CRM tag below), or `auto`: paid orders where the environment has a payment or store
+         * connection, tags where it has none.
+         */
+        definition: z.enum(['auto', 'paid_orders', 'tags']).default('auto'),
+        tags_equal: z.array(z.string().min(1)).default(['STATUS: Customer']),
+        tags_containing: z.array(z.string().min(1)).default(['purchase']),
+      })
+      .default({ definition: 'auto', tags_equal: ['STATUS: Customer'], tags_containing: ['purchase'] }),
     connections: z.array(connectionSchema).default([]),
   })
   .superRefine((config, ctx) => {

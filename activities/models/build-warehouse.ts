@@ -7,6 +7,7 @@ import { commitFile } from '../../lib/fs-atomic';
 import { sqlIdent, sqlString } from '../../lib/sql';
 import { partitionDir } from '../landing/lake';
 import { allSourceSpecs } from '../sources/registry';
+import { createConfigTables } from './config-tables';
 import { LAYERS, orderModels, readModels, type ModelFile } from './model-files';
 
 export class ModelTestFailedError extends CdpError {
@@ -95,10 +96,11 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
       // Session setting: models compute in UTC whatever the machine's zone.
       await db.run("SET TimeZone = 'UTC'");
       await createRawViews(db, config.layout.raw);
+      await createConfigTables(db, config);
       for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
       for (const model of models) {
         opts.onProgress?.(`${model.layer}.${model.name}`);
-        const kind = model.layer === 'staging' ? 'VIEW' : 'TABLE';
+        const kind = model.layer === 'staging' || model.layer === 'reporting' ? 'VIEW' : 'TABLE';
         try {
           await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
         } catch (err) {

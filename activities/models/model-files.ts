@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../lib/errors';
 
-export const LAYERS = ['staging', 'core', 'marts'] as const;
+/** Model layers in build order; staging and reporting are views, core and marts tables. */
+export const LAYERS = ['staging', 'core', 'marts', 'reporting'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** One SQL model: a SELECT in `models/<layer>/<name>.sql`, with its grain and tests in header comments. */
@@ -20,7 +21,7 @@ export interface ModelFile {
   notNull: string[];
 }
 
-const REF = /\b(staging|core|marts)\.([a-z_][a-z0-9_]*)\b/g;
+const REF = /\b(staging|core|marts|reporting)\.([a-z_][a-z0-9_]*)\b/g;
 
 function headerValues(sql: string, key: string): string[] {
   const values: string[] = [];

@@ -1,14 +1,42 @@
--- grain: one row per identity a person has in a source: a source's customer object, or a guest payer's email
+-- grain: one row per identity a person has in a source: a CRM contact, a payment or store account, or a guest payer's email
 -- unique: environment, source, connection, source_customer_id
--- not_null: customer_id, environment, source, connection, source_customer_id
-with stripe_customers as (
+-- not_null: customer_id, environment, source, connection, source_customer_id, is_crm
+with crm_contacts as (
+    select
+        environment,
+        'activecampaign' as source,
+        connection,
+        contact_id::varchar as source_customer_id,
+        email,
+        first_name,
+        last_name,
+        phone,
+        created_at
+    from staging.stg_activecampaign__contacts
+    where not is_deleted
+),
+
+-- Deep Data customers are the CRM's copy of a connected store's buyers.
+crm_store_customers as (
+    select
+        environment,
+        'activecampaign' as source,
+        connection,
+        'ecom:' || ecom_customer_id as source_customer_id,
+        email,
+        updated_at as created_at
+    from staging.stg_activecampaign__ecom_customers
+),
+
+stripe_customers as (
     select
         environment,
         'stripe' as source,
         connection,
         stripe_customer_id as source_customer_id,
         email,
-        name,
+        nullif(split_part(name, ' ', 1), '') as first_name,
+        nullif(trim(substr(name, length(split_part(name, ' ', 1)) + 1)), '') as last_name,
         phone,
         zip,
         city,
@@ -25,21 +53,70 @@ stripe_guests as (
         connection,
         'guest:' || billing_email as source_customer_id,
         billing_email as email,
-        arg_min(billing_name, created_at) as name,
-        null::varchar as phone,
-        null::varchar as zip,
-        null::varchar as city,
-        null::varchar as country,
+        nullif(split_part(arg_min(billing_name, created_at), ' ', 1), '') as first_name,
+        nullif(trim(substr(arg_min(billing_name, created_at), length(split_part(arg_min(billing_name, created_at), ' ', 1)) + 1)), '') as last_name,
         min(created_at) as created_at
     from staging.stg_stripe__charges
     where stripe_customer_id is null and billing_email is not null
     group by environment, connection, billing_email
 ),
 
+-- ThriveCart has no customer list: its buyers are named on their transactions.
+thrivecart_customers as (
+    select
+        environment,
+        'thrivecart' as source,
+        connection,
+        customer_id as source_customer_id,
+        arg_max(customer_email, occurred_at) as email,
+        nullif(split_part(arg_max(customer_name, occurred_at), ' ', 1), '') as first_name,
+        nullif(trim(substr(arg_max(customer_name, occurred_at), length(split_part(arg_max(customer_name, occurred_at), ' ', 1)) + 1)), '') as last_name,
+        min(occurred_at) as created_at
+    from staging.stg_thrivecart__transactions
+    where customer_id is not null
+    group by environment, connection, customer_id
+),
+
+bigcommerce_customers as (
+    select
+        environment,
+        'bigcommerce' as source,
+        connection,
+        customer_id::varchar as source_customer_id,
+        email,
+        first_name,
+        last_name,
+        phone,
+        created_at
+    from staging.stg_bigcommerce__customers
+),
+
+-- Guest checkouts (and abandoned ones) name their buyer in the billing address only.
+bigcommerce_guests as (
+    select
+        environment,
+        'bigcommerce' as source,
+        connection,
+        'guest:' || billing_email as source_customer_id,
+        billing_email as email,
+        arg_min(billing_first_name, created_at) as first_name,
+        arg_min(billing_last_name, created_at) as last_name,
+        arg_min(billing_country_code, created_at) as country,
+        min(created_at) as created_at
+    from staging.stg_bigcommerce__orders
+    where customer_id is null and billing_email is not null
+    group by environment, connection, billing_email
+),
+
 unioned as (
-    select * from stripe_customers
-    union all
-    select * from stripe_guests
+    -- By name: a column a source does not have is NULL.
+    select * from crm_contacts
+    union all by name select * from crm_store_customers
+    union all by name select * from stripe_customers
+    union all by name select * from stripe_guests
+    union all by name select * from thrivecart_customers
+    union all by name select * from bigcommerce_customers
+    union all by name select * from bigcommerce_guests
 ),
 
 final as (
@@ -49,7 +126,8 @@ final as (
             when email is not null then environment || '|email|' || email
             else environment || '|' || source || '|' || connection || '|' || source_customer_id
         end) as customer_id,
-        *
+        *,
+        source = 'activecampaign' as is_crm
     from unioned
 )
 

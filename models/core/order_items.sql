@@ -1,0 +1,103 @@
+-- grain: one row per product line of an order: a BigCommerce order product, a ThriveCart product, bump or upsell charge, a Deep Data order product
+-- unique: order_item_id
+-- not_null: order_item_id, order_id, environment, source, connection, product_id, quantity, currency, total_minor, returned_quantity
+with bigcommerce_items as (
+    select
+        'bigcommerce' as source,
+        connection,
+        environment,
+        order_product_id::varchar as source_order_item_id,
+        order_id::varchar as source_order_id,
+        product_id::varchar as source_product_id,
+        product_name,
+        sku,
+        product_type as category,
+        quantity::integer as quantity,
+        price_inc_tax_minor as unit_price_minor,
+        total_inc_tax_minor as total_minor,
+        currency,
+        coalesce(quantity_refunded, 0)::integer as returned_quantity,
+        coalesce(refund_minor, 0) as refunded_minor
+    from staging.stg_bigcommerce__order_products
+),
+
+thrivecart_refunds as (
+    select environment, connection, order_id, invoice_id, item_type, item_id, sum(amount_minor) as refunded_minor
+    from staging.stg_thrivecart__transactions
+    where transaction_type = 'refund'
+    group by all
+),
+
+thrivecart_items as (
+    select
+        'thrivecart' as source,
+        charges.connection,
+        charges.environment,
+        charges.transaction_id::varchar as source_order_item_id,
+        charges.order_id || '/' || charges.invoice_id as source_order_id,
+        charges.item_type || '-' || charges.item_id as source_product_id,
+        charges.item_name as product_name,
+        null::varchar as sku,
+        charges.item_type as category,
+        1 as quantity,
+        charges.amount_minor as unit_price_minor,
+        charges.amount_minor as total_minor,
+        charges.currency,
+        -- A line refunded in full went back; a partial refund is money returned, not an item.
+        case when refunds.refunded_minor >= charges.amount_minor then 1 else 0 end as returned_quantity,
+        coalesce(refunds.refunded_minor, 0) as refunded_minor
+    from staging.stg_thrivecart__transactions as charges
+    left join thrivecart_refunds as refunds
+        using (environment, connection, order_id, invoice_id, item_type, item_id)
+    where charges.transaction_type in ('charge', 'rebill') and charges.invoice_id is not null
+),
+
+activecampaign_items as (
+    select
+        'activecampaign' as source,
+        connection,
+        environment,
+        ecom_order_product_id::varchar as source_order_item_id,
+        ecom_order_id::varchar as source_order_id,
+        external_product_id as source_product_id,
+        product_name,
+        sku,
+        category,
+        quantity::integer as quantity,
+        price_minor as unit_price_minor,
+        price_minor * quantity as total_minor,
+        currency,
+        0 as returned_quantity,
+        0::bigint as refunded_minor
+    from staging.stg_activecampaign__ecom_order_products
+),
+
+unioned as (
+    select * from bigcommerce_items
+    union all by name select * from thrivecart_items
+    union all by name select * from activecampaign_items
+),
+
+final as (
+    select
+        source || ':' || connection || ':' || source_order_item_id as order_item_id,
+        source || ':' || connection || ':' || source_order_id as order_id,
+        environment,
+        source,
+        connection,
+        source_order_item_id,
+        source || ':' || connection || ':' || source_product_id as product_id,
+        source_product_id,
+        product_name,
+        sku,
+        category,
+        quantity,
+        unit_price_minor,
+        total_minor,
+        currency,
+        returned_quantity,
+        refunded_minor
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,83 @@
+-- grain: one row per marketing touch a person had: the CRM's first and latest touch, and UTM tags on orders
+-- unique: touchpoint_id
+-- not_null: touchpoint_id, customer_id, environment, touched_at, touch_type, origin
+with field_values as (
+    select
+        values.environment,
+        values.connection,
+        values.contact_id,
+        upper(fields.perstag) as perstag,
+        values.value,
+        values.created_at,
+        values.updated_at
+    from staging.stg_activecampaign__field_values as values
+    join staging.stg_activecampaign__fields as fields using (environment, connection, field_id)
+    where nullif(trim(values.value), '') is not null
+),
+
+contacts as (
+    select
+        environment,
+        connection,
+        contact_id,
+        max(value) filter (where perstag = 'UTM_SOURCE') as utm_source,
+        max(value) filter (where perstag = 'UTM_MEDIUM') as utm_medium,
+        max(value) filter (where perstag = 'UTM_CAMPAIGN') as utm_campaign,
+        min(created_at) filter (where perstag in ('UTM_SOURCE', 'UTM_MEDIUM', 'UTM_CAMPAIGN')) as first_touched_at,
+        max(value) filter (where perstag = 'LATEST_TOUCH_CAMPAIGN') as latest_campaign,
+        -- The latest-touch field is rewritten at each touch: its last update is when that touch was.
+        max(updated_at) filter (where perstag = 'LATEST_TOUCH_CAMPAIGN') as latest_touched_at
+    from field_values
+    group by all
+),
+
+crm_touches as (
+    select environment, connection, 'activecampaign' as origin, contact_id::varchar as source_customer_id,
+        'first_touch' as touch_type, first_touched_at as touched_at, utm_source, utm_medium, utm_campaign, 'contact:' || contact_id as origin_id
+    from contacts where first_touched_at is not null
+    union all
+    select environment, connection, 'activecampaign', contact_id::varchar,
+        'latest_touch', latest_touched_at, null, null, latest_campaign, 'contact:' || contact_id
+    from contacts where latest_touched_at is not null
+),
+
+identities as (
+    select environment, source, connection, source_customer_id, customer_id from core.customer_identities
+),
+
+crm as (
+    select identities.customer_id, crm_touches.*
+    from crm_touches
+    join identities
+        on identities.environment = crm_touches.environment
+        and identities.source = 'activecampaign'
+        and identities.connection = crm_touches.connection
+        and identities.source_customer_id = crm_touches.source_customer_id
+),
+
+order_touches as (
+    select customer_id, environment, connection, source as origin, null as source_customer_id, 'order' as touch_type,
+        ordered_at as touched_at, utm_source, utm_medium, utm_campaign, 'order:' || source_order_id as origin_id
+    from core.orders
+    where customer_id is not null and coalesce(utm_source, utm_medium, utm_campaign) is not null
+),
+
+unioned as (
+    select * exclude (source_customer_id) from crm
+    union all by name
+    select * exclude (source_customer_id) from order_touches
+)
+
+select
+    origin || ':' || connection || ':' || touch_type || ':' || origin_id as touchpoint_id,
+    customer_id,
+    environment,
+    touched_at,
+    touch_type,
+    origin,
+    connection,
+    -- A touch with no source is kept and labelled, never dropped.
+    coalesce(lower(utm_source), '(direct)') as source,
+    coalesce(lower(utm_medium), '(none)') as medium,
+    utm_campaign as campaign
+from unioned

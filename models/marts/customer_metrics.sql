@@ -1,0 +1,124 @@
+-- grain: one row per customer (per person per environment), every person in core.customers
+-- unique: customer_id
+-- not_null: customer_id, environment, orders_count, discounted_orders, undiscounted_orders, promo_codes_used, returned_items, active_subscriptions, is_paying_customer, is_tagged_customer, is_customer
+with settings as (
+    select * from config.settings
+),
+
+payment_environments as (
+    select distinct environment from config.connections where is_payment_source
+),
+
+-- Money taken: paid orders, and refunded ones (the refund is subtracted in net revenue).
+paid_orders as (
+    select * from core.orders
+    where counts_as_revenue and status in ('paid', 'partially_refunded', 'refunded') and customer_id is not null
+),
+
+orders_summary as (
+    select
+        customer_id,
+        count(*)::integer as orders_count,
+        count(*) filter (where is_discounted)::integer as discounted_orders,
+        count(*) filter (where not is_discounted)::integer as undiscounted_orders,
+        min(ordered_at) as first_order_at,
+        max(ordered_at) as last_order_at
+    from paid_orders
+    group by customer_id
+),
+
+promo_codes as (
+    select customer_id, count(distinct lower(trim(code)))::integer as promo_codes_used
+    from paid_orders, unnest(string_split(coupon_code, ',')) as codes(code)
+    where coupon_code is not null
+    group by customer_id
+),
+
+returned as (
+    select paid_orders.customer_id, sum(items.returned_quantity)::integer as returned_items
+    from core.order_items as items
+    join paid_orders using (order_id)
+    group by paid_orders.customer_id
+),
+
+-- Money in the reporting currency; a customer with revenue in a currency that has no rate gets NULL, not a partial sum.
+converted as (
+    select
+        revenue.customer_id,
+        sum(round(revenue.amount_spent_minor * rates.rate))::bigint as amount_spent_minor,
+        sum(round(revenue.net_revenue_minor * rates.rate))::bigint as net_revenue_minor,
+        sum(round(revenue.refunded_amount_minor * rates.rate))::bigint as refunded_amount_minor,
+        sum(round(revenue.discount_received_minor * rates.rate))::bigint as discount_received_minor,
+        list(revenue.currency order by revenue.currency) filter (where rates.rate is null) as unconverted_currencies,
+        count(*) filter (where rates.rate is null) as unconverted
+    from marts.customer_revenue_by_currency as revenue
+    left join config.currency_rates as rates using (currency)
+    group by revenue.customer_id
+),
+
+subscriptions as (
+    select
+        customer_id,
+        count(*) filter (where status = 'active')::integer as active_subscriptions,
+        count(*) filter (where status = 'cancelled')::integer as cancelled_subscriptions
+    from core.subscriptions
+    where customer_id is not null
+    group by customer_id
+),
+
+tagged as (
+    select distinct tags.customer_id
+    from core.contact_tags as tags
+    join config.customer_tags as rules
+        on (rules.match = 'equals' and lower(trim(tags.tag)) = lower(trim(rules.value)))
+        or (rules.match = 'contains' and contains(lower(tags.tag), lower(rules.value)))
+),
+
+abandoned as (
+    select customer_id, count(*)::integer as abandoned_checkouts
+    from core.orders
+    where status = 'abandoned' and customer_id is not null
+    group by customer_id
+),
+
+final as (
+    select
+        customers.customer_id,
+        customers.environment,
+        coalesce(orders_summary.orders_count, 0) as orders_count,
+        coalesce(orders_summary.discounted_orders, 0) as discounted_orders,
+        coalesce(orders_summary.undiscounted_orders, 0) as undiscounted_orders,
+        (select reporting_currency from settings) as currency,
+        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.amount_spent_minor, 0) end as amount_spent_minor,
+        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.net_revenue_minor, 0) end as net_revenue_minor,
+        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.discount_received_minor, 0) end as discount_received_minor,
+        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.refunded_amount_minor, 0) end as refunded_amount_minor,
+        coalesce(converted.unconverted_currencies, []) as unconverted_currencies,
+        coalesce(promo_codes.promo_codes_used, 0) as promo_codes_used,
+        coalesce(returned.returned_items, 0) as returned_items,
+        orders_summary.first_order_at,
+        orders_summary.last_order_at,
+        coalesce(subscriptions.active_subscriptions, 0) as active_subscriptions,
+        coalesce(subscriptions.cancelled_subscriptions, 0) as cancelled_subscriptions,
+        coalesce(abandoned.abandoned_checkouts, 0) as abandoned_checkouts,
+        orders_summary.customer_id is not null as is_paying_customer,
+        tagged.customer_id is not null as is_tagged_customer,
+        case (select customer_definition from settings)
+            when 'paid_orders' then orders_summary.customer_id is not null
+            when 'tags' then tagged.customer_id is not null
+            else case
+                when customers.environment in (select environment from payment_environments) then orders_summary.customer_id is not null
+                else tagged.customer_id is not null
+            end
+        end as is_customer
+    from core.customers as customers
+    left join orders_summary using (customer_id)
+    left join promo_codes using (customer_id)
+    left join returned using (customer_id)
+    left join converted using (customer_id)
+    left join subscriptions using (customer_id)
+    left join tagged using (customer_id)
+    left join abandoned using (customer_id)
+)
+
+select * from final
