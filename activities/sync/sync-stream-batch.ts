@@ -112,7 +112,9 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     const syncedAt = new Date();
     for (const raw of page.records) {
       const expected = source.environmentField;
-      if (expected && (raw[expected.field] === expected.liveValue) !== (connection.environment === 'live')) {
+      // Some objects do not say (a Stripe refund has no livemode); those that do must agree.
+      const stated = expected ? raw[expected.field] : undefined;
+      if (expected && stated !== undefined && (stated === expected.liveValue) !== (connection.environment === 'live')) {
         throw new EnvironmentMismatchError(
           `connection "${connection.id}" is configured as ${connection.environment}, but ${source.name} returned ` +
             `${connection.environment === 'live' ? 'test-mode' : 'live'} data (${expected.field}=${String(raw[expected.field])}); ` +

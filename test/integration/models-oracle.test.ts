@@ -1,0 +1,189 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWarehouse } from '../../activities/models/build-warehouse';
+import { queryWarehouse } from '../../cli/commands/query';
+import { runBuild, startSync, waitForSync } from '../../cli/workflow-runs';
+import { startActiveCampaignEmulator, type ActiveCampaignEmulator } from '../../emulators/activecampaign';
+import { startBigCommerceEmulator, type BigCommerceEmulator } from '../../emulators/bigcommerce';
+import { startFacebookAdsEmulator, type FacebookAdsEmulator } from '../../emulators/facebook-ads';
+import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { startThriveCartEmulator, type ThriveCartEmulator } from '../../emulators/thrivecart';
+import { findConnection } from '../../lib/config';
+import { PROJECT_ROOT } from '../../lib/paths';
+import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
+import { startWorker, type RunningWorker } from '../../worker/run-worker';
+import { expectedModels, type ExpectedModels } from '../support/model-oracle';
+import { startDevServer } from '../support/temporal';
+import { makeWorkspace } from '../support/workspace';
+
+// The customer models against an oracle computed from the objects the emulators serve. Every
+// connection is live here (a live Stripe key), so CRM contacts and payers meet in one environment.
+
+const SEED = 5;
+const SCALE = 0.1;
+const RATES = { EUR: 1.1, GBP: 1.25 };
+const TIME_ZONE = 'America/New_York';
+const LIVE_STRIPE_KEY = 'sk_live_cdp_oracle';
+
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let ws: ReturnType<typeof makeWorkspace>;
+let emulators: { stripe: StripeEmulator; crm: ActiveCampaignEmulator; cart: ThriveCartEmulator; store: BigCommerceEmulator; ads: FacebookAdsEmulator };
+let oracle: ExpectedModels;
+
+beforeAll(async () => {
+  const [devServer, stripe, crm, cart, store, ads] = await Promise.all([
+    startDevServer(),
+    startStripeEmulator({ port: 0, seed: SEED, scale: SCALE, apiKeys: [LIVE_STRIPE_KEY], rateLimitPerSecond: 0 }),
+    startActiveCampaignEmulator({ port: 0, seed: SEED, scale: SCALE }),
+    startThriveCartEmulator({ port: 0, seed: SEED, scale: SCALE, rateLimitPerMinute: 600 }),
+    startBigCommerceEmulator({ port: 0, seed: SEED, scale: SCALE, rateLimitQuota: 0 }),
+    startFacebookAdsEmulator({ port: 0, seed: SEED, scale: SCALE }),
+  ]);
+  env = devServer;
+  emulators = { stripe, crm, cart, store, ads };
+  Object.assign(process.env, {
+    CDP_O_STRIPE: LIVE_STRIPE_KEY,
+    CDP_O_AC: crm.apiKeys[0]!,
+    CDP_O_TC: cart.apiKeys[0]!,
+    CDP_O_BC: store.accessTokens[0]!,
+    CDP_O_FB: ads.accessTokens[0]!,
+  });
+  const c = (id: string, source: string, base_url: string, credential_env: string, extra: object = {}) => ({ id, source, environment: 'live', base_url, credential_env, ...extra });
+  ws = makeWorkspace(
+    [
+      c('stripe', 'stripe', stripe.url, 'CDP_O_STRIPE'),
+      c('crm', 'activecampaign', crm.url, 'CDP_O_AC'),
+      c('cart', 'thrivecart', cart.apiBaseUrl, 'CDP_O_TC', { requests_per_second: 8 }),
+      c('store', 'bigcommerce', store.apiBaseUrl, 'CDP_O_BC', { requests_per_second: 50 }),
+      c('ads', 'facebook_ads', `${ads.url}/v19.0/${ads.adAccountId}`, 'CDP_O_FB'),
+    ],
+    { timezone: TIME_ZONE, reporting_currency: 'usd', currency_rates: RATES },
+  );
+  oracle = expectedModels(SEED, SCALE);
+  worker = await startWorker({ address: env.address, namespace: 'default', taskQueue: SYNC_TASK_QUEUE, loadConfig: ws.config });
+  await Promise.all(
+    ['stripe', 'crm', 'cart', 'store', 'ads'].map(async (id) => waitForSync(await startSync(env.client, findConnection(ws.config(), id), { mode: 'historical' }), () => {})),
+  );
+  await runBuild(env.client);
+});
+
+afterAll(async () => {
+  await worker?.shutdown();
+  await env?.teardown();
+  await Promise.all(Object.values(emulators ?? {}).map((e) => e.close()));
+  ws?.cleanup();
+});
+
+const sql = async (query: string, warehouse = ws.config().layout.warehouse) => (await queryWarehouse(warehouse, query)).rows;
+
+describe('customers matched across sources', () => {
+  it('one customer per normalized email, and those found in several sources are the ones the sources share', async () => {
+    const rows = await sql('select email, source_count from core.customers where email is not null');
+    expect(rows.length).toBe(oracle.emails.size);
+    expect(new Set(rows.map((r) => r.email))).toEqual(oracle.emails);
+    expect(new Set(rows.filter((r) => Number(r.source_count) > 1).map((r) => r.email))).toEqual(oracle.matchedAcrossSources);
+    expect(oracle.matchedAcrossSources.size).toBeGreaterThan(10);
+  });
+
+  it('payers no CRM contact matches are listed as unmatched, and no others', async () => {
+    const rows = await sql('select source, source_customer_id from core.unmatched_payers');
+    expect(new Set(rows.map((r) => `${r.source}:${r.source_customer_id}`))).toEqual(oracle.unmatchedPayers);
+    expect(oracle.unmatchedPayers.size).toBeGreaterThan(0);
+  });
+});
+
+describe('what each customer spent', () => {
+  it('orders, amount spent, refunds, discounts and last order per customer and currency match the sources', async () => {
+    const rows = await sql(`
+      select c.email, r.currency, r.orders_count, r.amount_spent_minor::varchar as spent, r.refunded_amount_minor::varchar as refunded,
+        r.discount_received_minor::varchar as discount, epoch_ms(r.last_order_at) as last_ms
+      from marts.customer_revenue_by_currency as r join core.customers as c using (customer_id)
+      where c.email is not null`);
+    const actual = new Map(rows.map((r) => [`${r.email}|${r.currency}`, { orders: Number(r.orders_count), spent: Number(r.spent), refunded: Number(r.refunded), discount: Number(r.discount), lastOrderMs: Number(r.last_ms) }]));
+    expect(actual.size).toBe(oracle.revenue.size);
+    for (const [key, want] of oracle.revenue) expect(actual.get(key), key).toEqual(want);
+  });
+
+  it('customer_metrics adds currencies only through the configured rates, and counts each order once', async () => {
+    const rows = await sql(`
+      select c.email, m.orders_count, m.amount_spent_minor::varchar as spent, m.net_revenue_minor::varchar as net, m.currency, epoch_ms(m.last_order_at) as last_ms
+      from marts.customer_metrics as m join core.customers as c using (customer_id)
+      where m.orders_count > 0 and c.email is not null`);
+    const want = new Map<string, { orders: number; spent: number; net: number; lastMs: number }>();
+    for (const [key, r] of oracle.revenue) {
+      const [email, currency] = key.split('|') as [string, string];
+      const rate = currency === 'USD' ? 1 : RATES[currency as keyof typeof RATES];
+      const w = want.get(email) ?? { orders: 0, spent: 0, net: 0, lastMs: 0 };
+      w.orders += r.orders;
+      w.spent += Math.round(r.spent * rate);
+      w.net += Math.round((r.spent - r.refunded) * rate);
+      w.lastMs = Math.max(w.lastMs, r.lastOrderMs);
+      want.set(email, w);
+    }
+    expect(rows.length).toBe(want.size);
+    for (const r of rows) {
+      expect({ orders: Number(r.orders_count), spent: Number(r.spent), net: Number(r.net), lastMs: Number(r.last_ms) }, String(r.email)).toEqual(want.get(String(r.email)));
+      expect(r.currency).toBe('USD');
+    }
+  });
+
+  it('without a rate for a currency, the amounts of a customer who paid in it are unknown, not partial', async () => {
+    const config = ws.config();
+    const warehouse = path.join(ws.dir, 'no-rates.duckdb');
+    await buildWarehouse({ ...config, currency_rates: { EUR: 1.1 }, layout: { ...config.layout, warehouse } }, { modelsDir: path.join(PROJECT_ROOT, 'models') });
+    const rows = await sql(`
+      select bool_and(m.amount_spent_minor is null) as all_null, count(*)::int as n
+      from marts.customer_metrics as m
+      where exists (select 1 from marts.customer_revenue_by_currency r where r.customer_id = m.customer_id and r.currency = 'GBP')`, warehouse);
+    expect(rows).toEqual([{ all_null: true, n: [...oracle.revenue.keys()].filter((k) => k.endsWith('|GBP')).length }]);
+    const [gbp] = await sql("select unconverted_currencies from marts.customer_metrics where 'GBP' in unconverted_currencies limit 1", warehouse);
+    expect(gbp?.unconverted_currencies).toEqual(['GBP']);
+  });
+});
+
+describe('subscriptions', () => {
+  it('each subscription is active or cancelled on its own, paused and past due staying active', async () => {
+    const rows = await sql('select source, status, count(*)::int as n from core.subscriptions group by all');
+    const actual = Object.fromEntries(['stripe', 'thrivecart'].map((s) => [s, { active: 0, cancelled: 0 }]));
+    for (const r of rows) actual[String(r.source)]![r.status as 'active' | 'cancelled'] = Number(r.n);
+    expect(actual).toEqual(oracle.subscriptions);
+    const perCustomer = await sql('select c.email, m.active_subscriptions as n from marts.customer_metrics m join core.customers c using (customer_id) where m.active_subscriptions > 0 and c.email is not null');
+    expect(Object.fromEntries(perCustomer.map((r) => [String(r.email), Number(r.n)]))).toEqual(Object.fromEntries(oracle.activeSubscriptions));
+  });
+});
+
+describe('who counts as a customer', () => {
+  const customers = async (warehouse?: string) =>
+    new Set((await sql('select c.email from marts.customer_metrics m join core.customers c using (customer_id) where m.is_customer and c.email is not null', warehouse)).map((r) => r.email));
+
+  it('with payment sources connected, a customer is someone with a paid order', async () => {
+    const paying = new Set([...oracle.revenue.keys()].map((k) => k.split('|')[0]));
+    expect(await customers()).toEqual(paying);
+    const tagged = await sql('select c.email from marts.customer_metrics m join core.customers c using (customer_id) where m.is_tagged_customer');
+    expect(new Set(tagged.map((r) => r.email))).toEqual(oracle.taggedCustomers);
+  });
+
+  it('defined by CRM tags, a customer is someone tagged "STATUS: Customer" or with a tag containing "purchase"', async () => {
+    const config = ws.config();
+    const warehouse = path.join(ws.dir, 'by-tags.duckdb');
+    await buildWarehouse(
+      { ...config, customers: { ...config.customers, definition: 'tags' }, layout: { ...config.layout, warehouse } },
+      { modelsDir: path.join(PROJECT_ROOT, 'models') },
+    );
+    expect(oracle.taggedCustomers.size).toBeGreaterThan(10);
+    expect(await customers(warehouse)).toEqual(oracle.taggedCustomers);
+  });
+});
+
+describe('reporting views', () => {
+  it('render times in the account time zone while core tables stay in UTC', async () => {
+    const [row] = await sql(`
+      select strftime(o.ordered_at, '%Y-%m-%d %H:%M:%S') as local, epoch_ms(c.ordered_at) as utc_ms, o.ordered_date::varchar as day
+      from reporting.orders o join core.orders c using (order_id) order by order_id limit 1`);
+    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(Number(row!.utc_ms)));
+    expect(row!.local).toBe(local);
+    expect(row!.day).toBe(local.slice(0, 10));
+  });
+});

@@ -1,0 +1,165 @@
+import { buildAcData, DEFAULT_AC_ACCOUNT, DEFAULT_AC_TIME_ZONE } from '../../emulators/activecampaign';
+import { buildBigCommerceStore, DEFAULT_BIGCOMMERCE_STORE_HASH } from '../../emulators/bigcommerce';
+import { buildStripeData } from '../../emulators/stripe';
+import { buildThriveCartAccount, DEFAULT_THRIVECART_ACCOUNT } from '../../emulators/thrivecart';
+import { generateWorld } from '../../emulators/world';
+
+// What the customer models must say about one generated world, computed straight from the objects
+// the emulators serve (not from anything the pipeline landed or built): who each person is across
+// sources, what they paid, their subscriptions and whether they count as a customer.
+
+/** Per normalized email and currency: the orders that took money, their totals, refunds and discounts. */
+export interface ExpectedRevenue {
+  orders: number;
+  spent: number;
+  refunded: number;
+  discount: number;
+  lastOrderMs: number;
+}
+
+export interface ExpectedModels {
+  /** Distinct normalized emails over every identity of every source. */
+  emails: Set<string>;
+  /** Emails found in more than one source. */
+  matchedAcrossSources: Set<string>;
+  /** Payment or store identities (source:id) whose email no CRM contact or Deep Data customer has. */
+  unmatchedPayers: Set<string>;
+  /** `email|CURRENCY` -> revenue. */
+  revenue: Map<string, ExpectedRevenue>;
+  /** Subscriptions per source and status (active or cancelled). */
+  subscriptions: Record<string, { active: number; cancelled: number }>;
+  /** Active subscriptions per email. */
+  activeSubscriptions: Map<string, number>;
+  /** Emails with a CRM tag equal to "STATUS: Customer" or containing "purchase". */
+  taggedCustomers: Set<string>;
+}
+
+const normalize = (email: string | null | undefined): string | null => {
+  const e = (email ?? '').trim().toLowerCase();
+  return e === '' ? null : e;
+};
+
+/** `"49.9900"` -> 4999, half away from zero, without floating point. */
+function decimalToMinor(decimal: string): number {
+  const [whole, fraction = ''] = decimal.split('.');
+  const tenThousandths = Number(whole) * 10_000 + Number(`${fraction}0000`.slice(0, 4));
+  return Math.floor(tenThousandths / 100) + (tenThousandths % 100 >= 50 ? 1 : 0);
+}
+
+/** Statuses of a BigCommerce order in which the store took the money (refunded ones included). */
+const BC_MONEY_TAKEN = new Set([2, 3, 4, 8, 9, 10, 11, 13, 14]);
+
+export function expectedModels(seed: number, scale: number): ExpectedModels {
+  const world = generateWorld({ seed, scale });
+  const stripe = buildStripeData(world);
+  const crm = buildAcData(world, { accountName: DEFAULT_AC_ACCOUNT, timeZone: DEFAULT_AC_TIME_ZONE });
+  const cart = buildThriveCartAccount(world, DEFAULT_THRIVECART_ACCOUNT);
+  const store = buildBigCommerceStore(world, DEFAULT_BIGCOMMERCE_STORE_HASH);
+
+  const sourcesOf = new Map<string, Set<string>>();
+  const crmEmails = new Set<string>();
+  const payers: { key: string; email: string | null }[] = [];
+  const identity = (source: string, id: string, email: string | null) => {
+    if (email !== null) {
+      const set = sourcesOf.get(email) ?? new Set<string>();
+      set.add(source);
+      sourcesOf.set(email, set);
+    }
+    if (source === 'activecampaign') {
+      if (email !== null) crmEmails.add(email);
+    } else payers.push({ key: `${source}:${id}`, email });
+  };
+
+  for (const c of crm.contacts) if (c.object.deleted !== '1') identity('activecampaign', String(c.id), normalize(c.object.email));
+  for (const c of crm.ecomCustomers) identity('activecampaign', `ecom:${c.id}`, normalize(c.object.email));
+  for (const c of stripe.customers) identity('stripe', c.id, normalize(c.email));
+  const stripeEmail = new Map(stripe.customers.map((c) => [c.id, normalize(c.email)] as const));
+  for (const ch of stripe.charges) {
+    const guest = normalize(ch.billing_details.email);
+    if (!ch.customer && guest) identity('stripe', `guest:${guest}`, guest);
+  }
+  const cartEmail = new Map<string, string | null>();
+  for (const t of [...cart.transactions].sort((a, b) => a.timestamp - b.timestamp)) cartEmail.set(t.customer.id, normalize(t.customer.email));
+  for (const [id, email] of cartEmail) identity('thrivecart', id, email);
+  for (const c of store.customers) identity('bigcommerce', String(c.customer.id), normalize(c.customer.email));
+  for (const o of store.orders) {
+    const guest = normalize(o.order.billing_address.email);
+    if (o.order.customer_id === 0 && guest) identity('bigcommerce', `guest:${guest}`, guest);
+  }
+  const dedupedPayers = new Map(payers.map((p) => [p.key, p.email] as const));
+
+  const revenue = new Map<string, ExpectedRevenue>();
+  const paid = (email: string | null, currency: string, total: number, refunded: number, discount: number, atMs: number) => {
+    if (email === null) return;
+    const key = `${email}|${currency.toUpperCase()}`;
+    const r = revenue.get(key) ?? { orders: 0, spent: 0, refunded: 0, discount: 0, lastOrderMs: 0 };
+    r.orders += 1;
+    r.spent += total;
+    r.refunded += refunded;
+    r.discount += discount;
+    r.lastOrderMs = Math.max(r.lastOrderMs, atMs);
+    revenue.set(key, r);
+  };
+
+  for (const ch of stripe.charges) {
+    if (ch.status !== 'succeeded' || !ch.captured) continue;
+    const email = ch.customer ? (stripeEmail.get(ch.customer) ?? null) : normalize(ch.billing_details.email);
+    paid(email, ch.currency, ch.amount, ch.amount_refunded, 0, ch.created * 1000);
+  }
+
+  const invoices = new Map<string, { email: string | null; currency: string; total: number; refunded: number; firstMs: number; charged: boolean }>();
+  for (const t of cart.transactions) {
+    if (t.transaction_type === 'cancel') continue;
+    const key = `${t.order_id}/${t.invoice_id}`;
+    const inv = invoices.get(key) ?? { email: cartEmail.get(t.customer.id) ?? null, currency: t.currency, total: 0, refunded: 0, firstMs: Infinity, charged: false };
+    if (t.transaction_type === 'refund') inv.refunded += t.amount;
+    else {
+      inv.total += t.amount;
+      inv.charged = true;
+      inv.firstMs = Math.min(inv.firstMs, t.timestamp * 1000);
+    }
+    invoices.set(key, inv);
+  }
+  for (const inv of invoices.values()) if (inv.charged) paid(inv.email, inv.currency, inv.total, inv.refunded, 0, inv.firstMs);
+
+  const storeEmail = new Map(store.customers.map((c) => [c.customer.id, normalize(c.customer.email)] as const));
+  for (const { order: o, createdMs } of store.orders) {
+    if (!BC_MONEY_TAKEN.has(o.status_id)) continue;
+    const email = o.customer_id === 0 ? normalize(o.billing_address.email) : (storeEmail.get(o.customer_id) ?? null);
+    const total = decimalToMinor(o.total_inc_tax);
+    const refunded = o.status_id === 4 ? Math.max(decimalToMinor(o.refunded_amount), total) : decimalToMinor(o.refunded_amount);
+    paid(email, o.currency_code, total, refunded, decimalToMinor(o.discount_amount) + decimalToMinor(o.coupon_discount), createdMs);
+  }
+
+  const subscriptions = { stripe: { active: 0, cancelled: 0 }, thrivecart: { active: 0, cancelled: 0 } };
+  const activeSubscriptions = new Map<string, number>();
+  const countSubscription = (source: 'stripe' | 'thrivecart', active: boolean, email: string | null) => {
+    subscriptions[source][active ? 'active' : 'cancelled'] += 1;
+    if (active && email !== null) activeSubscriptions.set(email, (activeSubscriptions.get(email) ?? 0) + 1);
+  };
+  for (const s of stripe.subscriptions) {
+    countSubscription('stripe', !['canceled', 'incomplete', 'incomplete_expired'].includes(s.status), stripeEmail.get(s.customer) ?? null);
+  }
+  for (const [email, view] of cart.customers) {
+    for (const s of view.subscriptions) countSubscription('thrivecart', s.status === 'active' || s.status === 'paused', normalize(email));
+  }
+
+  const tagName = new Map(crm.tags.map((t) => [t.id, t.object.tag] as const));
+  const contactEmail = new Map(crm.contacts.filter((c) => c.object.deleted !== '1').map((c) => [c.id, normalize(c.object.email)] as const));
+  const taggedCustomers = new Set<string>();
+  for (const ct of crm.contactTags) {
+    const tag = (tagName.get(Number(ct.object.tag)) ?? '').trim().toLowerCase();
+    const email = contactEmail.get(Number(ct.object.contact));
+    if (email && (tag === 'status: customer' || tag.includes('purchase'))) taggedCustomers.add(email);
+  }
+
+  return {
+    emails: new Set(sourcesOf.keys()),
+    matchedAcrossSources: new Set([...sourcesOf].filter(([, s]) => s.size > 1).map(([e]) => e)),
+    unmatchedPayers: new Set([...dedupedPayers].filter(([, email]) => email === null || !crmEmails.has(email)).map(([key]) => key)),
+    revenue,
+    subscriptions,
+    activeSubscriptions,
+    taggedCustomers,
+  };
+}
