@@ -57,9 +57,28 @@ function compare(a: number | string, b: number | string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Serialises records once; the served objects never change after the account is built. */
+/** The record with `id` in a list kept in id order, or undefined. */
+export function recordById<R extends { id: number }>(records: readonly R[], id: number): R | undefined {
+  let lo = 0;
+  let hi = records.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = records[mid]!.id;
+    if (at === id) return records[mid];
+    if (at < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** Serialises records once; a record changed after the account was built must be forgotten to be served afresh. */
 export class JsonCache {
   private readonly cache = new WeakMap<object, string>();
+
+  /** Drops the cached JSON of a changed record. */
+  forget(record: AcRecord<unknown>): void {
+    this.cache.delete(record);
+  }
 
   /** The record's object as JSON. */
   of(record: AcRecord<unknown>): string {

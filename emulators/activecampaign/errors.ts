@@ -44,3 +44,8 @@ export function serverError(status: number): AcApiError {
   const text = STATUS_TEXT[status] ?? 'Server Error';
   return new AcApiError(status, `<html><head><title>${status} ${text}</title></head><body><h1>${status} ${text}</h1></body></html>`, 'text/html; charset=utf-8');
 }
+
+/** 400 for a request body the API cannot use, pointing at the member that is wrong. */
+export function badBody(pointer: string, detail: string): AcApiError {
+  return new AcApiError(400, JSON.stringify({ errors: [{ status: 400, title: 'Bad Request', detail, source: { pointer } }] }));
+}

@@ -1,6 +1,7 @@
 import { generateWorld } from '../world/index.js';
 import { buildAcData } from './build/build-ac-data.js';
-import { computeAcGroundTruth, type AcGroundTruth } from './ground-truth.js';
+import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import type { AcGroundTruth } from './ground-truth.js';
 import { createAcServer, type AcFaultSettings } from './server.js';
 
 export interface ActiveCampaignEmulatorOptions {
@@ -33,8 +34,11 @@ export interface ActiveCampaignEmulator {
   url: string;
   apiKeys: readonly string[];
   close(): Promise<void>;
+  /** Ground truth of the account as it is now: `POST /_emulator/mutate` changes it. */
   truth(): AcGroundTruth;
   setFaults(f: Partial<AcFaultSettings>): AcFaultSettings;
+  /** Requests, 429s and requests that came before their Retry-After was over. */
+  stats(): RateLimitStats;
 }
 
 export const DEFAULT_ACTIVECAMPAIGN_API_KEY = 'ac0e6d1f2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3';
@@ -45,11 +49,9 @@ export const DEFAULT_AC_TIME_ZONE = 'America/Chicago';
 export async function startActiveCampaignEmulator(opts: ActiveCampaignEmulatorOptions = {}): Promise<ActiveCampaignEmulator> {
   const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
   const data = buildAcData(world, { accountName: opts.accountName ?? DEFAULT_AC_ACCOUNT, timeZone: opts.timeZone ?? DEFAULT_AC_TIME_ZONE });
-  const truth = computeAcGroundTruth(data);
   const apiKeys = opts.apiKeys && opts.apiKeys.length > 0 ? [...opts.apiKeys] : [DEFAULT_ACTIVECAMPAIGN_API_KEY];
   const server = createAcServer({
     data,
-    truth,
     apiKeys,
     faults: { ...opts.faults, rateLimitPerSecond: opts.rateLimitPerSecond ?? null },
     now: opts.now,
@@ -63,8 +65,9 @@ export async function startActiveCampaignEmulator(opts: ActiveCampaignEmulatorOp
     url: `http://${urlHost}:${port}`,
     apiKeys,
     close: () => server.app.close(),
-    truth: () => structuredClone(truth),
+    truth: () => structuredClone(server.truth()),
     setFaults: (f) => server.setFaults(f),
+    stats: () => server.stats(),
   };
 }
 
@@ -73,6 +76,7 @@ export type { AcData, AcRecord, AcContact, AcTag, AcContactTag, AcField, AcField
 export { computeAcGroundTruth, AC_STREAMS } from './ground-truth.js';
 export type { AcGroundTruth, AcStream, AmountByCurrency } from './ground-truth.js';
 export { createAcServer, AC_RATE_LIMIT_PER_SECOND } from './server.js';
+export { acMutationSchema, type AcMutation } from './mutations.js';
 export type { AcFaultSettings } from './server.js';
 export { CUSTOMER_TAG, PURCHASE_TAG_PREFIX } from './build/build-tags.js';
 export { UTM_FIELDS } from './build/build-fields.js';

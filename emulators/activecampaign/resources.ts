@@ -53,12 +53,9 @@ const byUdate = <T>(r: Rec<T>): number => r.udateMs;
 /** The list resources the emulator serves, each with the filters and orderings v3 documents for it. */
 export function buildAcResources(data: AcData): AcResource[] {
   const tz = data.timeZone;
-  const contactIdsByTag = new Map<string, Set<string>>();
-  for (const ct of data.contactTags) {
-    const set = contactIdsByTag.get(ct.object.tag) ?? new Set<string>();
-    set.add(ct.object.contact);
-    contactIdsByTag.set(ct.object.tag, set);
-  }
+  // Read per request: a tag added after the account was built counts at once.
+  const contactsWithTag = (tagId: string): Set<string> =>
+    new Set(data.contactTags.filter((ct) => ct.object.tag === tagId).map((ct) => ct.object.contact));
 
   return [
     res<AcContact>({
@@ -69,7 +66,13 @@ export function buildAcResources(data: AcData): AcResource[] {
         { param: 'email_like', prepare: (raw) => (r) => r.object.email.toLowerCase().includes(raw.toLowerCase()) },
         idBound('id_greater', true),
         idBound('id_less', false),
-        { param: 'tagid', prepare: (raw) => (r) => contactIdsByTag.get(raw.trim())?.has(r.object.id) ?? false },
+        {
+          param: 'tagid',
+          prepare: (raw) => {
+            const ids = contactsWithTag(raw.trim());
+            return (r) => ids.has(r.object.id);
+          },
+        },
         dateBound('filters[created_after]', 'cdateMs', true, tz),
         dateBound('filters[created_before]', 'cdateMs', false, tz),
         dateBound('filters[updated_after]', 'udateMs', true, tz),

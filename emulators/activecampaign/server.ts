@@ -4,10 +4,13 @@ import { z } from 'zod';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
 import { TokenBucketLimiter } from '../http/token-bucket.js';
 import type { AcData } from './build/ac-data.js';
-import { JsonCache, listBody, type AcResource } from './collection.js';
-import { AcApiError, forbidden, noResult, notFound, serverError, tooManyRequests } from './errors.js';
+import { JsonCache, listBody, recordById, type AcResource } from './collection.js';
+import { AcApiError, badBody, forbidden, noResult, notFound, serverError, tooManyRequests } from './errors.js';
 import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
-import type { AcGroundTruth } from './ground-truth.js';
+import { firstProblem, nowToTheSecondMs } from '../http/mutation-input.js';
+import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
+import { computeAcGroundTruth, type AcGroundTruth } from './ground-truth.js';
+import { acMutationSchema, applyAcMutation } from './mutations.js';
 import { buildAcResources } from './resources.js';
 
 /** ActiveCampaign's documented limit: 5 requests a second per account, shared by every key. */
@@ -20,7 +23,6 @@ export interface AcFaultSettings extends GateFaults {
 
 export interface AcServerOptions {
   data: AcData;
-  truth: AcGroundTruth;
   apiKeys: readonly string[];
   faults: Partial<AcFaultSettings>;
   /** The clock outage windows are checked against. */
@@ -31,7 +33,14 @@ export interface AcServer {
   app: FastifyInstance;
   setFaults(patch: Partial<AcFaultSettings>): AcFaultSettings;
   faults(): AcFaultSettings;
+  /** Ground truth of the account as it is now, changes included. */
+  truth(): AcGroundTruth;
+  /** How clients behaved under the rate limit. */
+  stats(): RateLimitStats;
 }
+
+/** Seconds a 429 tells the client to pause: the account's one-second budget window. */
+const RETRY_AFTER_SECONDS = 1;
 
 const faultPatchSchema = z.strictObject({ ...gateFaultsShape, rateLimitPerSecond: z.number().min(0).nullable().optional() });
 
@@ -47,6 +56,8 @@ export function createAcServer(opts: AcServerOptions): AcServer {
   const gate = new FaultGate(data.seed, gateInitial, opts.now);
   let rateOverride: number | null = rateLimitPerSecond ?? null;
   const limiter = new TokenBucketLimiter();
+  const watch = new RateLimitWatch();
+  let truth = computeAcGroundTruth(data);
 
   const faults = (): AcFaultSettings => ({ ...gate.current(), rateLimitPerSecond: rateOverride });
   const setFaults = (patch: Partial<AcFaultSettings>): AcFaultSettings => {
@@ -68,8 +79,12 @@ export function createAcServer(opts: AcServerOptions): AcServer {
     if (gate.inOutage()) throw serverError(503);
     const token = request.headers['api-token'];
     if (typeof token !== 'string' || !keys.has(token.trim())) throw forbidden();
+    watch.request(token.trim());
     // The budget belongs to the account, so every key draws from the same bucket.
-    if (!limiter.tryTake('account', rateOverride ?? AC_RATE_LIMIT_PER_SECOND)) throw tooManyRequests(1);
+    if (!limiter.tryTake('account', rateOverride ?? AC_RATE_LIMIT_PER_SECOND)) {
+      watch.refused(token.trim(), RETRY_AFTER_SECONDS * 1000);
+      throw tooManyRequests(RETRY_AFTER_SECONDS);
+    }
     const failure = gate.nextFault();
     if (failure !== null) throw serverError(failure);
   });
@@ -93,7 +108,19 @@ export function createAcServer(opts: AcServerOptions): AcServer {
   registerContactTagsOfContact(app, data, json);
 
   app.get('/_emulator/health', async () => ({ status: 'ok', seed: data.seed, scale: data.scale, anchor: data.anchor, account: data.accountName, time_zone: data.timeZone }));
-  app.get('/_emulator/truth', async () => opts.truth);
+  app.get('/_emulator/truth', async () => truth);
+  app.get('/_emulator/stats', async () => watch.stats());
+  app.post('/_emulator/mutate', async (request, reply) => {
+    const parsed = acMutationSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const problem = firstProblem(parsed.error);
+      throw badBody(`/${problem.field.replaceAll('.', '/')}`, problem.detail);
+    }
+    const result = applyAcMutation(data, parsed.data, nowToTheSecondMs());
+    for (const record of result.changed) json.forget(record);
+    truth = computeAcGroundTruth(data);
+    return send(reply, 200, JSON.stringify(result.body));
+  });
   app.get('/_emulator/faults', async () => faults());
   app.post('/_emulator/faults', async (request, reply) => {
     const parsed = faultPatchSchema.safeParse(request.body ?? {});
@@ -104,14 +131,13 @@ export function createAcServer(opts: AcServerOptions): AcServer {
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults };
+  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats() };
 }
 
 function registerResource(app: FastifyInstance, resource: AcResource, json: JsonCache): void {
-  const byId = new Map(resource.records.map((r) => [String(r.id), r] as const));
   app.get(`/api/3/${resource.path}`, async (request, reply) => send(reply, 200, listBody(resource, request.query as FlatQuery, json)));
   app.get<{ Params: { id: string } }>(`/api/3/${resource.path}/:id`, async (request, reply) => {
-    const record = byId.get(request.params.id);
+    const record = /^\d+$/.test(request.params.id) ? recordById(resource.records, Number(request.params.id)) : undefined;
     if (!record) throw noResult(resource.model, request.params.id);
     return send(reply, 200, `{${JSON.stringify(resource.singular)}:${json.of(record)}}`);
   });
@@ -119,17 +145,10 @@ function registerResource(app: FastifyInstance, resource: AcResource, json: Json
 
 /** `GET /api/3/contacts/{id}/contactTags`: every association of one contact, unpaged (limit and offset are ignored). */
 function registerContactTagsOfContact(app: FastifyInstance, data: AcData, json: JsonCache): void {
-  const contactIds = new Set(data.contacts.map((c) => String(c.id)));
-  const byContact = new Map<string, AcData['contactTags']>();
-  for (const ct of data.contactTags) {
-    const list = byContact.get(ct.object.contact) ?? [];
-    list.push(ct);
-    byContact.set(ct.object.contact, list);
-  }
   app.get<{ Params: { id: string } }>('/api/3/contacts/:id/contactTags', async (request, reply) => {
     const { id } = request.params;
-    if (!contactIds.has(id)) throw noResult('Subscriber', id);
-    const items = (byContact.get(id) ?? []).map((ct) => json.of(ct));
+    if (!/^\d+$/.test(id) || !recordById(data.contacts, Number(id))) throw noResult('Subscriber', id);
+    const items = data.contactTags.filter((ct) => ct.object.contact === id).map((ct) => json.of(ct));
     return send(reply, 200, `{"contactTags":[${items.join(',')}]}`);
   });
 }

@@ -13,7 +13,8 @@ const CURRENCIES: Readonly<Record<CurrencyCode, { id: number; code: string; rate
 const COUNTRY_NAMES: Readonly<Record<string, string>> = {
   US: 'United States', GB: 'United Kingdom', DE: 'Germany', FR: 'France', NL: 'Netherlands', IE: 'Ireland', ES: 'Spain',
 };
-const PAYMENT_STATUS: Readonly<Record<number, string>> = {
+/** `payment_status` as v2 prints it for each order status. */
+export const PAYMENT_STATUS: Readonly<Record<number, string>> = {
   0: '', 1: 'pending', 2: 'captured', 3: 'captured', 4: 'refunded', 5: 'void', 6: 'declined', 7: 'pending',
   8: 'captured', 9: 'captured', 10: 'captured', 11: 'captured', 12: 'authorized', 13: 'captured', 14: 'partially refunded',
 };

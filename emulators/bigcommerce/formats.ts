@@ -22,6 +22,14 @@ export function decimal4(minor: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}00`;
 }
 
+/** A decimal string (`49.9900`, `-3.5`) back in minor units, exactly. */
+export function minorOf(decimal: string): number {
+  const negative = decimal.trim().startsWith('-');
+  const [whole = '0', fraction = ''] = decimal.trim().replace(/^-/, '').split('.');
+  const minor = Number(whole) * 100 + Number(`${fraction}00`.slice(0, 2));
+  return negative ? -minor : minor;
+}
+
 /** Minor units as a plain number of major units, e.g. 4999 → 49.99, as v3 catalog prices are written. */
 export function major(minor: number): number {
   return Math.round(minor) / 100;

@@ -1,5 +1,6 @@
 import { generateWorld } from '../world/index.js';
 import { buildBigCommerceStore } from './build-store.js';
+import type { RateLimitStats } from '../http/rate-limit-watch.js';
 import { computeBigCommerceTruth, type BigCommerceGroundTruth } from './ground-truth.js';
 import { createBigCommerceServer, type BigCommerceFaultSettings } from './server.js';
 
@@ -34,8 +35,11 @@ export interface BigCommerceEmulator {
   storeHash: string;
   accessTokens: readonly string[];
   close(): Promise<void>;
+  /** Ground truth of the store as it is now: `POST /_emulator/mutate` changes it. */
   truth(): BigCommerceGroundTruth;
   setFaults(f: Partial<BigCommerceFaultSettings>): void;
+  /** Requests, 429s and requests that came before their X-Rate-Limit-Time-Reset-Ms was over. */
+  stats(): RateLimitStats;
 }
 
 export const DEFAULT_BIGCOMMERCE_STORE_HASH = 'cdpemu01';
@@ -46,11 +50,10 @@ export async function startBigCommerceEmulator(opts: BigCommerceEmulatorOptions 
   const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
   const storeHash = opts.storeHash ?? DEFAULT_BIGCOMMERCE_STORE_HASH;
   const store = buildBigCommerceStore(world, storeHash);
-  const truth = computeBigCommerceTruth(store, world);
   const accessTokens = opts.accessTokens && opts.accessTokens.length > 0 ? [...opts.accessTokens] : [DEFAULT_BIGCOMMERCE_ACCESS_TOKEN];
   const server = createBigCommerceServer({
     store,
-    truth,
+    computeTruth: () => computeBigCommerceTruth(store, world),
     accessTokens,
     faults: { failRate: opts.failRate ?? 0, rateLimitQuota: opts.rateLimitQuota, rateLimitWindowMs: opts.rateLimitWindowMs },
   });
@@ -65,7 +68,8 @@ export async function startBigCommerceEmulator(opts: BigCommerceEmulatorOptions 
     storeHash,
     accessTokens,
     close: () => server.app.close(),
-    truth: () => structuredClone(truth),
+    truth: () => structuredClone(server.truth()),
+    stats: () => server.stats(),
     setFaults: (f) => {
       server.setFaults(f);
     },
@@ -78,5 +82,6 @@ export { computeBigCommerceTruth } from './ground-truth.js';
 export type { BigCommerceGroundTruth, AmountByCurrency } from './ground-truth.js';
 export { createBigCommerceServer, DEFAULT_RATE_LIMIT } from './server.js';
 export type { BigCommerceFaultSettings } from './server.js';
+export { bcMutationSchema, type BcMutation } from './mutations.js';
 export { ORDER_STATUSES, type OrderStatusId } from './order-status.js';
 export type { BigCommerceStore, BcOrder, BcOrderProduct, BcOrderCoupon, BcCustomer, BcProduct } from './types.js';

@@ -5,7 +5,10 @@ import { parseFlatQuery } from '../http/querystring.js';
 import { hash32 } from '../world/index.js';
 import { BigCommerceError, notFound, serverError, versionOf } from './errors.js';
 import { FixedWindowLimiter, type WindowState } from '../http/fixed-window-limiter.js';
+import { firstProblem, nowToTheSecondMs } from '../http/mutation-input.js';
+import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
 import type { BigCommerceGroundTruth } from './ground-truth.js';
+import { applyBcMutation, bcMutationSchema } from './mutations.js';
 import { registerOrderRoutes } from './order-routes.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import type { BigCommerceStore } from './types.js';
@@ -24,7 +27,8 @@ export interface BigCommerceFaultSettings extends ServiceFaultSettings {
 
 export interface BigCommerceServerOptions {
   store: BigCommerceStore;
-  truth: BigCommerceGroundTruth;
+  /** Computes the ground truth of the store as it stands; called again after every change. */
+  computeTruth(): BigCommerceGroundTruth;
   accessTokens: readonly string[];
   faults: Partial<BigCommerceFaultSettings>;
 }
@@ -33,6 +37,9 @@ export interface BigCommerceServer {
   app: FastifyInstance;
   setFaults(patch: Partial<BigCommerceFaultSettings>): BigCommerceFaultSettings;
   faults(): BigCommerceFaultSettings;
+  truth(): BigCommerceGroundTruth;
+  /** How clients behaved under the quota. */
+  stats(): RateLimitStats;
 }
 
 const faultPatchSchema = serviceFaultPatchSchema.extend({
@@ -61,6 +68,8 @@ export function createBigCommerceServer(opts: BigCommerceServerOptions): BigComm
   // With limiting off the window still runs, so the headers keep counting down a generous quota.
   const limiter = new FixedWindowLimiter(quota > 0 ? quota : UNLIMITED_QUOTA, opts.faults.rateLimitWindowMs ?? DEFAULT_RATE_LIMIT.windowMs);
   let requestCount = 0;
+  const watch = new RateLimitWatch();
+  let truth = opts.computeTruth();
 
   const faults = (): BigCommerceFaultSettings => ({ ...serviceFaults.current(), rateLimitQuota: quota, rateLimitWindowMs: limiter.settings().windowMs });
   const setFaults = (patch: Partial<BigCommerceFaultSettings>): BigCommerceFaultSettings => {
@@ -93,10 +102,13 @@ export function createBigCommerceServer(opts: BigCommerceServerOptions): BigComm
       throw new BigCommerceError(401, 'The access token supplied is not valid for this store.');
     }
 
+    watch.request(token);
     // The whole store shares one quota, whichever token asks.
     const state = limiter.take(store.storeHash);
     setRateHeaders(reply, state);
     if (!state.allowed) {
+      // X-Rate-Limit-Time-Reset-Ms is the exact wait; X-Retry-After rounds it up to whole seconds.
+      watch.refused(token, state.resetMs);
       reply.header('X-Retry-After', String(Math.max(1, Math.ceil(state.resetMs / 1000))));
       throw new BigCommerceError(429, 'Too many requests. The store has used its API quota for this window; retry after X-Rate-Limit-Time-Reset-Ms.');
     }
@@ -123,7 +135,26 @@ export function createBigCommerceServer(opts: BigCommerceServerOptions): BigComm
   registerV3Routes(app, store);
 
   app.get('/_emulator/health', async () => ({ status: 'ok', seed: store.seed, scale: store.scale, anchor: store.anchor, store_hash: store.storeHash }));
-  app.get('/_emulator/truth', async () => opts.truth);
+  app.get('/_emulator/truth', async () => truth);
+  app.get('/_emulator/stats', async () => watch.stats());
+  app.post('/_emulator/mutate', async (request, reply) => {
+    const parsed = bcMutationSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const problem = firstProblem(parsed.error);
+      const error = new BigCommerceError(400, problem.detail, { [problem.field]: problem.message });
+      return reply.code(400).type('application/json').send(JSON.stringify(error.body('v3')));
+    }
+    // Orders live in v2 and customers in v3: each answers, and fails, in its own version's shape.
+    const version = parsed.data.action === 'refund_order' ? 'v2' : 'v3';
+    try {
+      const result = applyBcMutation(store, parsed.data, nowToTheSecondMs());
+      truth = opts.computeTruth();
+      return reply.send(result.version === 'v2' ? result.order : { data: [result.customer], meta: {} });
+    } catch (err) {
+      if (!(err instanceof BigCommerceError)) throw err;
+      return reply.code(err.status).type('application/json').send(JSON.stringify(err.body(version)));
+    }
+  });
   app.get('/_emulator/faults', async () => faults());
   app.post('/_emulator/faults', async (request, reply) => {
     const parsed = faultPatchSchema.safeParse(request.body ?? {});
@@ -134,5 +165,5 @@ export function createBigCommerceServer(opts: BigCommerceServerOptions): BigComm
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults };
+  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats() };
 }

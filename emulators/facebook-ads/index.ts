@@ -1,5 +1,6 @@
 import { generateWorld } from '../world/index.js';
 import { buildAdsData } from './build-ads-data.js';
+import type { RateLimitStats } from '../http/rate-limit-watch.js';
 import type { FbGroundTruth } from './ground-truth.js';
 import { createFbServer, type FbFaultSettings } from './server.js';
 import type { UsageLimit } from './usage-meter.js';
@@ -39,6 +40,8 @@ export interface FacebookAdsEmulator {
   /** Ground truth at the current restatement version, for the whole history or a date range. */
   truth(range?: { since?: string; until?: string }): FbGroundTruth;
   setFaults(f: Partial<FbFaultSettings>): FbFaultSettings;
+  /** Requests, throttled calls and calls that came before the announced wait was over. */
+  stats(): RateLimitStats;
 }
 
 export const DEFAULT_FACEBOOK_ACCESS_TOKEN = 'EAAcdpEmulatorAccessTokenZBZCZD';
@@ -67,6 +70,7 @@ export async function startFacebookAdsEmulator(opts: FacebookAdsEmulatorOptions 
     close: () => server.app.close(),
     truth: (range) => server.truth(range),
     setFaults: (f) => server.setFaults(f),
+    stats: () => server.stats(),
   };
 }
 

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
+import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
 import type { AdsData } from './ads-data.js';
 import { campaignFieldsOf, campaignObject } from './campaign-objects.js';
@@ -18,11 +19,17 @@ import { UsageMeter, type UsageLimit, type UsageReport } from './usage-meter.js'
 /** A Limited-access Ads Insights budget: 600 calls an hour per ad account. */
 export const DEFAULT_FB_RATE_LIMIT: UsageLimit = { calls: 600, windowSeconds: 3600 };
 
-/** Error injection, throttling and restatement; `rateLimit: null` turns throttling off. */
+/** Error injection, throttling and restatement; `rateLimit: null` turns use-case throttling off. */
 export interface FbFaultSettings extends GateFaults {
+  /** The Business Use Case budget of each edge's use case (ads_insights, ads_management), waits reported in minutes. */
   rateLimit: UsageLimit | null;
-  /** The error code a throttled call answers with. */
+  /** The error code a call over the use-case budget answers with. */
   throttleCode: ThrottleCode;
+  /**
+   * The ad-account-level budget, shared by every edge: over it a call answers code 17 (subcode
+   * 2446079), and X-Ad-Account-Usage reports the wait in seconds (`reset_time_duration`). Null: no limit.
+   */
+  adAccountLimit: UsageLimit | null;
   /** Bump to make the trailing days' numbers move, as Meta restates recent delivery. */
   restatementVersion: number;
 }
@@ -40,11 +47,15 @@ export interface FbServer {
   setFaults(patch: Partial<FbFaultSettings>): FbFaultSettings;
   faults(): FbFaultSettings;
   truth(range?: { since?: string; until?: string }): FbGroundTruth;
+  /** How clients behaved when throttled. */
+  stats(): RateLimitStats;
 }
 
+const usageLimitSchema = z.object({ calls: z.number().int().min(0), windowSeconds: z.number().positive() });
 const faultPatchSchema = z.strictObject({
   ...gateFaultsShape,
-  rateLimit: z.object({ calls: z.number().int().min(0), windowSeconds: z.number().positive() }).nullable().optional(),
+  rateLimit: usageLimitSchema.nullable().optional(),
+  adAccountLimit: usageLimitSchema.nullable().optional(),
   throttleCode: z.union([z.literal(17), z.literal(613), z.literal(80000)]).optional(),
   restatementVersion: z.number().int().min(0).optional(),
 });
@@ -72,8 +83,22 @@ function edgeOf(path: string): { account: string; edge: Edge } | null {
 }
 
 function usageHeader(accountId: string, edge: Edge, r: UsageReport): string {
-  const { throttled: _t, ...counts } = r;
+  const { throttled: _t, resetMs: _r, ...counts } = r;
   return JSON.stringify({ [accountId]: [{ type: USE_CASE[edge], ...counts, ads_api_access_tier: 'standard_access' }] });
+}
+
+/** X-Ad-Account-Usage: the ad account's share of its budget and the seconds until it resets. */
+function adAccountHeader(r: UsageReport): string {
+  return JSON.stringify({ acc_id_util_pct: r.call_count, reset_time_duration: resetSeconds(r), ads_api_access_tier: 'standard_access' });
+}
+
+const resetSeconds = (r: UsageReport): number => Math.ceil(r.resetMs / 1000);
+
+/** Counts a call against the ad account and its use case unless either is over budget; reports both. */
+function meterCall(meter: UsageMeter, buckets: { account: string; useCase: string }, limits: { account: UsageLimit | null; useCase: UsageLimit | null }) {
+  const peeked = { account: meter.peek(buckets.account, limits.account), useCase: meter.peek(buckets.useCase, limits.useCase) };
+  if (peeked.account.throttled || peeked.useCase.throttled) return peeked;
+  return { account: meter.take(buckets.account, limits.account), useCase: meter.take(buckets.useCase, limits.useCase) };
 }
 
 function send(reply: FastifyReply, status: number, body: string): FastifyReply {
@@ -84,19 +109,22 @@ function send(reply: FastifyReply, status: number, body: string): FastifyReply {
 export function createFbServer(opts: FbServerOptions): FbServer {
   const { data } = opts;
   const tokens = new Set(opts.accessTokens);
-  const { rateLimit, throttleCode, restatementVersion, ...gateInitial } = opts.faults;
+  const { rateLimit, throttleCode, restatementVersion, adAccountLimit, ...gateInitial } = opts.faults;
   const gate = new FaultGate(data.seed, gateInitial, opts.now);
   let limit: UsageLimit | null = rateLimit === undefined ? DEFAULT_FB_RATE_LIMIT : rateLimit;
   let code: ThrottleCode = throttleCode ?? 17;
   let version = restatementVersion ?? 0;
+  let accountLimit: UsageLimit | null = adAccountLimit ?? null;
   const meter = new UsageMeter();
+  const watch = new RateLimitWatch();
   let requestCount = 0;
 
-  const faults = (): FbFaultSettings => ({ ...gate.current(), rateLimit: limit, throttleCode: code, restatementVersion: version });
+  const faults = (): FbFaultSettings => ({ ...gate.current(), rateLimit: limit, throttleCode: code, adAccountLimit: accountLimit, restatementVersion: version });
   const setFaults = (patch: Partial<FbFaultSettings>): FbFaultSettings => {
-    const { rateLimit: r, throttleCode: c, restatementVersion: v, ...rest } = patch;
-    if (r !== undefined) {
-      limit = r;
+    const { rateLimit: r, throttleCode: c, restatementVersion: v, adAccountLimit: a, ...rest } = patch;
+    if (r !== undefined || a !== undefined) {
+      limit = r === undefined ? limit : r;
+      accountLimit = a === undefined ? accountLimit : a;
       meter.reset();
     }
     if (c !== undefined) code = c;
@@ -114,20 +142,32 @@ export function createFbServer(opts: FbServerOptions): FbServer {
     await gate.delay();
     const target = edgeOf(request.url.split('?')[0]!);
     // Usage is reported on every answer for an ad account edge, refused or not.
-    const bucket = target ? `${target.account}|${target.edge}` : '';
+    const buckets = target ? { account: target.account, useCase: `${target.account}|${target.edge}` } : { account: '', useCase: '' };
+    const limits = { account: accountLimit, useCase: limit };
     const accountDigits = target ? target.account.replace(/^act_/, '') : '';
-    if (target) reply.header('x-business-use-case-usage', usageHeader(accountDigits, target.edge, meter.peek(bucket, limit)));
+    if (target) {
+      reply.header('x-business-use-case-usage', usageHeader(accountDigits, target.edge, meter.peek(buckets.useCase, limit)));
+      reply.header('x-ad-account-usage', adAccountHeader(meter.peek(buckets.account, accountLimit)));
+    }
     if (gate.inOutage()) throw serverFailure(503);
     const token = tokenFrom(request);
     if (token === null) throw missingToken();
     if (!tokens.has(token)) throw invalidToken();
     if (target) {
-      const usage = meter.take(bucket, limit);
-      reply.header('x-business-use-case-usage', usageHeader(accountDigits, target.edge, usage));
+      watch.request(token);
+      const usage = meterCall(meter, buckets, limits);
+      reply.header('x-business-use-case-usage', usageHeader(accountDigits, target.edge, usage.useCase));
+      reply.header('x-ad-account-usage', adAccountHeader(usage.account));
       if (target.edge === 'insights') {
-        reply.header('x-fb-ads-insights-throttle', JSON.stringify({ app_id_util_pct: 0, acc_id_util_pct: usage.call_count, ads_api_access_tier: 'standard_access' }));
+        reply.header('x-fb-ads-insights-throttle', JSON.stringify({ app_id_util_pct: 0, acc_id_util_pct: usage.useCase.call_count, ads_api_access_tier: 'standard_access' }));
       }
-      if (usage.throttled) throw throttled(code);
+      if (usage.account.throttled || usage.useCase.throttled) {
+        // The wait the headers announce: the longer of the two, as a client reading both would take.
+        const accountWaitMs = usage.account.throttled ? resetSeconds(usage.account) * 1000 : 0;
+        const useCaseWaitMs = usage.useCase.throttled ? usage.useCase.estimated_time_to_regain_access * 60_000 : 0;
+        watch.refused(token, Math.max(accountWaitMs, useCaseWaitMs));
+        throw throttled(usage.useCase.throttled ? code : 17);
+      }
     }
     const failure = gate.nextFault();
     if (failure !== null) throw serverFailure(failure);
@@ -180,6 +220,7 @@ export function createFbServer(opts: FbServerOptions): FbServer {
     return truth({ since: param(q, 'since'), until: param(q, 'until') });
   });
   app.get('/_emulator/faults', async () => faults());
+  app.get('/_emulator/stats', async () => watch.stats());
   app.post('/_emulator/faults', async (request, reply) => {
     const parsed = faultPatchSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
@@ -190,5 +231,5 @@ export function createFbServer(opts: FbServerOptions): FbServer {
   });
   app.post('/_emulator/restate', async () => setFaults({ restatementVersion: version + 1 }));
 
-  return { app, setFaults, faults, truth };
+  return { app, setFaults, faults, truth, stats: () => watch.stats() };
 }

@@ -10,9 +10,15 @@ export interface UsageReport {
   call_count: number;
   total_cputime: number;
   total_time: number;
-  /** Minutes until calls are accepted again; 0 when not throttled. */
+  /**
+   * Whole minutes until calls are accepted again, 0 when not throttled. Meta reports minutes, so a
+   * throttle shorter than a minute still says 1: a client that waits as told never comes back early.
+   */
   estimated_time_to_regain_access: number;
+  /** The bucket is over its budget: a call now is refused. */
   throttled: boolean;
+  /** Milliseconds until the oldest counted call leaves the window (0 when none is counted): when throttled, the exact wait. */
+  resetMs: number;
 }
 
 /**
@@ -42,14 +48,14 @@ export class UsageMeter {
     this.calls.set(bucket, list);
     if (limit === null || limit.calls <= 0) {
       if (record) list.push(now);
-      return report(0);
+      return report(0, 0);
     }
     if (list.length >= limit.calls) {
       const waitMs = list[0]! + windowMs - now;
-      return { ...report(100), estimated_time_to_regain_access: Math.max(1, Math.ceil(waitMs / 60_000)), throttled: record };
+      return { ...report(100, waitMs), estimated_time_to_regain_access: Math.max(1, Math.ceil(waitMs / 60_000)), throttled: true };
     }
     if (record) list.push(now);
-    return report(Math.min(100, Math.floor((100 * list.length) / limit.calls)));
+    return report(Math.min(100, Math.floor((100 * list.length) / limit.calls)), list.length > 0 ? list[0]! + windowMs - now : 0);
   }
 
   /** Forgets every call. */
@@ -58,12 +64,13 @@ export class UsageMeter {
   }
 }
 
-function report(pct: number): UsageReport {
+function report(pct: number, resetMs: number): UsageReport {
   return {
     call_count: pct,
     total_cputime: Math.floor(pct * 0.4),
     total_time: Math.floor(pct * 0.5),
     estimated_time_to_regain_access: 0,
     throttled: false,
+    resetMs: Math.max(0, Math.ceil(resetMs)),
   };
 }

@@ -1,6 +1,7 @@
 import { generateWorld } from '../world/index.js';
 import { buildThriveCartAccount } from './build-account.js';
 import { cartProducts } from './cart-catalog.js';
+import type { RateLimitStats } from '../http/rate-limit-watch.js';
 import { computeThriveCartTruth, type ThriveCartGroundTruth } from './ground-truth.js';
 import { createThriveCartServer, type ThriveCartFaultSettings } from './server.js';
 
@@ -32,8 +33,11 @@ export interface ThriveCartEmulator {
   apiBaseUrl: string;
   apiKeys: readonly string[];
   close(): Promise<void>;
+  /** Ground truth of the account as it is now: `POST /_emulator/mutate` changes it. */
   truth(): ThriveCartGroundTruth;
   setFaults(f: Partial<ThriveCartFaultSettings>): void;
+  /** Requests, 429s and requests that came before their Retry-After was over. */
+  stats(): RateLimitStats;
 }
 
 export const DEFAULT_THRIVECART_ACCOUNT = 'cdpemulator';
@@ -43,12 +47,11 @@ export const DEFAULT_THRIVECART_API_KEY = 'tc_cdp_emulator_key';
 export async function startThriveCartEmulator(opts: ThriveCartEmulatorOptions = {}): Promise<ThriveCartEmulator> {
   const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
   const account = buildThriveCartAccount(world, opts.accountName ?? DEFAULT_THRIVECART_ACCOUNT);
-  const truth = computeThriveCartTruth(account, world);
   const apiKeys = opts.apiKeys && opts.apiKeys.length > 0 ? [...opts.apiKeys] : [DEFAULT_THRIVECART_API_KEY];
   const server = createThriveCartServer({
     account,
     products: cartProducts(world.catalog),
-    truth,
+    computeTruth: () => computeThriveCartTruth(account, world),
     apiKeys,
     faults: { failRate: opts.failRate ?? 0, rateLimitPerMinute: opts.rateLimitPerMinute },
   });
@@ -62,7 +65,8 @@ export async function startThriveCartEmulator(opts: ThriveCartEmulatorOptions = 
     apiBaseUrl: `${url}/api/external`,
     apiKeys,
     close: () => server.app.close(),
-    truth: () => structuredClone(truth),
+    truth: () => structuredClone(server.truth()),
+    stats: () => server.stats(),
     setFaults: (f) => {
       server.setFaults(f);
     },
@@ -75,5 +79,6 @@ export { computeThriveCartTruth } from './ground-truth.js';
 export type { ThriveCartGroundTruth, AmountByCurrency } from './ground-truth.js';
 export { createThriveCartServer, DEFAULT_REQUESTS_PER_MINUTE } from './server.js';
 export type { ThriveCartFaultSettings } from './server.js';
+export { tcMutationSchema, type TcMutation } from './mutations.js';
 export { MAX_PER_PAGE, DEFAULT_PER_PAGE } from './transaction-query.js';
 export type { TcTransaction, TcCustomerView, TcSubscription, TcPurchase, ThriveCartAccount, TransactionType } from './types.js';

@@ -2,9 +2,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
+import { firstProblem, nowToTheSecondMs } from '../http/mutation-input.js';
+import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import type { CartProduct } from './cart-catalog.js';
 import type { ThriveCartGroundTruth } from './ground-truth.js';
+import { applyTcMutation, tcMutationSchema, TcMutationError } from './mutations.js';
 import { BadRequest, pageOfTransactions, parseTransactionQuery } from './transaction-query.js';
 import type { ThriveCartAccount } from './types.js';
 
@@ -20,7 +23,8 @@ export interface ThriveCartFaultSettings extends ServiceFaultSettings {
 export interface ThriveCartServerOptions {
   account: ThriveCartAccount;
   products: readonly CartProduct[];
-  truth: ThriveCartGroundTruth;
+  /** Computes the ground truth of the account as it stands; called again after every change. */
+  computeTruth(): ThriveCartGroundTruth;
   apiKeys: readonly string[];
   faults: Partial<ThriveCartFaultSettings>;
 }
@@ -29,6 +33,9 @@ export interface ThriveCartServer {
   app: FastifyInstance;
   setFaults(patch: Partial<ThriveCartFaultSettings>): ThriveCartFaultSettings;
   faults(): ThriveCartFaultSettings;
+  truth(): ThriveCartGroundTruth;
+  /** How clients behaved under the rate limit. */
+  stats(): RateLimitStats;
 }
 
 const faultPatchSchema = serviceFaultPatchSchema.extend({ rateLimitPerMinute: z.number().int().min(0).optional() });
@@ -64,6 +71,8 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
   let perMinute = opts.faults.rateLimitPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
   const limiter = new FixedWindowLimiter(perMinute, 60_000);
   const accountUrl = `https://${account.accountName}.thrivecart.com/`;
+  const watch = new RateLimitWatch();
+  let truth = opts.computeTruth();
 
   const faults = (): ThriveCartFaultSettings => ({ ...serviceFaults.current(), rateLimitPerMinute: perMinute });
   const setFaults = (patch: Partial<ThriveCartFaultSettings>): ThriveCartFaultSettings => {
@@ -88,12 +97,15 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
     const [scheme = '', key = ''] = auth.split(/\s+/, 2);
     if (scheme.toLowerCase() !== 'bearer' || key === '') throw new ApiError(401, 'auth.missing');
     if (!keys.has(key)) throw new ApiError(401, 'invalid_token', 'The access token provided is invalid');
+    watch.request(key);
     if (perMinute > 0) {
       // The limit is per connected account, so every key of the account draws on the same minute.
       const state = limiter.take(account.accountName);
       if (!state.allowed) {
         // ThriveCart answers an exhausted minute with an empty text/plain 429; Retry-After says when the minute ends.
-        reply.header('Retry-After', String(Math.max(1, Math.ceil(state.resetMs / 1000))));
+        const retryAfterSeconds = Math.max(1, Math.ceil(state.resetMs / 1000));
+        watch.refused(key, retryAfterSeconds * 1000);
+        reply.header('Retry-After', String(retryAfterSeconds));
         return reply.code(429).type('text/plain').send('');
       }
     }
@@ -109,7 +121,9 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
     const known =
       error instanceof ApiError
         ? error
-        : error instanceof BadRequest
+        : error instanceof TcMutationError
+          ? new ApiError(error.status, error.error, error.description)
+          : error instanceof BadRequest
           ? new ApiError(400, 'invalid_request', error.message)
           : new ApiError(typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500, 'server_error', (error as Error).message);
     const body = known.description === undefined ? { error: known.error } : { error: known.error, error_description: known.description };
@@ -161,7 +175,15 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
   app.get(`${API}/customer`, customer);
 
   app.get('/_emulator/health', async () => ({ status: 'ok', seed: account.seed, scale: account.scale, anchor: account.anchor, account_name: account.accountName }));
-  app.get('/_emulator/truth', async () => opts.truth);
+  app.get('/_emulator/truth', async () => truth);
+  app.get('/_emulator/stats', async () => watch.stats());
+  app.post('/_emulator/mutate', async (request) => {
+    const parsed = tcMutationSchema.safeParse(request.body ?? {});
+    if (!parsed.success) throw new ApiError(400, 'invalid_request', firstProblem(parsed.error).detail);
+    const event = applyTcMutation(account, parsed.data, nowToTheSecondMs());
+    truth = opts.computeTruth();
+    return event;
+  });
   app.get('/_emulator/faults', async () => faults());
   app.post('/_emulator/faults', async (request, reply) => {
     const parsed = faultPatchSchema.safeParse(request.body ?? {});
@@ -172,5 +194,5 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults };
+  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats() };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../emulators/http/fault-injector';
 import { parseFlatQuery } from '../../emulators/http/querystring';
+import { RateLimitWatch } from '../../emulators/http/rate-limit-watch';
 import { TokenBucketLimiter } from '../../emulators/http/token-bucket';
 
 describe('token bucket limiter', () => {
@@ -53,5 +54,38 @@ describe('flat query parsing', () => {
       'expand[]': ['a', 'b'],
       email: 'a+b@x.com',
     });
+  });
+});
+
+describe('rate limit watch', () => {
+  it('counts requests of a credential told to wait that come before the wait is over, give or take 100 ms', () => {
+    let now = 0;
+    const watch = new RateLimitWatch(100, () => now);
+    watch.request('a');
+    watch.refused('a', 1000);
+    now = 50; // already on its way when the refusal went out
+    watch.request('a');
+    now = 400;
+    watch.request('a');
+    watch.request('b');
+    now = 950; // within the tolerance of the announced time
+    watch.request('a');
+    now = 1200;
+    watch.request('a');
+    expect(watch.stats()).toEqual({ requests: 6, rateLimited: 1, earlyRetries: 1 });
+  });
+
+  it('extends a wait that a second refusal lengthens, and counts nothing for a refusal naming no wait', () => {
+    let now = 0;
+    const watch = new RateLimitWatch(100, () => now);
+    watch.refused('a', 500);
+    now = 300;
+    watch.refused('a', 1000);
+    now = 1100; // before 300 + 1000, less the tolerance
+    watch.request('a');
+    watch.refused('b', 0);
+    now = 1150;
+    watch.request('b');
+    expect(watch.stats()).toEqual({ requests: 2, rateLimited: 3, earlyRetries: 1 });
   });
 });
