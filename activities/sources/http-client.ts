@@ -19,6 +19,9 @@ export interface HttpRequest {
   requestTimeoutMs?: number;
 }
 
+/** The longest a source's wait hint holds the connection; a longer hint is cut to this. */
+const MAX_WAIT_MS = 60_000;
+
 function retryAfterMs(headers: Headers): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
@@ -57,9 +60,10 @@ async function attempt(req: HttpRequest): Promise<unknown> {
   const waitMs = () => req.source.retryAfterMs?.(response.headers) ?? retryAfterMs(response.headers);
 
   if (response.status === 429 || req.source.isRateLimited?.(response.status, body)) {
-    req.limiter.drain();
+    const wait = waitMs();
+    req.limiter.drain(Math.min(wait ?? 0, MAX_WAIT_MS));
     const reason = response.headers.get('stripe-rate-limited-reason');
-    throw new SourceUnavailableError(req.connectionId, where, response.status, reason ? `${detail()} (${reason})` : detail(), waitMs());
+    throw new SourceUnavailableError(req.connectionId, where, response.status, reason ? `${detail()} (${reason})` : detail(), wait);
   }
   if (response.ok) return body;
   if (response.status === 401 || response.status === 403 || req.source.isAuthError?.(response.status, body)) {
@@ -88,7 +92,7 @@ export async function getJson(req: HttpRequest): Promise<unknown> {
     onFailedAttempt: async ({ error, attemptNumber }) => {
       req.onRetry?.(error, attemptNumber);
       const wait = error instanceof SourceUnavailableError ? error.retryAfterMs : undefined;
-      if (wait) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 60_000)));
+      if (wait) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MAX_WAIT_MS)));
     },
   });
 }

@@ -2,6 +2,8 @@
 export class RateLimiter {
   private tokens: number;
   private lastRefillMs: number;
+  /** Until when the source told this connection to stay away. */
+  private resumeAtMs = 0;
 
   constructor(
     private readonly requestsPerSecond: number,
@@ -15,6 +17,11 @@ export class RateLimiter {
   /** Waits until a request may go out, then spends one token. */
   async acquire(): Promise<void> {
     for (;;) {
+      const heldMs = this.resumeAtMs - this.now();
+      if (heldMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, heldMs));
+        continue;
+      }
       this.refill();
       if (this.tokens >= 1) {
         this.tokens -= 1;
@@ -25,10 +32,15 @@ export class RateLimiter {
     }
   }
 
-  /** Empties the bucket after the source said we went too fast, so the next requests slow down. */
-  drain(): void {
+  /**
+   * Empties the bucket after the source said we went too fast, so the next requests slow down, and
+   * holds every request of the connection for `waitMs` when the source said how long to wait: a
+   * Retry-After is addressed to the client, not only to the request that drew it.
+   */
+  drain(waitMs = 0): void {
     this.refill();
     this.tokens = Math.min(this.tokens, 0);
+    if (waitMs > 0) this.resumeAtMs = Math.max(this.resumeAtMs, this.now() + waitMs);
   }
 
   private refill(): void {
