@@ -17,7 +17,10 @@ const API = '/api/external';
 
 /** Error injection, the outage window and the per-minute request limit (0 turns limiting off). */
 export interface ThriveCartFaultSettings extends ServiceFaultSettings {
+  /** Requests allowed per window: a minute, as ThriveCart counts, unless `rateLimitWindowMs` shortens it. */
   rateLimitPerMinute: number;
+  /** The window the limit counts over; tests shorten it so that a Retry-After lasts seconds, not up to a minute. */
+  rateLimitWindowMs: number;
 }
 
 export interface ThriveCartServerOptions {
@@ -38,7 +41,10 @@ export interface ThriveCartServer {
   stats(): RateLimitStats;
 }
 
-const faultPatchSchema = serviceFaultPatchSchema.extend({ rateLimitPerMinute: z.number().int().min(0).optional() });
+const faultPatchSchema = serviceFaultPatchSchema.extend({
+  rateLimitPerMinute: z.number().int().min(0).optional(),
+  rateLimitWindowMs: z.number().int().min(1).max(3_600_000).optional(),
+});
 
 class ApiError extends Error {
   constructor(
@@ -69,17 +75,17 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
   const keys = new Set(opts.apiKeys);
   const serviceFaults = new ServiceFaults(account.seed, opts.faults);
   let perMinute = opts.faults.rateLimitPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
-  const limiter = new FixedWindowLimiter(perMinute, 60_000);
+  const limiter = new FixedWindowLimiter(perMinute, opts.faults.rateLimitWindowMs ?? 60_000);
   const accountUrl = `https://${account.accountName}.thrivecart.com/`;
   const watch = new RateLimitWatch();
   let truth = opts.computeTruth();
 
-  const faults = (): ThriveCartFaultSettings => ({ ...serviceFaults.current(), rateLimitPerMinute: perMinute });
+  const faults = (): ThriveCartFaultSettings => ({ ...serviceFaults.current(), rateLimitPerMinute: perMinute, rateLimitWindowMs: limiter.settings().windowMs });
   const setFaults = (patch: Partial<ThriveCartFaultSettings>): ThriveCartFaultSettings => {
-    const { rateLimitPerMinute, ...rest } = patch;
-    if (rateLimitPerMinute !== undefined) {
-      perMinute = rateLimitPerMinute;
-      limiter.configure(perMinute, 60_000);
+    const { rateLimitPerMinute, rateLimitWindowMs, ...rest } = patch;
+    if (rateLimitPerMinute !== undefined || rateLimitWindowMs !== undefined) {
+      perMinute = rateLimitPerMinute ?? perMinute;
+      limiter.configure(perMinute, rateLimitWindowMs ?? limiter.settings().windowMs);
     }
     serviceFaults.update(rest);
     return faults();

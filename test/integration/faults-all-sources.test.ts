@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
+import type { RateLimitStats } from '../../emulators/http';
 import { findConnection } from '../../lib/config';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker } from '../../worker/run-worker';
@@ -185,34 +186,47 @@ describe('every source while the dev server restarts', () => {
   });
 });
 
+/** Each rate-limited emulator's counts, by the connection that syncs from it. */
+function rateLimitStats(): Record<string, RateLimitStats> {
+  const e = emulators;
+  return { crm: e.activecampaign.stats(), cart: e.thrivecart.stats(), store: e.bigcommerce.stats(), ads: e.facebook.stats() };
+}
+
 describe('every rate-limited source in a 429 storm', () => {
-  it('syncs against sources limiting well below the connectors\' pace still land every record', async () => {
+  it('syncs against sources limiting well below the connectors\' pace land every record, and every announced wait is honoured', async () => {
     const expected = await expectedRows(emulators);
     // The connections ask for far more than the sources now allow, so every source answers 429s.
-    const storm = makeWorkspace(
-      emulators.connections.filter((c) => c.id !== 'ads').map((c) => ({ ...c, requests_per_second: 50 })),
-      { sync: { historical_slices: 1 } },
-    );
+    const storm = makeWorkspace(emulators.connections.map((c) => ({ ...c, requests_per_second: 50 })), { sync: { historical_slices: 1 } });
     Object.assign(process.env, emulators.env);
     const taskQueue = `${SYNC_TASK_QUEUE}-storm`;
     const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue, loadConfig: storm.config });
     const stripeBefore = emulators.stripe.stats().rateLimited;
+    const before = rateLimitStats();
     try {
       emulators.stripe.setFaults({ rateLimitPerSecond: 6 });
       emulators.activecampaign.setFaults({ rateLimitPerSecond: 3 });
-      emulators.thrivecart.setFaults({ rateLimitPerMinute: 30 });
+      emulators.thrivecart.setFaults({ rateLimitPerMinute: 1, rateLimitWindowMs: 1000 });
       emulators.bigcommerce.setFaults({ rateLimitQuota: 40, rateLimitWindowMs: 1000 });
-      const ids = ['stripe', 'crm', 'cart', 'store'];
+      // Meta's use-case budgets announce their waits in minutes; the ad-account throttle, in seconds.
+      emulators.facebook.setFaults({ adAccountLimit: { calls: 3, windowSeconds: 2 } });
+      const ids = ['stripe', 'crm', 'cart', 'store', 'ads'];
       const results = await Promise.all(ids.map(async (id) => waitForSync(await startSync(env.client, findConnection(storm.config(), id), { mode: 'historical', taskQueue }), () => {})));
       for (const result of results) {
         expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows])), result.connectionId).toEqual(expected[result.connectionId]);
       }
+      // Stripe names no wait on its 429s: only that it limited.
       expect(emulators.stripe.stats().rateLimited).toBeGreaterThan(stripeBefore);
+      const after = rateLimitStats();
+      for (const id of Object.keys(after)) {
+        expect(after[id]!.rateLimited - before[id]!.rateLimited, `${id}: rate-limit answers`).toBeGreaterThan(0);
+        expect(after[id]!.earlyRetries - before[id]!.earlyRetries, `${id}: requests before the announced wait was over`).toBe(0);
+      }
     } finally {
       emulators.stripe.setFaults({ rateLimitPerSecond: 0 });
       emulators.activecampaign.setFaults({ rateLimitPerSecond: 0 });
-      emulators.thrivecart.setFaults({ rateLimitPerMinute: 600 });
+      emulators.thrivecart.setFaults({ rateLimitPerMinute: 600, rateLimitWindowMs: 60_000 });
       emulators.bigcommerce.setFaults({ rateLimitQuota: 0 });
+      emulators.facebook.setFaults({ adAccountLimit: null });
       await inProcess.shutdown();
       storm.cleanup();
     }
