@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
+import { queryWarehouse } from '../../cli/commands/query';
+import { runBuild, startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
 import type { RateLimitStats } from '../../emulators/http';
 import { findConnection } from '../../lib/config';
-import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
+import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker } from '../../worker/run-worker';
 import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
 import { expectedRows, startSourceEmulators, type SourceEmulators } from '../support/source-emulators';
@@ -208,7 +209,7 @@ describe('every rate-limited source in a 429 storm', () => {
       emulators.thrivecart.setFaults({ rateLimitPerMinute: 1, rateLimitWindowMs: 1000 });
       emulators.bigcommerce.setFaults({ rateLimitQuota: 40, rateLimitWindowMs: 1000 });
       // Meta's use-case budgets announce their waits in minutes; the ad-account throttle, in seconds.
-      emulators.facebook.setFaults({ adAccountLimit: { calls: 3, windowSeconds: 2 } });
+      emulators.facebook.setFaults({ adAccountLimit: { calls: 1, windowSeconds: 2 } });
       const ids = ['stripe', 'crm', 'cart', 'store', 'ads'];
       const results = await Promise.all(ids.map(async (id) => waitForSync(await startSync(env.client, findConnection(storm.config(), id), { mode: 'historical', taskQueue }), () => {})));
       for (const result of results) {
@@ -316,6 +317,90 @@ describe('Facebook Ads restating recent days', () => {
       emulators.facebook.setFaults({ restatementVersion: 0 });
       await inProcess.shutdown();
       restating.cleanup();
+    }
+  });
+});
+
+describe('records changed at the source after a historical sync', () => {
+  it('the next manual sync of ActiveCampaign, ThriveCart and BigCommerce lands just the changed records and staging shows their new version', async () => {
+    const ids = ['crm', 'cart', 'store'];
+    const changing = makeWorkspace(emulators.connections.filter((c) => ids.includes(String(c.id))), { sync: { historical_slices: 1 } });
+    Object.assign(process.env, emulators.env);
+    const taskQueue = `${SYNC_TASK_QUEUE}-changes`;
+    // A build asked for by an earlier test's syncs may still be open on a queue whose worker has stopped; ours must run here.
+    const build = env.client.workflow.getHandle(BUILD_WORKFLOW_ID);
+    if ((await build.describe().catch(() => undefined))?.status.name === 'RUNNING') await build.terminate('left open by an earlier test');
+    const inProcess = await startWorker({ address: env.address, namespace: 'default', taskQueue, loadConfig: changing.config });
+    const sync = async (id: string, mode: 'historical' | 'manual') =>
+      waitForSync(await startSync(env.client, findConnection(changing.config(), id), { mode, taskQueue }), () => {});
+    const e = emulators;
+    const api = async <T>(url: string, headers: Record<string, string>): Promise<T> => (await fetch(url, { headers })).json() as Promise<T>;
+    const ac = <T>(path: string) => api<T>(`${e.activecampaign.url}/api/3${path}`, { 'api-token': e.env.CDP_T_AC! });
+    const bc = <T>(path: string) => api<T>(`${e.bigcommerce.apiBaseUrl}${path}`, { 'x-auth-token': e.env.CDP_T_BC! });
+    const mutate = async (url: string, body: object) => {
+      const response = await fetch(`${url}/_emulator/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status, JSON.stringify(body)).toBe(200);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    try {
+      await Promise.all(ids.map((id) => sync(id, 'historical')));
+
+      // ActiveCampaign: one contact's email and name change; another contact gets a tag.
+      const [edited] = (await ac<{ contacts: { id: string }[] }>('/contacts?limit=1&orders[id]=ASC')).contacts;
+      const [tagged] = (await ac<{ contacts: { id: string }[] }>('/contacts?limit=1&orders[id]=DESC')).contacts;
+      const held = new Set((await ac<{ contactTags: { tag: string }[] }>(`/contacts/${tagged!.id}/contactTags`)).contactTags.map((ct) => ct.tag));
+      const tag = (await ac<{ tags: { id: string }[] }>('/tags?limit=100')).tags.find((t) => !held.has(t.id))!;
+      await mutate(e.activecampaign.url, { action: 'update_contact', id: edited!.id, email: '  Changed.Contact@Example.COM ', firstName: 'Changed' });
+      const contactTag = (await mutate(e.activecampaign.url, { action: 'add_contact_tag', contact: tagged!.id, tag: tag.id })).contactTag as { id: string };
+
+      // ThriveCart: a charge of the newest page that has no refund yet is refunded in full.
+      const page = (await api<{ transactions: { event_id: string; transaction_type: string; invoice_id: string; reference: string; amount: number }[] }>(
+        `${e.thrivecart.apiBaseUrl}/transactions?perPage=100`,
+        { authorization: `Bearer ${e.env.CDP_T_TC}` },
+      )).transactions;
+      const refunded = new Set(page.filter((t) => t.transaction_type === 'refund').map((t) => `${t.invoice_id}/${t.reference}`));
+      const charge = page.find((t) => t.transaction_type === 'charge' && t.amount > 0 && !refunded.has(`${t.invoice_id}/${t.reference}`))!;
+      const refund = await mutate(e.thrivecart.url, { action: 'refund_transaction', event_id: charge.event_id });
+
+      // BigCommerce: a completed order is refunded in full; a customer changes their email.
+      const [order] = await bc<{ id: number; total_inc_tax: string }[]>('/v2/orders?status_id=10&limit=1');
+      const { data: [customer] } = await bc<{ data: { id: number }[] }>('/v3/customers?limit=1');
+      await mutate(e.bigcommerce.url, { action: 'refund_order', id: order!.id });
+      await mutate(e.bigcommerce.url, { action: 'update_customer', id: customer!.id, email: 'Changed.Shopper@Example.com' });
+      const lines = (await bc<unknown[]>(`/v2/orders/${order!.id}/products`)).length;
+      const coupons = await fetch(`${e.bigcommerce.apiBaseUrl}/v2/orders/${order!.id}/coupons`, { headers: { 'x-auth-token': e.env.CDP_T_BC! } });
+      const couponRows = coupons.status === 204 ? 0 : ((await coupons.json()) as unknown[]).length;
+
+      // A window ends (exclusively) at the second its sync starts; changes in that same second belong to the next sync.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const results = await Promise.all(ids.map((id) => sync(id, 'manual')));
+      const landed = Object.fromEntries(results.map((r) => [r.connectionId, Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))]));
+      // Dated streams land only what changed; ActiveCampaign's undated lists are read whole on every sync.
+      const expected = await expectedRows(emulators);
+      expect(landed).toEqual({
+        crm: { ...expected.crm, contacts: 2 },
+        cart: { transactions: 1 },
+        store: { orders: 1, incomplete_orders: 0, order_products: lines, order_coupons: couponRows, customers: 1, products: 0 },
+      });
+
+      await runBuild(env.client, taskQueue);
+      const sql = async (query: string) => (await queryWarehouse(changing.config().layout.warehouse, query)).rows;
+      expect(await sql(`select email, first_name from staging.stg_activecampaign__contacts where contact_id = ${Number(edited!.id)}`)).toEqual([
+        { email: 'changed.contact@example.com', first_name: 'Changed' },
+      ]);
+      expect(await sql(`select contact_id::int as contact_id, tag_id::int as tag_id from staging.stg_activecampaign__contact_tags where contact_tag_id = ${Number(contactTag.id)}`)).toEqual([
+        { contact_id: Number(tagged!.id), tag_id: Number(tag.id) },
+      ]);
+      expect(await sql(`select transaction_type, amount_minor::int as amount from staging.stg_thrivecart__transactions where transaction_id = ${Number(refund.event_id)}`)).toEqual([
+        { transaction_type: 'refund', amount: charge.amount },
+      ]);
+      expect(await sql(`select status_id, source_status, refunded_minor = total_inc_tax_minor as in_full from staging.stg_bigcommerce__orders where order_id = ${order!.id}`)).toEqual([
+        { status_id: 4, source_status: 'Refunded', in_full: true },
+      ]);
+      expect(await sql(`select email from staging.stg_bigcommerce__customers where customer_id = ${customer!.id}`)).toEqual([{ email: 'changed.shopper@example.com' }]);
+    } finally {
+      await inProcess.shutdown();
+      changing.cleanup();
     }
   });
 });
