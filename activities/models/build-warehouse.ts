@@ -100,7 +100,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
       for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
       for (const model of models) {
         opts.onProgress?.(`${model.layer}.${model.name}`);
-        const kind = model.layer === 'staging' || model.layer === 'reporting' ? 'VIEW' : 'TABLE';
+        const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
         try {
           await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
         } catch (err) {

@@ -13,6 +13,8 @@ export interface ModelFile {
   file: string;
   sql: string;
   grain: string;
+  /** How the build keeps it: views for reporting and for what a `-- materialized: view` line asks, tables otherwise. */
+  materialized: 'view' | 'table';
   /** Models this one reads, found from `layer.name` references in its SQL. */
   dependsOn: string[];
   /** Columns (or comma-joined column sets) that must be unique, from `-- unique:` lines. */
@@ -46,7 +48,12 @@ export function readModels(modelsDir: string): ModelFile[] {
       if (!grain) throw new ConfigError(`${file}: a model states its grain in a "-- grain: one row per ..." line`, file);
       const dependsOn = [...new Set([...sql.matchAll(REF)].map((m) => `${m[1]}.${m[2]}`))].filter((d) => d !== `${layer}.${name}`);
       const list = (key: string) => headerValues(sql, key).flatMap((v) => v.split(';').map((s) => s.trim()).filter(Boolean));
-      models.push({ layer, name, file, sql, grain, dependsOn, unique: list('unique'), notNull: list('not_null').flatMap((v) => v.split(',').map((s) => s.trim())) });
+      const asked = headerValues(sql, 'materialized')[0];
+      if (asked !== undefined && asked !== 'view' && asked !== 'table') {
+        throw new ConfigError(`${file}: "-- materialized:" is view or table, not "${asked}"`, file);
+      }
+      const materialized = (asked ?? (layer === 'reporting' ? 'view' : 'table')) as 'view' | 'table';
+      models.push({ layer, name, file, sql, grain, materialized, dependsOn, unique: list('unique'), notNull: list('not_null').flatMap((v) => v.split(',').map((s) => s.trim())) });
     }
   }
   return models;

@@ -19,6 +19,8 @@ with bigcommerce_items as (
         coalesce(quantity_refunded, 0)::integer as returned_quantity,
         coalesce(refund_minor, 0) as refunded_minor
     from staging.stg_bigcommerce__order_products
+    -- Lines whose order has not landed yet (a sync still running) wait for it.
+    where currency is not null
 ),
 
 thrivecart_refunds as (

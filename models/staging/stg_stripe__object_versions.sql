@@ -1,4 +1,5 @@
 -- grain: one row per observed version of a Stripe object: a listed record, or the object inside an event
+-- materialized: view
 -- not_null: environment, connection, object_type, primary_key, observed_at
 -- A listed record shows the object as it was when cdp fetched it; an event shows it as it was when
 -- the change happened. Each stg_stripe__* model keeps the most recently observed version.
