@@ -207,3 +207,14 @@ describe('docs/models.md', () => {
     expect(columns.length).toBeGreaterThan(150);
   });
 });
+
+describe('ad spend', () => {
+  it('one row per campaign and ad-account day, with the spend the ad account reports', async () => {
+    const truth = emulators.ads.truth();
+    const rows = await sql("select date::varchar as date, campaign_id, spend_minor::varchar as spend, currency from core.ad_spend");
+    expect(rows.length).toBe(truth.daily.length);
+    const actual = new Map(rows.map((r) => [`${r.date}|${r.campaign_id}`, Number(r.spend)]));
+    for (const d of truth.daily) expect(actual.get(`${d.date}|${d.campaign_id}`), `${d.date} ${d.campaign_id}`).toBe(d.spend_minor);
+    expect(new Set(rows.map((r) => r.currency))).toEqual(new Set([truth.ad_account.currency.toUpperCase()]));
+  });
+});
