@@ -10,6 +10,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { pauseConnectionSchedule } from './control/schedules';
 import { requestBuild } from './control/request-build';
+import { materializeSegments, type MaterializeResult } from './segments/materialize';
 
 export interface ActivityDeps {
   /** Reads the config afresh, so a worker picks up edited connections without a restart. */
@@ -43,8 +44,11 @@ export function createActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       return buildWarehouse(deps.loadConfig(), { modelsDir, onProgress: (model) => ctx.heartbeat(model) });
     },
+    async materializeSegments(input: { names?: string[] }): Promise<MaterializeResult> {
+      return materializeSegments(deps.loadConfig(), { names: input.names });
+    },
   };
 }
 
 export type CdpActivities = ReturnType<typeof createActivities>;
-export type { PlanSyncInput, SyncPlan, SyncStreamBatchInput, SyncStreamBatchResult, BuildResult };
+export type { PlanSyncInput, SyncPlan, SyncStreamBatchInput, SyncStreamBatchResult, BuildResult, MaterializeResult };

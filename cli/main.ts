@@ -252,6 +252,115 @@ temporalOptions(
   await client?.connection.close();
 });
 
+const segment = program.command('segment').description('customer segments: rules over tags, orders, spend, products and subscriptions (see `cdp segment fields`)');
+
+segment
+  .command('list')
+  .description('list the segments with their last materialization')
+  .action(async () => {
+    const { renderSegmentList } = await import('./commands/segment');
+    process.stdout.write(await renderSegmentList(loadConfig(configFile())));
+  });
+
+segment
+  .command('show <name>')
+  .description("print a segment's definition and last materialization; --members lists who is in it")
+  .option('--members', 'list the members (name, email, zip, amount spent, discount received, promo codes, returned items, last order)')
+  .option('--limit <n>', 'members to list', '50')
+  .action(async (name: string, raw) => {
+    const flags = parseFlags('segment show', z.object({ members: z.boolean().optional(), limit: z.coerce.number().int().min(1).max(1_000_000) }), raw);
+    const { renderSegment } = await import('./commands/segment');
+    process.stdout.write(await renderSegment(loadConfig(configFile()), name, { show: Boolean(flags.members), limit: flags.limit }));
+  });
+
+segment
+  .command('fields')
+  .description('the rule language: every field, record kind and operator')
+  .action(async () => {
+    const { renderFields } = await import('./commands/segment');
+    process.stdout.write(renderFields());
+  });
+
+segment
+  .command('preview <name-or-file>')
+  .description("count a segment's members and show the first ones, without materializing (a name, or a .yaml file being written)")
+  .option('--limit <n>', 'members to show', '10')
+  .action(async (nameOrFile: string, raw) => {
+    const flags = parseFlags('segment preview', z.object({ limit: z.coerce.number().int().min(0).max(10_000) }), raw);
+    const { previewSegment, renderPreview } = await import('./commands/segment');
+    const config = loadConfig(configFile());
+    process.stdout.write(renderPreview(await previewSegment(config, nameOrFile, flags.limit), config.timezone));
+  });
+
+const segmentFlags = (cmd: Command) =>
+  cmd
+    .option('--environment <env>', 'live or sandbox')
+    .option('--description <text>', 'what the segment is for')
+    .option('--rules <yaml>', 'the rules, as YAML or JSON, e.g. \'{all: [{field: orders_count, op: equals, value: 3}]}\'');
+const segmentFlagsSchema = z.object({ environment: z.enum(['live', 'sandbox']).optional(), description: z.string().optional(), rules: z.string().min(1).optional() });
+
+segmentFlags(segment.command('create <name>').description('create segments/<name>.yaml from --rules, validated first')).action(async (name: string, raw) => {
+  const flags = parseFlags('segment create', segmentFlagsSchema, raw);
+  if (!flags.rules) throw new (await import('../lib/errors')).ConfigError('cdp segment create: --rules: required, e.g. --rules \'{any: [{has: tag, where: {field: tag, op: contains, value: vip}}]}\'');
+  const { createSegment, parseRulesFlag } = await import('./commands/segment');
+  const file = createSegment(loadConfig(configFile()), name, { environment: flags.environment ?? 'live', description: flags.description, rules: parseRulesFlag(flags.rules) });
+  console.log(`created ${file}; try it with \`cdp segment preview ${name}\``);
+});
+
+segmentFlags(segment.command('edit <name>').description('change a segment from flags, or in $EDITOR; saved only when valid')).action(async (name: string, raw) => {
+  const flags = parseFlags('segment edit', segmentFlagsSchema, raw);
+  const { editSegment, parseRulesFlag } = await import('./commands/segment');
+  const file = editSegment(loadConfig(configFile()), name, { ...flags, rules: flags.rules === undefined ? undefined : parseRulesFlag(flags.rules) });
+  console.log(`saved ${file}`);
+});
+
+segment
+  .command('delete <name>')
+  .description("delete a segment's file")
+  .action(async (name: string) => {
+    const { deleteSegment } = await import('./commands/segment');
+    console.log(deleteSegment(loadConfig(configFile()), name));
+  });
+
+temporalOptions(
+  segment
+    .command('materialize [name]')
+    .description('recompute members and record entries and exits (all segments with --all or no name); runs in the build chain')
+    .option('--all', 'every segment')
+    .option('--local', 'in this process instead of through Temporal'),
+).action(async (name: string | undefined, raw) => {
+  const config = loadConfig(configFile());
+  const { renderMaterialized } = await import('./commands/segment');
+  const names = name && !raw.all ? [name] : undefined;
+  if (names) (await import('../lib/segments/files')).findSegment(config, names[0]!);
+  let result;
+  if (raw.local) {
+    const { materializeSegments } = await import('../activities/segments/materialize');
+    result = await materializeSegments(config, { names });
+  } else {
+    const { connectClient, temporalTarget } = await import('./temporal-connection');
+    const { runMaterializeSegments } = await import('./workflow-runs');
+    const target = temporalTarget(raw, config);
+    const client = await connectClient(target);
+    result = await runMaterializeSegments(client, names, target.taskQueue);
+    await client.connection.close();
+  }
+  process.stdout.write(renderMaterialized(result));
+});
+
+segment
+  .command('export <name>')
+  .description("write a segment's members as CSV: basic (name, postal address), extended (everything), facebook (Meta customer list), email")
+  .requiredOption('--format <format>', 'basic, extended, facebook or email')
+  .requiredOption('--out <file>', 'the CSV file to write')
+  .action(async (name: string, raw) => {
+    const { exportFormatSchema } = await import('../lib/segments/audience');
+    const flags = parseFlags('segment export', z.object({ format: exportFormatSchema, out: z.string().min(1) }), raw);
+    const { exportSegment } = await import('./commands/segment');
+    const count = await exportSegment(loadConfig(configFile()), name, flags.format, flags.out);
+    console.log(`wrote ${count} member${count === 1 ? '' : 's'} of ${name} to ${flags.out} (${flags.format})`);
+  });
+
 program
   .command('down')
   .description('stop the background dev server and emulators that `cdp demo` or `cdp dev` started')

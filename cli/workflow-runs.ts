@@ -6,6 +6,7 @@ import type { ConnectionConfig } from '../lib/config-schema';
 import { CdpError } from '../lib/errors';
 import { SEARCH_ATTRIBUTES } from '../lib/search-attributes';
 import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE, syncWorkflowId } from '../lib/temporal-names';
+import type { BuildResult, MaterializeResult } from '../activities';
 import type { buildModelsWorkflow, syncWorkflow, SyncProgress, SyncWorkflowInput } from '../workflows';
 
 export class SyncAlreadyRunningError extends CdpError {
@@ -81,7 +82,7 @@ export async function waitForSync(
 }
 
 /** Asks for a model build (coalescing with a running or queued one) and waits for a build that includes it. */
-export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUEUE): Promise<Awaited<ReturnType<typeof buildModelsWorkflow>>> {
+export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUEUE): Promise<BuildResult & { segments?: MaterializeResult }> {
   const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, []>('buildModelsWorkflow', {
     workflowId: BUILD_WORKFLOW_ID,
     taskQueue,
@@ -89,7 +90,23 @@ export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUE
     signal: 'requestBuild',
     signalArgs: [],
   });
-  return handle.result();
+  const result = await handle.result();
+  if (!result.build) throw new CdpError(`${BUILD_WORKFLOW_ID} ended without a build`);
+  return { ...result.build, segments: result.segments };
+}
+
+/** Materializes segments (some, or all) through the build chain, behind any build that runs. */
+export async function runMaterializeSegments(client: Client, names: string[] | undefined, taskQueue: string = SYNC_TASK_QUEUE): Promise<MaterializeResult> {
+  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, [{ names?: string[] }]>('buildModelsWorkflow', {
+    workflowId: BUILD_WORKFLOW_ID,
+    taskQueue,
+    args: [],
+    signal: 'requestSegments',
+    signalArgs: [{ names }],
+  });
+  const result = await handle.result();
+  if (!result.segments) throw new CdpError(`${BUILD_WORKFLOW_ID} ended without materializing segments`);
+  return result.segments;
 }
 
 /** Whether any worker polls the sync queue; without one a started sync would wait silently. */

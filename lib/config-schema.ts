@@ -36,6 +36,8 @@ export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export const configSchema = z
   .strictObject({
     data_dir: z.string().min(1).default('data'),
+    /** Segment definitions (`<name>.yaml`), relative to the config file. */
+    segments_dir: z.string().min(1).default('segments'),
     timezone: z
       .string()
       .refine((tz) => tz === 'UTC' || Intl.supportedValuesOf('timeZone').includes(tz), 'an IANA time zone such as UTC or Europe/Berlin')

@@ -12,6 +12,8 @@ export const DEFAULT_CONFIG_FILE = 'cdp.config.yaml';
 export interface LoadedConfig extends CdpConfig {
   file: string;
   layout: DataLayout;
+  /** The folder of segment definitions, resolved against the config file's folder. */
+  segmentsDir: string;
 }
 
 /** Formats zod issues as "file: path: message" lines, one per problem. */
@@ -40,7 +42,8 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     throw new ConfigError(`invalid config\n${formatIssues(file, result.error.issues)}`, file);
   }
   const dataDir = process.env.CDP_DATA_DIR ?? path.resolve(path.dirname(file), result.data.data_dir);
-  return { ...result.data, file, layout: dataLayout(dataDir) };
+  const segmentsDir = path.resolve(path.dirname(file), result.data.segments_dir);
+  return { ...result.data, file, layout: dataLayout(dataDir), segmentsDir };
 }
 
 /** Reads and validates a config file, with an error that names the file when it is missing or wrong. */

@@ -11,6 +11,8 @@ export interface DataLayout {
   quarantine: string;
   state: string;
   warehouse: string;
+  /** Segment membership history and materialization runs, kept across warehouse rebuilds. */
+  segments: string;
   run: string;
   temporalDb: string;
 }
@@ -24,6 +26,7 @@ export function dataLayout(dataDir: string): DataLayout {
     quarantine: path.join(root, 'quarantine'),
     state: path.join(root, 'state'),
     warehouse: path.join(root, 'warehouse.duckdb'),
+    segments: path.join(root, 'segments'),
     run: path.join(root, 'run'),
     temporalDb: path.join(root, 'temporal.db'),
   };

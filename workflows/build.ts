@@ -1,26 +1,54 @@
-import { defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { BuildResult, CdpActivities } from '../activities';
+import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { BuildResult, CdpActivities, MaterializeResult } from '../activities';
 import { buildQueueFor } from '../lib/temporal-names';
 import { DUCKDB_BUILD } from './activity-presets';
 
 /** Asks for a build; requests that arrive while one runs collapse into a single next build. */
 export const requestBuildSignal = defineSignal('requestBuild');
 
+/** Asks for segments to be materialized without a build: some by name, or all with none named. */
+export const requestSegmentsSignal = defineSignal<[{ names?: string[] }]>('requestSegments');
+
+export interface BuildChainResult {
+  /** The last build of this run, when one ran. */
+  build?: BuildResult;
+  /** The last segment materialization of this run. */
+  segments?: MaterializeResult;
+}
+
 /**
- * Rebuilds every model into a new warehouse file and swaps it in, then again while new requests
- * came in meanwhile: at most one build runs and at most one waits, however many syncs finish.
+ * The build chain: rebuild every model into a new warehouse file and swap it in, then materialize
+ * every segment against it; again while new requests came in meanwhile. At most one chain runs and
+ * at most one waits, however many syncs finish. A request for segments alone skips the build.
  */
-export async function buildModelsWorkflow(): Promise<BuildResult> {
-  // Builds run on their own queue, whose workers take one DuckDB build at a time.
-  const { buildWarehouse } = proxyActivities<CdpActivities>({ ...DUCKDB_BUILD, taskQueue: buildQueueFor(workflowInfo().taskQueue) });
-  let requested = true;
+export async function buildModelsWorkflow(): Promise<BuildChainResult> {
+  // Builds run on their own queue, whose workers take one DuckDB activity at a time.
+  const { buildWarehouse, materializeSegments } = proxyActivities<CdpActivities>({ ...DUCKDB_BUILD, taskQueue: buildQueueFor(workflowInfo().taskQueue) });
+  let buildRequested = false;
+  // Segment names asked for; 'all' wins over any list.
+  let segmentsRequested: Set<string> | 'all' | undefined;
   setHandler(requestBuildSignal, () => {
-    requested = true;
+    buildRequested = true;
   });
-  let result: BuildResult | undefined;
-  while (requested) {
-    requested = false;
-    result = await buildWarehouse();
+  setHandler(requestSegmentsSignal, ({ names }) => {
+    if (!names || names.length === 0) segmentsRequested = 'all';
+    else if (segmentsRequested !== 'all') segmentsRequested = new Set([...(segmentsRequested ?? []), ...names]);
+  });
+  const result: BuildChainResult = {};
+  // Every run is started with a signal (signal-with-start) that says what to do; a run started
+  // without one (from the Temporal UI) builds.
+  if (!(await condition(() => buildRequested || segmentsRequested !== undefined, '1 minute'))) buildRequested = true;
+  while (buildRequested || segmentsRequested) {
+    if (buildRequested) {
+      buildRequested = false;
+      segmentsRequested = undefined;
+      result.build = await buildWarehouse();
+      result.segments = await materializeSegments({});
+    } else {
+      const names = segmentsRequested === 'all' ? undefined : [...segmentsRequested!];
+      segmentsRequested = undefined;
+      result.segments = await materializeSegments({ names });
+    }
   }
-  return result!;
+  return result;
 }

@@ -7,6 +7,7 @@ import { commitFile } from '../../lib/fs-atomic';
 import { sqlIdent, sqlString } from '../../lib/sql';
 import { partitionDir } from '../landing/lake';
 import { allSourceSpecs } from '../sources/registry';
+import { createSegmentViews } from '../segments/segment-store';
 import { createConfigTables } from './config-tables';
 import { LAYERS, orderModels, readModels, type ModelFile } from './model-files';
 
@@ -112,6 +113,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
           counts.push({ model: `${model.layer}.${model.name}`, rows: Number(reader.getRowObjectsJS()[0]!.n) });
         }
       }
+      await createSegmentViews(db, config.layout);
       await db.run('CHECKPOINT');
     } finally {
       db.closeSync();

@@ -21,7 +21,9 @@ select
     applied.contact_id,
     applied.tag_id,
     tags.tag_name as tag,
-    min(applied.tagged_at) as applied_at
+    min(applied.tagged_at) as applied_at,
+    arg_max(applied.sync_mode, applied.synced_at) as sync_mode,
+    max(applied.synced_at) as synced_at
 from applied
 join tags using (environment, connection, tag_id)
 join identities

@@ -11,7 +11,9 @@ with crm_contacts as (
         first_name,
         last_name,
         phone,
-        created_at
+        created_at,
+        sync_mode,
+        synced_at
     from staging.stg_activecampaign__contacts
     where not is_deleted
 ),
@@ -24,7 +26,9 @@ crm_store_customers as (
         connection,
         'ecom:' || ecom_customer_id as source_customer_id,
         email,
-        updated_at as created_at
+        updated_at as created_at,
+        sync_mode,
+        synced_at
     from staging.stg_activecampaign__ecom_customers
 ),
 
@@ -41,7 +45,9 @@ stripe_customers as (
         zip,
         city,
         country,
-        created_at
+        created_at,
+        sync_mode,
+        synced_at
     from staging.stg_stripe__customers
 ),
 
@@ -55,7 +61,9 @@ stripe_guests as (
         billing_email as email,
         nullif(split_part(arg_min(billing_name, created_at), ' ', 1), '') as first_name,
         nullif(trim(substr(arg_min(billing_name, created_at), length(split_part(arg_min(billing_name, created_at), ' ', 1)) + 1)), '') as last_name,
-        min(created_at) as created_at
+        min(created_at) as created_at,
+        arg_max(sync_mode, synced_at) as sync_mode,
+        max(synced_at) as synced_at
     from staging.stg_stripe__charges
     where stripe_customer_id is null and billing_email is not null
     group by environment, connection, billing_email
@@ -71,7 +79,9 @@ thrivecart_customers as (
         arg_max(customer_email, occurred_at) as email,
         nullif(split_part(arg_max(customer_name, occurred_at), ' ', 1), '') as first_name,
         nullif(trim(substr(arg_max(customer_name, occurred_at), length(split_part(arg_max(customer_name, occurred_at), ' ', 1)) + 1)), '') as last_name,
-        min(occurred_at) as created_at
+        min(occurred_at) as created_at,
+        arg_max(sync_mode, synced_at) as sync_mode,
+        max(synced_at) as synced_at
     from staging.stg_thrivecart__transactions
     where customer_id is not null
     group by environment, connection, customer_id
@@ -87,7 +97,9 @@ bigcommerce_customers as (
         first_name,
         last_name,
         phone,
-        created_at
+        created_at,
+        sync_mode,
+        synced_at
     from staging.stg_bigcommerce__customers
 ),
 
@@ -102,7 +114,9 @@ bigcommerce_guests as (
         arg_min(billing_first_name, created_at) as first_name,
         arg_min(billing_last_name, created_at) as last_name,
         arg_min(billing_country_code, created_at) as country,
-        min(created_at) as created_at
+        min(created_at) as created_at,
+        arg_max(sync_mode, synced_at) as sync_mode,
+        max(synced_at) as synced_at
     from staging.stg_bigcommerce__orders
     where customer_id is null and billing_email is not null
     group by environment, connection, billing_email

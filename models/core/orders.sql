@@ -38,6 +38,7 @@ stripe_orders as (
         created_at as ordered_at,
         synced_at as updated_at,
         sync_mode,
+        synced_at,
         true as counts_as_revenue
     from staging.stg_stripe__charges
 ),
@@ -71,7 +72,8 @@ thrivecart_orders as (
         arg_min(utm_campaign, occurred_at) as utm_campaign,
         min(occurred_at) filter (where transaction_type <> 'refund') as ordered_at,
         max(occurred_at) as updated_at,
-        max(sync_mode) as sync_mode,
+        arg_max(sync_mode, synced_at) as sync_mode,
+        max(synced_at) as synced_at,
         true as counts_as_revenue
     from thrivecart_lines
     group by environment, connection, order_id, invoice_id
@@ -117,6 +119,7 @@ bigcommerce_orders as (
         orders.created_at as ordered_at,
         orders.updated_at,
         orders.sync_mode,
+        orders.synced_at,
         true as counts_as_revenue
     from staging.stg_bigcommerce__orders as orders
     left join bigcommerce_coupons as coupons using (environment, connection, order_id)
@@ -145,6 +148,7 @@ activecampaign_orders as (
         coalesce(ordered_at, created_at) as ordered_at,
         updated_at,
         sync_mode,
+        synced_at,
         environment not in (select environment from payment_environments) as counts_as_revenue
     from staging.stg_activecampaign__ecom_orders
 ),
@@ -184,6 +188,7 @@ final as (
         unioned.ordered_at,
         unioned.updated_at,
         case when unioned.sync_mode = 'historical' then 'historical' else 'incremental' end as synced_mode,
+        unioned.synced_at,
         unioned.counts_as_revenue
     from unioned
     left join identities

@@ -81,6 +81,18 @@ abandoned as (
     group by customer_id
 ),
 
+-- The newest record landed about each person, and whether a historical sync landed it: an entry
+-- into a segment that it caused came from a backfill, not from new activity.
+landed as (
+    select customer_id, max(synced_at) as last_synced_at, arg_max(sync_mode, synced_at) as last_sync_mode
+    from (
+        select customer_id, synced_at, sync_mode from core.customer_identities
+        union all select customer_id, synced_at, synced_mode from core.orders where customer_id is not null
+        union all select customer_id, synced_at, sync_mode from core.contact_tags
+    )
+    group by customer_id
+),
+
 final as (
     select
         customers.customer_id,
@@ -103,6 +115,8 @@ final as (
         coalesce(abandoned.abandoned_checkouts, 0) as abandoned_checkouts,
         orders_summary.customer_id is not null as is_paying_customer,
         tagged.customer_id is not null as is_tagged_customer,
+        landed.last_synced_at,
+        coalesce(landed.last_sync_mode = 'historical', false) as last_landed_by_backfill,
         case (select customer_definition from settings)
             when 'paid_orders' then orders_summary.customer_id is not null
             when 'tags' then tagged.customer_id is not null
@@ -119,6 +133,7 @@ final as (
     left join subscriptions using (customer_id)
     left join tagged using (customer_id)
     left join abandoned using (customer_id)
+    left join landed using (customer_id)
 )
 
 select * from final

@@ -1,0 +1,165 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import fs from 'node:fs';
+import type { LoadedConfig } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+import { compileSegment } from '../../lib/segments/compile';
+import { findSegment, loadSegments, type LoadedSegment } from '../../lib/segments/files';
+import { historySource, replaceParquet, runsSource, segmentStore } from './segment-store';
+
+export interface SegmentOutcome {
+  segment: string;
+  environment: string;
+  members: number;
+  entered: number;
+  exited: number;
+  durationMs: number;
+}
+
+export interface MaterializeResult {
+  materializedAt: string;
+  segments: SegmentOutcome[];
+  /** Segments that could not be materialized (invalid file, failing query), with why; their members are left as they were. */
+  failed: { segment: string; error: string }[];
+  /** Segments whose definition is gone: their members exited. */
+  removed: string[];
+  durationMs: number;
+}
+
+/** Opens the warehouse read-only: materialization never writes to it, so readers are never blocked. */
+export async function openWarehouseReadOnly(config: LoadedConfig): Promise<{ db: DuckDBConnection; close: () => void }> {
+  if (!fs.existsSync(config.layout.warehouse)) {
+    throw new ConfigError(`no warehouse at ${config.layout.warehouse} yet; run \`cdp build\` (or \`cdp demo\`) first`);
+  }
+  const instance = await DuckDBInstance.create(config.layout.warehouse, { access_mode: 'READ_ONLY' });
+  const db = await instance.connect();
+  await db.run("SET TimeZone = 'UTC'");
+  return {
+    db,
+    close: () => {
+      db.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Recomputes the members of the given segments (all by default) and records who entered and who
+ * left in the membership history: an entry opens a row (marked as a backfill entry when the newest
+ * record about the person was landed by a historical sync, and as initial on a segment's first
+ * materialization), an exit closes it. The history and the run log are replaced atomically.
+ */
+export async function materializeSegments(config: LoadedConfig, opts: { names?: string[]; now?: Date } = {}): Promise<MaterializeResult> {
+  const started = Date.now();
+  const now = opts.now ?? new Date();
+  const all = !opts.names || opts.names.length === 0;
+  const failed: MaterializeResult['failed'] = [];
+  let segments: LoadedSegment[];
+  if (all) {
+    const loaded = loadSegments(config);
+    segments = loaded.segments;
+    for (const err of loaded.errors) failed.push({ segment: err.file ?? '?', error: err.message });
+  } else {
+    segments = opts.names!.map((name) => findSegment(config, name));
+  }
+
+  const store = segmentStore(config.layout);
+  const { db, close } = await openWarehouseReadOnly(config);
+  try {
+    await db.run(`CREATE TEMP TABLE prev_history AS SELECT * FROM ${historySource(store)}`);
+    await db.run(`CREATE TEMP TABLE prev_runs AS SELECT * FROM ${runsSource(store)}`);
+    await db.run('CREATE TEMP TABLE cur (segment VARCHAR, environment VARCHAR, customer_id VARCHAR, from_backfill BOOLEAN)');
+    await db.run('CREATE TEMP TABLE run_segments (segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, duration_ms BIGINT)');
+    const ctx = { now, timezone: config.timezone };
+    for (const { definition, file } of segments) {
+      const t0 = Date.now();
+      const compiled = compileSegment(definition, ctx, 'c.customer_id, c.environment, m.last_landed_by_backfill');
+      try {
+        await db.run(`INSERT INTO cur SELECT ?::VARCHAR, environment, customer_id, last_landed_by_backfill FROM (${compiled.sql})`, [definition.name, ...compiled.params]);
+      } catch (err) {
+        failed.push({ segment: definition.name, error: (err as Error).message });
+        continue;
+      }
+      await db.run('INSERT INTO run_segments VALUES (?, ?, ?, ?, ?, ?)', [
+        definition.name,
+        definition.environment,
+        definition.description ?? '',
+        JSON.stringify(definition.rules),
+        file ?? '',
+        Date.now() - t0,
+      ]);
+    }
+    // A full run also retires segments whose definition is gone: their members exit.
+    const keep = new Set([...segments.map((x) => x.definition.name), ...failed.map((f) => f.segment)]);
+    const removed = all
+      ? (await db.runAndReadAll('SELECT DISTINCT segment FROM prev_history WHERE exited_at IS NULL ORDER BY segment'))
+          .getRowObjectsJS()
+          .map((r) => String(r.segment))
+          .filter((segment) => !keep.has(segment))
+      : [];
+    for (const segment of removed) await db.run("INSERT INTO run_segments VALUES (?, NULL, 'removed', NULL, NULL, 0)", [segment]);
+
+    const at = now.toISOString();
+    await db.run(
+      `CREATE TEMP TABLE next_history AS
+       WITH open_rows AS (
+           SELECT * FROM prev_history WHERE exited_at IS NULL AND segment IN (SELECT segment FROM run_segments)
+       )
+       -- Segments not run this time, and closed rows of those that were: unchanged.
+       SELECT * FROM prev_history WHERE segment NOT IN (SELECT segment FROM run_segments) OR exited_at IS NOT NULL
+       UNION ALL
+       -- Open rows stay open while the person is still a member, and close now otherwise.
+       SELECT o.segment, o.environment, o.customer_id, o.entered_at,
+              CASE WHEN cur.customer_id IS NULL THEN ?::TIMESTAMPTZ END AS exited_at, o.from_backfill, o.initial
+       FROM open_rows AS o LEFT JOIN cur USING (segment, customer_id)
+       UNION ALL
+       -- New members enter now.
+       SELECT cur.segment, cur.environment, cur.customer_id, ?::TIMESTAMPTZ AS entered_at, NULL::TIMESTAMPTZ AS exited_at,
+              coalesce(cur.from_backfill, false) AS from_backfill,
+              cur.segment NOT IN (SELECT segment FROM prev_runs) AS initial
+       FROM cur ANTI JOIN open_rows USING (segment, customer_id)`,
+      [at, at],
+    );
+    await db.run(
+      `CREATE TEMP TABLE run_counts AS
+       SELECT r.*,
+              count(h.customer_id) FILTER (WHERE h.exited_at IS NULL) AS members,
+              count(h.customer_id) FILTER (WHERE h.entered_at = ?::TIMESTAMPTZ) AS entered,
+              count(h.customer_id) FILTER (WHERE h.exited_at = ?::TIMESTAMPTZ) AS exited
+       FROM run_segments AS r LEFT JOIN next_history AS h USING (segment)
+       GROUP BY ALL`,
+      [at, at],
+    );
+    await db.run(
+      `CREATE TEMP TABLE next_runs AS
+       SELECT * FROM prev_runs
+       UNION ALL BY NAME
+       SELECT segment, environment, description, definition, file, ?::TIMESTAMPTZ AS materialized_at, members, entered, exited, duration_ms
+       FROM run_counts`,
+      [at],
+    );
+    const counts = (await db.runAndReadAll('SELECT * FROM run_counts ORDER BY segment')).getRowObjectsJS();
+    // History first: the run log only describes what the history holds.
+    await replaceParquet(db, 'SELECT * FROM next_history ORDER BY segment, customer_id, entered_at', store.history);
+    await replaceParquet(db, 'SELECT * FROM next_runs ORDER BY materialized_at, segment', store.runs);
+    return {
+      materializedAt: at,
+      segments: counts
+        .filter((c) => !removed.includes(String(c.segment)))
+        .map((c) => ({
+          segment: String(c.segment),
+          environment: String(c.environment),
+          members: num(c.members),
+          entered: num(c.entered),
+          exited: num(c.exited),
+          durationMs: num(c.duration_ms),
+        })),
+      failed,
+      removed,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    close();
+  }
+}

@@ -1,0 +1,139 @@
+import { CUSTOMER_FIELDS, ENTITIES, type FieldSpec } from './catalog';
+import type { Condition, HasRule, Rule, SegmentDefinition, Value } from './definition';
+
+// Definitions compile to SQL with `?` parameters: field and operator names pick fixed SQL from the
+// catalog, and every value a person typed travels as a bound parameter, never as SQL text.
+
+export interface CompiledSql {
+  sql: string;
+  params: (string | number)[];
+}
+
+export interface CompileContext {
+  /** "Now" for relative rules (within the last N days). */
+  now: Date;
+  /** The account's time zone: a date without a time is a day there. */
+  timezone: string;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+class Builder {
+  readonly params: (string | number)[] = [];
+  constructor(readonly ctx: CompileContext) {}
+  /** A bound parameter, cast so DuckDB never guesses its type. */
+  p(value: string | number, type: 'VARCHAR' | 'DOUBLE' | 'INTEGER' | 'TIMESTAMPTZ' | 'TIMESTAMP'): string {
+    this.params.push(value);
+    return `?::${type}`;
+  }
+  /** The instant a date value stands for: midnight in the account's zone (plus whole days), or the ISO time itself. */
+  instant(value: Value, addDays = 0): string {
+    const text = String(value);
+    if (DATE_ONLY.test(text)) {
+      const day = addDays ? new Date(Date.parse(`${text}T00:00:00Z`) + addDays * DAY_MS).toISOString().slice(0, 10) : text;
+      return `timezone(${this.p(this.ctx.timezone, 'VARCHAR')}, ${this.p(day, 'TIMESTAMP')})`;
+    }
+    return this.p(text, 'TIMESTAMPTZ');
+  }
+  daysAgo(days: number): string {
+    return this.p(new Date(this.ctx.now.getTime() - days * DAY_MS).toISOString(), 'TIMESTAMPTZ');
+  }
+}
+
+const lowerTrim = (x: string) => `lower(trim(${x}))`;
+
+function textCondition(b: Builder, x: string, op: string, value: Value | Value[] | undefined): string {
+  const one = () => b.p(String(value), 'VARCHAR');
+  const list = () => (value as Value[]).map((v) => lowerTrim(b.p(String(v), 'VARCHAR'))).join(', ');
+  switch (op) {
+    case 'equals': return `${lowerTrim(x)} = ${lowerTrim(one())}`;
+    case 'not_equals': return `coalesce(${lowerTrim(x)}, '') <> ${lowerTrim(one())}`;
+    case 'contains': return `contains(lower(${x}), lower(${one()}))`;
+    case 'not_contains': return `not coalesce(contains(lower(${x}), lower(${one()})), false)`;
+    case 'starts_with': return `starts_with(${lowerTrim(x)}, lower(${one()}))`;
+    case 'ends_with': return `ends_with(${lowerTrim(x)}, lower(${one()}))`;
+    case 'in': return `${lowerTrim(x)} in (${list()})`;
+    case 'not_in': return `coalesce(${lowerTrim(x)}, '') not in (${list()})`;
+    case 'is_empty': return `coalesce(trim(${x}), '') = ''`;
+    case 'is_not_empty': return `coalesce(trim(${x}), '') <> ''`;
+  }
+  throw new Error(`no text operator ${op}`);
+}
+
+function numberCondition(b: Builder, x: string, op: string, value: Value | Value[] | undefined): string {
+  const one = () => b.p(Number(value), 'DOUBLE');
+  const pair = value as Value[];
+  switch (op) {
+    case 'equals': return `${x} = ${one()}`;
+    case 'not_equals': return `coalesce(${x} <> ${one()}, true)`;
+    case 'greater_than': return `${x} > ${one()}`;
+    case 'greater_or_equal': return `${x} >= ${one()}`;
+    case 'less_than': return `${x} < ${one()}`;
+    case 'less_or_equal': return `${x} <= ${one()}`;
+    case 'between': return `${x} between ${b.p(Number(pair[0]), 'DOUBLE')} and ${b.p(Number(pair[1]), 'DOUBLE')}`;
+    case 'in': return `${x} in (${pair.map((v) => b.p(Number(v), 'DOUBLE')).join(', ')})`;
+    case 'not_in': return `coalesce(${x} not in (${pair.map((v) => b.p(Number(v), 'DOUBLE')).join(', ')}), true)`;
+    case 'is_empty': return `${x} is null`;
+    case 'is_not_empty': return `${x} is not null`;
+  }
+  throw new Error(`no number operator ${op}`);
+}
+
+function dateCondition(b: Builder, x: string, op: string, value: Value | Value[] | undefined): string {
+  const pair = value as Value[];
+  const dayOnly = (v: Value) => DATE_ONLY.test(String(v));
+  switch (op) {
+    case 'before': return `${x} < ${b.instant(value as Value)}`;
+    case 'after': return dayOnly(value as Value) ? `${x} >= ${b.instant(value as Value, 1)}` : `${x} > ${b.instant(value as Value)}`;
+    case 'between': {
+      // Parameters bind in the order they appear in the SQL text: the low bound first.
+      const low = `${x} >= ${b.instant(pair[0]!)}`;
+      const high = dayOnly(pair[1]!) ? `${x} < ${b.instant(pair[1]!, 1)}` : `${x} <= ${b.instant(pair[1]!)}`;
+      return `${low} and ${high}`;
+    }
+    case 'within_last_days': return `${x} >= ${b.daysAgo(Number(value))}`;
+    case 'more_than_days_ago': return `${x} < ${b.daysAgo(Number(value))}`;
+    case 'is_empty': return `${x} is null`;
+    case 'is_not_empty': return `${x} is not null`;
+  }
+  throw new Error(`no date operator ${op}`);
+}
+
+function condition(b: Builder, spec: FieldSpec, c: Condition): string {
+  switch (spec.type) {
+    case 'text': return textCondition(b, spec.sql, c.op, c.value);
+    case 'number':
+    case 'money': return numberCondition(b, spec.sql, c.op, c.value);
+    case 'date': return dateCondition(b, spec.sql, c.op, c.value);
+    case 'boolean': return c.op === 'is_true' ? spec.sql : `not coalesce(${spec.sql}, false)`;
+  }
+}
+
+function has(b: Builder, rule: HasRule): string {
+  const entity = ENTITIES[rule.has]!;
+  const where = rule.where ? ` and ${compileRule(b, rule.where, entity.fields)}` : '';
+  const body = `from ${entity.from} as e where e.customer_id = c.customer_id${where}`;
+  if (!rule.count) return `exists (select 1 ${body})`;
+  return numberCondition(b, `(select count(*) ${body})`, rule.count.op, rule.count.value);
+}
+
+/** Every rule is two-valued (NULL counts as false), so `not` means what a person expects. */
+function compileRule(b: Builder, rule: Rule, fields: Record<string, FieldSpec>): string {
+  if ('all' in rule) return `(${rule.all.map((r) => compileRule(b, r, fields)).join(' and ')})`;
+  if ('any' in rule) return `(${rule.any.map((r) => compileRule(b, r, fields)).join(' or ')})`;
+  if ('not' in rule) return `(not ${compileRule(b, rule.not, fields)})`;
+  if ('has' in rule) return has(b, rule);
+  return `coalesce(${condition(b, fields[rule.field]!, rule)}, false)`;
+}
+
+/** The people of a segment's environment who match its rules, from `core.customers` (c) and `marts.customer_metrics` (m). */
+export const SEGMENT_BASE = 'core.customers as c join marts.customer_metrics as m using (customer_id)';
+
+/** `select customer_id ...` for the segment's members. */
+export function compileSegment(def: SegmentDefinition, ctx: CompileContext, columns = 'c.customer_id'): CompiledSql {
+  const b = new Builder(ctx);
+  const environment = b.p(def.environment, 'VARCHAR');
+  const where = compileRule(b, def.rules, CUSTOMER_FIELDS);
+  return { sql: `select ${columns} from ${SEGMENT_BASE} where c.environment = ${environment} and ${where}`, params: b.params };
+}

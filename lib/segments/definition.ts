@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors';
+import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATORS, type FieldSpec } from './catalog';
+
+// A segment definition: a name, an environment and a tree of rules. Validation walks the tree and
+// names every problem by its path (`rules.all[1].any[0].op`) with the choices that would be valid.
+
+export type Value = string | number;
+
+export interface Condition {
+  field: string;
+  op: string;
+  value?: Value | Value[];
+}
+
+export interface HasRule {
+  has: string;
+  where?: Rule;
+  count?: { op: string; value: number | number[] };
+}
+
+export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition | HasRule;
+
+export interface SegmentDefinition {
+  name: string;
+  environment: 'live' | 'sandbox';
+  description?: string;
+  rules: Rule;
+}
+
+export const SEGMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+const headerSchema = z.strictObject({
+  name: z.string().regex(SEGMENT_NAME, 'lower-case letters, digits, - and _ (at most 64)'),
+  environment: z.enum(['live', 'sandbox']).default('live'),
+  description: z.string().optional(),
+  rules: z.unknown().refine((r) => r !== undefined && r !== null, 'rules are required: an `all` or `any` group, or a condition'),
+});
+
+const RULE_KEYS = ['all', 'any', 'not', 'field', 'has'];
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const typeName = (spec: FieldSpec) => (spec.choices ? `${spec.type}: ${spec.choices.join(', ')}` : spec.type);
+const fmtPath = (path: (string | number)[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class Problems {
+  readonly list: string[] = [];
+  add(path: (string | number)[], message: string): void {
+    this.list.push(`${fmtPath(path)}: ${message}`);
+  }
+}
+
+function validDate(value: unknown): string | undefined {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+  if (typeof value !== 'string') return undefined;
+  if (ISO_DATE.test(value)) return Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? undefined : value;
+  const parsed = z.iso.datetime({ offset: true }).safeParse(value);
+  return parsed.success ? value : undefined;
+}
+
+/** One value of a field's type, normalized; undefined (with a problem noted) when it does not fit. */
+function scalar(spec: FieldSpec, raw: unknown, path: (string | number)[], problems: Problems): Value | undefined {
+  switch (spec.type) {
+    case 'text': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') {
+        problems.add(path, `expected text, got ${JSON.stringify(raw)}`);
+        return undefined;
+      }
+      const text = String(raw);
+      if (spec.choices && !spec.choices.includes(text.trim().toLowerCase())) {
+        problems.add(path, `"${text}" is not one of: ${spec.choices.join(', ')}`);
+        return undefined;
+      }
+      return text;
+    }
+    case 'number':
+    case 'money':
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+        problems.add(path, `expected a number${spec.type === 'money' ? ' (an amount in major units, e.g. 500 or 49.99)' : ''}, got ${JSON.stringify(raw)}`);
+        return undefined;
+      }
+      return raw;
+    case 'date': {
+      const date = validDate(raw);
+      if (date === undefined) problems.add(path, `expected a date (YYYY-MM-DD) or an ISO time with offset, got ${JSON.stringify(raw)}`);
+      return date;
+    }
+    case 'boolean':
+      problems.add(path, 'a true/false field takes the operators is_true or is_false and no value');
+      return undefined;
+  }
+}
+
+function validateValue(spec: FieldSpec, op: string, raw: unknown, path: (string | number)[], problems: Problems): Value | Value[] | undefined {
+  if (NO_VALUE.has(op)) {
+    if (raw !== undefined) problems.add(path, `${op} takes no value`);
+    return undefined;
+  }
+  if (raw === undefined || raw === null) {
+    problems.add(path, `${op} needs a value`);
+    return undefined;
+  }
+  if (op === 'within_last_days' || op === 'more_than_days_ago') {
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
+      problems.add(path, `${op} needs a whole number of days, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return raw;
+  }
+  if (op === 'in' || op === 'not_in') {
+    if (!Array.isArray(raw) || raw.length === 0) {
+      problems.add(path, `${op} needs a non-empty list, e.g. [a, b]`);
+      return undefined;
+    }
+    const values = raw.map((v, i) => scalar(spec, v, [...path, i], problems));
+    return values.every((v) => v !== undefined) ? (values as Value[]) : undefined;
+  }
+  if (op === 'between') {
+    if (!Array.isArray(raw) || raw.length !== 2) {
+      problems.add(path, 'between needs [low, high]');
+      return undefined;
+    }
+    const low = scalar(spec, raw[0], [...path, 0], problems);
+    const high = scalar(spec, raw[1], [...path, 1], problems);
+    if (low === undefined || high === undefined) return undefined;
+    const order = spec.type === 'date' ? Date.parse(String(low)) - Date.parse(String(high)) : Number(low) - Number(high);
+    if (order > 0) {
+      problems.add(path, `between needs low <= high, got [${low}, ${high}]`);
+      return undefined;
+    }
+    return [low, high];
+  }
+  if (Array.isArray(raw)) {
+    problems.add(path, `${op} takes one value, not a list (use in for several)`);
+    return undefined;
+  }
+  return scalar(spec, raw, path, problems);
+}
+
+function validateCondition(raw: Record<string, unknown>, fields: Record<string, FieldSpec>, scope: string, path: (string | number)[], problems: Problems): Condition | undefined {
+  const extra = Object.keys(raw).filter((k) => !['field', 'op', 'value'].includes(k));
+  if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} in a condition; a condition has field, op and value`);
+  const field = raw.field;
+  const spec = typeof field === 'string' ? fields[field] : undefined;
+  if (!spec) {
+    problems.add([...path, 'field'], `unknown field ${JSON.stringify(field)} ${scope}; choose one of: ${Object.keys(fields).join(', ')}`);
+    return undefined;
+  }
+  const ops = OPERATORS[spec.type];
+  if (typeof raw.op !== 'string' || !ops.includes(raw.op)) {
+    problems.add([...path, 'op'], `${raw.op === undefined ? 'missing operator' : `unknown operator ${JSON.stringify(raw.op)}`} for ${field} (${typeName(spec)}); choose one of: ${ops.join(', ')}`);
+    return undefined;
+  }
+  const value = validateValue(spec, raw.op, raw.value, [...path, 'value'], problems);
+  return value === undefined ? { field: field as string, op: raw.op } : { field: field as string, op: raw.op, value };
+}
+
+function validateRule(raw: unknown, fields: Record<string, FieldSpec>, scope: string, path: (string | number)[], problems: Problems, inEntity: boolean): Rule | undefined {
+  if (Array.isArray(raw)) return validateRule({ all: raw }, fields, scope, path, problems, inEntity);
+  if (!isObject(raw)) {
+    problems.add(path, `expected a rule (an object with one of ${RULE_KEYS.join(', ')}), got ${JSON.stringify(raw)}`);
+    return undefined;
+  }
+  const kinds = RULE_KEYS.filter((k) => k in raw);
+  if (kinds.length !== 1) {
+    problems.add(path, kinds.length === 0 ? `a rule needs one of: ${RULE_KEYS.join(', ')} (got ${Object.keys(raw).join(', ') || 'nothing'})` : `a rule has exactly one of ${kinds.join(', ')}`);
+    return undefined;
+  }
+  const kind = kinds[0]!;
+  if (kind === 'all' || kind === 'any') {
+    const extra = Object.keys(raw).filter((k) => k !== kind);
+    if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} beside ${kind}`);
+    const items = raw[kind];
+    if (!Array.isArray(items) || items.length === 0) {
+      problems.add([...path, kind], `${kind} needs a non-empty list of rules`);
+      return undefined;
+    }
+    const rules = items.map((item, i) => validateRule(item, fields, scope, [...path, kind, i], problems, inEntity));
+    return kind === 'all' ? { all: rules as Rule[] } : { any: rules as Rule[] };
+  }
+  if (kind === 'not') {
+    const extra = Object.keys(raw).filter((k) => k !== 'not');
+    if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} beside not`);
+    const inner = validateRule(raw.not, fields, scope, [...path, 'not'], problems, inEntity);
+    return inner && { not: inner };
+  }
+  if (kind === 'field') return validateCondition(raw, fields, scope, path, problems);
+  // has
+  if (inEntity) {
+    problems.add(path, 'has cannot be nested inside another has; put it beside it in an all or any group');
+    return undefined;
+  }
+  const extra = Object.keys(raw).filter((k) => !['has', 'where', 'count'].includes(k));
+  if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} in a has rule; it has has, where and count`);
+  const entity = typeof raw.has === 'string' ? ENTITIES[raw.has] : undefined;
+  if (!entity) {
+    problems.add([...path, 'has'], `unknown record kind ${JSON.stringify(raw.has)}; choose one of: ${Object.keys(ENTITIES).join(', ')}`);
+    return undefined;
+  }
+  const rule: HasRule = { has: raw.has as string };
+  if (raw.where !== undefined) {
+    const where = validateRule(raw.where, entity.fields, `of a ${raw.has}`, [...path, 'where'], problems, true);
+    if (where) rule.where = where;
+  }
+  if (raw.count !== undefined) {
+    const countSpec: FieldSpec = { type: 'number', sql: '', description: 'how many' };
+    const count = isObject(raw.count) ? validateCondition({ field: 'count', ...raw.count }, { count: countSpec }, '', [...path, 'count'], problems) : undefined;
+    if (!isObject(raw.count)) problems.add([...path, 'count'], 'count needs {op, value}, e.g. {op: greater_or_equal, value: 2}');
+    if (count?.value !== undefined && ['equals', 'not_equals', 'greater_than', 'greater_or_equal', 'less_than', 'less_or_equal', 'between'].includes(count.op)) {
+      rule.count = { op: count.op, value: count.value as number | number[] };
+    } else if (count) problems.add([...path, 'count', 'op'], 'count takes equals, not_equals, greater_than, greater_or_equal, less_than, less_or_equal or between, with a value');
+  }
+  return rule;
+}
+
+/**
+ * Validates a parsed definition; `where` names it in errors (a file path). Throws one ConfigError
+ * listing every problem, each with the rule's path and the valid choices.
+ */
+export function validateDefinition(raw: unknown, where: string): SegmentDefinition {
+  const header = headerSchema.safeParse(raw ?? {});
+  const problems = new Problems();
+  if (!header.success) {
+    for (const issue of header.error.issues) problems.add(issue.path as (string | number)[], issue.message);
+  }
+  const rules = isObject(raw) && raw.rules !== undefined && raw.rules !== null ? validateRule(raw.rules, CUSTOMER_FIELDS, 'of a customer', ['rules'], problems, false) : undefined;
+  if (problems.list.length > 0 || !header.success || !rules) {
+    throw new ConfigError(`invalid segment definition\n${problems.list.map((p) => `${where}: ${p}`).join('\n')}`, where);
+  }
+  const { name, environment, description } = header.data;
+  return description === undefined ? { name, environment, rules } : { name, environment, description, rules };
+}

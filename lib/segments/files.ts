@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument, stringify } from 'yaml';
+import type { LoadedConfig } from '../config';
+import { ConfigError } from '../errors';
+import { PAYMENT_SOURCES } from '../config-schema';
+import { SEGMENT_NAME, validateDefinition, type Rule, type SegmentDefinition } from './definition';
+
+// Segments live as `<name>.yaml` in the config's `segments_dir`. The account's customer definition
+// is the segment `customers`: generated from the config's `customers` section until a
+// `customers.yaml` file replaces it.
+
+export const CUSTOMER_SEGMENT = 'customers';
+
+export interface LoadedSegment {
+  definition: SegmentDefinition;
+  /** The file it was read from; none for the generated customer definition. */
+  file?: string;
+}
+
+const PAID = ['paid', 'partially_refunded', 'refunded'];
+
+/** The config's customer definition written in the rule language, for the environment that has connections. */
+export function customerDefinitionSegment(config: LoadedConfig): SegmentDefinition {
+  const { definition, tags_equal, tags_containing } = config.customers;
+  const paidOrder: Rule = {
+    has: 'order',
+    where: { all: [{ field: 'counts_as_revenue', op: 'is_true' }, { field: 'status', op: 'in', value: PAID }] },
+  };
+  const tagged: Rule = {
+    any: [
+      ...tags_equal.map((value): Rule => ({ has: 'tag', where: { field: 'tag', op: 'equals', value } })),
+      ...tags_containing.map((value): Rule => ({ has: 'tag', where: { field: 'tag', op: 'contains', value } })),
+    ],
+  };
+  const rules: Rule =
+    definition === 'paid_orders'
+      ? paidOrder
+      : definition === 'tags'
+        ? tagged
+        : {
+            any: [
+              { all: [{ field: 'has_payment_source', op: 'is_true' }, paidOrder] },
+              { all: [{ field: 'has_payment_source', op: 'is_false' }, tagged] },
+            ],
+          };
+  const environment = config.connections.some((c) => c.environment === 'live') || config.connections.length === 0 ? 'live' : 'sandbox';
+  const paymentNote = PAYMENT_SOURCES.join(', ');
+  return {
+    name: CUSTOMER_SEGMENT,
+    environment,
+    description: `The account's customers (config customers.definition: ${definition}): a paid order in ${paymentNote}, or the customer tags where no payment source is connected`,
+    rules,
+  };
+}
+
+/** Parses and validates one segment file; its name must be the file's name. */
+export function readSegmentFile(file: string): LoadedSegment {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`segment file ${file} not found`, file);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) throw new ConfigError(`${file}: not valid YAML: ${doc.errors.map((e) => e.message).join('; ')}`, file);
+  const raw = doc.toJS() as Record<string, unknown> | null;
+  const stem = path.basename(file).replace(/\.ya?ml$/, '');
+  // A file may leave its name out; it is the file's name.
+  const definition = validateDefinition(raw && typeof raw === 'object' && !('name' in raw) ? { name: stem, ...raw } : raw, file);
+  return { definition, file };
+}
+
+function segmentFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Every segment: the valid ones, and an error for each file that is not. */
+export function loadSegments(config: LoadedConfig): { segments: LoadedSegment[]; errors: ConfigError[] } {
+  const segments: LoadedSegment[] = [];
+  const errors: ConfigError[] = [];
+  const seen = new Map<string, string>();
+  for (const file of segmentFiles(config.segmentsDir)) {
+    try {
+      const loaded = readSegmentFile(file);
+      const other = seen.get(loaded.definition.name);
+      if (other) throw new ConfigError(`${file}: name: segment "${loaded.definition.name}" is already defined in ${other}`, file);
+      seen.set(loaded.definition.name, file);
+      segments.push(loaded);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      errors.push(err);
+    }
+  }
+  if (!seen.has(CUSTOMER_SEGMENT)) segments.unshift({ definition: customerDefinitionSegment(config) });
+  return { segments, errors };
+}
+
+/** A segment by name, or a definition file by path (for trying a file before saving it). */
+export function findSegment(config: LoadedConfig, nameOrFile: string): LoadedSegment {
+  if (/\.ya?ml$/.test(nameOrFile) || nameOrFile.includes(path.sep)) return readSegmentFile(path.resolve(nameOrFile));
+  if (!SEGMENT_NAME.test(nameOrFile)) throw new ConfigError(`"${nameOrFile}" is not a segment name (lower-case letters, digits, - and _) or a .yaml file`);
+  const file = segmentPath(config, nameOrFile);
+  if (fs.existsSync(file)) return readSegmentFile(file);
+  if (nameOrFile === CUSTOMER_SEGMENT) return { definition: customerDefinitionSegment(config) };
+  const { segments } = loadSegments(config);
+  throw new ConfigError(`no segment "${nameOrFile}" in ${config.segmentsDir}; segments: ${segments.map((s) => s.definition.name).join(', ')}`);
+}
+
+export const segmentPath = (config: LoadedConfig, name: string) => path.join(config.segmentsDir, `${name}.yaml`);
+
+/** Writes a validated definition as `<segments_dir>/<name>.yaml` (through a temporary file, so a reader never sees half of it). */
+export function writeSegment(config: LoadedConfig, definition: SegmentDefinition): string {
+  const file = segmentPath(config, definition.name);
+  validateDefinition(definition, file);
+  fs.mkdirSync(config.segmentsDir, { recursive: true });
+  const body: Record<string, unknown> = { name: definition.name, environment: definition.environment };
+  if (definition.description) body.description = definition.description;
+  body.rules = definition.rules;
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, stringify(body, { lineWidth: 0 }));
+  fs.renameSync(tmp, file);
+  return file;
+}
