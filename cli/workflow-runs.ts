@@ -20,6 +20,8 @@ export interface StartSyncOptions {
   attachToRunning?: boolean;
   taskQueue?: string;
   tuning?: SyncWorkflowInput['tuning'];
+  /** Whether the sync asks for a build when it succeeds (default yes). */
+  buildAfter?: boolean;
 }
 
 /** The operational sync settings of a config, as the sync workflow takes them. */
@@ -34,7 +36,7 @@ export async function startSync(client: Client, connection: ConnectionConfig, op
     return await client.workflow.start<typeof syncWorkflow>('syncWorkflow', {
       workflowId,
       taskQueue: opts.taskQueue ?? SYNC_TASK_QUEUE,
-      args: [{ connectionId: connection.id, mode: opts.mode, since: opts.since, tuning: opts.tuning }],
+      args: [{ connectionId: connection.id, mode: opts.mode, since: opts.since, tuning: opts.tuning, ...(opts.buildAfter === false ? { buildAfter: false } : {}) }],
       workflowIdConflictPolicy: opts.attachToRunning ? 'USE_EXISTING' : 'FAIL',
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SEARCH_ATTRIBUTES.connection, value: connection.id },

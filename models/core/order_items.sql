@@ -72,6 +72,8 @@ activecampaign_items as (
         0 as returned_quantity,
         0::bigint as refunded_minor
     from staging.stg_activecampaign__ecom_order_products
+    -- Lines whose order has not landed yet (a sync still running) wait for it.
+    where currency is not null
 ),
 
 unioned as (

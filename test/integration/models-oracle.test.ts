@@ -14,6 +14,9 @@ import { findConnection } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
+import { materializeSegments } from '../../activities/segments/materialize';
+import { DEFAULT_ANCHOR } from '../../emulators/world';
+import { stringify } from 'yaml';
 import { expectedModels, type ExpectedModels } from '../support/model-oracle';
 import { startDevServer } from '../support/temporal';
 import { makeWorkspace } from '../support/workspace';
@@ -216,5 +219,84 @@ describe('ad spend', () => {
     const actual = new Map(rows.map((r) => [`${r.date}|${r.campaign_id}`, Number(r.spend)]));
     for (const d of truth.daily) expect(actual.get(`${d.date}|${d.campaign_id}`), `${d.date} ${d.campaign_id}`).toBe(d.spend_minor);
     expect(new Set(rows.map((r) => r.currency))).toEqual(new Set([truth.ad_account.currency.toUpperCase()]));
+  });
+});
+
+describe('segments', () => {
+  const DAY = 86_400_000;
+  const anchor = DEFAULT_ANCHOR.getTime();
+  const lower = (tags: string[] | undefined) => (tags ?? []).map((t) => t.trim().toLowerCase());
+  const ordersOf = (email: string) => [...oracle.revenue].filter(([k]) => k.startsWith(`${email}|`)).reduce((n, [, r]) => n + r.orders, 0);
+  const spentOf = (email: string) =>
+    [...oracle.revenue].filter(([k]) => k.startsWith(`${email}|`)).reduce((n, [k, r]) => n + Math.round(r.spent * (k.endsWith('|USD') ? 1 : RATES[k.split('|')[1] as keyof typeof RATES])), 0);
+  const lastOrderOf = (email: string) => Math.max(0, ...[...oracle.revenue].filter(([k]) => k.startsWith(`${email}|`)).map(([, r]) => r.lastOrderMs));
+  const vip = (email: string) => lower(oracle.tags.get(email)).some((t) => t.includes('vip'));
+
+  // Each definition beside the same question answered from the sources' own objects.
+  const cases: { name: string; rules: unknown; expected: (email: string) => boolean }[] = [
+    {
+      name: 'vip-or-subscriber',
+      rules: { any: [{ has: 'tag', where: { field: 'tag', op: 'contains', value: 'VIP' } }, { has: 'subscription', where: { field: 'status', op: 'equals', value: 'active' } }] },
+      expected: (e) => vip(e) || (oracle.activeSubscriptions.get(e) ?? 0) > 0,
+    },
+    {
+      name: 'named-three-orders',
+      rules: { all: [{ field: 'name', op: 'is_not_empty' }, { field: 'orders_count', op: 'equals', value: 3 }] },
+      expected: (e) => oracle.named.has(e) && ordersOf(e) === 3,
+    },
+    {
+      name: 'lapsed-course-spenders',
+      rules: {
+        all: [
+          { has: 'tag', where: { field: 'tag', op: 'starts_with', value: 'purchase:' } },
+          { field: 'amount_spent', op: 'greater_than', value: 500 },
+          { field: 'last_order_at', op: 'more_than_days_ago', value: 90 },
+        ],
+      },
+      expected: (e) => lower(oracle.tags.get(e)).some((t) => t.startsWith('purchase:')) && spentOf(e) > 50_000 && lastOrderOf(e) > 0 && lastOrderOf(e) < anchor - 90 * DAY,
+    },
+    {
+      name: 'recent-buyers-not-vip',
+      rules: { all: [{ field: 'last_order_at', op: 'within_last_days', value: 60 }, { not: { has: 'tag', where: { field: 'tag', op: 'contains', value: 'vip' } } }] },
+      expected: (e) => lastOrderOf(e) >= anchor - 60 * DAY && !vip(e),
+    },
+    {
+      name: 'sql-buyers-untagged',
+      rules: {
+        all: [
+          { has: 'purchase', where: { field: 'product_name', op: 'equals', value: 'sql for marketers' } },
+          { not: { any: [{ has: 'tag', where: { field: 'tag', op: 'equals', value: 'PURCHASE: SQL for Marketers' } }] } },
+        ],
+      },
+      expected: (e) => (oracle.purchases.get(e)?.has('SQL for Marketers') ?? false) && !lower(oracle.tags.get(e)).includes('purchase: sql for marketers'),
+    },
+  ];
+
+  let members: Map<string, Set<string>>;
+  beforeAll(async () => {
+    const dir = ws.config().segmentsDir;
+    fs.mkdirSync(dir, { recursive: true });
+    for (const c of cases) fs.writeFileSync(path.join(dir, `${c.name}.yaml`), stringify({ environment: 'live', rules: c.rules }));
+    const result = await materializeSegments(ws.config(), { now: DEFAULT_ANCHOR });
+    expect(result.failed).toEqual([]);
+    const rows = await sql('select m.segment, c.email from segments.segment_members m join core.customers c using (customer_id) where c.email is not null');
+    members = new Map();
+    for (const r of rows) members.set(String(r.segment), (members.get(String(r.segment)) ?? new Set()).add(String(r.email)));
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: exactly the people the sources say`, () => {
+      const want = new Set([...oracle.emails].filter(c.expected));
+      expect(want.size).toBeGreaterThan(0);
+      expect(want.size).toBeLessThan(oracle.emails.size);
+      expect(members.get(c.name) ?? new Set()).toEqual(want);
+    });
+  }
+
+  it('the customers segment, generated from the config, holds exactly the people is_customer marks', async () => {
+    const marked = await sql('select customer_id from marts.customer_metrics where is_customer');
+    const segment = await sql("select customer_id from segments.segment_members where segment = 'customers'");
+    expect(new Set(segment.map((r) => r.customer_id))).toEqual(new Set(marked.map((r) => r.customer_id)));
+    expect(members.get('customers')).toEqual(new Set([...oracle.revenue.keys()].map((k) => k.split('|')[0])));
   });
 });

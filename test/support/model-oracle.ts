@@ -32,6 +32,12 @@ export interface ExpectedModels {
   activeSubscriptions: Map<string, number>;
   /** Emails with a CRM tag equal to "STATUS: Customer" or containing "purchase". */
   taggedCustomers: Set<string>;
+  /** Every CRM tag name per email. */
+  tags: Map<string, string[]>;
+  /** Emails of people some source knows by a (non-blank) name. */
+  named: Set<string>;
+  /** Product names bought per email, on orders that took money in a payment or store source. */
+  purchases: Map<string, Set<string>>;
 }
 
 const normalize = (email: string | null | undefined): string | null => {
@@ -59,7 +65,10 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
   const sourcesOf = new Map<string, Set<string>>();
   const crmEmails = new Set<string>();
   const payers: { key: string; email: string | null }[] = [];
-  const identity = (source: string, id: string, email: string | null) => {
+  const named = new Set<string>();
+  const hasName = (...parts: (string | null | undefined)[]) => parts.some((p) => (p ?? '').trim() !== '');
+  const identity = (source: string, id: string, email: string | null, name = false) => {
+    if (email !== null && name) named.add(email);
     if (email !== null) {
       const set = sourcesOf.get(email) ?? new Set<string>();
       set.add(source);
@@ -70,22 +79,32 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     } else payers.push({ key: `${source}:${id}`, email });
   };
 
-  for (const c of crm.contacts) if (c.object.deleted !== '1') identity('activecampaign', String(c.id), normalize(c.object.email));
+  for (const c of crm.contacts) if (c.object.deleted !== '1') identity('activecampaign', String(c.id), normalize(c.object.email), hasName(c.object.firstName, c.object.lastName));
   for (const c of crm.ecomCustomers) identity('activecampaign', `ecom:${c.id}`, normalize(c.object.email));
-  for (const c of stripe.customers) identity('stripe', c.id, normalize(c.email));
+  for (const c of stripe.customers) identity('stripe', c.id, normalize(c.email), hasName(c.name));
   const stripeEmail = new Map(stripe.customers.map((c) => [c.id, normalize(c.email)] as const));
-  for (const ch of stripe.charges) {
+  // A guest is named by the billing name of their first charge.
+  const stripeGuests = new Map<string, boolean>();
+  for (const ch of [...stripe.charges].sort((a, b) => a.created - b.created)) {
     const guest = normalize(ch.billing_details.email);
-    if (!ch.customer && guest) identity('stripe', `guest:${guest}`, guest);
+    if (!ch.customer && guest && !stripeGuests.has(guest)) stripeGuests.set(guest, hasName(ch.billing_details.name));
   }
+  for (const [guest, name] of stripeGuests) identity('stripe', `guest:${guest}`, guest, name);
+  // A ThriveCart buyer is named and addressed as on their latest transaction.
   const cartEmail = new Map<string, string | null>();
-  for (const t of [...cart.transactions].sort((a, b) => a.timestamp - b.timestamp)) cartEmail.set(t.customer.id, normalize(t.customer.email));
-  for (const [id, email] of cartEmail) identity('thrivecart', id, email);
-  for (const c of store.customers) identity('bigcommerce', String(c.customer.id), normalize(c.customer.email));
-  for (const o of store.orders) {
-    const guest = normalize(o.order.billing_address.email);
-    if (o.order.customer_id === 0 && guest) identity('bigcommerce', `guest:${guest}`, guest);
+  const cartNamed = new Map<string, boolean>();
+  for (const t of [...cart.transactions].sort((a, b) => a.timestamp - b.timestamp)) {
+    cartEmail.set(t.customer.id, normalize(t.customer.email));
+    cartNamed.set(t.customer.id, hasName(t.customer.name));
   }
+  for (const [id, email] of cartEmail) identity('thrivecart', id, email, cartNamed.get(id));
+  for (const c of store.customers) identity('bigcommerce', String(c.customer.id), normalize(c.customer.email), hasName(c.customer.first_name, c.customer.last_name));
+  const storeGuests = new Map<string, boolean>();
+  for (const o of store.orders.filter((x) => x.order.customer_id === 0).sort((a, b) => a.createdMs - b.createdMs)) {
+    const guest = normalize(o.order.billing_address.email);
+    if (guest && !storeGuests.has(guest)) storeGuests.set(guest, hasName(o.order.billing_address.first_name, o.order.billing_address.last_name));
+  }
+  for (const [guest, name] of storeGuests) identity('bigcommerce', `guest:${guest}`, guest, name);
   const dedupedPayers = new Map(payers.map((p) => [p.key, p.email] as const));
 
   const revenue = new Map<string, ExpectedRevenue>();
@@ -107,6 +126,11 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     paid(email, ch.currency, ch.amount, ch.amount_refunded, 0, ch.created * 1000);
   }
 
+  const purchases = new Map<string, Set<string>>();
+  const bought = (email: string | null, product: string) => {
+    if (email === null) return;
+    purchases.set(email, (purchases.get(email) ?? new Set<string>()).add(product));
+  };
   const invoices = new Map<string, { email: string | null; currency: string; total: number; refunded: number; firstMs: number; charged: boolean }>();
   for (const t of cart.transactions) {
     if (t.transaction_type === 'cancel') continue;
@@ -116,6 +140,7 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     else {
       inv.total += t.amount;
       inv.charged = true;
+      if (t.invoice_id) bought(inv.email, t.item_name);
       inv.firstMs = Math.min(inv.firstMs, t.timestamp * 1000);
     }
     invoices.set(key, inv);
@@ -123,12 +148,13 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
   for (const inv of invoices.values()) if (inv.charged) paid(inv.email, inv.currency, inv.total, inv.refunded, 0, inv.firstMs);
 
   const storeEmail = new Map(store.customers.map((c) => [c.customer.id, normalize(c.customer.email)] as const));
-  for (const { order: o, createdMs } of store.orders) {
+  for (const { order: o, createdMs, products } of store.orders) {
     if (!BC_MONEY_TAKEN.has(o.status_id)) continue;
     const email = o.customer_id === 0 ? normalize(o.billing_address.email) : (storeEmail.get(o.customer_id) ?? null);
     const total = decimalToMinor(o.total_inc_tax);
     const refunded = o.status_id === 4 ? Math.max(decimalToMinor(o.refunded_amount), total) : decimalToMinor(o.refunded_amount);
     paid(email, o.currency_code, total, refunded, decimalToMinor(o.discount_amount) + decimalToMinor(o.coupon_discount), createdMs);
+    for (const line of products) bought(email, line.name);
   }
 
   const subscriptions = { stripe: { active: 0, cancelled: 0 }, thrivecart: { active: 0, cancelled: 0 } };
@@ -147,9 +173,11 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
   const tagName = new Map(crm.tags.map((t) => [t.id, t.object.tag] as const));
   const contactEmail = new Map(crm.contacts.filter((c) => c.object.deleted !== '1').map((c) => [c.id, normalize(c.object.email)] as const));
   const taggedCustomers = new Set<string>();
+  const tags = new Map<string, string[]>();
   for (const ct of crm.contactTags) {
     const tag = (tagName.get(Number(ct.object.tag)) ?? '').trim().toLowerCase();
     const email = contactEmail.get(Number(ct.object.contact));
+    if (email) tags.set(email, [...(tags.get(email) ?? []), tagName.get(Number(ct.object.tag)) ?? '']);
     if (email && (tag === 'status: customer' || tag.includes('purchase'))) taggedCustomers.add(email);
   }
 
@@ -161,5 +189,8 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     subscriptions,
     activeSubscriptions,
     taggedCustomers,
+    tags,
+    named,
+    purchases,
   };
 }
