@@ -149,7 +149,9 @@ temporalOptions(
   const { PROJECT_ROOT } = await import('../lib/paths');
   if (raw.local) {
     const { buildWarehouse } = await import('../activities/models/build-warehouse');
-    result = await buildWarehouse(config, { modelsDir: `${PROJECT_ROOT}/models` });
+    const { materializeSegments } = await import('../activities/segments/materialize');
+    // The same chain as the build workflow: models, then segments.
+    result = { ...(await buildWarehouse(config, { modelsDir: `${PROJECT_ROOT}/models` })), segments: await materializeSegments(config) };
   } else {
     const { connectClient, temporalTarget } = await import('./temporal-connection');
     const { runBuild } = await import('./workflow-runs');
@@ -160,6 +162,7 @@ temporalOptions(
   }
   for (const m of result.models) console.log(`${m.model.padEnd(32)} ${String(m.rows).padStart(9)}`);
   console.log(`built ${result.warehouse} in ${(result.durationMs / 1000).toFixed(1)} s`);
+  if (result.segments) process.stdout.write((await import('./commands/segment')).renderMaterialized(result.segments));
 });
 
 const schedule = program.command('schedule').description('keep connections fresh with Temporal schedules of incremental syncs');

@@ -114,12 +114,18 @@ export async function runDemo(configFile: string): Promise<void> {
     for (const l of landed) lines.push(`  ${`${l.connection}/${l.stream}`.padEnd(34)} ${String(l.rows).padStart(8)}${l.quarantined ? `  (+${l.quarantined} quarantined)` : ''}`);
     lines.push('', 'Rows per model:');
     for (const m of build.models) lines.push(`  ${m.model.padEnd(34)} ${String(m.rows).padStart(8)}`);
+    if (build.segments) {
+      lines.push('', `Segments (${path.relative(process.cwd(), config.segmentsDir) || '.'}/*.yaml; members now):`);
+      for (const s of build.segments.segments) lines.push(`  ${`${s.segment} (${s.environment})`.padEnd(34)} ${String(s.members).padStart(8)}`);
+      for (const f of build.segments.failed) lines.push(`  not materialized: ${f.segment}: ${f.error}`);
+    }
     lines.push('', ...(await compareWithEmulator(emulatorUrl, build.warehouse, config.timezone)));
     lines.push(
       '',
       `Warehouse:   ${build.warehouse}`,
       `Temporal UI: ${temporal.uiUrl}`,
       `Query it:    npx cdp query "select status, count(*), sum(total_minor) from core.orders group by all"`,
+      `Segments:    npx cdp segment show lapsed-high-spenders --members`,
       '',
     );
     process.stdout.write(`${lines.join('\n')}\n`);
