@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ import { PROJECT_ROOT } from '../../lib/paths';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { materializeSegments } from '../../activities/segments/materialize';
+import { exportSegment } from '../../cli/commands/segment';
+import { EXPORT_COLUMNS } from '../../lib/segments/audience';
 import { DEFAULT_ANCHOR } from '../../emulators/world';
 import { stringify } from 'yaml';
 import { expectedModels, type ExpectedModels } from '../support/model-oracle';
@@ -298,5 +301,76 @@ describe('segments', () => {
     const segment = await sql("select customer_id from segments.segment_members where segment = 'customers'");
     expect(new Set(segment.map((r) => r.customer_id))).toEqual(new Set(marked.map((r) => r.customer_id)));
     expect(members.get('customers')).toEqual(new Set([...oracle.revenue.keys()].map((k) => k.split('|')[0])));
+  });
+});
+
+describe('segment exports', () => {
+  // DuckDB's CSV reader parses each file back: what an ad platform or email tool would read.
+  const readCsv = async (file: string) => {
+    const { columns, rows } = await queryWarehouse(ws.config().layout.warehouse, `select * from read_csv('${file}', header = true, all_varchar = true, quote = '"', escape = '"')`);
+    return { columns, rows };
+  };
+
+  it('every format has its header and one row per member', async () => {
+    const members = await sql(`
+      select c.email, c.first_name, c.last_name, c.phone from segments.segment_members m join core.customers c using (customer_id)
+      where m.segment = 'vip-or-subscriber' order by c.customer_id`);
+    expect(members.length).toBeGreaterThan(10);
+    for (const format of ['basic', 'email', 'facebook', 'extended'] as const) {
+      const out = path.join(ws.dir, `vip-${format}.csv`);
+      expect(await exportSegment(ws.config(), 'vip-or-subscriber', format, out)).toBe(members.length);
+      const csv = await readCsv(out);
+      expect(csv.rows.length, format).toBe(members.length);
+      if (format !== 'extended') expect(csv.columns, format).toEqual(EXPORT_COLUMNS[format]);
+      else expect(csv.columns).toEqual(expect.arrayContaining(['customer_id', 'email', 'first_name', 'amount_spent', 'returned_items', 'last_order_at', 'member_since']));
+    }
+    const email = await readCsv(path.join(ws.dir, 'vip-email.csv'));
+    expect(email.rows.map((r) => r.email ?? null)).toEqual(members.map((m) => m.email ?? null));
+    expect(email.rows.map((r) => r.name ?? null)).toEqual(members.map((m) => [m.first_name, m.last_name].filter(Boolean).join(' ') || null));
+    const facebook = await readCsv(path.join(ws.dir, 'vip-facebook.csv'));
+    for (const r of facebook.rows) {
+      expect(String(r.email ?? '')).toBe(String(r.email ?? '').toLowerCase());
+      if (r.phone) expect(r.phone).toMatch(/^[1-9]\d+$/);
+      if (r.country) expect(r.country).toMatch(/^[a-z]{2}$/);
+    }
+  });
+
+  it('a segment never materialized cannot be exported, and says how to materialize it', async () => {
+    fs.writeFileSync(path.join(ws.config().segmentsDir, 'fresh.yaml'), stringify({ rules: { field: 'orders_count', op: 'greater_than', value: 0 } }));
+    await expect(exportSegment(ws.config(), 'fresh', 'basic', path.join(ws.dir, 'fresh.csv'))).rejects.toThrow('cdp segment materialize fresh');
+    expect(fs.existsSync(path.join(ws.dir, 'fresh.csv'))).toBe(false);
+  });
+});
+
+describe('cdp segment commands', () => {
+  const cdp = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', ws.configFile, 'segment', ...args], { encoding: 'utf8' });
+    return { status: run.status, out: run.stdout, err: run.stderr };
+  };
+
+  it('create, preview, an invalid edit that saves nothing, show, delete', () => {
+    const file = path.join(ws.config().segmentsDir, 'big-spenders.yaml');
+    const created = cdp('create', 'big-spenders', '--rules', '{all: [{field: amount_spent, op: greater_or_equal, value: 1000}]}', '--description', 'Spent 1,000 or more');
+    expect(created, created.err).toMatchObject({ status: 0 });
+    const saved = fs.readFileSync(file, 'utf8');
+
+    const preview = cdp('preview', 'big-spenders', '--limit', '3');
+    expect(preview.status, preview.err).toBe(0);
+    const count = Number(/(\d+) members?/.exec(preview.out)![1]);
+    const spent = [...oracle.emails].filter((e) => [...oracle.revenue].filter(([k]) => k.startsWith(`${e}|`)).reduce((n, [k, r]) => n + Math.round(r.spent * (k.endsWith('|USD') ? 1 : RATES[k.split('|')[1] as keyof typeof RATES])), 0) >= 100_000);
+    expect(count).toBe(spent.length);
+
+    const bad = cdp('edit', 'big-spenders', '--rules', '{all: [{field: amount_spent, op: bigger_than, value: 1000}]}');
+    expect(bad.status).toBe(1);
+    expect(bad.err).toContain('rules.all[0].op: unknown operator "bigger_than" for amount_spent (money); choose one of: equals');
+    expect(fs.readFileSync(file, 'utf8')).toBe(saved);
+
+    const shown = cdp('show', 'big-spenders');
+    expect(shown.out).toContain('description: Spent 1,000 or more');
+    expect(shown.out).toContain('not materialized yet');
+
+    expect(cdp('delete', 'big-spenders').status).toBe(0);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(cdp('show', 'big-spenders').err).toContain('no segment "big-spenders"');
   });
 });
