@@ -68,7 +68,7 @@ export function renderPreview(p: Awaited<ReturnType<typeof previewSegment>>, tim
 }
 
 /** The materialized members of a segment with the given columns; an error when it was never materialized. */
-export async function materializedMembers(config: LoadedConfig, name: string, columns: string, opts: { limit?: number; orderBy?: string } = {}): Promise<Row[]> {
+export async function materializedMembers(config: LoadedConfig, name: string, columns: string, opts: { limit?: number; orderBy?: string } = {}): Promise<{ columns: string[]; rows: Row[] }> {
   const store = segmentStore(config.layout);
   const { db, close } = await openWarehouseReadOnly(config);
   try {
@@ -84,7 +84,7 @@ export async function materializedMembers(config: LoadedConfig, name: string, co
        ORDER BY ${opts.orderBy ?? 'c.customer_id'}${limit}`,
       [name],
     );
-    return reader.getRowObjectsJS();
+    return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() };
   } finally {
     close();
   }
@@ -92,8 +92,7 @@ export async function materializedMembers(config: LoadedConfig, name: string, co
 
 export async function exportSegment(config: LoadedConfig, name: string, format: ExportFormat, out: string): Promise<number> {
   const { definition } = findSegment(config, name);
-  const rows = await materializedMembers(config, definition.name, EXTENDED_COLUMNS);
-  const extended = rows.length ? Object.keys(rows[0]!) : [];
+  const { columns: extended, rows } = await materializedMembers(config, definition.name, EXTENDED_COLUMNS);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, audienceCsv(format, rows, extended));
@@ -149,7 +148,7 @@ export async function renderSegment(config: LoadedConfig, name: string, members:
   ];
   let out = `${lines.join('\n')}\n`;
   if (members.show) {
-    const rows = await materializedMembers(config, definition.name, MEMBER_COLUMNS, { limit: members.limit, orderBy: 'amount_spent DESC NULLS LAST, c.customer_id' });
+    const { rows } = await materializedMembers(config, definition.name, MEMBER_COLUMNS, { limit: members.limit, orderBy: 'amount_spent DESC NULLS LAST, c.customer_id' });
     out += render(rows.map(({ from_backfill: _, ...r }) => r), config.timezone);
   }
   return out;

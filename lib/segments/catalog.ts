@@ -100,6 +100,8 @@ export interface EntitySpec {
   description: string;
   /** A relation with a customer_id column, aliased `e` by the compiler. */
   from: string;
+  /** What `count` counts: the relation's rows unless one record spans several rows. */
+  countSql?: string;
   fields: Record<string, FieldSpec>;
 }
 
@@ -117,6 +119,8 @@ export const ENTITIES: Record<string, EntitySpec> = {
   order: {
     description: 'an order of the person in any source, every status (core.orders); one per coupon when it has several',
     from: `(select o.*, nullif(trim(u.code), '') as coupon from core.orders as o, unnest(coalesce(string_split(o.coupon_code, ','), [null::varchar])) as u(code))`,
+    // An order with two coupons is two rows here, and still one order.
+    countSql: 'count(distinct e.order_id)',
     fields: {
       status: { type: 'text', sql: 'e.status', description: 'normalized status', choices: ORDER_STATUSES },
       source_status: { type: 'text', sql: 'e.source_status', description: "the source's own status" },

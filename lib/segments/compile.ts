@@ -115,7 +115,7 @@ function has(b: Builder, rule: HasRule): string {
   const where = rule.where ? ` and ${compileRule(b, rule.where, entity.fields)}` : '';
   const body = `from ${entity.from} as e where e.customer_id = c.customer_id${where}`;
   if (!rule.count) return `exists (select 1 ${body})`;
-  return numberCondition(b, `(select count(*) ${body})`, rule.count.op, rule.count.value);
+  return numberCondition(b, `(select ${entity.countSql ?? 'count(*)'} ${body})`, rule.count.op, rule.count.value);
 }
 
 /** Every rule is two-valued (NULL counts as false), so `not` means what a person expects. */

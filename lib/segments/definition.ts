@@ -41,7 +41,7 @@ const RULE_KEYS = ['all', 'any', 'not', 'field', 'has'];
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const typeName = (spec: FieldSpec) => (spec.choices ? `${spec.type}: ${spec.choices.join(', ')}` : spec.type);
-const fmtPath = (path: (string | number)[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+const fmtPath = (path: (string | number)[]) => (path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') : '(top level)');
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Problems {
@@ -54,7 +54,11 @@ class Problems {
 function validDate(value: unknown): string | undefined {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
   if (typeof value !== 'string') return undefined;
-  if (ISO_DATE.test(value)) return Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? undefined : value;
+  // A calendar day that exists: Date.parse would roll 2024-02-30 over into March.
+  if (ISO_DATE.test(value)) {
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value ? value : undefined;
+  }
   const parsed = z.iso.datetime({ offset: true }).safeParse(value);
   return parsed.success ? value : undefined;
 }
@@ -200,7 +204,7 @@ function validateRule(raw: unknown, fields: Record<string, FieldSpec>, scope: st
   }
   const rule: HasRule = { has: raw.has as string };
   if (raw.where !== undefined) {
-    const where = validateRule(raw.where, entity.fields, `of a ${raw.has}`, [...path, 'where'], problems, true);
+    const where = validateRule(raw.where, entity.fields, `of ${/^[aeiou]/.test(raw.has as string) ? 'an' : 'a'} ${raw.has}`, [...path, 'where'], problems, true);
     if (where) rule.where = where;
   }
   if (raw.count !== undefined) {

@@ -27,12 +27,12 @@ export function customerDefinitionSegment(config: LoadedConfig): SegmentDefiniti
     has: 'order',
     where: { all: [{ field: 'counts_as_revenue', op: 'is_true' }, { field: 'status', op: 'in', value: PAID }] },
   };
-  const tagged: Rule = {
-    any: [
-      ...tags_equal.map((value): Rule => ({ has: 'tag', where: { field: 'tag', op: 'equals', value } })),
-      ...tags_containing.map((value): Rule => ({ has: 'tag', where: { field: 'tag', op: 'contains', value } })),
-    ],
-  };
+  const tagRules = [
+    ...tags_equal.map((value): Rule => ({ has: 'tag', where: { field: 'tag', op: 'equals', value } })),
+    ...tags_containing.map((value): Rule => ({ has: 'tag', where: { field: 'tag', op: 'contains', value } })),
+  ];
+  // With no customer tags configured nobody is a customer by tags, as is_tagged_customer says.
+  const tagged: Rule = tagRules.length ? { any: tagRules } : { field: 'is_tagged_customer', op: 'is_true' };
   const rules: Rule =
     definition === 'paid_orders'
       ? paidOrder
@@ -68,6 +68,7 @@ export function readSegmentFile(file: string): LoadedSegment {
   const stem = path.basename(file).replace(/\.ya?ml$/, '');
   // A file may leave its name out; it is the file's name.
   const definition = validateDefinition(raw && typeof raw === 'object' && !('name' in raw) ? { name: stem, ...raw } : raw, file);
+  if (definition.name !== stem) throw new ConfigError(`invalid segment definition\n${file}: name: "${definition.name}" must be the file's name, "${stem}"`, file);
   return { definition, file };
 }
 

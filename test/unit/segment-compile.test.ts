@@ -225,6 +225,7 @@ describe('has rules', () => {
     { says: 'exactly two tags', rules: { has: 'tag', count: { op: 'equals', value: 2 } }, expected: ['ann', 'eve'] },
     { says: 'exactly two paid orders', rules: hasOrder({ field: 'status', op: 'equals', value: 'PAID' }, { op: 'equals', value: 2 }), expected: ['ann'] },
     { says: 'no orders at all', rules: { has: 'order', count: { op: 'less_than', value: 1 } }, expected: ['eve'] },
+    { says: 'an order with two coupons counts once', rules: { has: 'order', where: { field: 'source', op: 'equals', value: 'stripe' }, count: { op: 'equals', value: 1 } }, expected: ['bob', 'cara', 'dan', 'fay', 'gus'] },
     { says: 'a tag containing a text', rules: { has: 'tag', where: { field: 'tag', op: 'contains', value: 'VIP' } }, expected: ['ann', 'eve'] },
     { says: 'no tag at all', rules: { not: { has: 'tag' } }, expected: ['bob', 'dan', 'fay', 'gus'] },
     {

@@ -128,6 +128,12 @@ describe('segment files', () => {
     });
   });
 
+  it('must be named after their file', () => {
+    const file = path.join(dir, 'a.yaml');
+    fs.writeFileSync(file, 'name: b\nrules: { field: in_crm, op: is_true }\n');
+    expect(() => readSegmentFile(file)).toThrow(`${file}: name: "b" must be the file's name, "a"`);
+  });
+
   it('name the file in every problem', () => {
     const file = path.join(dir, 'broken.yaml');
     fs.writeFileSync(file, 'environment: staging\nrules:\n  all:\n    - { field: emial, op: equals, value: a@b.c }\n');
@@ -295,6 +301,17 @@ describe('invalid segment definitions', () => {
     ]);
     expect(problemsOf({ name: `a${'b'.repeat(64)}`, rules: { field: 'city', op: 'is_empty' } })).toEqual([line(`name: ${nameRule}`)]);
     expect(problemsOf({ name: '-leading-dash', rules: { field: 'city', op: 'is_empty' } })).toEqual([line(`name: ${nameRule}`)]);
+  });
+
+  it('a day that does not exist is refused, not rolled over into the next month', () => {
+    expect(problemsOf({ name: 'x', rules: { field: 'first_seen_at', op: 'before', value: '2024-02-30' } }, 'x.yaml')).toEqual([
+      'x.yaml: rules.value: expected a date (YYYY-MM-DD) or an ISO time with offset, got "2024-02-30"',
+    ]);
+    expect(validateDefinition({ name: 'x', rules: { field: 'first_seen_at', op: 'before', value: '2024-02-29' } }, 'x.yaml').rules).toEqual({ field: 'first_seen_at', op: 'before', value: '2024-02-29' });
+  });
+
+  it('problems of the whole file say so', () => {
+    expect(problemsOf({ name: 'x', rule: 1, rules: { field: 'in_crm', op: 'is_true' } }, 'x.yaml')).toEqual(['x.yaml: (top level): Unrecognized key: "rule"']);
   });
 
   it('reports every problem of a definition at once, in tree order', () => {

@@ -61,6 +61,12 @@ describe('the generated customer segment', () => {
     expect(validateDefinition(segment, 'generated')).toEqual(segment);
   });
 
+  it('with no customer tags configured, the tag branch is is_tagged_customer and still validates', () => {
+    const segment = customerDefinitionSegment(configIn('generated-no-tags', 'customers: { definition: tags, tags_equal: [], tags_containing: [] }\n'));
+    expect(segment.rules).toEqual({ field: 'is_tagged_customer', op: 'is_true' });
+    expect(validateDefinition(segment, 'generated')).toEqual(segment);
+  });
+
   it('uses the default tags when the config names none', () => {
     const segment = customerDefinitionSegment(configIn('generated-defaults', 'customers: { definition: tags }\n'));
     expect(segment.rules).toEqual({
