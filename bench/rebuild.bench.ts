@@ -8,7 +8,6 @@
 // of `models/` and its tests) in a child process, and reports the child's wall time and peak RSS
 // (VmHWM, which includes DuckDB's native memory). It checks the built `core.orders` and
 // `core.customers` row counts against what it wrote, and exits 1 when they differ.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,52 +16,7 @@ import { parseArgs } from 'node:util';
 import { buildWarehouse } from '../activities/models/build-warehouse';
 import { loadConfig } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
-
-const ROWS_PER_FILE = 1_000_000;
-
-/** Writes `count` records of a stream as Parquet files of at most ROWS_PER_FILE rows, the payload made by `payloadSql` from `i`. */
-async function writeStream(rawDir: string, stream: string, count: number, payloadSql: string): Promise<void> {
-  const dir = path.join(rawDir, 'source=stripe', `stream=${stream}`, 'connection=bench', 'sync_id=bench-historical-1');
-  fs.mkdirSync(dir, { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    for (let start = 0, part = 0; start < count; start += ROWS_PER_FILE, part++) {
-      const end = Math.min(count, start + ROWS_PER_FILE);
-      const file = path.join(dir, `part-${String(part).padStart(6, '0')}.parquet`);
-      await db.run(`COPY (
-        SELECT 'stripe' AS source, '${stream}' AS stream, 'bench' AS connection, 'live' AS environment,
-          p.payload->>'id' AS primary_key, p.payload->>'created' AS cursor_value,
-          TIMESTAMPTZ '2026-11-01 00:00:00+00' AS synced_at, 'bench-historical-1' AS sync_id, 'historical' AS sync_mode,
-          (i - ${start})::INTEGER AS record_index, p.payload
-        FROM range(${start}, ${end}) AS r(i), LATERAL (SELECT (${payloadSql})::JSON AS payload) AS p
-      ) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
-    }
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
-}
-
-async function generate(dir: string, orders: number, customers: number): Promise<void> {
-  const raw = path.join(dir, 'data', 'raw');
-  await writeStream(raw, 'customers', customers, `json_object(
-    'id', 'cus_' || lpad(i::VARCHAR, 10, '0'), 'object', 'customer', 'livemode', true,
-    'email', CASE WHEN i % 50 = 0 THEN NULL ELSE ' Person' || i || '@Example.com ' END,
-    'name', 'Person ' || i, 'phone', '+1555' || lpad((i % 10000000)::VARCHAR, 7, '0'),
-    'address', json_object('city', 'City ' || (i % 500), 'country', 'US', 'postal_code', lpad((i % 99999)::VARCHAR, 5, '0')),
-    'created', 1700000000 + i, 'metadata', json_object())`);
-  await writeStream(raw, 'charges', orders, `json_object(
-    'id', 'ch_' || lpad(i::VARCHAR, 12, '0'), 'object', 'charge', 'livemode', true,
-    'customer', 'cus_' || lpad((hash(i) % ${customers})::VARCHAR, 10, '0'),
-    'amount', 1000 + (i % 40) * 250, 'amount_captured', CASE WHEN i % 20 = 0 THEN 0 ELSE 1000 + (i % 40) * 250 END,
-    'amount_refunded', CASE WHEN i % 37 = 0 THEN 500 ELSE 0 END,
-    'currency', ['usd', 'eur', 'gbp'][1 + i % 3], 'status', CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'succeeded' END,
-    'paid', i % 20 <> 0, 'captured', i % 20 <> 0, 'refunded', false,
-    'billing_details', json_object('email', NULL, 'name', 'Person'),
-    'metadata', json_object('utm_source', 'facebook', 'utm_medium', 'cpc', 'utm_campaign', 'campaign_' || (i % 30)),
-    'created', 1700000000 + i * 3)`);
-}
+import { writeBenchConfig, writeSyntheticStripe } from './synthetic-stripe';
 
 interface RunResult {
   ms: number;
@@ -94,16 +48,9 @@ async function main(): Promise<void> {
     const customers = Math.max(1, Math.round(orders * ratio));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-rebuild-bench-'));
     try {
-      const configFile = path.join(dir, 'cdp.config.yaml');
-      fs.writeFileSync(configFile, [
-        'data_dir: data',
-        'currency_rates: { EUR: 1.1, GBP: 1.25 }',
-        'connections:',
-        '  - { id: bench, source: stripe, environment: live, base_url: "https://api.stripe.com", credential_env: BENCH_KEY }',
-        '',
-      ].join('\n'));
+      const configFile = writeBenchConfig(dir);
       const genStart = Date.now();
-      await generate(dir, orders, customers);
+      await writeSyntheticStripe(dir, orders, customers);
       const genMs = Date.now() - genStart;
       const rawBytes = fs.readdirSync(path.join(dir, 'data', 'raw'), { recursive: true })
         .map((f) => path.join(dir, 'data', 'raw', String(f)))

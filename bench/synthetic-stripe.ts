@@ -1,0 +1,69 @@
+// Synthetic raw Stripe data for the benchmarks: Parquet files laid out and enveloped the way landing
+// writes them (the envelope columns and a JSON payload per record), and a config that builds them.
+import { DuckDBInstance } from '@duckdb/node-api';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROWS_PER_FILE = 1_000_000;
+
+/** Writes `count` records of a stream as Parquet files of at most ROWS_PER_FILE rows, the payload made by `payloadSql` from `i`. */
+async function writeStream(rawDir: string, stream: string, count: number, payloadSql: string): Promise<void> {
+  const dir = path.join(rawDir, 'source=stripe', `stream=${stream}`, 'connection=bench', 'sync_id=bench-historical-1');
+  fs.mkdirSync(dir, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    for (let start = 0, part = 0; start < count; start += ROWS_PER_FILE, part++) {
+      const end = Math.min(count, start + ROWS_PER_FILE);
+      const file = path.join(dir, `part-${String(part).padStart(6, '0')}.parquet`);
+      await db.run(`COPY (
+        SELECT 'stripe' AS source, '${stream}' AS stream, 'bench' AS connection, 'live' AS environment,
+          p.payload->>'id' AS primary_key, p.payload->>'created' AS cursor_value,
+          TIMESTAMPTZ '2026-11-01 00:00:00+00' AS synced_at, 'bench-historical-1' AS sync_id, 'historical' AS sync_mode,
+          (i - ${start})::INTEGER AS record_index, p.payload
+        FROM range(${start}, ${end}) AS r(i), LATERAL (SELECT (${payloadSql})::JSON AS payload) AS p
+      ) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
+    }
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Writes `customers` Stripe customers (`cus_<i>`, named `Person <i>`, 1 in 50 without an email) and
+ * `orders` charges (every 20th failed, every 37th partly refunded, USD/EUR/GBP in turn, one every
+ * 3 s from 2023-11-14) under `<dir>/data/raw`, each charge on a customer picked by hash.
+ */
+export async function writeSyntheticStripe(dir: string, orders: number, customers: number): Promise<void> {
+  const raw = path.join(dir, 'data', 'raw');
+  await writeStream(raw, 'customers', customers, `json_object(
+    'id', 'cus_' || lpad(i::VARCHAR, 10, '0'), 'object', 'customer', 'livemode', true,
+    'email', CASE WHEN i % 50 = 0 THEN NULL ELSE ' Person' || i || '@Example.com ' END,
+    'name', 'Person ' || i, 'phone', '+1555' || lpad((i % 10000000)::VARCHAR, 7, '0'),
+    'address', json_object('city', 'City ' || (i % 500), 'country', 'US', 'postal_code', lpad((i % 99999)::VARCHAR, 5, '0')),
+    'created', 1700000000 + i, 'metadata', json_object())`);
+  await writeStream(raw, 'charges', orders, `json_object(
+    'id', 'ch_' || lpad(i::VARCHAR, 12, '0'), 'object', 'charge', 'livemode', true,
+    'customer', 'cus_' || lpad((hash(i) % ${customers})::VARCHAR, 10, '0'),
+    'amount', 1000 + (i % 40) * 250, 'amount_captured', CASE WHEN i % 20 = 0 THEN 0 ELSE 1000 + (i % 40) * 250 END,
+    'amount_refunded', CASE WHEN i % 37 = 0 THEN 500 ELSE 0 END,
+    'currency', ['usd', 'eur', 'gbp'][1 + i % 3], 'status', CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'succeeded' END,
+    'paid', i % 20 <> 0, 'captured', i % 20 <> 0, 'refunded', false,
+    'billing_details', json_object('email', NULL, 'name', 'Person'),
+    'metadata', json_object('utm_source', 'facebook', 'utm_medium', 'cpc', 'utm_campaign', 'campaign_' || (i % 30)),
+    'created', 1700000000 + i * 3)`);
+}
+
+/** Writes `<dir>/cdp.config.yaml`: one live Stripe connection `bench`, data under `<dir>/data`; returns its path. */
+export function writeBenchConfig(dir: string): string {
+  const configFile = path.join(dir, 'cdp.config.yaml');
+  fs.writeFileSync(configFile, [
+    'data_dir: data',
+    'currency_rates: { EUR: 1.1, GBP: 1.25 }',
+    'connections:',
+    '  - { id: bench, source: stripe, environment: live, base_url: "https://api.stripe.com", credential_env: BENCH_KEY }',
+    '',
+  ].join('\n'));
+  return configFile;
+}
