@@ -67,8 +67,10 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
   const store = segmentStore(config.layout);
   const { db, close } = await openWarehouseReadOnly(config);
   try {
-    await db.run(`CREATE TEMP TABLE prev_history AS SELECT * FROM ${historySource(store)}`);
-    await db.run(`CREATE TEMP TABLE prev_runs AS SELECT * FROM ${runsSource(store)}`);
+    // Views, not copies: the stored files are read where they are needed, and replaced only at the end.
+    await db.run('SET preserve_insertion_order = false');
+    await db.run(`CREATE TEMP VIEW prev_history AS SELECT * FROM ${historySource(store)}`);
+    await db.run(`CREATE TEMP VIEW prev_runs AS SELECT * FROM ${runsSource(store)}`);
     await db.run('CREATE TEMP TABLE cur (segment VARCHAR, environment VARCHAR, customer_id VARCHAR, from_backfill BOOLEAN)');
     await db.run('CREATE TEMP TABLE run_segments (segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, duration_ms BIGINT)');
     const ctx = { now, timezone: config.timezone };
@@ -105,20 +107,23 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
       `CREATE TEMP TABLE next_history AS
        WITH open_rows AS (
            SELECT * FROM prev_history WHERE exited_at IS NULL AND segment IN (SELECT segment FROM run_segments)
+       ),
+       first_runs AS (
+           SELECT segment FROM run_segments WHERE segment NOT IN (SELECT segment FROM prev_runs)
        )
        -- Segments not run this time, and closed rows of those that were: unchanged.
        SELECT * FROM prev_history WHERE segment NOT IN (SELECT segment FROM run_segments) OR exited_at IS NOT NULL
        UNION ALL
-       -- Open rows stay open while the person is still a member, and close now otherwise.
-       SELECT o.segment, o.environment, o.customer_id, o.entered_at,
-              CASE WHEN cur.customer_id IS NULL THEN ?::TIMESTAMPTZ END AS exited_at, o.from_backfill, o.initial
-       FROM open_rows AS o LEFT JOIN cur USING (segment, customer_id)
-       UNION ALL
-       -- New members enter now.
-       SELECT cur.segment, cur.environment, cur.customer_id, ?::TIMESTAMPTZ AS entered_at, NULL::TIMESTAMPTZ AS exited_at,
-              coalesce(cur.from_backfill, false) AS from_backfill,
-              cur.segment NOT IN (SELECT segment FROM prev_runs) AS initial
-       FROM cur ANTI JOIN open_rows USING (segment, customer_id)`,
+       -- An open row stays open while the person is still a member and closes now otherwise; a member
+       -- without an open row enters now.
+       SELECT coalesce(o.segment, cur.segment) AS segment,
+              coalesce(o.environment, cur.environment) AS environment,
+              coalesce(o.customer_id, cur.customer_id) AS customer_id,
+              coalesce(o.entered_at, ?::TIMESTAMPTZ) AS entered_at,
+              CASE WHEN cur.customer_id IS NULL THEN ?::TIMESTAMPTZ END AS exited_at,
+              CASE WHEN o.customer_id IS NOT NULL THEN o.from_backfill ELSE coalesce(cur.from_backfill, false) END AS from_backfill,
+              CASE WHEN o.customer_id IS NOT NULL THEN o.initial ELSE cur.segment IN (SELECT segment FROM first_runs) END AS initial
+       FROM open_rows AS o FULL JOIN cur ON o.segment = cur.segment AND o.customer_id = cur.customer_id`,
       [at, at],
     );
     await db.run(
@@ -141,7 +146,7 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
     );
     const counts = (await db.runAndReadAll('SELECT * FROM run_counts ORDER BY segment')).getRowObjectsJS();
     // History first: the run log only describes what the history holds.
-    await replaceParquet(db, 'SELECT * FROM next_history ORDER BY segment, customer_id, entered_at', store.history);
+    await replaceParquet(db, 'SELECT * FROM next_history', store.history);
     await replaceParquet(db, 'SELECT * FROM next_runs ORDER BY materialized_at, segment', store.runs);
     return {
       materializedAt: at,

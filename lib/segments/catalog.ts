@@ -102,6 +102,8 @@ export interface EntitySpec {
   from: string;
   /** What `count` counts: the relation's rows unless one record spans several rows. */
   countSql?: string;
+  /** A costlier relation to read instead when a rule uses one of these fields. */
+  widerFrom?: { fields: readonly string[]; from: string };
   fields: Record<string, FieldSpec>;
 }
 
@@ -118,7 +120,12 @@ export const ENTITIES: Record<string, EntitySpec> = {
   },
   order: {
     description: 'an order of the person in any source, every status (core.orders); one per coupon when it has several',
-    from: `(select o.*, nullif(trim(u.code), '') as coupon from core.orders as o, unnest(coalesce(string_split(o.coupon_code, ','), [null::varchar])) as u(code))`,
+    from: 'core.orders',
+    // Only a rule on coupon codes needs one row per code.
+    widerFrom: {
+      fields: ['coupon_code'],
+      from: `(select o.*, nullif(trim(u.code), '') as coupon from core.orders as o, unnest(coalesce(string_split(o.coupon_code, ','), [null::varchar])) as u(code))`,
+    },
     // An order with two coupons is two rows here, and still one order.
     countSql: 'count(distinct e.order_id)',
     fields: {

@@ -110,12 +110,45 @@ function condition(b: Builder, spec: FieldSpec, c: Condition): string {
   }
 }
 
+function fieldsOf(rule: Rule): string[] {
+  if ('all' in rule) return rule.all.flatMap(fieldsOf);
+  if ('any' in rule) return rule.any.flatMap(fieldsOf);
+  if ('not' in rule) return fieldsOf(rule.not);
+  return 'field' in rule ? [rule.field] : [];
+}
+
 function has(b: Builder, rule: HasRule): string {
   const entity = ENTITIES[rule.has]!;
+  const wider = entity.widerFrom && rule.where && fieldsOf(rule.where).some((f) => entity.widerFrom!.fields.includes(f));
+  const from = wider ? entity.widerFrom!.from : entity.from;
+  if (!rule.count) {
+    // A semi-join on an uncorrelated set: DuckDB hashes it once instead of probing per person.
+    // Records of nobody are left out: a NULL in the set would make `not in` unknown for everyone.
+    const where = rule.where ? ` and ${compileRule(b, rule.where, entity.fields)}` : '';
+    return `c.customer_id in (select e.customer_id from ${from} as e where e.customer_id is not null${where})`;
+  }
+  // Counted per person in one grouped pass. People with no such record have a count of 0: when the
+  // count rule holds at 0 they are members unless their records say otherwise, and not otherwise.
   const where = rule.where ? ` and ${compileRule(b, rule.where, entity.fields)}` : '';
-  const body = `from ${entity.from} as e where e.customer_id = c.customer_id${where}`;
-  if (!rule.count) return `exists (select 1 ${body})`;
-  return numberCondition(b, `(select ${entity.countSql ?? 'count(*)'} ${body})`, rule.count.op, rule.count.value);
+  const holdsAtZero = countHolds(rule.count.op, rule.count.value, 0);
+  const counted = numberCondition(b, entity.countSql ?? 'count(*)', rule.count.op, rule.count.value);
+  const grouped = `select e.customer_id from ${from} as e where e.customer_id is not null${where} group by e.customer_id`;
+  return holdsAtZero ? `c.customer_id not in (${grouped} having not coalesce(${counted}, false))` : `c.customer_id in (${grouped} having ${counted})`;
+}
+
+/** Whether a count rule holds for a given count (the values are already validated numbers). */
+function countHolds(op: string, value: number | number[], n: number): boolean {
+  const [low, high] = Array.isArray(value) ? value : [value, value];
+  switch (op) {
+    case 'equals': return n === low;
+    case 'not_equals': return n !== low;
+    case 'greater_than': return n > low!;
+    case 'greater_or_equal': return n >= low!;
+    case 'less_than': return n < low!;
+    case 'less_or_equal': return n <= low!;
+    case 'between': return n >= low! && n <= high!;
+  }
+  throw new Error(`no count operator ${op}`);
 }
 
 /** Every rule is two-valued (NULL counts as false), so `not` means what a person expects. */
