@@ -76,6 +76,14 @@ export const configSchema = z
         tags_containing: z.array(z.string().min(1)).default(['purchase']),
       })
       .default({ definition: 'auto', tags_equal: ['STATUS: Customer'], tags_containing: ['purchase'] }),
+    attribution: z
+      .strictObject({
+        /** Touches more than this many days before a conversion do not count toward it. */
+        lookback_days: z.number().int().min(1).max(3650).default(90),
+        /** Time decay: a touch's weight halves for each half-life before the conversion. */
+        half_life_days: z.number().positive().max(3650).default(7),
+      })
+      .default({ lookback_days: 90, half_life_days: 7 }),
     connections: z.array(connectionSchema).default([]),
   })
   .superRefine((config, ctx) => {

@@ -9,6 +9,7 @@ import { partitionDir } from '../landing/lake';
 import { allSourceSpecs } from '../sources/registry';
 import { createSegmentViews } from '../segments/segment-store';
 import { createConfigTables } from './config-tables';
+import { computedModels } from './computed-models';
 import { LAYERS, orderModels, readModels, type ModelFile } from './model-files';
 
 export class ModelTestFailedError extends CdpError {
@@ -88,7 +89,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
   await fs.rm(building, { force: true });
   await fs.rm(`${building}.wal`, { force: true });
 
-  const models = orderModels(readModels(opts.modelsDir));
+  const models = orderModels([...readModels(opts.modelsDir), ...computedModels()]);
   const instance = await DuckDBInstance.create(building);
   const counts: ModelCount[] = [];
   try {
@@ -103,7 +104,8 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
         opts.onProgress?.(`${model.layer}.${model.name}`);
         const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
         try {
-          await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
+          if (model.compute) await model.compute(db);
+          else await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
         } catch (err) {
           throw new CdpError(`${model.file}: ${(err as Error).message}`);
         }

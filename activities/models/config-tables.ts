@@ -19,8 +19,11 @@ export async function createConfigTables(db: DuckDBConnection, config: LoadedCon
   }
 
   await db.run(`CREATE TABLE config.settings (
-    timezone VARCHAR NOT NULL, reporting_currency VARCHAR NOT NULL, customer_definition VARCHAR NOT NULL)`);
-  await db.run('INSERT INTO config.settings VALUES ($1, $2, $3)', [config.timezone, config.reporting_currency, config.customers.definition]);
+    timezone VARCHAR NOT NULL, reporting_currency VARCHAR NOT NULL, customer_definition VARCHAR NOT NULL,
+    attribution_lookback_days INTEGER NOT NULL, attribution_half_life_days DOUBLE NOT NULL, built_at TIMESTAMPTZ NOT NULL)`);
+  await db.run('INSERT INTO config.settings VALUES ($1, $2, $3, $4, $5, now())', [
+    config.timezone, config.reporting_currency, config.customers.definition, config.attribution.lookback_days, config.attribution.half_life_days,
+  ]);
 
   // Rates to the reporting currency, which converts to itself at 1.
   await db.run('CREATE TABLE config.currency_rates (currency VARCHAR PRIMARY KEY, rate DECIMAL(18, 8) NOT NULL)');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '../../lib/errors';
 
 /** Model layers in build order; staging and reporting are views, core and marts tables. */
-export const LAYERS = ['staging', 'core', 'marts', 'reporting'] as const;
+export const LAYERS = ['staging', 'core', 'marts', 'attribution', 'reporting'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** One SQL model: a SELECT in `models/<layer>/<name>.sql`, with its grain and tests in header comments. */
@@ -21,9 +21,11 @@ export interface ModelFile {
   unique: string[];
   /** Columns that must never be NULL, from `-- not_null:` lines. */
   notNull: string[];
+  /** A table computed in code instead of SQL (creates `layer.name` itself). */
+  compute?: (db: import('@duckdb/node-api').DuckDBConnection) => Promise<void>;
 }
 
-const REF = /\b(staging|core|marts|reporting)\.([a-z_][a-z0-9_]*)\b/g;
+const REF = /\b(staging|core|marts|attribution|reporting)\.([a-z_][a-z0-9_]*)\b/g;
 
 function headerValues(sql: string, key: string): string[] {
   const values: string[] = [];

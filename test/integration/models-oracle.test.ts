@@ -196,11 +196,11 @@ describe('reporting views', () => {
 });
 
 describe('docs/models.md', () => {
-  it('documents every table and column of core, marts, reporting, config and segments', async () => {
+  it('documents every table and column of core, marts, attribution, reporting, config and segments', async () => {
     const doc = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'models.md'), 'utf8');
     const columns = await sql(`
       select table_schema || '.' || table_name as t, column_name as c from information_schema.columns
-      where table_schema in ('core', 'marts', 'reporting', 'config', 'segments')`);
+      where table_schema in ('core', 'marts', 'attribution', 'reporting', 'config', 'segments')`);
     // Core and mart columns each in their table's own section; reporting views and config tables in theirs or their source's.
     const sections = doc.split(/\n## /);
     const documented = (table: string, column: string) => {

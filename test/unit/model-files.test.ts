@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { computedModels } from '../../activities/models/computed-models';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderModels, readModels } from '../../activities/models/model-files';
 import { PROJECT_ROOT } from '../../lib/paths';
@@ -48,7 +49,11 @@ describe('SQL model files', () => {
   });
 
   it("cdp's own models all state a grain and resolve", () => {
-    const models = orderModels(readModels(path.join(PROJECT_ROOT, 'models')));
-    expect(models.map((m) => `${m.layer}.${m.name}`)).toEqual(expect.arrayContaining(['core.customers', 'core.orders', 'staging.stg_stripe__charges']));
+    const models = orderModels([...readModels(path.join(PROJECT_ROOT, 'models')), ...computedModels()]);
+    const order = models.map((m) => `${m.layer}.${m.name}`);
+    expect(order).toEqual(expect.arrayContaining(['core.customers', 'core.orders', 'staging.stg_stripe__charges', 'attribution.attribution_credits']));
+    // The Markov shares, computed in code, come after the paths they read and before the credits.
+    expect(order.indexOf('attribution.markov_channel_shares')).toBeGreaterThan(order.indexOf('attribution.conversion_touches'));
+    expect(order.indexOf('attribution.markov_channel_shares')).toBeLessThan(order.indexOf('attribution.attribution_credits'));
   });
 });

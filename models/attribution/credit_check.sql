@@ -1,0 +1,31 @@
+-- grain: one row per model, environment and conversion kind: the conversions and their value beside what the model credited
+-- unique: model, environment, kind
+-- not_null: model, environment, kind, conversions, credited, balanced
+with totals as (
+    select environment, kind, count(*) as conversions, sum(invoiced_minor) as invoiced_minor, sum(collected_minor) as collected_minor
+    from attribution.conversions
+    group by all
+),
+
+credited as (
+    select model, environment, kind, sum(credit) as credited, sum(invoiced_minor) as invoiced_minor, sum(collected_minor) as collected_minor
+    from attribution.attribution_credits
+    group by all
+)
+
+select
+    credited.model,
+    totals.environment,
+    totals.kind,
+    totals.conversions,
+    credited.credited,
+    totals.invoiced_minor,
+    credited.invoiced_minor as credited_invoiced_minor,
+    totals.collected_minor,
+    credited.collected_minor as credited_collected_minor,
+    -- Every conversion counted once (shares are floats: equal to 1e-6), money to the minor unit.
+    abs(credited.credited - totals.conversions) < 1e-6
+        and credited.invoiced_minor is not distinct from totals.invoiced_minor
+        and credited.collected_minor is not distinct from totals.collected_minor as balanced
+from totals
+join credited using (environment, kind)
