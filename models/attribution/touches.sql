@@ -42,18 +42,27 @@ final as (
 ),
 
 -- A touch that names a campaign but not its source (the CRM's latest-touch field keeps only the
--- campaign) runs on the platform the other touches of that campaign name.
-campaign_platforms as (
-    select environment, campaign, mode(platform) as platform
+-- campaign) came the way the other touches of that campaign came: their usual source, medium and platform.
+campaign_origins as (
+    select
+        environment,
+        campaign,
+        mode(source) filter (where source <> '(direct)') as source,
+        mode(medium) filter (where source <> '(direct)') as medium,
+        mode(platform) filter (where platform is not null) as platform
     from final
-    where platform is not null and campaign <> '(none)'
+    where campaign <> '(none)'
     group by all
 ),
 
 enriched as (
-    select final.* replace (coalesce(final.platform, campaign_platforms.platform) as platform)
+    select final.* replace (
+        case when final.source = '(direct)' then coalesce(origins.source, final.source) else final.source end as source,
+        case when final.source = '(direct)' then coalesce(origins.medium, final.medium) else final.medium end as medium,
+        coalesce(final.platform, origins.platform) as platform
+    )
     from final
-    left join campaign_platforms using (environment, campaign)
+    left join campaign_origins as origins using (environment, campaign)
 )
 
 select

@@ -21,6 +21,7 @@ import { EXPORT_COLUMNS } from '../../lib/segments/audience';
 import { DEFAULT_ANCHOR } from '../../emulators/world';
 import { stringify } from 'yaml';
 import { expectedModels, type ExpectedModels } from '../support/model-oracle';
+import { expectedAttribution } from '../support/attribution-oracle';
 import { startDevServer } from '../support/temporal';
 import { makeWorkspace } from '../support/workspace';
 
@@ -372,5 +373,37 @@ describe('cdp segment commands', () => {
     expect(cdp('delete', 'big-spenders').status).toBe(0);
     expect(fs.existsSync(file)).toBe(false);
     expect(cdp('show', 'big-spenders').err).toContain('no segment "big-spenders"');
+  });
+});
+
+describe('attribution', () => {
+  it('the heuristic models credit each campaign exactly what the sources say', async () => {
+    const expected = expectedAttribution(SEED, SCALE, { stripe: 'stripe', crm: 'crm', cart: 'cart', store: 'store' }, { USD: [1, 1], EUR: [11, 10], GBP: [5, 4] }, { lookbackDays: 90, halfLifeDays: 7 });
+    const rows = await sql(`
+      select model, campaign,
+        coalesce(sum(credit) filter (where kind = 'lead'), 0) as leads,
+        coalesce(sum(credit) filter (where kind = 'customer'), 0) as customers,
+        coalesce(sum(invoiced_minor) filter (where kind = 'order'), 0)::double as invoiced,
+        coalesce(sum(collected_minor) filter (where kind = 'order'), 0)::double as collected
+      from attribution.attribution_credits where model <> 'markov' group by all`);
+    expect(new Set(rows.map((r) => r.model))).toEqual(new Set(expected.keys()));
+    for (const [model, campaigns] of expected) {
+      const actual = new Map(rows.filter((r) => r.model === model).map((r) => [String(r.campaign), r]));
+      expect(new Set(actual.keys()), model).toEqual(new Set(campaigns.keys()));
+      for (const [campaign, want] of campaigns) {
+        const got = actual.get(campaign)!;
+        const where = `${model} ${campaign}`;
+        expect(Number(got.leads), where).toBeCloseTo(want.leads, 9);
+        expect(Number(got.customers), where).toBeCloseTo(want.customers, 9);
+        expect({ invoiced: Number(got.invoiced), collected: Number(got.collected) }, where).toEqual({ invoiced: want.invoiced, collected: want.collected });
+      }
+    }
+    expect(expected.get('linear')!.size).toBeGreaterThan(5);
+  });
+
+  it('every model, Markov included, credits each conversion once: totals equal the real totals', async () => {
+    const rows = await sql('select model, kind, balanced from attribution.credit_check');
+    expect(rows.length).toBe(7 * 3);
+    expect(rows.filter((r) => !r.balanced)).toEqual([]);
   });
 });
