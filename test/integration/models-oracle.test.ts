@@ -407,3 +407,26 @@ describe('attribution', () => {
     expect(rows.filter((r) => !r.balanced)).toEqual([]);
   });
 });
+
+describe('attribution days', () => {
+  it('a conversion counts on its day in the account time zone, spend on the ad account day', async () => {
+    const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const orders = await sql("select epoch_ms(converted_at)::double as ms, collected_minor::double as collected from attribution.conversions where kind = 'order'");
+    const want = new Map<string, number>();
+    let shifted = 0;
+    for (const o of orders) {
+      const day = localDay.format(new Date(Number(o.ms)));
+      if (day !== new Date(Number(o.ms)).toISOString().slice(0, 10)) shifted += 1;
+      want.set(day, (want.get(day) ?? 0) + Number(o.collected));
+    }
+    // Evenings in New York are the next day in UTC: those orders must move back a day.
+    expect(shifted).toBeGreaterThan(10);
+    const byDay = await sql("select date::varchar as day, sum(collected_minor)::double as collected from attribution.attribution_by_campaign where model = 'linear' group by 1 having sum(collected_minor) > 0");
+    expect(new Map(byDay.map((r) => [String(r.day), Number(r.collected)]))).toEqual(new Map([...want].filter(([, v]) => v > 0)));
+
+    const spend = await sql("select date::varchar as day, sum(spend_minor)::double as spend from attribution.attribution_by_campaign where model = 'markov' group by 1 having sum(spend_minor) > 0");
+    const truth = new Map<string, number>();
+    for (const d of emulators.ads.truth().daily) truth.set(d.date, (truth.get(d.date) ?? 0) + d.spend_minor);
+    expect(new Map(spend.map((r) => [String(r.day), Number(r.spend)]))).toEqual(new Map([...truth].filter(([, v]) => v > 0)));
+  });
+});
