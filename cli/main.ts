@@ -364,6 +364,78 @@ segment
     console.log(`wrote ${count} member${count === 1 ? '' : 's'} of ${name} to ${flags.out} (${flags.format})`);
   });
 
+const report = program.command('report').description('reports over the warehouse: attribution by campaign, orders by day');
+
+report
+  .command('attribution')
+  .description('leads, customers, invoiced and collected revenue, spend, CPL, CPA and ROAS per campaign under each attribution model')
+  .option('--model <names>', `comma-separated models (default all): ${['first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay', 'markov'].join(', ')}`)
+  .option('--all', 'every model (the default)')
+  .option('--from <day>', 'first day, YYYY-MM-DD in the account time zone')
+  .option('--to <day>', 'last day, inclusive')
+  .option('--by <grouping>', 'campaign, platform, source or medium', 'campaign')
+  .option('--environment <env>', 'live or sandbox (default live when a connection is live)')
+  .option('-f, --format <format>', 'table, csv, json or html', 'table')
+  .option('--out <file>', 'write to a file instead of the terminal (html: the self-contained page)')
+  .action(async (raw) => {
+    const { dayFlag, groupingSchema, reportFormatSchema, attributionReport, parseModels, renderAttributionReport, reportEnvironment, writeReport } = await import('./commands/report');
+    const flags = parseFlags(
+      'report attribution',
+      z.object({
+        model: z.string().optional(),
+        all: z.boolean().optional(),
+        from: dayFlag.optional(),
+        to: dayFlag.optional(),
+        by: groupingSchema,
+        environment: z.enum(['live', 'sandbox']).optional(),
+        format: reportFormatSchema,
+        out: z.string().min(1).optional(),
+      }),
+      raw,
+    );
+    const config = loadConfig(configFile());
+    const data = await attributionReport(config, { environment: reportEnvironment(config, flags.environment), models: parseModels(flags.all ? undefined : flags.model), by: flags.by, from: flags.from, to: flags.to });
+    const text = writeReport(renderAttributionReport(data, flags.format), flags.out);
+    if (text !== undefined) process.stdout.write(text);
+    else console.log(`wrote ${flags.out}`);
+  });
+
+report
+  .command('orders')
+  .description('orders that took money, by day in the account time zone, optionally for people with a CRM tag or a touchpoint')
+  .option('--from <day>', 'first day, YYYY-MM-DD')
+  .option('--to <day>', 'last day, inclusive')
+  .option('--tag <tag>', 'only people with this CRM tag (case-insensitive)')
+  .option('--touchpoint <field=value>', 'only people with a touch whose source, medium or campaign is the value, e.g. source=facebook')
+  .option('--environment <env>', 'live or sandbox')
+  .option('-f, --format <format>', 'table, csv or json', 'table')
+  .option('--out <file>', 'write to a file instead of the terminal')
+  .action(async (raw) => {
+    const { dayFlag, ordersReport, renderOrdersReport, reportEnvironment, writeReport } = await import('./commands/report');
+    const flags = parseFlags(
+      'report orders',
+      z.object({
+        from: dayFlag.optional(),
+        to: dayFlag.optional(),
+        tag: z.string().min(1).optional(),
+        touchpoint: z
+          .string()
+          .regex(/^(source|medium|campaign)=.+$/, 'source=<value>, medium=<value> or campaign=<value>')
+          .transform((t) => ({ field: t.slice(0, t.indexOf('=')) as 'source' | 'medium' | 'campaign', value: t.slice(t.indexOf('=') + 1) }))
+          .optional(),
+        environment: z.enum(['live', 'sandbox']).optional(),
+        format: z.enum(['table', 'csv', 'json']),
+        out: z.string().min(1).optional(),
+      }),
+      raw,
+    );
+    const config = loadConfig(configFile());
+    const result = await ordersReport(config, { environment: reportEnvironment(config, flags.environment), from: flags.from, to: flags.to, tag: flags.tag, touchpoint: flags.touchpoint });
+    const text = writeReport(renderOrdersReport(result, flags.format), flags.out);
+    if (text !== undefined) process.stdout.write(text);
+    else console.log(`wrote ${flags.out}`);
+  });
+
 program
   .command('down')
   .description('stop the background dev server and emulators that `cdp demo` or `cdp dev` started')

@@ -430,3 +430,53 @@ describe('attribution days', () => {
     expect(new Map(spend.map((r) => [String(r.day), Number(r.spend)]))).toEqual(new Map([...truth].filter(([, v]) => v > 0)));
   });
 });
+
+describe('cdp report', () => {
+  const cdp = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', ws.configFile, 'report', ...args], { encoding: 'utf8' });
+    return { status: run.status, out: run.stdout, err: run.stderr };
+  };
+
+  it('attribution as CSV carries the numbers of attribution_by_campaign, for the models and days asked', async () => {
+    const run = cdp('attribution', '--model', 'linear,markov', '--from', '2026-09-01', '--to', '2026-10-15', '--format', 'csv');
+    expect(run.status, run.err).toBe(0);
+    const file = path.join(ws.dir, 'report.csv');
+    fs.writeFileSync(file, run.out);
+    const { columns, rows } = await queryWarehouse(ws.config().layout.warehouse, `select * from read_csv('${file}', header = true, all_varchar = true)`);
+    expect(columns).toEqual(['model', 'group', 'leads', 'customers', 'invoiced', 'collected', 'spend', 'cost_per_lead', 'cost_per_acquisition', 'roas']);
+    const want = await sql(`
+      select model, platform || ' / ' || campaign as grp, sum(collected_minor)::double as collected, sum(spend_minor)::double as spend
+      from attribution.attribution_by_campaign
+      where model in ('linear', 'markov') and date between '2026-09-01' and '2026-10-15' group by all`);
+    expect(rows.length).toBe(want.length);
+    const got = new Map(rows.map((r) => [`${r.model}|${r.group}`, r]));
+    for (const w of want) {
+      const r = got.get(`${w.model}|${w.grp}`)!;
+      expect(Number(r.collected), `${w.model} ${w.grp}`).toBeCloseTo(Number(w.collected) / 100, 2);
+      expect(Number(r.spend)).toBeCloseTo(Number(w.spend) / 100, 2);
+    }
+  });
+
+  it('the table prints the check, and a wrong model or range says what is wrong', () => {
+    const table = cdp('attribution', '--model', 'position_based');
+    expect(table.out).toContain('check: every model credits each conversion exactly once');
+    expect(cdp('attribution', '--model', 'last_click').err).toContain('--model: unknown model "last_click"; choose from first_touch, last_touch');
+    expect(cdp('attribution', '--from', '2026-10-02', '--to', '2026-10-01').err).toContain('--from 2026-10-02 is after --to 2026-10-01');
+    expect(cdp('orders', '--touchpoint', 'color=red').err).toContain('--touchpoint: source=<value>, medium=<value> or campaign=<value>');
+  });
+
+  it('orders by day, for people with a touch from a source and a tag', async () => {
+    const run = cdp('orders', '--touchpoint', 'source=facebook', '--tag', 'vip', '--format', 'json');
+    expect(run.status, run.err).toBe(0);
+    const got = JSON.parse(run.out) as { date: string; orders: number; collected_minor: number }[];
+    const want = await sql(`
+      select strftime(timezone('${TIME_ZONE}', c.converted_at)::date, '%Y-%m-%d') as date, count(*)::int as orders, sum(c.collected_minor)::double as collected
+      from attribution.conversions c
+      where c.kind = 'order'
+        and c.customer_id in (select customer_id from attribution.touches where source = 'facebook')
+        and c.customer_id in (select customer_id from core.contact_tags where lower(tag) = 'vip')
+      group by 1 order by 1`);
+    expect(want.length).toBeGreaterThan(0);
+    expect(got.map((r) => ({ date: r.date, orders: r.orders, collected: r.collected_minor }))).toEqual(want.map((r) => ({ date: r.date, orders: r.orders, collected: Number(r.collected) })));
+  });
+});
