@@ -6,6 +6,8 @@ import { info } from '../output';
 import { connectClient, temporalTarget } from '../temporal-connection';
 import { runBuild, syncTuning } from '../workflow-runs';
 import { queryWarehouse } from './query';
+import { MODELS } from '../../lib/report/attribution-data';
+import { attributionReport, major, renderAttributionReport, reportEnvironment, writeReport } from './report';
 import { startLocalTemporal } from './dev';
 import { EMULATORS, emulatorKey } from './emulators';
 
@@ -28,6 +30,28 @@ interface StripeTruth {
 }
 
 /** Checks the built models against what the emulator says it holds: the demo proves itself. */
+/** Per platform: spend, collected revenue and ROAS under two models; the full report as HTML beside the warehouse. */
+async function attributionSummary(config: ReturnType<typeof loadConfig>, htmlFile: string): Promise<string[]> {
+  const environment = reportEnvironment(config);
+  const models = ['last_touch', 'markov'];
+  const data = await attributionReport(config, { environment, models, by: 'platform' });
+  writeReport(renderAttributionReport(await attributionReport(config, { environment, models: [...MODELS], by: 'campaign' }), 'html'), htmlFile);
+  const lines = [`Attribution (${environment}, all time, ${data.currency}; collected revenue / ROAS):`];
+  lines.push(`  ${'platform'.padEnd(16)} ${'spend'.padStart(11)}  ${models.map((m) => `${m.padStart(22)}`).join('  ')}`);
+  const platforms = [...new Set(data.rows.map((r) => r.group))];
+  for (const platform of platforms) {
+    const cells = models.map((m) => {
+      const r = data.rows.find((x) => x.model === m && x.group === platform);
+      return `${major(r?.collectedMinor ?? 0, data.currency)} / ${r?.roas === null || r?.roas === undefined ? '-' : r.roas.toFixed(2)}`.padStart(22);
+    });
+    const spend = data.rows.find((x) => x.group === platform)?.spendMinor ?? null;
+    lines.push(`  ${platform.padEnd(16)} ${major(spend, data.currency).padStart(11)}  ${cells.join('  ')}`);
+  }
+  const balanced = data.checks.every((c) => c.balanced);
+  lines.push(`  ${balanced ? 'every model credits each conversion once' : 'CHECK FAILED: a model does not add up'}; all models: ${htmlFile}`);
+  return lines;
+}
+
 async function compareWithEmulator(emulatorUrl: string, warehouse: string, timezone: string): Promise<string[]> {
   const truth = (await (await fetch(new URL('/_emulator/truth', emulatorUrl))).json()) as StripeTruth;
   const orders = await queryWarehouse(
@@ -119,6 +143,7 @@ export async function runDemo(configFile: string): Promise<void> {
       for (const s of build.segments.segments) lines.push(`  ${`${s.segment} (${s.environment})`.padEnd(34)} ${String(s.members).padStart(8)}`);
       for (const f of build.segments.failed) lines.push(`  not materialized: ${f.segment}: ${f.error}`);
     }
+    lines.push('', ...(await attributionSummary(config, path.join(path.dirname(build.warehouse), 'attribution.html'))));
     lines.push('', ...(await compareWithEmulator(emulatorUrl, build.warehouse, config.timezone)));
     lines.push(
       '',
@@ -126,6 +151,7 @@ export async function runDemo(configFile: string): Promise<void> {
       `Temporal UI: ${temporal.uiUrl}`,
       `Query it:    npx cdp query "select status, count(*), sum(total_minor) from core.orders group by all"`,
       `Segments:    npx cdp segment show lapsed-high-spenders --members`,
+      `Attribution: npx cdp report attribution --model last_touch,markov`,
       '',
     );
     process.stdout.write(`${lines.join('\n')}\n`);
