@@ -1,0 +1,273 @@
+// Attribution layer time and peak memory: every attribution model over about a million conversions
+// and five million touches.
+//
+//   npx tsx bench/attribution.bench.ts [--people 400000] [--touches 5000000] [--orders 650000] [--keep]
+//   npx tsx bench/attribution.bench.ts --reuse <dir> [--models <models dir>]
+//
+// It writes the synthetic config, core and marts tables of `synthetic-attribution.ts` into a DuckDB
+// file in a temp dir (or reuses a dir kept by `--keep`), then in a child process builds only the
+// attribution layer the way `buildWarehouse` does: each model of `models/attribution/` as a table
+// (or a view where it asks) and the computed Markov shares, in dependency order, each followed by its model tests. It reports
+// the time of each model and its tests, and peak RSS (process.memoryUsage().rss sampled every 5 ms;
+// it includes DuckDB's native memory). It exits 1 when a model test fails, `attribution.credit_check`
+// has a row that is not balanced, the conversions differ from what the data fixes, or the touches
+// differ from the touchpoints written. `--models` builds the attribution layer of another models
+// folder (a copy of `models/` with a change to try) over the same data.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { computedModels } from '../activities/models/computed-models';
+import { orderModels, readModels, type ModelFile } from '../activities/models/model-files';
+import { PROJECT_ROOT } from '../lib/paths';
+import { sqlIdent } from '../lib/sql';
+import { expectedConversions, writeSyntheticAttribution, type AttributionSizes } from './synthetic-attribution';
+
+const RSS_SAMPLE_MS = 5;
+const WAREHOUSE_FILE = 'warehouse.duckdb';
+const SIZES_FILE = 'sizes.json';
+/** first_touch, last_touch, last_non_direct, linear, position_based, time_decay, markov. */
+const CREDIT_MODELS = 7;
+
+interface ModelTiming {
+  model: string;
+  /** Rows of a table; views are not counted, as in the build. */
+  rows: number | null;
+  buildMs: number;
+  testsMs: number;
+  /** The highest RSS sampled while the model and its tests ran. */
+  peakRssMb: number;
+}
+
+interface ChildResult {
+  duckdb: string;
+  models: ModelTiming[];
+  checkpointMs: number;
+  totalMs: number;
+  baseRssMb: number;
+  peakRssMb: number;
+  conversions: Record<string, number>;
+  /** Rows of the main tables (or views), counted after the timed build. */
+  rows: LayerRows;
+  problems: string[];
+}
+
+interface LayerRows {
+  touches: number;
+  conversions: number;
+  conversionTouches: number;
+  credits: number;
+}
+
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const count = (n: number) => n.toLocaleString('en');
+
+async function readRows(db: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  return (await db.runAndReadAll(sql)).getRowObjectsJS();
+}
+
+/** The model tests the build runs after a model (`-- unique:` and `-- not_null:` headers), each a query counting the rows that break it. */
+function modelTests(model: ModelFile): { test: string; sql: string }[] {
+  const table = `${model.layer}.${sqlIdent(model.name)}`;
+  const unique = model.unique.map((columns) => ({
+    test: `unique (${columns})`,
+    sql: `SELECT count(*) AS n FROM (SELECT ${columns.split(',').map((c) => sqlIdent(c.trim())).join(', ')} FROM ${table} GROUP BY ALL HAVING count(*) > 1)`,
+  }));
+  const notNull = model.notNull.map((column) => ({ test: `not_null ${column}`, sql: `SELECT count(*) AS n FROM ${table} WHERE ${sqlIdent(column)} IS NULL` }));
+  return [...unique, ...notNull];
+}
+
+/** Builds one model as `buildWarehouse` does (a table, or a view where the model asks), then runs its tests and counts a table's rows. */
+async function buildModel(db: DuckDBConnection, model: ModelFile): Promise<{ timing: Omit<ModelTiming, 'peakRssMb'>; failed: string[] }> {
+  const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
+  const t0 = performance.now();
+  if (model.compute) await model.compute(db);
+  else await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
+  const t1 = performance.now();
+  const failed: string[] = [];
+  for (const { test, sql } of modelTests(model)) {
+    const n = Number((await readRows(db, sql))[0]!.n);
+    if (n > 0) failed.push(`${model.layer}.${model.name}: ${test} fails on ${n} row(s)`);
+  }
+  const rows = kind === 'TABLE' ? Number((await readRows(db, `SELECT count(*) AS n FROM ${model.layer}.${sqlIdent(model.name)}`))[0]!.n) : null;
+  return { timing: { model: `${model.layer}.${model.name}`, rows, buildMs: t1 - t0, testsMs: performance.now() - t1 }, failed };
+}
+
+/** What the data fixes: conversions per kind, a touch per touchpoint, every credit model balanced for each kind. */
+async function checkResults(db: DuckDBConnection, sizes: AttributionSizes): Promise<{ conversions: Record<string, number>; rows: LayerRows; problems: string[] }> {
+  const problems: string[] = [];
+  const conversions: Record<string, number> = {};
+  for (const r of await readRows(db, 'SELECT kind, count(*) AS n FROM attribution.conversions GROUP BY kind')) conversions[String(r.kind)] = Number(r.n);
+  for (const [kind, expected] of Object.entries(expectedConversions(sizes))) {
+    if (conversions[kind] !== expected) problems.push(`${kind} conversions: ${conversions[kind] ?? 0}, the data fixes ${expected}`);
+  }
+  const counted = await readRows(
+    db,
+    `SELECT (SELECT count(*) FROM attribution.touches) AS touches, (SELECT count(*) FROM attribution.conversions) AS conversions,
+       (SELECT count(*) FROM attribution.conversion_touches) AS conversion_touches, (SELECT count(*) FROM attribution.attribution_credits) AS credits`,
+  );
+  const rows: LayerRows = {
+    touches: Number(counted[0]!.touches),
+    conversions: Number(counted[0]!.conversions),
+    conversionTouches: Number(counted[0]!.conversion_touches),
+    credits: Number(counted[0]!.credits),
+  };
+  if (rows.touches !== sizes.touches) problems.push(`attribution.touches has ${rows.touches} rows, ${sizes.touches} touchpoints were written`);
+  const checks = await readRows(
+    db,
+    `SELECT model, environment, kind, balanced, credited - conversions AS credit_gap,
+       credited_invoiced_minor - invoiced_minor AS invoiced_gap, credited_collected_minor - collected_minor AS collected_gap
+     FROM attribution.credit_check ORDER BY ALL`,
+  );
+  for (const c of checks.filter((c) => c.balanced !== true)) {
+    problems.push(
+      `credit_check: ${c.model} ${c.environment} ${c.kind} is not balanced (credited minus conversions ${c.credit_gap}, ` +
+        `invoiced gap ${c.invoiced_gap ?? 0}, collected gap ${c.collected_gap ?? 0} minor units)`,
+    );
+  }
+  const expectedChecks = CREDIT_MODELS * Object.keys(conversions).length;
+  if (checks.length !== expectedChecks) problems.push(`credit_check has ${checks.length} rows, expected ${expectedChecks} (every model for every kind)`);
+  return { conversions, rows, problems };
+}
+
+/** The child: builds the attribution layer over the dir's warehouse and prints timings, peak RSS and problems as JSON. */
+async function runChild(dir: string, modelsDir: string): Promise<void> {
+  const sizes = JSON.parse(fs.readFileSync(path.join(dir, SIZES_FILE), 'utf8')) as AttributionSizes;
+  const models = orderModels([...readModels(modelsDir), ...computedModels()]).filter((m) => m.layer === 'attribution');
+  const instance = await DuckDBInstance.create(path.join(dir, WAREHOUSE_FILE));
+  const db = await instance.connect();
+  try {
+    await db.run("SET TimeZone = 'UTC'");
+    await db.run('DROP SCHEMA IF EXISTS attribution CASCADE');
+    await db.run('CHECKPOINT');
+    const setup = (await readRows(db, "SELECT current_setting('threads') AS threads, version() AS version"))[0]!;
+    const base = process.memoryUsage.rss();
+    let peak = base;
+    let modelPeak = base;
+    const sample = () => {
+      const rss = process.memoryUsage.rss();
+      peak = Math.max(peak, rss);
+      modelPeak = Math.max(modelPeak, rss);
+    };
+    const timer = setInterval(sample, RSS_SAMPLE_MS);
+    const timings: ModelTiming[] = [];
+    const problems: string[] = [];
+    const t0 = performance.now();
+    let checkpointMs: number;
+    try {
+      await db.run('CREATE SCHEMA attribution');
+      for (const model of models) {
+        modelPeak = process.memoryUsage.rss();
+        const { timing, failed } = await buildModel(db, model);
+        sample();
+        timings.push({ ...timing, peakRssMb: mb(modelPeak) });
+        problems.push(...failed);
+      }
+      const t1 = performance.now();
+      await db.run('CHECKPOINT');
+      checkpointMs = performance.now() - t1;
+    } finally {
+      clearInterval(timer);
+    }
+    const totalMs = performance.now() - t0;
+    sample();
+    const checked = await checkResults(db, sizes);
+    const out: ChildResult = {
+      duckdb: `${setup.version}, ${setup.threads} threads`,
+      models: timings,
+      checkpointMs,
+      totalMs,
+      baseRssMb: mb(base),
+      peakRssMb: mb(peak),
+      conversions: checked.conversions,
+      rows: checked.rows,
+      problems: [...problems, ...checked.problems],
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Writes the synthetic inputs into a new warehouse file in `dir`; returns how long it took. */
+async function generate(dir: string, sizes: AttributionSizes): Promise<number> {
+  const t0 = performance.now();
+  const instance = await DuckDBInstance.create(path.join(dir, WAREHOUSE_FILE));
+  const db = await instance.connect();
+  try {
+    await writeSyntheticAttribution(db, sizes, dir);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+  fs.writeFileSync(path.join(dir, SIZES_FILE), JSON.stringify(sizes));
+  return performance.now() - t0;
+}
+
+function printResults(sizes: AttributionSizes, r: ChildResult, genMs: number | undefined): void {
+  const rowsText = (rows: number | null) => (rows === null ? 'view' : count(rows));
+  const buildMs = r.models.reduce((sum, m) => sum + m.buildMs, 0);
+  const testsMs = r.models.reduce((sum, m) => sum + m.testsMs, 0);
+  console.log(`DuckDB ${r.duckdb}; conversions by kind: ${Object.entries(r.conversions).map(([k, n]) => `${k} ${count(n)}`).join(', ')}`);
+  console.log('| people | touches | conversions | conversion touches | credits | generate | models | tests | checkpoint | total | peak RSS |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `| ${count(sizes.people)} | ${count(r.rows.touches)} | ${count(r.rows.conversions)} | ${count(r.rows.conversionTouches)} | ${count(r.rows.credits)} ` +
+      `| ${genMs === undefined ? 'reused' : seconds(genMs)} | ${seconds(buildMs)} | ${seconds(testsMs)} | ${seconds(r.checkpointMs)} | ${seconds(r.totalMs)} | ${count(r.peakRssMb)} MB |`,
+  );
+  console.log(`RSS before the models: ${count(r.baseRssMb)} MB`);
+  console.log('');
+  console.log('| model | rows | build | tests | peak RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const m of r.models) {
+    console.log(`| \`${m.model}\` | ${rowsText(m.rows)} | ${(m.buildMs / 1000).toFixed(2)} s | ${(m.testsMs / 1000).toFixed(2)} s | ${count(m.peakRssMb)} MB |`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      people: { type: 'string', default: '400000' },
+      touches: { type: 'string', default: '5000000' },
+      orders: { type: 'string', default: '650000' },
+      reuse: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      models: { type: 'string', default: path.join(PROJECT_ROOT, 'models') },
+      child: { type: 'string' },
+    },
+  });
+  const modelsDir = path.resolve(values.models);
+  if (values.child) return runChild(values.child, modelsDir);
+  console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}`);
+  if (modelsDir !== path.join(PROJECT_ROOT, 'models')) console.log(`models: ${modelsDir}`);
+  const dir = values.reuse ? path.resolve(values.reuse) : fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-attribution-bench-'));
+  let failed = false;
+  try {
+    let genMs: number | undefined;
+    let sizes: AttributionSizes;
+    if (values.reuse) sizes = JSON.parse(fs.readFileSync(path.join(dir, SIZES_FILE), 'utf8')) as AttributionSizes;
+    else {
+      sizes = { people: Number(values.people), touches: Number(values.touches), orders: Number(values.orders) };
+      genMs = await generate(dir, sizes);
+    }
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'attribution.bench.ts'), '--child', dir, '--models', modelsDir], {
+      encoding: 'utf8',
+      cwd: PROJECT_ROOT,
+    });
+    if (child.status !== 0) throw new Error(`attribution build failed:\n${child.stderr}`);
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildResult;
+    printResults(sizes, r, genMs);
+    for (const p of r.problems) console.error(p);
+    failed = r.problems.length > 0;
+  } finally {
+    if (values.reuse || values.keep) console.log(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (failed) process.exit(1);
+}
+
+await main();
