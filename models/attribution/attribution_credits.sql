@@ -31,7 +31,8 @@ decay as (
     select
         conversion_id,
         touchpoint_id,
-        pow(0.5, epoch(converted_at - touched_at) / 86400.0 / (select half_life from settings)) as weight
+        -- Seconds between two instants (epoch of each: an interval would go through calendar arithmetic).
+        pow(0.5, (epoch(converted_at) - epoch(touched_at)) / 86400.0 / (select half_life from settings)) as weight
     from touches
 ),
 
@@ -74,8 +75,9 @@ valued as (
     where fractions.credit > 0
 ),
 
--- Money is split in whole minor units that add up to the conversion's value exactly: each touch
--- gets the floor of its share, and the units left over go to the largest remainders.
+-- Money is split in whole minor units that add up to the order's value exactly: each touch gets the
+-- floor of its share, and the units left over go to the largest remainders. Only orders carry money,
+-- and a touch holding the whole order needs no split.
 split as (
     select
         *,
@@ -84,28 +86,39 @@ split as (
         row_number() over (partition by model, conversion_id order by invoiced_minor * credit - floor(invoiced_minor * credit) desc, touchpoint_id) as invoiced_rank,
         row_number() over (partition by model, conversion_id order by collected_minor * credit - floor(collected_minor * credit) desc, touchpoint_id) as collected_rank
     from valued
+    where kind = 'order' and credit < 1
 ),
 
-final as (
+split_orders as (
     select
-        model,
-        conversion_id,
-        kind,
-        customer_id,
-        environment,
-        converted_at,
-        touchpoint_id,
-        touched_at,
-        platform,
-        source,
-        medium,
-        campaign,
-        campaign_id,
-        channel,
-        credit,
+        * exclude (invoiced_raw, collected_raw, invoiced_rank, collected_rank, invoiced_minor, collected_minor),
         (floor(invoiced_raw) + case when invoiced_rank <= invoiced_minor - sum(floor(invoiced_raw)) over (partition by model, conversion_id) then 1 else 0 end)::bigint as invoiced_minor,
         (floor(collected_raw) + case when collected_rank <= collected_minor - sum(floor(collected_raw)) over (partition by model, conversion_id) then 1 else 0 end)::bigint as collected_minor
     from split
+),
+
+final as (
+    select * from split_orders
+    union all by name
+    select * from valued where not (kind = 'order' and credit < 1)
 )
 
-select * from final
+select
+    model,
+    conversion_id,
+    kind,
+    customer_id,
+    environment,
+    converted_at,
+    touchpoint_id,
+    touched_at,
+    platform,
+    source,
+    medium,
+    campaign,
+    campaign_id,
+    channel,
+    credit,
+    invoiced_minor,
+    collected_minor
+from final

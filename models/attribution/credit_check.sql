@@ -8,7 +8,8 @@ with totals as (
 ),
 
 credited as (
-    select model, environment, kind, sum(credit) as credited, sum(invoiced_minor) as invoiced_minor, sum(collected_minor) as collected_minor
+    -- fsum: an exactly rounded sum, so millions of float shares do not drift.
+    select model, environment, kind, fsum(credit) as credited, sum(invoiced_minor) as invoiced_minor, sum(collected_minor) as collected_minor
     from attribution.attribution_credits
     group by all
 )
@@ -23,8 +24,8 @@ select
     credited.invoiced_minor as credited_invoiced_minor,
     totals.collected_minor,
     credited.collected_minor as credited_collected_minor,
-    -- Every conversion counted once (shares are floats: equal to 1e-6), money to the minor unit.
-    abs(credited.credited - totals.conversions) < 1e-6
+    -- Every conversion counted once (shares are floats: equal to within a billionth per conversion), money to the minor unit.
+    abs(credited.credited - totals.conversions) <= 1e-9 * greatest(totals.conversions, 1)
         and credited.invoiced_minor is not distinct from totals.invoiced_minor
         and credited.collected_minor is not distinct from totals.collected_minor as balanced
 from totals

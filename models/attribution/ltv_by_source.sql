@@ -6,13 +6,12 @@ with settings as (
 ),
 
 first_touch as (
-    select
-        customer_id,
-        arg_min(source, (touched_at, touchpoint_id)) as source,
-        arg_min(medium, (touched_at, touchpoint_id)) as medium,
-        arg_min(campaign, (touched_at, touchpoint_id)) as campaign
-    from attribution.touches
-    group by customer_id
+    select customer_id, first.source, first.medium, first.campaign
+    from (
+        select customer_id, arg_min({'source': source, 'medium': medium, 'campaign': campaign}, (touched_at, touchpoint_id)) as first
+        from attribution.touches
+        group by customer_id
+    )
 ),
 
 orders as (
