@@ -89,7 +89,10 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
   await fs.rm(building, { force: true });
   await fs.rm(`${building}.wal`, { force: true });
 
-  const models = orderModels([...readModels(opts.modelsDir), ...computedModels()]);
+  const files = readModels(opts.modelsDir);
+  // A computed model joins when the models it reads are there (a models folder may hold only some layers).
+  const present = new Set(files.map((m) => `${m.layer}.${m.name}`));
+  const models = orderModels([...files, ...computedModels().filter((m) => m.dependsOn.every((d) => present.has(d)))]);
   const instance = await DuckDBInstance.create(building);
   const counts: ModelCount[] = [];
   try {

@@ -1,58 +1,72 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { FLOAT, markovAttribution, type PathCount } from '../../lib/attribution/markov';
+import { FLOAT, markovFromTransitions, type TransitionCount } from '../../lib/attribution/markov';
 import type { ModelFile } from './model-files';
 
 // Tables the build computes in code, between SQL models, where SQL is the wrong tool.
 
 /**
- * The people's paths for each conversion kind: every converting path (a conversion's touches in its
- * lookback) and every non-converting one (the touches of a person without such a conversion, in the
- * lookback before their last touch), grouped by path.
+ * The transitions of people's paths for each conversion kind, counted in SQL: every converting path
+ * (a conversion's touches in its lookback) and every non-converting one (the touches of a person
+ * without such a conversion, in the lookback before their last touch), consecutive repeats of a
+ * channel collapsed; `from_channel` NULL is the start, `end_state` a path's end.
  */
-const PATHS_SQL = `
+const TRANSITIONS_SQL = `
 with settings as (select attribution_lookback_days as lookback from config.settings),
-converting as (
-    select environment, kind, list(channel order by position) as channels
-    from attribution.conversion_touches
-    where touchpoint_id not like 'none:%'
-    group by environment, kind, conversion_id
-),
 kinds as (select unnest(['lead', 'customer', 'order']) as kind),
 last_touch as (
     select customer_id, max(touched_at) as last_at from attribution.touches group by customer_id
 ),
-not_converting as (
-    select t.environment, k.kind, list(t.channel order by t.touched_at, t.touchpoint_id) as channels
+steps as (
+    select environment, kind, conversion_id as path_id, channel, position as pos, true as converted
+    from attribution.conversion_touches
+    where touchpoint_id not like 'none:%'
+    union all
+    select t.environment, k.kind, t.customer_id || '|' || k.kind, t.channel,
+        row_number() over (partition by t.customer_id, k.kind order by t.touched_at, t.touchpoint_id), false
     from attribution.touches as t
     join last_touch as l using (customer_id)
     cross join kinds as k
     where t.touched_at > l.last_at - to_days((select lookback from settings))
         and not exists (select 1 from attribution.conversions as c where c.customer_id = t.customer_id and c.kind = k.kind)
-    group by t.environment, k.kind, t.customer_id
+),
+kept as (
+    select * from (
+        select *, lag(channel) over (partition by environment, kind, path_id order by pos) as previous
+        from steps
+    )
+    where previous is distinct from channel
+),
+edges as (
+    select
+        environment, kind, converted, channel,
+        lag(channel) over w as from_channel,
+        lead(channel) over w is null as is_last
+    from kept
+    window w as (partition by environment, kind, path_id order by pos)
 )
-select environment, kind, channels, sum(conversions)::bigint as conversions, sum(nulls)::bigint as nulls
-from (
-    select environment, kind, channels, 1 as conversions, 0 as nulls from converting
-    union all
-    select environment, kind, channels, 0, 1 from not_converting
-)
-group by all`;
+select environment, kind, from_channel, channel as to_channel, null as end_state, count(*)::bigint as n
+from edges group by all
+union all
+select environment, kind, channel, null, case when converted then 'conversion' else 'null' end, count(*)::bigint
+from edges where is_last group by all`;
 
 async function buildMarkovShares(db: DuckDBConnection): Promise<void> {
-  const rows = (await db.runAndReadAll(PATHS_SQL)).getRowObjectsJS();
-  const groups = new Map<string, { environment: string; kind: string; paths: PathCount[] }>();
+  const rows = (await db.runAndReadAll(TRANSITIONS_SQL)).getRowObjectsJS();
+  const groups = new Map<string, { environment: string; kind: string; transitions: TransitionCount[] }>();
   for (const r of rows) {
     const key = `${r.environment}|${r.kind}`;
-    const group = groups.get(key) ?? { environment: String(r.environment), kind: String(r.kind), paths: [] };
-    group.paths.push({ channels: (r.channels as string[]).map(String), conversions: Number(r.conversions), nulls: Number(r.nulls) });
+    const group = groups.get(key) ?? { environment: String(r.environment), kind: String(r.kind), transitions: [] };
+    const from = r.from_channel === null ? null : String(r.from_channel);
+    const count = Number(r.n);
+    group.transitions.push(r.end_state === null ? { from, to: String(r.to_channel), count } : { from, end: r.end_state as 'conversion' | 'null', count });
     groups.set(key, group);
   }
   await db.run(`CREATE TABLE attribution.markov_channel_shares (
     environment VARCHAR NOT NULL, kind VARCHAR NOT NULL, channel VARCHAR NOT NULL,
     removal_effect DOUBLE NOT NULL, share DOUBLE NOT NULL, conversion_probability DOUBLE NOT NULL)`);
   const appender = await db.createAppender('markov_channel_shares', 'attribution');
-  for (const { environment, kind, paths } of [...groups.values()].sort((a, b) => `${a.environment}|${a.kind}`.localeCompare(`${b.environment}|${b.kind}`))) {
-    const result = markovAttribution(FLOAT, paths);
+  for (const { environment, kind, transitions } of [...groups.values()].sort((a, b) => `${a.environment}|${a.kind}`.localeCompare(`${b.environment}|${b.kind}`))) {
+    const result = markovFromTransitions(FLOAT, transitions);
     for (const channel of result.channels) {
       appender.appendVarchar(environment);
       appender.appendVarchar(kind);

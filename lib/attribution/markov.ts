@@ -107,28 +107,49 @@ function solve<T>(F: Field<T>, a: T[][], b: T[]): T[] {
   return m.map((row, i) => F.div(row[n]!, row[i]!));
 }
 
-/**
- * Transition probabilities from the paths (start -> first channel -> ... -> conversion or null),
- * then the conversion probability with every channel and with each one removed (its incoming
- * transitions lead to null instead).
- */
-export function markovAttribution<T>(F: Field<T>, paths: PathCount[]): MarkovResult<T> {
-  const channels = [...new Set(paths.flatMap((p) => p.channels))].sort();
-  const index = new Map(channels.map((c, i) => [c, i + 1] as const)); // 0 is the start
-  const n = channels.length + 1;
-  const counts = Array.from({ length: n }, () => new Map<number | 'conv' | 'null', number>());
-  const bump = (from: number, to: number | 'conv' | 'null', k: number) => counts[from]!.set(to, (counts[from]!.get(to) ?? 0) + k);
+/** How many times people went from one state to the next; `from` null is the start, `end` marks a path's end. */
+export type TransitionCount = { from: string | null; count: number } & ({ to: string; end?: undefined } | { to?: undefined; end: 'conversion' | 'null' });
+
+/** The transitions of the paths (start -> first channel -> ... -> conversion or null), repeats collapsed. */
+export function pathTransitions(paths: PathCount[]): TransitionCount[] {
+  const counts = new Map<string, TransitionCount>();
+  const add = (t: TransitionCount) => {
+    const key = JSON.stringify([t.from, t.to ?? null, t.end ?? null]);
+    const seen = counts.get(key);
+    if (seen) seen.count += t.count;
+    else counts.set(key, { ...t });
+  };
   for (const path of paths) {
     const total = path.conversions + path.nulls;
     if (total === 0 || path.channels.length === 0) continue;
-    const states = collapseRepeats(path.channels).map((c) => index.get(c)!);
-    let from = 0;
-    for (const s of states) {
-      bump(from, s, total);
-      from = s;
+    let from: string | null = null;
+    for (const channel of collapseRepeats(path.channels)) {
+      add({ from, to: channel, count: total });
+      from = channel;
     }
-    if (path.conversions) bump(from, 'conv', path.conversions);
-    if (path.nulls) bump(from, 'null', path.nulls);
+    if (path.conversions) add({ from, end: 'conversion', count: path.conversions });
+    if (path.nulls) add({ from, end: 'null', count: path.nulls });
+  }
+  return [...counts.values()];
+}
+
+export function markovAttribution<T>(F: Field<T>, paths: PathCount[]): MarkovResult<T> {
+  return markovFromTransitions(F, pathTransitions(paths));
+}
+
+/**
+ * Transition probabilities from the counts, then the conversion probability with every channel and
+ * with each one removed (its incoming transitions lead to null instead).
+ */
+export function markovFromTransitions<T>(F: Field<T>, transitions: TransitionCount[]): MarkovResult<T> {
+  const channels = [...new Set(transitions.flatMap((t) => [t.from, t.to]).filter((c): c is string => typeof c === 'string'))].sort();
+  const index = new Map(channels.map((c, i) => [c, i + 1] as const)); // 0 is the start
+  const n = channels.length + 1;
+  const counts = Array.from({ length: n }, () => new Map<number | 'conv' | 'null', number>());
+  for (const t of transitions) {
+    const from = t.from === null ? 0 : index.get(t.from)!;
+    const to = t.end === 'conversion' ? 'conv' : t.end === 'null' ? 'null' : index.get(t.to!)!;
+    counts[from]!.set(to, (counts[from]!.get(to) ?? 0) + t.count);
   }
   // Probabilities per state; a state never left (no counts) goes to null.
   const q: T[][] = Array.from({ length: n }, () => Array.from({ length: n }, () => F.zero));

@@ -22,6 +22,7 @@ import { DEFAULT_ANCHOR } from '../../emulators/world';
 import { stringify } from 'yaml';
 import { expectedModels, type ExpectedModels } from '../support/model-oracle';
 import { expectedAttribution } from '../support/attribution-oracle';
+import { FLOAT, markovAttribution, type PathCount } from '../../lib/attribution/markov';
 import { startDevServer } from '../support/temporal';
 import { makeWorkspace } from '../support/workspace';
 
@@ -399,6 +400,32 @@ describe('attribution', () => {
       }
     }
     expect(expected.get('linear')!.size).toBeGreaterThan(5);
+  });
+
+  it('the Markov shares are those of the chain over every converting and non-converting path', async () => {
+    const touches = await sql('select customer_id, environment, channel, epoch_ms(touched_at)::double as ms, touchpoint_id from attribution.touches order by touched_at, touchpoint_id');
+    const conversions = await sql("select conversion_id, kind, customer_id, environment from attribution.conversions");
+    const converting = await sql("select environment, kind, conversion_id, list(channel order by position) as channels from attribution.conversion_touches where touchpoint_id not like 'none:%' group by all");
+    const byPerson = new Map<string, typeof touches>();
+    for (const t of touches) byPerson.set(String(t.customer_id), [...(byPerson.get(String(t.customer_id)) ?? []), t]);
+    const converted = new Set(conversions.map((c) => `${c.customer_id}|${c.kind}`));
+    const paths = new Map<string, PathCount[]>();
+    const add = (key: string, p: PathCount) => paths.set(key, [...(paths.get(key) ?? []), p]);
+    for (const c of converting) add(`${c.environment}|${c.kind}`, { channels: (c.channels as string[]).map(String), conversions: 1, nulls: 0 });
+    for (const [person, own] of byPerson) {
+      const last = Math.max(...own.map((t) => Number(t.ms)));
+      const window = own.filter((t) => Number(t.ms) > last - 90 * 86_400_000).map((t) => String(t.channel));
+      for (const kind of ['lead', 'customer', 'order']) if (!converted.has(`${person}|${kind}`)) add(`${own[0]!.environment}|${kind}`, { channels: window, conversions: 0, nulls: 1 });
+    }
+    const table = await sql('select environment, kind, channel, share from attribution.markov_channel_shares');
+    expect(table.length).toBeGreaterThan(10);
+    for (const [key, group] of paths) {
+      const [environment, kind] = key.split('|');
+      const want = markovAttribution(FLOAT, group).shares;
+      const got = new Map(table.filter((r) => r.environment === environment && r.kind === kind).map((r) => [String(r.channel), Number(r.share)]));
+      expect(new Set(got.keys()), key).toEqual(new Set(want.keys()));
+      for (const [channel, share] of want) expect(got.get(channel), `${key} ${channel}`).toBeCloseTo(share, 12);
+    }
   });
 
   it('every model, Markov included, credits each conversion once: totals equal the real totals', async () => {
