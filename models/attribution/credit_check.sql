@@ -9,8 +9,10 @@ with totals as (
 
 credited as (
     -- fsum: an exactly rounded sum, so millions of float shares do not drift.
-    select model, environment, kind, fsum(credit) as credited, sum(invoiced_minor) as invoiced_minor, sum(collected_minor) as collected_minor
-    from attribution.attribution_credits
+    select shares.model, conversions.environment, shares.kind, fsum(shares.credit) as credited,
+        sum(shares.invoiced_minor) as invoiced_minor, sum(shares.collected_minor) as collected_minor
+    from attribution.attribution_credit_shares as shares
+    join attribution.conversions as conversions using (conversion_id)
     group by all
 )
 
