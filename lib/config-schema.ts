@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Sources cdp has connectors for. */
-export const SOURCE_NAMES = ['stripe', 'activecampaign', 'thrivecart', 'bigcommerce', 'facebook_ads'] as const;
+export const SOURCE_NAMES = ['stripe', 'activecampaign', 'thrivecart', 'bigcommerce', 'facebook_ads', 'talonone'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export const ENVIRONMENTS = ['live', 'sandbox'] as const;
@@ -21,12 +21,27 @@ const currencyCodeSchema = z
 /** Sources that take payments or orders: an environment with one of these takes its revenue from them. */
 export const PAYMENT_SOURCES: readonly SourceName[] = ['stripe', 'thrivecart', 'bigcommerce'];
 
+/**
+ * Path parameters a source's stream paths need from each of its connections, with what to set.
+ * A Talon.One connection reads one Application of its deployment.
+ */
+export const REQUIRED_PATH_PARAMS: Partial<Record<SourceName, Record<string, string>>> = {
+  talonone: { applicationId: 'the id of the Talon.One Application to sync (the number after /applications/ in its Campaign Manager URL)' },
+};
+
+const pathParamsSchema = z.record(
+  z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a parameter name of letters, digits and "_", as in the API path, such as applicationId'),
+  z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String),
+);
+
 export const connectionSchema = z.strictObject({
   id: connectionIdSchema,
   source: z.enum(SOURCE_NAMES),
   environment: z.enum(ENVIRONMENTS),
   base_url: z.url({ protocol: /^https?$/ }),
   credential_env: envVarSchema,
+  /** Values for `{name}` placeholders in the source's API paths (Talon.One's `applicationId`). */
+  path_params: pathParamsSchema.optional(),
   streams: z.array(z.string().min(1)).min(1).optional(),
   requests_per_second: z.number().positive().max(1000).optional(),
   lookback_seconds: z.number().int().min(0).optional(),
@@ -93,6 +108,11 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['connections', i, 'id'], message: `duplicate connection id "${c.id}"` });
       }
       seen.add(c.id);
+      for (const [name, what] of Object.entries(REQUIRED_PATH_PARAMS[c.source] ?? {})) {
+        if (c.path_params?.[name] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['connections', i, 'path_params', name], message: `a ${c.source} connection needs path_params.${name}: ${what}` });
+        }
+      }
     });
   });
 export type CdpConfig = z.infer<typeof configSchema>;

@@ -1,7 +1,9 @@
 import type { ConnectionConfig } from '../../lib/config-schema';
+import { childValues, decodeChild, encodeChild, type ChildCursor, type ParentValues } from './child-cursor';
 import { getJson } from './http-client';
 import type { RateLimiter } from './rate-limiter';
-import { readPath, type AuthSpec, type PaginationSpec, type SourceSpec, type StreamSpec, type WindowFilterSpec } from './spec';
+import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './request-url';
+import { readPath, type KeepWhereSpec, type PaginationSpec, type SourceSpec, type StreamSpec } from './spec';
 
 export interface PageRequest {
   source: SourceSpec;
@@ -10,7 +12,7 @@ export interface PageRequest {
   credential: string;
   limiter: RateLimiter;
   /** The window in unix seconds: from inclusive (null = the beginning), to exclusive. */
-  window: { from: number | null; to: number };
+  window: SyncWindow;
   pageToken: string | null;
   signal?: AbortSignal;
   onRetry?: (error: Error, attempt: number) => void;
@@ -24,114 +26,23 @@ export interface Page {
 
 type UrlRequest = Pick<PageRequest, 'source' | 'stream' | 'connection' | 'window' | 'pageToken'>;
 
-const DAY_SECONDS = 86_400;
-
-const isoDate = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
-
-function formatBound(seconds: number, format: Exclude<WindowFilterSpec['format'], 'graph_time_range'>): string {
-  switch (format) {
-    case 'unix_seconds':
-      return String(seconds);
-    case 'iso_datetime':
-      return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-    case 'date':
-      return isoDate(seconds);
-  }
-}
-
-/**
- * The Graph API's `time_range`: calendar days in the ad account's time zone, both ends inclusive.
- * The window is in UTC and the account's zone is up to a day either side, so the range starts a day
- * early; days past the window's end are read by the next window, which also starts a day early.
- */
-function graphTimeRange(spec: WindowFilterSpec, window: UrlRequest['window'], nowSeconds: number): string {
-  // Without a declared retention, a window from the beginning starts at the epoch.
-  const oldest = spec.maxHistoryDays === undefined ? 0 : nowSeconds - spec.maxHistoryDays * DAY_SECONDS;
-  const until = isoDate(window.to);
-  const sinceSeconds = Math.max(window.from === null ? oldest : window.from - DAY_SECONDS, oldest);
-  // A window older than the API keeps asks for its last day rather than for a range the API refuses.
-  const since = isoDate(Math.min(sinceSeconds, window.to));
-  return JSON.stringify({ since, until });
-}
-
-function setWindow(url: URL, spec: WindowFilterSpec, window: UrlRequest['window']): void {
-  if (spec.format === 'graph_time_range') {
-    url.searchParams.set(spec.fromParam, graphTimeRange(spec, window, Math.floor(Date.now() / 1000)));
-    return;
-  }
-  if (window.from !== null) url.searchParams.set(spec.fromParam, formatBound(window.from, spec.format));
-  if (spec.toParam) url.searchParams.set(spec.toParam, formatBound(window.to, spec.format));
-}
-
-function setPaging(url: URL, p: PaginationSpec, pageToken: string | null): void {
-  switch (p.type) {
-    case 'after_last_id':
-      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
-      if (pageToken !== null) url.searchParams.set(p.afterParam, pageToken);
-      break;
-    case 'offset':
-      url.searchParams.set(p.limitParam, String(p.pageSize));
-      url.searchParams.set(p.offsetParam, pageToken ?? '0');
-      break;
-    case 'page_number':
-      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
-      url.searchParams.set(p.pageParam, pageToken ?? String(p.firstPage));
-      break;
-    case 'next_cursor':
-      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
-      if (pageToken !== null) url.searchParams.set(p.cursorParam, pageToken);
-      break;
-  }
-}
-
 const paginationOf = (source: SourceSpec, stream: StreamSpec): PaginationSpec => stream.pagination ?? source.pagination;
 
-/** One list request of a stream: its path (with a parent id for child streams), params, paging and window. */
-function listUrl(req: UrlRequest, stream: StreamSpec, pageToken: string | null, opts: { parentId?: string; windowed: boolean }): URL {
-  const base = req.connection.base_url.endsWith('/') ? req.connection.base_url : `${req.connection.base_url}/`;
-  let path = stream.path.replace(/^\//, '');
-  if (opts.parentId !== undefined) path = path.replace('{parent_id}', encodeURIComponent(opts.parentId));
-  const url = new URL(path, base);
-  for (const [k, v] of Object.entries(stream.params ?? {})) url.searchParams.set(k, v);
-  setPaging(url, paginationOf(req.source, stream), pageToken);
-  if (opts.windowed && stream.window) setWindow(url, stream.window, req.window);
-  return url;
-}
-
-/** Where a child stream stands: the parent's next page, the parent ids not yet read, and the page within the current one. */
-interface ChildCursor {
-  parentToken: string | null;
-  parentDone: boolean;
-  pending: string[];
-  childToken: string | null;
-}
-
-const START: ChildCursor = { parentToken: null, parentDone: false, pending: [], childToken: null };
-
-function encodeChild(c: ChildCursor): string | null {
-  if (c.parentDone && c.pending.length === 0) return null;
-  return JSON.stringify({ p: c.parentToken, d: c.parentDone, ids: c.pending, c: c.childToken });
-}
-
-function decodeChild(stream: StreamSpec, token: string | null): ChildCursor {
-  if (token === null) return START;
-  let parsed: { p?: unknown; d?: unknown; ids?: unknown; c?: unknown } | undefined;
-  try {
-    parsed = JSON.parse(token) as typeof parsed;
-  } catch {
-    parsed = undefined;
-  }
-  const str = (v: unknown) => v === null || typeof v === 'string';
-  if (!parsed || !str(parsed.p) || typeof parsed.d !== 'boolean' || !Array.isArray(parsed.ids) || !parsed.ids.every((i) => typeof i === 'string') || !str(parsed.c)) {
-    throw new Error(`${stream.name}: page token ${token.slice(0, 80)} is not a child-stream position; restart the stream's sync from the beginning`);
-  }
-  return { parentToken: parsed.p as string | null, parentDone: parsed.d, pending: parsed.ids as string[], childToken: parsed.c as string | null };
-}
-
+/**
+ * The parent stream of a child stream. A parent may itself be a child (a balance per ledger entry per
+ * program), read through its own parent in turn; a loop of parents is refused.
+ */
 function parentOf(source: SourceSpec, stream: StreamSpec): StreamSpec {
   const parent = source.streams.find((s) => s.name === stream.parent!.stream);
-  if (!parent || parent.parent) {
-    throw new Error(`${source.name}.${stream.name}: parent stream "${stream.parent!.stream}" is not a top-level stream of ${source.name}`);
+  if (!parent) {
+    throw new Error(`${source.name}.${stream.name}: parent stream "${stream.parent!.stream}" is not a stream of ${source.name}`);
+  }
+  let ancestor: StreamSpec | undefined = parent;
+  for (let depth = 0; ancestor?.parent; depth++) {
+    if (ancestor.name === stream.name || depth >= source.streams.length) {
+      throw new Error(`${source.name}.${stream.name}: its parent streams form a loop`);
+    }
+    ancestor = source.streams.find((s) => s.name === ancestor!.parent!.stream);
   }
   return parent;
 }
@@ -139,35 +50,24 @@ function parentOf(source: SourceSpec, stream: StreamSpec): StreamSpec {
 type Plan =
   | { kind: 'list'; url: URL }
   | { kind: 'parent'; url: URL; parent: StreamSpec; cursor: ChildCursor }
-  | { kind: 'child'; url: URL; cursor: ChildCursor };
+  | { kind: 'child'; url: URL; cursor: ChildCursor; values: ParentValues };
 
 function planRequest(req: UrlRequest): Plan {
-  if (!req.stream.parent) return { kind: 'list', url: listUrl(req, req.stream, req.pageToken, { windowed: true }) };
+  const pagination = paginationOf(req.source, req.stream);
+  if (!req.stream.parent) return { kind: 'list', url: listUrl(req.connection, req.stream, pagination, req.pageToken, req.window) };
   const cursor = decodeChild(req.stream, req.pageToken);
   if (cursor.pending.length === 0) {
+    // The next page of parents, whatever kind of request that is for the parent stream.
     const parent = parentOf(req.source, req.stream);
-    return { kind: 'parent', parent, cursor, url: listUrl(req, parent, cursor.parentToken, { windowed: true }) };
+    return { kind: 'parent', parent, cursor, url: planRequest({ ...req, stream: parent, pageToken: cursor.parentToken }).url };
   }
-  return { kind: 'child', cursor, url: listUrl(req, req.stream, cursor.childToken, { parentId: cursor.pending[0]!, windowed: false }) };
+  const values = cursor.pending[0]!;
+  return { kind: 'child', cursor, values, url: listUrl(req.connection, req.stream, pagination, cursor.childToken, req.window, values) };
 }
 
 /** Builds the URL of one page from the source's declared pagination and window filter (without credentials). */
 export function pageUrl(req: UrlRequest): URL {
   return planRequest(req).url;
-}
-
-function authenticate(auth: AuthSpec, credential: string, url: URL): { url: URL; headers: Record<string, string> } {
-  switch (auth.type) {
-    case 'bearer':
-      return { url, headers: { authorization: `Bearer ${credential}` } };
-    case 'header':
-      return { url, headers: { [auth.name]: `${auth.prefix ?? ''}${credential}` } };
-    case 'query': {
-      const signed = new URL(url);
-      signed.searchParams.set(auth.name, credential);
-      return { url: signed, headers: {} };
-    }
-  }
 }
 
 /** Where the page after `records` starts under one paging scheme; null when this was the last page. */
@@ -186,6 +86,10 @@ export function nextPageToken(p: PaginationSpec, body: unknown, records: Record<
     }
     case 'offset': {
       const next = Number(pageToken ?? 0) + records.length;
+      if (records.length === 0) return null;
+      // A has-more flag in the answer outranks page length and totals; an answer without one falls back to them.
+      const more = p.hasMorePath === undefined ? undefined : readPath(body, p.hasMorePath);
+      if (typeof more === 'boolean') return more ? String(next) : null;
       const total = p.totalPath ? Number(readPath(body, p.totalPath)) : Number.NaN;
       if (records.length < p.pageSize || (Number.isFinite(total) && next >= total)) return null;
       return String(next);
@@ -200,6 +104,8 @@ export function nextPageToken(p: PaginationSpec, body: unknown, records: Record<
       const cursor = readPath(body, p.cursorPath);
       return readPath(body, p.nextPath) && typeof cursor === 'string' && records.length > 0 ? cursor : null;
     }
+    case 'none':
+      return null;
   }
 }
 
@@ -241,9 +147,28 @@ export function applyClientWindow(
   return { records: kept, reachedStart };
 }
 
-async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<{ body: unknown; records: Record<string, unknown>[] }> {
+/** The records of an answer: the array at `recordsPath`, or the one record there for a single-record stream. */
+function recordsOf(req: PageRequest, stream: StreamSpec, body: unknown, unsigned: URL): Record<string, unknown>[] {
+  // An empty answer (BigCommerce's 204 past the last page) is an empty page.
+  if (body === null) return [];
+  const found = readPath(body, stream.recordsPath);
+  if (stream.singleRecord) {
+    if (found !== null && typeof found === 'object' && !Array.isArray(found)) return [found as Record<string, unknown>];
+    throw new Error(`${req.source.name}.${stream.name}: the answer from ${unsigned.pathname} has no record at "${stream.recordsPath}"`);
+  }
+  if (!Array.isArray(found)) {
+    throw new Error(`${req.source.name}.${stream.name}: the answer from ${unsigned.pathname} has no records array at "${stream.recordsPath}"`);
+  }
+  return found as Record<string, unknown>[];
+}
+
+/** What a request to a source needs beside its URL: who asks, with what, and at what pace. */
+export type SourceRequest = Pick<PageRequest, 'source' | 'connection' | 'credential' | 'limiter' | 'signal' | 'onRetry'>;
+
+/** GETs a JSON answer from the connection's API, signed with its credential, within its rate limit. */
+export async function getFromSource(req: SourceRequest, unsigned: URL): Promise<unknown> {
   const { url, headers } = authenticate(req.source.auth, req.credential, unsigned);
-  const body = await getJson({
+  return getJson({
     connectionId: req.connection.id,
     credentialEnv: req.connection.credential_env,
     url,
@@ -253,18 +178,29 @@ async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): 
     signal: req.signal,
     onRetry: req.onRetry,
   });
-  // An empty answer (BigCommerce's 204 past the last page) is an empty page.
-  const records = body === null ? [] : readPath(body, stream.recordsPath);
-  if (!Array.isArray(records)) {
-    throw new Error(`${req.source.name}.${stream.name}: the answer from ${unsigned.pathname} has no records array at "${stream.recordsPath}"`);
-  }
-  return { body, records };
 }
 
-/** Reads one page of a top-level stream (applying a client-side window if the stream declares one). */
+async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<{ body: unknown; records: Record<string, unknown>[] }> {
+  const body = await getFromSource(req, unsigned);
+  return { body, records: recordsOf(req, stream, body, unsigned) };
+}
+
+/** The records of a list that belong to the connection; see {@link KeepWhereSpec}. */
+export function keepOwnRecords(records: Record<string, unknown>[], spec: KeepWhereSpec, connection: ConnectionConfig): Record<string, unknown>[] {
+  const wanted = fillPlaceholders(spec.value, connection.path_params ?? {}, `connection "${connection.id}"`, false);
+  return records.filter((record) => {
+    const value = readPath(record, spec.field);
+    if (value === undefined || value === null) return true;
+    return Array.isArray(value) ? value.some((v) => String(v) === wanted) : String(value) === wanted;
+  });
+}
+
+/** Reads one page of a list stream (keeping the connection's own records, and applying a client-side window if declared). */
 async function readList(req: PageRequest, stream: StreamSpec, url: URL, pageToken: string | null): Promise<Page> {
-  const { body, records } = await getRecords(req, stream, url);
-  const next = nextPageToken(paginationOf(req.source, stream), body, records, pageToken);
+  const { body, records: all } = await getRecords(req, stream, url);
+  // Paging counts what the API answered; filtering only decides what lands.
+  const next = nextPageToken(paginationOf(req.source, stream), body, all, pageToken);
+  const records = stream.keepWhere ? keepOwnRecords(all, stream.keepWhere, req.connection) : all;
   if (!stream.clientWindow) return { records, nextToken: next };
   const windowed = applyClientWindow(records, stream.cursorField, req.window);
   return { records: windowed.records, nextToken: windowed.reachedStart ? null : next };
@@ -277,18 +213,20 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
     case 'list':
       return readList(req, req.stream, plan.url, req.pageToken);
     case 'parent': {
-      // A page of parents lands nothing itself: it queues their ids for the child requests that follow.
-      // A parent without an id has no children to ask for; the parent stream quarantines it.
-      const page = await readList(req, plan.parent, plan.url, plan.cursor.parentToken);
-      const ids = page.records.map((r) => readPath(r, req.stream.parent!.idField)).filter((id) => id !== undefined && id !== null).map(String);
-      const cursor: ChildCursor = { parentToken: page.nextToken, parentDone: page.nextToken === null, pending: ids, childToken: null };
+      // A page of parents lands nothing itself: it queues their path values for the child requests
+      // that follow. A parent that is itself a child stream answers with its own page here.
+      const page = await fetchPage({ ...req, stream: plan.parent, pageToken: plan.cursor.parentToken });
+      const cursor: ChildCursor = { parentToken: page.nextToken, parentDone: page.nextToken === null, pending: childValues(req.stream.parent!, page.records), childToken: null };
       return { records: [], nextToken: encodeChild(cursor) };
     }
     case 'child': {
-      const { body, records } = await getRecords(req, req.stream, plan.url);
-      const childNext = nextPageToken(paginationOf(req.source, req.stream), body, records, plan.cursor.childToken);
+      const { body, records: answered } = await getRecords(req, req.stream, plan.url);
+      const childNext = nextPageToken(paginationOf(req.source, req.stream), body, answered, plan.cursor.childToken);
       const cursor: ChildCursor =
         childNext === null ? { ...plan.cursor, pending: plan.cursor.pending.slice(1), childToken: null } : { ...plan.cursor, childToken: childNext };
+      const own = req.stream.keepWhere ? keepOwnRecords(answered, req.stream.keepWhere, req.connection) : answered;
+      const field = req.stream.parent!.recordField;
+      const records = field === undefined ? own : own.map((r) => ({ ...r, [field]: plan.values }));
       return { records, nextToken: encodeChild(cursor) };
     }
   }

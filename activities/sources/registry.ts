@@ -5,6 +5,7 @@ import { bigcommerceSource } from './bigcommerce/spec';
 import { facebookAdsSource } from './facebook-ads/spec';
 import type { SourceSpec, StreamSpec } from './spec';
 import { stripeSource } from './stripe/spec';
+import { talononeSource } from './talonone/spec';
 import { thrivecartSource } from './thrivecart/spec';
 
 const SOURCES: Record<SourceName, SourceSpec> = {
@@ -13,6 +14,7 @@ const SOURCES: Record<SourceName, SourceSpec> = {
   thrivecart: thrivecartSource,
   bigcommerce: bigcommerceSource,
   facebook_ads: facebookAdsSource,
+  talonone: talononeSource,
 };
 
 /** The declarative spec of a source. */

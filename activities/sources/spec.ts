@@ -9,12 +9,18 @@ export type PaginationSpec =
    * `afterIsInclusive` says the API's bound includes the id it is given, so the pager asks from the next integer.
    */
   | { type: 'after_last_id'; pageSizeParam: string; pageSize: number; afterParam: string; idField: string; hasMoreField?: string; afterIsInclusive?: boolean }
-  /** `limit`/`offset` paging (ActiveCampaign); ends on a short page or when the offset reaches `totalPath`. */
-  | { type: 'offset'; limitParam: string; offsetParam: string; pageSize: number; totalPath?: string }
+  /**
+   * `limit`/`offset` paging (ActiveCampaign, Talon.One's `pageSize`/`skip`); ends on a short or empty
+   * page or when the offset reaches `totalPath`. Where the answer carries a boolean at `hasMorePath`
+   * (Talon.One's `hasMore`), that flag decides instead.
+   */
+  | { type: 'offset'; limitParam: string; offsetParam: string; pageSize: number; totalPath?: string; hasMorePath?: string }
   /** Numbered pages from `firstPage` (BigCommerce, ThriveCart); ends on a short or empty page, or at `totalPagesPath`. */
   | { type: 'page_number'; pageParam: string; pageSizeParam: string; pageSize: number; firstPage: number; totalPagesPath?: string }
   /** An opaque cursor from the answer (Graph API `paging.cursors.after`); ends when `nextPath` is absent. */
-  | { type: 'next_cursor'; pageSizeParam: string; pageSize: number; cursorParam: string; cursorPath: string; nextPath: string };
+  | { type: 'next_cursor'; pageSizeParam: string; pageSize: number; cursorParam: string; cursorPath: string; nextPath: string }
+  /** No paging: one request answers the whole list, or the one record (Talon.One loyalty programs, a ledger balance). */
+  | { type: 'none' };
 
 /** How requests authenticate; the credential is read from the environment inside the activity. */
 export type AuthSpec =
@@ -39,6 +45,17 @@ export interface WindowFilterSpec {
    */
   format: 'unix_seconds' | 'iso_datetime' | 'date' | 'graph_time_range';
   /**
+   * The API reads `fromParam` as "strictly after" (Talon.One's `createdAfter`): the pager writes the
+   * bound one unit (a millisecond, or a second for unix seconds) early, so a record created exactly at
+   * the boundary of two windows is read by one of them rather than by neither.
+   */
+  fromIsExclusive?: boolean;
+  /**
+   * The API answers a request without a lower bound differently (Talon.One's ledger then lists only
+   * its last 50 entries): a window from the beginning is written from the epoch.
+   */
+  fromRequired?: boolean;
+  /**
    * How many days back the API keeps data (`graph_time_range` only): a window that starts at the
    * beginning, or before that, asks from this far back instead of being refused.
    */
@@ -56,22 +73,70 @@ export interface ClientWindowSpec {
 
 /**
  * A stream read once per record of another stream (BigCommerce order line items, per order). The
- * parent is read with its own path, paging and window; each parent id is put into this stream's
- * path in place of `{parent_id}`. Page tokens carry the parent position, so a retry resumes mid-parent.
+ * parent is read with its own path, paging and window; each parent's id, or its `pathFields`, is put
+ * into this stream's path. The child's own window, if it declares one, applies to its requests.
+ * Page tokens carry the parent position, so a retry resumes mid-parent.
  */
 export interface ParentSpec {
-  /** The name of the parent stream in the same source. */
+  /** The name of the parent stream in the same source; it may itself be a child stream. */
   stream: string;
-  /** Dot path of the parent record's id. */
-  idField: string;
+  /** Dot path of the parent record's id, put in place of `{parent_id}`. */
+  idField?: string;
+  /**
+   * Named placeholders of the child path, each filled from a dot path of the parent record
+   * (`{loyaltyProgramId}` from a transaction's `programId`). A parent record missing any of them,
+   * or `idField`, has no children to ask for.
+   */
+  pathFields?: Record<string, string>;
+  /**
+   * A field the pager adds to each child record holding the path values it was read for, where the
+   * answer does not name them itself (a Talon.One ledger balance names neither program nor profile).
+   */
+  recordField?: string;
+}
+
+/**
+ * Keeps only the records that belong to the connection, where a list answers for more than it
+ * (Talon.One lists every loyalty program of the account; a connection reads those its Application
+ * subscribes to). A record keeps when the field at `field` equals `value` or, for an array, contains
+ * it; `{name}` in `value` is the connection's path parameter. A record without the field is kept, so
+ * validation quarantines it rather than it vanishing.
+ */
+export interface KeepWhereSpec {
+  field: string;
+  value: string;
+}
+
+/**
+ * A request whose answer says which environment the connection's data is in, made before a sync
+ * lands anything, for sources whose records do not say (a Talon.One Application is sandbox or live).
+ */
+export interface EnvironmentCheckSpec {
+  /** Path relative to the base URL, with `{name}` connection path parameters. */
+  path: string;
+  /** Dot path of the flag in the answer. */
+  field: string;
+  /** The flag's value for sandbox; any other value, or none (a false flag may be left out), means live. */
+  sandboxValue: unknown;
+  /** What the answer describes, for the error: `Talon.One application {applicationId}`. */
+  subject: string;
+  /** The noun for its environment: "... is a sandbox application". */
+  kind: string;
 }
 
 export interface StreamSpec {
   name: string;
-  /** Request path relative to the connection's base URL; `{parent_id}` for child streams. */
+  /**
+   * Request path relative to the connection's base URL. `{parent_id}` and the parent's `pathFields`
+   * are filled for child streams; any other `{name}` from the connection's `path_params`.
+   */
   path: string;
   /** Dot path to the records array in the answer; empty when the answer is the array itself. */
   recordsPath: string;
+  /** The answer (at `recordsPath`) is one record rather than a list: a per-parent balance. */
+  singleRecord?: boolean;
+  /** Keeps only the records of the connection; see {@link KeepWhereSpec}. */
+  keepWhere?: KeepWhereSpec;
   /**
    * Dot path of the record's unique key. A composite key joins dot paths with `+`
    * (`campaign_id+date_start`) and reads as their values joined by `|`.
@@ -104,6 +169,8 @@ export interface SourceSpec {
   lookbackSeconds: number;
   /** A record field telling which environment it belongs to, checked against the connection's. */
   environmentField?: { field: string; liveValue: unknown };
+  /** A request telling the environment of the whole connection, checked before landing; see {@link EnvironmentCheckSpec}. */
+  environmentCheck?: EnvironmentCheckSpec;
   /** Reads the API's error envelope into one line. */
   describeError(body: unknown): string;
   /** Sources that reject a credential without HTTP 401/403 (the Graph API answers 400 with code 190) say so here. */

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { CredentialMissingError, EnvironmentMismatchError } from '../../lib/errors';
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
+import { checkEnvironment } from '../sources/environment-check';
 import { fetchPage } from '../sources/pager';
 import { limiterFor } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
@@ -96,6 +97,9 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     await writeStreamState(config.layout.state, { ...state, inProgress: position });
     ctx.heartbeat(position);
   };
+
+  // Sources whose records do not say their environment are asked once, before anything lands.
+  if (!done) await checkEnvironment({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
 
   while (!done) {
     const page = await fetchPage({

@@ -81,9 +81,13 @@ describe('child streams', () => {
     expect(() => url('ch_123')).toThrow(/lines: page token ch_123 is not a child-stream position/);
   });
 
-  it('refuse a parent that is itself a child or does not exist', () => {
+  it('refuse a parent that does not exist, or parents that form a loop', () => {
     const orphan: SourceSpec = { ...stripeSource, streams: [child] };
     expect(() => pageUrl({ source: orphan, stream: child, connection, window: { from: null, to: 1 }, pageToken: null })).toThrow(/parent stream "orders"/);
+    const a: StreamSpec = { ...child, name: 'a', parent: { stream: 'b', idField: 'id' } };
+    const b: StreamSpec = { ...child, name: 'b', parent: { stream: 'a', idField: 'id' } };
+    const looped: SourceSpec = { ...stripeSource, streams: [a, b] };
+    expect(() => pageUrl({ source: looped, stream: a, connection, window: { from: null, to: 1 }, pageToken: null })).toThrow(/a: its parent streams form a loop/);
   });
 });
 

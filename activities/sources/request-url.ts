@@ -1,0 +1,137 @@
+import type { ConnectionConfig } from '../../lib/config-schema';
+import { ConfigError } from '../../lib/errors';
+import type { AuthSpec, PaginationSpec, StreamSpec, WindowFilterSpec } from './spec';
+
+/** The window in unix seconds: from inclusive (null = the beginning), to exclusive. */
+export interface SyncWindow {
+  from: number | null;
+  to: number;
+}
+
+const DAY_SECONDS = 86_400;
+
+const isoDate = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+function formatBound(seconds: number, format: Exclude<WindowFilterSpec['format'], 'graph_time_range'>): string {
+  switch (format) {
+    case 'unix_seconds':
+      return String(seconds);
+    case 'iso_datetime':
+      return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    case 'date':
+      return isoDate(seconds);
+  }
+}
+
+/** A lower bound the API reads as "strictly after", written one unit early. */
+function exclusiveFrom(seconds: number, format: Exclude<WindowFilterSpec['format'], 'graph_time_range'>): string {
+  switch (format) {
+    case 'unix_seconds':
+      return String(seconds - 1);
+    case 'iso_datetime':
+      return new Date(seconds * 1000 - 1).toISOString();
+    case 'date':
+      return isoDate(seconds - DAY_SECONDS);
+  }
+}
+
+/**
+ * The Graph API's `time_range`: calendar days in the ad account's time zone, both ends inclusive.
+ * The window is in UTC and the account's zone is up to a day either side, so the range starts a day
+ * early; days past the window's end are read by the next window, which also starts a day early.
+ */
+function graphTimeRange(spec: WindowFilterSpec, window: SyncWindow, nowSeconds: number): string {
+  // Without a declared retention, a window from the beginning starts at the epoch.
+  const oldest = spec.maxHistoryDays === undefined ? 0 : nowSeconds - spec.maxHistoryDays * DAY_SECONDS;
+  const until = isoDate(window.to);
+  const sinceSeconds = Math.max(window.from === null ? oldest : window.from - DAY_SECONDS, oldest);
+  // A window older than the API keeps asks for its last day rather than for a range the API refuses.
+  const since = isoDate(Math.min(sinceSeconds, window.to));
+  return JSON.stringify({ since, until });
+}
+
+function setWindow(url: URL, spec: WindowFilterSpec, window: SyncWindow): void {
+  if (spec.format === 'graph_time_range') {
+    url.searchParams.set(spec.fromParam, graphTimeRange(spec, window, Math.floor(Date.now() / 1000)));
+    return;
+  }
+  const from = window.from ?? (spec.fromRequired ? 0 : null);
+  if (from !== null) url.searchParams.set(spec.fromParam, spec.fromIsExclusive ? exclusiveFrom(from, spec.format) : formatBound(from, spec.format));
+  if (spec.toParam) url.searchParams.set(spec.toParam, formatBound(window.to, spec.format));
+}
+
+function setPaging(url: URL, p: PaginationSpec, pageToken: string | null): void {
+  switch (p.type) {
+    case 'after_last_id':
+      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
+      if (pageToken !== null) url.searchParams.set(p.afterParam, pageToken);
+      break;
+    case 'offset':
+      url.searchParams.set(p.limitParam, String(p.pageSize));
+      url.searchParams.set(p.offsetParam, pageToken ?? '0');
+      break;
+    case 'page_number':
+      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
+      url.searchParams.set(p.pageParam, pageToken ?? String(p.firstPage));
+      break;
+    case 'next_cursor':
+      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
+      if (pageToken !== null) url.searchParams.set(p.cursorParam, pageToken);
+      break;
+    case 'none':
+      break;
+  }
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * Fills `{name}` placeholders from `values`, escaped for a URL path when `escape` is set. A
+ * placeholder without a value is a configuration gap, named with the connection parameter to set.
+ */
+export function fillPlaceholders(template: string, values: Readonly<Record<string, string>>, where: string, escape = true): string {
+  return template.replace(PLACEHOLDER, (_match, name: string) => {
+    const value = values[name];
+    if (value === undefined) {
+      throw new ConfigError(`${where}: "${template}" needs a value for {${name}}; set path_params.${name} on the connection`);
+    }
+    return escape ? encodeURIComponent(value) : value;
+  });
+}
+
+/** A path of the connection's API (placeholders filled) resolved against its base URL, which may carry a path of its own. */
+export function connectionUrl(connection: ConnectionConfig, path: string, values: Readonly<Record<string, string>>, where: string): URL {
+  const base = connection.base_url.endsWith('/') ? connection.base_url : `${connection.base_url}/`;
+  return new URL(fillPlaceholders(path.replace(/^\//, ''), { ...connection.path_params, ...values }, where), base);
+}
+
+/** One list request of a stream: its path (with the parent's values for child streams), params, paging and window. */
+export function listUrl(
+  connection: ConnectionConfig,
+  stream: StreamSpec,
+  pagination: PaginationSpec,
+  pageToken: string | null,
+  window: SyncWindow,
+  parentValues: Readonly<Record<string, string>> = {},
+): URL {
+  const url = connectionUrl(connection, stream.path, parentValues, `connection "${connection.id}", stream ${stream.name}`);
+  for (const [k, v] of Object.entries(stream.params ?? {})) url.searchParams.set(k, v);
+  setPaging(url, pagination, pageToken);
+  if (stream.window) setWindow(url, stream.window, window);
+  return url;
+}
+
+/** Signs a request with the connection's credential: a header, or a query parameter on a copy of the URL. */
+export function authenticate(auth: AuthSpec, credential: string, url: URL): { url: URL; headers: Record<string, string> } {
+  switch (auth.type) {
+    case 'bearer':
+      return { url, headers: { authorization: `Bearer ${credential}` } };
+    case 'header':
+      return { url, headers: { [auth.name]: `${auth.prefix ?? ''}${credential}` } };
+    case 'query': {
+      const signed = new URL(url);
+      signed.searchParams.set(auth.name, credential);
+      return { url: signed, headers: {} };
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import type { PaginationSpec, SourceSpec, StreamSpec } from '../spec';
+import {
+  campaignSchema,
+  couponSchema,
+  customerSchema,
+  loyaltyBalanceSchema,
+  loyaltyProgramSchema,
+  loyaltyTransactionSchema,
+  referralSchema,
+  sessionSchema,
+} from './schemas';
+
+/** One request answers the whole list (loyalty programs) or the one record (a balance). */
+const UNPAGED: PaginationSpec = { type: 'none' };
+
+/** A campaign's codes, read whole each sync: their usage counters change long after they are created. */
+const perCampaign = (name: string, what: 'coupons' | 'referrals', schema: StreamSpec['schema']): StreamSpec => ({
+  name,
+  path: `/v1/applications/{applicationId}/campaigns/{campaignId}/${what}/no_total`,
+  recordsPath: 'data',
+  primaryKey: 'id',
+  cursorField: 'created',
+  parent: { stream: 'campaigns', pathFields: { campaignId: 'id' } },
+  schema,
+});
+
+interface TalonError {
+  message?: string;
+  StatusCode?: number;
+  errors?: { title?: string; details?: string; source?: { parameter?: string; pointer?: string } }[];
+}
+
+/**
+ * Talon.One's Management API (https://docs.talon.one/management-api). The connection's base URL is
+ * the deployment (`https://<deployment>.talon.one`) and `path_params.applicationId` names the one
+ * Application it reads. Its loyalty programs are those the Application subscribes to; the ledger
+ * entries of each are read by creation window, and the balance of every profile with an entry in the
+ * window after them. Customer profiles, campaigns, coupons and referrals have no date filter that
+ * follows their changes and are read whole on every sync.
+ */
+export const talononeSource: SourceSpec = {
+  name: 'talonone',
+  auth: { type: 'header', name: 'Authorization', prefix: 'ManagementKey-v1 ' },
+  // `pageSize`/`skip`; lists answer `hasMore`, campaigns only `totalResultSize`, so both are declared.
+  pagination: { type: 'offset', limitParam: 'pageSize', offsetParam: 'skip', pageSize: 1000, hasMorePath: 'hasMore', totalPath: 'totalResultSize' },
+  // Three requests per second per Management API endpoint; the connection as a whole stays below one endpoint's limit.
+  requestsPerSecond: { live: 2.5, sandbox: 2.5 },
+  // Sessions are read by creation time but change state later (closed, cancelled, partially
+  // returned): three days of overlap re-read the recent ones. Ledger entries never change.
+  lookbackSeconds: 3 * 86_400,
+  // Customer profiles and loyalty programs say which kind of Application they belong to.
+  environmentField: { field: 'sandbox', liveValue: false },
+  environmentCheck: {
+    path: '/v1/applications/{applicationId}',
+    field: 'sandbox',
+    sandboxValue: true,
+    subject: 'Talon.One application {applicationId}',
+    kind: 'application',
+  },
+  describeError(body) {
+    const b = body as TalonError | undefined;
+    const details = (b?.errors ?? []).map((e) => {
+      const where = e.source?.parameter ? ` (parameter ${e.source.parameter})` : e.source?.pointer ? ` (at ${e.source.pointer})` : '';
+      return `${[e.title, e.details].filter(Boolean).join(': ')}${where}`;
+    });
+    const line = [b?.message, ...details].filter(Boolean).join('; ');
+    return line || 'no error body';
+  },
+  // The API's documented "Too many requests or limit reached - avoid parallel requests" answer is
+  // HTTP 409; HTTP 429 (with any Retry-After) is handled for every source.
+  isRateLimited: (status) => status === 409,
+  streams: [
+    {
+      // No date filter; `withTotalResultSize=false` skips the count and answers `hasMore`.
+      name: 'customers',
+      path: '/v1/applications/{applicationId}/customers',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'lastActivity',
+      params: { withTotalResultSize: 'false' },
+      schema: customerSchema,
+    },
+    {
+      // `createdAfter` reads as strictly after; `createdBefore` pins the window's end while paging.
+      name: 'sessions',
+      path: '/v1/applications/{applicationId}/sessions',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'created',
+      window: { fromParam: 'createdAfter', toParam: 'createdBefore', format: 'iso_datetime', fromIsExclusive: true },
+      schema: sessionSchema,
+    },
+    {
+      // The account's programs, kept to those the connection's Application subscribes to.
+      name: 'loyalty_programs',
+      path: '/v1/loyalty_programs',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'created',
+      pagination: UNPAGED,
+      keepWhere: { field: 'subscribedApplications', value: '{applicationId}' },
+      schema: loyaltyProgramSchema,
+    },
+    {
+      // Manual, session and imported entries. Without a date filter the API answers only the last
+      // 50, so a window from the beginning asks from the epoch.
+      name: 'loyalty_transactions',
+      path: '/v1/loyalty_programs/{loyaltyProgramId}/transactions',
+      recordsPath: 'data',
+      primaryKey: 'programId+id',
+      cursorField: 'created',
+      parent: { stream: 'loyalty_programs', pathFields: { loyaltyProgramId: 'id' } },
+      window: { fromParam: 'startDate', toParam: 'endDate', format: 'iso_datetime', fromRequired: true },
+      schema: loyaltyTransactionSchema,
+    },
+    {
+      // The current balances (main ledger and subledgers, with tiers) of each profile that has a
+      // ledger entry in the window: the balances that may have moved. Entries of loyalty cards
+      // without a profile have none to read.
+      name: 'loyalty_balances',
+      path: '/v1/loyalty_programs/{loyaltyProgramId}/profile/{integrationId}/ledger_balances',
+      recordsPath: '',
+      singleRecord: true,
+      primaryKey: 'cdp_parent.loyaltyProgramId+cdp_parent.integrationId',
+      cursorField: 'cdp_parent.integrationId',
+      params: { includeTiers: 'true' },
+      pagination: UNPAGED,
+      parent: { stream: 'loyalty_transactions', pathFields: { loyaltyProgramId: 'programId', integrationId: 'customerProfileId' }, recordField: 'cdp_parent' },
+      schema: loyaltyBalanceSchema,
+    },
+    {
+      // Few, and changing (state, budgets): read whole each sync.
+      name: 'campaigns',
+      path: '/v1/applications/{applicationId}/campaigns',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'created',
+      schema: campaignSchema,
+    },
+    perCampaign('coupons', 'coupons', couponSchema),
+    perCampaign('referrals', 'referrals', referralSchema),
+  ],
+};
