@@ -1,5 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptedServer } from '../support/scripted-server';
+import { describe, expect, it } from 'vitest';
 import { checkEnvironment } from '../../activities/sources/environment-check';
 import { fetchPage, pageUrl, type PageRequest } from '../../activities/sources/pager';
 import { RateLimiter } from '../../activities/sources/rate-limiter';
@@ -95,26 +95,13 @@ describe('Talon.One streams', () => {
   });
 });
 
-let server: FastifyInstance;
-let baseUrl: string;
-const answers: { status: number; body: unknown }[] = [];
-const seen: { url: string; auth?: string }[] = [];
-
-beforeAll(async () => {
-  server = Fastify();
-  server.get('/*', async (req, reply) => {
-    seen.push({ url: req.url, auth: req.headers.authorization });
-    const next = answers.shift() ?? { status: 500, body: { message: 'no scripted answer' } };
-    return reply.status(next.status).send(next.body);
-  });
-  baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(() => server.close());
+const scripted = scriptedServer({ noAnswer: { message: 'no scripted answer' } });
+const { answers, seen } = scripted;
 
 const request = (over: Partial<PageRequest>): PageRequest => ({
   source: talononeSource,
   stream: stream('customers'),
-  connection: connection({ base_url: baseUrl }),
+  connection: connection({ base_url: scripted.baseUrl }),
   credential: 'mk-secret',
   limiter: new RateLimiter(1000),
   window,
@@ -138,7 +125,7 @@ describe('reading Talon.One', () => {
     answers.push({ status: 200, body: loyaltyProgramsAnswer });
     expect((await fetchPage(request({ stream: programs }))).records.map((r) => r.id)).toEqual([139]);
     answers.push({ status: 200, body: loyaltyProgramsAnswer });
-    const other = await fetchPage(request({ stream: programs, connection: connection({ base_url: baseUrl, path_params: { applicationId: '5' } }) }));
+    const other = await fetchPage(request({ stream: programs, connection: connection({ base_url: scripted.baseUrl, path_params: { applicationId: '5' } }) }));
     expect(other).toEqual({ records: [], nextToken: null });
   });
 
@@ -160,7 +147,7 @@ describe('reading Talon.One', () => {
 
 describe('the environment check', () => {
   const check = (environment: 'live' | 'sandbox', id: string) =>
-    checkEnvironment({ source: talononeSource, connection: connection({ id, environment, base_url: baseUrl }), credential: 'mk-secret', limiter: new RateLimiter(1000) });
+    checkEnvironment({ source: talononeSource, connection: connection({ id, environment, base_url: scripted.baseUrl }), credential: 'mk-secret', limiter: new RateLimiter(1000) });
 
   it('fails a live connection to a sandbox application before anything lands, saying so', async () => {
     // The sample Application has "sandbox": true.

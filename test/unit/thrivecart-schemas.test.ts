@@ -1,7 +1,7 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { scriptedServer } from '../support/scripted-server';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchPage, pageUrl, type PageRequest } from '../../activities/sources/pager';
 import { RateLimiter } from '../../activities/sources/rate-limiter';
 import { readPath } from '../../activities/sources/spec';
@@ -37,29 +37,15 @@ describe('ThriveCart stream schemas', () => {
 });
 
 // A scripted server: each test queues the pages it wants ThriveCart to answer with.
-let server: FastifyInstance;
-let baseUrl: string;
-const answers: { status: number; body: unknown }[] = [];
-const seen: { url: string; auth?: string }[] = [];
-
-beforeAll(async () => {
-  server = Fastify();
-  server.get('/*', async (req, reply) => {
-    seen.push({ url: req.url, auth: req.headers.authorization });
-    const next = answers.shift() ?? { status: 500, body: { error: 'no scripted answer' } };
-    reply.status(next.status);
-    return next.body;
-  });
-  baseUrl = `${await server.listen({ port: 0, host: '127.0.0.1' })}/api/external`;
-});
-afterAll(() => server.close());
+const scripted = scriptedServer({ noAnswer: { error: 'no scripted answer' }, path: '/api/external' });
+const { answers, seen } = scripted;
 
 const event = (id: number, timestamp: number) => ({ ...documented.transactions[0], event_id: String(id), timestamp });
 const page = (events: ReturnType<typeof event>[]) => ({ status: 200, body: { transactions: events, meta: { total: 1000, results: events.length } } });
 const request = (over: Partial<PageRequest>): PageRequest => ({
   source: thrivecartSource,
   stream: transactions,
-  connection: { id: 'tc', source: 'thrivecart', environment: 'live', base_url: baseUrl, credential_env: 'TC_KEY' },
+  connection: { id: 'tc', source: 'thrivecart', environment: 'live', base_url: scripted.baseUrl, credential_env: 'TC_KEY' },
   credential: 'tc-secret',
   limiter: new RateLimiter(1000),
   window: { from: null, to: 2_000_000_000 },
