@@ -16,11 +16,11 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { computedModels } from '../activities/models/computed-models';
 import { orderModels, readModels, type ModelFile } from '../activities/models/model-files';
+import { inBenchDir } from './bench-dir';
 import { PROJECT_ROOT } from '../lib/paths';
 import { sqlIdent } from '../lib/sql';
 import { expectedConversions, writeSyntheticAttribution, type AttributionSizes } from './synthetic-attribution';
@@ -242,11 +242,8 @@ async function main(): Promise<void> {
   });
   const modelsDir = path.resolve(values.models);
   if (values.child) return runChild(values.child, modelsDir);
-  console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}`);
-  if (modelsDir !== path.join(PROJECT_ROOT, 'models')) console.log(`models: ${modelsDir}`);
-  const dir = values.reuse ? path.resolve(values.reuse) : fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-attribution-bench-'));
-  let failed = false;
-  try {
+  await inBenchDir('cdp-attribution-bench-', { reuse: values.reuse, keep: values.keep }, async (dir) => {
+    if (modelsDir !== path.join(PROJECT_ROOT, 'models')) console.log(`models: ${modelsDir}`);
     let genMs: number | undefined;
     let sizes: AttributionSizes;
     if (values.reuse) sizes = JSON.parse(fs.readFileSync(path.join(dir, SIZES_FILE), 'utf8')) as AttributionSizes;
@@ -261,13 +258,8 @@ async function main(): Promise<void> {
     if (child.status !== 0) throw new Error(`attribution build failed:\n${child.stderr}`);
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildResult;
     printResults(sizes, r, genMs);
-    for (const p of r.problems) console.error(p);
-    failed = r.problems.length > 0;
-  } finally {
-    if (values.reuse || values.keep) console.log(`kept ${dir}`);
-    else fs.rmSync(dir, { recursive: true, force: true });
-  }
-  if (failed) process.exit(1);
+    return r.problems;
+  });
 }
 
 await main();

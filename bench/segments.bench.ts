@@ -14,12 +14,13 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { materializeSegments, openWarehouseReadOnly, type MaterializeResult } from '../activities/segments/materialize';
+import { materializeSegments, type MaterializeResult } from '../activities/segments/materialize';
+import { openWarehouseReadOnly } from '../lib/warehouse';
 import { segmentStore } from '../activities/segments/segment-store';
 import { loadConfig, type LoadedConfig } from '../lib/config';
+import { inBenchDir } from './bench-dir';
 import { PROJECT_ROOT } from '../lib/paths';
 import { writeSegment } from '../lib/segments/files';
 import { BENCH_SEGMENTS, knownCountChecks } from './bench-segments';
@@ -107,7 +108,7 @@ async function measureRun(config: LoadedConfig, now: Date): Promise<{ stats: Run
 /** The child: materializes the config's segments twice and prints the measurements and any problems as JSON. */
 async function runChild(configFile: string): Promise<void> {
   const config = loadConfig(configFile);
-  const { db, close } = await openWarehouseReadOnly(config);
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   let facts: Record<string, unknown>;
   try {
     facts = (await db.runAndReadAll(
@@ -198,10 +199,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.child) return runChild(values.child);
-  console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}`);
-  const dir = values.reuse ? path.resolve(values.reuse) : fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-segments-bench-'));
-  let failed = false;
-  try {
+  await inBenchDir('cdp-segments-bench-', { reuse: values.reuse, keep: values.keep }, async (dir) => {
     const orders = Number(values.orders);
     const configFile = values.reuse
       ? path.join(dir, 'cdp.config.yaml')
@@ -224,13 +222,8 @@ async function main(): Promise<void> {
       );
     }
     console.log(`slowest segment queries (first run): ${r.slowest.join(', ')}`);
-    for (const p of r.problems) console.error(p);
-    failed = r.problems.length > 0;
-  } finally {
-    if (values.reuse || values.keep) console.log(`kept ${dir}`);
-    else fs.rmSync(dir, { recursive: true, force: true });
-  }
-  if (failed) process.exit(1);
+    return r.problems;
+  });
 }
 
 await main();
