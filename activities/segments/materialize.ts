@@ -1,7 +1,5 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import fs from 'node:fs';
 import type { LoadedConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { openWarehouseReadOnly } from '../../lib/warehouse';
 import { compileSegment } from '../../lib/segments/compile';
 import { findSegment, loadSegments, type LoadedSegment } from '../../lib/segments/files';
 import { historySource, replaceParquet, runsSource, segmentStore } from './segment-store';
@@ -23,23 +21,6 @@ export interface MaterializeResult {
   /** Segments whose definition is gone: their members exited. */
   removed: string[];
   durationMs: number;
-}
-
-/** Opens the warehouse read-only: materialization never writes to it, so readers are never blocked. */
-export async function openWarehouseReadOnly(config: LoadedConfig): Promise<{ db: DuckDBConnection; close: () => void }> {
-  if (!fs.existsSync(config.layout.warehouse)) {
-    throw new ConfigError(`no warehouse at ${config.layout.warehouse} yet; run \`cdp build\` (or \`cdp demo\`) first`);
-  }
-  const instance = await DuckDBInstance.create(config.layout.warehouse, { access_mode: 'READ_ONLY' });
-  const db = await instance.connect();
-  await db.run("SET TimeZone = 'UTC'");
-  return {
-    db,
-    close: () => {
-      db.closeSync();
-      instance.closeSync();
-    },
-  };
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -65,7 +46,7 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
   }
 
   const store = segmentStore(config.layout);
-  const { db, close } = await openWarehouseReadOnly(config);
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   try {
     // Views, not copies: the stored files are read where they are needed, and replaced only at the end.
     await db.run('SET preserve_insertion_order = false');

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { openWarehouseReadOnly } from '../../activities/segments/materialize';
+import { openWarehouseReadOnly } from '../../lib/warehouse';
 import type { LoadedConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 import { GROUPINGS, MODELS, readAttributionReport, type AttributionReportData, type Grouping } from '../../lib/report/attribution-data';
@@ -34,7 +34,7 @@ export function reportEnvironment(config: LoadedConfig, flag?: string): string {
 
 export async function attributionReport(config: LoadedConfig, q: { environment: string; models: string[]; by: Grouping; from?: string; to?: string }): Promise<AttributionReportData> {
   if (q.from && q.to && q.from > q.to) throw new ConfigError(`cdp report: --from ${q.from} is after --to ${q.to}`);
-  const { db, close } = await openWarehouseReadOnly(config);
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   try {
     return await readAttributionReport(db, q);
   } finally {
@@ -91,7 +91,7 @@ export interface OrdersReportQuery {
 /** Orders that took money, per day in the account's time zone, for people with a tag or a touch, as an order report filters them. */
 export async function ordersReport(config: LoadedConfig, q: OrdersReportQuery): Promise<{ currency: string; timezone: string; rows: Record<string, unknown>[] }> {
   if (q.from && q.to && q.from > q.to) throw new ConfigError(`cdp report: --from ${q.from} is after --to ${q.to}`);
-  const { db, close } = await openWarehouseReadOnly(config);
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   try {
     const touchColumn = q.touchpoint?.field ?? 'source';
     const reader = await db.runAndReadAll(

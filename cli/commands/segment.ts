@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import { openWarehouseReadOnly, type MaterializeResult } from '../../activities/segments/materialize';
+import type { MaterializeResult } from '../../activities/segments/materialize';
+import { openWarehouseReadOnly } from '../../lib/warehouse';
 import { historySource, runsSource, segmentStore } from '../../activities/segments/segment-store';
 import type { LoadedConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
@@ -49,7 +50,7 @@ function render(rows: Row[], timezone: string): string {
 /** Runs the segment's rules on the warehouse without materializing: the count and the first members. */
 export async function previewSegment(config: LoadedConfig, nameOrFile: string, limit: number): Promise<{ segment: SegmentDefinition; count: number; rows: Row[]; ms: number }> {
   const { definition } = findSegment(config, nameOrFile);
-  const { db, close } = await openWarehouseReadOnly(config);
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   try {
     const started = Date.now();
     const ctx = { now: new Date(), timezone: config.timezone };
@@ -70,7 +71,7 @@ export function renderPreview(p: Awaited<ReturnType<typeof previewSegment>>, tim
 /** The materialized members of a segment with the given columns; an error when it was never materialized. */
 export async function materializedMembers(config: LoadedConfig, name: string, columns: string, opts: { limit?: number; orderBy?: string } = {}): Promise<{ columns: string[]; rows: Row[] }> {
   const store = segmentStore(config.layout);
-  const { db, close } = await openWarehouseReadOnly(config);
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   try {
     const runs = (await db.runAndReadAll(`SELECT count(*) AS n FROM ${runsSource(store)} WHERE segment = ?`, [name])).getRowObjectsJS();
     if (Number(runs[0]!.n) === 0) throw new ConfigError(`segment "${name}" has not been materialized yet; run \`cdp segment materialize ${name}\``);
