@@ -5,6 +5,7 @@ import { buildWarehouse, type BuildResult } from './models/build-warehouse';
 import { planSync, type PlanSyncInput, type SyncPlan } from './sync/plan-sync';
 import { completeSlicedStream, type CompleteSlicedStreamInput } from './sync/complete-sliced-stream';
 import type { LastSync } from './state/sync-state';
+import { reportStep, type ReportStepInput, type ReportStepResult } from './sync/report-step';
 import { syncStreamBatch, type SyncStreamBatchInput, type SyncStreamBatchResult } from './sync/sync-stream-batch';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -29,6 +30,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async syncStreamBatch(input: SyncStreamBatchInput): Promise<SyncStreamBatchResult> {
       return syncStreamBatch(deps.loadConfig(), input);
+    },
+    async reportStep(input: ReportStepInput): Promise<ReportStepResult> {
+      return reportStep(deps.loadConfig(), input);
     },
     async completeSlicedStream(input: CompleteSlicedStreamInput): Promise<LastSync> {
       return completeSlicedStream(deps.loadConfig(), input);

@@ -25,8 +25,13 @@ export interface StartSyncOptions {
 }
 
 /** The operational sync settings of a config, as the sync workflow takes them. */
-export function syncTuning(config: LoadedConfig): { rowsPerFile: number; heartbeatTimeoutMs: number } {
-  return { rowsPerFile: config.sync.rows_per_file, heartbeatTimeoutMs: config.sync.heartbeat_timeout_seconds * 1000 };
+export function syncTuning(config: LoadedConfig): NonNullable<SyncWorkflowInput['tuning']> {
+  return {
+    rowsPerFile: config.sync.rows_per_file,
+    heartbeatTimeoutMs: config.sync.heartbeat_timeout_seconds * 1000,
+    reportPollSeconds: config.sync.report_poll_seconds,
+    reportMaxPollSeconds: config.sync.report_max_poll_seconds,
+  };
 }
 
 /** Starts `sync:<connection>`; one sync per connection at a time, enforced by the workflow id. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Sources cdp has connectors for. */
-export const SOURCE_NAMES = ['stripe', 'activecampaign', 'thrivecart', 'bigcommerce', 'facebook_ads', 'talonone'] as const;
+export const SOURCE_NAMES = ['stripe', 'activecampaign', 'thrivecart', 'bigcommerce', 'facebook_ads', 'talonone', 'amazon_seller'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export const ENVIRONMENTS = ['live', 'sandbox'] as const;
@@ -19,7 +19,7 @@ const currencyCodeSchema = z
   .transform((c) => c.toUpperCase());
 
 /** Sources that take payments or orders: an environment with one of these takes its revenue from them. */
-export const PAYMENT_SOURCES: readonly SourceName[] = ['stripe', 'thrivecart', 'bigcommerce'];
+export const PAYMENT_SOURCES: readonly SourceName[] = ['stripe', 'thrivecart', 'bigcommerce', 'amazon_seller'];
 
 /**
  * Path parameters a source's stream paths need from each of its connections, with what to set.
@@ -27,6 +27,7 @@ export const PAYMENT_SOURCES: readonly SourceName[] = ['stripe', 'thrivecart', '
  */
 export const REQUIRED_PATH_PARAMS: Partial<Record<SourceName, Record<string, string>>> = {
   talonone: { applicationId: 'the id of the Talon.One Application to sync (the number after /applications/ in its Campaign Manager URL)' },
+  amazon_seller: { marketplaceId: 'the Amazon marketplace to read, such as ATVPDKIKX0DER (amazon.com) or A1PA6795UKMFR9 (amazon.de)' },
 };
 
 const pathParamsSchema = z.record(
@@ -73,8 +74,12 @@ export const configSchema = z
         historical_slices: z.number().int().min(1).max(64).default(4),
         /** The length of each recent window; the oldest slice reaches back to the beginning. */
         historical_slice_days: z.number().int().min(1).max(3650).default(90),
+        /** A requested report (Amazon returns and feedback) is first asked about after this many seconds; the waits double. */
+        report_poll_seconds: z.number().min(0.1).max(3600).default(30),
+        /** The longest wait between two questions about one report. */
+        report_max_poll_seconds: z.number().min(0.1).max(3600).default(300),
       })
-      .default({ rows_per_file: 1000, heartbeat_timeout_seconds: 45, historical_slices: 4, historical_slice_days: 90 }),
+      .default({ rows_per_file: 1000, heartbeat_timeout_seconds: 45, historical_slices: 4, historical_slice_days: 90, report_poll_seconds: 30, report_max_poll_seconds: 300 }),
     /** Money across currencies is added up only in this one, converted with `currency_rates`. */
     reporting_currency: currencyCodeSchema.default('USD'),
     /** Units of the reporting currency one unit of each other currency is worth. */

@@ -7,4 +7,5 @@ export const NON_RETRYABLE_ERROR_NAMES = [
   'SourceAuthError',
   'SourceRequestError',
   'EnvironmentMismatchError',
+  'ReportFailedError',
 ];

@@ -76,4 +76,9 @@ export class EnvironmentMismatchError extends CdpError {
   override readonly name = 'EnvironmentMismatchError';
 }
 
+/** The source gave up building a report, again and again; a later sync asks afresh. */
+export class ReportFailedError extends CdpError {
+  override readonly name = 'ReportFailedError';
+}
+
 export { NON_RETRYABLE_ERROR_NAMES } from './errors-names';

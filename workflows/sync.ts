@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { CdpActivities, SyncPlan } from '../activities';
 import type { StreamPosition, SyncMode } from '../activities/state/sync-state';
 import { stateKey } from '../lib/stream-keys';
@@ -27,6 +27,10 @@ export interface SyncWorkflowInput {
     /** How long one activity pages before handing back to the workflow. */
     batchBudgetMs?: number;
     historyEventsBeforeContinue?: number;
+    /** The first wait before asking whether a requested report is built; later waits double. */
+    reportPollSeconds?: number;
+    /** The longest wait between two questions about one report. */
+    reportMaxPollSeconds?: number;
   };
 }
 
@@ -116,10 +120,21 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
     streams: [...positions.values()].map((p) => ({ ...p, done: finished.has(stateKey(p)) })),
   }));
 
-  const { syncStreamBatch } = proxyActivities<CdpActivities>({
+  const { syncStreamBatch, reportStep } = proxyActivities<CdpActivities>({
     ...PAGE_BATCH,
     heartbeatTimeout: input.tuning?.heartbeatTimeoutMs ?? PAGE_BATCH.heartbeatTimeout,
   });
+  // A report is requested, then asked about after a durable timer, never by an activity that sleeps.
+  const reportStepOnce = async (position: StreamPosition) => {
+    const step = await reportStep({
+      position,
+      rowsPerFile: input.tuning?.rowsPerFile,
+      pollSeconds: input.tuning?.reportPollSeconds,
+      maxPollSeconds: input.tuning?.reportMaxPollSeconds,
+    });
+    if (!step.done && step.waitSeconds > 0) await sleep(step.waitSeconds * 1000);
+    return step;
+  };
   // A sliced stream is complete when its last slice is; only then does its high-water mark move.
   const completeIfLastSlice = async (p: StreamPosition) => {
     if (!p.slice) return;
@@ -135,7 +150,9 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
       .map(async (start) => {
         let position = start;
         while (!handOver) {
-          const batch = await syncStreamBatch({ position, rowsPerFile: input.tuning?.rowsPerFile, budgetMs: input.tuning?.batchBudgetMs });
+          const batch = position.report
+            ? await reportStepOnce(position)
+            : await syncStreamBatch({ position, rowsPerFile: input.tuning?.rowsPerFile, budgetMs: input.tuning?.batchBudgetMs });
           position = batch.position;
           positions.set(stateKey(position), position);
           if (batch.done) {

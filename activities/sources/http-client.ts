@@ -8,11 +8,16 @@ export interface HttpRequest {
   /** Named in the error when the source rejects the credential, so the message says what to fix. */
   credentialEnv?: string;
   url: URL;
+  /** GET unless said otherwise; a POST sends `body` as JSON. */
+  method?: 'GET' | 'POST';
+  body?: unknown;
   headers: Record<string, string>;
   limiter: RateLimiter;
-  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'retryAfterMs'>;
+  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'retryAfterMs' | 'rateLimitHeader'>;
   /** Called on every failed attempt that will be retried, so a heartbeating activity stays alive. */
   onRetry?: (error: Error, attempt: number) => void;
+  /** Called every few seconds while the request waits for the rate limit. */
+  onWait?: () => void;
   signal?: AbortSignal;
   /** Retries inside one call before the error goes up to Temporal's own retry. */
   retries?: number;
@@ -42,19 +47,23 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 async function attempt(req: HttpRequest): Promise<unknown> {
-  await req.limiter.acquire();
+  await req.limiter.acquire(req.onWait);
   // Errors name the origin and path only: a credential in a query parameter never reaches a message.
   const where = `${req.url.origin}${req.url.pathname}`;
   let response: Response;
   try {
     response = await fetch(req.url, {
-      headers: req.headers,
+      method: req.method ?? 'GET',
+      headers: req.body === undefined ? req.headers : { ...req.headers, 'content-type': 'application/json' },
+      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
       signal: AbortSignal.any([AbortSignal.timeout(req.requestTimeoutMs ?? 30_000), ...(req.signal ? [req.signal] : [])]),
     });
   } catch (err) {
     if (req.signal?.aborted) throw new AbortError(err as Error);
     throw new SourceUnavailableError(req.connectionId, where, undefined, (err as Error).message);
   }
+  const announced = req.source.rateLimitHeader ? Number(response.headers.get(req.source.rateLimitHeader)) : Number.NaN;
+  if (announced > 0) req.limiter.setRate(announced);
   const body = await readBody(response);
   const detail = () => (typeof body === 'string' ? body : req.source.describeError(body));
   const waitMs = () => req.source.retryAfterMs?.(response.headers) ?? retryAfterMs(response.headers);
@@ -76,11 +85,11 @@ async function attempt(req: HttpRequest): Promise<unknown> {
 }
 
 /**
- * GETs a JSON document from a source API within its rate limit, retrying rate limits, 5xx and
+ * Asks a source API for a JSON document within its rate limit, retrying rate limits, 5xx and
  * network failures with exponential backoff (honouring the source's wait hints), and failing fast on
  * auth and request errors. An empty body (HTTP 204) comes back as null.
  */
-export async function getJson(req: HttpRequest): Promise<unknown> {
+export async function requestJson(req: HttpRequest): Promise<unknown> {
   return pRetry(() => attempt(req), {
     retries: req.retries ?? 6,
     minTimeout: 250,

@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../../lib/config-schema';
 import { childValues, decodeChild, encodeChild, type ChildCursor, type ParentValues } from './child-cursor';
-import { getJson } from './http-client';
+import { requestJson } from './http-client';
 import type { RateLimiter } from './rate-limiter';
 import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './request-url';
 import { readPath, type KeepWhereSpec, type PaginationSpec, type SourceSpec, type StreamSpec } from './spec';
@@ -16,6 +16,13 @@ export interface PageRequest {
   pageToken: string | null;
   signal?: AbortSignal;
   onRetry?: (error: Error, attempt: number) => void;
+  /** Called every few seconds while a request waits for the rate limit. */
+  onWait?: () => void;
+  /**
+   * The limiter of a stream's requests where the source limits each operation on its own (a child
+   * stream's parent pages draw on the parent's operation); `limiter` otherwise.
+   */
+  limiterOf?: (stream: StreamSpec) => RateLimiter;
 }
 
 export interface Page {
@@ -163,25 +170,27 @@ function recordsOf(req: PageRequest, stream: StreamSpec, body: unknown, unsigned
 }
 
 /** What a request to a source needs beside its URL: who asks, with what, and at what pace. */
-export type SourceRequest = Pick<PageRequest, 'source' | 'connection' | 'credential' | 'limiter' | 'signal' | 'onRetry'>;
+export type SourceRequest = Pick<PageRequest, 'source' | 'connection' | 'credential' | 'limiter' | 'signal' | 'onRetry' | 'onWait'>;
 
-/** GETs a JSON answer from the connection's API, signed with its credential, within its rate limit. */
-export async function getFromSource(req: SourceRequest, unsigned: URL): Promise<unknown> {
+/** GETs (or POSTs `body` to) the connection's API, signed with its credential, within its rate limit. */
+export async function getFromSource(req: SourceRequest, unsigned: URL, post?: { body: unknown }): Promise<unknown> {
   const { url, headers } = authenticate(req.source.auth, req.credential, unsigned);
-  return getJson({
+  return requestJson({
     connectionId: req.connection.id,
     credentialEnv: req.connection.credential_env,
     url,
+    ...(post ? { method: 'POST' as const, body: post.body } : {}),
     headers: { accept: 'application/json', ...req.source.headers, ...headers },
     limiter: req.limiter,
     source: req.source,
     signal: req.signal,
     onRetry: req.onRetry,
+    onWait: req.onWait,
   });
 }
 
 async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<{ body: unknown; records: Record<string, unknown>[] }> {
-  const body = await getFromSource(req, unsigned);
+  const body = await getFromSource({ ...req, limiter: req.limiterOf?.(stream) ?? req.limiter }, unsigned);
   return { body, records: recordsOf(req, stream, body, unsigned) };
 }
 

@@ -6,7 +6,7 @@ export class RateLimiter {
   private resumeAtMs = 0;
 
   constructor(
-    private readonly requestsPerSecond: number,
+    private requestsPerSecond: number,
     private readonly burst: number = Math.max(1, Math.floor(requestsPerSecond)),
     private readonly now: () => number = Date.now,
   ) {
@@ -14,12 +14,15 @@ export class RateLimiter {
     this.lastRefillMs = now();
   }
 
-  /** Waits until a request may go out, then spends one token. */
-  async acquire(): Promise<void> {
+  /**
+   * Waits until a request may go out, then spends one token. A long wait (Amazon allows one
+   * order list a minute) calls `onWait` every few seconds, so a heartbeating caller stays alive.
+   */
+  async acquire(onWait?: () => void): Promise<void> {
     for (;;) {
       const heldMs = this.resumeAtMs - this.now();
       if (heldMs > 0) {
-        await new Promise((resolve) => setTimeout(resolve, heldMs));
+        await pause(heldMs, onWait);
         continue;
       }
       this.refill();
@@ -27,9 +30,15 @@ export class RateLimiter {
         this.tokens -= 1;
         return;
       }
-      const waitMs = Math.ceil(((1 - this.tokens) / this.requestsPerSecond) * 1000);
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      await pause(Math.ceil(((1 - this.tokens) / this.requestsPerSecond) * 1000), onWait);
     }
+  }
+
+  /** Follows the rate the source says applies to this caller (Amazon's `x-amzn-RateLimit-Limit`). */
+  setRate(requestsPerSecond: number): void {
+    if (!(requestsPerSecond > 0) || requestsPerSecond === this.requestsPerSecond) return;
+    this.refill();
+    this.requestsPerSecond = requestsPerSecond;
   }
 
   /**
@@ -50,15 +59,28 @@ export class RateLimiter {
   }
 }
 
+/** The longest a waiting request stays silent before `onWait` is called. */
+const WAIT_SLICE_MS = 5_000;
+
+async function pause(ms: number, onWait?: () => void): Promise<void> {
+  for (let left = ms; left > 0; left -= WAIT_SLICE_MS) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, WAIT_SLICE_MS)));
+    if (left > WAIT_SLICE_MS) onWait?.();
+  }
+}
+
 const limiters = new Map<string, RateLimiter>();
 
-/** The process-wide limiter of one connection, created on first use. */
-export function limiterFor(connectionId: string, requestsPerSecond: number): RateLimiter {
-  const key = `${connectionId}@${requestsPerSecond}`;
-  let limiter = limiters.get(key);
+/**
+ * The process-wide limiter of one connection, or of one operation of a connection where the source
+ * limits each operation on its own (`<connection>:<operation>`), created on first use.
+ */
+export function limiterFor(key: string, requestsPerSecond: number, burst?: number): RateLimiter {
+  const id = `${key}@${requestsPerSecond}/${burst ?? ''}`;
+  let limiter = limiters.get(id);
   if (!limiter) {
-    limiter = new RateLimiter(requestsPerSecond);
-    limiters.set(key, limiter);
+    limiter = new RateLimiter(requestsPerSecond, burst);
+    limiters.set(id, limiter);
   }
   return limiter;
 }

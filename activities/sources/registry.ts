@@ -1,6 +1,7 @@
 import type { SourceName } from '../../lib/config-schema';
 import { ConfigError } from '../../lib/errors';
 import { activecampaignSource } from './activecampaign/spec';
+import { amazonSellerSource } from './amazon-seller/spec';
 import { bigcommerceSource } from './bigcommerce/spec';
 import { facebookAdsSource } from './facebook-ads/spec';
 import type { SourceSpec, StreamSpec } from './spec';
@@ -15,6 +16,7 @@ const SOURCES: Record<SourceName, SourceSpec> = {
   bigcommerce: bigcommerceSource,
   facebook_ads: facebookAdsSource,
   talonone: talononeSource,
+  amazon_seller: amazonSellerSource,
 };
 
 /** The declarative spec of a source. */

@@ -75,7 +75,7 @@ function setPaging(url: URL, p: PaginationSpec, pageToken: string | null): void 
       url.searchParams.set(p.pageParam, pageToken ?? String(p.firstPage));
       break;
     case 'next_cursor':
-      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
+      if (p.pageSizeParam) url.searchParams.set(p.pageSizeParam, String(p.pageSize));
       if (pageToken !== null) url.searchParams.set(p.cursorParam, pageToken);
       break;
     case 'none':
@@ -115,7 +115,9 @@ export function listUrl(
   parentValues: Readonly<Record<string, string>> = {},
 ): URL {
   const url = connectionUrl(connection, stream.path, parentValues, `connection "${connection.id}", stream ${stream.name}`);
-  for (const [k, v] of Object.entries(stream.params ?? {})) url.searchParams.set(k, v);
+  for (const [k, v] of Object.entries(stream.params ?? {})) {
+    url.searchParams.set(k, fillPlaceholders(v, connection.path_params ?? {}, `connection "${connection.id}", stream ${stream.name}`, false));
+  }
   setPaging(url, pagination, pageToken);
   if (stream.window) setWindow(url, stream.window, window);
   return url;

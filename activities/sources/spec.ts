@@ -17,8 +17,11 @@ export type PaginationSpec =
   | { type: 'offset'; limitParam: string; offsetParam: string; pageSize: number; totalPath?: string; hasMorePath?: string }
   /** Numbered pages from `firstPage` (BigCommerce, ThriveCart); ends on a short or empty page, or at `totalPagesPath`. */
   | { type: 'page_number'; pageParam: string; pageSizeParam: string; pageSize: number; firstPage: number; totalPagesPath?: string }
-  /** An opaque cursor from the answer (Graph API `paging.cursors.after`); ends when `nextPath` is absent. */
-  | { type: 'next_cursor'; pageSizeParam: string; pageSize: number; cursorParam: string; cursorPath: string; nextPath: string }
+  /**
+   * An opaque cursor from the answer (Graph API `paging.cursors.after`, Amazon's `NextToken`); ends
+   * when `nextPath` is absent. Without `pageSizeParam` the API picks the page size (Amazon's order items).
+   */
+  | { type: 'next_cursor'; pageSizeParam?: string; pageSize: number; cursorParam: string; cursorPath: string; nextPath: string }
   /** No paging: one request answers the whole list, or the one record (Talon.One loyalty programs, a ledger balance). */
   | { type: 'none' };
 
@@ -60,6 +63,63 @@ export interface WindowFilterSpec {
    * beginning, or before that, asks from this far back instead of being refused.
    */
   maxHistoryDays?: number;
+  /**
+   * The upper bound must lie this far in the past (Amazon's `LastUpdatedBefore`: at least two
+   * minutes before the request). The sync's window ends this much earlier; the next sync reads on from there.
+   */
+  settleSeconds?: number;
+}
+
+/** One operation's own rate limit, where the source limits each operation apart (Amazon's usage plans). */
+export interface OperationLimit {
+  /** Names the limiter; streams naming the same operation share it. */
+  operation: string;
+  requestsPerSecond: number;
+  burst: number;
+}
+
+/**
+ * A stream read as reports the source builds on request (Amazon's Reports API): one report per
+ * window of at most `maxWindowDays`, created, polled until the source has built it, then downloaded
+ * and parsed. Each row becomes a record keyed by the file's column names, with the report's facts
+ * under `reportField`.
+ */
+export interface ReportStreamSpec {
+  reportType: string;
+  maxWindowDays: number;
+  /** How far back a window from the beginning starts. */
+  historyDays: number;
+  /** The field each record gets: `{reportId, reportType, marketplaceIds, dataStartTime, dataEndTime}`. */
+  reportField: string;
+}
+
+/** Where a requested report stands, in terms every report API maps to. */
+export type ReportStatus =
+  /** Still being built: ask again later. */
+  | { state: 'waiting'; detail: string }
+  /** Built: its file, and the report's facts that every row of it carries. */
+  | { state: 'done'; documentId: string; facts: Record<string, unknown> }
+  /** Finished without a file: nothing to land for its window (Amazon's CANCELLED). */
+  | { state: 'no_data'; detail: string }
+  /** The source gave up on it (Amazon's FATAL); a new report may succeed. */
+  | { state: 'failed'; detail: string; documentId?: string };
+
+/** A source's report protocol: request, poll, locate the file. Implemented per source, called by the report activity. */
+export interface ReportApi {
+  create(req: SourceRequestContext, report: ReportStreamSpec, window: { start: Date; end: Date }): Promise<string>;
+  status(req: SourceRequestContext, reportId: string): Promise<ReportStatus>;
+  /** Where the file is: a short-lived URL fetched without the connection's credential, and its compression. */
+  document(req: SourceRequestContext, documentId: string): Promise<{ url: string; compression: 'gzip' | null }>;
+  /** The file's rows as records keyed by column name. */
+  parse(text: string, report: ReportStreamSpec): Record<string, unknown>[];
+}
+
+/** What a report call needs: a way to make signed requests to the connection's API. */
+export interface SourceRequestContext {
+  /** Requests a path of the connection's API (GET, or POST with a JSON body) within `operation`'s limit. */
+  call(path: string, operation: OperationLimit, post?: { body: unknown }): Promise<unknown>;
+  /** The connection's `path_params` (an Amazon connection's `marketplaceId`). */
+  params: Readonly<Record<string, string>>;
 }
 
 /**
@@ -144,8 +204,14 @@ export interface StreamSpec {
   primaryKey: string;
   /** Field (dot path) whose value orders the stream and feeds the window filter. */
   cursorField: string;
-  /** Extra query parameters every request of this stream carries. */
+  /** Extra query parameters every request of this stream carries; `{name}` takes the connection's `path_params`. */
   params?: Record<string, string>;
+  /** Set where the source limits this stream's operation on its own; see {@link OperationLimit}. */
+  rateLimit?: OperationLimit;
+  /** This stream's lookback, where it differs from the source's. */
+  lookbackSeconds?: number;
+  /** Set for a stream read as reports; see {@link ReportStreamSpec}. */
+  report?: ReportStreamSpec;
   /** The stream's date filter; a stream without one is re-read whole on every sync. */
   window?: WindowFilterSpec;
   /** A window applied by the pager for APIs without a date filter; see {@link ClientWindowSpec}. */
@@ -179,6 +245,10 @@ export interface SourceSpec {
   isRateLimited?(status: number, body: unknown): boolean;
   /** How long the source asks us to wait, from its own headers, beyond Retry-After. */
   retryAfterMs?(headers: Headers): number | undefined;
+  /** A response header stating the caller's current rate in requests per second (`x-amzn-RateLimit-Limit`); the limiter follows it. */
+  rateLimitHeader?: string;
+  /** The report protocol of sources with report streams. */
+  reportApi?: ReportApi;
   streams: StreamSpec[];
 }
 

@@ -10,6 +10,8 @@ export interface StreamPosition {
   stream: string;
   syncId: string;
   mode: SyncMode;
+  /** Set for a stream read as reports: the workflow requests, polls and lands one report at a time. */
+  report?: true;
   /** Set when a historical sync reads the stream as several windows at once: which one this is. */
   slice?: { index: number; count: number };
   /** The window being read, in the stream's cursor units (unix seconds): from inclusive (null = the beginning), to exclusive. */

@@ -2,6 +2,7 @@ import { findConnection, type LoadedConfig } from '../../lib/config';
 import type { Environment, SourceName } from '../../lib/config-schema';
 import { CredentialMissingError } from '../../lib/errors';
 import { selectStreams, sourceSpec } from '../sources/registry';
+import type { StreamSpec } from '../sources/spec';
 import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../state/sync-state';
 
 export interface PlanSyncInput {
@@ -52,12 +53,12 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
   const streams = selectStreams(source, connection.streams, `${config.file}: connections.${connection.id}.streams`);
   const to = Math.floor(input.startedAtMs / 1000);
   const sinceSec = input.since === undefined ? undefined : Math.floor(Date.parse(input.since) / 1000);
-  const lookback = connection.lookback_seconds ?? source.lookbackSeconds;
 
-  const fresh = (stream: string, window: StreamPosition['window'], slice?: StreamPosition['slice']): StreamPosition => ({
+  const fresh = (stream: StreamSpec, window: StreamPosition['window'], slice?: StreamPosition['slice']): StreamPosition => ({
     connection: connection.id,
-    stream,
+    stream: stream.name,
     ...(slice ? { slice } : {}),
+    ...(stream.report ? { report: true } : {}),
     syncId: input.syncId,
     mode: input.mode,
     window,
@@ -83,16 +84,19 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
       if (state.inProgress && state.inProgress.mode === input.mode && input.since === undefined) {
         return [state.inProgress];
       }
+      // An API that wants its upper bound settled in the past is read up to there; the next sync goes on from it.
+      const end = to - (stream.window?.settleSeconds ?? 0);
       if (sliced) {
-        return sliceWindows(to, config.sync.historical_slices, config.sync.historical_slice_days * 86_400).map((window, index, all) =>
-          fresh(stream.name, window, { index, count: all.length }),
+        return sliceWindows(end, config.sync.historical_slices, config.sync.historical_slice_days * 86_400).map((window, index, all) =>
+          fresh(stream, window, { index, count: all.length }),
         );
       }
+      const lookback = connection.lookback_seconds ?? stream.lookbackSeconds ?? source.lookbackSeconds;
       let from: number | null = null;
       if (input.mode !== 'historical') {
         from = sinceSec ?? (state.highWaterMark === null ? null : Math.max(0, state.highWaterMark - lookback));
       }
-      return [fresh(stream.name, { from, to })];
+      return [fresh(stream, { from: from === null ? null : Math.min(from, end), to: end })];
     }),
   );
   return { connectionId: connection.id, source: connection.source, environment: connection.environment, streams: positions.flat() };

@@ -2,11 +2,11 @@ import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { CredentialMissingError, EnvironmentMismatchError } from '../../lib/errors';
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
+import { finishStream, operationLimiter, toLanded } from './stream-landing';
 import { checkEnvironment } from '../sources/environment-check';
 import { fetchPage } from '../sources/pager';
 import { limiterFor } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
-import { readPath, type SourceSpec, type StreamSpec } from '../sources/spec';
 import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
 
 export interface SyncStreamBatchInput {
@@ -21,23 +21,6 @@ export interface SyncStreamBatchResult {
   position: StreamPosition;
   done: boolean;
   filesLanded: number;
-}
-
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
-}
-
-function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date): LandedRecord {
-  const parsed = stream.schema.safeParse(raw);
-  const key = readPath(raw, stream.primaryKey);
-  const cursor = readPath(raw, stream.cursorField);
-  return {
-    primaryKey: key === undefined || key === null ? '' : String(key),
-    cursorValue: cursor === undefined || cursor === null ? null : String(cursor),
-    syncedAt,
-    payload: raw,
-    quarantineReason: parsed.success ? undefined : `${source.name}.${stream.name}: ${describeIssues(parsed.error.issues)}`,
-  };
 }
 
 /**
@@ -112,6 +95,8 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
       pageToken: token,
       signal: ctx.cancellationSignal,
       onRetry: () => ctx.heartbeat(position),
+      onWait: () => ctx.heartbeat(position),
+      limiterOf: (s) => operationLimiter(connection.id, s) ?? limiter,
     });
     const syncedAt = new Date();
     for (const raw of page.records) {
@@ -135,24 +120,6 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     if (!done && Date.now() - startedMs > budgetMs && buffer.length === 0) break;
   }
 
-  if (done) {
-    // A slice records only itself; the stream's high-water mark moves when every slice is done.
-    const state = await readStreamState(config.layout.state, connection.id, stateKey(position));
-    await writeStreamState(config.layout.state, {
-      ...state,
-      highWaterMark: position.slice ? state.highWaterMark : position.window.to,
-      inProgress: null,
-      lastSync: {
-        syncId: position.syncId,
-        mode: position.mode,
-        window: position.window,
-        startedAt: position.startedAt,
-        finishedAt: new Date().toISOString(),
-        rows: position.rows,
-        quarantined: position.quarantined,
-        batches: position.seq,
-      },
-    });
-  }
+  if (done) await finishStream(config.layout.state, position);
   return { position, done, filesLanded };
 }

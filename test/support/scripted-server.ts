@@ -7,10 +7,10 @@ import { afterAll, beforeAll } from 'vitest';
  */
 export function scriptedServer(opts: { path?: string; noAnswer: unknown }) {
   const answers: { status: number; body: unknown }[] = [];
-  const seen: { url: string; auth?: string }[] = [];
+  const seen: { url: string; auth?: string; headers: Record<string, unknown> }[] = [];
   const server = Fastify();
   server.get('/*', async (req, reply) => {
-    seen.push({ url: req.url, auth: req.headers.authorization });
+    seen.push({ url: req.url, auth: req.headers.authorization, headers: req.headers });
     const next = answers.shift() ?? { status: 500, body: opts.noAnswer };
     reply.status(next.status);
     return next.body;

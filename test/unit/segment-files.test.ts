@@ -39,7 +39,7 @@ const TAGGED: Rule = {
 };
 const TAG_CONFIG = 'customers: { definition: DEFINITION, tags_equal: ["STATUS: Client", VIP], tags_containing: [bought] }\nconnections:\n';
 const description = (definition: string) =>
-  `The account's customers (config customers.definition: ${definition}): a paid order in stripe, thrivecart, bigcommerce, or the customer tags where no payment source is connected`;
+  `The account's customers (config customers.definition: ${definition}): a paid order in stripe, thrivecart, bigcommerce, amazon_seller, or the customer tags where no payment source is connected`;
 
 describe('the generated customer segment', () => {
   it.each([

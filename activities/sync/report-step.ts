@@ -1,0 +1,217 @@
+import { gunzipSync } from 'node:zlib';
+import { Context } from '@temporalio/activity';
+import pRetry, { AbortError } from 'p-retry';
+import { findConnection, type LoadedConfig } from '../../lib/config';
+import { CredentialMissingError, ReportFailedError, SourceUnavailableError } from '../../lib/errors';
+import { writeLandedFile, type LandedRecord } from '../landing/lake';
+import { getFromSource } from '../sources/pager';
+import { limiterFor } from '../sources/rate-limiter';
+import { selectStreams, sourceSpec } from '../sources/registry';
+import { connectionUrl } from '../sources/request-url';
+import type { ReportApi, ReportStreamSpec, SourceRequestContext } from '../sources/spec';
+import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
+import { finishStream, toLanded } from './stream-landing';
+
+export interface ReportStepInput {
+  position: StreamPosition;
+  /** Rows per landed Parquet file. */
+  rowsPerFile?: number;
+  /** The first wait before asking whether a report is built; later waits double up to `maxPollSeconds`. */
+  pollSeconds?: number;
+  maxPollSeconds?: number;
+}
+
+export interface ReportStepResult {
+  position: StreamPosition;
+  done: boolean;
+  /** How long the workflow waits (a durable timer) before the next step; 0 to go on at once. */
+  waitSeconds: number;
+  /** What happened, for the progress display and the history. */
+  event: 'requested' | 'waiting' | 'landed' | 'no_data' | 'failed' | 'finished';
+  reportId?: string;
+}
+
+/** Where a report stream stands, kept in the position's page token. */
+interface ReportCursor {
+  /** The start of the report window being read (unix seconds). */
+  from: number;
+  /** The report requested for that window and not landed yet. */
+  reportId: string | null;
+  polls: number;
+  /** Reports the source gave up on for this window. */
+  failures: number;
+}
+
+/** Reports in a row the source may give up on for one window before the sync fails. */
+const MAX_FAILURES = 3;
+const DAY_SECONDS = 86_400;
+
+function readCursor(position: StreamPosition, report: ReportStreamSpec): ReportCursor {
+  if (position.pageToken !== null) return JSON.parse(position.pageToken) as ReportCursor;
+  const from = position.window.from ?? Math.max(0, position.window.to - report.historyDays * DAY_SECONDS);
+  return { from, reportId: null, polls: 0, failures: 0 };
+}
+
+const windowEnd = (cursor: ReportCursor, report: ReportStreamSpec, position: StreamPosition) =>
+  Math.min(cursor.from + report.maxWindowDays * DAY_SECONDS, position.window.to);
+
+/** Fetches a report file from its short-lived URL (never with the connection's credential), retrying failures that may pass. */
+async function download(url: string, signal: AbortSignal): Promise<{ bytes: Buffer; charset: string } | 'expired'> {
+  return pRetry(
+    async () => {
+      let response: Response;
+      try {
+        response = await fetch(url, { signal: AbortSignal.any([AbortSignal.timeout(120_000), signal]) });
+      } catch (err) {
+        if (signal.aborted) throw new AbortError(err as Error);
+        throw new SourceUnavailableError('report', new URL(url).origin, undefined, (err as Error).message);
+      }
+      if (response.status === 403) return 'expired' as const;
+      if (response.status >= 500 || response.status === 429) {
+        throw new SourceUnavailableError('report', new URL(url).origin, response.status, 'report document download failed');
+      }
+      if (!response.ok) throw new AbortError(`HTTP ${response.status} fetching a report document from ${new URL(url).origin}`);
+      const charset = /charset=([^;]+)/i.exec(response.headers.get('content-type') ?? '')?.[1]?.trim() ?? 'utf-8';
+      return { bytes: Buffer.from(await response.arrayBuffer()), charset };
+    },
+    { retries: 5, minTimeout: 500, maxTimeout: 10_000, signal, shouldRetry: ({ error }) => error instanceof SourceUnavailableError },
+  );
+}
+
+/** The text of a built report: its URL asked afresh once if it expired before the download began. */
+async function reportText(api: ReportApi, req: SourceRequestContext, documentId: string, signal: AbortSignal): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const doc = await api.document(req, documentId);
+    const got = await download(doc.url, signal);
+    if (got === 'expired') {
+      if (attempt === 0) continue;
+      throw new SourceUnavailableError('report', new URL(doc.url).origin, 403, `the URL of report document ${documentId} expired twice before it could be read`);
+    }
+    const bytes = doc.compression === 'gzip' ? gunzipSync(got.bytes) : got.bytes;
+    return new TextDecoder(got.charset).decode(bytes);
+  }
+}
+
+/**
+ * One step of a report stream, called by the sync workflow in a loop with a durable timer between
+ * steps: request the report for the next window, ask whether it is built, or download, parse and
+ * land it and move on to the next window. The requested report's id is committed before the step
+ * returns, so a worker or workflow that dies while waiting resumes that report instead of asking
+ * for another.
+ */
+export async function reportStep(config: LoadedConfig, input: ReportStepInput): Promise<ReportStepResult> {
+  const ctx = Context.current();
+  let position = input.position;
+  const connection = findConnection(config, position.connection);
+  const credential = process.env[connection.credential_env];
+  if (!credential) throw new CredentialMissingError(connection.id, connection.credential_env);
+  const source = sourceSpec(connection.source);
+  const [stream] = selectStreams(source, [position.stream], `${config.file}: connections.${connection.id}`);
+  const report = stream!.report;
+  const api = source.reportApi;
+  if (!report || !api) throw new Error(`${source.name}.${position.stream} is not read as reports`);
+  const pollSeconds = input.pollSeconds ?? 30;
+  const maxPollSeconds = Math.max(pollSeconds, input.maxPollSeconds ?? 300);
+
+  const base = { source, connection, credential, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(), onWait: () => ctx.heartbeat() };
+  const req: SourceRequestContext = {
+    params: connection.path_params ?? {},
+    call: (path, operation, post) =>
+      getFromSource(
+        { ...base, limiter: limiterFor(`${connection.id}:${operation.operation}`, operation.requestsPerSecond, operation.burst) },
+        connectionUrl(connection, path, {}, `connection "${connection.id}", stream ${stream!.name}`),
+        post,
+      ),
+  };
+
+  const commit = async (next: StreamPosition) => {
+    const state = await readStreamState(config.layout.state, connection.id, stateKey(next));
+    await writeStreamState(config.layout.state, { ...state, inProgress: next });
+  };
+  const withCursor = (cursor: ReportCursor): StreamPosition => ({ ...position, pageToken: JSON.stringify(cursor) });
+
+  if (position.exhausted) {
+    await finishStream(config.layout.state, position);
+    return { position, done: true, waitSeconds: 0, event: 'finished' };
+  }
+  const cursor = readCursor(position, report);
+  const end = windowEnd(cursor, report, position);
+
+  // Moves to the next window once this one has landed, or finishes the stream after the last.
+  const advance = async (landed: { rows: number; quarantined: number; files: number; lastCursor: string | null }, event: ReportStepResult['event']) => {
+    const exhausted = end >= position.window.to;
+    const next: StreamPosition = {
+      ...withCursor({ from: end, reportId: null, polls: 0, failures: 0 }),
+      exhausted,
+      seq: position.seq + landed.files,
+      pages: position.pages + 1,
+      rows: position.rows + landed.rows,
+      quarantined: position.quarantined + landed.quarantined,
+      firstCursor: position.firstCursor ?? (landed.rows > 0 ? landed.lastCursor : null),
+      lastCursor: landed.lastCursor ?? position.lastCursor,
+    };
+    await commit(next);
+    position = next;
+    if (exhausted) await finishStream(config.layout.state, next);
+    return { position: next, done: exhausted, waitSeconds: 0, event: exhausted ? ('finished' as const) : event, reportId: cursor.reportId ?? undefined };
+  };
+
+  if (cursor.reportId === null) {
+    const reportId = await api.create(req, report, { start: new Date(cursor.from * 1000), end: new Date(end * 1000) });
+    position = withCursor({ ...cursor, reportId, polls: 0 });
+    // Durable before anything else happens: whoever resumes this stream polls this report.
+    await commit(position);
+    return { position, done: false, waitSeconds: pollSeconds, event: 'requested', reportId };
+  }
+
+  const status = await api.status(req, cursor.reportId);
+  switch (status.state) {
+    case 'waiting': {
+      const polls = cursor.polls + 1;
+      position = withCursor({ ...cursor, polls });
+      return { position, done: false, waitSeconds: Math.min(maxPollSeconds, pollSeconds * 2 ** Math.min(polls, 10)), event: 'waiting', reportId: cursor.reportId };
+    }
+    case 'no_data':
+      return advance({ rows: 0, quarantined: 0, files: 0, lastCursor: null }, 'no_data');
+    case 'failed': {
+      const failures = cursor.failures + 1;
+      if (failures >= MAX_FAILURES) {
+        throw new ReportFailedError(
+          `connection "${connection.id}": ${source.name} could not build the ${report.reportType} report for ` +
+            `${new Date(cursor.from * 1000).toISOString()} to ${new Date(end * 1000).toISOString()} ${failures} times (last: ${status.detail}); ` +
+            `what landed is kept, and the next sync asks again`,
+        );
+      }
+      // A fresh report for the same window, requested by the next step.
+      position = withCursor({ ...cursor, reportId: null, polls: 0, failures });
+      await commit(position);
+      return { position, done: false, waitSeconds: pollSeconds, event: 'failed', reportId: cursor.reportId };
+    }
+    case 'done': {
+      const text = await reportText(api, req, status.documentId, ctx.cancellationSignal);
+      ctx.heartbeat();
+      const syncedAt = new Date();
+      const landed = api.parse(text, report).map((row) => toLanded(source, stream!, { ...row, [report.reportField]: status.facts }, syncedAt));
+      const rowsPerFile = input.rowsPerFile ?? 1000;
+      const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
+      let seq = position.seq;
+      let rows = 0;
+      let quarantined = 0;
+      let lastCursor: string | null = null;
+      for (let i = 0; i < landed.length; i += rowsPerFile) {
+        const chunk: LandedRecord[] = landed.slice(i, i + rowsPerFile);
+        const good = chunk.filter((r) => r.quarantineReason === undefined);
+        const bad = chunk.filter((r) => r.quarantineReason !== undefined);
+        // File names follow the sequence number, so a retried step writes the same files again.
+        if (good.length > 0) await writeLandedFile(config.layout.raw, { ...target, seq }, good);
+        if (bad.length > 0) await writeLandedFile(config.layout.quarantine, { ...target, seq }, bad, { withReason: true });
+        seq += 1;
+        rows += good.length;
+        quarantined += bad.length;
+        lastCursor = good.map((r) => r.cursorValue).filter((c): c is string => c !== null).at(-1) ?? lastCursor;
+        ctx.heartbeat();
+      }
+      return advance({ rows, quarantined, files: seq - position.seq, lastCursor }, 'landed');
+    }
+  }
+}

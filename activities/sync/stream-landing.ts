@@ -1,0 +1,51 @@
+import { limiterFor, type RateLimiter } from '../sources/rate-limiter';
+import { readPath, type SourceSpec, type StreamSpec } from '../sources/spec';
+import type { LandedRecord } from '../landing/lake';
+import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
+
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
+}
+
+/** A record as it lands: keyed, with its cursor, and with the reason it is quarantined when it fails validation. */
+export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date): LandedRecord {
+  const parsed = stream.schema.safeParse(raw);
+  const key = readPath(raw, stream.primaryKey);
+  const cursor = readPath(raw, stream.cursorField);
+  return {
+    primaryKey: key === undefined || key === null ? '' : String(key),
+    cursorValue: cursor === undefined || cursor === null ? null : String(cursor),
+    syncedAt,
+    payload: raw,
+    quarantineReason: parsed.success ? undefined : `${source.name}.${stream.name}: ${describeIssues(parsed.error.issues)}`,
+  };
+}
+
+/** The limiter of a stream whose operation the source limits on its own; undefined for the connection-wide one. */
+export function operationLimiter(connectionId: string, stream: StreamSpec): RateLimiter | undefined {
+  const limit = stream.rateLimit;
+  return limit && limiterFor(`${connectionId}:${limit.operation}`, limit.requestsPerSecond, limit.burst);
+}
+
+/**
+ * Records a finished stream (or slice): its last sync, and the high-water mark the next sync starts
+ * from. A slice records only itself; the stream's mark moves when every slice is done.
+ */
+export async function finishStream(stateDir: string, position: StreamPosition): Promise<void> {
+  const state = await readStreamState(stateDir, position.connection, stateKey(position));
+  await writeStreamState(stateDir, {
+    ...state,
+    highWaterMark: position.slice ? state.highWaterMark : position.window.to,
+    inProgress: null,
+    lastSync: {
+      syncId: position.syncId,
+      mode: position.mode,
+      window: position.window,
+      startedAt: position.startedAt,
+      finishedAt: new Date().toISOString(),
+      rows: position.rows,
+      quarantined: position.quarantined,
+      batches: position.seq,
+    },
+  });
+}
