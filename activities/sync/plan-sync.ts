@@ -2,7 +2,7 @@ import { findConnection, type LoadedConfig } from '../../lib/config';
 import type { Environment, SourceName } from '../../lib/config-schema';
 import { CredentialMissingError } from '../../lib/errors';
 import { selectStreams, sourceSpec } from '../sources/registry';
-import type { StreamSpec } from '../sources/spec';
+import type { SourceSpec, StreamSpec } from '../sources/spec';
 import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../state/sync-state';
 
 export interface PlanSyncInput {
@@ -28,6 +28,16 @@ export function sliceWindows(to: number, count: number, sliceSeconds: number): S
   for (let i = 0; i < count - 1; i++) windows.push({ from: to - (i + 1) * sliceSeconds, to: to - i * sliceSeconds });
   windows.push({ from: null, to: to - (count - 1) * sliceSeconds });
   return windows;
+}
+
+/** How far in the past a stream's window must end: its own window's rule, or that of the parent it is read through. */
+function settleSeconds(source: SourceSpec, stream: StreamSpec): number {
+  let settle = 0;
+  for (let s: StreamSpec | undefined = stream, depth = 0; s && depth <= source.streams.length; depth++) {
+    settle = Math.max(settle, s.window?.settleSeconds ?? 0);
+    s = s.parent ? source.streams.find((p) => p.name === s!.parent!.stream) : undefined;
+  }
+  return settle;
 }
 
 /** The unfinished slices of an interrupted sliced sync, or undefined when there is none to resume. */
@@ -85,7 +95,7 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
         return [state.inProgress];
       }
       // An API that wants its upper bound settled in the past is read up to there; the next sync goes on from it.
-      const end = to - (stream.window?.settleSeconds ?? 0);
+      const end = to - settleSeconds(source, stream);
       if (sliced) {
         return sliceWindows(end, config.sync.historical_slices, config.sync.historical_slice_days * 86_400).map((window, index, all) =>
           fresh(stream, window, { index, count: all.length }),
