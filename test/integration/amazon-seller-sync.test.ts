@@ -1,0 +1,139 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amazonSellerSource } from '../../activities/sources/amazon-seller/spec';
+import { readStreamState } from '../../activities/state/sync-state';
+import { startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
+import { startAmazonSpEmulator, type AmazonSpEmulator } from '../../emulators/amazon-sp';
+import { findConnection } from '../../lib/config';
+import { killHard, spawnWorker, waitFor } from '../support/processes';
+import { startDevServer } from '../support/temporal';
+import { makeWorkspace } from '../support/workspace';
+
+// The Amazon seller connector, written from the Selling Partner API's documentation, against the
+// emulator written apart from it: a historical sync lands what the account holds, reports included,
+// and a worker killed with SIGKILL while a report is being built resumes that same report.
+
+const TOKEN = 'Atza|IwEBIcdpAmazonIntegrationTestToken';
+let seller: AmazonSpEmulator;
+// Builds each report slowly enough that a worker can be killed while it waits.
+let slowSeller: AmazonSpEmulator;
+let ws: ReturnType<typeof makeWorkspace>;
+let env: TestWorkflowEnvironment;
+let worker: ChildProcess | undefined;
+
+const startWorker = () => {
+  worker = spawnWorker({ configFile: ws.configFile, address: env.address, env: { CDP_AMAZON_TOKEN: TOKEN }, logFile: path.join(ws.dir, 'worker.log') });
+  return worker;
+};
+
+beforeAll(async () => {
+  // The real usage plans sped up 600 times: getOrders 10 a second instead of one a minute.
+  [env, seller, slowSeller] = await Promise.all([
+    startDevServer(),
+    startAmazonSpEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 300 }),
+    startAmazonSpEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 6_000 }),
+  ]);
+  const connection = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
+    id, source: 'amazon_seller', environment: 'live', base_url: url, credential_env: 'CDP_AMAZON_TOKEN', path_params: { marketplaceId: seller.marketplaceId }, ...extra,
+  });
+  ws = makeWorkspace([connection('amazon-us', seller.url), connection('amazon-crash', slowSeller.url, { streams: ['feedback'] })]);
+  // Reports asked about every half second (then every two at most); a killed worker is noticed within seconds.
+  fs.appendFileSync(ws.configFile, 'sync:\n  heartbeat_timeout_seconds: 3\n  report_poll_seconds: 0.5\n  report_max_poll_seconds: 2\n');
+});
+
+afterAll(async () => {
+  if (worker) await killHard(worker);
+  await env?.teardown();
+  await Promise.all([seller?.close(), slowSeller?.close()]);
+  ws?.cleanup();
+});
+
+async function rawRows(stream: string, connection: string): Promise<{ rows: number; distinct: number; reports: string[] }> {
+  const glob = path.join(ws.config().layout.raw, 'source=amazon_seller', `stream=${stream}`, `connection=${connection}`, '*', '*.parquet');
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const reader = await db.runAndReadAll(
+      `select count(*)::int as rows, count(distinct primary_key)::int as distinct,
+              list(distinct payload->'cdp_report'->>'reportId') filter (where (payload->'cdp_report') is not null) as reports
+       from read_parquet('${glob}')`,
+    );
+    const row = reader.getRowObjectsJS()[0] as { rows: number; distinct: number; reports: string[] | null };
+    return { rows: row.rows, distinct: row.distinct, reports: row.reports ?? [] };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+const reportWindows = (stream: string) => {
+  const report = amazonSellerSource.streams.find((s) => s.name === stream)!.report!;
+  return Math.ceil(report.historyDays / report.maxWindowDays);
+};
+
+describe('Amazon seller syncs', () => {
+  it('a historical sync lands every order, order line, return and feedback row the account holds, one report per window', async () => {
+    startWorker();
+    const handle = await startSync(env.client, findConnection(ws.config(), 'amazon-us'), { mode: 'historical', buildAfter: false, tuning: syncTuning(ws.config()) });
+    const result = await waitForSync(handle, () => {});
+    const truth = seller.truth();
+    const reported = truth.feedback.filter((f) => f.rating <= 3).length;
+    expect(truth.counts.orders).toBeGreaterThan(20);
+    expect(truth.returns.length).toBeGreaterThan(0);
+    expect(reported).toBeGreaterThan(0);
+    expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]))).toEqual({
+      orders: truth.counts.orders,
+      order_items: truth.counts.order_items,
+      returns: truth.returns.length,
+      feedback: reported,
+    });
+    for (const [stream, count] of [['orders', truth.counts.orders], ['order_items', truth.counts.order_items], ['returns', truth.returns.length], ['feedback', reported]] as const) {
+      const raw = await rawRows(stream, 'amazon-us');
+      expect({ rows: raw.rows, distinct: raw.distinct }, stream).toEqual({ rows: count, distinct: count });
+    }
+    // A backfill is a series of windows, each one report, none asked for twice.
+    expect(seller.stats().reportsCreated).toEqual({
+      GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE: reportWindows('returns'),
+      GET_SELLER_FEEDBACK_DATA: reportWindows('feedback'),
+    });
+    expect(seller.stats().earlyRetries).toBe(0);
+    // Waiting for a report is a Temporal timer in the workflow's history, not an activity asleep.
+    const history = await handle.fetchHistory();
+    expect(history.events!.filter((e) => e.timerStartedEventAttributes).length).toBeGreaterThan(0);
+  });
+
+  it('a worker killed with SIGKILL while a report is being built resumes that report instead of asking for another', async () => {
+    if (worker) await killHard(worker);
+    // From just before the newest reported feedback: one window, and a report with rows in it.
+    const newest = slowSeller.truth().feedback.filter((f) => f.rating <= 3).at(-1)!;
+    const since = new Date(Date.parse(newest.left_at) - 86_400_000);
+    const handle = await startSync(env.client, findConnection(ws.config(), 'amazon-crash'), { mode: 'manual', since: since.toISOString(), buildAfter: false, tuning: syncTuning(ws.config()) });
+    const w = startWorker();
+    let pending: string | undefined;
+    await waitFor(
+      async () => {
+        const token = (await readStreamState(ws.config().layout.state, 'amazon-crash', 'feedback')).inProgress?.pageToken;
+        pending = token ? ((JSON.parse(token) as { reportId: string | null }).reportId ?? undefined) : undefined;
+        return pending !== undefined;
+      },
+      30_000,
+      'the first report to be requested',
+    );
+    await killHard(w);
+    expect(slowSeller.stats().reportsCreated.GET_SELLER_FEEDBACK_DATA).toBe(1);
+    startWorker();
+    await waitForSync(handle, () => {});
+
+    const expected = slowSeller.truth().feedback.filter((f) => f.rating <= 3 && Date.parse(f.left_at) >= since.getTime()).length;
+    const raw = await rawRows('feedback', 'amazon-crash');
+    expect(expected).toBeGreaterThan(0);
+    expect(raw.rows).toBe(expected);
+    // The rows came from the report requested before the kill, and no other report was asked for.
+    expect(raw.reports).toEqual([pending]);
+    expect(slowSeller.stats().reportsCreated.GET_SELLER_FEEDBACK_DATA).toBe(1);
+  });
+});
