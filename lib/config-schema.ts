@@ -46,6 +46,11 @@ export const connectionSchema = z.strictObject({
   streams: z.array(z.string().min(1)).min(1).optional(),
   requests_per_second: z.number().positive().max(1000).optional(),
   lookback_seconds: z.number().int().min(0).optional(),
+  /**
+   * The currency of amounts the source sends without naming one: a Talon.One Application's currency
+   * (its settings in the Campaign Manager). Defaults to `reporting_currency`.
+   */
+  currency: currencyCodeSchema.optional(),
 });
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FLOAT, markovFromTransitions, type TransitionCount } from '../../lib/attribution/markov';
+import { loyaltyBalancesModel } from './loyalty-balances';
 import type { ModelFile } from './model-files';
 
 // Tables the build computes in code, between SQL models, where SQL is the wrong tool.
@@ -94,5 +95,6 @@ export function computedModels(): ModelFile[] {
       notNull: ['environment', 'kind', 'channel', 'removal_effect', 'share'],
       compute: buildMarkovShares,
     },
+    loyaltyBalancesModel(),
   ];
 }

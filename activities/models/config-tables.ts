@@ -11,10 +11,10 @@ export async function createConfigTables(db: DuckDBConnection, config: LoadedCon
   await db.run('CREATE SCHEMA config');
   await db.run(`CREATE TABLE config.connections (
     connection VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, environment VARCHAR NOT NULL,
-    is_payment_source BOOLEAN NOT NULL, is_crm BOOLEAN NOT NULL)`);
+    is_payment_source BOOLEAN NOT NULL, is_crm BOOLEAN NOT NULL, currency VARCHAR NOT NULL)`);
   for (const c of config.connections) {
-    await db.run('INSERT INTO config.connections VALUES ($1, $2, $3, $4, $5)', [
-      c.id, c.source, c.environment, PAYMENT_SOURCES.includes(c.source), c.source === 'activecampaign',
+    await db.run('INSERT INTO config.connections VALUES ($1, $2, $3, $4, $5, $6)', [
+      c.id, c.source, c.environment, PAYMENT_SOURCES.includes(c.source), c.source === 'activecampaign', c.currency ?? config.reporting_currency,
     ]);
   }
 

@@ -100,7 +100,7 @@ export async function runDemo(configFile: string): Promise<void> {
 
   // Connections that point at the local emulators get the emulator's key unless one is set already.
   for (const c of config.connections) {
-    const key = emulatorKey(c.source);
+    const key = emulatorKey(c.source, c.environment);
     if (key && ['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname)) process.env[c.credential_env] ??= key;
   }
 

@@ -3,8 +3,9 @@ import { DEFAULT_ACTIVECAMPAIGN_API_KEY, startActiveCampaignEmulator } from '../
 import { DEFAULT_BIGCOMMERCE_ACCESS_TOKEN, DEFAULT_BIGCOMMERCE_STORE_HASH, startBigCommerceEmulator } from '../../emulators/bigcommerce';
 import { DEFAULT_FACEBOOK_ACCESS_TOKEN, startFacebookAdsEmulator } from '../../emulators/facebook-ads';
 import { DEFAULT_STRIPE_API_KEY, startStripeEmulator } from '../../emulators/stripe';
+import { DEFAULT_TALONONE_API_KEYS, startTalonOneEmulator } from '../../emulators/talonone';
 import { DEFAULT_THRIVECART_API_KEY, startThriveCartEmulator } from '../../emulators/thrivecart';
-import type { SourceName } from '../../lib/config-schema';
+import type { Environment, SourceName } from '../../lib/config-schema';
 
 /** The demo's ad account, fixed so cdp.config.yaml can name it. */
 export const DEMO_AD_ACCOUNT = '1029384756';
@@ -29,8 +30,8 @@ interface EmulatorSettings {
   failRate: number;
 }
 
-/** Every source emulator: its default port, the key it accepts and how to start it from the shared world. */
-export const EMULATORS: { source: SourceName; defaultPort: number; key: string; start(s: EmulatorSettings): Promise<RunningEmulator> }[] = [
+/** Every source emulator: its default port, the key it accepts (a sandbox one where the source tells them apart) and how to start it from the shared world. */
+export const EMULATORS: { source: SourceName; defaultPort: number; key: string; sandboxKey?: string; start(s: EmulatorSettings): Promise<RunningEmulator> }[] = [
   {
     source: 'stripe',
     defaultPort: 12111,
@@ -80,6 +81,18 @@ export const EMULATORS: { source: SourceName; defaultPort: number; key: string; 
       return { source: 'facebook_ads', url: e.url, baseUrl: `${e.url}/v19.0/${e.adAccountId}`, key: DEFAULT_FACEBOOK_ACCESS_TOKEN, summary: `ad account ${e.adAccountId}`, close: e.close };
     },
   },
+  {
+    source: 'talonone',
+    defaultPort: 12116,
+    key: DEFAULT_TALONONE_API_KEYS.live,
+    sandboxKey: DEFAULT_TALONONE_API_KEYS.sandbox,
+    async start(s) {
+      // Talon.One's own limit of 3 requests a second per endpoint.
+      const e = await startTalonOneEmulator({ host: s.host, port: s.port, seed: s.seed, scale: s.scale, failRate: s.failRate });
+      const apps = e.truth().applications.map((a) => `${a.environment} Application ${a.id}: ${a.profiles.length} profiles, ${a.sessions.count} sessions`);
+      return { source: 'talonone', url: e.url, baseUrl: e.url, key: e.apiKeys.live, summary: `${apps.join('; ')}; sandbox key ${e.apiKeys.sandbox}`, close: e.close };
+    },
+  },
 ];
 
 export const emulatorFlagsSchema = z.strictObject({
@@ -106,7 +119,8 @@ export async function startEmulators(flags: EmulatorFlags): Promise<RunningEmula
   return started;
 }
 
-/** The key a local emulator of this source accepts. */
-export function emulatorKey(source: SourceName): string | undefined {
-  return EMULATORS.find((e) => e.source === source)?.key;
+/** The key a local emulator of this source accepts for a connection of this environment. */
+export function emulatorKey(source: SourceName, environment: Environment): string | undefined {
+  const emulator = EMULATORS.find((e) => e.source === source);
+  return environment === 'sandbox' && emulator?.sandboxKey ? emulator.sandboxKey : emulator?.key;
 }

@@ -168,8 +168,9 @@ export function renderMaterialized(result: MaterializeResult): string {
 /** The rule language: every field, record kind and operator, as `cdp segment fields` prints it. */
 export function renderFields(): string {
   const out: string[] = ['Customer fields ({field, op, value}):'];
+  const width = Math.max(...[CUSTOMER_FIELDS, ...Object.values(ENTITIES).map((e) => e.fields)].flatMap((fields) => Object.keys(fields).map((n) => n.length)));
   const field = (name: string, spec: { type: string; description: string; choices?: readonly string[] }) =>
-    `  ${name.padEnd(24)} ${spec.type.padEnd(8)} ${spec.description}${spec.choices ? ` (${spec.choices.join(', ')})` : ''}`;
+    `  ${name.padEnd(width)} ${spec.type.padEnd(8)} ${spec.description}${spec.choices ? ` (${spec.choices.join(', ')})` : ''}`;
   for (const [name, spec] of Object.entries(CUSTOMER_FIELDS)) out.push(field(name, spec));
   for (const [name, entity] of Object.entries(ENTITIES)) {
     out.push('', `Records: {has: ${name}, where: <rules over these fields>, count: {op, value}}: ${entity.description}`);

@@ -48,7 +48,7 @@ export const OPERATOR_HELP: Record<string, string> = {
 export const NO_VALUE = new Set(['is_empty', 'is_not_empty', 'is_true', 'is_false']);
 
 const ORDER_STATUSES = ['paid', 'pending', 'failed', 'refunded', 'partially_refunded', 'cancelled', 'abandoned'] as const;
-const SOURCES = ['activecampaign', 'stripe', 'thrivecart', 'bigcommerce'] as const;
+const SOURCES = ['activecampaign', 'stripe', 'thrivecart', 'bigcommerce', 'talonone'] as const;
 
 /** Money columns hold minor units; rules speak in major units of the amount's currency. */
 const major = (column: string, currency: string) => `(${column} / ${currencyFactorSql(currency)})`;
@@ -86,6 +86,19 @@ export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   active_subscriptions: { type: 'number', sql: 'm.active_subscriptions', description: 'subscriptions still active' },
   cancelled_subscriptions: { type: 'number', sql: 'm.cancelled_subscriptions', description: 'subscriptions cancelled' },
   abandoned_checkouts: { type: 'number', sql: 'm.abandoned_checkouts', description: 'checkouts abandoned' },
+  promotion_orders: { type: 'number', sql: 'm.promotion_orders', description: 'Talon.One closed sessions (closed or partly returned; not cancelled)' },
+  promotion_discounted_orders: { type: 'number', sql: 'm.promotion_discounted_orders', description: 'Talon.One closed sessions that gave a discount' },
+  promotion_undiscounted_orders: { type: 'number', sql: 'm.promotion_undiscounted_orders', description: 'Talon.One closed sessions without a discount' },
+  promotion_gross_revenue: {
+    type: 'money',
+    sql: major('m.promotion_gross_revenue_minor', 'm.currency'),
+    description: 'Talon.One total sales: closed sessions before discounts, returned items left out, in the reporting currency',
+  },
+  promotion_accrued_discounts: { type: 'money', sql: major('m.promotion_accrued_discounts_minor', 'm.currency'), description: 'discounts Talon.One gave on closed sessions, in the reporting currency' },
+  promotion_net_revenue: { type: 'money', sql: major('m.promotion_net_revenue_minor', 'm.currency'), description: 'Talon.One gross revenue less accrued discounts, in the reporting currency' },
+  loyalty_points_active: { type: 'number', sql: 'm.loyalty_points_active', description: 'loyalty points the person can spend now, every program and ledger' },
+  loyalty_points_pending: { type: 'number', sql: 'm.loyalty_points_pending', description: 'loyalty points earned but not active yet' },
+  loyalty_points_expiring_30d: { type: 'number', sql: 'm.loyalty_points_expiring_30d', description: 'active loyalty points that expire within 30 days of the build' },
   is_customer: { type: 'boolean', sql: 'm.is_customer', description: "a customer by the account's definition (config `customers`)" },
   is_paying_customer: { type: 'boolean', sql: 'm.is_paying_customer', description: 'has an order that took money' },
   is_tagged_customer: { type: 'boolean', sql: 'm.is_tagged_customer', description: 'has a customer tag (config `customers.tags_*`)' },

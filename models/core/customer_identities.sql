@@ -1,4 +1,4 @@
--- grain: one row per identity a person has in a source: a CRM contact, a payment or store account, or a guest payer's email
+-- grain: one row per identity a person has in a source: a CRM contact, a payment or store account, a guest payer's email, a Talon.One customer profile
 -- unique: environment, source, connection, source_customer_id
 -- not_null: customer_id, environment, source, connection, source_customer_id, is_crm
 with crm_contacts as (
@@ -122,6 +122,24 @@ bigcommerce_guests as (
     group by environment, connection, billing_email
 ),
 
+-- A Talon.One customer profile of an Application: attributes as the integration sends them.
+talonone_profiles as (
+    select
+        environment,
+        'talonone' as source,
+        connection,
+        integration_id as source_customer_id,
+        email,
+        first_name,
+        last_name,
+        shipping_city as city,
+        shipping_country as country,
+        created_at,
+        sync_mode,
+        synced_at
+    from staging.stg_talonone__customers
+),
+
 unioned as (
     -- By name: a column a source does not have is NULL.
     select * from crm_contacts
@@ -131,13 +149,16 @@ unioned as (
     union all by name select * from thrivecart_customers
     union all by name select * from bigcommerce_customers
     union all by name select * from bigcommerce_guests
+    union all by name select * from talonone_profiles
 ),
 
 final as (
     select
         -- One person per environment and normalized email; an identity without email is its own person.
+        -- A Talon.One profile is one per integration id across the Applications of an environment.
         md5(case
             when email is not null then environment || '|email|' || email
+            when source = 'talonone' then environment || '|talonone|' || source_customer_id
             else environment || '|' || source || '|' || connection || '|' || source_customer_id
         end) as customer_id,
         *,

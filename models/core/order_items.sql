@@ -1,4 +1,4 @@
--- grain: one row per product line of an order: a BigCommerce order product, a ThriveCart product, bump or upsell charge, a Deep Data order product
+-- grain: one row per product line of an order: a BigCommerce order product, a ThriveCart product, bump or upsell charge, a Deep Data order product, a Talon.One cart item
 -- unique: order_item_id
 -- not_null: order_item_id, order_id, environment, source, connection, product_id, quantity, currency, total_minor, returned_quantity
 with bigcommerce_items as (
@@ -76,10 +76,37 @@ activecampaign_items as (
     where currency is not null
 ),
 
+talonone_lines as (
+    select sessions.*, unnest(cart_items) as item, generate_subscripts(cart_items, 1) as line_number
+    from staging.stg_talonone__sessions as sessions
+),
+
+talonone_items as (
+    select
+        'talonone' as source,
+        connection,
+        environment,
+        session_integration_id || '/' || line_number as source_order_item_id,
+        session_integration_id as source_order_id,
+        item.sku as source_product_id,
+        item.name as product_name,
+        item.sku as sku,
+        item.category as category,
+        item.quantity::integer as quantity,
+        item.price_minor as unit_price_minor,
+        item.price_minor * item.quantity as total_minor,
+        currency,
+        item.returned_quantity::integer as returned_quantity,
+        -- Returned units at their cart price: Talon.One records the items, not the money.
+        item.price_minor * item.returned_quantity as refunded_minor
+    from talonone_lines
+),
+
 unioned as (
     select * from bigcommerce_items
     union all by name select * from thrivecart_items
     union all by name select * from activecampaign_items
+    union all by name select * from talonone_items
 ),
 
 final as (

@@ -1,4 +1,4 @@
--- grain: one row per order per connection: a Stripe charge, a ThriveCart payment (an invoice), a BigCommerce order, an ActiveCampaign Deep Data order
+-- grain: one row per order per connection: a Stripe charge, a ThriveCart payment (an invoice), a BigCommerce order, an ActiveCampaign Deep Data order, a Talon.One customer session
 -- unique: order_id
 -- not_null: order_id, environment, source, connection, source_order_id, status, currency, total_minor, refunded_minor, ordered_at, counts_as_revenue
 with identities as (
@@ -153,12 +153,45 @@ activecampaign_orders as (
     from staging.stg_activecampaign__ecom_orders
 ),
 
+-- A Talon.One session is the promotion engine's copy of a shop's cart: like Deep Data orders, it
+-- counts as revenue only where no payment or store connection records the same sale.
+talonone_orders as (
+    select
+        'talonone' as source,
+        connection,
+        environment,
+        session_integration_id as source_order_id,
+        profile_integration_id as source_customer_id,
+        case state
+            when 'closed' then 'paid'
+            when 'partially_returned' then 'partially_refunded'
+            when 'cancelled' then 'cancelled'
+            else 'pending'
+        end as status,
+        state as source_status,
+        currency,
+        -- Talon.One's total is the cart before discounts; the order total is what the shop charged.
+        greatest(total_minor - discount_minor, 0) as total_minor,
+        discount_minor,
+        -- Talon.One records returned items, not money: their cart value, never more than was charged.
+        case when state = 'partially_returned' then least(total_minor - kept_total_minor, greatest(total_minor - discount_minor, 0)) else 0 end as refunded_minor,
+        coupon_code,
+        item_count::integer as item_count,
+        created_at as ordered_at,
+        synced_at as updated_at,
+        sync_mode,
+        synced_at,
+        environment not in (select environment from payment_environments) as counts_as_revenue
+    from staging.stg_talonone__sessions
+),
+
 unioned as (
     -- By name: a column a source does not have (a charge carries no discount, tax or shipping) is NULL.
     select * from stripe_orders
     union all by name select * from thrivecart_orders
     union all by name select * from bigcommerce_orders
     union all by name select * from activecampaign_orders
+    union all by name select * from talonone_orders
 ),
 
 final as (

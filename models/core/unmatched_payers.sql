@@ -21,7 +21,7 @@ final as (
         identities.email is null as has_no_email
     from identities
     join customers using (customer_id)
-    where not identities.is_crm and not customers.in_crm
+    where identities.source in ('stripe', 'thrivecart', 'bigcommerce') and not customers.in_crm
 )
 
 select * from final

@@ -1,6 +1,6 @@
 -- grain: one row per customer (per person per environment), every person in core.customers
 -- unique: customer_id
--- not_null: customer_id, environment, orders_count, discounted_orders, undiscounted_orders, promo_codes_used, returned_items, active_subscriptions, is_paying_customer, is_tagged_customer, is_customer
+-- not_null: customer_id, environment, orders_count, discounted_orders, undiscounted_orders, promo_codes_used, returned_items, active_subscriptions, promotion_orders, promotion_discounted_orders, promotion_undiscounted_orders, loyalty_points_active, loyalty_points_pending, loyalty_points_expiring_30d, is_paying_customer, is_tagged_customer, is_customer
 with settings as (
     select * from config.settings
 ),
@@ -81,6 +81,36 @@ abandoned as (
     group by customer_id
 ),
 
+-- A customer profile's figures as Talon.One's Campaign Manager shows them, over closed sessions (closed,
+-- and closed then partly returned; not open, cancelled or reopened ones), in the reporting currency.
+promotions as (
+    select
+        sessions.customer_id,
+        count(*)::integer as promotion_orders,
+        count(*) filter (where sessions.is_discounted)::integer as promotion_discounted_orders,
+        count(*) filter (where not sessions.is_discounted)::integer as promotion_undiscounted_orders,
+        -- Talon.One's totalSales: before discounts, without returned items.
+        sum(round(sessions.kept_total_minor * rates.rate))::bigint as promotion_gross_revenue_minor,
+        sum(round(sessions.discount_minor * rates.rate))::bigint as promotion_accrued_discounts_minor,
+        count(*) filter (where rates.rate is null) as unconverted
+    from core.promotion_sessions as sessions
+    left join config.currency_rates as rates using (currency)
+    where sessions.is_closed and sessions.customer_id is not null
+    group by sessions.customer_id
+),
+
+-- Points over every loyalty program and ledger (main and subledgers) of the person, as of the build.
+loyalty as (
+    select
+        customer_id,
+        sum(active_points) as loyalty_points_active,
+        sum(pending_points) as loyalty_points_pending,
+        sum(points_expiring_30d) as loyalty_points_expiring_30d
+    from core.loyalty_balances
+    where customer_id is not null
+    group by customer_id
+),
+
 -- The newest record landed about each person, and whether a historical sync landed it: an entry
 -- into a segment that it caused came from a backfill, not from new activity.
 landed as (
@@ -113,6 +143,16 @@ final as (
         coalesce(subscriptions.active_subscriptions, 0) as active_subscriptions,
         coalesce(subscriptions.cancelled_subscriptions, 0) as cancelled_subscriptions,
         coalesce(abandoned.abandoned_checkouts, 0) as abandoned_checkouts,
+        coalesce(promotions.promotion_orders, 0) as promotion_orders,
+        coalesce(promotions.promotion_discounted_orders, 0) as promotion_discounted_orders,
+        coalesce(promotions.promotion_undiscounted_orders, 0) as promotion_undiscounted_orders,
+        case when coalesce(promotions.unconverted, 0) = 0 then coalesce(promotions.promotion_gross_revenue_minor, 0) end as promotion_gross_revenue_minor,
+        case when coalesce(promotions.unconverted, 0) = 0 then coalesce(promotions.promotion_accrued_discounts_minor, 0) end as promotion_accrued_discounts_minor,
+        -- Net revenue as Talon.One shows it: gross revenue less accrued discounts.
+        case when coalesce(promotions.unconverted, 0) = 0 then coalesce(promotions.promotion_gross_revenue_minor - promotions.promotion_accrued_discounts_minor, 0) end as promotion_net_revenue_minor,
+        coalesce(loyalty.loyalty_points_active, 0)::decimal(18, 2) as loyalty_points_active,
+        coalesce(loyalty.loyalty_points_pending, 0)::decimal(18, 2) as loyalty_points_pending,
+        coalesce(loyalty.loyalty_points_expiring_30d, 0)::decimal(18, 2) as loyalty_points_expiring_30d,
         orders_summary.customer_id is not null as is_paying_customer,
         tagged.customer_id is not null as is_tagged_customer,
         landed.last_synced_at,
@@ -133,6 +173,8 @@ final as (
     left join subscriptions using (customer_id)
     left join tagged using (customer_id)
     left join abandoned using (customer_id)
+    left join promotions using (customer_id)
+    left join loyalty using (customer_id)
     left join landed using (customer_id)
 )
 

@@ -48,6 +48,12 @@ describe('connections config', () => {
     expect(() => parseConfig(valid.replace('source: stripe', 'source: paypal'), 'c.yaml')).toThrow(/connections\[0\]\.source/);
   });
 
+  it("a connection may name the currency its source's amounts are in, as an ISO code", () => {
+    expect(findConnection(parseConfig(`${valid}    currency: eur\n`, 'c.yaml'), 'stripe-live').currency).toBe('EUR');
+    expect(findConnection(parseConfig(valid, 'c.yaml'), 'stripe-live').currency).toBeUndefined();
+    expect(() => parseConfig(`${valid}    currency: euro\n`, 'c.yaml')).toThrow(/connections\[0\]\.currency: a three-letter ISO 4217 currency code/);
+  });
+
   it('says which connections exist when one is unknown', () => {
     expect(() => findConnection(parseConfig(valid, 'c.yaml'), 'nope')).toThrow(/no connection "nope" \(known: stripe-live\)/);
   });

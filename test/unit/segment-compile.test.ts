@@ -28,7 +28,10 @@ const SCHEMA = `
     discounted_orders INTEGER, undiscounted_orders INTEGER, amount_spent_minor BIGINT, net_revenue_minor BIGINT,
     discount_received_minor BIGINT, refunded_amount_minor BIGINT, promo_codes_used INTEGER, returned_items INTEGER,
     first_order_at TIMESTAMPTZ, last_order_at TIMESTAMPTZ, active_subscriptions INTEGER, cancelled_subscriptions INTEGER,
-    abandoned_checkouts INTEGER, is_customer BOOLEAN, is_paying_customer BOOLEAN, is_tagged_customer BOOLEAN);
+    abandoned_checkouts INTEGER, is_customer BOOLEAN, is_paying_customer BOOLEAN, is_tagged_customer BOOLEAN,
+    promotion_orders INTEGER, promotion_discounted_orders INTEGER, promotion_undiscounted_orders INTEGER,
+    promotion_gross_revenue_minor BIGINT, promotion_accrued_discounts_minor BIGINT, promotion_net_revenue_minor BIGINT,
+    loyalty_points_active DECIMAL(18, 2), loyalty_points_pending DECIMAL(18, 2), loyalty_points_expiring_30d DECIMAL(18, 2));
   CREATE TABLE config.connections (connection VARCHAR, source VARCHAR, environment VARCHAR, is_payment_source BOOLEAN, is_crm BOOLEAN);`;
 
 // fay was first seen at 23:30 on 2022-12-31 in New York (04:30 UTC on 2023-01-01); sam is ann's sandbox twin.
@@ -51,6 +54,17 @@ const DATA = `
     ('fay', 'live', 'EUR', 0, NULL, NULL),
     ('gus', 'live', 'USD', 0, 0, NULL),
     ('sam', 'sandbox', 'USD', 1, 90000, '2024-06-25T00:00:00Z');
+  UPDATE marts.customer_metrics SET promotion_orders = 0, promotion_discounted_orders = 0, promotion_undiscounted_orders = 0,
+    promotion_gross_revenue_minor = 0, promotion_accrued_discounts_minor = 0, promotion_net_revenue_minor = 0,
+    loyalty_points_active = 0, loyalty_points_pending = 0, loyalty_points_expiring_30d = 0;
+  UPDATE marts.customer_metrics SET promotion_orders = 2, promotion_discounted_orders = 1, promotion_undiscounted_orders = 1,
+    promotion_gross_revenue_minor = 60000, promotion_accrued_discounts_minor = 5000, promotion_net_revenue_minor = 55000,
+    loyalty_points_active = 250.50, loyalty_points_expiring_30d = 100 WHERE customer_id = 'ann';
+  UPDATE marts.customer_metrics SET promotion_orders = 1, promotion_undiscounted_orders = 1, promotion_gross_revenue_minor = 50000,
+    promotion_net_revenue_minor = 50000, loyalty_points_pending = 120 WHERE customer_id = 'bob';
+  UPDATE marts.customer_metrics SET promotion_orders = 1, promotion_discounted_orders = 1, promotion_gross_revenue_minor = 501,
+    promotion_accrued_discounts_minor = 100, promotion_net_revenue_minor = 401, loyalty_points_active = 40, loyalty_points_expiring_30d = 40 WHERE customer_id = 'dan';
+  UPDATE marts.customer_metrics SET promotion_orders = 3, promotion_discounted_orders = 3, loyalty_points_active = 900, loyalty_points_expiring_30d = 900 WHERE customer_id = 'sam';
   INSERT INTO core.contact_tags VALUES
     ('ann', 'STATUS: Customer', '2023-02-01T00:00:00Z', 'crm'),
     ('ann', 'VIP-gold', '2023-03-01T00:00:00Z', 'crm'),
@@ -245,6 +259,31 @@ describe('has rules', () => {
       rules: { has: 'subscription', where: [{ field: 'status', op: 'equals', value: 'active' }, { field: 'cancelled_at', op: 'is_empty' }] },
       expected: ['eve'],
     },
+  ]);
+});
+
+describe('promotion and loyalty conditions', () => {
+  segmentCases([
+    { says: 'points about to expire', rules: { field: 'loyalty_points_expiring_30d', op: 'greater_than', value: 0 }, expected: ['ann', 'dan'] },
+    { says: "a sandbox twin's points make no live member, only a sandbox one", rules: { field: 'loyalty_points_expiring_30d', op: 'greater_than', value: 500 }, options: { environment: 'sandbox' }, expected: ['sam'] },
+    { says: 'points are counted, not money: fractions of a point compare as they are', rules: { field: 'loyalty_points_active', op: 'between', value: [250.5, 251] }, expected: ['ann'] },
+    {
+      says: 'points still pending, none active yet',
+      rules: { all: [{ field: 'loyalty_points_pending', op: 'greater_than', value: 0 }, { field: 'loyalty_points_active', op: 'equals', value: 0 }] },
+      expected: ['bob'],
+    },
+    {
+      says: 'orders with and without a discount',
+      rules: { all: [{ field: 'promotion_discounted_orders', op: 'greater_or_equal', value: 1 }, { field: 'promotion_undiscounted_orders', op: 'greater_or_equal', value: 1 }] },
+      expected: ['ann'],
+    },
+    {
+      says: 'accrued discounts are money in major units: 100 JPY is 100, 5000 cents is 50',
+      rules: { field: 'promotion_accrued_discounts', op: 'greater_or_equal', value: 100 },
+      expected: ['dan'],
+    },
+    { says: 'net revenue after discounts, strictly above', rules: { field: 'promotion_net_revenue', op: 'greater_than', value: 500 }, expected: ['ann'] },
+    { says: 'gross revenue before discounts', rules: { field: 'promotion_gross_revenue', op: 'greater_or_equal', value: 500 }, expected: ['ann', 'bob', 'dan'] },
   ]);
 });
 
