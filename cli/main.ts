@@ -46,7 +46,7 @@ program
 
 program
   .command('emulators')
-  .description('serve the local source API emulators (Stripe, ActiveCampaign, ThriveCart, BigCommerce, Facebook Ads, Talon.One) from one seeded world until stopped')
+  .description('serve the local source API emulators (Stripe, ActiveCampaign, ThriveCart, BigCommerce, Facebook Ads, Talon.One, Amazon Selling Partner API) from one seeded world until stopped')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--base-port <port>', 'first port; the emulators take consecutive ports (0 picks free ones)')
   .option('--seed <n>', 'seed of the generated world')

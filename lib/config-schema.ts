@@ -109,6 +109,12 @@ export const configSchema = z
         half_life_days: z.number().positive().max(3650).default(7),
       })
       .default({ lookback_days: 90, half_life_days: 7 }),
+    feedback: z
+      .strictObject({
+        /** Marketplace feedback at or below this many stars counts as negative (a seller tool counts 1 to 3). */
+        negative_max_rating: z.number().int().min(1).max(5).default(3),
+      })
+      .default({ negative_max_rating: 3 }),
     connections: z.array(connectionSchema).default([]),
   })
   .superRefine((config, ctx) => {

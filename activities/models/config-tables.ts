@@ -20,9 +20,11 @@ export async function createConfigTables(db: DuckDBConnection, config: LoadedCon
 
   await db.run(`CREATE TABLE config.settings (
     timezone VARCHAR NOT NULL, reporting_currency VARCHAR NOT NULL, customer_definition VARCHAR NOT NULL,
-    attribution_lookback_days INTEGER NOT NULL, attribution_half_life_days DOUBLE NOT NULL, built_at TIMESTAMPTZ NOT NULL)`);
-  await db.run('INSERT INTO config.settings VALUES ($1, $2, $3, $4, $5, now())', [
+    attribution_lookback_days INTEGER NOT NULL, attribution_half_life_days DOUBLE NOT NULL,
+    negative_feedback_max_rating INTEGER NOT NULL, built_at TIMESTAMPTZ NOT NULL)`);
+  await db.run('INSERT INTO config.settings VALUES ($1, $2, $3, $4, $5, $6, now())', [
     config.timezone, config.reporting_currency, config.customers.definition, config.attribution.lookback_days, config.attribution.half_life_days,
+    config.feedback.negative_max_rating,
   ]);
 
   // Rates to the reporting currency, which converts to itself at 1.

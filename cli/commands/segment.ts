@@ -23,7 +23,7 @@ export const MEMBER_COLUMNS = `c.customer_id,
   trim(concat_ws(' ', c.first_name, c.last_name)) as name, c.email, c.zip,
   round(m.amount_spent_minor / ${currencyFactorSql('m.currency')}, 2) as amount_spent,
   round(m.discount_received_minor / ${currencyFactorSql('m.currency')}, 2) as discount_received,
-  m.currency, m.promo_codes_used, m.returned_items, m.last_order_at`;
+  m.currency, m.promo_codes_used, m.negative_feedbacks, m.returned_items, m.last_order_at`;
 
 /** Everything cdp knows of a person, for the extended export. */
 const EXTENDED_COLUMNS = `c.customer_id, c.environment, c.email, c.first_name, c.last_name,
@@ -33,8 +33,10 @@ const EXTENDED_COLUMNS = `c.customer_id, c.environment, c.email, c.first_name, c
   round(m.net_revenue_minor / ${currencyFactorSql('m.currency')}, 2) as net_revenue,
   round(m.discount_received_minor / ${currencyFactorSql('m.currency')}, 2) as discount_received,
   round(m.refunded_amount_minor / ${currencyFactorSql('m.currency')}, 2) as refunded_amount,
-  m.unconverted_currencies, m.promo_codes_used, m.returned_items, m.first_order_at, m.last_order_at,
-  m.active_subscriptions, m.cancelled_subscriptions, m.abandoned_checkouts`;
+  m.unconverted_currencies, m.promo_codes_used, m.negative_feedbacks, m.returned_items, m.first_order_at, m.last_order_at,
+  m.active_subscriptions, m.cancelled_subscriptions, m.abandoned_checkouts, m.promotion_orders,
+  round(m.promotion_accrued_discounts_minor / ${currencyFactorSql('m.currency')}, 2) as promotion_accrued_discounts,
+  m.loyalty_points_active, m.loyalty_points_pending, m.loyalty_points_expiring_30d`;
 
 type Row = Record<string, unknown>;
 

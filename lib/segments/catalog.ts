@@ -48,7 +48,7 @@ export const OPERATOR_HELP: Record<string, string> = {
 export const NO_VALUE = new Set(['is_empty', 'is_not_empty', 'is_true', 'is_false']);
 
 const ORDER_STATUSES = ['paid', 'pending', 'failed', 'refunded', 'partially_refunded', 'cancelled', 'abandoned'] as const;
-const SOURCES = ['activecampaign', 'stripe', 'thrivecart', 'bigcommerce', 'talonone'] as const;
+const SOURCES = ['activecampaign', 'stripe', 'thrivecart', 'bigcommerce', 'talonone', 'amazon_seller'] as const;
 
 /** Money columns hold minor units; rules speak in major units of the amount's currency. */
 const major = (column: string, currency: string) => `(${column} / ${currencyFactorSql(currency)})`;
@@ -80,7 +80,8 @@ export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   discount_received: { type: 'money', sql: major('m.discount_received_minor', 'm.currency'), description: 'discounts received, in the reporting currency' },
   refunded_amount: { type: 'money', sql: major('m.refunded_amount_minor', 'm.currency'), description: 'refunded, in the reporting currency' },
   promo_codes_used: { type: 'number', sql: 'm.promo_codes_used', description: 'distinct coupon codes used' },
-  returned_items: { type: 'number', sql: 'm.returned_items', description: 'units returned' },
+  returned_items: { type: 'number', sql: 'm.returned_items', description: 'units returned (store refunds, Talon.One returned cart items, Amazon returns)' },
+  negative_feedbacks: { type: 'number', sql: 'm.negative_feedbacks', description: 'marketplace feedback at or below config `feedback.negative_max_rating` stars (3)' },
   first_order_at: { type: 'date', sql: 'm.first_order_at', description: 'first order that took money' },
   last_order_at: { type: 'date', sql: 'm.last_order_at', description: 'last order that took money' },
   active_subscriptions: { type: 'number', sql: 'm.active_subscriptions', description: 'subscriptions still active' },

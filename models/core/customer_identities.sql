@@ -140,6 +140,28 @@ talonone_profiles as (
     from staging.stg_talonone__customers
 ),
 
+-- A marketplace buyer is known by the anonymized address Amazon relays their mail through, the same
+-- for every order they place with this seller; it never matches another source's email.
+amazon_buyers as (
+    select
+        environment,
+        'amazon_seller' as source,
+        connection,
+        buyer_email as source_customer_id,
+        buyer_email as email,
+        nullif(split_part(arg_max(buyer_name, purchased_at), ' ', 1), '') as first_name,
+        nullif(trim(substr(arg_max(buyer_name, purchased_at), length(split_part(arg_max(buyer_name, purchased_at), ' ', 1)) + 1)), '') as last_name,
+        arg_max(ship_postal_code, purchased_at) filter (where ship_postal_code is not null) as zip,
+        arg_max(ship_city, purchased_at) filter (where ship_city is not null) as city,
+        arg_max(ship_country_code, purchased_at) filter (where ship_country_code is not null) as country,
+        min(purchased_at) as created_at,
+        arg_max(sync_mode, synced_at) as sync_mode,
+        max(synced_at) as synced_at
+    from staging.stg_amazon_seller__orders
+    where buyer_email is not null
+    group by environment, connection, buyer_email
+),
+
 unioned as (
     -- By name: a column a source does not have is NULL.
     select * from crm_contacts
@@ -150,6 +172,7 @@ unioned as (
     union all by name select * from bigcommerce_customers
     union all by name select * from bigcommerce_guests
     union all by name select * from talonone_profiles
+    union all by name select * from amazon_buyers
 ),
 
 final as (

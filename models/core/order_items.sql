@@ -1,4 +1,4 @@
--- grain: one row per product line of an order: a BigCommerce order product, a ThriveCart product, bump or upsell charge, a Deep Data order product, a Talon.One cart item
+-- grain: one row per product line of an order: a BigCommerce order product, a ThriveCart product, bump or upsell charge, a Deep Data order product, a Talon.One cart item, an Amazon order item
 -- unique: order_item_id
 -- not_null: order_item_id, order_id, environment, source, connection, product_id, quantity, currency, total_minor, returned_quantity
 with bigcommerce_items as (
@@ -102,11 +102,43 @@ talonone_items as (
     from talonone_lines
 ),
 
+-- Units returned per order line, matched by product: the returns report names the ASIN, not the line.
+amazon_returned as (
+    select connection, amazon_order_id, asin, sum(return_quantity) as returned_quantity, sum(coalesce(refunded_minor, 0)) as refunded_minor
+    from staging.stg_amazon_seller__returns
+    group by connection, amazon_order_id, asin
+),
+
+amazon_items as (
+    select
+        'amazon_seller' as source,
+        items.connection,
+        items.environment,
+        items.order_item_id as source_order_item_id,
+        items.amazon_order_id as source_order_id,
+        items.asin as source_product_id,
+        items.title as product_name,
+        items.seller_sku as sku,
+        items.quantity_ordered as quantity,
+        -- ItemPrice is the price of the line's whole quantity; a pending order's lines have none yet.
+        case when items.quantity_ordered > 0 then items.item_price_minor // items.quantity_ordered end as unit_price_minor,
+        coalesce(items.item_price_minor, 0) as total_minor,
+        coalesce(items.currency, orders.currency, connections.currency) as currency,
+        coalesce(returned.returned_quantity, 0)::integer as returned_quantity,
+        coalesce(returned.refunded_minor, 0) as refunded_minor
+    from staging.stg_amazon_seller__order_items as items
+    left join staging.stg_amazon_seller__orders as orders on orders.connection = items.connection and orders.amazon_order_id = items.amazon_order_id
+    left join config.connections as connections on connections.connection = items.connection
+    left join amazon_returned as returned
+        on returned.connection = items.connection and returned.amazon_order_id = items.amazon_order_id and returned.asin = items.asin
+),
+
 unioned as (
     select * from bigcommerce_items
     union all by name select * from thrivecart_items
     union all by name select * from activecampaign_items
     union all by name select * from talonone_items
+    union all by name select * from amazon_items
 ),
 
 final as (

@@ -1,4 +1,4 @@
--- grain: one row per order per connection: a Stripe charge, a ThriveCart payment (an invoice), a BigCommerce order, an ActiveCampaign Deep Data order, a Talon.One customer session
+-- grain: one row per order per connection: a Stripe charge, a ThriveCart payment (an invoice), a BigCommerce order, an ActiveCampaign Deep Data order, a Talon.One customer session, an Amazon marketplace order
 -- unique: order_id
 -- not_null: order_id, environment, source, connection, source_order_id, status, currency, total_minor, refunded_minor, ordered_at, counts_as_revenue
 with identities as (
@@ -185,6 +185,54 @@ talonone_orders as (
     from staging.stg_talonone__sessions
 ),
 
+-- What Amazon refunded per order, as its returns report records it.
+amazon_refunds as (
+    select connection, amazon_order_id, sum(coalesce(refunded_minor, 0)) as refunded_minor
+    from staging.stg_amazon_seller__returns
+    group by connection, amazon_order_id
+),
+
+amazon_discounts as (
+    select connection, amazon_order_id, sum(coalesce(promotion_discount_minor, 0)) as discount_minor
+    from staging.stg_amazon_seller__order_items
+    group by connection, amazon_order_id
+),
+
+amazon_orders as (
+    select
+        'amazon_seller' as source,
+        orders.connection,
+        orders.environment,
+        orders.amazon_order_id as source_order_id,
+        orders.buyer_email as source_customer_id,
+        case
+            when orders.source_status = 'Canceled' then 'cancelled'
+            when orders.source_status = 'Unfulfillable' then 'failed'
+            -- Pending: not yet charged; PendingAvailability: a pre-order waiting for its release date.
+            when orders.source_status in ('Pending', 'PendingAvailability') then 'pending'
+            when coalesce(refunds.refunded_minor, 0) > 0 and refunds.refunded_minor >= orders.order_total_minor then 'refunded'
+            when coalesce(refunds.refunded_minor, 0) > 0 then 'partially_refunded'
+            -- Unshipped, PartiallyShipped, Shipped, InvoiceUnconfirmed: the buyer has paid.
+            else 'paid'
+        end as status,
+        orders.source_status,
+        -- A pending order carries no total yet: its marketplace's currency is the connection's.
+        coalesce(orders.currency, connections.currency) as currency,
+        coalesce(orders.order_total_minor, 0) as total_minor,
+        discounts.discount_minor,
+        least(coalesce(refunds.refunded_minor, 0), coalesce(orders.order_total_minor, 0)) as refunded_minor,
+        (coalesce(orders.items_shipped, 0) + coalesce(orders.items_unshipped, 0))::integer as item_count,
+        orders.purchased_at as ordered_at,
+        orders.last_updated_at as updated_at,
+        orders.sync_mode,
+        orders.synced_at,
+        true as counts_as_revenue
+    from staging.stg_amazon_seller__orders as orders
+    left join config.connections as connections on connections.connection = orders.connection
+    left join amazon_refunds as refunds on refunds.connection = orders.connection and refunds.amazon_order_id = orders.amazon_order_id
+    left join amazon_discounts as discounts on discounts.connection = orders.connection and discounts.amazon_order_id = orders.amazon_order_id
+),
+
 unioned as (
     -- By name: a column a source does not have (a charge carries no discount, tax or shipping) is NULL.
     select * from stripe_orders
@@ -192,6 +240,7 @@ unioned as (
     union all by name select * from bigcommerce_orders
     union all by name select * from activecampaign_orders
     union all by name select * from talonone_orders
+    union all by name select * from amazon_orders
 ),
 
 final as (

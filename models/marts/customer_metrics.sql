@@ -1,6 +1,6 @@
 -- grain: one row per customer (per person per environment), every person in core.customers
 -- unique: customer_id
--- not_null: customer_id, environment, orders_count, discounted_orders, undiscounted_orders, promo_codes_used, returned_items, active_subscriptions, promotion_orders, promotion_discounted_orders, promotion_undiscounted_orders, loyalty_points_active, loyalty_points_pending, loyalty_points_expiring_30d, is_paying_customer, is_tagged_customer, is_customer
+-- not_null: customer_id, environment, orders_count, discounted_orders, undiscounted_orders, promo_codes_used, returned_items, negative_feedbacks, active_subscriptions, promotion_orders, promotion_discounted_orders, promotion_undiscounted_orders, loyalty_points_active, loyalty_points_pending, loyalty_points_expiring_30d, is_paying_customer, is_tagged_customer, is_customer
 with settings as (
     select * from config.settings
 ),
@@ -39,6 +39,14 @@ returned as (
     from core.order_items as items
     join paid_orders using (order_id)
     group by paid_orders.customer_id
+),
+
+-- Marketplace feedback at or below the configured rating (config feedback.negative_max_rating).
+negative_feedback as (
+    select customer_id, count(*)::integer as negative_feedbacks
+    from core.feedback
+    where is_negative and customer_id is not null
+    group by customer_id
 ),
 
 -- Money in the reporting currency; a customer with revenue in a currency that has no rate gets NULL, not a partial sum.
@@ -138,6 +146,7 @@ final as (
         coalesce(converted.unconverted_currencies, []) as unconverted_currencies,
         coalesce(promo_codes.promo_codes_used, 0) as promo_codes_used,
         coalesce(returned.returned_items, 0) as returned_items,
+        coalesce(negative_feedback.negative_feedbacks, 0) as negative_feedbacks,
         orders_summary.first_order_at,
         orders_summary.last_order_at,
         coalesce(subscriptions.active_subscriptions, 0) as active_subscriptions,
@@ -169,6 +178,7 @@ final as (
     left join orders_summary using (customer_id)
     left join promo_codes using (customer_id)
     left join returned using (customer_id)
+    left join negative_feedback using (customer_id)
     left join converted using (customer_id)
     left join subscriptions using (customer_id)
     left join tagged using (customer_id)

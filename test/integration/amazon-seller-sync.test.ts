@@ -6,9 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonSellerSource } from '../../activities/sources/amazon-seller/spec';
 import { readStreamState } from '../../activities/state/sync-state';
-import { startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
+import { runBuild, startSync, syncTuning, waitForSync } from '../../cli/workflow-runs';
 import { startAmazonSpEmulator, type AmazonSpEmulator } from '../../emulators/amazon-sp';
 import { findConnection } from '../../lib/config';
+import { openWarehouseReadOnly } from '../../lib/warehouse';
 import { killHard, spawnWorker, waitFor } from '../support/processes';
 import { startDevServer } from '../support/temporal';
 import { makeWorkspace } from '../support/workspace';
@@ -104,6 +105,55 @@ describe('Amazon seller syncs', () => {
     // Waiting for a report is a Temporal timer in the workflow's history, not an activity asleep.
     const history = await handle.fetchHistory();
     expect(history.events!.filter((e) => e.timerStartedEventAttributes).length).toBeGreaterThan(0);
+  });
+
+  it('builds marketplace orders, returns and feedback, and per buyer the returned items and negative feedbacks an oracle counts from the account', async () => {
+    const truth = seller.truth();
+    const buyerOf = new Map(truth.orders.map((o) => [o.order.AmazonOrderId as string, o.buyer_email.toLowerCase()]));
+    const oracle = (maxRating: number) => {
+      const perBuyer = new Map<string, { returned_items: number; negative_feedbacks: number }>();
+      const of = (orderId: string) => {
+        const buyer = buyerOf.get(orderId)!;
+        if (!perBuyer.has(buyer)) perBuyer.set(buyer, { returned_items: 0, negative_feedbacks: 0 });
+        return perBuyer.get(buyer)!;
+      };
+      for (const r of truth.returns) of(r.order_id).returned_items += r.return_quantity;
+      for (const f of truth.feedback) if (f.rating <= maxRating) of(f.order_id).negative_feedbacks += 1;
+      return Object.fromEntries([...perBuyer].sort(([a], [b]) => a.localeCompare(b)));
+    };
+    const built = async () => {
+      await runBuild(env.client);
+      const { db, close } = await openWarehouseReadOnly(ws.config().layout.warehouse);
+      try {
+        const rows = (sql: string) => db.runAndReadAll(sql).then((r) => r.getRowObjectsJS());
+        const metrics = await rows(`
+          select c.email, m.returned_items::int as returned_items, m.negative_feedbacks::int as negative_feedbacks
+          from core.customers c join marts.customer_metrics m using (customer_id)
+          where c.customer_id in (select customer_id from core.orders where source = 'amazon_seller')
+            and (m.returned_items > 0 or m.negative_feedbacks > 0)
+          order by c.email`);
+        const statuses = await rows(`select source_status, count(*)::int as n from core.orders where source = 'amazon_seller' group by all`);
+        const counts = (await rows(`select (select count(*) from core.returns)::int as returns, (select count(*) from core.feedback)::int as feedback,
+          (select count(*) from core.orders where source = 'amazon_seller' and customer_id is null)::int as orders_without_customer`))[0];
+        return { metrics: Object.fromEntries(metrics.map((m) => [m.email as string, { returned_items: m.returned_items as number, negative_feedbacks: m.negative_feedbacks as number }])), statuses, counts };
+      } finally {
+        close();
+      }
+    };
+
+    const first = await built();
+    expect(first.metrics).toEqual(oracle(3));
+    // Every status lands with its source value kept, as many as the account has of each.
+    expect(Object.fromEntries(first.statuses.map((s) => [s.source_status, s.n]))).toEqual(Object.fromEntries(Object.entries(truth.counts.by_status).filter(([, n]) => n > 0)));
+    // Amazon withholds the buyer of a pending order: such an order has no customer until it is paid.
+    const withheld = truth.orders.filter((o) => !(o.order.BuyerInfo as { BuyerEmail?: string } | undefined)?.BuyerEmail).length;
+    expect(first.counts).toEqual({ returns: truth.returns.length, feedback: truth.feedback.filter((f) => f.rating <= 3).length, orders_without_customer: withheld });
+
+    // The seller counts only one- and two-star feedback as negative: one setting, the next build.
+    fs.appendFileSync(ws.configFile, 'feedback:\n  negative_max_rating: 2\n');
+    const stricter = await built();
+    expect(stricter.metrics).toEqual(Object.fromEntries(Object.entries(oracle(2)).filter(([, m]) => m.returned_items > 0 || m.negative_feedbacks > 0)));
+    expect(Object.values(stricter.metrics).reduce((n, m) => n + m.negative_feedbacks, 0)).toBeLessThan(Object.values(first.metrics).reduce((n, m) => n + m.negative_feedbacks, 0));
   });
 
   it('a worker killed with SIGKILL while a report is being built resumes that report instead of asking for another', async () => {
