@@ -436,6 +436,62 @@ report
     else console.log(`wrote ${flags.out}`);
   });
 
+temporalOptions(
+  program
+    .command('serve')
+    .description('serve the web app: sign-in, segment builder with live counts, members and exports, sharing, attribution dashboard, connections')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8780'),
+).action(async (raw) => {
+  const flags = parseFlags('serve', z.object({ host: z.string().min(1), port: z.coerce.number().int().min(0).max(65535) }).loose(), raw);
+  const { startServer } = await import('./commands/serve');
+  const { temporalTarget } = await import('./temporal-connection');
+  const config = loadConfig(configFile());
+  const server = await startServer(config, { host: flags.host, port: flags.port, temporal: temporalTarget(raw, config), log: info });
+  console.log(`cdp serve: ${server.url} (add a user with \`cdp user add <email>\`; Ctrl-C stops it)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});
+
+const user = program.command('user').description('accounts of the web app (`cdp serve`); the first one added is an admin');
+
+user
+  .command('add <email>')
+  .description('add an account; the password is typed at a hidden prompt, or piped on stdin')
+  .option('--admin', 'an admin: owns the segments written as files, starts syncs and pauses schedules in the app')
+  .option('--name <name>', 'the name shown in the app')
+  .action(async (email: string, raw) => {
+    const { addUser, readNewPassword } = await import('./commands/user');
+    const config = loadConfig(configFile());
+    console.log(await addUser(config, email, { admin: Boolean(raw.admin), name: typeof raw.name === 'string' ? raw.name : undefined, password: await readNewPassword() }));
+  });
+
+user
+  .command('password <email>')
+  .description("set a new password (typed, or piped on stdin); signs that user's browsers out")
+  .action(async (email: string) => {
+    const { readNewPassword, setUserPassword } = await import('./commands/user');
+    const config = loadConfig(configFile());
+    console.log(await setUserPassword(config, email, await readNewPassword()));
+  });
+
+user
+  .command('remove <email>')
+  .description('remove an account and end its sessions')
+  .action(async (email: string) => {
+    const { removeUser } = await import('./commands/user');
+    console.log(removeUser(loadConfig(configFile()), email));
+  });
+
+user
+  .command('list')
+  .description('list the accounts')
+  .action(async () => {
+    const { renderUsers } = await import('./commands/user');
+    process.stdout.write(renderUsers(loadConfig(configFile())));
+  });
+
 program
   .command('down')
   .description('stop the background dev server and emulators that `cdp demo` or `cdp dev` started')

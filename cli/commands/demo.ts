@@ -152,6 +152,7 @@ export async function runDemo(configFile: string): Promise<void> {
       `Query it:    npx cdp query "select status, count(*), sum(total_minor) from core.orders group by all"`,
       `Segments:    npx cdp segment show lapsed-high-spenders --members`,
       `Attribution: npx cdp report attribution --model last_touch,markov`,
+      `Web app:     npx cdp serve, then http://127.0.0.1:8780 (first add yourself: npx cdp user add you@example.com)`,
       '',
     );
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -51,7 +51,11 @@ function render(rows: Row[], timezone: string): string {
 
 /** Runs the segment's rules on the warehouse without materializing: the count and the first members. */
 export async function previewSegment(config: LoadedConfig, nameOrFile: string, limit: number): Promise<{ segment: SegmentDefinition; count: number; rows: Row[]; ms: number }> {
-  const { definition } = findSegment(config, nameOrFile);
+  return previewDefinition(config, findSegment(config, nameOrFile).definition, limit);
+}
+
+/** Counts a validated definition's members in the warehouse now and lists the first of them, without materializing it. */
+export async function previewDefinition(config: LoadedConfig, definition: SegmentDefinition, limit: number): Promise<{ segment: SegmentDefinition; count: number; rows: Row[]; ms: number }> {
   const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   try {
     const started = Date.now();

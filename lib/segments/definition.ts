@@ -44,10 +44,26 @@ const typeName = (spec: FieldSpec) => (spec.choices ? `${spec.type}: ${spec.choi
 const fmtPath = (path: (string | number)[]) => (path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') : '(top level)');
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** One thing wrong with a definition: where in the rules (`rules.all[1].value`) and what. */
+export interface DefinitionProblem {
+  path: string;
+  message: string;
+}
+
 class Problems {
-  readonly list: string[] = [];
+  readonly items: DefinitionProblem[] = [];
   add(path: (string | number)[], message: string): void {
-    this.list.push(`${fmtPath(path)}: ${message}`);
+    this.items.push({ path: fmtPath(path), message });
+  }
+}
+
+/** A definition that does not validate, with every problem as data (for a builder that shows each beside its rule) and in the message. */
+export class DefinitionError extends ConfigError {
+  constructor(
+    readonly where: string,
+    readonly problems: readonly DefinitionProblem[],
+  ) {
+    super(`invalid segment definition\n${problems.map((p) => `${where}: ${p.path}: ${p.message}`).join('\n')}`, where);
   }
 }
 
@@ -219,7 +235,7 @@ function validateRule(raw: unknown, fields: Record<string, FieldSpec>, scope: st
 }
 
 /**
- * Validates a parsed definition; `where` names it in errors (a file path). Throws one ConfigError
+ * Validates a parsed definition; `where` names it in errors (a file path). Throws one DefinitionError
  * listing every problem, each with the rule's path and the valid choices.
  */
 export function validateDefinition(raw: unknown, where: string): SegmentDefinition {
@@ -229,8 +245,8 @@ export function validateDefinition(raw: unknown, where: string): SegmentDefiniti
     for (const issue of header.error.issues) problems.add(issue.path as (string | number)[], issue.message);
   }
   const rules = isObject(raw) && raw.rules !== undefined && raw.rules !== null ? validateRule(raw.rules, CUSTOMER_FIELDS, 'of a customer', ['rules'], problems, false) : undefined;
-  if (problems.list.length > 0 || !header.success || !rules) {
-    throw new ConfigError(`invalid segment definition\n${problems.list.map((p) => `${where}: ${p}`).join('\n')}`, where);
+  if (problems.items.length > 0 || !header.success || !rules) {
+    throw new DefinitionError(where, problems.items);
   }
   const { name, environment, description } = header.data;
   return description === undefined ? { name, environment, rules } : { name, environment, description, rules };

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { attributionReport, dayFlag, groupingSchema, parseModels, renderAttributionReport, reportEnvironment } from '../../cli/commands/report';
+import { GROUPINGS, MODELS } from '../../lib/report/attribution-data';
+import type { ServerContext } from '../context';
+import { HttpError, parseInput } from '../http-errors';
+import { hasWarehouse } from '../warehouse-read';
+
+// The attribution dashboard shows the attribution report itself, the page `cdp report attribution
+// --format html` writes, computed live for the model, dates and grouping the controls choose. It
+// is framed by the app in a sandbox without the app's origin, under the report's own policy: its
+// inline scripts draw charts and can reach nothing else.
+
+const reportQuery = z
+  .object({
+    models: z.string().max(500).optional(),
+    from: dayFlag.optional(),
+    to: dayFlag.optional(),
+    by: groupingSchema.default('campaign'),
+    environment: z.enum(['live', 'sandbox']).optional(),
+  })
+  .refine((q) => !(q.from && q.to && q.from > q.to), { message: 'from is after to', path: ['from'] });
+
+export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+
+export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/attribution/options', async () => ({ models: MODELS, groupings: GROUPINGS, environment: reportEnvironment(ctx.config), available: hasWarehouse(ctx.config) }));
+
+  app.get('/reports/attribution', async (request, reply) => {
+    const q = parseInput(reportQuery, request.query);
+    if (!hasWarehouse(ctx.config)) throw new HttpError(409, 'no warehouse yet: run a sync and a build first');
+    const data = await attributionReport(ctx.config, { environment: reportEnvironment(ctx.config, q.environment), models: parseModels(q.models), by: q.by, from: q.from, to: q.to });
+    return reply
+      .header('content-security-policy', REPORT_CSP)
+      .header('x-frame-options', 'SAMEORIGIN')
+      .type('text/html; charset=utf-8')
+      .send(renderAttributionReport(data, 'html'));
+  });
+}

@@ -1,0 +1,172 @@
+import type { FastifyInstance } from 'fastify';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { deleteSegment, previewDefinition } from '../../cli/commands/segment';
+import { runMaterializeSegments } from '../../cli/workflow-runs';
+import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
+import { SEGMENT_NAME } from '../../lib/segments/definition';
+import { CUSTOMER_SEGMENT, findSegment, loadSegments, segmentPath, writeSegment, type LoadedSegment } from '../../lib/segments/files';
+import type { ServerContext } from '../context';
+import { HttpError, notFound, parseInput } from '../http-errors';
+import { ownsSegment, requireSegment } from '../segments/access';
+import { validDefinition } from '../segments/problems';
+import type { User } from '../store/app-store';
+import { hasWarehouse, jsonRows, readWarehouse } from '../warehouse-read';
+
+// Segments: the list, one definition, the live count of a draft (the preview path: the rules run
+// on the warehouse, nothing is stored), and saving, which writes the same YAML files the CLI
+// writes, validated the same way.
+
+const nameParams = z.object({ name: z.string().regex(SEGMENT_NAME, 'a segment name') });
+/** Any object: the definition's own validation names what is wrong in it, path by path. */
+const definitionBody = z.record(z.string(), z.unknown());
+
+/** The rule language without its SQL: what the builder's pickers and the help panel show. */
+function publicCatalog() {
+  const fields = (specs: Record<string, FieldSpec>) =>
+    Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, { type: s.type, description: s.description, ...(s.choices ? { choices: s.choices } : {}) }]));
+  return {
+    customerFields: fields(CUSTOMER_FIELDS),
+    entities: Object.fromEntries(Object.entries(ENTITIES).map(([name, e]) => [name, { description: e.description, fields: fields(e.fields) }])),
+    operators: OPERATORS,
+    operatorHelp: OPERATOR_HELP,
+    noValue: [...NO_VALUE],
+    countOperators: ['equals', 'not_equals', 'greater_than', 'greater_or_equal', 'less_than', 'less_or_equal', 'between'],
+  };
+}
+
+interface LastRun {
+  members: number;
+  materializedAt: string;
+}
+
+/** Each segment's last materialization, from the warehouse's view of the stored run log. */
+async function lastRuns(ctx: ServerContext): Promise<Map<string, LastRun>> {
+  if (!hasWarehouse(ctx.config)) return new Map();
+  const rows = await readWarehouse(ctx.config, async (db) => jsonRows((await db.runAndReadAll('select segment, members, materialized_at from segments.segments')).getRowObjectsJS()));
+  return new Map(rows.map((r) => [String(r.segment), { members: Number(r.members), materializedAt: String(r.materialized_at) }]));
+}
+
+function ownerLabel(ctx: ServerContext, segment: string, owners: Map<string, number>): string {
+  const id = owners.get(segment);
+  return id === undefined ? 'admins (segment file)' : (ctx.store.userById(id)?.email ?? 'a removed user');
+}
+
+/** Owner rows and grants of segments that no longer exist (a file deleted with the CLI) are dropped, so a new segment of that name starts unshared. */
+function forgetVanished(ctx: ServerContext, segments: LoadedSegment[], owners: Map<string, number>): void {
+  const names = new Set(segments.map((s) => s.definition.name));
+  for (const segment of owners.keys()) if (!names.has(segment)) ctx.store.forgetSegment(segment);
+}
+
+async function segmentList(ctx: ServerContext, user: User) {
+  const { segments, errors } = loadSegments(ctx.config);
+  let owners = ctx.store.segmentOwners();
+  forgetVanished(ctx, segments, owners);
+  owners = ctx.store.segmentOwners();
+  const runs = await lastRuns(ctx);
+  const row = (s: LoadedSegment, extra: object) => {
+    const run = runs.get(s.definition.name);
+    return {
+      name: s.definition.name,
+      environment: s.definition.environment,
+      description: s.definition.description ?? '',
+      owner: ownerLabel(ctx, s.definition.name, owners),
+      members: run?.members ?? null,
+      materializedAt: run?.materializedAt ?? null,
+      ...extra,
+    };
+  };
+  const owned = segments.filter((s) => ownsSegment(ctx, user, s.definition.name, owners)).map((s) => row(s, {}));
+  const grants = new Map(ctx.store.liveGrantsOf(user.email, ctx.nowMs()).map((g) => [g.segment, g]));
+  const shared = segments
+    .filter((s) => !ownsSegment(ctx, user, s.definition.name, owners) && grants.has(s.definition.name))
+    .map((s) => {
+      const g = grants.get(s.definition.name)!;
+      return row(s, { permissions: { read: true, edit: g.edit, delete: g.delete }, expiresAt: g.expiresAtMs === null ? null : new Date(g.expiresAtMs).toISOString() });
+    });
+  // Invalid files are the admins' to fix, as they own what the CLI wrote.
+  return { owned, shared, invalid: user.isAdmin ? errors.map((e) => e.message) : [] };
+}
+
+function existsAsSegment(ctx: ServerContext, name: string): boolean {
+  return name === CUSTOMER_SEGMENT || fs.existsSync(segmentPath(ctx.config, name));
+}
+
+/** Counts a draft with `cdp segment preview`'s own code. */
+async function previewDraft(ctx: ServerContext, raw: unknown) {
+  const preview = await previewDefinition(ctx.config, validDefinition({ ...(raw as object), name: 'draft' }), 10);
+  return { count: preview.count, ms: preview.ms, members: jsonRows(preview.rows) };
+}
+
+export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/catalog', async () => publicCatalog());
+
+  app.get('/api/segments', async (request) => segmentList(ctx, request.user!));
+
+  app.get('/api/segments/:name', async (request) => {
+    const { name } = parseInput(nameParams, request.params);
+    const access = requireSegment(ctx, request.user!, name, 'read');
+    let loaded: LoadedSegment;
+    try {
+      loaded = findSegment(ctx.config, name);
+    } catch {
+      throw notFound(`segment "${name}"`);
+    }
+    const run = (await lastRuns(ctx)).get(name);
+    return {
+      definition: loaded.definition,
+      file: loaded.file ? path.relative(path.dirname(ctx.config.file), loaded.file) : null,
+      owner: ownerLabel(ctx, name, ctx.store.segmentOwners()),
+      access: { ...access, expiresAt: access.expiresAtMs === null ? null : new Date(access.expiresAtMs).toISOString() },
+      members: run?.members ?? null,
+      materializedAt: run?.materializedAt ?? null,
+    };
+  });
+
+  app.post('/api/segments/preview', async (request) => {
+    if (!hasWarehouse(ctx.config)) throw new HttpError(409, 'no warehouse yet: run a sync and a build first');
+    return previewDraft(ctx, parseInput(definitionBody, request.body));
+  });
+
+  app.post('/api/segments', async (request, reply) => {
+    const body = parseInput(definitionBody, request.body);
+    const definition = validDefinition(body);
+    if (existsAsSegment(ctx, definition.name)) throw new HttpError(409, `a segment "${definition.name}" exists already; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
+    writeSegment(ctx.config, definition);
+    ctx.store.forgetSegment(definition.name);
+    ctx.store.setSegmentOwner(definition.name, request.user!.id, ctx.nowMs());
+    reply.code(201);
+    return { name: definition.name, file: path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, definition.name)) };
+  });
+
+  app.put('/api/segments/:name', async (request) => {
+    const { name } = parseInput(nameParams, request.params);
+    requireSegment(ctx, request.user!, name, 'edit');
+    if (!existsAsSegment(ctx, name)) throw notFound(`segment "${name}"`);
+    const body = parseInput(definitionBody, request.body);
+    if (body.name !== undefined && body.name !== name) throw new HttpError(422, 'a segment keeps its name; create a new one to rename it', [{ path: 'name', message: 'cannot be changed' }]);
+    const definition = validDefinition({ ...body, name });
+    writeSegment(ctx.config, definition);
+    return { name, file: path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, name)) };
+  });
+
+  app.delete('/api/segments/:name', async (request) => {
+    const { name } = parseInput(nameParams, request.params);
+    requireSegment(ctx, request.user!, name, 'delete');
+    const message = deleteSegment(ctx.config, name);
+    ctx.store.forgetSegment(name);
+    return { message };
+  });
+
+  // Materializing goes through the same build-chain workflow as `cdp segment materialize`.
+  app.post('/api/segments/:name/materialize', async (request) => {
+    const { name } = parseInput(nameParams, request.params);
+    requireSegment(ctx, request.user!, name, 'edit');
+    const client = await ctx.temporal.client();
+    const result = await runMaterializeSegments(client, [name], ctx.temporal.target.taskQueue);
+    const failed = result.failed.find((f) => f.segment === name);
+    if (failed) throw new HttpError(409, `not materialized: ${failed.error}`);
+    return result.segments.find((s) => s.segment === name) ?? null;
+  });
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { SEGMENT_NAME } from '../../lib/segments/definition';
+import { findSegment } from '../../lib/segments/files';
+import type { ServerContext } from '../context';
+import { HttpError, notFound, parseInput } from '../http-errors';
+import { requireSegment } from '../segments/access';
+import { normalizeEmail } from '../store/app-store';
+
+// Sharing a segment with an email, as seller tools do: read, edit and delete chosen each, an
+// optional expiry. A person who has an account gets access at once; anyone else gets an invitation
+// link that creates the account. Only the owner shares, lists and revokes.
+
+const nameParams = z.object({ name: z.string().regex(SEGMENT_NAME, 'a segment name') });
+const grantParams = nameParams.extend({ email: z.string().min(3).max(320) });
+const grantBody = z
+  .object({
+    email: z.email('an email address').max(320),
+    read: z.boolean().default(true),
+    edit: z.boolean().default(false),
+    delete: z.boolean().default(false),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .refine((g) => g.read || g.edit || g.delete, { message: 'choose at least one of read, edit and delete', path: ['read'] });
+
+/** The link an invited person opens; the token travels in the fragment, so it never reaches a server log. */
+export function invitationUrl(request: FastifyRequest, token: string): string {
+  return `${request.protocol}://${request.headers.host ?? request.hostname}/#/invite/${token}`;
+}
+
+export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/segments/:name/grants', async (request) => {
+    const { name } = parseInput(nameParams, request.params);
+    requireSegment(ctx, request.user!, name, 'share');
+    const now = ctx.nowMs();
+    return {
+      grants: ctx.store.grantsOfSegment(name).map((g) => ({
+        email: g.email,
+        read: g.read,
+        edit: g.edit,
+        delete: g.delete,
+        expiresAt: g.expiresAtMs === null ? null : new Date(g.expiresAtMs).toISOString(),
+        expired: g.expiresAtMs !== null && g.expiresAtMs <= now,
+        hasAccount: ctx.store.userByEmail(g.email) !== undefined,
+        grantedAt: new Date(g.createdAtMs).toISOString(),
+      })),
+    };
+  });
+
+  app.post('/api/segments/:name/grants', async (request, reply) => {
+    const { name } = parseInput(nameParams, request.params);
+    requireSegment(ctx, request.user!, name, 'share');
+    try {
+      findSegment(ctx.config, name);
+    } catch {
+      throw notFound(`segment "${name}"`);
+    }
+    const body = parseInput(grantBody, request.body);
+    const email = normalizeEmail(body.email);
+    if (email === request.user!.email) throw new HttpError(422, 'you own this segment already', [{ path: 'email', message: 'that is you' }]);
+    const now = ctx.nowMs();
+    const expiresAtMs = body.expiresAt ? Date.parse(body.expiresAt) : null;
+    if (expiresAtMs !== null && expiresAtMs <= now) throw new HttpError(422, 'the expiry is in the past', [{ path: 'expiresAt', message: 'pick a time in the future' }]);
+    // Edit and delete come with read: nobody changes what they cannot see.
+    ctx.store.putGrant({ segment: name, email, read: true, edit: body.edit, delete: body.delete, expiresAtMs, grantedBy: request.user!.id, createdAtMs: now });
+    const known = ctx.store.userByEmail(email) !== undefined;
+    reply.code(201);
+    if (known) return { email, invitation: null };
+    const token = ctx.store.createInvitation(email, request.user!.id, now);
+    return { email, invitation: invitationUrl(request, token) };
+  });
+
+  app.delete('/api/segments/:name/grants/:email', async (request) => {
+    const { name, email } = parseInput(grantParams, request.params);
+    requireSegment(ctx, request.user!, name, 'share');
+    if (!ctx.store.revokeGrant(name, email)) throw notFound(`a grant of "${name}" to ${email}`);
+    return { revoked: normalizeEmail(email) };
+  });
+}

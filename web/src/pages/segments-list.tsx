@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'preact/hooks';
+import { get } from '../api';
+import { formatTime } from '../format';
+import { href } from '../router';
+
+// "Owned by you" and "Shared with you": each segment's environment, members at its last
+// materialization, owner and when that was.
+
+interface Row {
+  name: string;
+  environment: string;
+  description: string;
+  owner: string;
+  members: number | null;
+  materializedAt: string | null;
+  permissions?: { read: boolean; edit: boolean; delete: boolean };
+  expiresAt?: string | null;
+}
+
+interface List {
+  owned: Row[];
+  shared: Row[];
+  invalid: string[];
+}
+
+function Table({ rows, shared }: { rows: Row[]; shared: boolean }) {
+  if (!rows.length) return <p class="muted">{shared ? 'Nothing is shared with you.' : 'You own no segment yet.'}</p>;
+  return (
+    <table class="segments-table">
+      <thead>
+        <tr>
+          <th>Segment</th>
+          <th>Environment</th>
+          <th class="num">Members</th>
+          <th>Owner</th>
+          <th>Last materialized</th>
+          {shared && <th>You may</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name} data-segment={r.name}>
+            <td>
+              <a href={href('segments', r.name)}>{r.name}</a>
+              {r.description && <div class="muted small">{r.description}</div>}
+            </td>
+            <td>
+              <span class={`env env-${r.environment}`}>{r.environment}</span>
+            </td>
+            <td class="num">{r.members === null ? '' : r.members.toLocaleString('en')}</td>
+            <td>{r.owner}</td>
+            <td>{r.materializedAt ? formatTime(r.materializedAt) : 'never'}</td>
+            {shared && (
+              <td>
+                {['read', ...(r.permissions?.edit ? ['edit'] : []), ...(r.permissions?.delete ? ['delete'] : [])].join(', ')}
+                {r.expiresAt && <div class="muted small">until {formatTime(r.expiresAt)}</div>}
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function SegmentsList() {
+  const [list, setList] = useState<List | null>(null);
+  const [tab, setTab] = useState<'owned' | 'shared'>('owned');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    get<List>('/api/segments').then(setList, (e: Error) => setError(e.message));
+  }, []);
+  if (error) return <p class="error">{error}</p>;
+  if (!list) return <p>Loading…</p>;
+  return (
+    <section>
+      <div class="title-row">
+        <h1>Segments</h1>
+        <a class="button primary" href={href('segments', 'new')}>
+          New segment
+        </a>
+      </div>
+      <div class="tabs" role="tablist">
+        <button role="tab" aria-selected={tab === 'owned'} class={tab === 'owned' ? 'active' : ''} onClick={() => setTab('owned')}>
+          Owned by you ({list.owned.length})
+        </button>
+        <button role="tab" aria-selected={tab === 'shared'} class={tab === 'shared' ? 'active' : ''} onClick={() => setTab('shared')}>
+          Shared with you ({list.shared.length})
+        </button>
+      </div>
+      <Table rows={tab === 'owned' ? list.owned : list.shared} shared={tab === 'shared'} />
+      {list.invalid.length > 0 && (
+        <div class="error">
+          <h3>Segment files that are not valid</h3>
+          {list.invalid.map((m) => (
+            <pre key={m}>{m}</pre>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
