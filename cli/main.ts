@@ -494,11 +494,11 @@ user
 
 program
   .command('down')
-  .description('stop the background dev server and emulators that `cdp demo` or `cdp dev` started')
+  .description('stop the background web app, worker, emulators and dev server that `cdp demo` or `cdp dev` started')
   .action(async () => {
     const { stopBackground } = await import('./background');
     const config = loadConfig(configFile());
-    for (const name of ['emulators', 'temporal']) {
+    for (const name of ['serve', 'worker', 'emulators', 'temporal']) {
       console.log(`${name}: ${(await stopBackground(config.layout.run, name)) ? 'stopped' : 'not running'}`);
     }
   });

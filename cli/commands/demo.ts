@@ -12,8 +12,10 @@ import { startLocalTemporal } from './dev';
 import { EMULATORS, emulatorKey } from './emulators';
 
 const DEMO_SCALE = 0.3;
+const DEMO_WEB_PORT = 8780;
 import { runSync, summarizeProgress } from './sync';
 import { PROJECT_ROOT } from '../../lib/paths';
+import fs from 'node:fs';
 import path from 'node:path';
 
 async function emulatorAnswers(url: string): Promise<boolean> {
@@ -152,7 +154,6 @@ export async function runDemo(configFile: string): Promise<void> {
       `Query it:    npx cdp query "select status, count(*), sum(total_minor) from core.orders group by all"`,
       `Segments:    npx cdp segment show lapsed-high-spenders --members`,
       `Attribution: npx cdp report attribution --model last_touch,markov`,
-      `Web app:     npx cdp serve, then http://127.0.0.1:8780 (first add yourself: npx cdp user add you@example.com)`,
       '',
     );
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -160,4 +161,52 @@ export async function runDemo(configFile: string): Promise<void> {
   } finally {
     await worker.shutdown();
   }
+  // What stays up for the people who are not at a terminal: the web app, and a worker for the syncs it starts.
+  const web = await startBackgroundApp(config, configFile);
+  process.stdout.write(
+    `Web app:     ${web.url}  (${web.reused ? 'already running' : 'started'}; sign in after \`npx cdp user add you@example.com\`)\n` +
+      `Stop all:    npx cdp down\n`,
+  );
+}
+
+/** Whether a background process started under `runDir` is alive and has logged `ready`. */
+function backgroundReady(runDir: string, name: string, ready: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(runDir, `${name}.pid`), 'utf8'));
+    process.kill(pid, 0);
+    return fs.readFileSync(path.join(runDir, `${name}.log`), 'utf8').includes(ready);
+  } catch {
+    return false;
+  }
+}
+
+/** `cdp worker` and `cdp serve` in the background, with the connections' keys in their environment; reused when running. */
+async function startBackgroundApp(config: ReturnType<typeof loadConfig>, configFile: string): Promise<{ url: string; reused: boolean }> {
+  const cli = [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', configFile];
+  const runDir = config.layout.run;
+  await ensureBackground({
+    name: 'worker',
+    command: process.execPath,
+    args: [...cli, 'worker'],
+    runDir,
+    isReady: async () => backgroundReady(runDir, 'worker', 'worker polling'),
+    startTimeoutMs: 120_000,
+  });
+  const url = `http://127.0.0.1:${DEMO_WEB_PORT}`;
+  const served = await ensureBackground({
+    name: 'serve',
+    command: process.execPath,
+    args: [...cli, 'serve', '--port', String(DEMO_WEB_PORT)],
+    runDir,
+    isReady: async () => {
+      try {
+        await fetch(`${url}/api/session`, { signal: AbortSignal.timeout(1000) });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    startTimeoutMs: 120_000,
+  });
+  return { url, reused: served.reused };
 }
