@@ -13,7 +13,7 @@ export interface HttpRequest {
   body?: unknown;
   headers: Record<string, string>;
   limiter: RateLimiter;
-  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'retryAfterMs' | 'rateLimitHeader'>;
+  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'retryAfterMs' | 'rateLimitHeader' | 'rateLimitWindowMs'>;
   /** Called on every failed attempt that will be retried, so a heartbeating activity stays alive. */
   onRetry?: (error: Error, attempt: number) => void;
   /** Called every few seconds while the request waits for the rate limit. */
@@ -69,7 +69,8 @@ async function attempt(req: HttpRequest): Promise<unknown> {
   const waitMs = () => req.source.retryAfterMs?.(response.headers) ?? retryAfterMs(response.headers);
 
   if (response.status === 429 || req.source.isRateLimited?.(response.status, body)) {
-    const wait = waitMs();
+    // No announced wait: the rest of the API's rate window, if it has one.
+    const wait = waitMs() ?? req.source.rateLimitWindowMs;
     req.limiter.drain(Math.min(wait ?? 0, MAX_WAIT_MS));
     const reason = response.headers.get('stripe-rate-limited-reason');
     throw new SourceUnavailableError(req.connectionId, where, response.status, reason ? `${detail()} (${reason})` : detail(), wait);

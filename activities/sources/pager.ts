@@ -235,7 +235,8 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
         childNext === null ? { ...plan.cursor, pending: plan.cursor.pending.slice(1), childToken: null } : { ...plan.cursor, childToken: childNext };
       const own = req.stream.keepWhere ? keepOwnRecords(answered, req.stream.keepWhere, req.connection) : answered;
       const field = req.stream.parent!.recordField;
-      const records = field === undefined ? own : own.map((r) => ({ ...r, [field]: plan.values }));
+      // A record that is not an object (a broken answer) lands as sent, for validation to quarantine.
+      const records = field === undefined ? own : own.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? { ...r, [field]: plan.values } : r));
       return { records, nextToken: encodeChild(cursor) };
     }
   }

@@ -245,6 +245,11 @@ export interface SourceSpec {
   isRateLimited?(status: number, body: unknown): boolean;
   /** How long the source asks us to wait, from its own headers, beyond Retry-After. */
   retryAfterMs?(headers: Headers): number | undefined;
+  /**
+   * How long the API's rate window is, for a rate-limit answer that says no wait (Talon.One counts
+   * requests per endpoint per second and answers 429 without Retry-After): the connection holds that long.
+   */
+  rateLimitWindowMs?: number;
   /** A response header stating the caller's current rate in requests per second (`x-amzn-RateLimit-Limit`); the limiter follows it. */
   rateLimitHeader?: string;
   /** The report protocol of sources with report streams. */

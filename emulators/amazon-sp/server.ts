@@ -15,9 +15,13 @@ import { registerReportsRoutes } from './reports-routes.js';
 import type { SellerAccount } from './types.js';
 import { rateLimitHeader, UsagePlanLimiter, type SpOperation } from './usage-plans.js';
 
-/** Error injection, the outage window, report outcomes and the multiplier of every operation's rate (0: no limits). */
+/**
+ * Error injection, the outage window, report outcomes, the multiplier of every operation's rate (0: no limits) and
+ * a cap on every operation's burst (null: the documented bursts).
+ */
 export interface AmazonSpFaultSettings extends ServiceFaultSettings, ReportFaults {
   rateScale: number;
+  burstCap: number | null;
 }
 
 /** Rate-limit manners and report use, as `GET /_emulator/stats` answers. */
@@ -36,6 +40,7 @@ const faultPatchSchema = serviceFaultPatchSchema.extend({
   fatalNextReports: z.number().int().min(0).optional(),
   cancelNextReports: z.number().int().min(0).optional(),
   rateScale: z.number().min(0).optional(),
+  burstCap: z.number().int().min(1).nullable().optional(),
 });
 
 /** Route templates of the operations, as Fastify names them. */
@@ -69,9 +74,14 @@ export function createAmazonSpServer(opts: AmazonSpServerOptions) {
   let asOfMs = anchorMs;
   let truth: AmazonSpGroundTruth | null = null;
 
-  const faults = (): AmazonSpFaultSettings => ({ ...serviceFaults.current(), ...reports.currentFaults(), rateScale: limiter.scaleInForce() });
-  const setFaults = ({ rateScale, fatalNextReports, cancelNextReports, ...rest }: Partial<AmazonSpFaultSettings>): AmazonSpFaultSettings => {
-    if (rateScale !== undefined) limiter.configure(rateScale);
+  const faults = (): AmazonSpFaultSettings => ({
+    ...serviceFaults.current(),
+    ...reports.currentFaults(),
+    rateScale: limiter.scaleInForce(),
+    burstCap: limiter.burstCapInForce(),
+  });
+  const setFaults = ({ rateScale, burstCap, fatalNextReports, cancelNextReports, ...rest }: Partial<AmazonSpFaultSettings>): AmazonSpFaultSettings => {
+    if (rateScale !== undefined || burstCap !== undefined) limiter.configure({ scale: rateScale, burstCap });
     reports.setFaults({ ...(fatalNextReports === undefined ? {} : { fatalNextReports }), ...(cancelNextReports === undefined ? {} : { cancelNextReports }) });
     serviceFaults.update(rest);
     return faults();
@@ -80,7 +90,8 @@ export function createAmazonSpServer(opts: AmazonSpServerOptions) {
   const currentTruth = (): AmazonSpGroundTruth => (truth ??= computeAmazonSpTruth(account, asOfMs));
   const s3RequestId = (): string => hashedChars(account.seed, 's3-request', requestNumber++, 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
 
-  const app = createEmulatorApp();
+  // Orders and their lines are named by Amazon's own ids; no record has a plain `id`.
+  const app = createEmulatorApp({ recordIdFields: ['AmazonOrderId', 'OrderItemId'] });
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/_emulator/')) return;

@@ -27,10 +27,12 @@ export function rateLimitHeader(ratePerSecond: number): string {
  * SP-API rate limiting: a token bucket per access token and operation, filled at the operation's rate (times
  * `scale`) up to its burst; a request takes a token or is refused. `scale` 0 turns limiting off. A refusal
  * announces no wait, so the time until the bucket holds a token again stands for it when counting early retries.
+ * A selling partner's plan may allow a smaller burst than documented, and no answer says so: `burstCap`.
  */
 export class UsagePlanLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly watch = new RateLimitWatch();
+  private burstCap: number | null = null;
 
   constructor(
     private scale: number,
@@ -48,7 +50,7 @@ export class UsagePlanLimiter {
     this.watch.request(key);
     if (this.scale === 0) return true;
     const rate = this.rate(operation);
-    const { burst } = USAGE_PLANS[operation];
+    const burst = this.burst(operation);
     const now = this.nowMs();
     const bucket = this.buckets.get(key) ?? { tokens: burst, updatedMs: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedMs) / 1000) * rate);
@@ -62,14 +64,24 @@ export class UsagePlanLimiter {
     return false;
   }
 
-  /** Sets the multiplier of every rate (0 turns limiting off) and fills every bucket again. */
-  configure(scale: number): void {
-    this.scale = scale;
+  /** The operation's burst in force: the documented one, or the cap when it is smaller. */
+  private burst(operation: SpOperation): number {
+    return Math.min(USAGE_PLANS[operation].burst, this.burstCap ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Sets the multiplier of every rate (0 turns limiting off) and the cap on every burst (null: none), and fills every bucket again. */
+  configure(settings: { scale?: number; burstCap?: number | null }): void {
+    if (settings.scale !== undefined) this.scale = settings.scale;
+    if (settings.burstCap !== undefined) this.burstCap = settings.burstCap;
     this.buckets.clear();
   }
 
   scaleInForce(): number {
     return this.scale;
+  }
+
+  burstCapInForce(): number | null {
+    return this.burstCap;
   }
 
   stats(): RateLimitStats {

@@ -3,10 +3,15 @@ import { installMalformedRecords } from './malformed-records.js';
 import { parseFlatQuery } from './querystring.js';
 import type { RateLimitStats } from './rate-limit-watch.js';
 
+export interface EmulatorAppOptions {
+  /** The fields `POST /_emulator/malformed` names records by. Default `id` and `event_id`. */
+  recordIdFields?: readonly string[];
+}
+
 /** A Fastify app as the emulators start one: no logging, query strings read flat, `POST /_emulator/malformed` installed. */
-export function createEmulatorApp(): FastifyInstance {
+export function createEmulatorApp(opts: EmulatorAppOptions = {}): FastifyInstance {
   const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
-  installMalformedRecords(app);
+  installMalformedRecords(app, opts.recordIdFields);
   return app;
 }
 

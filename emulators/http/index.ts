@@ -7,4 +7,4 @@ export { FaultGate, gateFaultsShape, type GateFaults } from './fault-gate.js';
 export { installMalformedRecords } from './malformed-records.js';
 export { RateLimitWatch, EARLY_RETRY_TOLERANCE_MS, type RateLimitStats } from './rate-limit-watch.js';
 export { numericIdSchema, firstProblem, nowToTheSecondMs } from './mutation-input.js';
-export { createEmulatorApp, registerControlReads, type ControlReads } from './emulator-app.js';
+export { createEmulatorApp, registerControlReads, type ControlReads, type EmulatorAppOptions } from './emulator-app.js';

@@ -4,17 +4,20 @@ import { z } from 'zod';
 // Ids are unique only within a resource in some APIs, so a path (ending) can narrow the match.
 const bodySchema = z.strictObject({ ids: z.array(z.string()), path: z.string().optional() });
 
-/** True for the objects a test asked to break: matched by `id` or `event_id`, as strings. */
-function matches(value: unknown, ids: ReadonlySet<string>): boolean {
+/** The fields most APIs name a record by. */
+const DEFAULT_RECORD_ID_FIELDS: readonly string[] = ['id', 'event_id'];
+
+/** True for the objects a test asked to break: matched by any of `idFields`, as strings. */
+function matches(value: unknown, ids: ReadonlySet<string>, idFields: readonly string[]): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
-  return [record.id, record.event_id].some((v) => v !== undefined && v !== null && ids.has(String(v)));
+  return idFields.some((field) => record[field] !== undefined && record[field] !== null && ids.has(String(record[field])));
 }
 
-function breakRecords(value: unknown, ids: ReadonlySet<string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => (matches(item, ids) ? 'malformed record' : breakRecords(item, ids)));
+function breakRecords(value: unknown, ids: ReadonlySet<string>, idFields: readonly string[]): unknown {
+  if (Array.isArray(value)) return value.map((item) => (matches(item, ids, idFields) ? 'malformed record' : breakRecords(item, ids, idFields)));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, breakRecords(v, ids)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, breakRecords(v, ids, idFields)]));
   }
   return value;
 }
@@ -22,8 +25,9 @@ function breakRecords(value: unknown, ids: ReadonlySet<string>): unknown {
 /**
  * Lets a test make a source send a record it cannot have meant: `POST /_emulator/malformed
  * {"ids": [...], "path"?: "/contacts"}` turns those records, wherever a JSON list carries them, into a bare string.
+ * Records are named by any of `idFields` (Amazon's orders by `AmazonOrderId`).
  */
-export function installMalformedRecords(app: FastifyInstance): void {
+export function installMalformedRecords(app: FastifyInstance, idFields: readonly string[] = DEFAULT_RECORD_ID_FIELDS): void {
   let ids = new Set<string>();
   let onPath: string | undefined;
   app.post('/_emulator/malformed', async (request, reply) => {
@@ -38,7 +42,7 @@ export function installMalformedRecords(app: FastifyInstance): void {
     if (onPath && !request.url.split('?')[0]!.endsWith(onPath)) return payload;
     if (!String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
     try {
-      return JSON.stringify(breakRecords(JSON.parse(payload), ids));
+      return JSON.stringify(breakRecords(JSON.parse(payload), ids, idFields));
     } catch {
       return payload;
     }

@@ -149,6 +149,32 @@ describe('Amazon SP-API emulator orders', () => {
   });
 });
 
+describe('Amazon SP-API emulator malformed records', () => {
+  const setMalformed = (body: { ids: string[]; path?: string }) =>
+    fetch(`${em.url}/_emulator/malformed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  type ItemsPayload = { payload: { AmazonOrderId: string; OrderItems: unknown[] } };
+
+  it('serves the order or order line a test names by AmazonOrderId or OrderItemId as a bare string, on the path asked for only', async () => {
+    const [first, ...rest] = truth.orders.slice(0, 20);
+    const firstPage = () => spGet<OrdersPayload>(em, ordersPath(em, { CreatedAfter: iso(fromMs), MaxResultsPerPage: '20' }));
+    try {
+      expect((await setMalformed({ ids: [first!.order.AmazonOrderId as string], path: '/orders/v0/orders' })).status).toBe(200);
+      expect((await firstPage()).body.payload.Orders).toEqual(['malformed record', ...rest.map((o) => o.order)]);
+      // The order's own lines answer on another path, whole.
+      const lines = await spGet<ItemsPayload>(em, `/orders/v0/orders/${first!.order.AmazonOrderId as string}/orderItems`);
+      expect(lines.body.payload).toEqual({ AmazonOrderId: first!.order.AmazonOrderId, OrderItems: first!.items });
+
+      const [line, ...otherLines] = first!.items;
+      await setMalformed({ ids: [line!.OrderItemId as string] });
+      const broken = await spGet<ItemsPayload>(em, `/orders/v0/orders/${first!.order.AmazonOrderId as string}/orderItems`);
+      expect(broken.body.payload).toEqual({ AmazonOrderId: first!.order.AmazonOrderId, OrderItems: ['malformed record', ...otherLines] });
+    } finally {
+      await setMalformed({ ids: [] });
+    }
+    expect((await firstPage()).body.payload.Orders).toEqual([first!.order, ...rest.map((o) => o.order)]);
+  });
+});
+
 describe('Amazon SP-API emulator mutations', () => {
   it('moves LastUpdateDate to now on update_order_status, so a LastUpdatedAfter query from just before finds the order', async () => {
     const target = truth.orders.find((o) => o.order.OrderStatus === 'Unshipped')!;

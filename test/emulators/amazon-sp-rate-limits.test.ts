@@ -86,6 +86,26 @@ describe('Amazon SP-API emulator usage plans', () => {
     expect(admitted).toBeGreaterThanOrEqual(15);
     expect(em.stats().rateLimited).toBe(1);
   });
+
+  it('caps every bucket at a smaller burst than documented when told to, announcing the same rate, and lifts the cap again', async () => {
+    const em = await start(1);
+    // createReport refills one token a minute, so what each burst admits is exact; a 400 still spends a token.
+    const create = () => spPost(em, '/reports/2021-06-30/reports', {});
+    const admittedBeforeRefusal = async (): Promise<number> => {
+      let admitted = 0;
+      for (let answer = await create(); answer.status !== 429 && admitted < 100; answer = await create()) {
+        expect(answer.headers.get('x-amzn-ratelimit-limit')).toBe('0.0167');
+        admitted++;
+      }
+      return admitted;
+    };
+    expect(em.setFaults({ burstCap: 2 })).toMatchObject({ rateScale: 1, burstCap: 2 });
+    expect(await admittedBeforeRefusal()).toBe(2);
+    const lifted = await fetch(`${em.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ burstCap: null }) });
+    expect(await lifted.json()).toMatchObject({ rateScale: 1, burstCap: null });
+    expect(await admittedBeforeRefusal()).toBe(15);
+    expect(em.stats().rateLimited).toBe(2);
+  });
 });
 
 describe('Amazon SP-API emulator server faults', () => {

@@ -1,7 +1,9 @@
 import { startActiveCampaignEmulator, type ActiveCampaignEmulator } from '../../emulators/activecampaign';
+import { startAmazonSpEmulator, type AmazonSpEmulator } from '../../emulators/amazon-sp';
 import { startBigCommerceEmulator, type BigCommerceEmulator } from '../../emulators/bigcommerce';
 import { startFacebookAdsEmulator, type FacebookAdsEmulator } from '../../emulators/facebook-ads';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { startTalonOneEmulator, type TalonOneEmulator } from '../../emulators/talonone';
 import { startThriveCartEmulator, type ThriveCartEmulator } from '../../emulators/thrivecart';
 
 /** One emulator per source, from one small world, each with a test connection pointing at it. */
@@ -11,7 +13,12 @@ export interface SourceEmulators {
   thrivecart: ThriveCartEmulator;
   bigcommerce: BigCommerceEmulator;
   facebook: FacebookAdsEmulator;
-  /** Connection configs (ids: stripe, crm, cart, store, ads) and the environment holding their keys. */
+  talonone: TalonOneEmulator;
+  amazon: AmazonSpEmulator;
+  /**
+   * Connection configs (ids: stripe, crm, cart, store, ads, promo and promo-sandbox for Talon.One's
+   * live and sandbox Applications, marketplace) and the environment holding their keys.
+   */
   connections: Record<string, unknown>[];
   env: Record<string, string>;
   setLatency(ms: number): void;
@@ -20,54 +27,60 @@ export interface SourceEmulators {
   close(): Promise<void>;
 }
 
-/** Starts all five emulators on free ports with rate limits that keep tests quick. */
+/** Starts every source's emulator on a free port with rate limits that keep tests quick. */
 export async function startSourceEmulators(seed: number, scale: number): Promise<SourceEmulators> {
-  const [stripe, activecampaign, thrivecart, bigcommerce, facebook] = await Promise.all([
+  const [stripe, activecampaign, thrivecart, bigcommerce, facebook, talonone, amazon] = await Promise.all([
     startStripeEmulator({ port: 0, seed, scale, rateLimitPerSecond: 0 }),
     startActiveCampaignEmulator({ port: 0, seed, scale }),
     startThriveCartEmulator({ port: 0, seed, scale, rateLimitPerMinute: 600 }),
     startBigCommerceEmulator({ port: 0, seed, scale, rateLimitQuota: 0 }),
     startFacebookAdsEmulator({ port: 0, seed, scale }),
+    startTalonOneEmulator({ port: 0, seed, scale, rateLimitPerSecond: 0 }),
+    // Amazon's usage plans sped up 600 times: getOrders 10 a second instead of one a minute.
+    startAmazonSpEmulator({ port: 0, seed, scale, rateScale: 600, reportProcessingMs: 50 }),
   ]);
+  const application = (environment: 'live' | 'sandbox') => talonone.applications.find((a) => a.environment === environment)!;
   const env = {
     CDP_T_STRIPE: stripe.apiKeys[0]!,
     CDP_T_AC: activecampaign.apiKeys[0]!,
     CDP_T_TC: thrivecart.apiKeys[0]!,
     CDP_T_BC: bigcommerce.accessTokens[0]!,
     CDP_T_FB: facebook.accessTokens[0]!,
+    CDP_T_T1: application('live').apiKey,
+    CDP_T_T1_SANDBOX: application('sandbox').apiKey,
+    CDP_T_AMAZON: amazon.accessToken,
   };
-  const c = (id: string, source: string, base_url: string, credential_env: string, extra: object = {}) => ({ id, source, environment: id === 'stripe' ? 'sandbox' : 'live', base_url, credential_env, ...extra });
+  const c = (id: string, source: string, base_url: string, credential_env: string, extra: object = {}) => ({ id, source, environment: 'live', base_url, credential_env, ...extra });
+  const promo = (id: string, environment: 'live' | 'sandbox', credential_env: string) =>
+    c(id, 'talonone', talonone.url, credential_env, { environment, path_params: { applicationId: application(environment).id }, requests_per_second: 50 });
+  const all = [stripe, activecampaign, thrivecart, bigcommerce, facebook, talonone, amazon];
   return {
     stripe,
     activecampaign,
     thrivecart,
     bigcommerce,
     facebook,
+    talonone,
+    amazon,
     env,
     connections: [
-      c('stripe', 'stripe', stripe.url, 'CDP_T_STRIPE'),
+      c('stripe', 'stripe', stripe.url, 'CDP_T_STRIPE', { environment: 'sandbox' }),
       c('crm', 'activecampaign', activecampaign.url, 'CDP_T_AC'),
       c('cart', 'thrivecart', thrivecart.apiBaseUrl, 'CDP_T_TC', { requests_per_second: 8 }),
       c('store', 'bigcommerce', bigcommerce.apiBaseUrl, 'CDP_T_BC', { requests_per_second: 50 }),
       c('ads', 'facebook_ads', `${facebook.url}/v19.0/${facebook.adAccountId}`, 'CDP_T_FB'),
+      promo('promo', 'live', 'CDP_T_T1'),
+      promo('promo-sandbox', 'sandbox', 'CDP_T_T1_SANDBOX'),
+      c('marketplace', 'amazon_seller', amazon.url, 'CDP_T_AMAZON', { path_params: { marketplaceId: amazon.marketplaceId } }),
     ],
     setLatency(ms) {
-      stripe.setFaults({ latencyMs: ms });
-      activecampaign.setFaults({ latencyMs: ms });
-      thrivecart.setFaults({ latencyMs: ms });
-      bigcommerce.setFaults({ latencyMs: ms });
-      facebook.setFaults({ latencyMs: ms });
+      for (const e of all) e.setFaults({ latencyMs: ms });
     },
     setOutage(on) {
-      const faults = { failRate: on ? 1 : 0, failStatus: 503 as const };
-      stripe.setFaults(faults);
-      activecampaign.setFaults(faults);
-      thrivecart.setFaults(faults);
-      bigcommerce.setFaults(faults);
-      facebook.setFaults(faults);
+      for (const e of all) e.setFaults({ failRate: on ? 1 : 0, failStatus: 503 });
     },
     async close() {
-      await Promise.all([stripe.close(), activecampaign.close(), thrivecart.close(), bigcommerce.close(), facebook.close()]);
+      await Promise.all(all.map((e) => e.close()));
     },
   };
 }
@@ -86,12 +99,31 @@ async function bigcommerceAbandoned(bc: BigCommerceEmulator): Promise<{ items: n
   return { items, coupons };
 }
 
+/** What a historical sync of one Talon.One Application lands per stream. */
+function talononeRows(talonone: TalonOneEmulator, environment: 'live' | 'sandbox'): Record<string, number> {
+  const truth = talonone.truth();
+  const app = truth.applications.find((a) => a.environment === environment)!;
+  const program = truth.programs.find((p) => p.id === app.loyalty_program_id)!;
+  return {
+    customers: app.profiles.length,
+    sessions: app.sessions.count,
+    loyalty_programs: 1,
+    loyalty_transactions: program.transactions.count,
+    // One balance per profile with a ledger entry; the program's other profiles have none to read.
+    loyalty_balances: Object.values(program.points_by_profile).filter((ledgers) => Object.values(ledgers).some((l) => l.added > 0 || l.subtracted > 0)).length,
+    campaigns: app.campaign_ids.length,
+    coupons: app.coupons.count,
+    referrals: app.referrals.count,
+  };
+}
+
 /** What a historical sync of each connection must land per stream, from the emulators' ground truth. */
 export async function expectedRows(e: SourceEmulators): Promise<Record<string, Record<string, number>>> {
   const s = e.stripe.truth().streams;
   const ac = e.activecampaign.truth().streams;
   const bc = e.bigcommerce.truth().streams;
   const fb = e.facebook.truth();
+  const amazon = e.amazon.truth();
   // Line items and coupons are read per listed order; abandoned checkouts have theirs too, unread.
   const abandoned = await bigcommerceAbandoned(e.bigcommerce);
   return {
@@ -126,5 +158,14 @@ export async function expectedRows(e: SourceEmulators): Promise<Record<string, R
       products: bc.products.count,
     },
     ads: { insights: fb.totals.row_count, campaigns: fb.campaigns.length },
+    promo: talononeRows(e.talonone, 'live'),
+    'promo-sandbox': talononeRows(e.talonone, 'sandbox'),
+    marketplace: {
+      orders: amazon.counts.orders,
+      order_items: amazon.counts.order_items,
+      returns: amazon.returns.length,
+      // The feedback report carries one- to three-star feedback only.
+      feedback: amazon.feedback.filter((f) => f.rating <= 3).length,
+    },
   };
 }

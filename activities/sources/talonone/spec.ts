@@ -69,6 +69,8 @@ export const talononeSource: SourceSpec = {
   // The API's documented "Too many requests or limit reached - avoid parallel requests" answer is
   // HTTP 409; HTTP 429 (with any Retry-After) is handled for every source.
   isRateLimited: (status) => status === 409,
+  // Limits count per endpoint per second and the over-limit answer names no wait: the next second.
+  rateLimitWindowMs: 1000,
   streams: [
     {
       // No date filter; `withTotalResultSize=false` skips the count and answers `hasMore`.
