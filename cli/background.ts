@@ -10,8 +10,13 @@ export interface BackgroundService {
   args: string[];
   runDir: string;
   env?: NodeJS.ProcessEnv;
-  /** Whether the service answers; used to reuse a running one and to wait for a new one. */
-  isReady: () => Promise<boolean>;
+  /**
+   * Whether the service answers; used to reuse a running one and to wait for a new one. A service
+   * that only says so in its log (a worker) gives `readyLogLine` instead: ready is alive with that
+   * line in the log it wrote since it started.
+   */
+  isReady?: () => Promise<boolean>;
+  readyLogLine?: string;
   startTimeoutMs?: number;
 }
 
@@ -42,10 +47,30 @@ function tail(file: string, lines = 15): string {
  * Starts a long-lived service detached from this process (it outlives the command), logging to
  * `<runDir>/<name>.log`; reuses it when it already answers. Returns whether it was reused.
  */
+function logSince(file: string, offset: number): string {
+  try {
+    return fs.readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+function runningPid(runDir: string, name: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(runDir, `${name}.pid`), 'utf8'));
+    return processAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function ensureBackground(service: BackgroundService): Promise<{ reused: boolean; logFile: string }> {
   const logFile = path.join(service.runDir, `${service.name}.log`);
-  if (await service.isReady()) return { reused: true, logFile };
+  const line = service.readyLogLine;
+  const answers = async (offset: number) => (line === undefined ? (await service.isReady?.()) === true : runningPid(service.runDir, service.name) !== undefined && logSince(logFile, offset).includes(line));
+  if (await answers(0)) return { reused: true, logFile };
   fs.mkdirSync(service.runDir, { recursive: true });
+  const startedAt = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   const out = fs.openSync(logFile, 'a');
   const child = spawn(service.command, service.args, { detached: true, stdio: ['ignore', out, out], env: service.env ?? process.env });
   fs.closeSync(out);
@@ -57,7 +82,7 @@ export async function ensureBackground(service: BackgroundService): Promise<{ re
     if (child.pid === undefined || !processAlive(child.pid)) {
       throw new ServiceStartError(`${service.name} exited while starting; its log (${logFile}) ends with:\n${tail(logFile)}`);
     }
-    if (await service.isReady()) return { reused: false, logFile };
+    if (await answers(startedAt)) return { reused: false, logFile };
     await sleep(250);
   }
   throw new ServiceStartError(`${service.name} did not answer within ${(service.startTimeoutMs ?? 60_000) / 1000} s; see ${logFile}`);

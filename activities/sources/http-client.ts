@@ -98,7 +98,9 @@ export async function requestJson(req: HttpRequest): Promise<unknown> {
     factor: 2,
     randomize: true,
     signal: req.signal,
-    shouldRetry: ({ error }) => error instanceof SourceUnavailableError,
+    // A POST that failed may still have been carried out (a report requested twice): only a refusal
+    // to take it at all (429) is retried here.
+    shouldRetry: ({ error }) => error instanceof SourceUnavailableError && (req.method !== 'POST' || error.status === 429),
     onFailedAttempt: async ({ error, attemptNumber }) => {
       req.onRetry?.(error, attemptNumber);
       const wait = error instanceof SourceUnavailableError ? error.retryAfterMs : undefined;

@@ -1,3 +1,5 @@
+import type { OperationLimit } from './spec';
+
 /** A token bucket shared by every request of one connection in this worker process. */
 export class RateLimiter {
   private tokens: number;
@@ -83,4 +85,9 @@ export function limiterFor(key: string, requestsPerSecond: number, burst?: numbe
     limiters.set(id, limiter);
   }
   return limiter;
+}
+
+/** The limiter of one operation of a connection, where the source limits each operation on its own (Amazon's usage plans). */
+export function operationLimiter(connectionId: string, limit: OperationLimit): RateLimiter {
+  return limiterFor(`${connectionId}:${limit.operation}`, limit.requestsPerSecond, limit.burst);
 }

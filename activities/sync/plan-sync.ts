@@ -101,7 +101,8 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
           fresh(stream, window, { index, count: all.length }),
         );
       }
-      const lookback = connection.lookback_seconds ?? stream.lookbackSeconds ?? source.lookbackSeconds;
+      // A stream's own lookback (records that change for weeks, like returns) is a floor no connection setting lowers.
+      const lookback = Math.max(stream.lookbackSeconds ?? 0, connection.lookback_seconds ?? source.lookbackSeconds);
       let from: number | null = null;
       if (input.mode !== 'historical') {
         from = sinceSec ?? (state.highWaterMark === null ? null : Math.max(0, state.highWaterMark - lookback));

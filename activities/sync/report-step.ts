@@ -5,10 +5,10 @@ import { findConnection, type LoadedConfig } from '../../lib/config';
 import { CredentialMissingError, ReportFailedError, SourceUnavailableError } from '../../lib/errors';
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
 import { getFromSource } from '../sources/pager';
-import { limiterFor } from '../sources/rate-limiter';
+import { operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { connectionUrl } from '../sources/request-url';
-import type { ReportApi, ReportStreamSpec, SourceRequestContext } from '../sources/spec';
+import type { ReportApi, ReportStatus, ReportStreamSpec, SourceRequestContext } from '../sources/spec';
 import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
 import { finishStream, toLanded } from './stream-landing';
 
@@ -44,6 +44,8 @@ interface ReportCursor {
 
 /** Reports in a row the source may give up on for one window before the sync fails. */
 const MAX_FAILURES = 3;
+/** How long a report may stay unbuilt before it counts as given up on: the source's queue is stuck. */
+const MAX_REPORT_WAIT_SECONDS = 6 * 3600;
 const DAY_SECONDS = 86_400;
 
 function readCursor(position: StreamPosition, report: ReportStreamSpec): ReportCursor {
@@ -118,7 +120,7 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     params: connection.path_params ?? {},
     call: (path, operation, post) =>
       getFromSource(
-        { ...base, limiter: limiterFor(`${connection.id}:${operation.operation}`, operation.requestsPerSecond, operation.burst) },
+        { ...base, limiter: operationLimiter(connection.id, operation) },
         connectionUrl(connection, path, {}, `connection "${connection.id}", stream ${stream!.name}`),
         post,
       ),
@@ -157,6 +159,15 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
   };
 
   if (cursor.reportId === null) {
+    // A retried step whose report was requested and committed before the worker died asks about that one.
+    const committed = (await readStreamState(config.layout.state, connection.id, stateKey(position))).inProgress;
+    if (committed?.syncId === position.syncId && committed.pageToken !== null) {
+      const earlier = JSON.parse(committed.pageToken) as ReportCursor;
+      if (earlier.from === cursor.from && earlier.reportId !== null) {
+        position = committed;
+        return { position, done: false, waitSeconds: pollSeconds, event: 'requested', reportId: earlier.reportId };
+      }
+    }
     const reportId = await api.create(req, report, { start: new Date(cursor.from * 1000), end: new Date(end * 1000) });
     position = withCursor({ ...cursor, reportId, polls: 0 });
     // Durable before anything else happens: whoever resumes this stream polls this report.
@@ -164,7 +175,9 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     return { position, done: false, waitSeconds: pollSeconds, event: 'requested', reportId };
   }
 
-  const status = await api.status(req, cursor.reportId);
+  const answered = await api.status(req, cursor.reportId);
+  const status: ReportStatus =
+    answered.state === 'waiting' && cursor.polls * maxPollSeconds >= MAX_REPORT_WAIT_SECONDS ? { state: 'failed', detail: `still ${answered.detail} after ${cursor.polls} polls` } : answered;
   switch (status.state) {
     case 'waiting': {
       const polls = cursor.polls + 1;
@@ -176,6 +189,8 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     case 'failed': {
       const failures = cursor.failures + 1;
       if (failures >= MAX_FAILURES) {
+        // The next sync starts this window afresh, with every try again.
+        await commit(withCursor({ ...cursor, reportId: null, polls: 0, failures: 0 }));
         throw new ReportFailedError(
           `connection "${connection.id}": ${source.name} could not build the ${report.reportType} report for ` +
             `${new Date(cursor.from * 1000).toISOString()} to ${new Date(end * 1000).toISOString()} ${failures} times (last: ${status.detail}); ` +
@@ -188,7 +203,14 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
       return { position, done: false, waitSeconds: pollSeconds, event: 'failed', reportId: cursor.reportId };
     }
     case 'done': {
-      const text = await reportText(api, req, status.documentId, ctx.cancellationSignal);
+      // A large document downloads for longer than the heartbeat timeout: keep saying this step is alive.
+      const beat = setInterval(() => ctx.heartbeat(), 5_000);
+      let text: string;
+      try {
+        text = await reportText(api, req, status.documentId, ctx.cancellationSignal);
+      } finally {
+        clearInterval(beat);
+      }
       ctx.heartbeat();
       const syncedAt = new Date();
       const landed = api.parse(text, report).map((row) => toLanded(source, stream!, { ...row, [report.reportField]: status.facts }, syncedAt));

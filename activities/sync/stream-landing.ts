@@ -1,4 +1,3 @@
-import { limiterFor, type RateLimiter } from '../sources/rate-limiter';
 import { readPath, type SourceSpec, type StreamSpec } from '../sources/spec';
 import type { LandedRecord } from '../landing/lake';
 import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
@@ -19,12 +18,6 @@ export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<str
     payload: raw,
     quarantineReason: parsed.success ? undefined : `${source.name}.${stream.name}: ${describeIssues(parsed.error.issues)}`,
   };
-}
-
-/** The limiter of a stream whose operation the source limits on its own; undefined for the connection-wide one. */
-export function operationLimiter(connectionId: string, stream: StreamSpec): RateLimiter | undefined {
-  const limit = stream.rateLimit;
-  return limit && limiterFor(`${connectionId}:${limit.operation}`, limit.requestsPerSecond, limit.burst);
 }
 
 /**

@@ -2,10 +2,10 @@ import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { CredentialMissingError, EnvironmentMismatchError } from '../../lib/errors';
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
-import { finishStream, operationLimiter, toLanded } from './stream-landing';
+import { finishStream, toLanded } from './stream-landing';
 import { checkEnvironment } from '../sources/environment-check';
 import { fetchPage } from '../sources/pager';
-import { limiterFor } from '../sources/rate-limiter';
+import { limiterFor, operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
 
@@ -96,7 +96,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
       signal: ctx.cancellationSignal,
       onRetry: () => ctx.heartbeat(position),
       onWait: () => ctx.heartbeat(position),
-      limiterOf: (s) => operationLimiter(connection.id, s) ?? limiter,
+      limiterOf: (s) => (s.rateLimit ? operationLimiter(connection.id, s.rateLimit) : limiter),
     });
     const syncedAt = new Date();
     for (const raw of page.records) {

@@ -10,12 +10,11 @@ import { MODELS } from '../../lib/report/attribution-data';
 import { attributionReport, major, renderAttributionReport, reportEnvironment, writeReport } from './report';
 import { startLocalTemporal } from './dev';
 import { EMULATORS, emulatorKey } from './emulators';
+import { DEFAULT_SERVE_PORT } from './serve';
 
 const DEMO_SCALE = 0.3;
-const DEMO_WEB_PORT = 8780;
 import { runSync, summarizeProgress } from './sync';
 import { PROJECT_ROOT } from '../../lib/paths';
-import fs from 'node:fs';
 import path from 'node:path';
 
 async function emulatorAnswers(url: string): Promise<boolean> {
@@ -169,17 +168,6 @@ export async function runDemo(configFile: string): Promise<void> {
   );
 }
 
-/** Whether a background process started under `runDir` is alive and has logged `ready`. */
-function backgroundReady(runDir: string, name: string, ready: string): boolean {
-  try {
-    const pid = Number(fs.readFileSync(path.join(runDir, `${name}.pid`), 'utf8'));
-    process.kill(pid, 0);
-    return fs.readFileSync(path.join(runDir, `${name}.log`), 'utf8').includes(ready);
-  } catch {
-    return false;
-  }
-}
-
 /** `cdp worker` and `cdp serve` in the background, with the connections' keys in their environment; reused when running. */
 async function startBackgroundApp(config: ReturnType<typeof loadConfig>, configFile: string): Promise<{ url: string; reused: boolean }> {
   const cli = [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', configFile];
@@ -189,14 +177,14 @@ async function startBackgroundApp(config: ReturnType<typeof loadConfig>, configF
     command: process.execPath,
     args: [...cli, 'worker'],
     runDir,
-    isReady: async () => backgroundReady(runDir, 'worker', 'worker polling'),
+    readyLogLine: 'worker polling',
     startTimeoutMs: 120_000,
   });
-  const url = `http://127.0.0.1:${DEMO_WEB_PORT}`;
+  const url = `http://127.0.0.1:${DEFAULT_SERVE_PORT}`;
   const served = await ensureBackground({
     name: 'serve',
     command: process.execPath,
-    args: [...cli, 'serve', '--port', String(DEMO_WEB_PORT)],
+    args: [...cli, 'serve', '--port', String(DEFAULT_SERVE_PORT)],
     runDir,
     isReady: async () => {
       try {

@@ -106,14 +106,19 @@ export function loadSegments(config: LoadedConfig): { segments: LoadedSegment[];
 export function findSegment(config: LoadedConfig, nameOrFile: string): LoadedSegment {
   if (/\.ya?ml$/.test(nameOrFile) || nameOrFile.includes(path.sep)) return readSegmentFile(path.resolve(nameOrFile));
   if (!SEGMENT_NAME.test(nameOrFile)) throw new ConfigError(`"${nameOrFile}" is not a segment name (lower-case letters, digits, - and _) or a .yaml file`);
-  const file = segmentPath(config, nameOrFile);
-  if (fs.existsSync(file)) return readSegmentFile(file);
+  const file = existingSegmentFile(config, nameOrFile);
+  if (file) return readSegmentFile(file);
   if (nameOrFile === CUSTOMER_SEGMENT) return { definition: customerDefinitionSegment(config) };
   const { segments } = loadSegments(config);
   throw new ConfigError(`no segment "${nameOrFile}" in ${config.segmentsDir}; segments: ${segments.map((s) => s.definition.name).join(', ')}`);
 }
 
 export const segmentPath = (config: LoadedConfig, name: string) => path.join(config.segmentsDir, `${name}.yaml`);
+
+/** The file of a segment as it is on disk, `<name>.yaml` or `<name>.yml`, valid or not; undefined when there is none. */
+export function existingSegmentFile(config: LoadedConfig, name: string): string | undefined {
+  return ['.yaml', '.yml'].map((ext) => path.join(config.segmentsDir, `${name}${ext}`)).find((f) => fs.existsSync(f));
+}
 
 /** Writes a validated definition as `<segments_dir>/<name>.yaml` (through a temporary file, so a reader never sees half of it). */
 export function writeSegment(config: LoadedConfig, definition: SegmentDefinition): string {

@@ -102,11 +102,12 @@ talonone_items as (
     from talonone_lines
 ),
 
--- Units returned per order line, matched by product: the returns report names the ASIN, not the line.
+-- Units returned per order line, matched by the seller's SKU (the returns report names the product,
+-- not the line; one ASIN may be two lines, new and used, under two SKUs).
 amazon_returned as (
-    select connection, amazon_order_id, asin, sum(return_quantity) as returned_quantity, sum(coalesce(refunded_minor, 0)) as refunded_minor
+    select connection, amazon_order_id, seller_sku, asin, sum(return_quantity) as returned_quantity, sum(coalesce(refunded_minor, 0)) as refunded_minor
     from staging.stg_amazon_seller__returns
-    group by connection, amazon_order_id, asin
+    group by connection, amazon_order_id, seller_sku, asin
 ),
 
 amazon_items as (
@@ -130,7 +131,8 @@ amazon_items as (
     left join staging.stg_amazon_seller__orders as orders on orders.connection = items.connection and orders.amazon_order_id = items.amazon_order_id
     left join config.connections as connections on connections.connection = items.connection
     left join amazon_returned as returned
-        on returned.connection = items.connection and returned.amazon_order_id = items.amazon_order_id and returned.asin = items.asin
+        on returned.connection = items.connection and returned.amazon_order_id = items.amazon_order_id
+        and (returned.seller_sku = items.seller_sku or (returned.seller_sku is null and returned.asin = items.asin))
 ),
 
 unioned as (

@@ -21,7 +21,7 @@ const reportQuery = z
   })
   .refine((q) => !(q.from && q.to && q.from > q.to), { message: 'from is after to', path: ['from'] });
 
-export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-scripts";
 
 export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/attribution/options', async () => ({ models: MODELS, groupings: GROUPINGS, environment: reportEnvironment(ctx.config), available: hasWarehouse(ctx.config) }));

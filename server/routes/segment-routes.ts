@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { deleteSegment, previewDefinition } from '../../cli/commands/segment';
 import { runMaterializeSegments } from '../../cli/workflow-runs';
 import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
 import { SEGMENT_NAME } from '../../lib/segments/definition';
-import { CUSTOMER_SEGMENT, findSegment, loadSegments, segmentPath, writeSegment, type LoadedSegment } from '../../lib/segments/files';
+import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentPath, writeSegment, type LoadedSegment } from '../../lib/segments/files';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
 import { ownsSegment, requireSegment } from '../segments/access';
@@ -54,15 +53,15 @@ function ownerLabel(ctx: ServerContext, segment: string, owners: Map<string, num
 }
 
 /** Owner rows and grants of segments that no longer exist (a file deleted with the CLI) are dropped, so a new segment of that name starts unshared. */
-function forgetVanished(ctx: ServerContext, segments: LoadedSegment[], owners: Map<string, number>): void {
-  const names = new Set(segments.map((s) => s.definition.name));
-  for (const segment of owners.keys()) if (!names.has(segment)) ctx.store.forgetSegment(segment);
+/** Owners and grants of segments whose file is gone (deleted with the CLI): a new file of that name starts afresh. */
+function forgetVanished(ctx: ServerContext, owners: Map<string, number>): void {
+  for (const segment of owners.keys()) if (!existsAsSegment(ctx, segment)) ctx.store.forgetSegment(segment);
 }
 
 async function segmentList(ctx: ServerContext, user: User) {
   const { segments, errors } = loadSegments(ctx.config);
   let owners = ctx.store.segmentOwners();
-  forgetVanished(ctx, segments, owners);
+  forgetVanished(ctx, owners);
   owners = ctx.store.segmentOwners();
   const runs = await lastRuns(ctx);
   const row = (s: LoadedSegment, extra: object) => {
@@ -89,8 +88,9 @@ async function segmentList(ctx: ServerContext, user: User) {
   return { owned, shared, invalid: user.isAdmin ? errors.map((e) => e.message) : [] };
 }
 
+/** A segment file of that name exists, valid or not (a name is only ever one segment), or it is the generated one. */
 function existsAsSegment(ctx: ServerContext, name: string): boolean {
-  return name === CUSTOMER_SEGMENT || fs.existsSync(segmentPath(ctx.config, name));
+  return name === CUSTOMER_SEGMENT || existingSegmentFile(ctx.config, name) !== undefined;
 }
 
 /** Counts a draft with `cdp segment preview`'s own code. */

@@ -9,7 +9,8 @@ import { normalizeEmail } from '../store/app-store';
 
 // Sharing a segment with an email, as seller tools do: read, edit and delete chosen each, an
 // optional expiry. A person who has an account gets access at once; anyone else gets an invitation
-// link that creates the account. Only the owner shares, lists and revokes.
+// link that creates the account when an admin shares (a link makes whoever opens it that email's
+// account). Only the owner shares, lists and revokes.
 
 const nameParams = z.object({ name: z.string().regex(SEGMENT_NAME, 'a segment name') });
 const grantParams = nameParams.extend({ email: z.string().min(3).max(320) });
@@ -66,6 +67,9 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext):
     const known = ctx.store.userByEmail(email) !== undefined;
     reply.code(201);
     if (known) return { email, invitation: null };
+    // Whoever opens an invitation link becomes that email's account, with every grant made to it:
+    // only an admin hands such links out. Anyone else's grant waits until an admin adds the account.
+    if (!request.user!.isAdmin) return { email, invitation: null, note: `${email} has no account yet: the grant applies once an admin adds it` };
     const token = ctx.store.createInvitation(email, request.user!.id, now);
     return { email, invitation: invitationUrl(request, token) };
   });

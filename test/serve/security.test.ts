@@ -186,6 +186,18 @@ describe('invitations', () => {
   });
 });
 
+describe('invitations from someone who is not an admin', () => {
+  it('store the grant without a link, so nobody can claim an email they do not own', async () => {
+    const mine = { name: 'others-list', environment: 'live', rules: { field: 'orders_count', op: 'equals', value: 3 } };
+    expect((await other.call('POST', '/api/segments', mine)).status).toBe(201);
+    const shared = await other.call('POST', '/api/segments/others-list/grants', { email: 'unclaimed@example.com', read: true });
+    expect(shared.status).toBe(201);
+    expect(shared.body.invitation).toBeNull();
+    expect(String(shared.body.note)).toContain('an admin');
+    expect((await other.get('/api/segments/others-list/grants')).body.grants).toMatchObject([{ email: 'unclaimed@example.com', hasAccount: false }]);
+  });
+});
+
 describe('hostile text', () => {
   const SQL = "x'); drop table core.customers; --";
   const HTML = '<img src=x onerror="alert(1)"><script>alert(2)</script>';

@@ -44,6 +44,9 @@ const reportFacts = z.looseObject({ reportId: z.string().min(1), dataStartTime: 
 /** A row of the returns report (one returned item of one return request). */
 export const returnSchema = z.looseObject({
   'Order ID': orderId,
+  // With the SKU, the row's key: blank would merge returns.
+  'Amazon RMA ID': z.string().regex(/\S/, 'an RMA id'),
+  'Merchant SKU': z.string().regex(/\S/, 'a SKU'),
   'Return request date': z.string().min(1),
   'Return quantity': z.string().regex(/^\d+$/, 'a whole number of items'),
   cdp_report: reportFacts,

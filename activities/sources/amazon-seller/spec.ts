@@ -66,7 +66,8 @@ export const amazonSellerSource: SourceSpec = {
       name: 'returns',
       path: '/reports/2021-06-30/reports',
       recordsPath: '',
-      primaryKey: 'Order ID+Merchant SKU+Return request date',
+      // One row per returned SKU of one return authorization.
+      primaryKey: 'Amazon RMA ID+Merchant SKU',
       cursorField: 'Return request date',
       lookbackSeconds: 30 * 86_400,
       report: { reportType: 'GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE', maxWindowDays: 60, historyDays: 3 * 365, reportField: 'cdp_report' },

@@ -21,7 +21,7 @@ export function SharingPanel({ name }: { name: string }) {
   const [edit, setEdit] = useState(false);
   const [del, setDel] = useState(false);
   const [expires, setExpires] = useState('');
-  const [result, setResult] = useState<{ email: string; invitation: string | null } | null>(null);
+  const [result, setResult] = useState<{ email: string; invitation: string | null; note?: string } | null>(null);
   const [error, setError] = useState('');
   const base = `/api/segments/${encodeURIComponent(name)}/grants`;
   const load = () => get<{ grants: GrantRow[] }>(base).then((r) => setGrants(r.grants), (e: Error) => setError(e.message));
@@ -36,7 +36,7 @@ export function SharingPanel({ name }: { name: string }) {
     try {
       // The picker's time is the browser's local time; the server keeps the instant.
       const expiresAt = expires ? new Date(expires).toISOString() : null;
-      setResult(await api<{ email: string; invitation: string | null }>('POST', base, { email, read: true, edit, delete: del, expiresAt }));
+      setResult(await api<{ email: string; invitation: string | null; note?: string }>('POST', base, { email, read: true, edit, delete: del, expiresAt }));
       setEmail('');
       await load();
     } catch (err) {
@@ -90,7 +90,7 @@ export function SharingPanel({ name }: { name: string }) {
               <input class="invitation-link" readOnly value={result.invitation} onFocus={(e) => e.currentTarget.select()} />
             </>
           ) : (
-            <>{result.email} has access now.</>
+            <>{result.note ?? `${result.email} has access now.`}</>
           )}
         </div>
       )}
