@@ -12,3 +12,6 @@ export function parseFlags<T extends z.ZodType>(command: string, schema: T, raw:
   }
   return result.data;
 }
+
+/** Where `cdp serve` listens unless told otherwise (the demo starts it there). */
+export const DEFAULT_SERVE_PORT = 8780;

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { findConnection, loadConfig, resolveConfigPath } from '../lib/config';
-import { parseFlags } from './flags';
+import { DEFAULT_SERVE_PORT, parseFlags } from './flags';
 import { formatError, info } from './output';
 
 // Each command loads its modules when it runs, so `cdp --help` does not load Temporal, DuckDB or the emulators.
@@ -441,7 +441,7 @@ temporalOptions(
     .command('serve')
     .description('serve the web app: sign-in, segment builder with live counts, members and exports, sharing, attribution dashboard, connections')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', '8780'),
+    .option('--port <port>', 'port to listen on', String(DEFAULT_SERVE_PORT)),
 ).action(async (raw) => {
   const flags = parseFlags('serve', z.object({ host: z.string().min(1), port: z.coerce.number().int().min(0).max(65535) }).loose(), raw);
   const { startServer } = await import('./commands/serve');

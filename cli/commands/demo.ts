@@ -10,7 +10,7 @@ import { MODELS } from '../../lib/report/attribution-data';
 import { attributionReport, major, renderAttributionReport, reportEnvironment, writeReport } from './report';
 import { startLocalTemporal } from './dev';
 import { EMULATORS, emulatorKey } from './emulators';
-import { DEFAULT_SERVE_PORT } from './serve';
+import { DEFAULT_SERVE_PORT } from '../flags';
 
 const DEMO_SCALE = 0.3;
 import { runSync, summarizeProgress } from './sync';

@@ -5,8 +5,6 @@ import { AppStore, appStorePath } from '../../server/store/app-store';
 import { ensureWebBuild } from '../../server/web-build';
 import type { TemporalTarget } from '../temporal-connection';
 
-export const DEFAULT_SERVE_PORT = 8780;
-
 export interface RunningServer {
   url: string;
   routes: RouteInfo[];
