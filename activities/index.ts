@@ -1,17 +1,17 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
-import { buildWarehouse, type BuildResult } from './models/build-warehouse';
+import { buildWarehouse, type BuildResult } from '../lib/warehouse/build-warehouse';
 import { planSync, type PlanSyncInput, type SyncPlan } from './sync/plan-sync';
 import { completeSlicedStream, type CompleteSlicedStreamInput } from './sync/complete-sliced-stream';
-import type { LastSync } from './state/sync-state';
+import type { LastSync } from '../lib/sync-state';
 import { reportStep, type ReportStepInput, type ReportStepResult } from './sync/report-step';
 import { syncStreamBatch, type SyncStreamBatchInput, type SyncStreamBatchResult } from './sync/sync-stream-batch';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { pauseConnectionSchedule } from './control/schedules';
 import { requestBuild } from './control/request-build';
-import { materializeSegments, type MaterializeResult } from './segments/materialize';
+import { materializeSegments, type MaterializeResult } from '../lib/segments/materialize';
 
 export interface ActivityDeps {
   /** Reads the config afresh, so a worker picks up edited connections without a restart. */

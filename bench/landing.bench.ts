@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { partFileName, partitionDir, writeLandedFile, type LandedRecord, type LandingTarget } from '../activities/landing/lake';
+import { partFileName, writeLandedFile, type LandedRecord, type LandingTarget } from '../activities/landing/lake';
+import { partitionDir } from '../lib/raw-layout';
 import { commitFile } from '../lib/fs-atomic';
 import { sqlString } from '../lib/sql';
 

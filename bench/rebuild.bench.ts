@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildWarehouse } from '../activities/models/build-warehouse';
+import { buildWarehouse } from '../lib/warehouse/build-warehouse';
 import { loadConfig } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
 import { writeBenchConfig, writeSyntheticStripe } from './synthetic-stripe';

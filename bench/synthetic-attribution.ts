@@ -3,7 +3,7 @@
 // and `hash()`, so the same sizes always give the same rows.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
-import { createConfigTables } from '../activities/models/config-tables';
+import { createConfigTables } from '../lib/warehouse/config-tables';
 import { parseConfig } from '../lib/config';
 
 export interface AttributionSizes {

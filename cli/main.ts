@@ -148,8 +148,8 @@ temporalOptions(
   let result;
   const { PROJECT_ROOT } = await import('../lib/paths');
   if (raw.local) {
-    const { buildWarehouse } = await import('../activities/models/build-warehouse');
-    const { materializeSegments } = await import('../activities/segments/materialize');
+    const { buildWarehouse } = await import('../lib/warehouse/build-warehouse');
+    const { materializeSegments } = await import('../lib/segments/materialize');
     // The same chain as the build workflow: models, then segments.
     result = { ...(await buildWarehouse(config, { modelsDir: `${PROJECT_ROOT}/models` })), segments: await materializeSegments(config) };
   } else {
@@ -338,7 +338,7 @@ temporalOptions(
   if (names) (await import('../lib/segments/files')).findSegment(config, names[0]!);
   let result;
   if (raw.local) {
-    const { materializeSegments } = await import('../activities/segments/materialize');
+    const { materializeSegments } = await import('../lib/segments/materialize');
     result = await materializeSegments(config, { names });
   } else {
     const { connectClient, temporalTarget } = await import('./temporal-connection');

@@ -1,4 +1,4 @@
-import type { StreamPosition } from '../activities/state/sync-state';
+import type { StreamPosition } from '../lib/sync-state';
 
 /** A cursor value (unix seconds or an ISO date) as unix seconds; null when it is neither. */
 export function cursorSeconds(value: string | null | undefined): number | null {

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { SyncMode } from '../activities/state/sync-state';
+import type { SyncMode } from '../lib/sync-state';
 import type { LoadedConfig } from '../lib/config';
 import type { ConnectionConfig } from '../lib/config-schema';
 import { CdpError } from '../lib/errors';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readModels } from '../activities/models/model-files';
+import { readModels } from '../lib/warehouse/model-files';
 import { PROJECT_ROOT } from '../lib/paths';
 
 /** `payload->'a'->>'b'` -> `a.b`; `payload->'items'->'data'->0->'price'->>'id'` -> `items.data[0].price.id`. */

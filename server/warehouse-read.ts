@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import type { LoadedConfig } from '../lib/config';
-import { openWarehouseReadOnly } from '../lib/warehouse';
+import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
 
 // Each request opens the warehouse read-only and closes it when done: a build that renames a new
 // file over it is never blocked, and the next request reads the new build.

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ApplicationFailure, executeChild, workflowInfo } from '@temporalio/workflow';
-import type { SyncMode } from '../activities/state/sync-state';
+import type { SyncMode } from '../lib/sync-state';
 import { syncWorkflowId } from '../lib/temporal-names';
 import { syncWorkflow, type SyncWorkflowInput, type SyncWorkflowResult } from './sync';
 

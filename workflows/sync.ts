@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { CdpActivities, SyncPlan } from '../activities';
-import type { StreamPosition, SyncMode } from '../activities/state/sync-state';
+import type { StreamPosition, SyncMode } from '../lib/sync-state';
 import { stateKey } from '../lib/stream-keys';
 import { PAGE_BATCH, SHORT } from './activity-presets';
 

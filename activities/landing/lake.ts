@@ -2,6 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { commitFile } from '../../lib/fs-atomic';
+import { partitionDir } from '../../lib/raw-layout';
 import { sqlString } from '../../lib/sql';
 
 /** Where one landed file belongs: the envelope every row of it shares. */
@@ -42,10 +43,6 @@ export const ENVELOPE_COLUMNS = [
   'payload',
 ] as const;
 
-/** The hive-partitioned folder of one stream's files from one sync. */
-export function partitionDir(root: string, t: Pick<LandingTarget, 'source' | 'stream' | 'connection' | 'syncId'>): string {
-  return path.join(root, `source=${t.source}`, `stream=${t.stream}`, `connection=${t.connection}`, `sync_id=${t.syncId}`);
-}
 
 /** The deterministic file name of one landed batch. */
 export function partFileName(seq: number, slice?: number): string {

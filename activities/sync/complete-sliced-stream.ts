@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../../lib/config';
 import { CdpError } from '../../lib/errors';
-import { listSliceStates, readStreamState, removeSliceStates, writeStreamState, type LastSync } from '../state/sync-state';
+import { listSliceStates, readStreamState, removeSliceStates, writeStreamState, type LastSync } from '../../lib/sync-state';
 
 export interface CompleteSlicedStreamInput {
   connectionId: string;

@@ -3,7 +3,7 @@ import type { Environment, SourceName } from '../../lib/config-schema';
 import { CredentialMissingError } from '../../lib/errors';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
-import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../state/sync-state';
+import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../../lib/sync-state';
 
 export interface PlanSyncInput {
   connectionId: string;

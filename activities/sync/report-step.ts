@@ -9,7 +9,7 @@ import { operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { connectionUrl } from '../sources/request-url';
 import type { ReportApi, ReportStatus, ReportStreamSpec, SourceRequestContext } from '../sources/spec';
-import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
+import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
 import { finishStream, toLanded } from './stream-landing';
 
 export interface ReportStepInput {

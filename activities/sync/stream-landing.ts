@@ -1,6 +1,6 @@
 import { readPath, type SourceSpec, type StreamSpec } from '../sources/spec';
 import type { LandedRecord } from '../landing/lake';
-import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
+import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');

@@ -7,7 +7,7 @@ import { checkEnvironment } from '../sources/environment-check';
 import { fetchPage } from '../sources/pager';
 import { limiterFor, operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
-import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../state/sync-state';
+import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
 
 export interface SyncStreamBatchInput {
   position: StreamPosition;

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { openWarehouseReadOnly } from '../../lib/warehouse';
+import { openWarehouseReadOnly } from '../../lib/warehouse/open-read-only';
 import type { LoadedConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 import { GROUPINGS, MODELS, readAttributionReport, type AttributionReportData, type Grouping } from '../../lib/report/attribution-data';

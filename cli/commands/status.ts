@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import Table from 'cli-table3';
-import { listStreamStates } from '../../activities/state/sync-state';
+import { listStreamStates } from '../../lib/sync-state';
 import type { LoadedConfig } from '../../lib/config';
 import { syncWorkflowId } from '../../lib/temporal-names';
 import { COMPACT } from './query';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listStreamStates } from '../../activities/state/sync-state';
+import { listStreamStates } from '../../lib/sync-state';
 import { connectionRuns, type ConnectionRuns } from '../../cli/commands/status';
 import { onSchedule } from '../../cli/commands/schedule';
 import { startSync, syncTuning } from '../../cli/workflow-runs';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { historySource, segmentStore } from '../../activities/segments/segment-store';
+import { historySource, segmentStore } from '../../lib/segments/segment-store';
 import { exportSegment, MEMBER_COLUMNS } from '../../cli/commands/segment';
 import { exportFormatSchema } from '../../lib/segments/audience';
 import { SEGMENT_NAME } from '../../lib/segments/definition';

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listStreamStates } from '../../activities/state/sync-state';
+import { listStreamStates } from '../../lib/sync-state';
 import { stopBackground } from '../../cli/background';
 import { setSchedule } from '../../cli/commands/schedule';
 import { ensureDevServer } from '../../cli/dev-server';

@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStreamState, type StreamPosition } from '../../activities/state/sync-state';
+import { readStreamState, type StreamPosition } from '../../lib/sync-state';
 import { planSync } from '../../activities/sync/plan-sync';
 import { syncStreamBatch } from '../../activities/sync/sync-stream-batch';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLandedFile } from '../../activities/landing/lake';
-import { buildWarehouse } from '../../activities/models/build-warehouse';
+import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { allSourceSpecs } from '../../activities/sources/registry';
 import { readPath } from '../../activities/sources/spec';
 import { queryWarehouse } from '../../cli/commands/query';

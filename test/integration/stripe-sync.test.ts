@@ -7,7 +7,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe
 import { findConnection } from '../../lib/config';
 import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
 import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
-import { listStreamStates } from '../../activities/state/sync-state';
+import { listStreamStates } from '../../lib/sync-state';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { startDevServer } from '../support/temporal';
 import { makeWorkspace } from '../support/workspace';

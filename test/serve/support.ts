@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { buildWarehouse } from '../../activities/models/build-warehouse';
-import { materializeSegments } from '../../activities/segments/materialize';
+import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
+import { materializeSegments } from '../../lib/segments/materialize';
 import { startServer, type RunningServer } from '../../cli/commands/serve';
 import { temporalTarget } from '../../cli/temporal-connection';
 import type { LoadedConfig } from '../../lib/config';

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { partitionDir, writeLandedFile, type LandedRecord, type LandingTarget } from '../../activities/landing/lake';
+import { writeLandedFile, type LandedRecord, type LandingTarget } from '../../activities/landing/lake';
+import { partitionDir } from '../../lib/raw-layout';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-landing-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

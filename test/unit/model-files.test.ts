@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { computedModels } from '../../activities/models/computed-models';
+import { computedModels } from '../../lib/warehouse/computed-models';
 import { afterEach, describe, expect, it } from 'vitest';
-import { orderModels, readModels } from '../../activities/models/model-files';
+import { orderModels, readModels } from '../../lib/warehouse/model-files';
 import { PROJECT_ROOT } from '../../lib/paths';
 
 let dirs: string[] = [];

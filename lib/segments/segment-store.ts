@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DataLayout } from '../../lib/paths';
-import { sqlString } from '../../lib/sql';
+import type { DataLayout } from '../paths';
+import { sqlString } from '../sql';
 
 // Segment membership outlives warehouse rebuilds: it lives in Parquet files under data/segments/,
 // which materialization replaces atomically and the warehouse reads through views.

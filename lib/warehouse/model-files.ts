@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../lib/errors';
+import { ConfigError } from '../errors';
 
 /** Model layers in build order; staging and reporting are views, core and marts tables. */
 export const LAYERS = ['staging', 'core', 'marts', 'attribution', 'reporting'] as const;

@@ -1,12 +1,11 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedConfig } from '../../lib/config';
-import { CdpError } from '../../lib/errors';
-import { commitFile } from '../../lib/fs-atomic';
-import { sqlIdent, sqlString } from '../../lib/sql';
-import { partitionDir } from '../landing/lake';
-import { allSourceSpecs } from '../sources/registry';
+import type { LoadedConfig } from '../config';
+import { CdpError } from '../errors';
+import { commitFile } from '../fs-atomic';
+import { sqlIdent, sqlString } from '../sql';
+import { landedStreams, rawTableName, streamDir } from '../raw-layout';
 import { createSegmentViews } from '../segments/segment-store';
 import { createConfigTables } from './config-tables';
 import { computedModels } from './computed-models';
@@ -27,9 +26,6 @@ export interface BuildResult {
   durationMs: number;
 }
 
-/** The raw view name of a stream: `raw.<source>__<stream>`. */
-export const rawViewName = (source: string, stream: string) => `${source}__${stream}`;
-
 const EMPTY_RAW = `SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS stream, NULL::VARCHAR AS connection, NULL::VARCHAR AS environment,
   NULL::VARCHAR AS primary_key, NULL::VARCHAR AS cursor_value, NULL::TIMESTAMPTZ AS synced_at, NULL::VARCHAR AS sync_id,
   NULL::VARCHAR AS sync_mode, NULL::INTEGER AS record_index, NULL::JSON AS payload WHERE false`;
@@ -39,26 +35,32 @@ async function hasParquet(dir: string): Promise<boolean> {
   return entries.some((e) => e.endsWith('.parquet'));
 }
 
+/** The raw tables the models read (`raw.<source>__<stream>` or `raw_latest.…`), as `{ source, stream }`. */
+function rawTablesRead(models: ModelFile[]): { source: string; stream: string }[] {
+  const names = new Set<string>();
+  for (const m of models) for (const match of (m.sql ?? '').matchAll(/\braw(?:_latest)?\.([a-z0-9]+(?:_[a-z0-9]+)*)__([a-z0-9_]+)/g)) names.add(`${match[1]}__${match[2]}`);
+  return [...names].map((n) => ({ source: n.slice(0, n.indexOf('__')), stream: n.slice(n.indexOf('__') + 2) }));
+}
+
 /**
- * One view per landed stream over its Parquet files (an empty typed view where nothing has landed
- * yet), and beside it in `raw_latest` the newest landed version of each record: at-least-once
- * landing and re-read streams land a record many times, and staging reads each once.
+ * One view per stream that has landed or that a model reads, over its Parquet files (an empty typed
+ * view where nothing has landed yet), and beside it in `raw_latest` the newest landed version of each
+ * record: at-least-once landing and re-read streams land a record many times, and staging reads each once.
  */
-async function createRawViews(db: DuckDBConnection, rawDir: string): Promise<void> {
+async function createRawViews(db: DuckDBConnection, rawDir: string, models: ModelFile[]): Promise<void> {
   await db.run('CREATE SCHEMA raw');
   await db.run('CREATE SCHEMA raw_latest');
-  for (const source of allSourceSpecs()) {
-    for (const stream of source.streams) {
-      const streamDir = path.dirname(path.dirname(partitionDir(rawDir, { source: source.name, stream: stream.name, connection: 'x', syncId: 'x' })));
-      const glob = path.join(streamDir, 'connection=*', 'sync_id=*', '*.parquet');
-      const body = (await hasParquet(streamDir)) ? `SELECT * FROM read_parquet(${sqlString(glob)}, hive_partitioning = false, union_by_name = true)` : EMPTY_RAW;
-      const view = sqlIdent(rawViewName(source.name, stream.name));
-      await db.run(`CREATE VIEW raw.${view} AS ${body}`);
-      await db.run(
-        `CREATE VIEW raw_latest.${view} AS SELECT * FROM raw.${view}
-         QUALIFY row_number() OVER (PARTITION BY environment, connection, primary_key ORDER BY synced_at DESC, sync_id DESC, record_index DESC) = 1`,
-      );
-    }
+  const tables = new Map([...rawTablesRead(models), ...(await landedStreams(rawDir))].map((t) => [rawTableName(t.source, t.stream), t]));
+  for (const [name, t] of [...tables].sort(([a], [b]) => a.localeCompare(b))) {
+    const dir = streamDir(rawDir, t.source, t.stream);
+    const glob = path.join(dir, 'connection=*', 'sync_id=*', '*.parquet');
+    const body = (await hasParquet(dir)) ? `SELECT * FROM read_parquet(${sqlString(glob)}, hive_partitioning = false, union_by_name = true)` : EMPTY_RAW;
+    const view = sqlIdent(name);
+    await db.run(`CREATE VIEW raw.${view} AS ${body}`);
+    await db.run(
+      `CREATE VIEW raw_latest.${view} AS SELECT * FROM raw.${view}
+       QUALIFY row_number() OVER (PARTITION BY environment, connection, primary_key ORDER BY synced_at DESC, sync_id DESC, record_index DESC) = 1`,
+    );
   }
 }
 
@@ -100,7 +102,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
     try {
       // Session setting: models compute in UTC whatever the machine's zone.
       await db.run("SET TimeZone = 'UTC'");
-      await createRawViews(db, config.layout.raw);
+      await createRawViews(db, config.layout.raw, models);
       await createConfigTables(db, config);
       for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
       for (const model of models) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../../lib/fs-atomic';
+import { writeFileAtomic } from './fs-atomic';
 
 export type SyncMode = 'historical' | 'manual' | 'incremental';
 
@@ -44,7 +44,7 @@ export interface LastSync {
   batches: number;
 }
 
-export { stateKey } from '../../lib/stream-keys';
+export { stateKey } from './stream-keys';
 
 /** What is committed for one stream (or one slice of a stream's sync) of one connection. */
 export interface StreamState {

@@ -1,7 +1,7 @@
-import type { LoadedConfig } from '../../lib/config';
-import { openWarehouseReadOnly } from '../../lib/warehouse';
-import { compileSegment } from '../../lib/segments/compile';
-import { findSegment, loadSegments, type LoadedSegment } from '../../lib/segments/files';
+import type { LoadedConfig } from '../config';
+import { openWarehouseReadOnly } from '../warehouse/open-read-only';
+import { compileSegment } from './compile';
+import { findSegment, loadSegments, type LoadedSegment } from './files';
 import { historySource, replaceParquet, runsSource, segmentStore } from './segment-store';
 
 export interface SegmentOutcome {

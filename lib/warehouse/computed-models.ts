@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { FLOAT, markovFromTransitions, type TransitionCount } from '../../lib/attribution/markov';
+import { FLOAT, markovFromTransitions, type TransitionCount } from '../attribution/markov';
 import { loyaltyBalancesModel } from './loyalty-balances';
 import type { ModelFile } from './model-files';
 

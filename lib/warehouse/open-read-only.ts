@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
-import { ConfigError } from './errors';
+import { ConfigError } from '../errors';
 
 /**
  * Opens the warehouse read-only, computing in UTC as the build does: readers (segments, reports)

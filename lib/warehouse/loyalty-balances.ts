@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ledgerStanding, type PointsEntry } from '../../lib/loyalty/points-ledger';
+import { ledgerStanding, type PointsEntry } from '../loyalty/points-ledger';
 import type { ModelFile } from './model-files';
 
 /** How far ahead `points_expiring_30d` looks from the build. */

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LoadedConfig } from '../../lib/config';
-import { PAYMENT_SOURCES } from '../../lib/config-schema';
+import type { LoadedConfig } from '../config';
+import { PAYMENT_SOURCES } from '../config-schema';
 
 /**
  * The parts of the config models read, as tables in a `config` schema of the warehouse: the
