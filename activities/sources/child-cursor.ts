@@ -1,4 +1,5 @@
-import { readPath, type ParentSpec, type StreamSpec } from './spec';
+import { readPath } from './read-path';
+import type { ParentSpec, StreamSpec } from './spec';
 
 /** The path values one child request is made for: `parent_id` and the parent's `pathFields`. */
 export type ParentValues = Record<string, string>;

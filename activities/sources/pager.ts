@@ -3,7 +3,9 @@ import { childValues, decodeChild, encodeChild, type ChildCursor, type ParentVal
 import { requestJson } from './http-client';
 import type { RateLimiter } from './rate-limiter';
 import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './request-url';
-import { readPath, type KeepWhereSpec, type PaginationSpec, type SourceSpec, type StreamSpec } from './spec';
+import { nextPageToken } from './paging';
+import { readPath } from './read-path';
+import type { KeepWhereSpec, PaginationSpec, SourceSpec, StreamSpec } from './spec';
 
 export interface PageRequest {
   source: SourceSpec;
@@ -75,45 +77,6 @@ function planRequest(req: UrlRequest): Plan {
 /** Builds the URL of one page from the source's declared pagination and window filter (without credentials). */
 export function pageUrl(req: UrlRequest): URL {
   return planRequest(req).url;
-}
-
-/** Where the page after `records` starts under one paging scheme; null when this was the last page. */
-export function nextPageToken(p: PaginationSpec, body: unknown, records: Record<string, unknown>[], pageToken: string | null): string | null {
-  switch (p.type) {
-    case 'after_last_id': {
-      const last = records.at(-1);
-      if (!last) return null;
-      const more = p.hasMoreField ? readPath(body, p.hasMoreField) === true : records.length >= p.pageSize;
-      if (!more) return null;
-      const id = readPath(last, p.idField);
-      if (id === undefined || id === null || id === '') {
-        throw new Error(`cannot page on: the last record of the page has no "${p.idField}" to continue after`);
-      }
-      return p.afterIsInclusive ? String(Number(id) + 1) : String(id);
-    }
-    case 'offset': {
-      const next = Number(pageToken ?? 0) + records.length;
-      if (records.length === 0) return null;
-      // A has-more flag in the answer outranks page length and totals; an answer without one falls back to them.
-      const more = p.hasMorePath === undefined ? undefined : readPath(body, p.hasMorePath);
-      if (typeof more === 'boolean') return more ? String(next) : null;
-      const total = p.totalPath ? Number(readPath(body, p.totalPath)) : Number.NaN;
-      if (records.length < p.pageSize || (Number.isFinite(total) && next >= total)) return null;
-      return String(next);
-    }
-    case 'page_number': {
-      const page = Number(pageToken ?? p.firstPage);
-      const totalPages = p.totalPagesPath ? Number(readPath(body, p.totalPagesPath)) : Number.NaN;
-      if (records.length < p.pageSize || (Number.isFinite(totalPages) && page >= totalPages)) return null;
-      return String(page + 1);
-    }
-    case 'next_cursor': {
-      const cursor = readPath(body, p.cursorPath);
-      return readPath(body, p.nextPath) && typeof cursor === 'string' && records.length > 0 ? cursor : null;
-    }
-    case 'none':
-      return null;
-  }
 }
 
 /** Where the page after `records` starts, per the stream's (or else the source's) pagination; null when this was the last page. */

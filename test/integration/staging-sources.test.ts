@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLandedFile } from '../../activities/landing/lake';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { allSourceSpecs } from '../../activities/sources/registry';
-import { readPath } from '../../activities/sources/spec';
+import { readPath } from '../../activities/sources/read-path';
 import { queryWarehouse } from '../../cli/commands/query';
 import { runBuild, startSync, waitForSync } from '../../cli/workflow-runs';
 import { findConnection } from '../../lib/config';
