@@ -1,4 +1,5 @@
 import type { ConnectionConfig } from '../../lib/config-schema';
+import { SourceAnswerError, type AnswerOrigin } from '../../lib/errors';
 import { childValues, decodeChild, encodeChild, type ChildCursor, type ParentValues } from './child-cursor';
 import { requestJson } from './http-client';
 import type { RateLimiter } from './rate-limiter';
@@ -6,6 +7,7 @@ import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './requ
 import { nextPageToken } from './paging';
 import { readPath } from './read-path';
 import type { KeepWhereSpec, PaginationSpec, SourceSpec, StreamSpec } from './spec';
+import { parentChainProblem, specError, specFile } from './spec-validation';
 
 export interface PageRequest {
   source: SourceSpec;
@@ -39,21 +41,12 @@ const paginationOf = (source: SourceSpec, stream: StreamSpec): PaginationSpec =>
 
 /**
  * The parent stream of a child stream. A parent may itself be a child (a balance per ledger entry per
- * program), read through its own parent in turn; a loop of parents is refused.
+ * program), read through its own parent in turn; a missing parent or a loop of parents is refused.
  */
 function parentOf(source: SourceSpec, stream: StreamSpec): StreamSpec {
-  const parent = source.streams.find((s) => s.name === stream.parent!.stream);
-  if (!parent) {
-    throw new Error(`${source.name}.${stream.name}: parent stream "${stream.parent!.stream}" is not a stream of ${source.name}`);
-  }
-  let ancestor: StreamSpec | undefined = parent;
-  for (let depth = 0; ancestor?.parent; depth++) {
-    if (ancestor.name === stream.name || depth >= source.streams.length) {
-      throw new Error(`${source.name}.${stream.name}: its parent streams form a loop`);
-    }
-    ancestor = source.streams.find((s) => s.name === ancestor!.parent!.stream);
-  }
-  return parent;
+  const problem = parentChainProblem(source, stream);
+  if (problem) throw specError(source.name, problem);
+  return source.streams.find((s) => s.name === stream.parent!.stream)!;
 }
 
 type Plan =
@@ -117,19 +110,26 @@ export function applyClientWindow(
   return { records: kept, reachedStart };
 }
 
+/** Where an answer of a stream came from, for the errors that name it. */
+const originOf = (req: PageRequest, stream: StreamSpec, unsigned: URL): AnswerOrigin => ({
+  connectionId: req.connection.id,
+  source: req.source.name,
+  stream: stream.name,
+  url: unsigned.href,
+});
+
 /** The records of an answer: the array at `recordsPath`, or the one record there for a single-record stream. */
 function recordsOf(req: PageRequest, stream: StreamSpec, body: unknown, unsigned: URL): Record<string, unknown>[] {
   // An empty answer (BigCommerce's 204 past the last page) is an empty page.
   if (body === null) return [];
   const found = readPath(body, stream.recordsPath);
-  if (stream.singleRecord) {
-    if (found !== null && typeof found === 'object' && !Array.isArray(found)) return [found as Record<string, unknown>];
-    throw new Error(`${req.source.name}.${stream.name}: the answer from ${unsigned.pathname} has no record at "${stream.recordsPath}"`);
-  }
-  if (!Array.isArray(found)) {
-    throw new Error(`${req.source.name}.${stream.name}: the answer from ${unsigned.pathname} has no records array at "${stream.recordsPath}"`);
-  }
-  return found as Record<string, unknown>[];
+  if (stream.singleRecord && found !== null && typeof found === 'object' && !Array.isArray(found)) return [found as Record<string, unknown>];
+  if (!stream.singleRecord && Array.isArray(found)) return found as Record<string, unknown>[];
+  throw new SourceAnswerError(
+    `has no ${stream.singleRecord ? 'record' : 'records array'} at "${stream.recordsPath}"`,
+    `asking again gets the same answer: check recordsPath of stream ${stream.name} in ${specFile(req.source.name)} against the API's answer`,
+    originOf(req, stream, unsigned),
+  );
 }
 
 /** What a request to a source needs beside its URL: who asks, with what, and at what pace. */
@@ -152,9 +152,15 @@ export async function getFromSource(req: SourceRequest, unsigned: URL, post?: { 
   });
 }
 
-async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<{ body: unknown; records: Record<string, unknown>[] }> {
+interface Answer {
+  body: unknown;
+  records: Record<string, unknown>[];
+  origin: AnswerOrigin;
+}
+
+async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<Answer> {
   const body = await getFromSource({ ...req, limiter: req.limiterOf?.(stream) ?? req.limiter }, unsigned);
-  return { body, records: recordsOf(req, stream, body, unsigned) };
+  return { body, records: recordsOf(req, stream, body, unsigned), origin: originOf(req, stream, unsigned) };
 }
 
 /** The records of a list that belong to the connection; see {@link KeepWhereSpec}. */
@@ -169,9 +175,9 @@ export function keepOwnRecords(records: Record<string, unknown>[], spec: KeepWhe
 
 /** Reads one page of a list stream (keeping the connection's own records, and applying a client-side window if declared). */
 async function readList(req: PageRequest, stream: StreamSpec, url: URL, pageToken: string | null): Promise<Page> {
-  const { body, records: all } = await getRecords(req, stream, url);
+  const { body, records: all, origin } = await getRecords(req, stream, url);
   // Paging counts what the API answered; filtering only decides what lands.
-  const next = nextPageToken(paginationOf(req.source, stream), body, all, pageToken);
+  const next = nextPageToken(paginationOf(req.source, stream), body, all, pageToken, origin);
   const records = stream.keepWhere ? keepOwnRecords(all, stream.keepWhere, req.connection) : all;
   if (!stream.clientWindow) return { records, nextToken: next };
   const windowed = applyClientWindow(records, stream.cursorField, req.window);
@@ -192,8 +198,8 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
       return { records: [], nextToken: encodeChild(cursor) };
     }
     case 'child': {
-      const { body, records: answered } = await getRecords(req, req.stream, plan.url);
-      const childNext = nextPageToken(paginationOf(req.source, req.stream), body, answered, plan.cursor.childToken);
+      const { body, records: answered, origin } = await getRecords(req, req.stream, plan.url);
+      const childNext = nextPageToken(paginationOf(req.source, req.stream), body, answered, plan.cursor.childToken, origin);
       const cursor: ChildCursor =
         childNext === null ? { ...plan.cursor, pending: plan.cursor.pending.slice(1), childToken: null } : { ...plan.cursor, childToken: childNext };
       const own = req.stream.keepWhere ? keepOwnRecords(answered, req.stream.keepWhere, req.connection) : answered;

@@ -63,6 +63,11 @@ function setWindow(url: URL, spec: WindowFilterSpec, window: SyncWindow): void {
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** The names of the `{name}` placeholders in a path or parameter template, in order. */
+export function placeholderNames(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
+
 /**
  * Fills `{name}` placeholders from `values`, escaped for a URL path when `escape` is set. A
  * placeholder without a value is a configuration gap, named with the connection parameter to set.

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Environment, SourceName } from '../../lib/config-schema';
+import type { AnswerOrigin } from '../../lib/errors';
 
 /**
  * The next page starts after the last record's id (Stripe's `starting_after`, ActiveCampaign's
@@ -156,6 +157,8 @@ export interface SourceRequestContext {
   call(path: string, operation: OperationLimit, post?: { body: unknown }): Promise<unknown>;
   /** The connection's `path_params` (an Amazon connection's `marketplaceId`). */
   params: Readonly<Record<string, string>>;
+  /** Where a request of `path` goes (connection, stream, URL without credentials), for the errors that name it. */
+  origin(path: string): AnswerOrigin;
 }
 
 /**

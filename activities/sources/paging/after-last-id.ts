@@ -1,3 +1,4 @@
+import { SourceAnswerError } from '../../../lib/errors';
 import { readPath } from '../read-path';
 import type { AfterLastIdPaging } from '../spec';
 import type { PagingScheme } from './scheme';
@@ -8,14 +9,18 @@ export const afterLastId: PagingScheme<AfterLastIdPaging> = {
     url.searchParams.set(p.pageSizeParam, String(p.pageSize));
     if (pageToken !== null) url.searchParams.set(p.afterParam, pageToken);
   },
-  nextToken(p, { body, records }) {
+  nextToken(p, { body, records, origin }) {
     const last = records.at(-1);
     if (!last) return null;
     const more = p.hasMoreField ? readPath(body, p.hasMoreField) === true : records.length >= p.pageSize;
     if (!more) return null;
     const id = readPath(last, p.idField);
     if (id === undefined || id === null || id === '') {
-      throw new Error(`cannot page on: the last record of the page has no "${p.idField}" to continue after`);
+      throw new SourceAnswerError(
+        `ends with a record that has no "${p.idField}" to page on after`,
+        `asking again gets the same page: check pagination.idField in the source's spec against the API's records`,
+        origin,
+      );
     }
     return p.afterIsInclusive ? String(Number(id) + 1) : String(id);
   },

@@ -1,3 +1,4 @@
+import type { AnswerOrigin } from '../../../lib/errors';
 import type { PaginationSpec } from '../spec';
 import { afterLastId } from './after-last-id';
 import { nextCursor } from './next-cursor';
@@ -24,7 +25,16 @@ export function setPageParams(url: URL, p: PaginationSpec, pageToken: string | n
   schemeOf(p).setParams(url, p, pageToken);
 }
 
-/** Where the page after `records` starts under one paging scheme; null when this was the last page. */
-export function nextPageToken(p: PaginationSpec, body: unknown, records: Record<string, unknown>[], pageToken: string | null): string | null {
-  return schemeOf(p).nextToken(p, { body, records, pageToken });
+/**
+ * Where the page after `records` starts under one paging scheme; null when this was the last page.
+ * An answer paging cannot go on from is a `SourceAnswerError` naming `origin`.
+ */
+export function nextPageToken(
+  p: PaginationSpec,
+  body: unknown,
+  records: Record<string, unknown>[],
+  pageToken: string | null,
+  origin?: AnswerOrigin,
+): string | null {
+  return schemeOf(p).nextToken(p, { body, records, pageToken, origin });
 }

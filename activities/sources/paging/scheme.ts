@@ -1,3 +1,4 @@
+import type { AnswerOrigin } from '../../../lib/errors';
 import type { PaginationSpec } from '../spec';
 
 /** What paging reads from one answered page: the whole answer, its records, and the token it was asked with. */
@@ -6,6 +7,8 @@ export interface AnsweredPage {
   records: Record<string, unknown>[];
   /** The token the page was asked with; null for the first page. */
   pageToken: string | null;
+  /** Where the answer came from, named by the error when paging cannot go on from it. */
+  origin?: AnswerOrigin;
 }
 
 /** One paging scheme: the parameters that ask for a page, and where the page after an answer starts. */
