@@ -2,9 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
 
-/** Model layers in build order; staging and reporting are views, core and marts tables. */
-export const LAYERS = ['staging', 'core', 'marts', 'attribution', 'reporting'] as const;
+/**
+ * Model layers in build order. Intermediate models and reporting are views (the per-source branches
+ * are read once, by the core model that unions them); the other layers are tables.
+ */
+export const LAYERS = ['staging', 'intermediate', 'core', 'marts', 'attribution', 'reporting'] as const;
 export type Layer = (typeof LAYERS)[number];
+
+const VIEW_LAYERS: readonly Layer[] = ['intermediate', 'reporting'];
 
 /** One SQL model: a SELECT in `models/<layer>/<name>.sql`, with its grain and tests in header comments. */
 export interface ModelFile {
@@ -13,7 +18,7 @@ export interface ModelFile {
   file: string;
   sql: string;
   grain: string;
-  /** How the build keeps it: views for reporting and for what a `-- materialized: view` line asks, tables otherwise. */
+  /** How the build keeps it: views for intermediate, reporting and what a `-- materialized: view` line asks, tables otherwise. */
   materialized: 'view' | 'table';
   /** Models this one reads, found from `layer.name` references in its SQL. */
   dependsOn: string[];
@@ -25,7 +30,7 @@ export interface ModelFile {
   compute?: (db: import('@duckdb/node-api').DuckDBConnection) => Promise<void>;
 }
 
-const REF = /\b(staging|core|marts|attribution|reporting)\.([a-z_][a-z0-9_]*)\b/g;
+const REF = new RegExp(`\\b(${LAYERS.join('|')})\\.([a-z_][a-z0-9_]*)\\b`, 'g');
 
 function headerValues(sql: string, key: string): string[] {
   const values: string[] = [];
@@ -54,7 +59,7 @@ export function readModels(modelsDir: string): ModelFile[] {
       if (asked !== undefined && asked !== 'view' && asked !== 'table') {
         throw new ConfigError(`${file}: "-- materialized:" is view or table, not "${asked}"`, file);
       }
-      const materialized = (asked ?? (layer === 'reporting' ? 'view' : 'table')) as 'view' | 'table';
+      const materialized = (asked ?? (VIEW_LAYERS.includes(layer) ? 'view' : 'table')) as 'view' | 'table';
       models.push({ layer, name, file, sql, grain, materialized, dependsOn, unique: list('unique'), notNull: list('not_null').flatMap((v) => v.split(',').map((s) => s.trim())) });
     }
   }
