@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_ACTIVECAMPAIGN_API_KEY, startActiveCampaignEmulator } from '../../emulators/activecampaign';
-import { DEFAULT_AMAZON_SP_ACCESS_TOKEN, startAmazonSpEmulator } from '../../emulators/amazon-sp';
+import { DEFAULT_AMAZON_SELLER_ACCESS_TOKEN, startAmazonSellerEmulator } from '../../emulators/amazon-seller';
 import { DEFAULT_BIGCOMMERCE_ACCESS_TOKEN, DEFAULT_BIGCOMMERCE_STORE_HASH, startBigCommerceEmulator } from '../../emulators/bigcommerce';
 import { DEFAULT_FACEBOOK_ACCESS_TOKEN, startFacebookAdsEmulator } from '../../emulators/facebook-ads';
 import { DEFAULT_STRIPE_API_KEY, startStripeEmulator } from '../../emulators/stripe';
@@ -97,11 +97,11 @@ export const EMULATORS: { source: SourceName; defaultPort: number; key: string; 
   {
     source: 'amazon_seller',
     defaultPort: 12117,
-    key: DEFAULT_AMAZON_SP_ACCESS_TOKEN,
+    key: DEFAULT_AMAZON_SELLER_ACCESS_TOKEN,
     async start(s) {
       // Amazon's usage plans run 60 times faster here (one order list a second instead of a minute), so
       // the demo's backfill takes a minute; the connector follows the rate each answer announces.
-      const e = await startAmazonSpEmulator({ host: s.host, port: s.port, seed: s.seed, scale: s.scale, failRate: s.failRate, rateScale: 60 });
+      const e = await startAmazonSellerEmulator({ host: s.host, port: s.port, seed: s.seed, scale: s.scale, failRate: s.failRate, rateScale: 60 });
       const t = e.truth().counts;
       return { source: 'amazon_seller', url: e.url, baseUrl: e.url, key: e.accessToken, summary: `marketplace ${e.marketplaceId}: ${t.orders} orders, ${t.returns} returns, ${t.feedback} feedback`, close: e.close };
     },

@@ -1,5 +1,5 @@
 import { startActiveCampaignEmulator, type ActiveCampaignEmulator } from '../../emulators/activecampaign';
-import { startAmazonSpEmulator, type AmazonSpEmulator } from '../../emulators/amazon-sp';
+import { startAmazonSellerEmulator, type AmazonSellerEmulator } from '../../emulators/amazon-seller';
 import { startBigCommerceEmulator, type BigCommerceEmulator } from '../../emulators/bigcommerce';
 import { startFacebookAdsEmulator, type FacebookAdsEmulator } from '../../emulators/facebook-ads';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
@@ -14,7 +14,7 @@ export interface SourceEmulators {
   bigcommerce: BigCommerceEmulator;
   facebook: FacebookAdsEmulator;
   talonone: TalonOneEmulator;
-  amazon: AmazonSpEmulator;
+  amazon: AmazonSellerEmulator;
   /**
    * Connection configs (ids: stripe, crm, cart, store, ads, promo and promo-sandbox for Talon.One's
    * live and sandbox Applications, marketplace) and the environment holding their keys.
@@ -37,7 +37,7 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
     startFacebookAdsEmulator({ port: 0, seed, scale }),
     startTalonOneEmulator({ port: 0, seed, scale, rateLimitPerSecond: 0 }),
     // Amazon's usage plans sped up 600 times: getOrders 10 a second instead of one a minute.
-    startAmazonSpEmulator({ port: 0, seed, scale, rateScale: 600, reportProcessingMs: 50 }),
+    startAmazonSellerEmulator({ port: 0, seed, scale, rateScale: 600, reportProcessingMs: 50 }),
   ]);
   const application = (environment: 'live' | 'sandbox') => talonone.applications.find((a) => a.environment === environment)!;
   const env = {
