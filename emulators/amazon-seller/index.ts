@@ -1,3 +1,4 @@
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildSellerAccount } from './build-seller-account.js';
 import type { AmazonSellerGroundTruth } from './ground-truth.js';
@@ -62,13 +63,12 @@ export async function startAmazonSellerEmulator(opts: AmazonSellerEmulatorOption
     documentUrlTtlMs: opts.documentUrlTtlMs ?? DEFAULT_DOCUMENT_URL_TTL_MS,
     faults: { failRate: opts.failRate ?? 0 },
   });
-  // Fastify answers with the address it bound, so a port of 0 comes back as the one picked.
-  const url = await server.app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  const { url, close } = await listen(server.app, opts);
   return {
     url,
     accessToken,
     marketplaceId: marketplace.id,
-    close: () => server.app.close(),
+    close,
     truth: () => structuredClone(server.truth()),
     stats: () => server.stats(),
     setFaults: (f) => server.setFaults(f),
