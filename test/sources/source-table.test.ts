@@ -40,6 +40,10 @@ describe.each(SOURCES.map((s) => [s.name, s] as const))('source %s', (name, sour
     expect(models.length, `models/staging/stg_${name}__*.sql`).toBeGreaterThan(0);
   });
 
+  it('has an intermediate orders model exactly when its records become orders', () => {
+    expect(fs.existsSync(at('models', 'intermediate', `int_${name}__orders.sql`)), `models/intermediate/int_${name}__orders.sql`).toBe(source.orders);
+  });
+
   it('has its tests in its own folder', () => {
     const tests = filesIn(`test/sources/${source.folder}`).filter((f) => f.endsWith('.test.ts'));
     expect(tests.length, `test/sources/${source.folder}/*.test.ts`).toBeGreaterThan(0);
