@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { connectClient, type TemporalTarget } from '../cli/temporal-connection';
+import { connectClient, type TemporalTarget } from '../app/temporal';
 import type { TemporalAccess } from './context';
 import { HttpError } from './http-errors';
 

@@ -5,6 +5,7 @@ import { SYNC_TASK_QUEUE } from '../lib/temporal-names';
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_NAMESPACE = 'default';
 
+/** Where syncs and builds run: a Temporal frontend, a namespace and the sync task queue. */
 export interface TemporalTarget {
   address: string;
   namespace: string;
@@ -24,4 +25,14 @@ export function temporalTarget(flags: { address?: string; namespace?: string; ta
 export async function connectClient(target: TemporalTarget): Promise<Client> {
   const connection = await Connection.connect({ address: target.address, connectTimeout: '5s' });
   return new Client({ connection, namespace: target.namespace });
+}
+
+/** Runs `act` with a client of the target, closing its connection afterwards. */
+export async function withClient<T>(target: TemporalTarget, act: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(target);
+  try {
+    return await act(client);
+  } finally {
+    await client.connection.close();
+  }
 }

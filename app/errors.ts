@@ -1,0 +1,14 @@
+import { CdpError } from '../lib/errors';
+
+/** A sync of the connection is running already: one at a time per connection. */
+export class SyncAlreadyRunningError extends CdpError {
+  override readonly name = 'SyncAlreadyRunningError';
+}
+
+/** A segment's members were asked for before it was ever materialized. */
+export class SegmentNotMaterializedError extends CdpError {
+  override readonly name = 'SegmentNotMaterializedError';
+  constructor(readonly segment: string) {
+    super(`segment "${segment}" has not been materialized yet; run \`cdp segment materialize ${segment}\``);
+  }
+}
