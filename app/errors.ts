@@ -12,3 +12,14 @@ export class SegmentNotMaterializedError extends CdpError {
     super(`segment "${segment}" has not been materialized yet; run \`cdp segment materialize ${segment}\``);
   }
 }
+
+/** No Temporal frontend answers at the address; the message says how to start one. */
+export class TemporalUnreachableError extends CdpError {
+  override readonly name = 'TemporalUnreachableError';
+  constructor(
+    readonly address: string,
+    detail: string,
+  ) {
+    super(`Temporal is not reachable at ${address} (${detail}); start it with \`cdp dev\``);
+  }
+}

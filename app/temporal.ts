@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { LoadedConfig } from '../lib/config';
 import { SYNC_TASK_QUEUE } from '../lib/temporal-names';
+import { TemporalUnreachableError } from './errors';
 
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -21,9 +22,14 @@ export function temporalTarget(flags: { address?: string; namespace?: string; ta
   };
 }
 
-/** Connects a Temporal client to the target. */
+/** Connects a Temporal client to the target; a TemporalUnreachableError when nothing answers there. */
 export async function connectClient(target: TemporalTarget): Promise<Client> {
-  const connection = await Connection.connect({ address: target.address, connectTimeout: '5s' });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: target.address, connectTimeout: '5s' });
+  } catch (err) {
+    throw new TemporalUnreachableError(target.address, (err as Error).message);
+  }
   return new Client({ connection, namespace: target.namespace });
 }
 

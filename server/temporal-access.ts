@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { TemporalUnreachableError } from '../app/errors';
 import { connectClient, type TemporalTarget } from '../app/temporal';
 import type { TemporalAccess } from './context';
 import { HttpError } from './http-errors';
@@ -14,7 +15,7 @@ export function temporalAccess(target: TemporalTarget): TemporalAccess {
         return await client;
       } catch (err) {
         client = undefined;
-        throw new HttpError(503, `Temporal is not reachable at ${target.address} (${(err as Error).message}); start it with \`cdp dev\``);
+        throw new HttpError(503, err instanceof TemporalUnreachableError ? err.message : `Temporal is not reachable at ${target.address}: ${(err as Error).message}`);
       }
     },
     async close() {

@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../lib/config';
 
 // Routes that read the warehouse answer 409 before it is built, and send its rows as JSON.
 
+/** Whether a build has made the warehouse yet. */
 export const hasWarehouse = (config: LoadedConfig): boolean => fs.existsSync(config.layout.warehouse);
 
 /** Rows as plain JSON values: BigInts as numbers, times as ISO strings. */

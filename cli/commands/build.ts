@@ -1,5 +1,6 @@
 import { temporalOptions, type RegisterCommand } from '../command-context';
 
+/** Registers `cdp build`. */
 export const register: RegisterCommand = (program, ctx) => {
   temporalOptions(
     program

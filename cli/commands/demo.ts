@@ -1,5 +1,6 @@
 import type { RegisterCommand } from '../command-context';
 
+/** Registers `cdp demo`. */
 export const register: RegisterCommand = (program, ctx) => {
   program
     .command('demo')

@@ -4,6 +4,7 @@ import { parseFlags } from '../flags';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** Registers `cdp dev`. */
 export const register: RegisterCommand = (program, ctx) => {
   program
     .command('dev')

@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../command-context';
 import { parseFlags } from '../flags';
 
+/** Registers `cdp emulators`. */
 export const register: RegisterCommand = (program) => {
   program
     .command('emulators')

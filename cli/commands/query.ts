@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RegisterCommand } from '../command-context';
 import { parseFlags } from '../flags';
 
+/** Registers `cdp query`. */
 export const register: RegisterCommand = (program, ctx) => {
   program
     .command('query <sql>')

@@ -19,6 +19,7 @@ const touchpointSchema = z
   .regex(/^(source|medium|campaign)=.+$/, 'source=<value>, medium=<value> or campaign=<value>')
   .transform((t) => ({ field: t.slice(0, t.indexOf('=')) as 'source' | 'medium' | 'campaign', value: t.slice(t.indexOf('=') + 1) }));
 
+/** Registers `cdp report` and its reports. */
 export const register: RegisterCommand = (program, ctx) => {
   const report = program.command('report').description('reports over the warehouse: attribution by campaign, orders by day');
 

@@ -30,6 +30,7 @@ function registerAction(schedule: Command, ctx: CommandContext, act: ScheduleAct
   });
 }
 
+/** Registers `cdp schedule` and its subcommands. */
 export const register: RegisterCommand = (program, ctx) => {
   const schedule = program.command('schedule').description('keep connections fresh with Temporal schedules of incremental syncs');
 

@@ -30,6 +30,7 @@ export async function exportSegmentToFile(config: LoadedConfig, name: string, fo
   return members;
 }
 
+/** Registers `cdp segment` and its subcommands. */
 export const register: RegisterCommand = (program, ctx) => {
   const segment = program.command('segment').description('customer segments: rules over tags, orders, spend, products and subscriptions (see `cdp segment fields`)');
 

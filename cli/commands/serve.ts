@@ -3,6 +3,7 @@ import { temporalOptions, type RegisterCommand } from '../command-context';
 import { DEFAULT_SERVE_PORT, parseFlags } from '../flags';
 import { info } from '../output';
 
+/** Registers `cdp serve`. */
 export const register: RegisterCommand = (program, ctx) => {
   temporalOptions(
     program

@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../command-context';
 import { info } from '../output';
 
+/** Registers `cdp setup`. */
 export const register: RegisterCommand = (program) => {
   program
     .command('setup')

@@ -1,6 +1,7 @@
 import { findConnection } from '../../lib/config';
 import { temporalOptions, type RegisterCommand } from '../command-context';
 
+/** Registers `cdp status`. */
 export const register: RegisterCommand = (program, ctx) => {
   temporalOptions(
     program

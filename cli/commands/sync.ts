@@ -14,6 +14,7 @@ const syncFlags = z
   .loose()
   .refine((f) => !(f.historical && f.since), { message: '--historical and --since exclude each other', path: ['since'] });
 
+/** Registers `cdp sync`. */
 export const register: RegisterCommand = (program, ctx) => {
   temporalOptions(
     program

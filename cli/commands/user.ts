@@ -1,5 +1,6 @@
 import type { RegisterCommand } from '../command-context';
 
+/** Registers `cdp user` and its subcommands. */
 export const register: RegisterCommand = (program, ctx) => {
   const user = program.command('user').description('accounts of the web app (`cdp serve`); the first one added is an admin');
 

@@ -3,6 +3,7 @@ import { temporalOptions, type RegisterCommand } from '../command-context';
 import { parseFlags } from '../flags';
 import { info } from '../output';
 
+/** Registers `cdp worker`. */
 export const register: RegisterCommand = (program, ctx) => {
   temporalOptions(
     program

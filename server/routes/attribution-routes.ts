@@ -25,6 +25,7 @@ const reportQuery = z
 
 export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-scripts";
 
+/** Registers the routes of the attribution dashboard's options and its live report page. */
 export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/attribution/options', async (): Promise<AttributionOptions> => ({ models: MODELS, groupings: GROUPINGS, environment: reportEnvironment(ctx.config), available: hasWarehouse(ctx.config) }));
 

@@ -25,6 +25,7 @@ async function temporalRuns(ctx: ServerContext, ids: string[]): Promise<Map<stri
   }
 }
 
+/** Registers the routes of connection status and the admin's sync and schedule buttons. */
 export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const connectionOr404 = (id: string) => {
     try {

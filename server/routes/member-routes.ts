@@ -18,6 +18,7 @@ import { hasWarehouse, jsonRows } from '../warehouse-read';
 const nameParams = z.object({ name: z.string().regex(SEGMENT_NAME, 'a segment name') });
 const exportQuery = z.object({ format: exportFormatSchema });
 
+/** Registers the routes of a segment's members, history and exports. */
 export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const warehouseOrConflict = () => {
     if (!hasWarehouse(ctx.config)) throw new HttpError(409, 'no warehouse yet: run a sync and a build first');

@@ -77,6 +77,7 @@ async function previewDraft(ctx: ServerContext, raw: Record<string, unknown>): P
   return { count: preview.count, ms: preview.ms, members: jsonRows(preview.rows) };
 }
 
+/** Registers the routes of the segment catalog, list, definitions, previews, saving and materializing. */
 export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const fileOf = (name: string) => path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, name));
 

@@ -14,6 +14,7 @@ const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/
 
 const publicUser = (u: User): PublicUser => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin });
 
+/** Registers the routes of signing in and out, and invitations. */
 export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const startSession = (reply: FastifyReply, user: User): SessionInfo => {
     const now = ctx.nowMs();

@@ -21,6 +21,7 @@ export function invitationUrl(request: FastifyRequest, token: string): string {
   return `${request.protocol}://${request.headers.host ?? request.hostname}/#/invite/${token}`;
 }
 
+/** Registers the routes of sharing a segment, listing and revoking its grants. */
 export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/segments/:name/grants', async (request): Promise<GrantList> => {
     const { name } = parseInput(nameParams, request.params);
