@@ -1,5 +1,5 @@
-import { REQUIRED_PATH_PARAMS } from '../../lib/config-schema';
 import { SourceSpecError } from '../../lib/errors';
+import { sourceRow, type SourceName } from '../../lib/sources';
 import { parentFields } from './child-cursor';
 import { placeholderNames } from './request-url';
 import type { PaginationSpec, SourceSpec, StreamSpec } from './spec';
@@ -12,12 +12,12 @@ export interface SpecProblem {
 }
 
 /** The file a source's spec is declared in, named by the errors that ask for a change to it. */
-export function specFile(source: string): string {
-  return `activities/sources/${source.replace(/_/g, '-')}/spec.ts`;
+export function specFile(source: SourceName): string {
+  return `activities/sources/${sourceRow(source).folder}/spec.ts`;
 }
 
 /** The error for a problem of a source's spec (and how many more it has): non-retryable, naming the source, the stream and the fix. */
-export function specError(source: string, p: SpecProblem, more = 0): SourceSpecError {
+export function specError(source: SourceName, p: SpecProblem, more = 0): SourceSpecError {
   return new SourceSpecError(source, p.stream, p.problem, `${p.fix} in ${specFile(source)}${more > 0 ? `; the spec has ${more} more problem(s)` : ''}`);
 }
 
@@ -119,7 +119,7 @@ function streamProblems(source: SourceSpec, stream: StreamSpec, pathParams: read
  * are missing or loop, path placeholders nothing fills, windows without a cursor field, paging that
  * cannot page. `pathParams` are the path parameters every connection of the source must set.
  */
-export function specProblems(source: SourceSpec, pathParams: readonly string[] = Object.keys(REQUIRED_PATH_PARAMS[source.name] ?? {})): SpecProblem[] {
+export function specProblems(source: SourceSpec, pathParams: readonly string[] = Object.keys(sourceRow(source.name).pathParams)): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const add = (problem: string, fix: string, stream?: string) => problems.push({ stream, problem, fix });
   if (source.streams.length === 0) add('it declares no streams', 'declare at least one stream');
