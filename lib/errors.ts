@@ -20,6 +20,11 @@ export const ERROR_NAMES = {
   modelTestFailed: 'ModelTestFailedError',
   temporalCliUnavailable: 'TemporalCliUnavailableError',
   dependency: 'DependencyError',
+  // Thrown by the application layer and the CLI, never inside an activity.
+  syncAlreadyRunning: 'SyncAlreadyRunningError',
+  segmentNotMaterialized: 'SegmentNotMaterializedError',
+  temporalUnreachable: 'TemporalUnreachableError',
+  serviceStart: 'ServiceStartError',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
