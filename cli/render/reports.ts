@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { OrdersReport } from '../../app/reports';
+import { writeCsv } from '../../lib/csv';
 import type { AttributionReportData } from '../../lib/report/attribution-data';
 import { minorDigits, renderAttributionHtml } from '../../lib/report/attribution-html';
 import { compactTable } from './table';
@@ -35,7 +35,7 @@ export function renderAttributionReport(data: AttributionReportData, format: Rep
     case 'json':
       return `${JSON.stringify(data, null, 2)}\n`;
     case 'csv':
-      return stringify([ATTRIBUTION_COLUMNS, ...attributionCells(data)]);
+      return writeCsv([ATTRIBUTION_COLUMNS, ...attributionCells(data)]);
     case 'html':
       return renderAttributionHtml(data);
     case 'table': {
@@ -56,7 +56,7 @@ export function renderOrdersReport(report: OrdersReport, format: Exclude<ReportF
   const columns = ['date', 'orders', 'customers', 'invoiced', 'collected'];
   const cells = report.rows.map((r) => [String(r.date), String(r.orders), String(r.customers), major(Number(r.invoiced_minor), report.currency), major(Number(r.collected_minor), report.currency)]);
   if (format === 'json') return `${JSON.stringify(report.rows.map((r) => ({ ...r, invoiced_minor: Number(r.invoiced_minor), collected_minor: Number(r.collected_minor) })), null, 2)}\n`;
-  if (format === 'csv') return stringify([columns, ...cells]);
+  if (format === 'csv') return writeCsv([columns, ...cells]);
   const table = compactTable(columns);
   for (const row of cells) table.push(row);
   const total = (k: string) => report.rows.reduce((s, r) => s + Number(r[k]), 0);

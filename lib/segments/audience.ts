@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { writeCsv } from '../csv';
 
 // Segment members as the files people hand to ad platforms and email tools.
 
@@ -68,8 +68,8 @@ function formatRow(format: ExportFormat, m: MemberRow, extendedColumns: string[]
   }
 }
 
-/** The CSV of a segment's members: a header, then one row each, quoted wherever a value needs it. */
+/** The CSV of a segment's members: a header, then one row each, quoted wherever a value needs it and no cell a formula. */
 export function audienceCsv(format: ExportFormat, members: MemberRow[], extendedColumns: string[] = []): string {
   const header = format === 'extended' ? extendedColumns : EXPORT_COLUMNS[format];
-  return stringify([header, ...members.map((m) => formatRow(format, m, extendedColumns))], { quoted_match: /^\s|\s$/ });
+  return writeCsv([header, ...members.map((m) => formatRow(format, m, extendedColumns))]);
 }
