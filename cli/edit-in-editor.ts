@@ -6,6 +6,7 @@ import { parseDocument, stringify } from 'yaml';
 import { replaceSegment } from '../app/segments';
 import type { LoadedConfig } from '../lib/config';
 import { ConfigError } from '../lib/errors';
+import { checkTextNesting } from '../lib/segments/definition';
 import { findSegment } from '../lib/segments/files';
 
 /** Opens a segment's definition in $VISUAL/$EDITOR as a draft and saves it when it is valid; returns the file. */
@@ -17,8 +18,10 @@ export function editSegmentInEditor(config: LoadedConfig, name: string): string 
   fs.writeFileSync(draft, stringify(definition, { lineWidth: 0 }));
   const run = spawnSync(editor, [draft], { stdio: 'inherit', shell: true });
   if (run.status !== 0) throw new ConfigError(`${editor} exited with ${run.status}; nothing saved (your draft: ${draft})`);
-  const raw = parseDocument(fs.readFileSync(draft, 'utf8')).toJS() as Record<string, unknown>;
   try {
+    const text = fs.readFileSync(draft, 'utf8');
+    checkTextNesting(text, draft);
+    const raw = parseDocument(text).toJS() as Record<string, unknown>;
     return replaceSegment(config, definition.name, raw, draft);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { LoadedConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 import type { ExportFormat } from '../../lib/segments/audience';
+import { checkTextNesting } from '../../lib/segments/definition';
 import { temporalOptions, type RegisterCommand } from '../command-context';
 import { parseFlags } from '../flags';
 
@@ -16,6 +17,7 @@ const segmentFlagsSchema = z.object({ environment: z.enum(['live', 'sandbox']).o
 
 /** Parses rules given on the command line as YAML (JSON is YAML too). */
 export function parseRulesFlag(text: string): unknown {
+  checkTextNesting(text, '--rules');
   const doc = parseDocument(text);
   if (doc.errors.length) throw new ConfigError(`--rules: not valid YAML or JSON: ${doc.errors.map((e) => e.message).join('; ')}`);
   return doc.toJS();

@@ -193,3 +193,21 @@ export const ENTITIES: Record<string, EntitySpec> = {
     },
   },
 };
+
+// Rules come from files and web requests: a name like `constructor`, `toString` or `__proto__`
+// must find nothing, not something every object inherits.
+
+/** The field of that name among `fields`, by own property only; undefined for any other name or value. */
+export function fieldNamed(fields: Record<string, FieldSpec>, name: unknown): FieldSpec | undefined {
+  return typeof name === 'string' && Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
+
+/** The record kind a `has` rule names, by own property only; undefined for any other name or value. */
+export function entityNamed(name: unknown): EntitySpec | undefined {
+  return typeof name === 'string' && Object.hasOwn(ENTITIES, name) ? ENTITIES[name] : undefined;
+}
+
+/** Whether `op` is one of the operators of a value type. */
+export function isOperatorOf(type: ValueType, op: unknown): op is string {
+  return typeof op === 'string' && OPERATORS[type].includes(op);
+}

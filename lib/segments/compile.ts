@@ -1,4 +1,4 @@
-import { CUSTOMER_FIELDS, ENTITIES, type FieldSpec } from './catalog';
+import { CUSTOMER_FIELDS, entityNamed, fieldNamed, type FieldSpec } from './catalog';
 import type { Condition, HasRule, Rule, SegmentDefinition, Value } from './definition';
 
 // Definitions compile to SQL with `?` parameters: field and operator names pick fixed SQL from the
@@ -118,7 +118,8 @@ function fieldsOf(rule: Rule): string[] {
 }
 
 function has(b: Builder, rule: HasRule): string {
-  const entity = ENTITIES[rule.has]!;
+  const entity = entityNamed(rule.has);
+  if (!entity) throw new Error(`no record kind ${JSON.stringify(rule.has)}: compile only validated definitions`);
   const wider = entity.widerFrom && rule.where && fieldsOf(rule.where).some((f) => entity.widerFrom!.fields.includes(f));
   const from = wider ? entity.widerFrom!.from : entity.from;
   if (!rule.count) {
@@ -157,7 +158,9 @@ function compileRule(b: Builder, rule: Rule, fields: Record<string, FieldSpec>):
   if ('any' in rule) return `(${rule.any.map((r) => compileRule(b, r, fields)).join(' or ')})`;
   if ('not' in rule) return `(not ${compileRule(b, rule.not, fields)})`;
   if ('has' in rule) return has(b, rule);
-  return `coalesce(${condition(b, fields[rule.field]!, rule)}, false)`;
+  const spec = fieldNamed(fields, rule.field);
+  if (!spec) throw new Error(`no field ${JSON.stringify(rule.field)}: compile only validated definitions`);
+  return `coalesce(${condition(b, spec, rule)}, false)`;
 }
 
 /** The people of a segment's environment who match its rules, from `core.customers` (c) and `marts.customer_metrics` (m). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATORS, type FieldSpec } from './catalog';
+import { CUSTOMER_FIELDS, ENTITIES, entityNamed, fieldNamed, isOperatorOf, NO_VALUE, OPERATORS, type FieldSpec } from './catalog';
+import { MAX_RULE_DEPTH, MAX_TEXT_DEPTH, textNestingBound, TOO_DEEP } from './nesting';
 
 // A segment definition: a name, an environment and a tree of rules. Validation walks the tree and
 // names every problem by its path (`rules.all[1].any[0].op`) with the choices that would be valid.
@@ -43,6 +44,25 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const typeName = (spec: FieldSpec) => (spec.choices ? `${spec.type}: ${spec.choices.join(', ')}` : spec.type);
 const fmtPath = (path: (string | number)[]) => (path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') : '(top level)');
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ownKeys = (raw: Record<string, unknown>, keys: readonly string[]) => keys.filter((k) => Object.hasOwn(raw, k));
+
+/** Text that holds nothing but white space: any Unicode space, line break or tab, and the zero-width ones \s leaves out. */
+const BLANK = /^[\s\u180E\u200B-\u200D\u2060\uFEFF]*$/u;
+
+/** Whether a text value is empty for a rule: nothing, or only white space. */
+export const isBlankText = (text: string): boolean => BLANK.test(text);
+
+/** A value as shown in a problem: JSON, cut short, and never a failure of its own (a value may nest deeper than JSON.stringify goes). */
+function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return 'a value nested too deep to show';
+  }
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
 
 /** One thing wrong with a definition: where in the rules (`rules.all[1].value`) and what. */
 export interface DefinitionProblem {
@@ -84,10 +104,14 @@ function scalar(spec: FieldSpec, raw: unknown, path: (string | number)[], proble
   switch (spec.type) {
     case 'text': {
       if (typeof raw !== 'string' && typeof raw !== 'number') {
-        problems.add(path, `expected text, got ${JSON.stringify(raw)}`);
+        problems.add(path, `expected text, got ${shown(raw)}`);
         return undefined;
       }
       const text = String(raw);
+      if (isBlankText(text)) {
+        problems.add(path, 'expected text, got only white space, which counts as empty; use is_empty or is_not_empty to test for a blank field');
+        return undefined;
+      }
       if (spec.choices && !spec.choices.includes(text.trim().toLowerCase())) {
         problems.add(path, `"${text}" is not one of: ${spec.choices.join(', ')}`);
         return undefined;
@@ -97,13 +121,13 @@ function scalar(spec: FieldSpec, raw: unknown, path: (string | number)[], proble
     case 'number':
     case 'money':
       if (typeof raw !== 'number' || !Number.isFinite(raw)) {
-        problems.add(path, `expected a number${spec.type === 'money' ? ' (an amount in major units, e.g. 500 or 49.99)' : ''}, got ${JSON.stringify(raw)}`);
+        problems.add(path, `expected a number${spec.type === 'money' ? ' (an amount in major units, e.g. 500 or 49.99)' : ''}, got ${shown(raw)}`);
         return undefined;
       }
       return raw;
     case 'date': {
       const date = validDate(raw);
-      if (date === undefined) problems.add(path, `expected a date (YYYY-MM-DD) or an ISO time with offset, got ${JSON.stringify(raw)}`);
+      if (date === undefined) problems.add(path, `expected a date (YYYY-MM-DD) or an ISO time with offset, got ${shown(raw)}`);
       return date;
     }
     case 'boolean':
@@ -123,7 +147,7 @@ function validateValue(spec: FieldSpec, op: string, raw: unknown, path: (string 
   }
   if (op === 'within_last_days' || op === 'more_than_days_ago') {
     if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
-      problems.add(path, `${op} needs a whole number of days, got ${JSON.stringify(raw)}`);
+      problems.add(path, `${op} needs a whole number of days, got ${shown(raw)}`);
       return undefined;
     }
     return raw;
@@ -162,27 +186,31 @@ function validateCondition(raw: Record<string, unknown>, fields: Record<string, 
   const extra = Object.keys(raw).filter((k) => !['field', 'op', 'value'].includes(k));
   if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} in a condition; a condition has field, op and value`);
   const field = raw.field;
-  const spec = typeof field === 'string' ? fields[field] : undefined;
+  const spec = fieldNamed(fields, field);
   if (!spec) {
-    problems.add([...path, 'field'], `unknown field ${JSON.stringify(field)} ${scope}; choose one of: ${Object.keys(fields).join(', ')}`);
+    problems.add([...path, 'field'], `unknown field ${shown(field)} ${scope}; choose one of: ${Object.keys(fields).join(', ')}`);
     return undefined;
   }
-  const ops = OPERATORS[spec.type];
-  if (typeof raw.op !== 'string' || !ops.includes(raw.op)) {
-    problems.add([...path, 'op'], `${raw.op === undefined ? 'missing operator' : `unknown operator ${JSON.stringify(raw.op)}`} for ${field} (${typeName(spec)}); choose one of: ${ops.join(', ')}`);
+  if (!isOperatorOf(spec.type, raw.op)) {
+    problems.add([...path, 'op'], `${raw.op === undefined ? 'missing operator' : `unknown operator ${shown(raw.op)}`} for ${field} (${typeName(spec)}); choose one of: ${OPERATORS[spec.type].join(', ')}`);
     return undefined;
   }
   const value = validateValue(spec, raw.op, raw.value, [...path, 'value'], problems);
   return value === undefined ? { field: field as string, op: raw.op } : { field: field as string, op: raw.op, value };
 }
 
-function validateRule(raw: unknown, fields: Record<string, FieldSpec>, scope: string, path: (string | number)[], problems: Problems, inEntity: boolean): Rule | undefined {
-  if (Array.isArray(raw)) return validateRule({ all: raw }, fields, scope, path, problems, inEntity);
-  if (!isObject(raw)) {
-    problems.add(path, `expected a rule (an object with one of ${RULE_KEYS.join(', ')}), got ${JSON.stringify(raw)}`);
+/** One rule at `depth` (the top rule is 1); refused past MAX_RULE_DEPTH before anything below it is read. */
+function validateRule(raw: unknown, fields: Record<string, FieldSpec>, scope: string, path: (string | number)[], problems: Problems, inEntity: boolean, depth: number): Rule | undefined {
+  if (depth > MAX_RULE_DEPTH) {
+    problems.add(path, TOO_DEEP);
     return undefined;
   }
-  const kinds = RULE_KEYS.filter((k) => k in raw);
+  if (Array.isArray(raw)) return validateRule({ all: raw }, fields, scope, path, problems, inEntity, depth);
+  if (!isObject(raw)) {
+    problems.add(path, `expected a rule (an object with one of ${RULE_KEYS.join(', ')}), got ${shown(raw)}`);
+    return undefined;
+  }
+  const kinds = ownKeys(raw, RULE_KEYS);
   if (kinds.length !== 1) {
     problems.add(path, kinds.length === 0 ? `a rule needs one of: ${RULE_KEYS.join(', ')} (got ${Object.keys(raw).join(', ') || 'nothing'})` : `a rule has exactly one of ${kinds.join(', ')}`);
     return undefined;
@@ -196,13 +224,13 @@ function validateRule(raw: unknown, fields: Record<string, FieldSpec>, scope: st
       problems.add([...path, kind], `${kind} needs a non-empty list of rules`);
       return undefined;
     }
-    const rules = items.map((item, i) => validateRule(item, fields, scope, [...path, kind, i], problems, inEntity));
+    const rules = items.map((item, i) => validateRule(item, fields, scope, [...path, kind, i], problems, inEntity, depth + 1));
     return kind === 'all' ? { all: rules as Rule[] } : { any: rules as Rule[] };
   }
   if (kind === 'not') {
     const extra = Object.keys(raw).filter((k) => k !== 'not');
     if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} beside not`);
-    const inner = validateRule(raw.not, fields, scope, [...path, 'not'], problems, inEntity);
+    const inner = validateRule(raw.not, fields, scope, [...path, 'not'], problems, inEntity, depth + 1);
     return inner && { not: inner };
   }
   if (kind === 'field') return validateCondition(raw, fields, scope, path, problems);
@@ -213,14 +241,14 @@ function validateRule(raw: unknown, fields: Record<string, FieldSpec>, scope: st
   }
   const extra = Object.keys(raw).filter((k) => !['has', 'where', 'count'].includes(k));
   if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} in a has rule; it has has, where and count`);
-  const entity = typeof raw.has === 'string' ? ENTITIES[raw.has] : undefined;
+  const entity = entityNamed(raw.has);
   if (!entity) {
-    problems.add([...path, 'has'], `unknown record kind ${JSON.stringify(raw.has)}; choose one of: ${Object.keys(ENTITIES).join(', ')}`);
+    problems.add([...path, 'has'], `unknown record kind ${shown(raw.has)}; choose one of: ${Object.keys(ENTITIES).join(', ')}`);
     return undefined;
   }
   const rule: HasRule = { has: raw.has as string };
   if (raw.where !== undefined) {
-    const where = validateRule(raw.where, entity.fields, `of ${/^[aeiou]/.test(raw.has as string) ? 'an' : 'a'} ${raw.has}`, [...path, 'where'], problems, true);
+    const where = validateRule(raw.where, entity.fields, `of ${/^[aeiou]/.test(raw.has as string) ? 'an' : 'a'} ${raw.has}`, [...path, 'where'], problems, true, depth + 1);
     if (where) rule.where = where;
   }
   if (raw.count !== undefined) {
@@ -244,10 +272,18 @@ export function validateDefinition(raw: unknown, where: string): SegmentDefiniti
   if (!header.success) {
     for (const issue of header.error.issues) problems.add(issue.path as (string | number)[], issue.message);
   }
-  const rules = isObject(raw) && raw.rules !== undefined && raw.rules !== null ? validateRule(raw.rules, CUSTOMER_FIELDS, 'of a customer', ['rules'], problems, false) : undefined;
+  const rules = isObject(raw) && raw.rules !== undefined && raw.rules !== null ? validateRule(raw.rules, CUSTOMER_FIELDS, 'of a customer', ['rules'], problems, false, 1) : undefined;
   if (problems.items.length > 0 || !header.success || !rules) {
     throw new DefinitionError(where, problems.items);
   }
   const { name, environment, description } = header.data;
   return description === undefined ? { name, environment, rules } : { name, environment, description, rules };
+}
+
+/**
+ * Refuses YAML or JSON text nested too deep for its rules to be valid, before a parser recurses
+ * through it; `where` names it in the error (a file, or `--rules`).
+ */
+export function checkTextNesting(text: string, where: string): void {
+  if (textNestingBound(text) > MAX_TEXT_DEPTH) throw new DefinitionError(where, [{ path: 'rules', message: TOO_DEEP }]);
 }

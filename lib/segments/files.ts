@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config';
 import { ConfigError } from '../errors';
 import { writeFileAtomicSync } from '../fs-atomic';
 import { PAYMENT_SOURCES } from '../config-schema';
-import { SEGMENT_NAME, validateDefinition, type Rule, type SegmentDefinition } from './definition';
+import { checkTextNesting, SEGMENT_NAME, validateDefinition, type Rule, type SegmentDefinition } from './definition';
 
 // Segments live as `<name>.yaml` in the config's `segments_dir`. The account's customer definition
 // is the segment `customers`: generated from the config's `customers` section until a
@@ -63,6 +63,7 @@ export function readSegmentFile(file: string): LoadedSegment {
   } catch {
     throw new ConfigError(`segment file ${file} not found`, file);
   }
+  checkTextNesting(text, file);
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) throw new ConfigError(`${file}: not valid YAML: ${doc.errors.map((e) => e.message).join('; ')}`, file);
   const raw = doc.toJS() as Record<string, unknown> | null;
