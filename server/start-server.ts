@@ -11,12 +11,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the page when needed, opens the app store and serves the app until closed. */
-export async function startServer(config: LoadedConfig, opts: { host: string; port: number; temporal: TemporalTarget; log?: (line: string) => void }): Promise<RunningServer> {
+/** Builds the page when needed, opens the app store and serves the app until closed; `nowMs` is its clock (the real one unless a test sets it). */
+export async function startServer(config: LoadedConfig, opts: { host: string; port: number; temporal: TemporalTarget; log?: (line: string) => void; nowMs?: () => number }): Promise<RunningServer> {
   const webDir = await ensureWebBuild(opts.log);
   const store = AppStore.open(appStorePath(config.layout));
   const temporal = temporalAccess(opts.temporal);
-  const { app, routes } = await buildApp({ config, store, temporal, nowMs: () => Date.now() }, webDir);
+  const { app, routes } = await buildApp({ config, store, temporal, nowMs: opts.nowMs ?? (() => Date.now()) }, webDir);
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {

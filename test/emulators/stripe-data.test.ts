@@ -182,13 +182,11 @@ describe('Stripe data built from the world', () => {
     expect(JSON.stringify(other.customers.map((c) => c.email))).not.toBe(JSON.stringify(data.customers.map((c) => c.email)));
   });
 
-  it('builds a few thousand customers and several thousand charges at the default scale, fast', () => {
-    const started = performance.now();
+  // How long this takes is measured by bench/emulator-data.bench.ts.
+  it('builds a few thousand customers and several thousand charges at the default scale', () => {
     const full = buildStripeData(generateWorld({ seed: 42, scale: 1 }));
-    const elapsedMs = performance.now() - started;
     expect(full.customers.length).toBeGreaterThan(1500);
     expect(full.customers.length).toBeLessThan(5000);
     expect(full.charges.length).toBeGreaterThan(3000);
-    expect(elapsedMs).toBeLessThan(3000);
   });
 });

@@ -22,16 +22,10 @@ describe('the generated world', () => {
     expect(JSON.stringify(generateWorld({ seed: 9, scale: 0.05 }))).toBe(before);
   });
 
+  // How long the default-scale world takes is measured by bench/emulator-data.bench.ts.
   it('holds about 3,000 people at scale 1 and about 300 at scale 0.1', () => {
     expect(generateWorld({ scale: 0.1 }).people).toHaveLength(300);
     expect(generateWorld({ scale: 1 }).people).toHaveLength(3000);
-  });
-
-  it('generates the default-scale world in well under a second', () => {
-    generateWorld({ seed: 1, scale: 0.05 });
-    const started = performance.now();
-    generateWorld({ seed: 42, scale: 1 });
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('spreads people over the two years before the anchor and dates all activity before it', () => {

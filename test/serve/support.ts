@@ -48,12 +48,18 @@ export interface ServedWorkspace {
   close(): Promise<void>;
 }
 
-export async function serveWorkspace(opts: { connections?: Record<string, unknown>[]; temporalAddress?: string; prepare?: (config: LoadedConfig) => Promise<void> } = {}): Promise<ServedWorkspace> {
+/** A clock a test moves forward at will, for the served app to read instead of the real one. */
+export class TestClock {
+  offsetMs = 0;
+  readonly nowMs = (): number => Date.now() + this.offsetMs;
+}
+
+export async function serveWorkspace(opts: { connections?: Record<string, unknown>[]; temporalAddress?: string; prepare?: (config: LoadedConfig) => Promise<void>; clock?: TestClock } = {}): Promise<ServedWorkspace> {
   const ws = makeWorkspace(opts.connections ?? []);
   const config = ws.config();
   await opts.prepare?.(config);
   // Nothing listens on port 1: routes that need Temporal answer that it is not reachable.
-  const server = await startServer(config, { host: '127.0.0.1', port: 0, temporal: temporalTarget({ address: opts.temporalAddress ?? '127.0.0.1:1' }, config) });
+  const server = await startServer(config, { host: '127.0.0.1', port: 0, temporal: temporalTarget({ address: opts.temporalAddress ?? '127.0.0.1:1' }, config), nowMs: opts.clock?.nowMs });
   return {
     ws,
     config,

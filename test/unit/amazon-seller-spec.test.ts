@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { amazonSellerSource } from '../../activities/sources/amazon-seller/spec';
 import { fetchPage, pageUrl, type PageRequest } from '../../activities/sources/pager';
 import { RateLimiter } from '../../activities/sources/rate-limiter';
@@ -99,9 +99,23 @@ describe('Rate limiter', () => {
     await limiter.acquire();
     limiter.setRate(10);
     now += 100;
-    // One token refilled at 10 a second in 100 ms: no wait.
-    const started = Date.now();
-    await limiter.acquire();
-    expect(Date.now() - started).toBeLessThan(50);
+    // One token refilled at 10 a second in 100 ms: no wait. The limiter waits on timers, so under
+    // fake timers a request goes out only when no wait was needed or the timers have run.
+    vi.useFakeTimers();
+    try {
+      let sent = 0;
+      void limiter.acquire().then(() => sent++);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent).toBe(1);
+      // The bucket is empty now: the next request waits the 100 ms one token takes at 10 a second.
+      void limiter.acquire().then(() => sent++);
+      await vi.advanceTimersByTimeAsync(99);
+      expect(sent).toBe(1);
+      now += 100;
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sent).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
