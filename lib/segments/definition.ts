@@ -46,8 +46,8 @@ const fmtPath = (path: (string | number)[]) => (path.length ? path.map((p) => (t
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ownKeys = (raw: Record<string, unknown>, keys: readonly string[]) => keys.filter((k) => Object.hasOwn(raw, k));
 
-/** Text that holds nothing but white space: any Unicode space, line break or tab, and the zero-width ones \s leaves out. */
-const BLANK = /^[\s\u180E\u200B-\u200D\u2060\uFEFF]*$/u;
+/** Text that holds nothing but white space: any Unicode space, line break or tab, and the zero-width ones \s leaves out (compile.ts's BLANK_TEXT_SQL is the same set). */
+const BLANK = /^[\s\u0085\u180E\u200B-\u200D\u2060\uFEFF]*$/u;
 
 /** Whether a text value is empty for a rule: nothing, or only white space. */
 export const isBlankText = (text: string): boolean => BLANK.test(text);
