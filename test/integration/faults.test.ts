@@ -15,6 +15,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe
 import { findConnection } from '../../lib/config';
 import { ensureTemporalCli } from '../../lib/temporal-cli';
 import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
+import { activityAttempts } from '../support/activity-attempts';
 import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
 import { makeWorkspace } from '../support/workspace';
 
@@ -209,10 +210,13 @@ describe('syncs under faults', () => {
     ensureWorker();
     const connection = findConnection(ws.config(), 'stripe-bad');
     await setSchedule(client, connection, SYNC_TASK_QUEUE, { every: '1h', catchupWindow: '1d' });
-    const started = Date.now();
-    const failure = await waitForSync(await sync('stripe-bad'), () => {}).catch((err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
+    const handle = await sync('stripe-bad');
+    const failure = await waitForSync(handle, () => {}).catch((err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
     expect(failure).toMatch(/^credentials for stripe-bad were rejected \(HTTP 401 .*\): update CDP_FAULTS_BAD_KEY and run `cdp sync stripe-bad`$/);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // At once: no activity was tried a second time.
+    const attempts = await activityAttempts(handle);
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.filter((a) => a.attempt !== 1)).toEqual([]);
     const schedule = await client.schedule.getHandle(scheduleId('stripe-bad')).describe();
     expect(schedule.state.paused).toBe(true);
     expect(schedule.state.note).toMatch(/credentials for stripe-bad were rejected/);
