@@ -136,7 +136,7 @@ async function checkResults(db: DuckDBConnection, sizes: AttributionSizes): Prom
 /** The child: builds the attribution layer over the dir's warehouse and prints timings, peak RSS and problems as JSON. */
 async function runChild(dir: string, modelsDir: string): Promise<void> {
   const sizes = JSON.parse(fs.readFileSync(path.join(dir, SIZES_FILE), 'utf8')) as AttributionSizes;
-  const models = orderModels([...readModels(modelsDir), ...computedModels()]).filter((m) => m.layer === 'attribution');
+  const models = orderModels(readModels(modelsDir, computedModels())).filter((m) => m.layer === 'attribution');
   const instance = await DuckDBInstance.create(path.join(dir, WAREHOUSE_FILE));
   const db = await instance.connect();
   try {

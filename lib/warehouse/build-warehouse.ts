@@ -91,10 +91,8 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
   await fs.rm(building, { force: true });
   await fs.rm(`${building}.wal`, { force: true });
 
-  const files = readModels(opts.modelsDir);
-  // A computed model joins when the models it reads are there (a models folder may hold only some layers).
-  const present = new Set(files.map((m) => `${m.layer}.${m.name}`));
-  const models = orderModels([...files, ...computedModels().filter((m) => m.dependsOn.every((d) => present.has(d)))]);
+  // A computed model joins when its file is there (a models folder may hold only some layers).
+  const models = orderModels(readModels(opts.modelsDir, computedModels()));
   const instance = await DuckDBInstance.create(building);
   const counts: ModelCount[] = [];
   try {
@@ -112,7 +110,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
           if (model.compute) await model.compute(db);
           else await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
         } catch (err) {
-          throw new CdpError(`${model.file}: ${(err as Error).message}`);
+          throw new CdpError(`${model.file}${model.computedIn ? ` (computed in ${model.computedIn})` : ''}: ${(err as Error).message}`);
         }
         await runModelTests(db, model);
         if (kind === 'TABLE') {

@@ -1,100 +1,11 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { FLOAT, markovFromTransitions, type TransitionCount } from '../attribution/markov';
 import { loyaltyBalancesModel } from './loyalty-balances';
-import type { ModelFile } from './model-files';
-
-// Tables the build computes in code, between SQL models, where SQL is the wrong tool.
+import { markovChannelSharesModel } from './markov-channel-shares';
+import type { ComputedModel } from './model-files';
 
 /**
- * The transitions of people's paths for each conversion kind, counted in SQL: every converting path
- * (a conversion's touches in its lookback) and every non-converting one (the touches of a person
- * without such a conversion, in the lookback before their last touch), consecutive repeats of a
- * channel collapsed; `from_channel` NULL is the start, `end_state` a path's end.
+ * The tables the build computes in code, between SQL models, where SQL is the wrong tool. Each has a
+ * file under `models/` with its grain and tests and a `-- computed in:` line naming its code.
  */
-const TRANSITIONS_SQL = `
-with settings as (select attribution_lookback_days as lookback from config.settings),
-kinds as (select unnest(['lead', 'customer', 'order']) as kind),
-last_touch as (
-    select customer_id, max(touched_at) as last_at from attribution.touches group by customer_id
-),
-steps as (
-    select environment, kind, conversion_id as path_id, channel, position as pos, true as converted
-    from attribution.conversion_touches
-    where touchpoint_id not like 'none:%'
-    union all
-    select t.environment, k.kind, t.customer_id || '|' || k.kind, t.channel,
-        row_number() over (partition by t.customer_id, k.kind order by t.touched_at, t.touchpoint_id), false
-    from attribution.touches as t
-    join last_touch as l using (customer_id)
-    cross join kinds as k
-    where t.touched_at > l.last_at - to_days((select lookback from settings))
-        and not exists (select 1 from attribution.conversions as c where c.customer_id = t.customer_id and c.kind = k.kind)
-),
-kept as (
-    select * from (
-        select *, lag(channel) over (partition by environment, kind, path_id order by pos) as previous
-        from steps
-    )
-    where previous is distinct from channel
-),
-edges as (
-    select
-        environment, kind, converted, channel,
-        lag(channel) over w as from_channel,
-        lead(channel) over w is null as is_last
-    from kept
-    window w as (partition by environment, kind, path_id order by pos)
-)
-select environment, kind, from_channel, channel as to_channel, null as end_state, count(*)::bigint as n
-from edges group by all
-union all
-select environment, kind, channel, null, case when converted then 'conversion' else 'null' end, count(*)::bigint
-from edges where is_last group by all`;
-
-async function buildMarkovShares(db: DuckDBConnection): Promise<void> {
-  const rows = (await db.runAndReadAll(TRANSITIONS_SQL)).getRowObjectsJS();
-  const groups = new Map<string, { environment: string; kind: string; transitions: TransitionCount[] }>();
-  for (const r of rows) {
-    const key = `${r.environment}|${r.kind}`;
-    const group = groups.get(key) ?? { environment: String(r.environment), kind: String(r.kind), transitions: [] };
-    const from = r.from_channel === null ? null : String(r.from_channel);
-    const count = Number(r.n);
-    group.transitions.push(r.end_state === null ? { from, to: String(r.to_channel), count } : { from, end: r.end_state as 'conversion' | 'null', count });
-    groups.set(key, group);
-  }
-  await db.run(`CREATE TABLE attribution.markov_channel_shares (
-    environment VARCHAR NOT NULL, kind VARCHAR NOT NULL, channel VARCHAR NOT NULL,
-    removal_effect DOUBLE NOT NULL, share DOUBLE NOT NULL, conversion_probability DOUBLE NOT NULL)`);
-  const appender = await db.createAppender('markov_channel_shares', 'attribution');
-  for (const { environment, kind, transitions } of [...groups.values()].sort((a, b) => `${a.environment}|${a.kind}`.localeCompare(`${b.environment}|${b.kind}`))) {
-    const result = markovFromTransitions(FLOAT, transitions);
-    for (const channel of result.channels) {
-      appender.appendVarchar(environment);
-      appender.appendVarchar(kind);
-      appender.appendVarchar(channel);
-      appender.appendDouble(result.removalEffects.get(channel)!);
-      appender.appendDouble(result.shares.get(channel)!);
-      appender.appendDouble(result.conversionProbability);
-      appender.endRow();
-    }
-  }
-  appender.closeSync();
-}
-
-export function computedModels(): ModelFile[] {
-  return [
-    {
-      layer: 'attribution',
-      name: 'markov_channel_shares',
-      file: 'activities/models/computed-models.ts',
-      sql: '',
-      grain: 'one row per environment, conversion kind and channel: its Markov removal effect and share',
-      materialized: 'table',
-      dependsOn: ['attribution.conversion_touches', 'attribution.touches', 'attribution.conversions'],
-      unique: ['environment, kind, channel'],
-      notNull: ['environment', 'kind', 'channel', 'removal_effect', 'share'],
-      compute: buildMarkovShares,
-    },
-    loyaltyBalancesModel(),
-  ];
+export function computedModels(): ComputedModel[] {
+  return [markovChannelSharesModel(), loyaltyBalancesModel()];
 }

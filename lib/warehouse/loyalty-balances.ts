@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ledgerStanding, type PointsEntry } from '../loyalty/points-ledger';
-import type { ModelFile } from './model-files';
+import type { ComputedModel } from './model-files';
 
 /** How far ahead `points_expiring_30d` looks from the build. */
 export const EXPIRING_WINDOW_MS = 30 * 86_400_000;
@@ -51,16 +51,19 @@ async function buildLoyaltyBalances(db: DuckDBConnection): Promise<void> {
     environment VARCHAR, loyalty_program_id BIGINT, integration_id VARCHAR, subledger_id VARCHAR,
     active BIGINT, pending BIGINT, spent BIGINT, expired BIGINT, negative BIGINT, expiring BIGINT)`);
   const appender = await db.createAppender('ledger_standings', 'main', 'temp');
-  for (const { key, entries } of ledgers.values()) {
-    const s = ledgerStanding(entries, builtAtMs, EXPIRING_WINDOW_MS);
-    appender.appendVarchar(key[0]);
-    appender.appendBigInt(BigInt(key[1]));
-    appender.appendVarchar(key[2]);
-    appender.appendVarchar(key[3]);
-    for (const n of [s.active, s.pending, s.spent, s.expired, s.negative, s.expiringSoon]) appender.appendBigInt(BigInt(n));
-    appender.endRow();
+  try {
+    for (const { key, entries } of ledgers.values()) {
+      const s = ledgerStanding(entries, builtAtMs, EXPIRING_WINDOW_MS);
+      appender.appendVarchar(key[0]);
+      appender.appendBigInt(BigInt(key[1]));
+      appender.appendVarchar(key[2]);
+      appender.appendVarchar(key[3]);
+      for (const n of [s.active, s.pending, s.spent, s.expired, s.negative, s.expiringSoon]) appender.appendBigInt(BigInt(n));
+      appender.endRow();
+    }
+  } finally {
+    appender.closeSync();
   }
-  appender.closeSync();
 
   await db.run(`CREATE TABLE core.loyalty_balances AS
     with profiles as (
@@ -91,17 +94,12 @@ async function buildLoyaltyBalances(db: DuckDBConnection): Promise<void> {
 }
 
 /** `core.loyalty_balances`, computed in code: a ledger replay is a loop over time, not a query. */
-export function loyaltyBalancesModel(): ModelFile {
+export function loyaltyBalancesModel(): ComputedModel {
   return {
     layer: 'core',
     name: 'loyalty_balances',
-    file: 'activities/models/loyalty-balances.ts',
-    sql: '',
-    grain: 'one row per customer, loyalty program and ledger (the main ledger and each subledger), as of the build',
-    materialized: 'table',
+    computedIn: 'lib/warehouse/loyalty-balances.ts',
     dependsOn: ['core.loyalty_transactions'],
-    unique: ['environment, loyalty_program_id, integration_id, subledger_id'],
-    notNull: ['environment', 'connection', 'loyalty_program_id', 'integration_id', 'subledger_id', 'active_points', 'pending_points', 'spent_points', 'expired_points', 'negative_points', 'points_expiring_30d', 'balance_at'],
     compute: buildLoyaltyBalances,
   };
 }

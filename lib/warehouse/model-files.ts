@@ -1,31 +1,51 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
 
-/** Model layers in build order; staging and reporting are views, core and marts tables. */
-export const LAYERS = ['staging', 'core', 'marts', 'attribution', 'reporting'] as const;
+/**
+ * Model layers in build order. Intermediate models and reporting are views (the per-source branches
+ * are read once, by the core model that unions them); the other layers are tables.
+ */
+export const LAYERS = ['staging', 'intermediate', 'core', 'marts', 'attribution', 'reporting'] as const;
 export type Layer = (typeof LAYERS)[number];
 
-/** One SQL model: a SELECT in `models/<layer>/<name>.sql`, with its grain and tests in header comments. */
+const VIEW_LAYERS: readonly Layer[] = ['intermediate', 'reporting'];
+
+/** A table computed in code where SQL is the wrong tool; its grain and tests live in its file under `models/`. */
+export interface ComputedModel {
+  layer: Layer;
+  name: string;
+  /** The code that computes it, from the project root: what its file's `-- computed in:` line names. */
+  computedIn: string;
+  /** Models its queries read. */
+  dependsOn: string[];
+  /** Creates the table `layer.name`. */
+  compute: (db: DuckDBConnection) => Promise<void>;
+}
+
+/** One model: a SELECT in `models/<layer>/<name>.sql`, or a computed table, with its grain and tests in header comments. */
 export interface ModelFile {
   layer: Layer;
   name: string;
   file: string;
   sql: string;
   grain: string;
-  /** How the build keeps it: views for reporting and for what a `-- materialized: view` line asks, tables otherwise. */
+  /** How the build keeps it: views for intermediate, reporting and what a `-- materialized: view` line asks, tables otherwise. */
   materialized: 'view' | 'table';
-  /** Models this one reads, found from `layer.name` references in its SQL. */
+  /** Models this one reads, found from `layer.name` references in its SQL (a computed model's from its code). */
   dependsOn: string[];
   /** Columns (or comma-joined column sets) that must be unique, from `-- unique:` lines. */
   unique: string[];
   /** Columns that must never be NULL, from `-- not_null:` lines. */
   notNull: string[];
-  /** A table computed in code instead of SQL (creates `layer.name` itself). */
-  compute?: (db: import('@duckdb/node-api').DuckDBConnection) => Promise<void>;
+  /** For a computed model: the code that computes it, from the file's `-- computed in:` line. */
+  computedIn?: string;
+  /** For a computed model: creates `layer.name` instead of a SELECT. */
+  compute?: (db: DuckDBConnection) => Promise<void>;
 }
 
-const REF = /\b(staging|core|marts|attribution|reporting)\.([a-z_][a-z0-9_]*)\b/g;
+const REF = new RegExp(`\\b(${LAYERS.join('|')})\\.([a-z_][a-z0-9_]*)\\b`, 'g');
 
 function headerValues(sql: string, key: string): string[] {
   const values: string[] = [];
@@ -36,34 +56,76 @@ function headerValues(sql: string, key: string): string[] {
   return values;
 }
 
-/** Reads every model under a models folder. */
-export function readModels(modelsDir: string): ModelFile[] {
+const keyOf = (m: { layer: string; name: string }) => `${m.layer}.${m.name}`;
+
+/** The parts of a computed model that its file declares, checked against the computation it names. */
+function bindComputed(file: string, key: string, sql: string, computedIn: string, computed: readonly ComputedModel[]): Pick<ModelFile, 'sql' | 'dependsOn' | 'computedIn' | 'compute'> {
+  const model = computed.find((c) => keyOf(c) === key);
+  if (!model) {
+    const known = computed.map(keyOf).join(', ') || 'none';
+    throw new ConfigError(
+      `${file}: "-- computed in: ${computedIn}" names no model computed in code (computed models: ${known}); register ${key} in lib/warehouse/computed-models.ts or make the file a SELECT without that line`,
+      file,
+    );
+  }
+  if (model.computedIn !== computedIn) {
+    throw new ConfigError(`${file}: says "-- computed in: ${computedIn}", but ${key} is computed in ${model.computedIn}; correct the line`, file);
+  }
+  const body = sql.split('\n').find((line) => line.trim() !== '' && !line.trimStart().startsWith('--'));
+  if (body !== undefined) {
+    throw new ConfigError(`${file}: a computed model's file holds only header comments (its body is ${computedIn}), but has "${body.trim()}"`, file);
+  }
+  return { sql: '', dependsOn: model.dependsOn, computedIn, compute: model.compute };
+}
+
+function readModel(file: string, layer: Layer, name: string, computed: readonly ComputedModel[]): ModelFile {
+  const sql = fs.readFileSync(file, 'utf8');
+  const grain = headerValues(sql, 'grain')[0];
+  if (!grain) throw new ConfigError(`${file}: a model states its grain in a "-- grain: one row per ..." line`, file);
+  const list = (key: string) => headerValues(sql, key).flatMap((v) => v.split(';').map((s) => s.trim()).filter(Boolean));
+  const tests = { unique: list('unique'), notNull: list('not_null').flatMap((v) => v.split(',').map((s) => s.trim())) };
+  const asked = headerValues(sql, 'materialized')[0];
+  if (asked !== undefined && asked !== 'view' && asked !== 'table') {
+    throw new ConfigError(`${file}: "-- materialized:" is view or table, not "${asked}"`, file);
+  }
+  const computedIn = headerValues(sql, 'computed in')[0];
+  if (computedIn !== undefined) {
+    if (asked === 'view') throw new ConfigError(`${file}: a model computed in code is a table; remove "-- materialized: view"`, file);
+    return { layer, name, file, grain, materialized: 'table', ...tests, ...bindComputed(file, `${layer}.${name}`, sql, computedIn, computed) };
+  }
+  const dependsOn = [...new Set([...sql.matchAll(REF)].map((m) => `${m[1]}.${m[2]}`))].filter((d) => d !== `${layer}.${name}`);
+  const materialized = asked ?? (VIEW_LAYERS.includes(layer) ? 'view' : 'table');
+  return { layer, name, file, sql, grain, materialized, dependsOn, ...tests };
+}
+
+/**
+ * Reads every model under a models folder, binding each `-- computed in:` file to its computed model.
+ * A computed model whose inputs are all in the folder must have its file.
+ */
+export function readModels(modelsDir: string, computed: readonly ComputedModel[] = []): ModelFile[] {
   const models: ModelFile[] = [];
   for (const layer of LAYERS) {
     const dir = path.join(modelsDir, layer);
     if (!fs.existsSync(dir)) continue;
     for (const entry of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
-      const file = path.join(dir, entry);
-      const sql = fs.readFileSync(file, 'utf8');
-      const name = entry.slice(0, -'.sql'.length);
-      const grain = headerValues(sql, 'grain')[0];
-      if (!grain) throw new ConfigError(`${file}: a model states its grain in a "-- grain: one row per ..." line`, file);
-      const dependsOn = [...new Set([...sql.matchAll(REF)].map((m) => `${m[1]}.${m[2]}`))].filter((d) => d !== `${layer}.${name}`);
-      const list = (key: string) => headerValues(sql, key).flatMap((v) => v.split(';').map((s) => s.trim()).filter(Boolean));
-      const asked = headerValues(sql, 'materialized')[0];
-      if (asked !== undefined && asked !== 'view' && asked !== 'table') {
-        throw new ConfigError(`${file}: "-- materialized:" is view or table, not "${asked}"`, file);
-      }
-      const materialized = (asked ?? (layer === 'reporting' ? 'view' : 'table')) as 'view' | 'table';
-      models.push({ layer, name, file, sql, grain, materialized, dependsOn, unique: list('unique'), notNull: list('not_null').flatMap((v) => v.split(',').map((s) => s.trim())) });
+      models.push(readModel(path.join(dir, entry), layer, entry.slice(0, -'.sql'.length), computed));
     }
+  }
+  const present = new Set(models.map(keyOf));
+  for (const c of computed) {
+    if (present.has(keyOf(c)) || !c.dependsOn.every((d) => present.has(d))) continue;
+    const file = path.join(modelsDir, c.layer, `${c.name}.sql`);
+    throw new ConfigError(
+      `${keyOf(c)} is computed in ${c.computedIn} but has no file: add ${file} with its "-- grain:", "-- computed in: ${c.computedIn}" and its tests`,
+      file,
+    );
   }
   return models;
 }
 
 /** Orders models so each runs after the models it reads; names an unknown reference or a cycle. */
 export function orderModels(models: readonly ModelFile[]): ModelFile[] {
-  const byKey = new Map(models.map((m) => [`${m.layer}.${m.name}`, m]));
+  const byKey = new Map(models.map((m) => [keyOf(m), m]));
   const ordered: ModelFile[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (key: string, from: string[]) => {

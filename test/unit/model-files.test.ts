@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { computedModels } from '../../lib/warehouse/computed-models';
 import { afterEach, describe, expect, it } from 'vitest';
-import { orderModels, readModels } from '../../lib/warehouse/model-files';
+import { orderModels, readModels, type ComputedModel } from '../../lib/warehouse/model-files';
 import { PROJECT_ROOT } from '../../lib/paths';
 
 let dirs: string[] = [];
@@ -48,12 +48,76 @@ describe('SQL model files', () => {
     expect(() => readModels(dir)).toThrow(/a\.sql: a model states its grain/);
   });
 
+  it('run intermediate branches between staging and the core model that unions them, as views', () => {
+    const dir = modelsDir({
+      'core/orders.sql': '-- grain: one row per order\nselect * from intermediate.int_a__orders union all by name select * from intermediate.int_b__orders',
+      'intermediate/int_a__orders.sql': '-- grain: one row per a order\nselect * from staging.stg_a__orders',
+      'intermediate/int_b__orders.sql': '-- grain: one row per b order\nselect * from staging.stg_b__orders',
+      'staging/stg_a__orders.sql': '-- grain: one row per a order\nselect * from raw.a__orders',
+      'staging/stg_b__orders.sql': '-- grain: one row per b order\nselect * from raw.b__orders',
+    });
+    const models = orderModels(readModels(dir));
+    const order = models.map((m) => `${m.layer}.${m.name}`);
+    expect(order.indexOf('intermediate.int_a__orders')).toBeGreaterThan(order.indexOf('staging.stg_a__orders'));
+    expect(order.indexOf('intermediate.int_b__orders')).toBeGreaterThan(order.indexOf('staging.stg_b__orders'));
+    expect(order.at(-1)).toBe('core.orders');
+    expect(models.find((m) => m.name === 'orders')!.dependsOn.sort()).toEqual(['intermediate.int_a__orders', 'intermediate.int_b__orders']);
+    expect(Object.fromEntries(models.map((m) => [m.name, m.materialized]))).toEqual({
+      stg_a__orders: 'table', stg_b__orders: 'table', int_a__orders: 'view', int_b__orders: 'view', orders: 'table',
+    });
+  });
+
   it("cdp's own models all state a grain and resolve", () => {
-    const models = orderModels([...readModels(path.join(PROJECT_ROOT, 'models')), ...computedModels()]);
+    const models = orderModels(readModels(path.join(PROJECT_ROOT, 'models'), computedModels()));
     const order = models.map((m) => `${m.layer}.${m.name}`);
     expect(order).toEqual(expect.arrayContaining(['core.customers', 'core.orders', 'staging.stg_stripe__charges', 'attribution.attribution_credits']));
     // The Markov shares, computed in code, come after the paths they read and before the credits.
     expect(order.indexOf('attribution.markov_channel_shares')).toBeGreaterThan(order.indexOf('attribution.conversion_touches'));
     expect(order.indexOf('attribution.markov_channel_shares')).toBeLessThan(order.indexOf('attribution.attribution_credits'));
+  });
+});
+
+describe('models computed in code', () => {
+  const compute = async () => {};
+  const balances: ComputedModel = { layer: 'core', name: 'balances', computedIn: 'lib/warehouse/balances.ts', dependsOn: ['core.ledger'], compute };
+  const ledger = { 'core/ledger.sql': '-- grain: one row per ledger entry\nselect * from staging.stg_entries', 'staging/stg_entries.sql': '-- grain: one row per entry\nselect 1' };
+  const balancesFile = '-- grain: one row per ledger\n-- computed in: lib/warehouse/balances.ts\n-- unique: ledger_id\n-- not_null: ledger_id, points\n--\n-- Replayed from core.ledger.\n';
+
+  it('take their grain and tests from their file and their inputs from their code', () => {
+    const models = orderModels(readModels(modelsDir({ ...ledger, 'core/balances.sql': balancesFile }), [balances]));
+    expect(models.map((m) => `${m.layer}.${m.name}`)).toEqual(['staging.stg_entries', 'core.ledger', 'core.balances']);
+    const bound = models.at(-1)!;
+    expect(bound).toMatchObject({ grain: 'one row per ledger', unique: ['ledger_id'], notNull: ['ledger_id', 'points'], dependsOn: ['core.ledger'], computedIn: 'lib/warehouse/balances.ts', materialized: 'table', sql: '' });
+    expect(bound.compute).toBe(compute);
+    expect(bound.file).toMatch(/core[/\\]balances\.sql$/);
+  });
+
+  it('fail the build when a computed model has no file', () => {
+    expect(() => readModels(modelsDir(ledger), [balances])).toThrow(/core\.balances is computed in lib\/warehouse\/balances\.ts but has no file: add .*core[/\\]balances\.sql/);
+  });
+
+  it('are left out with the models they read when the folder holds other layers only', () => {
+    expect(readModels(modelsDir({ 'staging/stg_entries.sql': '-- grain: one row per entry\nselect 1' }), [balances]).map((m) => m.name)).toEqual(['stg_entries']);
+  });
+
+  it('fail the build when a computed file names no computed model, or other code than the model\'s', () => {
+    const dir = modelsDir({ ...ledger, 'core/balances.sql': balancesFile });
+    expect(() => readModels(dir)).toThrow(/balances\.sql: "-- computed in: lib\/warehouse\/balances\.ts" names no model computed in code \(computed models: none\)/);
+    expect(() => readModels(dir, [{ ...balances, name: 'other_balances' }])).toThrow(/names no model computed in code \(computed models: core\.other_balances\)/);
+    expect(() => readModels(dir, [{ ...balances, computedIn: 'lib/warehouse/ledger.ts' }])).toThrow(/balances\.sql: says "-- computed in: lib\/warehouse\/balances\.ts", but core\.balances is computed in lib\/warehouse\/ledger\.ts/);
+  });
+
+  it('hold only header comments, so no SQL in the file is mistaken for the model', () => {
+    const dir = modelsDir({ ...ledger, 'core/balances.sql': `${balancesFile}select * from core.ledger\n` });
+    expect(() => readModels(dir, [balances])).toThrow(/balances\.sql: a computed model's file holds only header comments .* but has "select \* from core\.ledger"/);
+  });
+
+  it("bind cdp's own computed models to their files", () => {
+    const models = readModels(path.join(PROJECT_ROOT, 'models'), computedModels()).filter((m) => m.compute);
+    expect(models.map((m) => [`${m.layer}.${m.name}`, path.relative(PROJECT_ROOT, m.file), m.computedIn])).toEqual([
+      ['core.loyalty_balances', path.join('models', 'core', 'loyalty_balances.sql'), 'lib/warehouse/loyalty-balances.ts'],
+      ['attribution.markov_channel_shares', path.join('models', 'attribution', 'markov_channel_shares.sql'), 'lib/warehouse/markov-channel-shares.ts'],
+    ]);
+    for (const m of models) expect(fs.existsSync(path.join(PROJECT_ROOT, m.computedIn!)), m.computedIn).toBe(true);
   });
 });

@@ -1,0 +1,10 @@
+-- grain: one row per customer, loyalty program and ledger (the main ledger and each subledger), as of the build
+-- computed in: lib/warehouse/loyalty-balances.ts
+-- unique: environment, loyalty_program_id, integration_id, subledger_id
+-- not_null: environment, connection, loyalty_program_id, integration_id, subledger_id, active_points, pending_points, spent_points, expired_points, negative_points, points_expiring_30d, balance_at
+--
+-- Each ledger's standing is replayed from its entries in core.loyalty_transactions at build time:
+-- points become active and expire as time passes, which a loop over the ledger follows and a query
+-- does not. Columns: customer_id, environment, connection, loyalty_program_id, program_name,
+-- integration_id, subledger_id, is_main_ledger, active_points, pending_points, spent_points,
+-- expired_points, negative_points, points_expiring_30d, balance_at.

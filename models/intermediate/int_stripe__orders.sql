@@ -1,0 +1,44 @@
+-- grain: one row per Stripe charge per connection
+with charges as (
+    select * from staging.stg_stripe__charges
+),
+
+final as (
+    select
+        'stripe' as source,
+        connection,
+        environment,
+        stripe_charge_id as source_order_id,
+        coalesce(stripe_customer_id, 'guest:' || billing_email) as source_customer_id,
+        case
+            when source_status = 'failed' then 'failed'
+            when source_status = 'pending' then 'pending'
+            when amount_refunded_minor > 0 and amount_refunded_minor >= amount_minor then 'refunded'
+            when amount_refunded_minor > 0 then 'partially_refunded'
+            -- An authorized but uncaptured charge has not taken money yet.
+            when source_status = 'succeeded' and not is_captured then 'pending'
+            when source_status = 'succeeded' then 'paid'
+            else 'pending'
+        end as status,
+        source_status,
+        currency,
+        amount_minor as total_minor,
+        -- A charge carries no discount, tax or shipping: its invoice does.
+        null::bigint as discount_minor,
+        null::bigint as tax_minor,
+        null::bigint as shipping_minor,
+        amount_refunded_minor as refunded_minor,
+        null::varchar as coupon_code,
+        null::integer as item_count,
+        nullif(metadata->>'utm_source', '') as utm_source,
+        nullif(metadata->>'utm_medium', '') as utm_medium,
+        nullif(metadata->>'utm_campaign', '') as utm_campaign,
+        created_at as ordered_at,
+        synced_at as updated_at,
+        sync_mode,
+        synced_at,
+        false as is_sale_copy
+    from charges
+)
+
+select * from final
