@@ -43,10 +43,6 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-/**
- * Starts a long-lived service detached from this process (it outlives the command), logging to
- * `<runDir>/<name>.log`; reuses it when it already answers. Returns whether it was reused.
- */
 function logSince(file: string, offset: number): string {
   try {
     return fs.readFileSync(file).subarray(offset).toString('utf8');
@@ -64,6 +60,10 @@ function runningPid(runDir: string, name: string): number | undefined {
   }
 }
 
+/**
+ * Starts a long-lived service detached from this process (it outlives the command), logging to
+ * `<runDir>/<name>.log`; reuses it when it already answers. Returns whether it was reused.
+ */
 export async function ensureBackground(service: BackgroundService): Promise<{ reused: boolean; logFile: string }> {
   const logFile = path.join(service.runDir, `${service.name}.log`);
   const line = service.readyLogLine;

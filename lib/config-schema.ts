@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { SOURCES, SOURCE_NAMES, type SourceName } from './sources';
 
-/** Sources cdp has connectors for. */
-export const SOURCE_NAMES = ['stripe', 'activecampaign', 'thrivecart', 'bigcommerce', 'facebook_ads', 'talonone', 'amazon_seller'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+export { PAYMENT_SOURCES, SOURCE_NAMES, type SourceName } from './sources';
 
 export const ENVIRONMENTS = ['live', 'sandbox'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -18,17 +17,8 @@ const currencyCodeSchema = z
   .regex(/^[A-Za-z]{3}$/, 'a three-letter ISO 4217 currency code such as USD')
   .transform((c) => c.toUpperCase());
 
-/** Sources that take payments or orders: an environment with one of these takes its revenue from them. */
-export const PAYMENT_SOURCES: readonly SourceName[] = ['stripe', 'thrivecart', 'bigcommerce', 'amazon_seller'];
-
-/**
- * Path parameters a source's stream paths need from each of its connections, with what to set.
- * A Talon.One connection reads one Application of its deployment.
- */
-export const REQUIRED_PATH_PARAMS: Partial<Record<SourceName, Record<string, string>>> = {
-  talonone: { applicationId: 'the id of the Talon.One Application to sync (the number after /applications/ in its Campaign Manager URL)' },
-  amazon_seller: { marketplaceId: 'the Amazon marketplace to read, such as ATVPDKIKX0DER (amazon.com) or A1PA6795UKMFR9 (amazon.de)' },
-};
+/** Path parameters a source's stream paths need from each of its connections, with what to set. */
+export const REQUIRED_PATH_PARAMS = Object.fromEntries(SOURCES.map((s) => [s.name, s.pathParams])) as Record<SourceName, Readonly<Record<string, string>>>;
 
 const pathParamsSchema = z.record(
   z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a parameter name of letters, digits and "_", as in the API path, such as applicationId'),
@@ -124,7 +114,7 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['connections', i, 'id'], message: `duplicate connection id "${c.id}"` });
       }
       seen.add(c.id);
-      for (const [name, what] of Object.entries(REQUIRED_PATH_PARAMS[c.source] ?? {})) {
+      for (const [name, what] of Object.entries(REQUIRED_PATH_PARAMS[c.source])) {
         if (c.path_params?.[name] === undefined) {
           ctx.addIssue({ code: 'custom', path: ['connections', i, 'path_params', name], message: `a ${c.source} connection needs path_params.${name}: ${what}` });
         }

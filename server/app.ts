@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SyncAlreadyRunningError } from '../cli/workflow-runs';
+import { SyncAlreadyRunningError } from '../app/errors';
 import { CdpError } from '../lib/errors';
 import { registerSessionGuard } from './auth/session-guard';
 import type { ServerContext } from './context';

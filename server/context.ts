@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { LoadedConfig } from '../lib/config';
-import type { TemporalTarget } from '../cli/temporal-connection';
+import type { TemporalTarget } from '../app/temporal';
 import type { AppStore, Session, User } from './store/app-store';
 
 /** What every route works with: the config, the app store, Temporal and the clock. */

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { connectClient, type TemporalTarget } from '../cli/temporal-connection';
+import { TemporalUnreachableError } from '../app/errors';
+import { connectClient, type TemporalTarget } from '../app/temporal';
 import type { TemporalAccess } from './context';
 import { HttpError } from './http-errors';
 
@@ -14,7 +15,7 @@ export function temporalAccess(target: TemporalTarget): TemporalAccess {
         return await client;
       } catch (err) {
         client = undefined;
-        throw new HttpError(503, `Temporal is not reachable at ${target.address} (${(err as Error).message}); start it with \`cdp dev\``);
+        throw new HttpError(503, err instanceof TemporalUnreachableError ? err.message : `Temporal is not reachable at ${target.address}: ${(err as Error).message}`);
       }
     },
     async close() {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { commitFile, fsyncPath } from '../lib/fs-atomic';
 import { PROJECT_ROOT } from '../lib/paths';
 
 // The page is built from web/ with Vite the first time `cdp serve` runs after a change to its
@@ -13,10 +14,11 @@ import { PROJECT_ROOT } from '../lib/paths';
 export const WEB_DIR = path.join(PROJECT_ROOT, 'web');
 const CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'cdp-web');
 
-function sourceFiles(dir: string): string[] {
+/** Every file under a folder, sorted. */
+function filesUnder(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]))
     .sort();
 }
 
@@ -34,13 +36,13 @@ function packageVersion(name: string): string {
   return '';
 }
 
-/** What the page is built from: web/index.html, web/src/ and web/tsconfig.json (not the screenshots beside them). */
-const SOURCES = ['index.html', 'tsconfig.json', 'src'];
+/** What the page is built from: web/index.html, web/src/, web/tsconfig.json and the API's shapes it reads (not the screenshots beside them). */
+const SOURCES = ['index.html', 'tsconfig.json', 'src', '../server/api-schema.ts'];
 
 /** A digest of everything the build depends on. */
 export function webSourceDigest(): string {
   const hash = createHash('sha256');
-  const files = SOURCES.map((s) => path.join(WEB_DIR, s)).flatMap((p) => (fs.statSync(p).isDirectory() ? sourceFiles(p) : [p]));
+  const files = SOURCES.map((s) => path.join(WEB_DIR, s)).flatMap((p) => (fs.statSync(p).isDirectory() ? filesUnder(p) : [p]));
   for (const file of files) hash.update(path.relative(WEB_DIR, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   for (const name of ['vite', 'preact', 'chart.js']) hash.update(`${name}@${packageVersion(name)}\0`);
   return hash.digest('hex').slice(0, 16);
@@ -64,8 +66,11 @@ export async function ensureWebBuild(log: (line: string) => void = () => {}): Pr
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     build: { outDir: tmp, emptyOutDir: true, assetsDir: 'assets', sourcemap: false, reportCompressedSize: false, chunkSizeWarningLimit: 1024 },
   });
+  // The built files reach the disk before the folder takes its name, so a crash never leaves a named half-build.
+  const built = filesUnder(tmp);
+  await Promise.all([...built, ...new Set(built.map((f) => path.dirname(f)))].map(fsyncPath));
   try {
-    fs.renameSync(tmp, target);
+    await commitFile(tmp, target);
   } catch (err) {
     // Another process finished the same build first: theirs is identical.
     if (!fs.existsSync(path.join(target, 'index.html'))) throw err;

@@ -1,5 +1,5 @@
-import type { SourceName } from '../../lib/config-schema';
 import { ConfigError } from '../../lib/errors';
+import { SOURCES, type SourceName } from '../../lib/sources';
 import { activecampaignSource } from './activecampaign/spec';
 import { amazonSellerSource } from './amazon-seller/spec';
 import { bigcommerceSource } from './bigcommerce/spec';
@@ -9,7 +9,8 @@ import { stripeSource } from './stripe/spec';
 import { talononeSource } from './talonone/spec';
 import { thrivecartSource } from './thrivecart/spec';
 
-const SOURCES: Record<SourceName, SourceSpec> = {
+// Keyed by the source table's names, so a source without a connector does not compile.
+const SPECS: Record<SourceName, SourceSpec> = {
   stripe: stripeSource,
   activecampaign: activecampaignSource,
   thrivecart: thrivecartSource,
@@ -21,12 +22,12 @@ const SOURCES: Record<SourceName, SourceSpec> = {
 
 /** The declarative spec of a source. */
 export function sourceSpec(name: SourceName): SourceSpec {
-  return SOURCES[name];
+  return SPECS[name];
 }
 
-/** Every source spec, for building staging over every stream that may have landed. */
+/** Every source spec in the source table's order, for building staging over every stream that may have landed. */
 export function allSourceSpecs(): SourceSpec[] {
-  return Object.values(SOURCES);
+  return SOURCES.map((s) => SPECS[s.name]);
 }
 
 /** The streams a connection syncs: all of its source's, or the subset it names. */

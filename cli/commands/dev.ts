@@ -1,21 +1,20 @@
-import type { LoadedConfig } from '../../lib/config';
-import { ensureTemporalCli } from '../../lib/temporal-cli';
-import { ensureDevServer } from '../dev-server';
-import { info } from '../output';
+import { z } from 'zod';
+import type { RegisterCommand } from '../command-context';
+import { parseFlags } from '../flags';
 
-export const DEFAULT_DEV_PORT = 7233;
-export const DEFAULT_UI_PORT = 8233;
+const port = z.coerce.number().int().min(1).max(65535);
 
-/** Starts (or reuses) the persistent local Temporal dev server, its SQLite file under the data folder. */
-export async function startLocalTemporal(config: LoadedConfig, opts: { port?: number; uiPort?: number; namespace?: string } = {}) {
-  const cliPath = ensureTemporalCli(info);
-  return ensureDevServer({
-    cliPath,
-    dbFile: config.layout.temporalDb,
-    runDir: config.layout.run,
-    host: '127.0.0.1',
-    port: opts.port ?? DEFAULT_DEV_PORT,
-    uiPort: opts.uiPort ?? DEFAULT_UI_PORT,
-    namespace: opts.namespace ?? 'default',
-  });
-}
+/** Registers `cdp dev`. */
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('dev')
+    .description('start the persistent local Temporal dev server (UI on) in the background, or report the running one')
+    .option('--port <port>', 'frontend port', '7233')
+    .option('--ui-port <port>', 'web UI port', '8233')
+    .action(async (raw) => {
+      const { startLocalTemporal } = await import('../local-temporal');
+      const flags = parseFlags('dev', z.object({ port, uiPort: port }), raw);
+      const server = await startLocalTemporal(ctx.loadConfig(), flags);
+      console.log(`${server.reused ? 'already running' : 'started'}: Temporal at ${server.address}, UI ${server.uiUrl}, log ${server.logFile}`);
+    });
+};

@@ -1,138 +1,89 @@
-import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { openWarehouseReadOnly } from '../../lib/warehouse/open-read-only';
-import type { LoadedConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
-import { GROUPINGS, MODELS, readAttributionReport, type AttributionReportData, type Grouping } from '../../lib/report/attribution-data';
-import { minorDigits, renderAttributionHtml } from '../../lib/report/attribution-html';
-import { COMPACT } from './query';
+import { MODELS } from '../../lib/report/attribution-data';
+import type { RegisterCommand } from '../command-context';
+import { parseFlags } from '../flags';
 
-export const reportFormatSchema = z.enum(['table', 'csv', 'json', 'html']);
-export type ReportFormat = z.infer<typeof reportFormatSchema>;
-export const groupingSchema = z.enum(GROUPINGS);
-export const dayFlag = z.iso.date();
-
-export const major = (minor: number | null, currency: string): string => (minor === null ? '' : (minor / 10 ** minorDigits(currency)).toFixed(minorDigits(currency)));
-const count = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-
-/** Models from `--model a,b` or `--all` (default: all of them), each checked against the list. */
-export function parseModels(flag: string | undefined): string[] {
-  if (!flag) return [...MODELS];
-  const models = flag.split(',').map((m) => m.trim()).filter(Boolean);
-  const unknown = models.filter((m) => !(MODELS as readonly string[]).includes(m));
-  if (unknown.length) throw new ConfigError(`cdp report attribution: --model: unknown model ${unknown.map((m) => `"${m}"`).join(', ')}; choose from ${MODELS.join(', ')}`);
-  return models;
-}
-
-/** The environment a report is about: the flag, or live when any connection is live. */
-export function reportEnvironment(config: LoadedConfig, flag?: string): string {
-  return flag ?? (config.connections.some((c) => c.environment === 'live') || config.connections.length === 0 ? 'live' : 'sandbox');
-}
-
-export async function attributionReport(config: LoadedConfig, q: { environment: string; models: string[]; by: Grouping; from?: string; to?: string }): Promise<AttributionReportData> {
-  if (q.from && q.to && q.from > q.to) throw new ConfigError(`cdp report: --from ${q.from} is after --to ${q.to}`);
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
-  try {
-    return await readAttributionReport(db, q);
-  } finally {
-    close();
+/** Writes a report to `--out` whole (through a temporary file), or to stdout. */
+async function emit(text: string, out: string | undefined): Promise<void> {
+  if (out === undefined) {
+    process.stdout.write(text);
+    return;
   }
+  const { writeFileAtomic } = await import('../../lib/fs-atomic');
+  await writeFileAtomic(out, text);
+  console.log(`wrote ${out}`);
 }
 
-const ATTRIBUTION_COLUMNS = ['model', 'group', 'leads', 'customers', 'invoiced', 'collected', 'spend', 'cost_per_lead', 'cost_per_acquisition', 'roas'];
+const touchpointSchema = z
+  .string()
+  .regex(/^(source|medium|campaign)=.+$/, 'source=<value>, medium=<value> or campaign=<value>')
+  .transform((t) => ({ field: t.slice(0, t.indexOf('=')) as 'source' | 'medium' | 'campaign', value: t.slice(t.indexOf('=') + 1) }));
 
-function attributionCells(data: AttributionReportData): string[][] {
-  return data.rows.map((r) => [
-    r.model,
-    r.group,
-    count(r.leads),
-    count(r.customers),
-    major(r.invoicedMinor, data.currency),
-    major(r.collectedMinor, data.currency),
-    major(r.spendMinor, data.currency),
-    major(r.costPerLeadMinor === null ? null : Math.round(r.costPerLeadMinor), data.currency),
-    major(r.costPerAcquisitionMinor === null ? null : Math.round(r.costPerAcquisitionMinor), data.currency),
-    r.roas === null ? '' : r.roas.toFixed(2),
-  ]);
-}
+/** Registers `cdp report` and its reports. */
+export const register: RegisterCommand = (program, ctx) => {
+  const report = program.command('report').description('reports over the warehouse: attribution by campaign, orders by day');
 
-export function renderAttributionReport(data: AttributionReportData, format: ReportFormat): string {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(data, null, 2)}\n`;
-    case 'csv':
-      return stringify([ATTRIBUTION_COLUMNS, ...attributionCells(data)]);
-    case 'html':
-      return renderAttributionHtml(data);
-    case 'table': {
-      const range = data.from || data.to ? `${data.from ?? 'the beginning'} to ${data.to ?? 'today'}` : 'all time';
-      const table = new Table({ head: ATTRIBUTION_COLUMNS.map((c) => c.replaceAll('_', ' ')), style: { head: [], border: [] }, chars: COMPACT });
-      for (const row of attributionCells(data)) table.push(row);
-      const unbalanced = data.checks.filter((c) => !c.balanced);
-      const check = unbalanced.length
-        ? `CHECK FAILED: ${unbalanced.map((c) => `${c.model} ${c.kind}: ${c.credited} credited for ${c.conversions}`).join('; ')}`
-        : `check: every model credits each conversion exactly once (${[...new Set(data.checks.map((c) => c.model))].length} models, totals equal the real totals)`;
-      return `Attribution by ${data.by}, ${data.environment}, ${range} (${data.timezone}), money in ${data.currency}\n${table.toString()}\n${check}\n`;
-    }
-  }
-}
+  report
+    .command('attribution')
+    .description('leads, customers, invoiced and collected revenue, spend, CPL, CPA and ROAS per campaign under each attribution model')
+    .option('--model <names>', `comma-separated models (default all): ${MODELS.join(', ')}`)
+    .option('--all', 'every model (the default)')
+    .option('--from <day>', 'first day, YYYY-MM-DD in the account time zone')
+    .option('--to <day>', 'last day, inclusive')
+    .option('--by <grouping>', 'campaign, platform, source or medium', 'campaign')
+    .option('--environment <env>', 'live or sandbox (default live when a connection is live)')
+    .option('-f, --format <format>', 'table, csv, json or html', 'table')
+    .option('--out <file>', 'write to a file instead of the terminal (html: the self-contained page)')
+    .action(async (raw) => {
+      const { attributionReport, daySchema, groupingSchema, parseModels, reportEnvironment } = await import('../../app/reports');
+      const { renderAttributionReport, reportFormatSchema } = await import('../render/reports');
+      const flags = parseFlags(
+        'report attribution',
+        z.object({
+          model: z.string().optional(),
+          all: z.boolean().optional(),
+          from: daySchema.optional(),
+          to: daySchema.optional(),
+          by: groupingSchema,
+          environment: z.enum(['live', 'sandbox']).optional(),
+          format: reportFormatSchema,
+          out: z.string().min(1).optional(),
+        }),
+        raw,
+      );
+      const config = ctx.loadConfig();
+      const data = await attributionReport(config, { environment: reportEnvironment(config, flags.environment), models: parseModels(flags.all ? undefined : flags.model), by: flags.by, from: flags.from, to: flags.to });
+      await emit(renderAttributionReport(data, flags.format), flags.out);
+    });
 
-export interface OrdersReportQuery {
-  environment: string;
-  from?: string;
-  to?: string;
-  tag?: string;
-  touchpoint?: { field: 'source' | 'medium' | 'campaign'; value: string };
-}
-
-/** Orders that took money, per day in the account's time zone, for people with a tag or a touch, as an order report filters them. */
-export async function ordersReport(config: LoadedConfig, q: OrdersReportQuery): Promise<{ currency: string; timezone: string; rows: Record<string, unknown>[] }> {
-  if (q.from && q.to && q.from > q.to) throw new ConfigError(`cdp report: --from ${q.from} is after --to ${q.to}`);
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
-  try {
-    const touchColumn = q.touchpoint?.field ?? 'source';
-    const reader = await db.runAndReadAll(
-      `with orders as (
-           select c.*, timezone((select timezone from config.settings), c.converted_at)::date as date
-           from attribution.conversions as c
-           where c.kind = 'order' and c.environment = ?::VARCHAR
-       )
-       select date::varchar as date, count(*)::integer as orders, count(distinct customer_id)::integer as customers,
-              sum(invoiced_minor)::bigint as invoiced_minor, sum(collected_minor)::bigint as collected_minor
-       from orders
-       where (?::DATE is null or date >= ?::DATE) and (?::DATE is null or date <= ?::DATE)
-         and (?::VARCHAR is null or customer_id in (select customer_id from core.contact_tags where lower(trim(tag)) = lower(trim(?::VARCHAR))))
-         and (?::VARCHAR is null or customer_id in (select customer_id from attribution.touches where lower(${touchColumn}) = lower(trim(?::VARCHAR))))
-       group by date order by date`,
-      [q.environment, q.from ?? null, q.from ?? null, q.to ?? null, q.to ?? null, q.tag ?? null, q.tag ?? null, q.touchpoint?.value ?? null, q.touchpoint?.value ?? null] as never,
-    );
-    const settings = (await db.runAndReadAll('select timezone, reporting_currency from config.settings')).getRowObjectsJS()[0]!;
-    return { currency: String(settings.reporting_currency), timezone: String(settings.timezone), rows: reader.getRowObjectsJS() };
-  } finally {
-    close();
-  }
-}
-
-export function renderOrdersReport(report: Awaited<ReturnType<typeof ordersReport>>, format: Exclude<ReportFormat, 'html'>): string {
-  const columns = ['date', 'orders', 'customers', 'invoiced', 'collected'];
-  const cells = report.rows.map((r) => [String(r.date), String(r.orders), String(r.customers), major(Number(r.invoiced_minor), report.currency), major(Number(r.collected_minor), report.currency)]);
-  if (format === 'json') return `${JSON.stringify(report.rows.map((r) => ({ ...r, invoiced_minor: Number(r.invoiced_minor), collected_minor: Number(r.collected_minor) })), null, 2)}\n`;
-  if (format === 'csv') return stringify([columns, ...cells]);
-  const table = new Table({ head: columns, style: { head: [], border: [] }, chars: COMPACT });
-  for (const row of cells) table.push(row);
-  const total = (k: string) => report.rows.reduce((s, r) => s + Number(r[k]), 0);
-  return `Orders by day (${report.timezone}), money in ${report.currency}\n${table.toString()}\n${report.rows.length} days, ${total('orders')} orders, ${major(total('invoiced_minor'), report.currency)} invoiced, ${major(total('collected_minor'), report.currency)} collected\n`;
-}
-
-/** Writes a report to `--out` (through a temporary file), or returns it for stdout. */
-export function writeReport(text: string, out?: string): string | undefined {
-  if (!out) return text;
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, out);
-  return undefined;
-}
+  report
+    .command('orders')
+    .description('orders that took money, by day in the account time zone, optionally for people with a CRM tag or a touchpoint')
+    .option('--from <day>', 'first day, YYYY-MM-DD')
+    .option('--to <day>', 'last day, inclusive')
+    .option('--tag <tag>', 'only people with this CRM tag (case-insensitive)')
+    .option('--touchpoint <field=value>', 'only people with a touch whose source, medium or campaign is the value, e.g. source=facebook')
+    .option('--environment <env>', 'live or sandbox')
+    .option('-f, --format <format>', 'table, csv or json', 'table')
+    .option('--out <file>', 'write to a file instead of the terminal')
+    .action(async (raw) => {
+      const { daySchema, ordersReport, reportEnvironment } = await import('../../app/reports');
+      const { renderOrdersReport } = await import('../render/reports');
+      const flags = parseFlags(
+        'report orders',
+        z.object({
+          from: daySchema.optional(),
+          to: daySchema.optional(),
+          tag: z.string().min(1).optional(),
+          touchpoint: touchpointSchema.optional(),
+          environment: z.enum(['live', 'sandbox']).optional(),
+          format: z.enum(['table', 'csv', 'json']),
+          out: z.string().min(1).optional(),
+        }),
+        raw,
+      );
+      const config = ctx.loadConfig();
+      const result = await ordersReport(config, { environment: reportEnvironment(config, flags.environment), from: flags.from, to: flags.to, tag: flags.tag, touchpoint: flags.touchpoint });
+      await emit(renderOrdersReport(result, flags.format), flags.out);
+    });
+};

@@ -1,121 +1,69 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import Table from 'cli-table3';
-import type { ConnectionConfig } from '../../lib/config-schema';
-import { CdpError } from '../../lib/errors';
-import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
-import { scheduledRunId, scheduleId } from '../../lib/temporal-names';
-import type { ScheduledSyncInput, scheduledSyncWorkflow } from '../../workflows';
-import { COMPACT } from './query';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { findConnection } from '../../lib/config';
+import { temporalOptions, type CommandContext, type RegisterCommand } from '../command-context';
+import { parseFlags } from '../flags';
 
-export interface ScheduleTiming {
-  /** A Temporal duration such as `15m` or `1h`. */
-  every?: string;
-  cron?: string;
-  /** How far back missed runs are caught up after an outage of the server or the workers. */
-  catchupWindow: string;
+const durationSchema = z.string().regex(/^\d+\s*(s|m|h|d|ms)$|^\d+ (seconds?|minutes?|hours?|days?)$/, 'a duration such as 15m, 1h or 1d');
+
+const setFlags = z
+  .object({ every: durationSchema.optional(), cron: z.string().min(9).optional(), catchup: durationSchema })
+  .loose()
+  .refine((f) => Boolean(f.every) !== Boolean(f.cron), { message: 'give exactly one of --every and --cron', path: ['every'] });
+
+type ScheduleAct = 'pause' | 'resume' | 'trigger' | 'delete';
+
+function registerAction(schedule: Command, ctx: CommandContext, act: ScheduleAct, description: string): void {
+  temporalOptions(schedule.command(`${act} <connection>`).description(description).option('--note <text>', 'why (pause, resume)')).action(async (connectionId: string, raw) => {
+    const { temporalTarget, withClient } = await import('../../app/temporal');
+    const { deleteSchedule, pauseSchedule, resumeSchedule, triggerSchedule } = await import('../../app/schedules');
+    const config = ctx.loadConfig();
+    findConnection(config, connectionId);
+    const note = typeof raw.note === 'string' ? raw.note : undefined;
+    await withClient(temporalTarget(raw, config), async (client) => {
+      if (act === 'pause') await pauseSchedule(client, connectionId, note ?? 'paused with cdp schedule pause');
+      if (act === 'resume') await resumeSchedule(client, connectionId, note ?? 'resumed with cdp schedule resume');
+      if (act === 'trigger') await triggerSchedule(client, connectionId);
+      if (act === 'delete') await deleteSchedule(client, connectionId);
+    });
+    console.log(`${connectionId}: ${act === 'trigger' ? 'run started (queued behind a running one)' : `${act}d`}`);
+  });
 }
 
-/** Runs missed during an outage of this length are caught up when the cluster is back. */
-export const DEFAULT_CATCHUP_WINDOW = '1 day';
+/** Registers `cdp schedule` and its subcommands. */
+export const register: RegisterCommand = (program, ctx) => {
+  const schedule = program.command('schedule').description('keep connections fresh with Temporal schedules of incremental syncs');
 
-function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing: ScheduleTiming, tuning?: ScheduledSyncInput['tuning']): ScheduleOptions {
-  return {
-    scheduleId: scheduleId(connection.id),
-    spec: timing.cron ? { cronExpressions: [timing.cron] } : { intervals: [{ every: timing.every ?? '15m' }] },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'scheduledSyncWorkflow' satisfies (typeof scheduledSyncWorkflow)['name'],
-      workflowId: scheduledRunId(connection.id),
-      taskQueue,
-      args: [{ connectionId: connection.id, mode: 'incremental', tuning } satisfies ScheduledSyncInput],
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SEARCH_ATTRIBUTES.connection, value: connection.id },
-        { key: SEARCH_ATTRIBUTES.source, value: connection.source },
-        { key: SEARCH_ATTRIBUTES.mode, value: 'incremental' },
-        { key: SEARCH_ATTRIBUTES.environment, value: connection.environment },
-      ]),
-    },
-    policies: {
-      // One run waits behind a running one; never two at once, never a pile-up.
-      overlap: ScheduleOverlapPolicy.BUFFER_ONE,
-      catchupWindow: timing.catchupWindow,
-      pauseOnFailure: false,
-    },
-  };
-}
+  temporalOptions(
+    schedule
+      .command('set <connection>')
+      .description('create or change the schedule of a connection\'s incremental sync')
+      .option('--every <duration>', 'run every interval, e.g. 15m, 1h')
+      .option('--cron <expression>', 'run on a cron expression, e.g. "0 */2 * * *"')
+      .option('--catchup <duration>', 'catch up runs missed during an outage of up to this long', '1d'),
+  ).action(async (connectionId: string, raw) => {
+    const flags = parseFlags('schedule set', setFlags, raw);
+    const { temporalTarget, withClient } = await import('../../app/temporal');
+    const { setSchedule } = await import('../../app/schedules');
+    const { syncTuning } = await import('../../app/syncs');
+    const config = ctx.loadConfig();
+    const connection = findConnection(config, connectionId);
+    const target = temporalTarget(raw, config);
+    const created = await withClient(target, (client) =>
+      setSchedule(client, connection, target.taskQueue, { every: flags.every, cron: flags.cron, catchupWindow: flags.catchup }, syncTuning(config)),
+    );
+    console.log(`${created ? 'created' : 'updated'} the schedule of ${connectionId}: ${flags.every ? `every ${flags.every}` : `cron ${flags.cron}`}, missed runs caught up within ${flags.catchup}`);
+  });
 
-/** Creates the connection's schedule, or replaces its timing if it exists. Returns whether it was created. */
-export async function setSchedule(
-  client: Client,
-  connection: ConnectionConfig,
-  taskQueue: string,
-  timing: ScheduleTiming,
-  tuning?: ScheduledSyncInput['tuning'],
-): Promise<boolean> {
-  const options = scheduleOptions(connection, taskQueue, timing, tuning);
-  try {
-    await client.schedule.create(options);
-    return true;
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-      ...previous,
-      spec: options.spec,
-      action: options.action,
-      policies: { ...previous.policies, ...options.policies },
-    }));
-    return false;
-  }
-}
+  registerAction(schedule, ctx, 'pause', 'pause a connection\'s schedule');
+  registerAction(schedule, ctx, 'resume', 'resume a paused schedule');
+  registerAction(schedule, ctx, 'trigger', 'run a connection\'s scheduled sync now');
+  registerAction(schedule, ctx, 'delete', 'delete a connection\'s schedule');
 
-function handleOf(client: Client, connectionId: string) {
-  return client.schedule.getHandle(scheduleId(connectionId));
-}
-
-/** Runs an action on a connection's schedule, saying clearly when there is none. */
-export async function onSchedule<T>(client: Client, connectionId: string, act: (h: ReturnType<typeof handleOf>) => Promise<T>): Promise<T> {
-  try {
-    return await act(handleOf(client, connectionId));
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) {
-      throw new CdpError(`connection "${connectionId}" has no schedule; create one with \`cdp schedule set ${connectionId} --every 15m\``);
-    }
-    throw err;
-  }
-}
-
-/** Starts a run now, queued behind a running one rather than beside it (the client's default would allow both). */
-export const triggerSchedule = (client: Client, connectionId: string) => onSchedule(client, connectionId, (h) => h.trigger(ScheduleOverlapPolicy.BUFFER_ONE));
-
-/** The next scheduled run of every connection that has a schedule. */
-export async function nextRuns(client: Client): Promise<Map<string, { next?: Date; paused: boolean; note?: string }>> {
-  const runs = new Map<string, { next?: Date; paused: boolean; note?: string }>();
-  for await (const s of client.schedule.list()) {
-    if (!s.scheduleId.startsWith('schedule:')) continue;
-    runs.set(s.scheduleId.slice('schedule:'.length), { next: s.info.nextActionTimes[0], paused: s.state.paused, note: s.state.note });
-  }
-  return runs;
-}
-
-/** A table of cdp's schedules: timing, state, next and last run. */
-export async function renderSchedules(client: Client): Promise<string> {
-  const table = new Table({ head: ['connection', 'every / cron', 'state', 'next run', 'last run', 'note'], style: { head: [], border: [] }, chars: COMPACT });
-  let rows = 0;
-  for await (const s of client.schedule.list()) {
-    if (!s.scheduleId.startsWith('schedule:')) continue;
-    const spec = s.spec as { intervals?: { every: number }[]; cronExpressions?: string[]; calendars?: unknown[] } | undefined;
-    const timing = spec?.intervals?.[0] ? `${spec.intervals[0].every / 1000} s` : (spec?.cronExpressions?.[0] ?? 'calendar');
-    const last = s.info.recentActions.at(-1);
-    table.push([
-      s.scheduleId.slice('schedule:'.length),
-      timing,
-      s.state.paused ? 'paused' : 'active',
-      s.info.nextActionTimes[0]?.toISOString() ?? '',
-      last ? last.takenAt.toISOString() : '',
-      s.state.note ?? '',
-    ]);
-    rows++;
-  }
-  return rows === 0 ? 'no schedules; create one with `cdp schedule set <connection> --every 15m`\n' : `${table.toString()}\n`;
-}
+  temporalOptions(schedule.command('list').description('list schedules with their next and last runs')).action(async (raw) => {
+    const { temporalTarget, withClient } = await import('../../app/temporal');
+    const { listSchedules } = await import('../../app/schedules');
+    const { renderSchedules } = await import('../render/schedules');
+    process.stdout.write(renderSchedules(await withClient(temporalTarget(raw, ctx.loadConfig()), listSchedules)));
+  });
+};

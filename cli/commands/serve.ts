@@ -1,38 +1,25 @@
-import type { LoadedConfig } from '../../lib/config';
-import { buildApp, type RouteInfo } from '../../server/app';
-import { temporalAccess } from '../../server/temporal-access';
-import { AppStore, appStorePath } from '../../server/store/app-store';
-import { ensureWebBuild } from '../../server/web-build';
-import type { TemporalTarget } from '../temporal-connection';
+import { z } from 'zod';
+import { temporalOptions, type RegisterCommand } from '../command-context';
+import { DEFAULT_SERVE_PORT, parseFlags } from '../flags';
+import { info } from '../output';
 
-export interface RunningServer {
-  url: string;
-  routes: RouteInfo[];
-  close(): Promise<void>;
-}
-
-/** Builds the page when needed, opens the app store and serves the app until closed. */
-export async function startServer(config: LoadedConfig, opts: { host: string; port: number; temporal: TemporalTarget; log?: (line: string) => void }): Promise<RunningServer> {
-  const webDir = await ensureWebBuild(opts.log);
-  const store = AppStore.open(appStorePath(config.layout));
-  const temporal = temporalAccess(opts.temporal);
-  const { app, routes } = await buildApp({ config, store, temporal, nowMs: () => Date.now() }, webDir);
-  try {
-    await app.listen({ host: opts.host, port: opts.port });
-  } catch (err) {
-    store.close();
-    throw err;
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return {
-    url: `http://${host}:${port}`,
-    routes,
-    async close() {
-      await app.close();
-      await temporal.close();
-      store.close();
-    },
-  };
-}
+/** Registers `cdp serve`. */
+export const register: RegisterCommand = (program, ctx) => {
+  temporalOptions(
+    program
+      .command('serve')
+      .description('serve the web app: sign-in, segment builder with live counts, members and exports, sharing, attribution dashboard, connections')
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--port <port>', 'port to listen on', String(DEFAULT_SERVE_PORT)),
+  ).action(async (raw) => {
+    const flags = parseFlags('serve', z.object({ host: z.string().min(1), port: z.coerce.number().int().min(0).max(65535) }).loose(), raw);
+    const { startServer } = await import('../../server/start-server');
+    const { temporalTarget } = await import('../../app/temporal');
+    const config = ctx.loadConfig();
+    const server = await startServer(config, { host: flags.host, port: flags.port, temporal: temporalTarget(raw, config), log: info });
+    console.log(`cdp serve: ${server.url} (add a user with \`cdp user add <email>\`; Ctrl-C stops it)`);
+    const stop = () => void server.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+};

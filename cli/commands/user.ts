@@ -1,94 +1,42 @@
-import readline from 'node:readline';
-import type { LoadedConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
-import { hashPassword, passwordProblem } from '../../server/auth/passwords';
-import { AppStore, appStorePath, normalizeEmail } from '../../server/store/app-store';
+import type { RegisterCommand } from '../command-context';
 
-// Accounts of `cdp serve`, kept in the app store under the data folder. A password is never a
-// flag (it would stay in the shell's history): it is typed at a hidden prompt, or piped on stdin.
+/** Registers `cdp user` and its subcommands. */
+export const register: RegisterCommand = (program, ctx) => {
+  const user = program.command('user').description('accounts of the web app (`cdp serve`); the first one added is an admin');
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function withStore<T>(config: LoadedConfig, act: (store: AppStore) => T): T {
-  const store = AppStore.open(appStorePath(config.layout));
-  try {
-    return act(store);
-  } finally {
-    store.close();
-  }
-}
-
-/** Asks for a line without echoing what is typed. */
-function promptHidden(question: string): Promise<string> {
-  return new Promise((resolve) => {
-    const output = process.stderr;
-    const rl = readline.createInterface({ input: process.stdin, output, terminal: true });
-    const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput.bind(rl);
-    let asked = false;
-    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
-      if (!asked) write(s);
-    };
-    rl.question(question, (answer) => {
-      rl.close();
-      output.write('\n');
-      resolve(answer);
+  user
+    .command('add <email>')
+    .description('add an account; the password is typed at a hidden prompt, or piped on stdin')
+    .option('--admin', 'an admin: owns the segments written as files, starts syncs and pauses schedules in the app')
+    .option('--name <name>', 'the name shown in the app')
+    .action(async (email: string, raw) => {
+      const { addUser, readNewPassword } = await import('./user-accounts');
+      const config = ctx.loadConfig();
+      console.log(await addUser(config, email, { admin: Boolean(raw.admin), name: typeof raw.name === 'string' ? raw.name : undefined, password: await readNewPassword() }));
     });
-    asked = true;
-  });
-}
 
-async function readStdinLine(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text.split(/\r?\n/)[0] ?? '';
-}
+  user
+    .command('password <email>')
+    .description("set a new password (typed, or piped on stdin); signs that user's browsers out")
+    .action(async (email: string) => {
+      const { readNewPassword, setUserPassword } = await import('./user-accounts');
+      const config = ctx.loadConfig();
+      console.log(await setUserPassword(config, email, await readNewPassword()));
+    });
 
-/** The new password: typed twice at a hidden prompt in a terminal, else the first line of stdin. */
-export async function readNewPassword(): Promise<string> {
-  let password: string;
-  if (process.stdin.isTTY) {
-    password = await promptHidden('password: ');
-    if ((await promptHidden('again: ')) !== password) throw new ConfigError('the two passwords differ; nothing saved');
-  } else {
-    password = await readStdinLine();
-  }
-  const problem = passwordProblem(password);
-  if (problem) throw new ConfigError(`${problem}; nothing saved`);
-  return password;
-}
+  user
+    .command('remove <email>')
+    .description('remove an account and end its sessions')
+    .action(async (email: string) => {
+      const { removeUser } = await import('./user-accounts');
+      console.log(removeUser(ctx.loadConfig(), email));
+    });
 
-export async function addUser(config: LoadedConfig, email: string, opts: { admin?: boolean; name?: string; password: string }): Promise<string> {
-  if (!EMAIL.test(email.trim())) throw new ConfigError(`"${email}" is not an email address`);
-  const passwordHash = await hashPassword(opts.password);
-  return withStore(config, (store) => {
-    if (store.userByEmail(email)) throw new ConfigError(`${normalizeEmail(email)} has an account already; \`cdp user password ${normalizeEmail(email)}\` sets a new password`);
-    const user = store.addUser({ email, name: opts.name, passwordHash, isAdmin: opts.admin, nowMs: Date.now() });
-    const admin = user.isAdmin ? (opts.admin ? ' (admin)' : ' (admin: the first user is one)') : '';
-    return `added ${user.email}${admin}; sign in at \`cdp serve\``;
-  });
-}
-
-export async function setUserPassword(config: LoadedConfig, email: string, password: string): Promise<string> {
-  const passwordHash = await hashPassword(password);
-  return withStore(config, (store) => {
-    const user = store.userByEmail(email);
-    if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}; add one with \`cdp user add ${normalizeEmail(email)}\``);
-    store.setPassword(user.id, passwordHash);
-    return `new password set for ${user.email}; their browsers are signed out`;
-  });
-}
-
-export function removeUser(config: LoadedConfig, email: string): string {
-  return withStore(config, (store) => {
-    const user = store.userByEmail(email);
-    if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}`);
-    store.removeUser(user.id);
-    return `removed ${user.email}: their sessions ended, and segments they created in the app now belong to the admins`;
-  });
-}
-
-export function renderUsers(config: LoadedConfig): string {
-  const users = withStore(config, (store) => store.listUsers());
-  if (!users.length) return 'no users; add one with `cdp user add <email>`\n';
-  return `${users.map((u) => `${u.email}${u.isAdmin ? '  admin' : ''}${u.name ? `  (${u.name})` : ''}`).join('\n')}\n`;
-}
+  user
+    .command('list')
+    .description('list the accounts')
+    .action(async () => {
+      const { renderUsers } = await import('./user-accounts');
+      process.stdout.write(renderUsers(ctx.loadConfig()));
+    });
+};

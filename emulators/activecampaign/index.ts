@@ -1,3 +1,4 @@
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildAcData } from './build/build-ac-data.js';
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
@@ -56,15 +57,11 @@ export async function startActiveCampaignEmulator(opts: ActiveCampaignEmulatorOp
     faults: { ...opts.faults, rateLimitPerSecond: opts.rateLimitPerSecond ?? null },
     now: opts.now,
   });
-  const host = opts.host ?? '127.0.0.1';
-  await server.app.listen({ host, port: opts.port ?? 0 });
-  const address = server.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { url, close } = await listen(server.app, opts);
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     apiKeys,
-    close: () => server.app.close(),
+    close,
     truth: () => structuredClone(server.truth()),
     setFaults: (f) => server.setFaults(f),
     stats: () => server.stats(),

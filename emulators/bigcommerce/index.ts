@@ -1,3 +1,4 @@
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildBigCommerceStore } from './build-store.js';
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
@@ -57,17 +58,13 @@ export async function startBigCommerceEmulator(opts: BigCommerceEmulatorOptions 
     accessTokens,
     faults: { failRate: opts.failRate ?? 0, rateLimitQuota: opts.rateLimitQuota, rateLimitWindowMs: opts.rateLimitWindowMs },
   });
-  const host = opts.host ?? '127.0.0.1';
-  await server.app.listen({ host, port: opts.port ?? 0 });
-  const address = server.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, close } = await listen(server.app, opts);
   return {
     url,
     apiBaseUrl: `${url}/stores/${storeHash}`,
     storeHash,
     accessTokens,
-    close: () => server.app.close(),
+    close,
     truth: () => structuredClone(server.truth()),
     stats: () => server.stats(),
     setFaults: (f) => {

@@ -1,3 +1,4 @@
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildAdsData } from './build-ads-data.js';
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
@@ -58,16 +59,12 @@ export async function startFacebookAdsEmulator(opts: FacebookAdsEmulatorOptions 
     faults: { ...opts.faults, ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}) },
     now: opts.now,
   });
-  const host = opts.host ?? '127.0.0.1';
-  await server.app.listen({ host, port: opts.port ?? 0 });
-  const address = server.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { url, close } = await listen(server.app, opts);
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     adAccountId: `act_${data.accountId}`,
     accessTokens,
-    close: () => server.app.close(),
+    close,
     truth: (range) => server.truth(range),
     setFaults: (f) => server.setFaults(f),
     stats: () => server.stats(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_FAULTS, FaultInjector, type ErrorFaultSettings } from './fault-injector.js';
+import { FaultInjector, type ErrorFaultSettings } from './fault-injector.js';
 
 /**
  * Server-side trouble an emulator can be told to show: injected 5xx (bursts or a deterministic
@@ -12,8 +12,6 @@ export interface GateFaults extends ErrorFaultSettings {
   /** Every API request between these ISO-8601 instants (from inclusive, until exclusive) answers 503. */
   outageWindow: { from: string; until: string } | null;
 }
-
-export const DEFAULT_GATE_FAULTS: GateFaults = { ...DEFAULT_FAULTS, outage: false, outageWindow: null };
 
 export class FaultGate {
   private readonly injector: FaultInjector;

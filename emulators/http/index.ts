@@ -8,3 +8,4 @@ export { installMalformedRecords } from './malformed-records.js';
 export { RateLimitWatch, EARLY_RETRY_TOLERANCE_MS, type RateLimitStats } from './rate-limit-watch.js';
 export { numericIdSchema, firstProblem, nowToTheSecondMs } from './mutation-input.js';
 export { createEmulatorApp, registerControlReads, type ControlReads, type EmulatorAppOptions } from './emulator-app.js';
+export { listen, type Listening, type ListenOptions } from './listen.js';

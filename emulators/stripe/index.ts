@@ -1,3 +1,4 @@
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildStripeData } from './build/build-stripe-data.js';
 import { computeGroundTruth, type StripeGroundTruth } from './ground-truth.js';
@@ -49,15 +50,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     apiKeys,
     faults: { failRate: opts.failRate ?? 0, rateLimitPerSecond: opts.rateLimitPerSecond ?? null },
   });
-  const host = opts.host ?? '127.0.0.1';
-  await server.app.listen({ host, port: opts.port ?? 0 });
-  const address = server.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { url, close } = await listen(server.app, opts);
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     apiKeys,
-    close: () => server.app.close(),
+    close,
     truth: () => structuredClone(truth),
     stats: () => server.stats(),
     setFaults: (f) => {

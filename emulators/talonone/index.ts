@@ -1,4 +1,5 @@
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildTalonOneAccount } from './build-account.js';
 import type { TalonOneGroundTruth } from './ground-truth.js';
@@ -63,12 +64,9 @@ export async function startTalonOneEmulator(opts: TalonOneEmulatorOptions = {}):
   const apiKeys = { ...DEFAULT_TALONONE_API_KEYS, ...opts.apiKeys };
   if (apiKeys.live === apiKeys.sandbox) throw new Error('The live and sandbox Applications need different management keys.');
   const server = createTalonOneServer({ account, apiKeys, faults: { failRate: opts.failRate ?? 0, rateLimitPerSecond: opts.rateLimitPerSecond } });
-  const host = opts.host ?? '127.0.0.1';
-  await server.app.listen({ host, port: opts.port ?? 0 });
-  const address = server.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const { url, close } = await listen(server.app, opts);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     apiKeys,
     applications: account.applications.map((a) => ({
       id: a.application.id,
@@ -79,7 +77,7 @@ export async function startTalonOneEmulator(opts: TalonOneEmulatorOptions = {}):
       loyaltyProgramId: a.programId,
       campaignIds: a.campaigns.map((c) => c.id),
     })),
-    close: () => server.app.close(),
+    close,
     truth: () => structuredClone(server.truth()),
     setFaults: (f) => server.setFaults(f),
     stats: () => server.stats(),

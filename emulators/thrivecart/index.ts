@@ -1,3 +1,4 @@
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildThriveCartAccount } from './build-account.js';
 import { cartProducts } from './cart-catalog.js';
@@ -55,16 +56,12 @@ export async function startThriveCartEmulator(opts: ThriveCartEmulatorOptions = 
     apiKeys,
     faults: { failRate: opts.failRate ?? 0, rateLimitPerMinute: opts.rateLimitPerMinute },
   });
-  const host = opts.host ?? '127.0.0.1';
-  await server.app.listen({ host, port: opts.port ?? 0 });
-  const address = server.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, close } = await listen(server.app, opts);
   return {
     url,
     apiBaseUrl: `${url}/api/external`,
     apiKeys,
-    close: () => server.app.close(),
+    close,
     truth: () => structuredClone(server.truth()),
     stats: () => server.stats(),
     setFaults: (f) => {

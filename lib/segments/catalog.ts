@@ -1,6 +1,8 @@
 // The fields and operators segment rules may use: one catalog that validates definitions, compiles
 // them to SQL, and describes them to people (`cdp segment fields`, the web builder).
 
+import { ORDER_SOURCES } from '../sources';
+
 export type ValueType = 'text' | 'number' | 'money' | 'date' | 'boolean';
 
 export interface FieldSpec {
@@ -48,7 +50,6 @@ export const OPERATOR_HELP: Record<string, string> = {
 export const NO_VALUE = new Set(['is_empty', 'is_not_empty', 'is_true', 'is_false']);
 
 const ORDER_STATUSES = ['paid', 'pending', 'failed', 'refunded', 'partially_refunded', 'cancelled', 'abandoned'] as const;
-const SOURCES = ['activecampaign', 'stripe', 'thrivecart', 'bigcommerce', 'talonone', 'amazon_seller'] as const;
 
 /** Money columns hold minor units; rules speak in major units of the amount's currency. */
 const major = (column: string, currency: string) => `(${column} / ${currencyFactorSql(currency)})`;
@@ -145,7 +146,7 @@ export const ENTITIES: Record<string, EntitySpec> = {
     fields: {
       status: { type: 'text', sql: 'e.status', description: 'normalized status', choices: ORDER_STATUSES },
       source_status: { type: 'text', sql: 'e.source_status', description: "the source's own status" },
-      source: { type: 'text', sql: 'e.source', description: 'the source', choices: SOURCES },
+      source: { type: 'text', sql: 'e.source', description: 'the source', choices: ORDER_SOURCES },
       connection: { type: 'text', sql: 'e.connection', description: 'the connection id' },
       currency: { type: 'text', sql: 'e.currency', description: 'ISO currency code' },
       total: { type: 'money', sql: major('e.total_minor', 'e.currency'), description: "the order total, in the order's currency" },
@@ -168,7 +169,7 @@ export const ENTITIES: Record<string, EntitySpec> = {
       product_name: { type: 'text', sql: 'e.product_name', description: 'the product as sold' },
       sku: { type: 'text', sql: 'e.sku', description: 'SKU' },
       category: { type: 'text', sql: 'e.category', description: 'category or product type' },
-      source: { type: 'text', sql: 'e.source', description: 'the source', choices: SOURCES },
+      source: { type: 'text', sql: 'e.source', description: 'the source', choices: ORDER_SOURCES },
       connection: { type: 'text', sql: 'e.connection', description: 'the connection id' },
       quantity: { type: 'number', sql: 'e.quantity', description: 'units on the line' },
       returned_quantity: { type: 'number', sql: 'e.returned_quantity', description: 'units returned' },

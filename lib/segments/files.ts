@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import type { LoadedConfig } from '../config';
 import { ConfigError } from '../errors';
+import { writeFileAtomicSync } from '../fs-atomic';
 import { PAYMENT_SOURCES } from '../config-schema';
 import { SEGMENT_NAME, validateDefinition, type Rule, type SegmentDefinition } from './definition';
 
@@ -120,16 +121,13 @@ export function existingSegmentFile(config: LoadedConfig, name: string): string 
   return ['.yaml', '.yml'].map((ext) => path.join(config.segmentsDir, `${name}${ext}`)).find((f) => fs.existsSync(f));
 }
 
-/** Writes a validated definition as `<segments_dir>/<name>.yaml` (through a temporary file, so a reader never sees half of it). */
+/** Writes a validated definition as `<segments_dir>/<name>.yaml`, atomically: a reader never sees half of it. */
 export function writeSegment(config: LoadedConfig, definition: SegmentDefinition): string {
   const file = segmentPath(config, definition.name);
   validateDefinition(definition, file);
-  fs.mkdirSync(config.segmentsDir, { recursive: true });
   const body: Record<string, unknown> = { name: definition.name, environment: definition.environment };
   if (definition.description) body.description = definition.description;
   body.rules = definition.rules;
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, stringify(body, { lineWidth: 0 }));
-  fs.renameSync(tmp, file);
+  writeFileAtomicSync(file, stringify(body, { lineWidth: 0 }));
   return file;
 }

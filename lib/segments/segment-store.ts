@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
+import { commitFile } from '../fs-atomic';
 import type { DataLayout } from '../paths';
 import { sqlString } from '../sql';
 
@@ -29,15 +30,12 @@ export function emptySelect(columns: string): string {
   return `SELECT ${list.join(', ')} WHERE false`;
 }
 
-/** Writes a query's rows as Parquet next to `target` and renames it into place. */
+/** Writes a query's rows as Parquet next to `target` and commits it into place atomically. */
 export async function replaceParquet(db: DuckDBConnection, query: string, target: string, params: (string | number)[] = []): Promise<void> {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
   await db.run(`COPY (${query}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`, params);
-  const handle = fs.openSync(tmp, 'r');
-  fs.fsyncSync(handle);
-  fs.closeSync(handle);
-  fs.renameSync(tmp, target);
+  await commitFile(tmp, target);
 }
 
 /** The stored history (or none yet) as a relation. */

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { attributionReport, dayFlag, groupingSchema, parseModels, renderAttributionReport, reportEnvironment } from '../../cli/commands/report';
+import { attributionReport, daySchema, groupingSchema, parseModels, reportEnvironment } from '../../app/reports';
 import { GROUPINGS, MODELS } from '../../lib/report/attribution-data';
+import { renderAttributionHtml } from '../../lib/report/attribution-html';
+import type { AttributionOptions } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, parseInput } from '../http-errors';
 import { hasWarehouse } from '../warehouse-read';
@@ -14,8 +16,8 @@ import { hasWarehouse } from '../warehouse-read';
 const reportQuery = z
   .object({
     models: z.string().max(500).optional(),
-    from: dayFlag.optional(),
-    to: dayFlag.optional(),
+    from: daySchema.optional(),
+    to: daySchema.optional(),
     by: groupingSchema.default('campaign'),
     environment: z.enum(['live', 'sandbox']).optional(),
   })
@@ -23,8 +25,9 @@ const reportQuery = z
 
 export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-scripts";
 
+/** Registers the routes of the attribution dashboard's options and its live report page. */
 export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/attribution/options', async () => ({ models: MODELS, groupings: GROUPINGS, environment: reportEnvironment(ctx.config), available: hasWarehouse(ctx.config) }));
+  app.get('/api/attribution/options', async (): Promise<AttributionOptions> => ({ models: MODELS, groupings: GROUPINGS, environment: reportEnvironment(ctx.config), available: hasWarehouse(ctx.config) }));
 
   app.get('/reports/attribution', async (request, reply) => {
     const q = parseInput(reportQuery, request.query);
@@ -34,6 +37,6 @@ export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerConte
       .header('content-security-policy', REPORT_CSP)
       .header('x-frame-options', 'SAMEORIGIN')
       .type('text/html; charset=utf-8')
-      .send(renderAttributionReport(data, 'html'));
+      .send(renderAttributionHtml(data));
   });
 }

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listStreamStates } from '../../lib/sync-state';
-import { connectionRuns, type ConnectionRuns } from '../../cli/commands/status';
-import { onSchedule } from '../../cli/commands/schedule';
-import { startSync, syncTuning } from '../../cli/workflow-runs';
+import { connectionRuns, connectionStatuses, type ConnectionRuns } from '../../app/connection-status';
+import { pauseSchedule, resumeSchedule } from '../../app/schedules';
+import { startSync, syncProgress, syncTuning } from '../../app/syncs';
 import { findConnection } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
-import { syncWorkflowId } from '../../lib/temporal-names';
-import type { SyncProgress } from '../../workflows';
+import { scheduleBody, syncBody, type ConnectionInfo, type ConnectionsStatus, type SyncStarted } from '../api-schema';
 import type { ServerContext } from '../context';
 import { notFound, parseInput } from '../http-errors';
 
@@ -16,20 +14,8 @@ import { notFound, parseInput } from '../http-errors';
 // the workflow's query. The buttons start and signal the very workflows and schedules the CLI does.
 
 const idParams = z.object({ id: z.string().min(1).max(63) });
-const syncBody = z.object({ mode: z.enum(['manual', 'historical']) });
-const scheduleBody = z.object({ action: z.enum(['pause', 'resume']) });
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
-
-async function progressOf(ctx: ServerContext, connectionId: string): Promise<SyncProgress | null> {
-  try {
-    const client = await ctx.temporal.client();
-    return await client.workflow.getHandle(syncWorkflowId(connectionId)).query<SyncProgress>('progress');
-  } catch {
-    // Before the first workflow task, or between runs of a continue-as-new, the query has no answer.
-    return null;
-  }
-}
 
 async function temporalRuns(ctx: ServerContext, ids: string[]): Promise<Map<string, ConnectionRuns> | undefined> {
   try {
@@ -39,6 +25,7 @@ async function temporalRuns(ctx: ServerContext, ids: string[]): Promise<Map<stri
   }
 }
 
+/** Registers the routes of connection status and the admin's sync and schedule buttons. */
 export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const connectionOr404 = (id: string) => {
     try {
@@ -49,39 +36,37 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
     }
   };
 
-  app.get('/api/connections', async () => {
+  app.get('/api/connections', async (): Promise<ConnectionsStatus> => {
     const nowMs = ctx.nowMs();
     const runs = await temporalRuns(ctx, ctx.config.connections.map((c) => c.id));
-    const connections = [];
-    for (const c of ctx.config.connections) {
-      const r = runs?.get(c.id);
+    const connections: ConnectionInfo[] = [];
+    for (const { connection: c, runs: r, streams } of await connectionStatuses(ctx.config, runs)) {
       const running = r?.lastRun?.status === 'RUNNING';
-      const streams = (await listStreamStates(ctx.config.layout.state, c.id)).map((s) => ({
-        stream: s.stream,
-        mode: s.lastSync?.mode ?? null,
-        startedAt: s.lastSync?.startedAt ?? null,
-        finishedAt: s.lastSync?.finishedAt ?? null,
-        rows: s.lastSync?.rows ?? null,
-        quarantined: s.lastSync?.quarantined ?? null,
-        cursorAt: s.highWaterMark === null ? null : new Date(s.highWaterMark * 1000).toISOString(),
-        lagSeconds: s.highWaterMark === null ? null : Math.max(0, Math.round(nowMs / 1000 - s.highWaterMark)),
-        inProgress: s.inProgress ? { mode: s.inProgress.mode, rows: s.inProgress.rows, quarantined: s.inProgress.quarantined } : null,
-      }));
       connections.push({
         id: c.id,
         source: c.source,
         environment: c.environment,
-        lastRun: r?.lastRun ? { status: r.lastRun.status, startedAt: iso(r.lastRun.startTime), closedAt: iso(r.lastRun.closeTime), failure: r.lastRun.failure ?? null } : null,
+        lastRun: r?.lastRun ? { status: r.lastRun.status, startedAt: r.lastRun.startTime.toISOString(), closedAt: iso(r.lastRun.closeTime), failure: r.lastRun.failure ?? null } : null,
         schedule: r?.schedule ? { next: iso(r.schedule.next), paused: r.schedule.paused, note: r.schedule.note ?? null } : null,
-        progress: running ? await progressOf(ctx, c.id) : null,
-        streams,
+        progress: running ? await ctx.temporal.client().then((client) => syncProgress(client, c.id), () => null) : null,
+        streams: streams.map((s) => ({
+          stream: s.stream,
+          mode: s.lastSync?.mode ?? null,
+          startedAt: s.lastSync?.startedAt ?? null,
+          finishedAt: s.lastSync?.finishedAt ?? null,
+          rows: s.lastSync?.rows ?? null,
+          quarantined: s.lastSync?.quarantined ?? null,
+          cursorAt: s.highWaterMark === null ? null : new Date(s.highWaterMark * 1000).toISOString(),
+          lagSeconds: s.highWaterMark === null ? null : Math.max(0, Math.round(nowMs / 1000 - s.highWaterMark)),
+          inProgress: s.inProgress ? { mode: s.inProgress.mode, rows: s.inProgress.rows, quarantined: s.inProgress.quarantined } : null,
+        })),
       });
     }
     return { temporal: runs ? 'reachable' : 'unreachable', address: ctx.temporal.target.address, connections };
   });
 
   // The same start as `cdp sync <connection> [--historical] --detach`: workflow sync:<connection>, one at a time.
-  app.post('/api/connections/:id/sync', { config: { access: 'admin' } }, async (request, reply) => {
+  app.post('/api/connections/:id/sync', { config: { access: 'admin' } }, async (request, reply): Promise<SyncStarted> => {
     const { id } = parseInput(idParams, request.params);
     const connection = connectionOr404(id);
     const { mode } = parseInput(syncBody, request.body);
@@ -98,7 +83,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
     const { action } = parseInput(scheduleBody, request.body);
     const client = await ctx.temporal.client();
     const note = `${action}d from cdp serve by ${request.user!.email}`;
-    await onSchedule(client, id, (h) => (action === 'pause' ? h.pause(note) : h.unpause(note)));
+    await (action === 'pause' ? pauseSchedule(client, id, note) : resumeSchedule(client, id, note));
     return { id, paused: action === 'pause' };
   });
 }

@@ -1,25 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { z } from 'zod';
-import { deleteSegment, previewDefinition } from '../../cli/commands/segment';
-import { runMaterializeSegments } from '../../cli/workflow-runs';
+import { runMaterializeSegments } from '../../app/builds';
+import { createSegment, deleteSegment, listSegments, previewDefinition, replaceSegment, segmentDetail, segmentExists, type LastRun } from '../../app/segments';
+import { ConfigError } from '../../lib/errors';
 import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
 import { SEGMENT_NAME } from '../../lib/segments/definition';
-import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentPath, writeSegment, type LoadedSegment } from '../../lib/segments/files';
+import { segmentPath } from '../../lib/segments/files';
+import { definitionBody, type SavedSegment, type SegmentInfo, type SegmentList, type SegmentPreview, type SegmentSummary } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
 import { ownsSegment, requireSegment } from '../segments/access';
 import { validDefinition } from '../segments/problems';
 import type { User } from '../store/app-store';
-import { hasWarehouse, jsonRows, readWarehouse } from '../warehouse-read';
+import { hasWarehouse, jsonRows } from '../warehouse-read';
 
 // Segments: the list, one definition, the live count of a draft (the preview path: the rules run
 // on the warehouse, nothing is stored), and saving, which writes the same YAML files the CLI
 // writes, validated the same way.
 
 const nameParams = z.object({ name: z.string().regex(SEGMENT_NAME, 'a segment name') });
-/** Any object: the definition's own validation names what is wrong in it, path by path. */
-const definitionBody = z.record(z.string(), z.unknown());
 
 /** The rule language without its SQL: what the builder's pickers and the help panel show. */
 function publicCatalog() {
@@ -35,47 +35,30 @@ function publicCatalog() {
   };
 }
 
-interface LastRun {
-  members: number;
-  materializedAt: string;
-}
-
-/** Each segment's last materialization, from the warehouse's view of the stored run log. */
-async function lastRuns(ctx: ServerContext): Promise<Map<string, LastRun>> {
-  if (!hasWarehouse(ctx.config)) return new Map();
-  const rows = await readWarehouse(ctx.config, async (db) => jsonRows((await db.runAndReadAll('select segment, members, materialized_at from segments.segments')).getRowObjectsJS()));
-  return new Map(rows.map((r) => [String(r.segment), { members: Number(r.members), materializedAt: String(r.materialized_at) }]));
-}
+const runFields = (run: LastRun | undefined) => ({ members: run?.members ?? null, materializedAt: run?.materializedAt.toISOString() ?? null });
 
 function ownerLabel(ctx: ServerContext, segment: string, owners: Map<string, number>): string {
   const id = owners.get(segment);
   return id === undefined ? 'admins (segment file)' : (ctx.store.userById(id)?.email ?? 'a removed user');
 }
 
-/** Owner rows and grants of segments that no longer exist (a file deleted with the CLI) are dropped, so a new segment of that name starts unshared. */
 /** Owners and grants of segments whose file is gone (deleted with the CLI): a new file of that name starts afresh. */
 function forgetVanished(ctx: ServerContext, owners: Map<string, number>): void {
-  for (const segment of owners.keys()) if (!existsAsSegment(ctx, segment)) ctx.store.forgetSegment(segment);
+  for (const segment of owners.keys()) if (!segmentExists(ctx.config, segment)) ctx.store.forgetSegment(segment);
 }
 
-async function segmentList(ctx: ServerContext, user: User) {
-  const { segments, errors } = loadSegments(ctx.config);
-  let owners = ctx.store.segmentOwners();
-  forgetVanished(ctx, owners);
-  owners = ctx.store.segmentOwners();
-  const runs = await lastRuns(ctx);
-  const row = (s: LoadedSegment, extra: object) => {
-    const run = runs.get(s.definition.name);
-    return {
-      name: s.definition.name,
-      environment: s.definition.environment,
-      description: s.definition.description ?? '',
-      owner: ownerLabel(ctx, s.definition.name, owners),
-      members: run?.members ?? null,
-      materializedAt: run?.materializedAt ?? null,
-      ...extra,
-    };
-  };
+async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList> {
+  const { segments, errors } = await listSegments(ctx.config);
+  forgetVanished(ctx, ctx.store.segmentOwners());
+  const owners = ctx.store.segmentOwners();
+  const row = (s: (typeof segments)[number], extra: Partial<SegmentSummary>): SegmentSummary => ({
+    name: s.definition.name,
+    environment: s.definition.environment,
+    description: s.definition.description ?? '',
+    owner: ownerLabel(ctx, s.definition.name, owners),
+    ...runFields(s.lastRun),
+    ...extra,
+  });
   const owned = segments.filter((s) => ownsSegment(ctx, user, s.definition.name, owners)).map((s) => row(s, {}));
   const grants = new Map(ctx.store.liveGrantsOf(user.email, ctx.nowMs()).map((g) => [g.segment, g]));
   const shared = segments
@@ -88,39 +71,36 @@ async function segmentList(ctx: ServerContext, user: User) {
   return { owned, shared, invalid: user.isAdmin ? errors.map((e) => e.message) : [] };
 }
 
-/** A segment file of that name exists, valid or not (a name is only ever one segment), or it is the generated one. */
-function existsAsSegment(ctx: ServerContext, name: string): boolean {
-  return name === CUSTOMER_SEGMENT || existingSegmentFile(ctx.config, name) !== undefined;
-}
-
 /** Counts a draft with `cdp segment preview`'s own code. */
-async function previewDraft(ctx: ServerContext, raw: unknown) {
-  const preview = await previewDefinition(ctx.config, validDefinition({ ...(raw as object), name: 'draft' }), 10);
+async function previewDraft(ctx: ServerContext, raw: Record<string, unknown>): Promise<SegmentPreview> {
+  const preview = await previewDefinition(ctx.config, validDefinition({ ...raw, name: 'draft' }), 10);
   return { count: preview.count, ms: preview.ms, members: jsonRows(preview.rows) };
 }
 
+/** Registers the routes of the segment catalog, list, definitions, previews, saving and materializing. */
 export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const fileOf = (name: string) => path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, name));
+
   app.get('/api/catalog', async () => publicCatalog());
 
   app.get('/api/segments', async (request) => segmentList(ctx, request.user!));
 
-  app.get('/api/segments/:name', async (request) => {
+  app.get('/api/segments/:name', async (request): Promise<SegmentInfo> => {
     const { name } = parseInput(nameParams, request.params);
     const access = requireSegment(ctx, request.user!, name, 'read');
-    let loaded: LoadedSegment;
+    let detail: Awaited<ReturnType<typeof segmentDetail>>;
     try {
-      loaded = findSegment(ctx.config, name);
-    } catch {
-      throw notFound(`segment "${name}"`);
+      detail = await segmentDetail(ctx.config, name);
+    } catch (err) {
+      if (err instanceof ConfigError) throw notFound(`segment "${name}"`);
+      throw err;
     }
-    const run = (await lastRuns(ctx)).get(name);
     return {
-      definition: loaded.definition,
-      file: loaded.file ? path.relative(path.dirname(ctx.config.file), loaded.file) : null,
+      definition: detail.definition,
+      file: detail.file ? path.relative(path.dirname(ctx.config.file), detail.file) : null,
       owner: ownerLabel(ctx, name, ctx.store.segmentOwners()),
       access: { ...access, expiresAt: access.expiresAtMs === null ? null : new Date(access.expiresAtMs).toISOString() },
-      members: run?.members ?? null,
-      materializedAt: run?.materializedAt ?? null,
+      ...runFields(detail.lastRun),
     };
   });
 
@@ -129,26 +109,24 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     return previewDraft(ctx, parseInput(definitionBody, request.body));
   });
 
-  app.post('/api/segments', async (request, reply) => {
-    const body = parseInput(definitionBody, request.body);
-    const definition = validDefinition(body);
-    if (existsAsSegment(ctx, definition.name)) throw new HttpError(409, `a segment "${definition.name}" exists already; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
-    writeSegment(ctx.config, definition);
+  app.post('/api/segments', async (request, reply): Promise<SavedSegment> => {
+    const definition = validDefinition(parseInput(definitionBody, request.body));
+    if (segmentExists(ctx.config, definition.name)) throw new HttpError(409, `a segment "${definition.name}" exists already; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
+    createSegment(ctx.config, definition);
     ctx.store.forgetSegment(definition.name);
     ctx.store.setSegmentOwner(definition.name, request.user!.id, ctx.nowMs());
     reply.code(201);
-    return { name: definition.name, file: path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, definition.name)) };
+    return { name: definition.name, file: fileOf(definition.name) };
   });
 
-  app.put('/api/segments/:name', async (request) => {
+  app.put('/api/segments/:name', async (request): Promise<SavedSegment> => {
     const { name } = parseInput(nameParams, request.params);
     requireSegment(ctx, request.user!, name, 'edit');
-    if (!existsAsSegment(ctx, name)) throw notFound(`segment "${name}"`);
+    if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
     const body = parseInput(definitionBody, request.body);
     if (body.name !== undefined && body.name !== name) throw new HttpError(422, 'a segment keeps its name; create a new one to rename it', [{ path: 'name', message: 'cannot be changed' }]);
-    const definition = validDefinition({ ...body, name });
-    writeSegment(ctx.config, definition);
-    return { name, file: path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, name)) };
+    replaceSegment(ctx.config, name, validDefinition({ ...body, name }), 'definition');
+    return { name, file: fileOf(name) };
   });
 
   app.delete('/api/segments/:name', async (request) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-guard';
+import { acceptInvitationBody, signInBody, type InvitationInfo, type PublicUser, type SessionInfo } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, parseInput } from '../http-errors';
 import type { User } from '../store/app-store';
@@ -9,14 +10,13 @@ import type { User } from '../store/app-store';
 // Signing in and out, who is signed in (with the CSRF token the page sends back on every change),
 // and invitations: the link a sharer got for an unknown email, which creates that account.
 
-const signInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'an invitation token') });
-const acceptBody = z.object({ name: z.string().max(200).default(''), password: z.string().max(1024) });
 
-const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin });
+const publicUser = (u: User): PublicUser => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin });
 
+/** Registers the routes of signing in and out, and invitations. */
 export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const startSession = (reply: FastifyReply, user: User) => {
+  const startSession = (reply: FastifyReply, user: User): SessionInfo => {
     const now = ctx.nowMs();
     const { token, session } = ctx.store.createSession(user.id, now);
     setSessionCookie(reply, token, session, now);
@@ -32,7 +32,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
     return startSession(reply, user);
   });
 
-  app.get('/api/session', async (request) => ({ user: publicUser(request.user!), csrfToken: request.session!.csrfToken }));
+  app.get('/api/session', async (request): Promise<SessionInfo> => ({ user: publicUser(request.user!), csrfToken: request.session!.csrfToken }));
 
   app.delete('/api/session', async (request, reply) => {
     ctx.store.deleteSession(request.session!.token);
@@ -40,7 +40,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
     return { signedOut: true };
   });
 
-  app.get('/api/invitations/:token', { config: { access: 'public' } }, async (request) => {
+  app.get('/api/invitations/:token', { config: { access: 'public' } }, async (request): Promise<InvitationInfo> => {
     const { token } = parseInput(tokenParams, request.params);
     const inv = ctx.store.invitation(token);
     const usable = inv && inv.acceptedAtMs === null && inv.expiresAtMs > ctx.nowMs() && !ctx.store.userByEmail(inv.email);
@@ -50,7 +50,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post('/api/invitations/:token', { config: { access: 'public' } }, async (request, reply) => {
     const { token } = parseInput(tokenParams, request.params);
-    const body = parseInput(acceptBody, request.body);
+    const body = parseInput(acceptInvitationBody, request.body);
     const problem = passwordProblem(body.password);
     if (problem) throw new HttpError(422, problem, [{ path: 'password', message: problem }]);
     const user = ctx.store.acceptInvitation(token, { name: body.name.trim(), passwordHash: await hashPassword(body.password), nowMs: ctx.nowMs() });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SEGMENT_NAME } from '../../lib/segments/definition';
 import { findSegment } from '../../lib/segments/files';
+import { grantBody, type GrantList, type GrantResult } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
 import { requireSegment } from '../segments/access';
@@ -14,23 +15,15 @@ import { normalizeEmail } from '../store/app-store';
 
 const nameParams = z.object({ name: z.string().regex(SEGMENT_NAME, 'a segment name') });
 const grantParams = nameParams.extend({ email: z.string().min(3).max(320) });
-const grantBody = z
-  .object({
-    email: z.email('an email address').max(320),
-    read: z.boolean().default(true),
-    edit: z.boolean().default(false),
-    delete: z.boolean().default(false),
-    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
-  })
-  .refine((g) => g.read || g.edit || g.delete, { message: 'choose at least one of read, edit and delete', path: ['read'] });
 
 /** The link an invited person opens; the token travels in the fragment, so it never reaches a server log. */
 export function invitationUrl(request: FastifyRequest, token: string): string {
   return `${request.protocol}://${request.headers.host ?? request.hostname}/#/invite/${token}`;
 }
 
+/** Registers the routes of sharing a segment, listing and revoking its grants. */
 export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/segments/:name/grants', async (request) => {
+  app.get('/api/segments/:name/grants', async (request): Promise<GrantList> => {
     const { name } = parseInput(nameParams, request.params);
     requireSegment(ctx, request.user!, name, 'share');
     const now = ctx.nowMs();
@@ -48,7 +41,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext):
     };
   });
 
-  app.post('/api/segments/:name/grants', async (request, reply) => {
+  app.post('/api/segments/:name/grants', async (request, reply): Promise<GrantResult> => {
     const { name } = parseInput(nameParams, request.params);
     requireSegment(ctx, request.user!, name, 'share');
     try {

@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
-import { queryWarehouse } from '../../cli/commands/query';
-import { runBuild, startSync, waitForSync } from '../../cli/workflow-runs';
+import { queryWarehouse } from '../../app/query';
+import { runBuild } from '../../app/builds';
+import { startSync, waitForSync } from '../../app/syncs';
 import { startActiveCampaignEmulator, type ActiveCampaignEmulator } from '../../emulators/activecampaign';
 import { startBigCommerceEmulator, type BigCommerceEmulator } from '../../emulators/bigcommerce';
 import { startFacebookAdsEmulator, type FacebookAdsEmulator } from '../../emulators/facebook-ads';
@@ -16,7 +17,7 @@ import { PROJECT_ROOT } from '../../lib/paths';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { materializeSegments } from '../../lib/segments/materialize';
-import { exportSegment } from '../../cli/commands/segment';
+import { exportSegmentToFile as exportSegment } from '../../cli/commands/segment';
 import { EXPORT_COLUMNS } from '../../lib/segments/audience';
 import { DEFAULT_ANCHOR } from '../../emulators/world';
 import { stringify } from 'yaml';
@@ -363,7 +364,7 @@ describe('cdp segment commands', () => {
     expect(count).toBe(spent.length);
 
     const bad = cdp('edit', 'big-spenders', '--rules', '{all: [{field: amount_spent, op: bigger_than, value: 1000}]}');
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2);
     expect(bad.err).toContain('rules.all[0].op: unknown operator "bigger_than" for amount_spent (money); choose one of: equals');
     expect(fs.readFileSync(file, 'utf8')).toBe(saved);
 

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSync, waitForSync } from '../../cli/workflow-runs';
+import { startSync, waitForSync } from '../../app/syncs';
 import { findConnection } from '../../lib/config';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';

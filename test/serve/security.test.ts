@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryWarehouse } from '../../cli/commands/query';
+import { queryWarehouse } from '../../app/query';
 import { AppStore, appStorePath } from '../../server/store/app-store';
 import { addUsers, ApiClient, buildEmptyWarehouse, serveWorkspace, writeSegmentFile, type ServedWorkspace } from './support';
 

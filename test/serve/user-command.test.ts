@@ -28,9 +28,9 @@ describe('cdp user', () => {
   });
 
   it('refuses a short password, a taken email and a non-email, saving nothing', () => {
-    expect(cdp(['user', 'add', 'dee@example.com'], 'short\n')).toMatchObject({ status: 1, out: expect.stringContaining('at least 10 characters; nothing saved') });
-    expect(cdp(['user', 'add', 'bob@example.com'], 'a long enough password\n')).toMatchObject({ status: 1, out: expect.stringContaining('has an account already') });
-    expect(cdp(['user', 'add', 'not-an-email'], 'a long enough password\n')).toMatchObject({ status: 1, out: expect.stringContaining('is not an email address') });
+    expect(cdp(['user', 'add', 'dee@example.com'], 'short\n')).toMatchObject({ status: 2, out: expect.stringContaining('at least 10 characters; nothing saved') });
+    expect(cdp(['user', 'add', 'bob@example.com'], 'a long enough password\n')).toMatchObject({ status: 2, out: expect.stringContaining('has an account already') });
+    expect(cdp(['user', 'add', 'not-an-email'], 'a long enough password\n')).toMatchObject({ status: 2, out: expect.stringContaining('is not an email address') });
     expect(cdp(['user', 'list']).out).not.toContain('dee@');
   });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { writeLandedFile } from '../../activities/landing/lake';
 import { allSourceSpecs } from '../../activities/sources/registry';
 import { readPath } from '../../activities/sources/spec';
-import { queryWarehouse } from '../../cli/commands/query';
+import { queryWarehouse } from '../../app/query';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { makeWorkspace } from './workspace';

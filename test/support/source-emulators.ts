@@ -1,10 +1,11 @@
-import { startActiveCampaignEmulator, type ActiveCampaignEmulator } from '../../emulators/activecampaign';
-import { startAmazonSpEmulator, type AmazonSpEmulator } from '../../emulators/amazon-sp';
-import { startBigCommerceEmulator, type BigCommerceEmulator } from '../../emulators/bigcommerce';
-import { startFacebookAdsEmulator, type FacebookAdsEmulator } from '../../emulators/facebook-ads';
-import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
-import { startTalonOneEmulator, type TalonOneEmulator } from '../../emulators/talonone';
-import { startThriveCartEmulator, type ThriveCartEmulator } from '../../emulators/thrivecart';
+import type { ActiveCampaignEmulator } from '../../emulators/activecampaign';
+import type { AmazonSellerEmulator } from '../../emulators/amazon-seller';
+import type { BigCommerceEmulator } from '../../emulators/bigcommerce';
+import type { FacebookAdsEmulator } from '../../emulators/facebook-ads';
+import { emulatorBaseUrl, startSourceEmulator } from '../../emulators/registry';
+import type { StripeEmulator } from '../../emulators/stripe';
+import type { TalonOneEmulator } from '../../emulators/talonone';
+import type { ThriveCartEmulator } from '../../emulators/thrivecart';
 
 /** One emulator per source, from one small world, each with a test connection pointing at it. */
 export interface SourceEmulators {
@@ -14,7 +15,7 @@ export interface SourceEmulators {
   bigcommerce: BigCommerceEmulator;
   facebook: FacebookAdsEmulator;
   talonone: TalonOneEmulator;
-  amazon: AmazonSpEmulator;
+  amazon: AmazonSellerEmulator;
   /**
    * Connection configs (ids: stripe, crm, cart, store, ads, promo and promo-sandbox for Talon.One's
    * live and sandbox Applications, marketplace) and the environment holding their keys.
@@ -29,15 +30,16 @@ export interface SourceEmulators {
 
 /** Starts every source's emulator on a free port with rate limits that keep tests quick. */
 export async function startSourceEmulators(seed: number, scale: number): Promise<SourceEmulators> {
+  const world = { seed, scale };
   const [stripe, activecampaign, thrivecart, bigcommerce, facebook, talonone, amazon] = await Promise.all([
-    startStripeEmulator({ port: 0, seed, scale, rateLimitPerSecond: 0 }),
-    startActiveCampaignEmulator({ port: 0, seed, scale }),
-    startThriveCartEmulator({ port: 0, seed, scale, rateLimitPerMinute: 600 }),
-    startBigCommerceEmulator({ port: 0, seed, scale, rateLimitQuota: 0 }),
-    startFacebookAdsEmulator({ port: 0, seed, scale }),
-    startTalonOneEmulator({ port: 0, seed, scale, rateLimitPerSecond: 0 }),
+    startSourceEmulator('stripe', world, { rateLimitPerSecond: 0 }),
+    startSourceEmulator('activecampaign', world, {}),
+    startSourceEmulator('thrivecart', world, { rateLimitPerMinute: 600 }),
+    startSourceEmulator('bigcommerce', world, { rateLimitQuota: 0 }),
+    startSourceEmulator('facebook_ads', world, {}),
+    startSourceEmulator('talonone', world, { rateLimitPerSecond: 0 }),
     // Amazon's usage plans sped up 600 times: getOrders 10 a second instead of one a minute.
-    startAmazonSpEmulator({ port: 0, seed, scale, rateScale: 600, reportProcessingMs: 50 }),
+    startSourceEmulator('amazon_seller', world, { rateScale: 600, reportProcessingMs: 50 }),
   ]);
   const application = (environment: 'live' | 'sandbox') => talonone.applications.find((a) => a.environment === environment)!;
   const env = {
@@ -52,7 +54,7 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
   };
   const c = (id: string, source: string, base_url: string, credential_env: string, extra: object = {}) => ({ id, source, environment: 'live', base_url, credential_env, ...extra });
   const promo = (id: string, environment: 'live' | 'sandbox', credential_env: string) =>
-    c(id, 'talonone', talonone.url, credential_env, { environment, path_params: { applicationId: application(environment).id }, requests_per_second: 50 });
+    c(id, 'talonone', emulatorBaseUrl('talonone', talonone), credential_env, { environment, path_params: { applicationId: application(environment).id }, requests_per_second: 50 });
   const all = [stripe, activecampaign, thrivecart, bigcommerce, facebook, talonone, amazon];
   return {
     stripe,
@@ -64,14 +66,14 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
     amazon,
     env,
     connections: [
-      c('stripe', 'stripe', stripe.url, 'CDP_T_STRIPE', { environment: 'sandbox' }),
-      c('crm', 'activecampaign', activecampaign.url, 'CDP_T_AC'),
-      c('cart', 'thrivecart', thrivecart.apiBaseUrl, 'CDP_T_TC', { requests_per_second: 8 }),
-      c('store', 'bigcommerce', bigcommerce.apiBaseUrl, 'CDP_T_BC', { requests_per_second: 50 }),
-      c('ads', 'facebook_ads', `${facebook.url}/v19.0/${facebook.adAccountId}`, 'CDP_T_FB'),
+      c('stripe', 'stripe', emulatorBaseUrl('stripe', stripe), 'CDP_T_STRIPE', { environment: 'sandbox' }),
+      c('crm', 'activecampaign', emulatorBaseUrl('activecampaign', activecampaign), 'CDP_T_AC'),
+      c('cart', 'thrivecart', emulatorBaseUrl('thrivecart', thrivecart), 'CDP_T_TC', { requests_per_second: 8 }),
+      c('store', 'bigcommerce', emulatorBaseUrl('bigcommerce', bigcommerce), 'CDP_T_BC', { requests_per_second: 50 }),
+      c('ads', 'facebook_ads', emulatorBaseUrl('facebook_ads', facebook), 'CDP_T_FB'),
       promo('promo', 'live', 'CDP_T_T1'),
       promo('promo-sandbox', 'sandbox', 'CDP_T_T1_SANDBOX'),
-      c('marketplace', 'amazon_seller', amazon.url, 'CDP_T_AMAZON', { path_params: { marketplaceId: amazon.marketplaceId } }),
+      c('marketplace', 'amazon_seller', emulatorBaseUrl('amazon_seller', amazon), 'CDP_T_AMAZON', { path_params: { marketplaceId: amazon.marketplaceId } }),
     ],
     setLatency(ms) {
       for (const e of all) e.setFaults({ latencyMs: ms });

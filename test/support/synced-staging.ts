@@ -1,7 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { queryWarehouse } from '../../cli/commands/query';
-import { runBuild, startSync, waitForSync } from '../../cli/workflow-runs';
+import { queryWarehouse } from '../../app/query';
+import { runBuild } from '../../app/builds';
+import { startSync, waitForSync } from '../../app/syncs';
 import { findConnection } from '../../lib/config';
 import { SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';

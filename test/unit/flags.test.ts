@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emulatorFlagsSchema } from '../../cli/commands/emulators';
+import { emulatorFlagsSchema } from '../../emulators/registry';
 import { parseFlags } from '../../cli/flags';
 
 describe('command-line flags', () => {

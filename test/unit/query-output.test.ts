@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderResult } from '../../cli/commands/query';
-import { formatInZone } from '../../cli/time-format';
+import { renderResult } from '../../cli/render/query';
+import { formatInZone } from '../../lib/time-format';
 
 describe('query output', () => {
   it('renders an instant in the account time zone, daylight saving included', () => {

@@ -1,10 +1,10 @@
-// Talks to the cdp serve API: JSON in and out, the session cookie sent by the browser, and the
-// session's CSRF token in a header on every request that changes something.
+import type { Problem } from '../../server/api-schema';
 
-export interface Problem {
-  path: string;
-  message: string;
-}
+// Talks to the cdp serve API: JSON in and out, the session cookie sent by the browser, and the
+// session's CSRF token in a header on every request that changes something. The request and
+// answer shapes are the server's own (server/api-schema.ts), imported for their types only.
+
+export type * from '../../server/api-schema';
 
 export class ApiError extends Error {
   constructor(
@@ -49,9 +49,4 @@ export function query(params: Record<string, string | number | undefined | null>
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
-}
-
-export interface SessionInfo {
-  user: { id: number; email: string; name: string; isAdmin: boolean };
-  csrfToken: string;
 }

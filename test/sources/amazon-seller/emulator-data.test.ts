@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildSellerAccount, computeAmazonSpTruth, MARKETPLACES, ORDER_STATUSES, type AmazonSpGroundTruth } from '../../../emulators/amazon-sp';
+import { buildSellerAccount, computeAmazonSellerTruth, MARKETPLACES, ORDER_STATUSES, type AmazonSellerGroundTruth } from '../../../emulators/amazon-seller';
 import { generateWorld } from '../../../emulators/world';
 
 const DAY_MS = 86_400_000;
 
-function truthOf(seed: number, scale: number, marketplaceId: string, anchor?: Date): AmazonSpGroundTruth {
+function truthOf(seed: number, scale: number, marketplaceId: string, anchor?: Date): AmazonSellerGroundTruth {
   const world = generateWorld({ seed, scale, anchor });
   const account = buildSellerAccount(world, MARKETPLACES[marketplaceId]!);
-  return computeAmazonSpTruth(account, Date.parse(account.anchor));
+  return computeAmazonSellerTruth(account, Date.parse(account.anchor));
 }
 
 describe('Amazon SP-API seller account built from the world', () => {

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
-import type { AmazonSpEmulator } from '../../../emulators/amazon-sp';
+import type { AmazonSellerEmulator } from '../../../emulators/amazon-seller';
 
 export interface Answer<T = unknown> {
   status: number;
@@ -39,27 +39,27 @@ async function answerOf<T>(response: Response): Promise<Answer<T>> {
 }
 
 /** GET with `x-amz-access-token` (the emulator's unless told otherwise; null sends none). */
-export async function spGet<T = unknown>(em: AmazonSpEmulator, path: string, token: string | null = em.accessToken): Promise<Answer<T>> {
+export async function spGet<T = unknown>(em: AmazonSellerEmulator, path: string, token: string | null = em.accessToken): Promise<Answer<T>> {
   return answerOf<T>(await fetch(`${em.url}${path}`, { headers: token === null ? {} : { 'x-amz-access-token': token } }));
 }
 
 /** POST a JSON body with the emulator's access token. */
-export async function spPost<T = unknown>(em: AmazonSpEmulator, path: string, body: unknown): Promise<Answer<T>> {
+export async function spPost<T = unknown>(em: AmazonSellerEmulator, path: string, body: unknown): Promise<Answer<T>> {
   return answerOf<T>(await fetch(`${em.url}${path}`, { method: 'POST', headers: { 'x-amz-access-token': em.accessToken, 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 }
 
 /** POST /_emulator/mutate. */
-export async function spMutate<T = Record<string, unknown>>(em: AmazonSpEmulator, body: unknown): Promise<Answer<T>> {
+export async function spMutate<T = Record<string, unknown>>(em: AmazonSellerEmulator, body: unknown): Promise<Answer<T>> {
   return answerOf<T>(await fetch(`${em.url}/_emulator/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 }
 
 /** `/orders/v0/orders?...` for the emulator's marketplace and the given parameters. */
-export function ordersPath(em: AmazonSpEmulator, params: Record<string, string>): string {
+export function ordersPath(em: AmazonSellerEmulator, params: Record<string, string>): string {
   return `/orders/v0/orders?${new URLSearchParams({ MarketplaceIds: em.marketplaceId, ...params }).toString()}`;
 }
 
 /** Pages getOrders with NextToken until it stops, checking every page's size; returns the orders and the first page's bound. */
-export async function pageOrders(em: AmazonSpEmulator, params: Record<string, string>, pageSize: number): Promise<{ orders: SpOrderView[]; pages: OrdersPayload['payload'][] }> {
+export async function pageOrders(em: AmazonSellerEmulator, params: Record<string, string>, pageSize: number): Promise<{ orders: SpOrderView[]; pages: OrdersPayload['payload'][] }> {
   const orders: SpOrderView[] = [];
   const pages: OrdersPayload['payload'][] = [];
   let answer = await spGet<OrdersPayload>(em, ordersPath(em, { ...params, MaxResultsPerPage: String(pageSize) }));
@@ -76,14 +76,14 @@ export async function pageOrders(em: AmazonSpEmulator, params: Record<string, st
 }
 
 /** Creates a report and returns its id, expecting 202. */
-export async function createReport(em: AmazonSpEmulator, body: Record<string, unknown>): Promise<string> {
+export async function createReport(em: AmazonSellerEmulator, body: Record<string, unknown>): Promise<string> {
   const answer = await spPost<{ reportId: string }>(em, '/reports/2021-06-30/reports', { marketplaceIds: [em.marketplaceId], ...body });
   expect(answer.status, JSON.stringify(answer.body)).toBe(202);
   return answer.body.reportId;
 }
 
 /** Polls getReport until processing ends; returns every status seen, in order, and the final report. */
-export async function pollReport(em: AmazonSpEmulator, reportId: string, intervalMs = 40): Promise<{ statuses: string[]; report: ReportView }> {
+export async function pollReport(em: AmazonSellerEmulator, reportId: string, intervalMs = 40): Promise<{ statuses: string[]; report: ReportView }> {
   const statuses: string[] = [];
   for (let i = 0; i < 500; i++) {
     const { status, body } = await spGet<ReportView>(em, `/reports/2021-06-30/reports/${reportId}`);
@@ -96,7 +96,7 @@ export async function pollReport(em: AmazonSpEmulator, reportId: string, interva
 }
 
 /** getReportDocument, then the download from its URL (no SP-API token), decompressed when the document says GZIP. */
-export async function downloadReport(em: AmazonSpEmulator, reportDocumentId: string): Promise<{ url: string; compressionAlgorithm?: string; text: string }> {
+export async function downloadReport(em: AmazonSellerEmulator, reportDocumentId: string): Promise<{ url: string; compressionAlgorithm?: string; text: string }> {
   const doc = await spGet<{ reportDocumentId: string; url: string; compressionAlgorithm?: string }>(em, `/reports/2021-06-30/documents/${encodeURIComponent(reportDocumentId)}`);
   expect(doc.status).toBe(200);
   const response = await fetch(doc.body.url);

@@ -1,24 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAmazonSpEmulator, type AmazonSpEmulator } from '../../../emulators/amazon-sp';
+import { startAmazonSellerEmulator, type AmazonSellerEmulator } from '../../../emulators/amazon-seller';
 import { ordersPath, sleep, spGet, spPost, type ErrorList } from './emulator-http';
 
 // getReport's usage plan: 2 requests per second, a burst of 15. A 404 for an unknown report still spends a token.
 const POLL = '/reports/2021-06-30/reports/50000000001';
 
-let running: AmazonSpEmulator[] = [];
+let running: AmazonSellerEmulator[] = [];
 afterEach(async () => {
   await Promise.all(running.map((em) => em.close()));
   running = [];
 });
 
-async function start(rateScale: number): Promise<AmazonSpEmulator> {
-  const em = await startAmazonSpEmulator({ seed: 3, scale: 0.02, rateScale });
+async function start(rateScale: number): Promise<AmazonSellerEmulator> {
+  const em = await startAmazonSellerEmulator({ seed: 3, scale: 0.02, rateScale });
   running.push(em);
   return em;
 }
 
 /** Calls getReport until refused; returns when the refusal came, by performance.now(). */
-async function exhaust(em: AmazonSpEmulator): Promise<number> {
+async function exhaust(em: AmazonSellerEmulator): Promise<number> {
   for (let i = 0; i < 100; i++) {
     if ((await spGet(em, POLL)).status === 429) return performance.now();
   }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FEEDBACK_COLUMNS, FEEDBACK_REPORT_TYPE, RETURN_COLUMNS, RETURNS_REPORT_TYPE, startAmazonSpEmulator,
-  type AmazonSpEmulator, type AmazonSpGroundTruth, type FeedbackRow, type ReturnRow,
-} from '../../../emulators/amazon-sp';
+  FEEDBACK_COLUMNS, FEEDBACK_REPORT_TYPE, RETURN_COLUMNS, RETURNS_REPORT_TYPE, startAmazonSellerEmulator,
+  type AmazonSellerEmulator, type AmazonSellerGroundTruth, type FeedbackRow, type ReturnRow,
+} from '../../../emulators/amazon-seller';
 import { createReport, downloadReport, parseTsv, pollReport, sleep, spGet, spMutate, spPost, type ErrorList } from './emulator-http';
 
 const DAY_MS = 86_400_000;
@@ -37,11 +37,11 @@ function localDate(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 }
 
-let em: AmazonSpEmulator;
-let truth: AmazonSpGroundTruth;
+let em: AmazonSellerEmulator;
+let truth: AmazonSellerGroundTruth;
 
 beforeAll(async () => {
-  em = await startAmazonSpEmulator({ seed: 11, scale: 0.1, rateScale: 100_000, reportProcessingMs: PROCESSING_MS, documentUrlTtlMs: URL_TTL_MS });
+  em = await startAmazonSellerEmulator({ seed: 11, scale: 0.1, rateScale: 100_000, reportProcessingMs: PROCESSING_MS, documentUrlTtlMs: URL_TTL_MS });
   truth = em.truth();
 });
 
@@ -208,7 +208,7 @@ describe('Amazon SP-API emulator feedback report', () => {
   });
 
   it('prints a German marketplace\'s dates as DD.MM.YY and includes feedback a buyer left just now', async () => {
-    const de = await startAmazonSpEmulator({ seed: 11, scale: 0.1, rateScale: 100_000, reportProcessingMs: 100, marketplaceId: 'A1PA6795UKMFR9' });
+    const de = await startAmazonSellerEmulator({ seed: 11, scale: 0.1, rateScale: 100_000, reportProcessingMs: 100, marketplaceId: 'A1PA6795UKMFR9' });
     try {
       const order = de.truth().orders.find((o) => o.order.OrderStatus === 'Shipped')!;
       expect((order.order.OrderTotal as { CurrencyCode: string }).CurrencyCode).toBe('EUR');

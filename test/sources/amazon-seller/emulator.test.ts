@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, startAmazonSpEmulator, type AmazonSpEmulator, type AmazonSpGroundTruth } from '../../../emulators/amazon-sp';
+import { ORDER_STATUSES, startAmazonSellerEmulator, type AmazonSellerEmulator, type AmazonSellerGroundTruth } from '../../../emulators/amazon-seller';
 import { ordersPath, pageOrders, spGet, spMutate, type ErrorList, type OrdersPayload } from './emulator-http';
 
 const MINUTE_MS = 60_000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-let em: AmazonSpEmulator;
-let truth: AmazonSpGroundTruth;
+let em: AmazonSellerEmulator;
+let truth: AmazonSellerGroundTruth;
 let fromMs: number;
 
 beforeAll(async () => {
-  em = await startAmazonSpEmulator({ seed: 7, scale: 0.1, rateScale: 100_000 });
+  em = await startAmazonSellerEmulator({ seed: 7, scale: 0.1, rateScale: 100_000 });
   truth = em.truth();
   fromMs = Date.parse(truth.anchor) - 3 * 365 * 86_400_000;
 });

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonSellerSource } from '../../../activities/sources/amazon-seller/spec';
 import { readStreamState } from '../../../lib/sync-state';
-import { runBuild, startSync, syncTuning, waitForSync } from '../../../cli/workflow-runs';
-import { startAmazonSpEmulator, type AmazonSpEmulator } from '../../../emulators/amazon-sp';
+import { runBuild } from '../../../app/builds';
+import { startSync, syncTuning, waitForSync } from '../../../app/syncs';
+import { startAmazonSellerEmulator, type AmazonSellerEmulator } from '../../../emulators/amazon-seller';
 import { findConnection } from '../../../lib/config';
 import { openWarehouseReadOnly } from '../../../lib/warehouse/open-read-only';
 import { killHard, spawnWorker, waitFor } from '../../support/processes';
@@ -19,9 +20,9 @@ import { makeWorkspace } from '../../support/workspace';
 // and a worker killed with SIGKILL while a report is being built resumes that same report.
 
 const TOKEN = 'Atza|IwEBIcdpAmazonIntegrationTestToken';
-let seller: AmazonSpEmulator;
+let seller: AmazonSellerEmulator;
 // Builds each report slowly enough that a worker can be killed while it waits.
-let slowSeller: AmazonSpEmulator;
+let slowSeller: AmazonSellerEmulator;
 let ws: ReturnType<typeof makeWorkspace>;
 let env: TestWorkflowEnvironment;
 let worker: ChildProcess | undefined;
@@ -35,8 +36,8 @@ beforeAll(async () => {
   // The real usage plans sped up 600 times: getOrders 10 a second instead of one a minute.
   [env, seller, slowSeller] = await Promise.all([
     startDevServer(),
-    startAmazonSpEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 300 }),
-    startAmazonSpEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 6_000 }),
+    startAmazonSellerEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 300 }),
+    startAmazonSellerEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 6_000 }),
   ]);
   const connection = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
     id, source: 'amazon_seller', environment: 'live', base_url: url, credential_env: 'CDP_AMAZON_TOKEN', path_params: { marketplaceId: seller.marketplaceId }, ...extra,

@@ -1,7 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryWarehouse } from '../../../cli/commands/query';
-import { runBuild, startSync, waitForSync } from '../../../cli/workflow-runs';
+import { queryWarehouse } from '../../../app/query';
+import { runBuild } from '../../../app/builds';
+import { startSync, waitForSync } from '../../../app/syncs';
 import { startStripeEmulator, type StripeEmulator } from '../../../emulators/stripe';
 import { startTalonOneEmulator, type TalonOneEmulator, type TalonOneGroundTruth } from '../../../emulators/talonone';
 import { findConnection } from '../../../lib/config';

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatError } from '../../../cli/output';
-import { startSync, waitForSync } from '../../../cli/workflow-runs';
+import { startSync, waitForSync } from '../../../app/syncs';
 import { startTalonOneEmulator, type TalonOneEmulator } from '../../../emulators/talonone';
 import { findConnection } from '../../../lib/config';
 import { SYNC_TASK_QUEUE } from '../../../lib/temporal-names';

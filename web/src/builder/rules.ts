@@ -41,10 +41,6 @@ export const groupItems = (r: { all: Rule[] } | { any: Rule[] }): Rule[] => ('al
 /** A path as validation writes it: keys joined by dots, list positions in brackets. */
 export const pathText = (path: Segment[]): string => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
 
-function getAt(root: unknown, path: Segment[]): unknown {
-  return path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key as string], root);
-}
-
 /** A copy of the tree with the node at `path` replaced (or removed, when `next` is undefined and its parent is a list). */
 export function replaceAt(root: Rule, path: Segment[], next: Rule | undefined): Rule {
   if (path.length === 0) return next ?? root;
@@ -59,8 +55,6 @@ export function replaceAt(root: Rule, path: Segment[], next: Rule | undefined): 
   } else (copy as Record<string | number, unknown>)[head!] = replaceAt(child, rest, next);
   return copy as unknown as Rule;
 }
-
-export const nodeAt = (root: Rule, path: Segment[]): Rule => getAt(root, path) as Rule;
 
 export function fieldsFor(catalog: Catalog, entity?: string): Record<string, FieldInfo> {
   return entity ? (catalog.entities[entity]?.fields ?? {}) : catalog.customerFields;

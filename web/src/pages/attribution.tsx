@@ -1,19 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get, query } from '../api';
+import { get, query, type AttributionOptions } from '../api';
 
 // The attribution report, live: the controls choose models, dates and grouping, and the report
 // page `cdp report attribution --format html` renders is computed afresh for them and framed here,
 // sandboxed so its own scripts only draw its charts.
 
-interface Options {
-  models: string[];
-  groupings: string[];
-  environment: string;
-  available: boolean;
-}
-
 export function AttributionPage() {
-  const [options, setOptions] = useState<Options | null>(null);
+  const [options, setOptions] = useState<AttributionOptions | null>(null);
   const [models, setModels] = useState<string[]>(['last_touch', 'markov']);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -21,7 +14,7 @@ export function AttributionPage() {
   const [environment, setEnvironment] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
-    get<Options>('/api/attribution/options').then(
+    get<AttributionOptions>('/api/attribution/options').then(
       (o) => {
         setOptions(o);
         setEnvironment(o.environment);

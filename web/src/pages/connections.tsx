@@ -1,46 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, get } from '../api';
+import { api, ApiError, get, type ConnectionsStatus, type ScheduleRequest, type SyncProgressInfo, type SyncRequest } from '../api';
 import { formatLag, formatTime } from '../format';
 
 // Per connection and stream: last sync, mode, outcome, lag, rows, quarantined and the next
 // scheduled run. Admins start a manual or historical sync and pause or resume the schedule; a
 // running sync shows its progress, read from the workflow while it runs.
 
-interface Stream {
-  stream: string;
-  mode: string | null;
-  finishedAt: string | null;
-  rows: number | null;
-  quarantined: number | null;
-  lagSeconds: number | null;
-  inProgress: { mode: string; rows: number; quarantined: number } | null;
-}
-
-interface Progress {
-  mode: string;
-  streams: { stream: string; slice?: { index: number; count: number }; pages: number; rows: number; quarantined: number; done: boolean }[];
-}
-
-interface Connection {
-  id: string;
-  source: string;
-  environment: string;
-  lastRun: { status: string; startedAt: string; closedAt: string | null; failure: string | null } | null;
-  schedule: { next: string | null; paused: boolean; note: string | null } | null;
-  progress: Progress | null;
-  streams: Stream[];
-}
-
-interface Status {
-  temporal: 'reachable' | 'unreachable';
-  address: string;
-  connections: Connection[];
-}
-
 const FAST_POLL_MS = 1000;
 const SLOW_POLL_MS = 10_000;
 
-function ProgressView({ progress }: { progress: Progress }) {
+function ProgressView({ progress }: { progress: SyncProgressInfo }) {
   const done = progress.streams.filter((s) => s.done).length;
   return (
     <div class="progress" data-done={done} data-total={progress.streams.length}>
@@ -61,13 +30,13 @@ function ProgressView({ progress }: { progress: Progress }) {
 }
 
 export function ConnectionsPage({ isAdmin }: { isAdmin: boolean }) {
-  const [status, setStatus] = useState<Status | null>(null);
+  const [status, setStatus] = useState<ConnectionsStatus | null>(null);
   const [message, setMessage] = useState('');
   const [tick, setTick] = useState(0);
   const [fast, setFast] = useState(false);
   useEffect(() => {
     let stopped = false;
-    get<Status>('/api/connections').then(
+    get<ConnectionsStatus>('/api/connections').then(
       (s) => {
         if (stopped) return;
         setStatus(s);
@@ -84,7 +53,7 @@ export function ConnectionsPage({ isAdmin }: { isAdmin: boolean }) {
     return () => clearTimeout(timer);
   }, [tick, fast]);
 
-  const act = async (what: string, url: string, body: unknown) => {
+  const act = async (what: string, url: string, body: SyncRequest | ScheduleRequest) => {
     setMessage('');
     try {
       await api('POST', url, body);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get, query } from '../api';
+import { get, query, type HistoryPage, type MembersPage } from '../api';
 import { formatCell, formatTime } from '../format';
 
 // The materialized members, a page at a time, sortable by any column, with a filter on name, email
@@ -20,16 +20,6 @@ const LABELS: Record<string, string> = {
 const NUMERIC = new Set(['amount_spent', 'discount_received', 'promo_codes_used', 'negative_feedbacks', 'returned_items']);
 const TIMES = new Set(['last_order_at', 'member_since']);
 const PAGE_SIZE = 25;
-
-interface MembersPage {
-  total: number;
-  page: number;
-  size: number;
-  sort: string;
-  dir: 'asc' | 'desc';
-  columns: string[];
-  rows: Record<string, unknown>[];
-}
 
 function Pager(props: { page: number; total: number; size: number; onPage: (p: number) => void }) {
   const pages = Math.max(1, Math.ceil(props.total / props.size));
@@ -141,13 +131,6 @@ export function MembersTable({ name }: { name: string }) {
       <Pager page={data.page} total={data.total} size={data.size} onPage={setPage} />
     </div>
   );
-}
-
-interface HistoryPage {
-  total: number;
-  page: number;
-  size: number;
-  rows: { customer_id: string; name: string | null; email: string | null; entered_at: string; exited_at: string | null; from_backfill: boolean; initial: boolean }[];
 }
 
 export function HistoryTable({ name }: { name: string }) {

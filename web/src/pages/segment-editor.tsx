@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, get, type Problem } from '../api';
+import { api, ApiError, get, type Problem, type SavedSegment, type SegmentInfo, type SegmentPreview } from '../api';
 import { HelpPanel } from '../builder/help-panel';
 import { RuleNode } from '../builder/rule-tree';
 import { asGroup, newCondition, type Catalog, type Rule } from '../builder/rules';
@@ -9,16 +9,6 @@ import { href, navigate } from '../router';
 // The segment builder: name, environment and description, the rule tree, and under it the live
 // member count, recomputed on the warehouse (not materialized) a moment after each change. Saving
 // writes segments/<name>.yaml; an invalid definition is shown next to its rules and not saved.
-
-interface Preview {
-  count: number;
-  ms: number;
-  members: Record<string, unknown>[];
-}
-
-interface Loaded {
-  definition: { name: string; environment: 'live' | 'sandbox'; description?: string; rules: Rule };
-}
 
 const PREVIEW_DELAY_MS = 350;
 
@@ -38,7 +28,7 @@ export function SegmentEditor({ name }: { name?: string }) {
   const [description, setDescription] = useState('');
   const [rules, setRules] = useState<Rule | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<SegmentPreview | null>(null);
   const [previewState, setPreviewState] = useState<'idle' | 'loading' | 'ready' | 'invalid' | 'error'>('idle');
   // Which edit the shown count or problems answer: counts arrive out of order, only the latest is shown.
   const [shownSeq, setShownSeq] = useState(0);
@@ -53,7 +43,7 @@ export function SegmentEditor({ name }: { name?: string }) {
         const cat = await get<Catalog>('/api/catalog');
         setCatalog(cat);
         if (name) {
-          const loaded = await get<Loaded>(`/api/segments/${encodeURIComponent(name)}`);
+          const loaded = await get<SegmentInfo>(`/api/segments/${encodeURIComponent(name)}`);
           setEnvironment(loaded.definition.environment);
           setDescription(loaded.definition.description ?? '');
           setRules(asGroup(loaded.definition.rules));
@@ -70,7 +60,7 @@ export function SegmentEditor({ name }: { name?: string }) {
     setPreviewState('loading');
     const timer = setTimeout(async () => {
       try {
-        const result = await api<Preview>('POST', '/api/segments/preview', { environment, rules });
+        const result = await api<SegmentPreview>('POST', '/api/segments/preview', { environment, rules });
         if (id !== latest.current) return;
         setPreview(result);
         setProblems([]);
@@ -95,8 +85,8 @@ export function SegmentEditor({ name }: { name?: string }) {
     try {
       const body = { name: segName, environment, description: description || undefined, rules };
       const result = name
-        ? await api<{ name: string; file: string }>('PUT', `/api/segments/${encodeURIComponent(name)}`, body)
-        : await api<{ name: string; file: string }>('POST', '/api/segments', body);
+        ? await api<SavedSegment>('PUT', `/api/segments/${encodeURIComponent(name)}`, body)
+        : await api<SavedSegment>('POST', '/api/segments', body);
       setProblems([]);
       navigate(href('segments', result.name, 'rules'));
     } catch (err) {

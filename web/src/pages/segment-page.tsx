@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, get } from '../api';
+import { api, ApiError, get, type SegmentInfo } from '../api';
 import { RuleNode } from '../builder/rule-tree';
-import { asGroup, type Catalog, type Rule } from '../builder/rules';
+import { asGroup, type Catalog } from '../builder/rules';
 import { formatTime } from '../format';
 import { href, navigate } from '../router';
 import { HistoryTable, MembersTable } from './members';
@@ -10,15 +10,6 @@ import { SharingPanel } from './sharing';
 // One segment: who owns it and what the signed-in person may do, then its members, history, rules
 // and (for the owner) sharing. Buttons a person may not use are not shown; the server refuses them
 // anyway.
-
-interface SegmentInfo {
-  definition: { name: string; environment: string; description?: string; rules: Rule };
-  file: string | null;
-  owner: string;
-  access: { owned: boolean; read: boolean; edit: boolean; delete: boolean; share: boolean; expiresAt: string | null };
-  members: number | null;
-  materializedAt: string | null;
-}
 
 type Tab = 'members' | 'history' | 'rules' | 'sharing';
 

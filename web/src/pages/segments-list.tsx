@@ -1,29 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../api';
+import { get, type SegmentList, type SegmentSummary } from '../api';
 import { formatTime } from '../format';
 import { href } from '../router';
 
 // "Owned by you" and "Shared with you": each segment's environment, members at its last
 // materialization, owner and when that was.
 
-interface Row {
-  name: string;
-  environment: string;
-  description: string;
-  owner: string;
-  members: number | null;
-  materializedAt: string | null;
-  permissions?: { read: boolean; edit: boolean; delete: boolean };
-  expiresAt?: string | null;
-}
-
-interface List {
-  owned: Row[];
-  shared: Row[];
-  invalid: string[];
-}
-
-function Table({ rows, shared }: { rows: Row[]; shared: boolean }) {
+function Table({ rows, shared }: { rows: SegmentSummary[]; shared: boolean }) {
   if (!rows.length) return <p class="muted">{shared ? 'Nothing is shared with you.' : 'You own no segment yet.'}</p>;
   return (
     <table class="segments-table">
@@ -64,11 +47,11 @@ function Table({ rows, shared }: { rows: Row[]; shared: boolean }) {
 }
 
 export function SegmentsList() {
-  const [list, setList] = useState<List | null>(null);
+  const [list, setList] = useState<SegmentList | null>(null);
   const [tab, setTab] = useState<'owned' | 'shared'>('owned');
   const [error, setError] = useState('');
   useEffect(() => {
-    get<List>('/api/segments').then(setList, (e: Error) => setError(e.message));
+    get<SegmentList>('/api/segments').then(setList, (e: Error) => setError(e.message));
   }, []);
   if (error) return <p class="error">{error}</p>;
   if (!list) return <p>Loading…</p>;

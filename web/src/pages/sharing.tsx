@@ -1,30 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, get } from '../api';
+import { api, ApiError, get, type Grant, type GrantList, type GrantRequest, type GrantResult } from '../api';
 import { formatTime } from '../format';
 
 // Share with an email (read, edit, delete each; an optional expiry), and "Manage permissions":
 // who has what until when, with revoke. Only the owner sees this panel.
 
-interface GrantRow {
-  email: string;
-  read: boolean;
-  edit: boolean;
-  delete: boolean;
-  expiresAt: string | null;
-  expired: boolean;
-  hasAccount: boolean;
-}
-
 export function SharingPanel({ name }: { name: string }) {
-  const [grants, setGrants] = useState<GrantRow[]>([]);
+  const [grants, setGrants] = useState<Grant[]>([]);
   const [email, setEmail] = useState('');
   const [edit, setEdit] = useState(false);
   const [del, setDel] = useState(false);
   const [expires, setExpires] = useState('');
-  const [result, setResult] = useState<{ email: string; invitation: string | null; note?: string } | null>(null);
+  const [result, setResult] = useState<GrantResult | null>(null);
   const [error, setError] = useState('');
   const base = `/api/segments/${encodeURIComponent(name)}/grants`;
-  const load = () => get<{ grants: GrantRow[] }>(base).then((r) => setGrants(r.grants), (e: Error) => setError(e.message));
+  const load = () => get<GrantList>(base).then((r) => setGrants(r.grants), (e: Error) => setError(e.message));
   useEffect(() => {
     void load();
   }, [name]);
@@ -36,7 +26,8 @@ export function SharingPanel({ name }: { name: string }) {
     try {
       // The picker's time is the browser's local time; the server keeps the instant.
       const expiresAt = expires ? new Date(expires).toISOString() : null;
-      setResult(await api<{ email: string; invitation: string | null; note?: string }>('POST', base, { email, read: true, edit, delete: del, expiresAt }));
+      const grant: GrantRequest = { email, read: true, edit, delete: del, expiresAt };
+      setResult(await api<GrantResult>('POST', base, grant));
       setEmail('');
       await load();
     } catch (err) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, get, type SessionInfo } from '../api';
+import { api, ApiError, get, type InvitationInfo, type SessionInfo } from '../api';
 
 // Signing in, and the page an invitation link opens, which creates the invited account.
 
@@ -41,13 +41,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void })
 }
 
 export function AcceptInvitation({ token, onSignedIn }: { token: string; onSignedIn: (s: SessionInfo) => void }) {
-  const [invitation, setInvitation] = useState<{ email: string } | null>(null);
+  const [invitation, setInvitation] = useState<InvitationInfo | null>(null);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
-    get<{ email: string }>(`/api/invitations/${encodeURIComponent(token)}`).then(setInvitation, (e: Error) => setError(e.message));
+    get<InvitationInfo>(`/api/invitations/${encodeURIComponent(token)}`).then(setInvitation, (e: Error) => setError(e.message));
   }, [token]);
   const submit = async (e: Event) => {
     e.preventDefault();

@@ -1,10 +1,11 @@
+import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildSellerAccount } from './build-seller-account.js';
-import type { AmazonSpGroundTruth } from './ground-truth.js';
+import type { AmazonSellerGroundTruth } from './ground-truth.js';
 import { marketplaceOf } from './marketplaces.js';
-import { createAmazonSpServer, type AmazonSpFaultSettings, type AmazonSpStats } from './server.js';
+import { createAmazonSellerServer, type AmazonSellerFaultSettings, type AmazonSellerStats } from './server.js';
 
-export interface AmazonSpEmulatorOptions {
+export interface AmazonSellerEmulatorOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port. Default 0. */
@@ -15,9 +16,9 @@ export interface AmazonSpEmulatorOptions {
   scale?: number;
   /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
   anchor?: Date;
-  /** The LWA access token the API accepts in `x-amz-access-token`. Default DEFAULT_AMAZON_SP_ACCESS_TOKEN. */
+  /** The LWA access token the API accepts in `x-amz-access-token`. Default DEFAULT_AMAZON_SELLER_ACCESS_TOKEN. */
   accessToken?: string;
-  /** The seller's marketplace. Default DEFAULT_AMAZON_SP_MARKETPLACE_ID (amazon.com). */
+  /** The seller's marketplace. Default DEFAULT_AMAZON_SELLER_MARKETPLACE_ID (amazon.com). */
   marketplaceId?: string;
   /** Multiplies every operation's documented rate (the burst stays); 0 turns limiting off. Default 1, the real limits. */
   rateScale?: number;
@@ -29,32 +30,32 @@ export interface AmazonSpEmulatorOptions {
   failRate?: number;
 }
 
-export interface AmazonSpEmulator {
+export interface AmazonSellerEmulator {
   /** Stands for https://sellingpartnerapi-na.amazon.com (or -eu): operations live at `${url}/orders/v0/...`, `${url}/reports/2021-06-30/...`. */
   url: string;
   accessToken: string;
   marketplaceId: string;
   close(): Promise<void>;
   /** Ground truth of the account as it is now: `POST /_emulator/mutate` changes it. */
-  truth(): AmazonSpGroundTruth;
+  truth(): AmazonSellerGroundTruth;
   /** Requests, 429s, early retries, reports created by type and getReport polls. */
-  stats(): AmazonSpStats;
-  setFaults(f: Partial<AmazonSpFaultSettings>): AmazonSpFaultSettings;
+  stats(): AmazonSellerStats;
+  setFaults(f: Partial<AmazonSellerFaultSettings>): AmazonSellerFaultSettings;
 }
 
-export const DEFAULT_AMAZON_SP_ACCESS_TOKEN = 'Atza|IwEBICdpEmulatorAccessToken0AmazonSellingPartnerApiLwaTokenForLocalTests';
-export const DEFAULT_AMAZON_SP_MARKETPLACE_ID = 'ATVPDKIKX0DER';
+export const DEFAULT_AMAZON_SELLER_ACCESS_TOKEN = 'Atza|IwEBICdpEmulatorAccessToken0AmazonSellingPartnerApiLwaTokenForLocalTests';
+export const DEFAULT_AMAZON_SELLER_MARKETPLACE_ID = 'ATVPDKIKX0DER';
 export const DEFAULT_REPORT_PROCESSING_MS = 2_000;
 export const DEFAULT_DOCUMENT_URL_TTL_MS = 300_000;
 
 /** Generates the world, builds the seller's marketplace account from it and serves it as the Selling Partner API. */
-export async function startAmazonSpEmulator(opts: AmazonSpEmulatorOptions = {}): Promise<AmazonSpEmulator> {
-  const marketplace = marketplaceOf(opts.marketplaceId ?? DEFAULT_AMAZON_SP_MARKETPLACE_ID);
+export async function startAmazonSellerEmulator(opts: AmazonSellerEmulatorOptions = {}): Promise<AmazonSellerEmulator> {
+  const marketplace = marketplaceOf(opts.marketplaceId ?? DEFAULT_AMAZON_SELLER_MARKETPLACE_ID);
   const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
-  const accessToken = opts.accessToken ?? DEFAULT_AMAZON_SP_ACCESS_TOKEN;
+  const accessToken = opts.accessToken ?? DEFAULT_AMAZON_SELLER_ACCESS_TOKEN;
   const rateScale = opts.rateScale ?? 1;
   if (!(rateScale >= 0)) throw new Error(`rateScale must be 0 or more; got ${rateScale}.`);
-  const server = createAmazonSpServer({
+  const server = createAmazonSellerServer({
     account: buildSellerAccount(world, marketplace),
     accessToken,
     rateScale,
@@ -62,13 +63,12 @@ export async function startAmazonSpEmulator(opts: AmazonSpEmulatorOptions = {}):
     documentUrlTtlMs: opts.documentUrlTtlMs ?? DEFAULT_DOCUMENT_URL_TTL_MS,
     faults: { failRate: opts.failRate ?? 0 },
   });
-  // Fastify answers with the address it bound, so a port of 0 comes back as the one picked.
-  const url = await server.app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  const { url, close } = await listen(server.app, opts);
   return {
     url,
     accessToken,
     marketplaceId: marketplace.id,
-    close: () => server.app.close(),
+    close,
     truth: () => structuredClone(server.truth()),
     stats: () => server.stats(),
     setFaults: (f) => server.setFaults(f),
@@ -76,11 +76,11 @@ export async function startAmazonSpEmulator(opts: AmazonSpEmulatorOptions = {}):
 }
 
 export { buildSellerAccount } from './build-seller-account.js';
-export { computeAmazonSpTruth } from './ground-truth.js';
-export type { AmazonSpGroundTruth, TruthOrder } from './ground-truth.js';
-export { createAmazonSpServer } from './server.js';
-export type { AmazonSpFaultSettings, AmazonSpStats } from './server.js';
-export { spMutationSchema, type SpMutation } from './mutations.js';
+export { computeAmazonSellerTruth } from './ground-truth.js';
+export type { AmazonSellerGroundTruth, TruthOrder } from './ground-truth.js';
+export { createAmazonSellerServer } from './server.js';
+export type { AmazonSellerFaultSettings, AmazonSellerStats } from './server.js';
+export { amazonSellerMutationSchema, type AmazonSellerMutation } from './mutations.js';
 export { MARKETPLACES, type Marketplace, type FeedbackDateStyle } from './marketplaces.js';
 export { USAGE_PLANS, rateLimitHeader, type SpOperation } from './usage-plans.js';
 export { RETURN_COLUMNS, type ReturnRow } from './returns-report.js';

@@ -5,9 +5,9 @@ import { firstProblem } from '../http/mutation-input.js';
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import { asSpApiError, invalidInput, notFound, quotaExceeded, serverError, type SpApiError, unauthorized } from './errors.js';
-import { computeAmazonSpTruth, type AmazonSpGroundTruth } from './ground-truth.js';
+import { computeAmazonSellerTruth, type AmazonSellerGroundTruth } from './ground-truth.js';
 import { hashedChars, uuidOf } from './ids.js';
-import { applySpMutation, spMutationSchema } from './mutations.js';
+import { applyAmazonSellerMutation, amazonSellerMutationSchema } from './mutations.js';
 import { registerOrdersRoutes } from './orders-routes.js';
 import { PresignedUrls } from './presigned-urls.js';
 import { ReportStore, type ReportFaults, type ReportStats } from './reports.js';
@@ -19,15 +19,15 @@ import { rateLimitHeader, UsagePlanLimiter, type SpOperation } from './usage-pla
  * Error injection, the outage window, report outcomes, the multiplier of every operation's rate (0: no limits) and
  * a cap on every operation's burst (null: the documented bursts).
  */
-export interface AmazonSpFaultSettings extends ServiceFaultSettings, ReportFaults {
+export interface AmazonSellerFaultSettings extends ServiceFaultSettings, ReportFaults {
   rateScale: number;
   burstCap: number | null;
 }
 
 /** Rate-limit manners and report use, as `GET /_emulator/stats` answers. */
-export interface AmazonSpStats extends RateLimitStats, ReportStats {}
+export interface AmazonSellerStats extends RateLimitStats, ReportStats {}
 
-export interface AmazonSpServerOptions {
+export interface AmazonSellerServerOptions {
   account: SellerAccount;
   accessToken: string;
   rateScale: number;
@@ -59,7 +59,7 @@ function send(reply: FastifyReply, error: SpApiError): FastifyReply {
 }
 
 /** Builds (but does not start) the Fastify app that answers like the Selling Partner API for one seller. */
-export function createAmazonSpServer(opts: AmazonSpServerOptions) {
+export function createAmazonSellerServer(opts: AmazonSellerServerOptions) {
   const { account } = opts;
   const anchorMs = Date.parse(account.anchor);
   // The account's clock never runs behind its data, even on a machine whose clock is before the anchor.
@@ -72,22 +72,22 @@ export function createAmazonSpServer(opts: AmazonSpServerOptions) {
   const bucketPrefix = `/tortuga-prod-${account.marketplace.region}/`;
   let requestNumber = 0;
   let asOfMs = anchorMs;
-  let truth: AmazonSpGroundTruth | null = null;
+  let truth: AmazonSellerGroundTruth | null = null;
 
-  const faults = (): AmazonSpFaultSettings => ({
+  const faults = (): AmazonSellerFaultSettings => ({
     ...serviceFaults.current(),
     ...reports.currentFaults(),
     rateScale: limiter.scaleInForce(),
     burstCap: limiter.burstCapInForce(),
   });
-  const setFaults = ({ rateScale, burstCap, fatalNextReports, cancelNextReports, ...rest }: Partial<AmazonSpFaultSettings>): AmazonSpFaultSettings => {
+  const setFaults = ({ rateScale, burstCap, fatalNextReports, cancelNextReports, ...rest }: Partial<AmazonSellerFaultSettings>): AmazonSellerFaultSettings => {
     if (rateScale !== undefined || burstCap !== undefined) limiter.configure({ scale: rateScale, burstCap });
     reports.setFaults({ ...(fatalNextReports === undefined ? {} : { fatalNextReports }), ...(cancelNextReports === undefined ? {} : { cancelNextReports }) });
     serviceFaults.update(rest);
     return faults();
   };
-  const stats = (): AmazonSpStats => ({ ...limiter.stats(), ...reports.stats() });
-  const currentTruth = (): AmazonSpGroundTruth => (truth ??= computeAmazonSpTruth(account, asOfMs));
+  const stats = (): AmazonSellerStats => ({ ...limiter.stats(), ...reports.stats() });
+  const currentTruth = (): AmazonSellerGroundTruth => (truth ??= computeAmazonSellerTruth(account, asOfMs));
   const s3RequestId = (): string => hashedChars(account.seed, 's3-request', requestNumber++, 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
 
   // Orders and their lines are named by Amazon's own ids; no record has a plain `id`.
@@ -130,10 +130,10 @@ export function createAmazonSpServer(opts: AmazonSpServerOptions) {
     stats,
   });
   app.post('/_emulator/mutate', async (request, reply) => {
-    const parsed = spMutationSchema.safeParse(request.body ?? {});
+    const parsed = amazonSellerMutationSchema.safeParse(request.body ?? {});
     if (!parsed.success) return send(reply, invalidInput(firstProblem(parsed.error).detail));
     const changedMs = Math.floor(nowMs() / 1000) * 1000;
-    const result = applySpMutation(account, parsed.data, changedMs);
+    const result = applyAmazonSellerMutation(account, parsed.data, changedMs);
     asOfMs = Math.max(asOfMs, changedMs);
     truth = null;
     return reply.type('application/json').send(JSON.stringify(result));
@@ -149,4 +149,4 @@ export function createAmazonSpServer(opts: AmazonSpServerOptions) {
 }
 
 /** The app and what the emulator's handle reaches through to it. */
-export type AmazonSpServer = ReturnType<typeof createAmazonSpServer>;
+export type AmazonSellerServer = ReturnType<typeof createAmazonSellerServer>;

@@ -1,17 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { SyncMode } from '../lib/sync-state';
 import type { LoadedConfig } from '../lib/config';
 import type { ConnectionConfig } from '../lib/config-schema';
-import { CdpError } from '../lib/errors';
 import { SEARCH_ATTRIBUTES } from '../lib/search-attributes';
-import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE, syncWorkflowId } from '../lib/temporal-names';
-import type { BuildResult, MaterializeResult } from '../activities';
-import type { buildModelsWorkflow, syncWorkflow, SyncProgress, SyncWorkflowInput } from '../workflows';
-
-export class SyncAlreadyRunningError extends CdpError {
-  override readonly name = 'SyncAlreadyRunningError';
-}
+import type { SyncMode } from '../lib/sync-state';
+import { SYNC_TASK_QUEUE, syncWorkflowId } from '../lib/temporal-names';
+import type { SyncProgress, SyncWorkflowInput, SyncWorkflowResult, syncWorkflow } from '../workflows';
+import { SyncAlreadyRunningError } from './errors';
 
 export interface StartSyncOptions {
   mode: SyncMode;
@@ -63,11 +58,7 @@ export async function startSync(client: Client, connection: ConnectionConfig, op
 }
 
 /** Waits for a sync, reporting its progress (from the workflow's query) every interval. */
-export async function waitForSync(
-  handle: WorkflowHandle<typeof syncWorkflow>,
-  onProgress: (p: SyncProgress) => void,
-  intervalMs = 1000,
-): Promise<Awaited<ReturnType<typeof syncWorkflow>>> {
+export async function waitForSync(handle: WorkflowHandle<typeof syncWorkflow>, onProgress: (p: SyncProgress) => void, intervalMs = 1000): Promise<SyncWorkflowResult> {
   let finished = false;
   const result = handle.result().finally(() => {
     finished = true;
@@ -88,32 +79,20 @@ export async function waitForSync(
   return value;
 }
 
-/** Asks for a model build (coalescing with a running or queued one) and waits for a build that includes it. */
-export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUEUE): Promise<BuildResult & { segments?: MaterializeResult }> {
-  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, []>('buildModelsWorkflow', {
-    workflowId: BUILD_WORKFLOW_ID,
-    taskQueue,
-    args: [],
-    signal: 'requestBuild',
-    signalArgs: [],
-  });
-  const result = await handle.result();
-  if (!result.build) throw new CdpError(`${BUILD_WORKFLOW_ID} ended without a build`);
-  return { ...result.build, segments: result.segments };
+/** Runs one connection's sync and waits for it, reporting progress when asked. */
+export async function runSync(client: Client, connection: ConnectionConfig, opts: StartSyncOptions & { onProgress?: (p: SyncProgress) => void }): Promise<SyncWorkflowResult> {
+  const handle = await startSync(client, connection, opts);
+  return waitForSync(handle, opts.onProgress ?? (() => {}));
 }
 
-/** Materializes segments (some, or all) through the build chain, behind any build that runs. */
-export async function runMaterializeSegments(client: Client, names: string[] | undefined, taskQueue: string = SYNC_TASK_QUEUE): Promise<MaterializeResult> {
-  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, [{ names?: string[] }]>('buildModelsWorkflow', {
-    workflowId: BUILD_WORKFLOW_ID,
-    taskQueue,
-    args: [],
-    signal: 'requestSegments',
-    signalArgs: [{ names }],
-  });
-  const result = await handle.result();
-  if (!result.segments) throw new CdpError(`${BUILD_WORKFLOW_ID} ended without materializing segments`);
-  return result.segments;
+/** Where a connection's running sync stands; null when no sync answers (none runs, or it is between runs). */
+export async function syncProgress(client: Client, connectionId: string): Promise<SyncProgress | null> {
+  try {
+    return await client.workflow.getHandle(syncWorkflowId(connectionId)).query<SyncProgress>('progress');
+  } catch {
+    // Before the first workflow task, or between runs of a continue-as-new, the query has no answer.
+    return null;
+  }
 }
 
 /** Whether any worker polls the sync queue; without one a started sync would wait silently. */

@@ -14,7 +14,7 @@ export interface TruthOrder {
   buyer_email: string;
 }
 
-export interface AmazonSpGroundTruth {
+export interface AmazonSellerGroundTruth {
   seed: number;
   scale: number;
   anchor: string;
@@ -33,7 +33,7 @@ export interface AmazonSpGroundTruth {
 }
 
 /** Facts about the served account, computed from the same objects the API serves, for tests to compare against. */
-export function computeAmazonSpTruth(account: SellerAccount, asOfMs: number): AmazonSpGroundTruth {
+export function computeAmazonSellerTruth(account: SellerAccount, asOfMs: number): AmazonSellerGroundTruth {
   const { marketplace } = account;
   const byStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
   for (const o of account.orders) byStatus[o.status]++;

@@ -10,7 +10,7 @@ import { returnRowOf } from './returns-report.js';
 import { ORDER_STATUSES, type SellerAccount } from './types.js';
 
 /** Changes a test can make after a sync, each dated now, as the seller's account would record it. */
-export const spMutationSchema = z.discriminatedUnion('action', [
+export const amazonSellerMutationSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('update_order_status'), orderId: z.string(), status: z.enum(ORDER_STATUSES) }),
   z.strictObject({
     action: z.literal('add_return'), orderId: z.string(), orderItemId: z.string().optional(),
@@ -18,9 +18,9 @@ export const spMutationSchema = z.discriminatedUnion('action', [
   }),
   z.strictObject({ action: z.literal('add_feedback'), orderId: z.string(), rating: z.number().int().min(1).max(5), comments: z.string().max(1000) }),
 ]);
-export type SpMutation = z.infer<typeof spMutationSchema>;
+export type AmazonSellerMutation = z.infer<typeof amazonSellerMutationSchema>;
 
-type Of<A extends SpMutation['action']> = Extract<SpMutation, { action: A }>;
+type Of<A extends AmazonSellerMutation['action']> = Extract<AmazonSellerMutation, { action: A }>;
 
 /** Moves the order to a status; shipped quantities follow it and LastUpdateDate becomes now. */
 function updateOrderStatus(account: SellerAccount, m: Of<'update_order_status'>, nowMs: number): unknown {
@@ -61,7 +61,7 @@ function addFeedback(account: SellerAccount, m: Of<'add_feedback'>, nowMs: numbe
 }
 
 /** Applies a mutation at `nowMs`, the real clock: the data ends at the anchor and a change made by a test happens now. */
-export function applySpMutation(account: SellerAccount, m: SpMutation, nowMs: number): unknown {
+export function applyAmazonSellerMutation(account: SellerAccount, m: AmazonSellerMutation, nowMs: number): unknown {
   if (m.action === 'update_order_status') return updateOrderStatus(account, m, nowMs);
   if (m.action === 'add_return') return addReturn(account, m, nowMs);
   return addFeedback(account, m, nowMs);

@@ -1,10 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import type { LoadedConfig } from '../lib/config';
 import { SYNC_TASK_QUEUE } from '../lib/temporal-names';
+import { TemporalUnreachableError } from './errors';
 
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_NAMESPACE = 'default';
 
+/** Where syncs and builds run: a Temporal frontend, a namespace and the sync task queue. */
 export interface TemporalTarget {
   address: string;
   namespace: string;
@@ -20,8 +22,23 @@ export function temporalTarget(flags: { address?: string; namespace?: string; ta
   };
 }
 
-/** Connects a Temporal client to the target. */
+/** Connects a Temporal client to the target; a TemporalUnreachableError when nothing answers there. */
 export async function connectClient(target: TemporalTarget): Promise<Client> {
-  const connection = await Connection.connect({ address: target.address, connectTimeout: '5s' });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: target.address, connectTimeout: '5s' });
+  } catch (err) {
+    throw new TemporalUnreachableError(target.address, (err as Error).message);
+  }
   return new Client({ connection, namespace: target.namespace });
+}
+
+/** Runs `act` with a client of the target, closing its connection afterwards. */
+export async function withClient<T>(target: TemporalTarget, act: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(target);
+  try {
+    return await act(client);
+  } finally {
+    await client.connection.close();
+  }
 }

@@ -1,0 +1,54 @@
+import type { Client } from '@temporalio/client';
+import path from 'node:path';
+import type { LoadedConfig } from '../lib/config';
+import { CdpError } from '../lib/errors';
+import { PROJECT_ROOT } from '../lib/paths';
+import { materializeSegments, type MaterializeResult } from '../lib/segments/materialize';
+import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../lib/temporal-names';
+import { buildWarehouse, type BuildResult } from '../lib/warehouse/build-warehouse';
+import type { buildModelsWorkflow } from '../workflows';
+
+// The build chain: models, then segments. Through Temporal it is the `build:` workflow, which
+// coalesces requests with a running or queued build; locally it is the same two steps in this process.
+
+/** A build's models and, when the chain got that far, its segments. */
+export type BuildOutcome = BuildResult & { segments?: MaterializeResult };
+
+/** Asks for a model build (coalescing with a running or queued one) and waits for a build that includes it. */
+export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUEUE): Promise<BuildOutcome> {
+  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, []>('buildModelsWorkflow', {
+    workflowId: BUILD_WORKFLOW_ID,
+    taskQueue,
+    args: [],
+    signal: 'requestBuild',
+    signalArgs: [],
+  });
+  const result = await handle.result();
+  if (!result.build) throw new CdpError(`${BUILD_WORKFLOW_ID} ended without a build`);
+  return { ...result.build, segments: result.segments };
+}
+
+/** The same chain as the build workflow, in this process: models, then every segment. */
+export async function buildLocally(config: LoadedConfig): Promise<BuildOutcome> {
+  const build = await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
+  return { ...build, segments: await materializeSegments(config) };
+}
+
+/** Materializes segments (some, or all) through the build chain, behind any build that runs. */
+export async function runMaterializeSegments(client: Client, names: string[] | undefined, taskQueue: string = SYNC_TASK_QUEUE): Promise<MaterializeResult> {
+  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, [{ names?: string[] }]>('buildModelsWorkflow', {
+    workflowId: BUILD_WORKFLOW_ID,
+    taskQueue,
+    args: [],
+    signal: 'requestSegments',
+    signalArgs: [{ names }],
+  });
+  const result = await handle.result();
+  if (!result.segments) throw new CdpError(`${BUILD_WORKFLOW_ID} ended without materializing segments`);
+  return result.segments;
+}
+
+/** Materializes segments (some, or all) in this process. */
+export function materializeLocally(config: LoadedConfig, names?: string[]): Promise<MaterializeResult> {
+  return materializeSegments(config, { names });
+}

@@ -1,0 +1,56 @@
+import type { Client } from '@temporalio/client';
+import type { LoadedConfig } from '../lib/config';
+import type { ConnectionConfig } from '../lib/config-schema';
+import { listStreamStates, type StreamState } from '../lib/sync-state';
+import { syncWorkflowId } from '../lib/temporal-names';
+import { nextRuns } from './schedules';
+
+/** What Temporal knows of a connection: its latest sync run and its schedule. */
+export interface ConnectionRuns {
+  lastRun?: { status: string; startTime: Date; closeTime?: Date; failure?: string };
+  schedule?: { next?: Date; paused: boolean; note?: string };
+}
+
+/** A connection with what Temporal says of its runs (none when Temporal was not asked) and each stream's committed state. */
+export interface ConnectionStatus {
+  connection: ConnectionConfig;
+  runs?: ConnectionRuns;
+  streams: StreamState[];
+}
+
+/** Reads each connection's latest sync run and schedule from Temporal. */
+export async function connectionRuns(client: Client, connectionIds: string[]): Promise<Map<string, ConnectionRuns>> {
+  const schedules = await nextRuns(client);
+  const runs = new Map<string, ConnectionRuns>();
+  for (const id of connectionIds) {
+    const entry: ConnectionRuns = { schedule: schedules.get(id) };
+    try {
+      const d = await client.workflow.getHandle(syncWorkflowId(id)).describe();
+      entry.lastRun = { status: d.status.name, startTime: d.startTime, closeTime: d.closeTime };
+      if (d.status.name === 'FAILED') {
+        await client.workflow
+          .getHandle(syncWorkflowId(id))
+          .result()
+          .catch((err: Error & { cause?: Error }) => {
+            entry.lastRun!.failure = err.cause?.message ?? err.message;
+          });
+      }
+    } catch {
+      // Never synced through this cluster.
+    }
+    runs.set(id, entry);
+  }
+  return runs;
+}
+
+/**
+ * Every connection (or the one named) with its streams' last sync, cursor and sync in progress as
+ * committed on disk, beside what Temporal says of its runs; the disk part is there while Temporal is down.
+ */
+export async function connectionStatuses(config: LoadedConfig, runs: Map<string, ConnectionRuns> | undefined, connectionId?: string): Promise<ConnectionStatus[]> {
+  const statuses: ConnectionStatus[] = [];
+  for (const connection of config.connections.filter((c) => !connectionId || c.id === connectionId)) {
+    statuses.push({ connection, runs: runs?.get(connection.id), streams: await listStreamStates(config.layout.state, connection.id) });
+  }
+  return statuses;
+}

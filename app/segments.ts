@@ -1,0 +1,125 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import fs from 'node:fs';
+import type { LoadedConfig } from '../lib/config';
+import { ConfigError } from '../lib/errors';
+import { compileSegment } from '../lib/segments/compile';
+import { validateDefinition, type SegmentDefinition } from '../lib/segments/definition';
+import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentPath, writeSegment, type LoadedSegment } from '../lib/segments/files';
+import { MEMBER_COLUMNS } from '../lib/segments/member-columns';
+import { runsSource, segmentStore } from '../lib/segments/segment-store';
+import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
+
+// Segments as definitions: listed with their last materialization, previewed on the warehouse
+// without materializing, and created, changed and deleted as the YAML files under segments_dir.
+
+type Row = Record<string, unknown>;
+
+/** A segment's last materialization. */
+export interface LastRun {
+  members: number;
+  entered: number;
+  exited: number;
+  materializedAt: Date;
+}
+
+export interface SegmentPreview {
+  segment: SegmentDefinition;
+  count: number;
+  rows: Row[];
+  ms: number;
+}
+
+/** Each segment's last materialization, from the run log alone: no warehouse needed. */
+export async function lastRuns(config: LoadedConfig): Promise<Map<string, LastRun>> {
+  const store = segmentStore(config.layout);
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const rows = (
+      await db.runAndReadAll(`SELECT * FROM ${runsSource(store)} QUALIFY row_number() OVER (PARTITION BY segment ORDER BY materialized_at DESC) = 1`)
+    ).getRowObjectsJS();
+    return new Map(rows.map((r) => [String(r.segment), { members: Number(r.members), entered: Number(r.entered), exited: Number(r.exited), materializedAt: r.materialized_at as Date }]));
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Every segment with its last materialization, and an error for each file that is not a valid segment. */
+export async function listSegments(config: LoadedConfig): Promise<{ segments: (LoadedSegment & { lastRun?: LastRun })[]; errors: ConfigError[] }> {
+  const { segments, errors } = loadSegments(config);
+  const runs = await lastRuns(config);
+  return { segments: segments.map((s) => ({ ...s, lastRun: runs.get(s.definition.name) })), errors };
+}
+
+/** One segment by name (or a definition file by path) with its last materialization. */
+export async function segmentDetail(config: LoadedConfig, nameOrFile: string): Promise<LoadedSegment & { lastRun?: LastRun }> {
+  const loaded = findSegment(config, nameOrFile);
+  return { ...loaded, lastRun: (await lastRuns(config)).get(loaded.definition.name) };
+}
+
+/** Whether a segment of that name exists: a file of it, valid or not (a name is only ever one segment), or the generated one. */
+export function segmentExists(config: LoadedConfig, name: string): boolean {
+  return name === CUSTOMER_SEGMENT || existingSegmentFile(config, name) !== undefined;
+}
+
+/** Runs the segment's rules on the warehouse without materializing: the count and the first members. */
+export async function previewSegment(config: LoadedConfig, nameOrFile: string, limit: number): Promise<SegmentPreview> {
+  return previewDefinition(config, findSegment(config, nameOrFile).definition, limit);
+}
+
+/** Counts a validated definition's members in the warehouse now and lists the first of them, without materializing it. */
+export async function previewDefinition(config: LoadedConfig, definition: SegmentDefinition, limit: number): Promise<SegmentPreview> {
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
+  try {
+    const started = Date.now();
+    const ctx = { now: new Date(), timezone: config.timezone };
+    const members = compileSegment(definition, ctx, MEMBER_COLUMNS);
+    await db.run(`CREATE TEMP TABLE preview AS ${members.sql}`, members.params);
+    const count = Number((await db.runAndReadAll('SELECT count(*) AS n FROM preview')).getRowObjectsJS()[0]!.n);
+    const rows = (await db.runAndReadAll('SELECT * FROM preview ORDER BY amount_spent DESC NULLS LAST, customer_id LIMIT ?', [limit])).getRowObjectsJS();
+    return { segment: definition, count, rows, ms: Date.now() - started };
+  } finally {
+    close();
+  }
+}
+
+/** Writes a new segment's file, validated first; refused when a file of that name exists. Returns the file. */
+export function createSegment(config: LoadedConfig, fields: { name: string; environment: string; description?: string; rules: unknown }): string {
+  const existing = existingSegmentFile(config, fields.name);
+  if (existing) throw new ConfigError(`segment "${fields.name}" already exists (${existing}); use \`cdp segment edit ${fields.name}\``);
+  return writeSegment(config, validateDefinition(fields, `segment ${fields.name}`));
+}
+
+/** Changes some parts of a segment's definition, keeping the rest; nothing is saved unless the result is valid. Returns the file. */
+export function changeSegment(config: LoadedConfig, name: string, changes: { environment?: string; description?: string; rules?: unknown }): string {
+  const { definition } = findSegment(config, name);
+  const next = validateDefinition(
+    {
+      name: definition.name,
+      environment: changes.environment ?? definition.environment,
+      description: changes.description ?? definition.description,
+      rules: changes.rules ?? definition.rules,
+    },
+    `segment ${name}`,
+  );
+  return writeSegment(config, next);
+}
+
+/** Replaces a segment's whole definition (its name stays), validated as `where` says; returns the file. */
+export function replaceSegment(config: LoadedConfig, name: string, raw: object, where: string): string {
+  return writeSegment(config, validateDefinition({ ...raw, name }, where));
+}
+
+/** Deletes a segment's file; says what follows (its members exit, or the generated definition returns). */
+export function deleteSegment(config: LoadedConfig, name: string): string {
+  const file = existingSegmentFile(config, name) ?? segmentPath(config, name);
+  if (!fs.existsSync(file)) {
+    if (name === CUSTOMER_SEGMENT) throw new ConfigError(`the ${CUSTOMER_SEGMENT} segment is generated from the config's customers section; there is no file to delete`);
+    findSegment(config, name);
+  }
+  fs.rmSync(file);
+  return name === CUSTOMER_SEGMENT
+    ? `deleted ${file}; the ${CUSTOMER_SEGMENT} segment follows the config's customers section again`
+    : `deleted ${file}; its members exit at the next materialization`;
+}

@@ -1,0 +1,98 @@
+import readline from 'node:readline';
+import type { LoadedConfig } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+import { hashPassword, passwordProblem } from '../../server/auth/passwords';
+import { AppStore, appStorePath, normalizeEmail } from '../../server/store/app-store';
+
+// Accounts of `cdp serve`, kept in the app store under the data folder. A password is never a
+// flag (it would stay in the shell's history): it is typed at a hidden prompt, or piped on stdin.
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function withStore<T>(config: LoadedConfig, act: (store: AppStore) => T): T {
+  const store = AppStore.open(appStorePath(config.layout));
+  try {
+    return act(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Asks for a line without echoing what is typed. */
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const output = process.stderr;
+    const rl = readline.createInterface({ input: process.stdin, output, terminal: true });
+    const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput.bind(rl);
+    let asked = false;
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+      if (!asked) write(s);
+    };
+    rl.question(question, (answer) => {
+      rl.close();
+      output.write('\n');
+      resolve(answer);
+    });
+    asked = true;
+  });
+}
+
+async function readStdinLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+/** The new password: typed twice at a hidden prompt in a terminal, else the first line of stdin. */
+export async function readNewPassword(): Promise<string> {
+  let password: string;
+  if (process.stdin.isTTY) {
+    password = await promptHidden('password: ');
+    if ((await promptHidden('again: ')) !== password) throw new ConfigError('the two passwords differ; nothing saved');
+  } else {
+    password = await readStdinLine();
+  }
+  const problem = passwordProblem(password);
+  if (problem) throw new ConfigError(`${problem}; nothing saved`);
+  return password;
+}
+
+/** Adds an account (the first one is an admin); says what was done. */
+export async function addUser(config: LoadedConfig, email: string, opts: { admin?: boolean; name?: string; password: string }): Promise<string> {
+  if (!EMAIL.test(email.trim())) throw new ConfigError(`"${email}" is not an email address`);
+  const passwordHash = await hashPassword(opts.password);
+  return withStore(config, (store) => {
+    if (store.userByEmail(email)) throw new ConfigError(`${normalizeEmail(email)} has an account already; \`cdp user password ${normalizeEmail(email)}\` sets a new password`);
+    const user = store.addUser({ email, name: opts.name, passwordHash, isAdmin: opts.admin, nowMs: Date.now() });
+    const admin = user.isAdmin ? (opts.admin ? ' (admin)' : ' (admin: the first user is one)') : '';
+    return `added ${user.email}${admin}; sign in at \`cdp serve\``;
+  });
+}
+
+/** Sets a new password, which signs that user's browsers out. */
+export async function setUserPassword(config: LoadedConfig, email: string, password: string): Promise<string> {
+  const passwordHash = await hashPassword(password);
+  return withStore(config, (store) => {
+    const user = store.userByEmail(email);
+    if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}; add one with \`cdp user add ${normalizeEmail(email)}\``);
+    store.setPassword(user.id, passwordHash);
+    return `new password set for ${user.email}; their browsers are signed out`;
+  });
+}
+
+/** Removes an account and ends its sessions. */
+export function removeUser(config: LoadedConfig, email: string): string {
+  return withStore(config, (store) => {
+    const user = store.userByEmail(email);
+    if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}`);
+    store.removeUser(user.id);
+    return `removed ${user.email}: their sessions ended, and segments they created in the app now belong to the admins`;
+  });
+}
+
+/** The accounts, one a line. */
+export function renderUsers(config: LoadedConfig): string {
+  const users = withStore(config, (store) => store.listUsers());
+  if (!users.length) return 'no users; add one with `cdp user add <email>`\n';
+  return `${users.map((u) => `${u.email}${u.isAdmin ? '  admin' : ''}${u.name ? `  (${u.name})` : ''}`).join('\n')}\n`;
+}
