@@ -1,13 +1,13 @@
-import { CdpError } from '../lib/errors';
+import { CdpError, ERROR_NAMES } from '../lib/errors';
 
 /** A sync of the connection is running already: one at a time per connection. */
 export class SyncAlreadyRunningError extends CdpError {
-  override readonly name = 'SyncAlreadyRunningError';
+  override readonly name = ERROR_NAMES.syncAlreadyRunning;
 }
 
 /** A segment's members were asked for before it was ever materialized. */
 export class SegmentNotMaterializedError extends CdpError {
-  override readonly name = 'SegmentNotMaterializedError';
+  override readonly name = ERROR_NAMES.segmentNotMaterialized;
   constructor(readonly segment: string) {
     super(`segment "${segment}" has not been materialized yet; run \`cdp segment materialize ${segment}\``);
   }
@@ -15,7 +15,7 @@ export class SegmentNotMaterializedError extends CdpError {
 
 /** No Temporal frontend answers at the address; the message says how to start one. */
 export class TemporalUnreachableError extends CdpError {
-  override readonly name = 'TemporalUnreachableError';
+  override readonly name = ERROR_NAMES.temporalUnreachable;
   constructor(
     readonly address: string,
     detail: string,

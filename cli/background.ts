@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CdpError } from '../lib/errors';
+import { CdpError, ERROR_NAMES } from '../lib/errors';
 
 export interface BackgroundService {
   /** Name of the pid and log files under the run folder. */
@@ -21,7 +21,7 @@ export interface BackgroundService {
 }
 
 export class ServiceStartError extends CdpError {
-  override readonly name = 'ServiceStartError';
+  override readonly name = ERROR_NAMES.serviceStart;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CdpError, NON_RETRYABLE_ERROR_NAMES } from '../lib/errors';
+import { CdpError, ERROR_NAMES } from '../lib/errors';
 
 // `cdp` exits 2 for an error it expects and explains in one line (a bad flag, a bad config, an
 // unknown connection, a rejected credential) and 1 for a bug. Temporal's errors are recognized by
@@ -8,8 +8,8 @@ import { CdpError, NON_RETRYABLE_ERROR_NAMES } from '../lib/errors';
 export const EXIT_KNOWN_ERROR = 2;
 export const EXIT_BUG = 1;
 
-/** Failure types a workflow reports for cdp's own errors, thrown inside an activity. */
-const KNOWN_FAILURE_TYPES: ReadonlySet<string> = new Set([...NON_RETRYABLE_ERROR_NAMES, 'SourceUnavailableError']);
+/** Failure types a workflow reports for cdp's own errors thrown inside an activity: every cdp error name. */
+const KNOWN_FAILURE_TYPES: ReadonlySet<string> = new Set(Object.values(ERROR_NAMES));
 
 const isMarked = (err: unknown, marker: string): boolean => typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[Symbol.for(`__temporal_is${marker}`)] === true;
 

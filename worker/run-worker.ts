@@ -2,6 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
+import { allSourceSpecs } from '../activities/sources/registry';
+import { validateSourceSpecs } from '../activities/sources/spec-validation';
 import { PROJECT_ROOT } from '../lib/paths';
 import { buildQueueFor } from '../lib/temporal-names';
 
@@ -44,8 +46,10 @@ const quietLogger = {
 /**
  * Starts the two cdp workers on one connection: the sync queue (`cdp-sync`) runs the workflows and the
  * HTTP/Parquet activities, many at once; the build queue (`cdp-build`) runs DuckDB builds one at a time.
+ * A source spec that contradicts itself stops the start with a `SourceSpecError`, before any work is taken.
  */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  validateSourceSpecs(allSourceSpecs());
   const connection = await NativeConnection.connect({ address: opts.address });
   let client: Promise<Client> | undefined;
   const temporalClient = () =>

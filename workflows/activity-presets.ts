@@ -1,5 +1,5 @@
 import type { ActivityOptions } from '@temporalio/workflow';
-import { NON_RETRYABLE_ERROR_NAMES } from '../lib/errors-names';
+import { NON_RETRYABLE_ERROR_NAMES } from '../lib/errors';
 
 // Timeouts and retries are named once here; workflows never set them ad hoc.
 
@@ -26,9 +26,9 @@ export const PAGE_BATCH: ActivityOptions = {
   },
 };
 
-/** A DuckDB build: one at a time on the build queue, heartbeating per model. */
+/** A DuckDB build: one at a time on the build queue, heartbeating per model; a failed model test is not retried. */
 export const DUCKDB_BUILD: ActivityOptions = {
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_NAMES, 'ModelTestFailedError'] },
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_NAMES },
 };

@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { CdpActivities, SyncPlan } from '../activities';
 import type { StreamPosition, SyncMode } from '../lib/sync-state';
+import { ERROR_NAMES } from '../lib/errors';
 import { stateKey } from '../lib/stream-keys';
 import { PAGE_BATCH, SHORT } from './activity-presets';
 
@@ -55,7 +56,7 @@ function newSyncId(): string {
 }
 
 /** Failures a rerun cannot fix until a person updates a credential. */
-const CREDENTIAL_FAILURES = ['SourceAuthError', 'CredentialMissingError'];
+const CREDENTIAL_FAILURES: readonly string[] = [ERROR_NAMES.sourceAuth, ERROR_NAMES.credentialMissing];
 
 function credentialProblem(err: unknown): string | undefined {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && CREDENTIAL_FAILURES.includes(err.cause.type ?? '')) {

@@ -72,18 +72,21 @@ export async function writeLandedFile(root: string, target: LandingTarget, recor
       `CREATE TEMP TABLE landing (primary_key VARCHAR, cursor_value VARCHAR, synced_at VARCHAR, record_index INTEGER, payload VARCHAR, reason VARCHAR)`,
     );
     const appender = await connection.createAppender('landing');
-    records.forEach((r, i) => {
-      appender.appendVarchar(r.primaryKey);
-      if (r.cursorValue === null) appender.appendNull();
-      else appender.appendVarchar(r.cursorValue);
-      appender.appendVarchar(r.syncedAt.toISOString());
-      appender.appendInteger(i);
-      appender.appendVarchar(JSON.stringify(r.payload));
-      if (r.quarantineReason === undefined) appender.appendNull();
-      else appender.appendVarchar(r.quarantineReason);
-      appender.endRow();
-    });
-    appender.closeSync();
+    try {
+      records.forEach((r, i) => {
+        appender.appendVarchar(r.primaryKey);
+        if (r.cursorValue === null) appender.appendNull();
+        else appender.appendVarchar(r.cursorValue);
+        appender.appendVarchar(r.syncedAt.toISOString());
+        appender.appendInteger(i);
+        appender.appendVarchar(JSON.stringify(r.payload));
+        if (r.quarantineReason === undefined) appender.appendNull();
+        else appender.appendVarchar(r.quarantineReason);
+        appender.endRow();
+      });
+    } finally {
+      appender.closeSync();
+    }
     const constants = [
       `${sqlString(target.source)} AS source`,
       `${sqlString(target.stream)} AS stream`,

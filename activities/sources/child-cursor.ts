@@ -1,4 +1,6 @@
-import { readPath, type ParentSpec, type StreamSpec } from './spec';
+import { StreamPositionError } from '../../lib/errors';
+import { readPath } from './read-path';
+import type { ParentSpec, StreamSpec } from './spec';
 
 /** The path values one child request is made for: `parent_id` and the parent's `pathFields`. */
 export type ParentValues = Record<string, string>;
@@ -70,7 +72,7 @@ export function decodeChild(stream: StreamSpec, token: string | null): ChildCurs
   const str = (v: unknown) => v === null || typeof v === 'string';
   const ids = parsed?.ids;
   if (!parsed || !str(parsed.p) || typeof parsed.d !== 'boolean' || !Array.isArray(ids) || !ids.every((i) => typeof i === 'string' || isValues(i)) || !str(parsed.c)) {
-    throw new Error(`${stream.name}: page token ${token.slice(0, 80)} is not a child-stream position; restart the stream's sync from the beginning`);
+    throw new StreamPositionError(`${stream.name}: page token ${token.slice(0, 80)} is not a child-stream position; restart the stream's sync from the beginning`);
   }
   return {
     parentToken: parsed.p as string | null,

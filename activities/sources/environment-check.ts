@@ -2,7 +2,7 @@ import type { Environment } from '../../lib/config-schema';
 import { EnvironmentMismatchError } from '../../lib/errors';
 import { getFromSource, type SourceRequest } from './pager';
 import { connectionUrl, fillPlaceholders } from './request-url';
-import { readPath } from './spec';
+import { readPath } from './read-path';
 
 // The environment of an account does not change under a running worker: one answer per connection,
 // URL and configured environment is enough, and a retried batch does not ask again.

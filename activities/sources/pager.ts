@@ -1,9 +1,13 @@
 import type { ConnectionConfig } from '../../lib/config-schema';
+import { SourceAnswerError, type AnswerOrigin } from '../../lib/errors';
 import { childValues, decodeChild, encodeChild, type ChildCursor, type ParentValues } from './child-cursor';
 import { requestJson } from './http-client';
 import type { RateLimiter } from './rate-limiter';
 import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './request-url';
-import { readPath, type KeepWhereSpec, type PaginationSpec, type SourceSpec, type StreamSpec } from './spec';
+import { nextPageToken } from './paging';
+import { readPath } from './read-path';
+import type { KeepWhereSpec, PaginationSpec, SourceSpec, StreamSpec } from './spec';
+import { parentChainProblem, specError, specFile } from './spec-validation';
 
 export interface PageRequest {
   source: SourceSpec;
@@ -37,21 +41,12 @@ const paginationOf = (source: SourceSpec, stream: StreamSpec): PaginationSpec =>
 
 /**
  * The parent stream of a child stream. A parent may itself be a child (a balance per ledger entry per
- * program), read through its own parent in turn; a loop of parents is refused.
+ * program), read through its own parent in turn; a missing parent or a loop of parents is refused.
  */
 function parentOf(source: SourceSpec, stream: StreamSpec): StreamSpec {
-  const parent = source.streams.find((s) => s.name === stream.parent!.stream);
-  if (!parent) {
-    throw new Error(`${source.name}.${stream.name}: parent stream "${stream.parent!.stream}" is not a stream of ${source.name}`);
-  }
-  let ancestor: StreamSpec | undefined = parent;
-  for (let depth = 0; ancestor?.parent; depth++) {
-    if (ancestor.name === stream.name || depth >= source.streams.length) {
-      throw new Error(`${source.name}.${stream.name}: its parent streams form a loop`);
-    }
-    ancestor = source.streams.find((s) => s.name === ancestor!.parent!.stream);
-  }
-  return parent;
+  const problem = parentChainProblem(source, stream);
+  if (problem) throw specError(source.name, problem);
+  return source.streams.find((s) => s.name === stream.parent!.stream)!;
 }
 
 type Plan =
@@ -75,45 +70,6 @@ function planRequest(req: UrlRequest): Plan {
 /** Builds the URL of one page from the source's declared pagination and window filter (without credentials). */
 export function pageUrl(req: UrlRequest): URL {
   return planRequest(req).url;
-}
-
-/** Where the page after `records` starts under one paging scheme; null when this was the last page. */
-export function nextPageToken(p: PaginationSpec, body: unknown, records: Record<string, unknown>[], pageToken: string | null): string | null {
-  switch (p.type) {
-    case 'after_last_id': {
-      const last = records.at(-1);
-      if (!last) return null;
-      const more = p.hasMoreField ? readPath(body, p.hasMoreField) === true : records.length >= p.pageSize;
-      if (!more) return null;
-      const id = readPath(last, p.idField);
-      if (id === undefined || id === null || id === '') {
-        throw new Error(`cannot page on: the last record of the page has no "${p.idField}" to continue after`);
-      }
-      return p.afterIsInclusive ? String(Number(id) + 1) : String(id);
-    }
-    case 'offset': {
-      const next = Number(pageToken ?? 0) + records.length;
-      if (records.length === 0) return null;
-      // A has-more flag in the answer outranks page length and totals; an answer without one falls back to them.
-      const more = p.hasMorePath === undefined ? undefined : readPath(body, p.hasMorePath);
-      if (typeof more === 'boolean') return more ? String(next) : null;
-      const total = p.totalPath ? Number(readPath(body, p.totalPath)) : Number.NaN;
-      if (records.length < p.pageSize || (Number.isFinite(total) && next >= total)) return null;
-      return String(next);
-    }
-    case 'page_number': {
-      const page = Number(pageToken ?? p.firstPage);
-      const totalPages = p.totalPagesPath ? Number(readPath(body, p.totalPagesPath)) : Number.NaN;
-      if (records.length < p.pageSize || (Number.isFinite(totalPages) && page >= totalPages)) return null;
-      return String(page + 1);
-    }
-    case 'next_cursor': {
-      const cursor = readPath(body, p.cursorPath);
-      return readPath(body, p.nextPath) && typeof cursor === 'string' && records.length > 0 ? cursor : null;
-    }
-    case 'none':
-      return null;
-  }
 }
 
 /** Where the page after `records` starts, per the stream's (or else the source's) pagination; null when this was the last page. */
@@ -154,19 +110,26 @@ export function applyClientWindow(
   return { records: kept, reachedStart };
 }
 
+/** Where an answer of a stream came from, for the errors that name it. */
+const originOf = (req: PageRequest, stream: StreamSpec, unsigned: URL): AnswerOrigin => ({
+  connectionId: req.connection.id,
+  source: req.source.name,
+  stream: stream.name,
+  url: unsigned.href,
+});
+
 /** The records of an answer: the array at `recordsPath`, or the one record there for a single-record stream. */
 function recordsOf(req: PageRequest, stream: StreamSpec, body: unknown, unsigned: URL): Record<string, unknown>[] {
   // An empty answer (BigCommerce's 204 past the last page) is an empty page.
   if (body === null) return [];
   const found = readPath(body, stream.recordsPath);
-  if (stream.singleRecord) {
-    if (found !== null && typeof found === 'object' && !Array.isArray(found)) return [found as Record<string, unknown>];
-    throw new Error(`${req.source.name}.${stream.name}: the answer from ${unsigned.pathname} has no record at "${stream.recordsPath}"`);
-  }
-  if (!Array.isArray(found)) {
-    throw new Error(`${req.source.name}.${stream.name}: the answer from ${unsigned.pathname} has no records array at "${stream.recordsPath}"`);
-  }
-  return found as Record<string, unknown>[];
+  if (stream.singleRecord && found !== null && typeof found === 'object' && !Array.isArray(found)) return [found as Record<string, unknown>];
+  if (!stream.singleRecord && Array.isArray(found)) return found as Record<string, unknown>[];
+  throw new SourceAnswerError(
+    `has no ${stream.singleRecord ? 'record' : 'records array'} at "${stream.recordsPath}"`,
+    `asking again gets the same answer: check recordsPath of stream ${stream.name} in ${specFile(req.source.name)} against the API's answer`,
+    originOf(req, stream, unsigned),
+  );
 }
 
 /** What a request to a source needs beside its URL: who asks, with what, and at what pace. */
@@ -189,9 +152,15 @@ export async function getFromSource(req: SourceRequest, unsigned: URL, post?: { 
   });
 }
 
-async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<{ body: unknown; records: Record<string, unknown>[] }> {
+interface Answer {
+  body: unknown;
+  records: Record<string, unknown>[];
+  origin: AnswerOrigin;
+}
+
+async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<Answer> {
   const body = await getFromSource({ ...req, limiter: req.limiterOf?.(stream) ?? req.limiter }, unsigned);
-  return { body, records: recordsOf(req, stream, body, unsigned) };
+  return { body, records: recordsOf(req, stream, body, unsigned), origin: originOf(req, stream, unsigned) };
 }
 
 /** The records of a list that belong to the connection; see {@link KeepWhereSpec}. */
@@ -206,9 +175,9 @@ export function keepOwnRecords(records: Record<string, unknown>[], spec: KeepWhe
 
 /** Reads one page of a list stream (keeping the connection's own records, and applying a client-side window if declared). */
 async function readList(req: PageRequest, stream: StreamSpec, url: URL, pageToken: string | null): Promise<Page> {
-  const { body, records: all } = await getRecords(req, stream, url);
+  const { body, records: all, origin } = await getRecords(req, stream, url);
   // Paging counts what the API answered; filtering only decides what lands.
-  const next = nextPageToken(paginationOf(req.source, stream), body, all, pageToken);
+  const next = nextPageToken(paginationOf(req.source, stream), body, all, pageToken, origin);
   const records = stream.keepWhere ? keepOwnRecords(all, stream.keepWhere, req.connection) : all;
   if (!stream.clientWindow) return { records, nextToken: next };
   const windowed = applyClientWindow(records, stream.cursorField, req.window);
@@ -229,8 +198,8 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
       return { records: [], nextToken: encodeChild(cursor) };
     }
     case 'child': {
-      const { body, records: answered } = await getRecords(req, req.stream, plan.url);
-      const childNext = nextPageToken(paginationOf(req.source, req.stream), body, answered, plan.cursor.childToken);
+      const { body, records: answered, origin } = await getRecords(req, req.stream, plan.url);
+      const childNext = nextPageToken(paginationOf(req.source, req.stream), body, answered, plan.cursor.childToken, origin);
       const cursor: ChildCursor =
         childNext === null ? { ...plan.cursor, pending: plan.cursor.pending.slice(1), childToken: null } : { ...plan.cursor, childToken: childNext };
       const own = req.stream.keepWhere ? keepOwnRecords(answered, req.stream.keepWhere, req.connection) : answered;

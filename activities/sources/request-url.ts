@@ -1,5 +1,6 @@
 import type { ConnectionConfig } from '../../lib/config-schema';
 import { ConfigError } from '../../lib/errors';
+import { setPageParams } from './paging';
 import type { AuthSpec, PaginationSpec, StreamSpec, WindowFilterSpec } from './spec';
 
 /** The window in unix seconds: from inclusive (null = the beginning), to exclusive. */
@@ -60,30 +61,12 @@ function setWindow(url: URL, spec: WindowFilterSpec, window: SyncWindow): void {
   if (spec.toParam) url.searchParams.set(spec.toParam, formatBound(window.to, spec.format));
 }
 
-function setPaging(url: URL, p: PaginationSpec, pageToken: string | null): void {
-  switch (p.type) {
-    case 'after_last_id':
-      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
-      if (pageToken !== null) url.searchParams.set(p.afterParam, pageToken);
-      break;
-    case 'offset':
-      url.searchParams.set(p.limitParam, String(p.pageSize));
-      url.searchParams.set(p.offsetParam, pageToken ?? '0');
-      break;
-    case 'page_number':
-      url.searchParams.set(p.pageSizeParam, String(p.pageSize));
-      url.searchParams.set(p.pageParam, pageToken ?? String(p.firstPage));
-      break;
-    case 'next_cursor':
-      if (p.pageSizeParam) url.searchParams.set(p.pageSizeParam, String(p.pageSize));
-      if (pageToken !== null) url.searchParams.set(p.cursorParam, pageToken);
-      break;
-    case 'none':
-      break;
-  }
-}
-
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** The names of the `{name}` placeholders in a path or parameter template, in order. */
+export function placeholderNames(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
 
 /**
  * Fills `{name}` placeholders from `values`, escaped for a URL path when `escape` is set. A
@@ -118,7 +101,7 @@ export function listUrl(
   for (const [k, v] of Object.entries(stream.params ?? {})) {
     url.searchParams.set(k, fillPlaceholders(v, connection.path_params ?? {}, `connection "${connection.id}", stream ${stream.name}`, false));
   }
-  setPaging(url, pagination, pageToken);
+  setPageParams(url, pagination, pageToken);
   if (stream.window) setWindow(url, stream.window, window);
   return url;
 }

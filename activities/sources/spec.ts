@@ -1,29 +1,66 @@
 import type { z } from 'zod';
 import type { Environment, SourceName } from '../../lib/config-schema';
+import type { AnswerOrigin } from '../../lib/errors';
 
-/** How a source pages through a list: declared as data, interpreted by the shared pager. */
-export type PaginationSpec =
-  /**
-   * The next page starts after the last record's id (Stripe's `starting_after`, ActiveCampaign's
-   * `id_greater`, BigCommerce's `min_id`). Without `hasMoreField` a full page means there may be more.
-   * `afterIsInclusive` says the API's bound includes the id it is given, so the pager asks from the next integer.
-   */
-  | { type: 'after_last_id'; pageSizeParam: string; pageSize: number; afterParam: string; idField: string; hasMoreField?: string; afterIsInclusive?: boolean }
-  /**
-   * `limit`/`offset` paging (ActiveCampaign, Talon.One's `pageSize`/`skip`); ends on a short or empty
-   * page or when the offset reaches `totalPath`. Where the answer carries a boolean at `hasMorePath`
-   * (Talon.One's `hasMore`), that flag decides instead.
-   */
-  | { type: 'offset'; limitParam: string; offsetParam: string; pageSize: number; totalPath?: string; hasMorePath?: string }
-  /** Numbered pages from `firstPage` (BigCommerce, ThriveCart); ends on a short or empty page, or at `totalPagesPath`. */
-  | { type: 'page_number'; pageParam: string; pageSizeParam: string; pageSize: number; firstPage: number; totalPagesPath?: string }
-  /**
-   * An opaque cursor from the answer (Graph API `paging.cursors.after`, Amazon's `NextToken`); ends
-   * when `nextPath` is absent. Without `pageSizeParam` the API picks the page size (Amazon's order items).
-   */
-  | { type: 'next_cursor'; pageSizeParam?: string; pageSize: number; cursorParam: string; cursorPath: string; nextPath: string }
-  /** No paging: one request answers the whole list, or the one record (Talon.One loyalty programs, a ledger balance). */
-  | { type: 'none' };
+/**
+ * The next page starts after the last record's id (Stripe's `starting_after`, ActiveCampaign's
+ * `id_greater`, BigCommerce's `min_id`). Without `hasMoreField` a full page means there may be more.
+ * `afterIsInclusive` says the API's bound includes the id it is given, so the pager asks from the next integer.
+ */
+export interface AfterLastIdPaging {
+  type: 'after_last_id';
+  pageSizeParam: string;
+  pageSize: number;
+  afterParam: string;
+  idField: string;
+  hasMoreField?: string;
+  afterIsInclusive?: boolean;
+}
+
+/**
+ * `limit`/`offset` paging (ActiveCampaign, Talon.One's `pageSize`/`skip`); ends on a short or empty
+ * page or when the offset reaches `totalPath`. Where the answer carries a boolean at `hasMorePath`
+ * (Talon.One's `hasMore`), that flag decides instead.
+ */
+export interface OffsetPaging {
+  type: 'offset';
+  limitParam: string;
+  offsetParam: string;
+  pageSize: number;
+  totalPath?: string;
+  hasMorePath?: string;
+}
+
+/** Numbered pages from `firstPage` (BigCommerce, ThriveCart); ends on a short or empty page, or at `totalPagesPath`. */
+export interface PageNumberPaging {
+  type: 'page_number';
+  pageParam: string;
+  pageSizeParam: string;
+  pageSize: number;
+  firstPage: number;
+  totalPagesPath?: string;
+}
+
+/**
+ * An opaque cursor from the answer (Graph API `paging.cursors.after`, Amazon's `NextToken`); ends
+ * when `nextPath` is absent. Without `pageSizeParam` the API picks the page size (Amazon's order items).
+ */
+export interface NextCursorPaging {
+  type: 'next_cursor';
+  pageSizeParam?: string;
+  pageSize: number;
+  cursorParam: string;
+  cursorPath: string;
+  nextPath: string;
+}
+
+/** No paging: one request answers the whole list, or the one record (Talon.One loyalty programs, a ledger balance). */
+export interface NoPaging {
+  type: 'none';
+}
+
+/** How a source pages through a list: declared as data, interpreted by the paging scheme of its `type`. */
+export type PaginationSpec = AfterLastIdPaging | OffsetPaging | PageNumberPaging | NextCursorPaging | NoPaging;
 
 /** How requests authenticate; the credential is read from the environment inside the activity. */
 export type AuthSpec =
@@ -120,6 +157,8 @@ export interface SourceRequestContext {
   call(path: string, operation: OperationLimit, post?: { body: unknown }): Promise<unknown>;
   /** The connection's `path_params` (an Amazon connection's `marketplaceId`). */
   params: Readonly<Record<string, string>>;
+  /** Where a request of `path` goes (connection, stream, URL without credentials), for the errors that name it. */
+  origin(path: string): AnswerOrigin;
 }
 
 /**
@@ -255,23 +294,4 @@ export interface SourceSpec {
   /** The report protocol of sources with report streams. */
   reportApi?: ReportApi;
   streams: StreamSpec[];
-}
-
-function readDotPath(value: unknown, dotPath: string): unknown {
-  if (dotPath === '') return value;
-  let current = value;
-  for (const key of dotPath.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-/** Reads a dot path (`meta.total`, `paging.cursors.after`), or a `+`-joined composite key, from a JSON value. */
-export function readPath(value: unknown, dotPath: string): unknown {
-  if (!dotPath.includes('+')) return readDotPath(value, dotPath);
-  const parts = dotPath.split('+').map((p) => readDotPath(value, p));
-  // A key with a missing part is no key: the record lands with an empty key rather than a partial one.
-  if (parts.some((p) => p === undefined || p === null)) return undefined;
-  return parts.map(String).join('|');
 }

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { Context } from '@temporalio/activity';
 import pRetry, { AbortError } from 'p-retry';
 import { findConnection, type LoadedConfig } from '../../lib/config';
-import { CredentialMissingError, ReportFailedError, SourceUnavailableError } from '../../lib/errors';
+import { CredentialMissingError, ReportFailedError, SourceRequestError, SourceUnavailableError, StreamPositionError } from '../../lib/errors';
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
 import { getFromSource } from '../sources/pager';
 import { operationLimiter } from '../sources/rate-limiter';
@@ -58,7 +58,9 @@ const windowEnd = (cursor: ReportCursor, report: ReportStreamSpec, position: Str
   Math.min(cursor.from + report.maxWindowDays * DAY_SECONDS, position.window.to);
 
 /** Fetches a report file from its short-lived URL (never with the connection's credential), retrying failures that may pass. */
-async function download(url: string, signal: AbortSignal): Promise<{ bytes: Buffer; charset: string } | 'expired'> {
+async function download(connectionId: string, url: string, signal: AbortSignal): Promise<{ bytes: Buffer; charset: string } | 'expired'> {
+  // The URL is signed in its query: errors name its origin only.
+  const origin = new URL(url).origin;
   return pRetry(
     async () => {
       let response: Response;
@@ -66,13 +68,13 @@ async function download(url: string, signal: AbortSignal): Promise<{ bytes: Buff
         response = await fetch(url, { signal: AbortSignal.any([AbortSignal.timeout(120_000), signal]) });
       } catch (err) {
         if (signal.aborted) throw new AbortError(err as Error);
-        throw new SourceUnavailableError('report', new URL(url).origin, undefined, (err as Error).message);
+        throw new SourceUnavailableError(connectionId, origin, undefined, (err as Error).message);
       }
       if (response.status === 403) return 'expired' as const;
       if (response.status >= 500 || response.status === 429) {
-        throw new SourceUnavailableError('report', new URL(url).origin, response.status, 'report document download failed');
+        throw new SourceUnavailableError(connectionId, origin, response.status, 'report document download failed');
       }
-      if (!response.ok) throw new AbortError(`HTTP ${response.status} fetching a report document from ${new URL(url).origin}`);
+      if (!response.ok) throw new AbortError(new SourceRequestError(connectionId, origin, response.status, 'the report document could not be downloaded'));
       const charset = /charset=([^;]+)/i.exec(response.headers.get('content-type') ?? '')?.[1]?.trim() ?? 'utf-8';
       return { bytes: Buffer.from(await response.arrayBuffer()), charset };
     },
@@ -82,12 +84,13 @@ async function download(url: string, signal: AbortSignal): Promise<{ bytes: Buff
 
 /** The text of a built report: its URL asked afresh once if it expired before the download began. */
 async function reportText(api: ReportApi, req: SourceRequestContext, documentId: string, signal: AbortSignal): Promise<string> {
+  const { connectionId } = req.origin('');
   for (let attempt = 0; ; attempt++) {
     const doc = await api.document(req, documentId);
-    const got = await download(doc.url, signal);
+    const got = await download(connectionId, doc.url, signal);
     if (got === 'expired') {
       if (attempt === 0) continue;
-      throw new SourceUnavailableError('report', new URL(doc.url).origin, 403, `the URL of report document ${documentId} expired twice before it could be read`);
+      throw new SourceUnavailableError(connectionId, new URL(doc.url).origin, 403, `the URL of report document ${documentId} expired twice before it could be read`);
     }
     const bytes = doc.compression === 'gzip' ? gunzipSync(got.bytes) : got.bytes;
     return new TextDecoder(got.charset).decode(bytes);
@@ -111,19 +114,21 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
   const [stream] = selectStreams(source, [position.stream], `${config.file}: connections.${connection.id}`);
   const report = stream!.report;
   const api = source.reportApi;
-  if (!report || !api) throw new Error(`${source.name}.${position.stream} is not read as reports`);
+  if (!report || !api) {
+    // The plan was made under a spec that read this stream as reports; the worker now runs another.
+    throw new StreamPositionError(
+      `connection "${connection.id}": the sync's plan reads ${source.name}.${position.stream} as reports, but its spec does not; start the sync again so it is planned afresh`,
+    );
+  }
   const pollSeconds = input.pollSeconds ?? 30;
   const maxPollSeconds = Math.max(pollSeconds, input.maxPollSeconds ?? 300);
 
   const base = { source, connection, credential, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(), onWait: () => ctx.heartbeat() };
+  const where = `connection "${connection.id}", stream ${stream!.name}`;
   const req: SourceRequestContext = {
     params: connection.path_params ?? {},
-    call: (path, operation, post) =>
-      getFromSource(
-        { ...base, limiter: operationLimiter(connection.id, operation) },
-        connectionUrl(connection, path, {}, `connection "${connection.id}", stream ${stream!.name}`),
-        post,
-      ),
+    call: (path, operation, post) => getFromSource({ ...base, limiter: operationLimiter(connection.id, operation) }, connectionUrl(connection, path, {}, where), post),
+    origin: (path) => ({ connectionId: connection.id, source: source.name, stream: stream!.name, url: connectionUrl(connection, path, {}, where).href }),
   };
 
   const commit = async (next: StreamPosition) => {

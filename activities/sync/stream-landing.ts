@@ -1,4 +1,5 @@
-import { readPath, type SourceSpec, type StreamSpec } from '../sources/spec';
+import { readPath } from '../sources/read-path';
+import type { SourceSpec, StreamSpec } from '../sources/spec';
 import type { LandedRecord } from '../landing/lake';
 import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
 

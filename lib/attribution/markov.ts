@@ -94,6 +94,7 @@ function solve<T>(F: Field<T>, a: T[][], b: T[]): T[] {
       if (F.isZero(m[r]![col]!)) continue;
       if (pivot < 0 || (F === (FLOAT as unknown) && Math.abs(m[r]![col] as number) > Math.abs(m[pivot]![col] as number))) pivot = r;
     }
+    // Every state of a chain built from paths leads to an end, so only a bug in building it gets here.
     if (pivot < 0) throw new Error('singular chain');
     [m[col], m[pivot]] = [m[pivot]!, m[col]!];
     const p = m[col]!;

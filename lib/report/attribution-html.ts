@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { DependencyError } from '../errors';
 import type { AttributionReportData } from './attribution-data';
 
 // The attribution report as one HTML file that opens offline: Chart.js, the chart data and the
@@ -72,7 +73,7 @@ function chartLibrary(): string {
   // The package's exports map hides dist/, so resolve its main entry and take the bundle beside it.
   const main = createRequire(import.meta.url).resolve('chart.js');
   const bundle = fs.readFileSync(path.join(path.dirname(main), 'chart.umd.min.js'), 'utf8');
-  if (/<\/script|<!--/i.test(bundle)) throw new Error(`chart.js bundle beside ${main} contains "</script" or "<!--" and cannot be inlined; pin a chart.js version that does not`);
+  if (/<\/script|<!--/i.test(bundle)) throw new DependencyError(`chart.js bundle beside ${main} contains "</script" or "<!--" and cannot be inlined; pin a chart.js version that does not`);
   return bundle;
 }
 

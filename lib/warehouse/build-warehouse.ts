@@ -2,7 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedConfig } from '../config';
-import { CdpError } from '../errors';
+import { CdpError, ModelTestFailedError } from '../errors';
 import { commitFile } from '../fs-atomic';
 import { sqlIdent, sqlString } from '../sql';
 import { landedStreams, rawTableName, streamDir } from '../raw-layout';
@@ -10,10 +10,6 @@ import { createSegmentViews } from '../segments/segment-store';
 import { createConfigTables } from './config-tables';
 import { computedModels } from './computed-models';
 import { LAYERS, orderModels, readModels, type ModelFile } from './model-files';
-
-export class ModelTestFailedError extends CdpError {
-  override readonly name = 'ModelTestFailedError';
-}
 
 export interface ModelCount {
   model: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { writeLandedFile } from '../../activities/landing/lake';
 import { allSourceSpecs } from '../../activities/sources/registry';
-import { readPath } from '../../activities/sources/spec';
+import { readPath } from '../../activities/sources/read-path';
 import { queryWarehouse } from '../../app/query';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activecampaignSource } from '../../../activities/sources/activecampaign/spec';
 import { nextToken, pageUrl } from '../../../activities/sources/pager';
-import { readPath, type StreamSpec } from '../../../activities/sources/spec';
+import { readPath } from '../../../activities/sources/read-path';
+import type { StreamSpec } from '../../../activities/sources/spec';
 import type { ConnectionConfig } from '../../../lib/config-schema';
 import { PROJECT_ROOT } from '../../../lib/paths';
 

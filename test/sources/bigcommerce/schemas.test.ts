@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigcommerceSource } from '../../../activities/sources/bigcommerce/spec';
 import { fetchPage, nextToken, pageUrl, type PageRequest } from '../../../activities/sources/pager';
 import { RateLimiter } from '../../../activities/sources/rate-limiter';
-import { readPath, type StreamSpec } from '../../../activities/sources/spec';
+import { readPath } from '../../../activities/sources/read-path';
+import type { StreamSpec } from '../../../activities/sources/spec';
 import { PROJECT_ROOT } from '../../../lib/paths';
 
 // Fixtures are the response examples of BigCommerce's own OpenAPI files

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readPath, type StreamSpec } from '../../../activities/sources/spec';
+import { readPath } from '../../../activities/sources/read-path';
+import type { StreamSpec } from '../../../activities/sources/spec';
 import { talononeSource } from '../../../activities/sources/talonone/spec';
 import { SAMPLE_ANSWERS } from './sample-answers';
 

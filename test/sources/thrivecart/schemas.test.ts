@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchPage, pageUrl, type PageRequest } from '../../../activities/sources/pager';
 import { RateLimiter } from '../../../activities/sources/rate-limiter';
-import { readPath } from '../../../activities/sources/spec';
+import { readPath } from '../../../activities/sources/read-path';
 import { thrivecartSource } from '../../../activities/sources/thrivecart/spec';
 import { PROJECT_ROOT } from '../../../lib/paths';
 

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchPage, nextToken, pageUrl, type PageRequest } from '../../activities/sources/pager';
-import type { SourceSpec } from '../../activities/sources/spec';
-import { RateLimiter } from '../../activities/sources/rate-limiter';
-import { stripeSource } from '../../activities/sources/stripe/spec';
-import { SourceAuthError, SourceRequestError } from '../../lib/errors';
+import { fetchPage, nextToken, pageUrl, type PageRequest } from '../../../activities/sources/pager';
+import type { SourceSpec } from '../../../activities/sources/spec';
+import { RateLimiter } from '../../../activities/sources/rate-limiter';
+import { stripeSource } from '../../../activities/sources/stripe/spec';
+import { SourceAuthError, SourceRequestError } from '../../../lib/errors';
 
 // A scripted server: each test queues the answers it wants, so paging and retry rules are checked
 // one at a time. The real Stripe list semantics are exercised against the emulator elsewhere.

@@ -1,10 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchPage, keepOwnRecords, nextPageToken, pageUrl, type PageRequest } from '../../activities/sources/pager';
-import { RateLimiter } from '../../activities/sources/rate-limiter';
-import type { PaginationSpec, SourceSpec, StreamSpec } from '../../activities/sources/spec';
-import { stripeSource } from '../../activities/sources/stripe/spec';
-import { ConfigError } from '../../lib/errors';
+import { fetchPage, keepOwnRecords, pageUrl, type PageRequest } from '../../../activities/sources/pager';
+import { nextPageToken } from '../../../activities/sources/paging';
+import { RateLimiter } from '../../../activities/sources/rate-limiter';
+import type { PaginationSpec, SourceSpec, StreamSpec } from '../../../activities/sources/spec';
+import { stripeSource } from '../../../activities/sources/stripe/spec';
+import { ConfigError } from '../../../lib/errors';
 
 // Generic paging features declared as data: offset paging that follows a has-more flag, unpaged
 // lists and single-record answers, path placeholders from the connection and from parent records,

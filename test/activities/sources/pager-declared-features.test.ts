@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyClientWindow, cursorSeconds, nextPageToken, pageUrl } from '../../activities/sources/pager';
-import { readPath, type SourceSpec, type StreamSpec } from '../../activities/sources/spec';
-import { stripeSource } from '../../activities/sources/stripe/spec';
+import { nextPageToken } from '../../../activities/sources/paging';
+import { applyClientWindow, cursorSeconds, pageUrl } from '../../../activities/sources/pager';
+import { readPath } from '../../../activities/sources/read-path';
+import type { SourceSpec, StreamSpec } from '../../../activities/sources/spec';
+import { stripeSource } from '../../../activities/sources/stripe/spec';
 
 const connection = { id: 'x', source: 'stripe' as const, environment: 'sandbox' as const, base_url: 'https://api.example.com/base', credential_env: 'X' };
 const charges = stripeSource.streams.find((s) => s.name === 'charges')!;
