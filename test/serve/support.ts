@@ -48,12 +48,24 @@ export interface ServedWorkspace {
   close(): Promise<void>;
 }
 
-export async function serveWorkspace(opts: { connections?: Record<string, unknown>[]; temporalAddress?: string; prepare?: (config: LoadedConfig) => Promise<void> } = {}): Promise<ServedWorkspace> {
-  const ws = makeWorkspace(opts.connections ?? []);
+export interface ServeOptions {
+  connections?: Record<string, unknown>[];
+  /** More of cdp.config.yaml (its `serve` section). */
+  config?: Record<string, unknown>;
+  temporalAddress?: string;
+  prepare?: (config: LoadedConfig) => Promise<void>;
+  /** The server's clock and log, for tests that move time on or read the log. */
+  nowMs?: () => number;
+  eventLog?: (line: string) => void;
+}
+
+export async function serveWorkspace(opts: ServeOptions = {}): Promise<ServedWorkspace> {
+  const ws = makeWorkspace(opts.connections ?? [], opts.config);
   const config = ws.config();
   await opts.prepare?.(config);
   // Nothing listens on port 1: routes that need Temporal answer that it is not reachable.
-  const server = await startServer(config, { host: '127.0.0.1', port: 0, temporal: temporalTarget({ address: opts.temporalAddress ?? '127.0.0.1:1' }, config) });
+  const temporal = temporalTarget({ address: opts.temporalAddress ?? '127.0.0.1:1' }, config);
+  const server = await startServer(config, { host: '127.0.0.1', port: 0, temporal, nowMs: opts.nowMs, eventLog: opts.eventLog ?? (() => undefined) });
   return {
     ws,
     config,
