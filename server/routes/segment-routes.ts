@@ -69,7 +69,7 @@ async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList>
       return row(s, { permissions: { read: true, edit: g.edit, delete: g.delete }, expiresAt: g.expiresAtMs === null ? null : new Date(g.expiresAtMs).toISOString() });
     });
   // Invalid files are the admins' to fix, as they own what the CLI wrote.
-  return { owned, shared, invalid: user.isAdmin ? errors.map((e) => e.message) : [] };
+  return { owned, shared, invalid: user.isAdmin ? errors.map((e) => withoutServerPaths(ctx.config, e.message)) : [] };
 }
 
 /** Counts a draft with `cdp segment preview`'s own code. */
@@ -134,6 +134,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
   app.delete('/api/segments/:name', async (request) => {
     const { name } = parseInput(nameParams, request.params);
     requireSegment(ctx, request.user!, name, 'delete');
+    if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
     const message = deleteSegment(ctx.config, name);
     ctx.store.forgetSegment(name);
     return { message: withoutServerPaths(ctx.config, message) };

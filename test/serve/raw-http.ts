@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Answer } from './support';
+import { expectNoServerPaths, type Answer } from './support';
 
 // Requests the fetch API cannot make: from another loopback address (127.0.0.2 is a different
 // client to the server), and with a Host header of the test's choosing.
@@ -31,7 +31,13 @@ export function rawCall(baseUrl: string, path: string, req: RawRequest = {}): Pr
         } catch {
           // Plain-text answers.
         }
-        resolve({ status: response.statusCode ?? 0, headers: out, body, text });
+        const answer = { status: response.statusCode ?? 0, headers: out, body, text };
+        try {
+          expectNoServerPaths(answer, `${req.method ?? 'GET'} ${path}`);
+          resolve(answer);
+        } catch (err) {
+          reject(err);
+        }
       });
     });
     request.on('error', reject);

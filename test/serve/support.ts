@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { stringify } from 'yaml';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { materializeSegments } from '../../lib/segments/materialize';
@@ -77,6 +79,16 @@ export async function serveWorkspace(opts: ServeOptions = {}): Promise<ServedWor
   };
 }
 
+// Folders a 4xx body could give away: the test workspaces (under the temp folder), the project's
+// checkout, the home folder.
+const SERVER_FOLDERS = [os.tmpdir(), PROJECT_ROOT, os.homedir()].filter((d) => d.length > 1);
+
+/** Fails when a 4xx answer names a folder of the server: a client is told what to fix, never where the server keeps things. */
+export function expectNoServerPaths(answer: Pick<Answer, 'status' | 'text'>, what: string): void {
+  if (answer.status < 400 || answer.status >= 500) return;
+  for (const folder of SERVER_FOLDERS) expect(answer.text.includes(folder), `${what} answered ${answer.status} naming ${folder}: ${answer.text}`).toBe(false);
+}
+
 export interface Answer {
   status: number;
   headers: Headers;
@@ -115,7 +127,9 @@ export class ApiClient {
     } catch {
       // CSV and HTML answers.
     }
-    return { status: response.status, headers: response.headers, body: parsed, text };
+    const answer = { status: response.status, headers: response.headers, body: parsed, text };
+    expectNoServerPaths(answer, `${method} ${url}`);
+    return answer;
   }
 
   get = (url: string) => this.call('GET', url);
