@@ -70,4 +70,5 @@ export interface SignInThrottle {
   address: FailureThrottle;
 }
 
+/** Fresh throttles for a server: counts start at nothing on every start. */
 export const signInThrottle = (): SignInThrottle => ({ account: new FailureThrottle(ACCOUNT_RULE), address: new FailureThrottle(ADDRESS_RULE) });
