@@ -1,0 +1,246 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryWarehouse } from '../../../app/query';
+import { runBuild } from '../../../app/builds';
+import { startSync, waitForSync } from '../../../app/syncs';
+import { startStripeEmulator, type StripeEmulator } from '../../../emulators/stripe';
+import { startTalonOneEmulator, type TalonOneEmulator, type TalonOneGroundTruth } from '../../../emulators/talonone';
+import { findConnection } from '../../../lib/config';
+import { SYNC_TASK_QUEUE } from '../../../lib/temporal-names';
+import { startWorker, type RunningWorker } from '../../../worker/run-worker';
+import {
+  ambiguousRollbackLedgers,
+  expectedLedgers,
+  expectedProfiles,
+  stripeEmails,
+  talonOneAccount,
+  type ExpectedLedger,
+  type ExpectedProfile,
+} from './model-oracle';
+import { startDevServer } from '../../support/temporal';
+import { makeWorkspace } from '../../support/workspace';
+
+// The Talon.One models against an oracle computed from the objects the emulator serves. A live and
+// a sandbox Application are synced through the real Temporal dev server, beside a live Stripe
+// account of the same world, so profiles meet the person's Stripe customer by email. The world
+// ends at the start of this hour: the build comes just after it, as a build follows a sync.
+
+const SEED = 7;
+const SCALE = 0.1;
+const ANCHOR = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+const LIVE_STRIPE_KEY = 'sk_live_cdp_talonone';
+
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let ws: ReturnType<typeof makeWorkspace>;
+let talon: TalonOneEmulator;
+let stripe: StripeEmulator;
+let truth: TalonOneGroundTruth;
+let profiles: ExpectedProfile[];
+let builtAtMs: number;
+
+beforeAll(async () => {
+  [env, talon, stripe] = await Promise.all([
+    startDevServer(),
+    startTalonOneEmulator({ port: 0, seed: SEED, scale: SCALE, anchor: ANCHOR, rateLimitPerSecond: 0 }),
+    startStripeEmulator({ port: 0, seed: SEED, scale: SCALE, anchor: ANCHOR, apiKeys: [LIVE_STRIPE_KEY], rateLimitPerSecond: 0 }),
+  ]);
+  const app = (environment: string) => talon.applications.find((a) => a.environment === environment)!;
+  Object.assign(process.env, { CDP_T1M_LIVE: app('live').apiKey, CDP_T1M_SANDBOX: app('sandbox').apiKey, CDP_T1M_STRIPE: LIVE_STRIPE_KEY });
+  const promo = (environment: string, credential_env: string) => ({
+    id: `promo-${environment}`, source: 'talonone', environment, base_url: talon.url, credential_env,
+    path_params: { applicationId: app(environment).id }, requests_per_second: 50, currency: 'USD',
+  });
+  ws = makeWorkspace([
+    promo('live', 'CDP_T1M_LIVE'),
+    promo('sandbox', 'CDP_T1M_SANDBOX'),
+    { id: 'stripe', source: 'stripe', environment: 'live', base_url: stripe.url, credential_env: 'CDP_T1M_STRIPE' },
+  ]);
+  worker = await startWorker({ address: env.address, namespace: 'default', taskQueue: SYNC_TASK_QUEUE, loadConfig: ws.config });
+  await Promise.all(
+    ['promo-live', 'promo-sandbox', 'stripe'].map(async (id) => waitForSync(await startSync(env.client, findConnection(ws.config(), id), { mode: 'historical', buildAfter: false }), () => {})),
+  );
+  await runBuild(env.client);
+  truth = talon.truth();
+  profiles = expectedProfiles(talonOneAccount(SEED, SCALE, ANCHOR));
+  builtAtMs = Number((await sql('select epoch_ms(built_at) as ms from config.settings'))[0]!.ms);
+});
+
+afterAll(async () => {
+  await worker?.shutdown();
+  await env?.teardown();
+  await Promise.all([talon?.close(), stripe?.close()]);
+  ws?.cleanup();
+});
+
+const sql = async (query: string) => (await queryWarehouse(ws.config().layout.warehouse, query)).rows;
+const hundredths = (points: unknown) => Math.round(Number(points) * 100);
+const ledgerKey = (l: { environment: unknown; programId: unknown; integrationId: unknown; subledgerId: unknown }) => `${l.environment}|${l.programId}|${l.integrationId}|${l.subledgerId}`;
+
+/** Each Talon.One profile's row of marts.customer_metrics, by `environment|integration id`. */
+async function metricsByProfile(): Promise<Map<string, Record<string, unknown>>> {
+  const rows = await sql(`
+    select i.environment, i.source_customer_id as integration_id, m.*
+    from core.customer_identities as i join marts.customer_metrics as m using (customer_id)
+    where i.source = 'talonone'`);
+  return new Map(rows.map((r) => [`${r.environment}|${r.integration_id}`, r]));
+}
+
+describe('Talon.One profiles as customers', () => {
+  it('a profile with an email is the same person as the Stripe customer with that email; one without stays its own customer', async () => {
+    const rows = await sql(`
+      select i.environment, i.source_customer_id as integration_id, c.customer_id, c.email, c.sources, c.source_ids
+      from core.customer_identities as i join core.customers as c using (customer_id)
+      where i.source = 'talonone'`);
+    expect(rows.length).toBe(profiles.length);
+    const byProfile = new Map(rows.map((r) => [`${r.environment}|${r.integration_id}`, r]));
+    const inStripe = stripeEmails(SEED, SCALE, ANCHOR);
+    const withoutEmail = profiles.filter((p) => p.email === null);
+    expect(withoutEmail.length).toBeGreaterThan(0);
+    let matched = 0;
+    for (const p of profiles) {
+      const row = byProfile.get(`${p.environment}|${p.integrationId}`)!;
+      expect(row.email ?? null, p.integrationId).toBe(p.email);
+      const joinsStripe = p.environment === 'live' && p.email !== null && inStripe.has(p.email);
+      expect(row.sources, `${p.environment} ${p.integrationId}`).toEqual(joinsStripe ? ['stripe', 'talonone'] : ['talonone']);
+      if (joinsStripe) matched += 1;
+      if (p.email === null) expect(row.source_ids).toEqual([`talonone:promo-${p.environment}:${p.integrationId}`]);
+    }
+    expect(matched).toBeGreaterThan(10);
+    // Without an email, one profile is one customer: no two of them share a customer.
+    const noEmailCustomers = new Set(withoutEmail.map((p) => byProfile.get(`${p.environment}|${p.integrationId}`)!.customer_id));
+    expect(noEmailCustomers.size).toBe(withoutEmail.length);
+  });
+
+  it('a profile with the same integration id in the live and the sandbox Application is two customers', async () => {
+    const live = new Set(truth.applications.find((a) => a.environment === 'live')!.profiles.map((p) => p.integration_id));
+    const shared = truth.applications.find((a) => a.environment === 'sandbox')!.profiles.map((p) => p.integration_id).filter((id) => live.has(id));
+    expect(shared.length).toBeGreaterThan(0);
+    const rows = await sql(`
+      select source_customer_id as integration_id, list(distinct environment order by environment) as environments, count(distinct customer_id)::int as customers
+      from core.customer_identities where source = 'talonone' group by 1`);
+    const byId = new Map(rows.map((r) => [String(r.integration_id), r]));
+    for (const id of shared) expect(byId.get(id), id).toEqual({ integration_id: id, environments: ['live', 'sandbox'], customers: 2 });
+  });
+
+  it('no row of any core or mart table names a customer or a connection of the other environment', async () => {
+    const tables = await sql(`
+      select table_schema || '.' || table_name as t, list(column_name) as columns from information_schema.columns
+      where table_schema in ('core', 'marts') group by 1 having list_contains(list(column_name), 'environment')`);
+    const checked: string[] = [];
+    for (const { t, columns } of tables) {
+      const cols = columns as string[];
+      for (const [column, owner] of [['customer_id', 'core.customers'], ['advocate_customer_id', 'core.customers'], ['friend_customer_id', 'core.customers']] as const) {
+        if (!cols.includes(column) || t === owner) continue;
+        const [row] = await sql(`select count(*)::int as n from ${t} as x join ${owner} as o on o.customer_id = x.${column} where o.environment <> x.environment`);
+        expect(row!.n, `${t}.${column}`).toBe(0);
+        checked.push(`${t}.${column}`);
+      }
+      if (cols.includes('connection')) {
+        const [row] = await sql(`select count(*)::int as n from ${t} as x join config.connections as c using (connection) where c.environment <> x.environment`);
+        expect(row!.n, `${t}.connection`).toBe(0);
+      }
+    }
+    expect(checked).toEqual(expect.arrayContaining(['core.promotion_sessions.customer_id', 'core.loyalty_balances.customer_id', 'core.loyalty_transactions.customer_id', 'core.orders.customer_id']));
+    // The sandbox copies keep their own sessions, points and spend.
+    const [leak] = await sql(`
+      select count(*)::int as n from marts.customer_metrics as m
+      join core.customers as c using (customer_id)
+      where c.environment = 'sandbox' and m.promotion_orders > (select count(*) from core.promotion_sessions s where s.customer_id = m.customer_id and s.environment = 'sandbox')`);
+    expect(leak!.n).toBe(0);
+  });
+});
+
+describe("what each profile bought, as Talon.One's Campaign Manager shows it", () => {
+  it('discounted and undiscounted orders, accrued discounts, gross and net revenue per customer', async () => {
+    const metrics = await metricsByProfile();
+    for (const p of profiles) {
+      const m = metrics.get(`${p.environment}|${p.integrationId}`)!;
+      expect(
+        {
+          orders: m.promotion_orders,
+          discounted: m.promotion_discounted_orders,
+          undiscounted: m.promotion_undiscounted_orders,
+          grossMinor: Number(m.promotion_gross_revenue_minor),
+          accruedDiscountsMinor: Number(m.promotion_accrued_discounts_minor),
+          netMinor: Number(m.promotion_net_revenue_minor),
+        },
+        `${p.environment} ${p.integrationId}`,
+      ).toEqual({ orders: p.orders, discounted: p.discounted, undiscounted: p.undiscounted, grossMinor: p.grossMinor, accruedDiscountsMinor: p.accruedDiscountsMinor, netMinor: p.netMinor });
+    }
+    expect(profiles.filter((p) => p.discounted > 0 && p.undiscounted > 0).length).toBeGreaterThan(3);
+  });
+
+  it("sessions are orders with Talon.One's state kept; they count as revenue only where no payment source records the sale", async () => {
+    const rows = await sql("select environment, source_status, status, counts_as_revenue, count(*)::int as n from core.orders where source = 'talonone' group by all");
+    const status = { open: 'pending', closed: 'paid', partially_returned: 'partially_refunded', cancelled: 'cancelled' } as const;
+    for (const app of truth.applications) {
+      for (const [state, n] of Object.entries(app.sessions.count_by_state)) {
+        const got = rows.filter((r) => r.environment === app.environment && r.source_status === state);
+        if (n === 0) continue;
+        // The live Application beside a live Stripe account mirrors its sales; the sandbox one stands alone.
+        expect(got, `${app.environment} ${state}`).toEqual([{ environment: app.environment, source_status: state, status: status[state as keyof typeof status], counts_as_revenue: app.environment === 'sandbox', n }]);
+      }
+    }
+    const [conversions] = await sql("select count(*) filter (where o.environment = 'live')::int as live, count(*) filter (where o.environment = 'sandbox')::int as sandbox from attribution.conversions c join core.orders o using (order_id) where o.source = 'talonone'");
+    const sandboxSales = profiles.filter((p) => p.environment === 'sandbox').reduce((n, p) => n + p.orders, 0);
+    expect(conversions).toEqual({ live: 0, sandbox: sandboxSales });
+  });
+});
+
+describe('loyalty points', () => {
+  it('the balances landed are the ones the balances endpoint answered', async () => {
+    const rows = await sql('select environment, loyalty_program_id, integration_id, subledger_id, active_points, pending_points, spent_points, expired_points, negative_points from staging.stg_talonone__loyalty_balances');
+    expect(rows.length).toBeGreaterThan(100);
+    for (const r of rows) {
+      const program = truth.programs.find((p) => p.id === Number(r.loyalty_program_id))!;
+      const view = program.balances[String(r.integration_id)]!;
+      const want = r.subledger_id === '' ? view.balance : view.subledgerBalances[String(r.subledger_id)]!;
+      const got = { activePoints: Number(r.active_points), pendingPoints: Number(r.pending_points), spentPoints: Number(r.spent_points), expiredPoints: Number(r.expired_points), negativePoints: Number(r.negative_points) };
+      expect(got, `${r.integration_id} ${r.subledger_id}`).toEqual(want);
+    }
+  });
+
+  it("every ledger stands at the build as the emulator's ledger rules replay its served entries", async () => {
+    const rows = await sql('select * from core.loyalty_balances');
+    const actual = new Map(
+      rows.map((r) => [
+        ledgerKey({ environment: r.environment, programId: r.loyalty_program_id, integrationId: r.integration_id, subledgerId: r.subledger_id }),
+        { active: hundredths(r.active_points), pending: hundredths(r.pending_points), spent: hundredths(r.spent_points), expired: hundredths(r.expired_points), negative: hundredths(r.negative_points), expiring30d: hundredths(r.points_expiring_30d) },
+      ]),
+    );
+    const account = talonOneAccount(SEED, SCALE, ANCHOR);
+    const expected = expectedLedgers(account, builtAtMs, 'served');
+    expect(actual.size).toBe(expected.length);
+    const figures = ({ environment: _e, programId: _p, integrationId: _i, subledgerId: _s, ...rest }: ExpectedLedger) => rest;
+    for (const want of expected) expect(actual.get(ledgerKey(want)), ledgerKey(want)).toEqual(figures(want));
+    // Every kind of standing shows up somewhere.
+    for (const field of ['active', 'pending', 'spent', 'expired', 'negative', 'expiring30d'] as const) expect(expected.some((l) => l[field] > 0), field).toBe(true);
+    expect(expected.some((l) => l.subledgerId !== '' && l.active + l.expired > 0)).toBe(true);
+
+    // Against the emulator's own record of which points each return took back, the ledgers differ
+    // only where a session added points more than once before its return.
+    const ambiguous = ambiguousRollbackLedgers(account);
+    const differing = expectedLedgers(account, builtAtMs, 'recorded')
+      .filter((want) => JSON.stringify(actual.get(ledgerKey(want))) !== JSON.stringify(figures(want)))
+      .map((l) => `${l.programId}|${l.integrationId}|${l.subledgerId}`);
+    expect(differing.filter((k) => !ambiguous.has(k))).toEqual([]);
+  });
+
+  it('active, pending and soon-expiring points per customer add up their ledgers', async () => {
+    const metrics = await metricsByProfile();
+    const perProfile = new Map<string, { active: number; pending: number; expiring30d: number }>();
+    for (const l of expectedLedgers(talonOneAccount(SEED, SCALE, ANCHOR), builtAtMs, 'served')) {
+      const key = `${l.environment}|${l.integrationId}`;
+      const sum = perProfile.get(key) ?? { active: 0, pending: 0, expiring30d: 0 };
+      perProfile.set(key, { active: sum.active + l.active, pending: sum.pending + l.pending, expiring30d: sum.expiring30d + l.expiring30d });
+    }
+    for (const p of profiles) {
+      const key = `${p.environment}|${p.integrationId}`;
+      const m = metrics.get(key)!;
+      const got = { active: hundredths(m.loyalty_points_active), pending: hundredths(m.loyalty_points_pending), expiring30d: hundredths(m.loyalty_points_expiring_30d) };
+      expect(got, key).toEqual(perProfile.get(key) ?? { active: 0, pending: 0, expiring30d: 0 });
+    }
+    expect([...perProfile.values()].filter((s) => s.expiring30d > 0).length).toBeGreaterThan(0);
+  });
+});
