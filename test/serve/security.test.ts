@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryWarehouse } from '../../app/query';
 import { AppStore, appStorePath } from '../../server/store/app-store';
-import { addUsers, ApiClient, buildEmptyWarehouse, serveWorkspace, TestClock, writeSegmentFile, type ServedWorkspace } from './support';
+import { addUsers, ApiClient, buildEmptyWarehouse, serveWorkspace, writeSegmentFile, type ServedWorkspace } from './support';
 
 // The web app's security over real HTTP: who may call what, CSRF, grants that expire or are
 // revoked, and hostile text kept as text.
@@ -19,11 +19,13 @@ let admin: ApiClient;
 let reader: ApiClient;
 let editor: ApiClient;
 let other: ApiClient;
-const clock = new TestClock();
+// The served app's clock: the real one, moved on by tests of expiry.
+let clockOffsetMs = 0;
+const serverNowMs = () => Date.now() + clockOffsetMs;
 
 beforeAll(async () => {
   served = await serveWorkspace({
-    clock,
+    nowMs: serverNowMs,
     prepare: async (config) => {
       writeSegmentFile(config, 'vip', { environment: 'live', description: 'written with the CLI', rules: { has: 'tag', where: { field: 'tag', op: 'equals', value: 'VIP' } } });
       writeSegmentFile(config, 'big-spenders', { environment: 'live', rules: { all: [{ field: 'amount_spent', op: 'greater_than', value: 500 }] } });
@@ -150,21 +152,21 @@ describe('segment permissions', () => {
   });
 
   it('refuses an expired grant, and lists it as expired to the owner', async () => {
-    const expiresAtMs = clock.nowMs() + 60 * 60_000;
+    const expiresAtMs = serverNowMs() + 60 * 60_000;
     expect((await admin.call('POST', '/api/segments/three-orders/grants', { email: OTHER, read: true, expiresAt: new Date(expiresAtMs).toISOString() })).status).toBe(201);
     expect((await other.get('/api/segments/three-orders')).status).toBe(200);
     // The server's clock moves past the expiry: a minute before it the grant still holds, at it no more.
-    clock.offsetMs += expiresAtMs - clock.nowMs() - 60_000;
+    clockOffsetMs += expiresAtMs - serverNowMs() - 60_000;
     try {
       expect((await other.get('/api/segments/three-orders')).status).toBe(200);
-      clock.offsetMs += 60_000;
+      clockOffsetMs += 60_000;
       expect((await other.get('/api/segments/three-orders')).status).toBe(404);
       expect((await other.get('/api/segments')).body.shared).toEqual([]);
       const grants = (await admin.get('/api/segments/three-orders/grants')).body.grants as { email: string; expired: boolean }[];
       expect(grants.find((g) => g.email === OTHER)).toMatchObject({ expired: true });
-      expect((await admin.call('POST', '/api/segments/three-orders/grants', { email: OTHER, read: true, expiresAt: new Date(clock.nowMs() - 1000).toISOString() })).status).toBe(422);
+      expect((await admin.call('POST', '/api/segments/three-orders/grants', { email: OTHER, read: true, expiresAt: new Date(serverNowMs() - 1000).toISOString() })).status).toBe(422);
     } finally {
-      clock.offsetMs = 0;
+      clockOffsetMs = 0;
     }
   });
 

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openAs, screenshot, signIn, type Person } from './browser';
-import { addUsers, buildEmptyWarehouse, serveWorkspace, TestClock, writeSegmentFile, type ServedWorkspace } from './support';
+import { addUsers, buildEmptyWarehouse, serveWorkspace, writeSegmentFile, type ServedWorkspace } from './support';
 
 // Sharing in the browser, as people use it: an owner shares a segment read-only with a colleague
 // who can view it but not change it, a share runs out, a revoke takes effect at once, and an
@@ -15,11 +15,13 @@ let served: ServedWorkspace;
 let browser: Browser;
 let owner: Person;
 let colleague: Person;
-const clock = new TestClock();
+// The served app's clock: the real one, moved on by tests of expiry.
+let clockOffsetMs = 0;
+const serverNowMs = () => Date.now() + clockOffsetMs;
 
 beforeAll(async () => {
   served = await serveWorkspace({
-    clock,
+    nowMs: serverNowMs,
     prepare: async (config) => {
       writeSegmentFile(config, 'vip', { environment: 'live', description: HOSTILE, rules: { any: [{ has: 'tag', where: { field: 'tag', op: 'equals', value: HOSTILE } }, { field: 'amount_spent', op: 'greater_than', value: 500 }] } });
       await buildEmptyWarehouse(config);
@@ -120,18 +122,18 @@ describe('sharing a segment in the browser', () => {
 
   it('ends a share at its expiry', async () => {
     // A whole second, as the form's time input takes it.
-    const expiresAtMs = Math.ceil((clock.nowMs() + 60 * 60_000) / 1000) * 1000;
+    const expiresAtMs = Math.ceil((serverNowMs() + 60 * 60_000) / 1000) * 1000;
     expect(await share(COLLEAGUE, { expiresAt: localInput(expiresAtMs) })).toContain('has access now');
     expect(await colleagueOpensVip()).toMatch(/^vip/);
     // The server's clock moves to the expiry.
-    clock.offsetMs += expiresAtMs - clock.nowMs();
+    clockOffsetMs += expiresAtMs - serverNowMs();
     try {
       expect(await colleagueOpensVip()).toBe('segment "vip" not found');
       await owner.page.goto('/#/segments');
       await owner.page.goto('/#/segments/vip/sharing');
       await owner.page.waitForSelector(`tr[data-grantee="${COLLEAGUE}"].expired`);
     } finally {
-      clock.offsetMs = 0;
+      clockOffsetMs = 0;
     }
   });
 
