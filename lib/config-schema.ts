@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { SOURCES, SOURCE_NAMES, type SourceName } from './sources';
 
@@ -24,6 +25,20 @@ const pathParamsSchema = z.record(
   z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a parameter name of letters, digits and "_", as in the API path, such as applicationId'),
   z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String),
 );
+
+/** A TLS proxy's address or CIDR range, as `serve.trusted_proxies` and `cdp serve --trusted-proxy` take it. */
+export const proxyAddressSchema = z
+  .string()
+  .refine((a) => {
+    const [address, bits, ...rest] = a.split('/');
+    const family = isIP(address ?? '');
+    return family !== 0 && rest.length === 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+  }, 'an IP address or CIDR range such as 10.0.0.5 or 10.0.0.0/8');
+
+/** A host name the web app answers to, as `serve.allowed_hosts` and `cdp serve --allowed-host` take it. */
+export const hostNameSchema = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]+)$/, 'a host name without scheme or port, such as cdp.example.com');
 
 export const connectionSchema = z.strictObject({
   id: connectionIdSchema,
@@ -110,6 +125,14 @@ export const configSchema = z
         negative_max_rating: z.number().int().min(1).max(5).default(3),
       })
       .default({ negative_max_rating: 3 }),
+    serve: z
+      .strictObject({
+        /** Addresses or CIDR ranges of the TLS proxy in front of `cdp serve`; only their X-Forwarded-* headers count. */
+        trusted_proxies: z.array(proxyAddressSchema).default([]),
+        /** Host names the app answers to besides 127.0.0.1, localhost, ::1 and the address it listens on. */
+        allowed_hosts: z.array(hostNameSchema).default([]),
+      })
+      .default({ trusted_proxies: [], allowed_hosts: [] }),
     connections: z.array(connectionSchema).default([]),
   })
   .superRefine((config, ctx) => {

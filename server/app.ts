@@ -7,6 +7,8 @@ import { CdpError } from '../lib/errors';
 import { registerSessionGuard } from './auth/session-guard';
 import type { ServerContext } from './context';
 import { HttpError } from './http-errors';
+import { registerHostGuard } from './net/serve-settings';
+import { withoutServerPaths } from './public-message';
 import { REPORT_CSP, registerAttributionRoutes } from './routes/attribution-routes';
 import { registerConnectionRoutes } from './routes/connection-routes';
 import { registerMemberRoutes } from './routes/member-routes';
@@ -68,7 +70,8 @@ export interface RouteInfo {
 
 /** The app, ready to listen, and every route it serves with who may call it; `webDir` is a built page (see web-build.ts). */
 export async function buildApp(ctx: ServerContext, webDir: string): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+  const { trustedProxies } = ctx.serve;
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, trustProxy: trustedProxies.length ? trustedProxies : false });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, access: r.config?.access ?? 'user' });
@@ -90,11 +93,14 @@ export async function buildApp(ctx: ServerContext, webDir: string): Promise<{ ap
   app.setErrorHandler(async (err, request, reply) => {
     const status = statusOf(err);
     if (status === 500) console.error(`cdp serve: ${request.method} ${request.url}: ${(err as Error).stack ?? String(err)}`);
-    const message = status === 500 ? 'internal error; the server log has the details' : (err as Error).message;
-    return reply.code(status).send({ error: message, ...(err instanceof HttpError && err.problems ? { problems: err.problems } : {}) });
+    const message = status === 500 ? 'internal error; the server log has the details' : withoutServerPaths(ctx.config, (err as Error).message);
+    const problems = err instanceof HttpError && err.problems ? err.problems.map((p) => ({ path: p.path, message: withoutServerPaths(ctx.config, p.message) })) : undefined;
+    if (err instanceof HttpError && err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+    return reply.code(status).send({ error: message, ...(problems ? { problems } : {}) });
   });
   app.setNotFoundHandler({ preHandler: undefined }, async (_request, reply) => reply.code(404).send({ error: 'not found' }));
 
+  registerHostGuard(app, ctx.serve);
   registerSessionGuard(app, ctx);
   registerPage(app, webDir);
   registerSessionRoutes(app, ctx);

@@ -15,6 +15,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly problems?: Problem[],
+    /** Sent as Retry-After with a 429 or 503. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -1,6 +1,9 @@
 import type { TemporalTarget } from '../app/temporal';
 import type { LoadedConfig } from '../lib/config';
 import { buildApp, type RouteInfo } from './app';
+import { signInThrottle } from './auth/sign-in-throttle';
+import { stderrLog } from './auth/sign-in-log';
+import { serveSettings, type ServeSettings } from './net/serve-settings';
 import { AppStore, appStorePath } from './store/app-store';
 import { temporalAccess } from './temporal-access';
 import { ensureWebBuild } from './web-build';
@@ -11,12 +14,37 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  host: string;
+  port: number;
+  temporal: TemporalTarget;
+  /** Progress of the page's build. */
+  log?: (line: string) => void;
+  /** Trusted proxies and host names added to the config's `serve` section (the command's flags). */
+  serve?: Partial<ServeSettings>;
+  /** The server's log of sign-in events; standard error by default. */
+  eventLog?: (line: string) => void;
+  /** The clock sessions, grants, invitations and lockouts are measured by. */
+  nowMs?: () => number;
+}
+
 /** Builds the page when needed, opens the app store and serves the app until closed. */
-export async function startServer(config: LoadedConfig, opts: { host: string; port: number; temporal: TemporalTarget; log?: (line: string) => void }): Promise<RunningServer> {
+export async function startServer(config: LoadedConfig, opts: ServerOptions): Promise<RunningServer> {
   const webDir = await ensureWebBuild(opts.log);
   const store = AppStore.open(appStorePath(config.layout));
   const temporal = temporalAccess(opts.temporal);
-  const { app, routes } = await buildApp({ config, store, temporal, nowMs: () => Date.now() }, webDir);
+  const { app, routes } = await buildApp(
+    {
+      config,
+      store,
+      temporal,
+      nowMs: opts.nowMs ?? (() => Date.now()),
+      serve: serveSettings(config, opts.host, opts.serve),
+      throttle: signInThrottle(),
+      eventLog: opts.eventLog ?? stderrLog,
+    },
+    webDir,
+  );
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {

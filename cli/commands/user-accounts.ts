@@ -80,13 +80,13 @@ export async function setUserPassword(config: LoadedConfig, email: string, passw
   });
 }
 
-/** Removes an account and ends its sessions. */
+/** Removes an account with its sessions, the grants and invitations made to it and the links it sent. */
 export function removeUser(config: LoadedConfig, email: string): string {
   return withStore(config, (store) => {
     const user = store.userByEmail(email);
     if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}`);
     store.removeUser(user.id);
-    return `removed ${user.email}: their sessions ended, and segments they created in the app now belong to the admins`;
+    return `removed ${user.email}: their sessions ended, the grants and invitations made to them and the invitation links they sent are gone, and segments they created in the app now belong to the admins`;
   });
 }
 

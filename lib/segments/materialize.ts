@@ -46,10 +46,10 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
   }
 
   const store = segmentStore(config.layout);
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
+  // Order is never relied on here, so DuckDB may stream large histories without keeping it.
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse, { settings: { preserve_insertion_order: 'false' } });
   try {
     // Views, not copies: the stored files are read where they are needed, and replaced only at the end.
-    await db.run('SET preserve_insertion_order = false');
     await db.run(`CREATE TEMP VIEW prev_history AS SELECT * FROM ${historySource(store)}`);
     await db.run(`CREATE TEMP VIEW prev_runs AS SELECT * FROM ${runsSource(store)}`);
     await db.run('CREATE TEMP TABLE cur (segment VARCHAR, environment VARCHAR, customer_id VARCHAR, from_backfill BOOLEAN)');

@@ -23,10 +23,11 @@ function sameToken(a: string, b: string): boolean {
 function checkOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  const host = request.headers.host;
+  // request.host is the Host header, or a trusted proxy's X-Forwarded-Host.
+  const host = request.host;
   let ok = false;
   try {
-    ok = host !== undefined && new URL(origin).host === host;
+    ok = Boolean(host) && new URL(origin).host === host;
   } catch {
     ok = false;
   }

@@ -10,6 +10,7 @@ import { segmentPath } from '../../lib/segments/files';
 import { definitionBody, type SavedSegment, type SegmentInfo, type SegmentList, type SegmentPreview, type SegmentSummary } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
+import { withoutServerPaths } from '../public-message';
 import { ownsSegment, requireSegment } from '../segments/access';
 import { validDefinition } from '../segments/problems';
 import type { User } from '../store/app-store';
@@ -68,7 +69,7 @@ async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList>
       return row(s, { permissions: { read: true, edit: g.edit, delete: g.delete }, expiresAt: g.expiresAtMs === null ? null : new Date(g.expiresAtMs).toISOString() });
     });
   // Invalid files are the admins' to fix, as they own what the CLI wrote.
-  return { owned, shared, invalid: user.isAdmin ? errors.map((e) => e.message) : [] };
+  return { owned, shared, invalid: user.isAdmin ? errors.map((e) => withoutServerPaths(ctx.config, e.message)) : [] };
 }
 
 /** Counts a draft with `cdp segment preview`'s own code. */
@@ -111,7 +112,8 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post('/api/segments', async (request, reply): Promise<SavedSegment> => {
     const definition = validDefinition(parseInput(definitionBody, request.body));
-    if (segmentExists(ctx.config, definition.name)) throw new HttpError(409, `a segment "${definition.name}" exists already; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
+    // The same answer whoever holds the name: a creator learns that it is taken, not whose it is or what it holds.
+    if (segmentExists(ctx.config, definition.name)) throw new HttpError(409, `the name "${definition.name}" is not available; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
     createSegment(ctx.config, definition);
     ctx.store.forgetSegment(definition.name);
     ctx.store.setSegmentOwner(definition.name, request.user!.id, ctx.nowMs());
@@ -132,9 +134,10 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
   app.delete('/api/segments/:name', async (request) => {
     const { name } = parseInput(nameParams, request.params);
     requireSegment(ctx, request.user!, name, 'delete');
+    if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
     const message = deleteSegment(ctx.config, name);
     ctx.store.forgetSegment(name);
-    return { message };
+    return { message: withoutServerPaths(ctx.config, message) };
   });
 
   // Materializing goes through the same build-chain workflow as `cdp segment materialize`.

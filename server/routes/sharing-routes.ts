@@ -18,7 +18,7 @@ const grantParams = nameParams.extend({ email: z.string().min(3).max(320) });
 
 /** The link an invited person opens; the token travels in the fragment, so it never reaches a server log. */
 export function invitationUrl(request: FastifyRequest, token: string): string {
-  return `${request.protocol}://${request.headers.host ?? request.hostname}/#/invite/${token}`;
+  return `${request.protocol}://${request.host}/#/invite/${token}`;
 }
 
 /** Registers the routes of sharing a segment, listing and revoking its grants. */

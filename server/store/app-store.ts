@@ -193,8 +193,20 @@ export class AppStore {
     }).immediate();
   }
 
+  /**
+   * Removes a user with their sessions, the grants made to their email, the invitations to it and
+   * the unused ones they sent, so an account made again for that email starts with nothing.
+   */
   removeUser(userId: number): void {
-    this.run('delete from users where id = ?', userId);
+    this.db.transaction(() => {
+      const email = this.userById(userId)?.email;
+      if (email !== undefined) {
+        this.run('delete from grants where email = ?', email);
+        this.run('delete from invitations where email = ?', email);
+      }
+      this.run('delete from invitations where invited_by = ? and accepted_at_ms is null', userId);
+      this.run('delete from users where id = ?', userId);
+    }).immediate();
   }
 
   // Sessions

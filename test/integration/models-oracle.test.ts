@@ -25,6 +25,7 @@ import { expectedModels, type ExpectedModels } from '../support/model-oracle';
 import { expectedAttribution } from '../support/attribution-oracle';
 import { FLOAT, markovAttribution, type PathCount } from '../../lib/attribution/markov';
 import { startDevServer } from '../support/temporal';
+import { readCsvFile } from '../support/read-csv';
 import { makeWorkspace } from '../support/workspace';
 
 // The customer models against an oracle computed from the objects the emulators serve. Every
@@ -309,10 +310,7 @@ describe('segments', () => {
 
 describe('segment exports', () => {
   // DuckDB's CSV reader parses each file back: what an ad platform or email tool would read.
-  const readCsv = async (file: string) => {
-    const { columns, rows } = await queryWarehouse(ws.config().layout.warehouse, `select * from read_csv('${file}', header = true, all_varchar = true, quote = '"', escape = '"')`);
-    return { columns, rows };
-  };
+  const readCsv = (file: string) => readCsvFile(file, `header = true, all_varchar = true, quote = '"', escape = '"'`);
 
   it('every format has its header and one row per member', async () => {
     const members = await sql(`
@@ -470,7 +468,7 @@ describe('cdp report', () => {
     expect(run.status, run.err).toBe(0);
     const file = path.join(ws.dir, 'report.csv');
     fs.writeFileSync(file, run.out);
-    const { columns, rows } = await queryWarehouse(ws.config().layout.warehouse, `select * from read_csv('${file}', header = true, all_varchar = true)`);
+    const { columns, rows } = await readCsvFile(file);
     expect(columns).toEqual(['model', 'group', 'leads', 'customers', 'invoiced', 'collected', 'spend', 'cost_per_lead', 'cost_per_acquisition', 'roas']);
     const want = await sql(`
       select model, platform || ' / ' || campaign as grp, sum(collected_minor)::double as collected, sum(spend_minor)::double as spend

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { stringify } from 'yaml';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { materializeSegments } from '../../lib/segments/materialize';
@@ -48,12 +50,24 @@ export interface ServedWorkspace {
   close(): Promise<void>;
 }
 
-export async function serveWorkspace(opts: { connections?: Record<string, unknown>[]; temporalAddress?: string; prepare?: (config: LoadedConfig) => Promise<void> } = {}): Promise<ServedWorkspace> {
-  const ws = makeWorkspace(opts.connections ?? []);
+export interface ServeOptions {
+  connections?: Record<string, unknown>[];
+  /** More of cdp.config.yaml (its `serve` section). */
+  config?: Record<string, unknown>;
+  temporalAddress?: string;
+  prepare?: (config: LoadedConfig) => Promise<void>;
+  /** The server's clock and log, for tests that move time on or read the log. */
+  nowMs?: () => number;
+  eventLog?: (line: string) => void;
+}
+
+export async function serveWorkspace(opts: ServeOptions = {}): Promise<ServedWorkspace> {
+  const ws = makeWorkspace(opts.connections ?? [], opts.config);
   const config = ws.config();
   await opts.prepare?.(config);
   // Nothing listens on port 1: routes that need Temporal answer that it is not reachable.
-  const server = await startServer(config, { host: '127.0.0.1', port: 0, temporal: temporalTarget({ address: opts.temporalAddress ?? '127.0.0.1:1' }, config) });
+  const temporal = temporalTarget({ address: opts.temporalAddress ?? '127.0.0.1:1' }, config);
+  const server = await startServer(config, { host: '127.0.0.1', port: 0, temporal, nowMs: opts.nowMs, eventLog: opts.eventLog ?? (() => undefined) });
   return {
     ws,
     config,
@@ -63,6 +77,16 @@ export async function serveWorkspace(opts: { connections?: Record<string, unknow
       ws.cleanup();
     },
   };
+}
+
+// Folders a 4xx body could give away: the test workspaces (under the temp folder), the project's
+// checkout, the home folder.
+const SERVER_FOLDERS = [os.tmpdir(), PROJECT_ROOT, os.homedir()].filter((d) => d.length > 1);
+
+/** Fails when a 4xx answer names a folder of the server: a client is told what to fix, never where the server keeps things. */
+export function expectNoServerPaths(answer: Pick<Answer, 'status' | 'text'>, what: string): void {
+  if (answer.status < 400 || answer.status >= 500) return;
+  for (const folder of SERVER_FOLDERS) expect(answer.text.includes(folder), `${what} answered ${answer.status} naming ${folder}: ${answer.text}`).toBe(false);
 }
 
 export interface Answer {
@@ -103,7 +127,9 @@ export class ApiClient {
     } catch {
       // CSV and HTML answers.
     }
-    return { status: response.status, headers: response.headers, body: parsed, text };
+    const answer = { status: response.status, headers: response.headers, body: parsed, text };
+    expectNoServerPaths(answer, `${method} ${url}`);
+    return answer;
   }
 
   get = (url: string) => this.call('GET', url);
