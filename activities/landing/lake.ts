@@ -28,22 +28,6 @@ export interface LandedRecord {
   quarantineReason?: string;
 }
 
-/** Columns of every raw Parquet file, beside the full JSON payload. */
-export const ENVELOPE_COLUMNS = [
-  'source',
-  'stream',
-  'connection',
-  'environment',
-  'primary_key',
-  'cursor_value',
-  'synced_at',
-  'sync_id',
-  'sync_mode',
-  'record_index',
-  'payload',
-] as const;
-
-
 /** The deterministic file name of one landed batch. */
 export function partFileName(seq: number, slice?: number): string {
   return `part-${slice === undefined ? '' : `s${slice}-`}${String(seq).padStart(6, '0')}.parquet`;
