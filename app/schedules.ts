@@ -14,9 +14,6 @@ export interface ScheduleTiming {
   catchupWindow: string;
 }
 
-/** Runs missed during an outage of this length are caught up when the cluster is back. */
-export const DEFAULT_CATCHUP_WINDOW = '1 day';
-
 function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing: ScheduleTiming, tuning?: ScheduledSyncInput['tuning']): ScheduleOptions {
   return {
     scheduleId: scheduleId(connection.id),

@@ -78,6 +78,11 @@ export const configSchema = z
       .strictObject({
         /** Records gathered before a Parquet file is landed and the cursor committed. */
         rows_per_file: z.number().int().min(1).max(1_000_000).default(1000),
+        /**
+         * One batch lands what it holds and hands back to the workflow after this long, full file or
+         * not, so a slow source still checkpoints; well under the batch's 15-minute timeout.
+         */
+        batch_seconds: z.number().min(1).max(600).default(120),
         /** How soon a sync notices a dead worker and retries its batch elsewhere. */
         heartbeat_timeout_seconds: z.number().int().min(1).max(3600).default(45),
         /** A historical sync of a stream the API filters by date reads this many windows at once. */
@@ -89,7 +94,7 @@ export const configSchema = z
         /** The longest wait between two questions about one report. */
         report_max_poll_seconds: z.number().min(0.1).max(3600).default(300),
       })
-      .default({ rows_per_file: 1000, heartbeat_timeout_seconds: 45, historical_slices: 4, historical_slice_days: 90, report_poll_seconds: 30, report_max_poll_seconds: 300 }),
+      .default({ rows_per_file: 1000, batch_seconds: 120, heartbeat_timeout_seconds: 45, historical_slices: 4, historical_slice_days: 90, report_poll_seconds: 30, report_max_poll_seconds: 300 }),
     /** Money across currencies is added up only in this one, converted with `currency_rates`. */
     reporting_currency: currencyCodeSchema.default('USD'),
     /** Units of the reporting currency one unit of each other currency is worth. */

@@ -20,6 +20,7 @@ export const ERROR_NAMES = {
   modelTestFailed: 'ModelTestFailedError',
   temporalCliUnavailable: 'TemporalCliUnavailableError',
   dependency: 'DependencyError',
+  dataFolder: 'DataFolderError',
   // Thrown by the application layer and the CLI, never inside an activity.
   syncAlreadyRunning: 'SyncAlreadyRunningError',
   segmentNotMaterialized: 'SegmentNotMaterializedError',
@@ -190,4 +191,21 @@ export class TemporalCliUnavailableError extends CdpError {
 /** An installed package cannot serve what cdp needs of it; another version must be pinned. */
 export class DependencyError extends CdpError {
   override readonly name = ERROR_NAMES.dependency;
+}
+
+/**
+ * The data folder cannot take a write: its disk or quota is full, or it is read-only or not the
+ * worker's to write. Every retry would fail the same way until a person frees space or fixes the folder.
+ */
+export class DataFolderError extends CdpError {
+  override readonly name = ERROR_NAMES.dataFolder;
+  constructor(
+    /** The file or folder that could not be written. */
+    readonly path: string,
+    /** The system's code for it: ENOSPC, EDQUOT, EROFS, EACCES or EPERM. */
+    readonly code: string,
+    fix: string,
+  ) {
+    super(`cannot write ${path} (${code}): ${fix}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { commitFile } from '../../lib/fs-atomic';
+import { commitFile, makeDir, storageFailure } from '../../lib/fs-atomic';
 import { partitionDir } from '../../lib/raw-layout';
 import { sqlString } from '../../lib/sql';
 
@@ -28,22 +28,6 @@ export interface LandedRecord {
   quarantineReason?: string;
 }
 
-/** Columns of every raw Parquet file, beside the full JSON payload. */
-export const ENVELOPE_COLUMNS = [
-  'source',
-  'stream',
-  'connection',
-  'environment',
-  'primary_key',
-  'cursor_value',
-  'synced_at',
-  'sync_id',
-  'sync_mode',
-  'record_index',
-  'payload',
-] as const;
-
-
 /** The deterministic file name of one landed batch. */
 export function partFileName(seq: number, slice?: number): string {
   return `part-${slice === undefined ? '' : `s${slice}-`}${String(seq).padStart(6, '0')}.parquet`;
@@ -58,11 +42,12 @@ function landingDb(): Promise<DuckDBInstance> {
 
 /**
  * Writes records as one zstd Parquet file under `root`, durably and atomically: fsynced to a
- * temporary name, then renamed to its deterministic final name. Returns the final path.
+ * temporary name, then renamed to its deterministic final name. Returns the final path. A full disk
+ * or unwritable folder is a `DataFolderError`, and no temporary file is left behind.
  */
 export async function writeLandedFile(root: string, target: LandingTarget, records: readonly LandedRecord[], opts: { withReason?: boolean } = {}): Promise<string> {
   const dir = partitionDir(root, target);
-  await fs.mkdir(dir, { recursive: true });
+  await makeDir(dir);
   const finalPath = path.join(dir, partFileName(target.seq, target.slice));
   const tmpPath = `${finalPath}.tmp-${process.pid}-${Date.now()}`;
 
@@ -101,12 +86,12 @@ export async function writeLandedFile(root: string, target: LandingTarget, recor
             FROM landing ORDER BY record_index)
        TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd)`,
     );
+    await commitFile(tmpPath, finalPath);
   } catch (err) {
-    await fs.rm(tmpPath, { force: true });
-    throw err;
+    await fs.rm(tmpPath, { force: true }).catch(() => {});
+    throw storageFailure(err, finalPath);
   } finally {
     connection.closeSync();
   }
-  await commitFile(tmpPath, finalPath);
   return finalPath;
 }

@@ -5,6 +5,7 @@ import { requestJson } from './http-client';
 import type { RateLimiter } from './rate-limiter';
 import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './request-url';
 import { nextPageToken } from './paging';
+import type { RepeatedPageGuard } from './paging/progress';
 import { readPath } from './read-path';
 import type { KeepWhereSpec, PaginationSpec, SourceSpec, StreamSpec } from './spec';
 import { parentChainProblem, specError, specFile } from './spec-validation';
@@ -18,6 +19,8 @@ export interface PageRequest {
   /** The window in unix seconds: from inclusive (null = the beginning), to exclusive. */
   window: SyncWindow;
   pageToken: string | null;
+  /** Remembers the stream's previous page across calls, so an answer repeating it fails instead of looping. */
+  repeats?: RepeatedPageGuard;
   signal?: AbortSignal;
   onRetry?: (error: Error, attempt: number) => void;
   /** Called every few seconds while a request waits for the rate limit. */
@@ -176,6 +179,7 @@ export function keepOwnRecords(records: Record<string, unknown>[], spec: KeepWhe
 /** Reads one page of a list stream (keeping the connection's own records, and applying a client-side window if declared). */
 async function readList(req: PageRequest, stream: StreamSpec, url: URL, pageToken: string | null): Promise<Page> {
   const { body, records: all, origin } = await getRecords(req, stream, url);
+  req.repeats?.check(all, pageToken !== null, origin);
   // Paging counts what the API answered; filtering only decides what lands.
   const next = nextPageToken(paginationOf(req.source, stream), body, all, pageToken, origin);
   const records = stream.keepWhere ? keepOwnRecords(all, stream.keepWhere, req.connection) : all;
@@ -193,12 +197,14 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
     case 'parent': {
       // A page of parents lands nothing itself: it queues their path values for the child requests
       // that follow. A parent that is itself a child stream answers with its own page here.
-      const page = await fetchPage({ ...req, stream: plan.parent, pageToken: plan.cursor.parentToken });
+      const page = await fetchPage({ ...req, stream: plan.parent, pageToken: plan.cursor.parentToken, repeats: undefined });
       const cursor: ChildCursor = { parentToken: page.nextToken, parentDone: page.nextToken === null, pending: childValues(req.stream.parent!, page.records), childToken: null };
       return { records: [], nextToken: encodeChild(cursor) };
     }
     case 'child': {
       const { body, records: answered, origin } = await getRecords(req, req.stream, plan.url);
+      // Only a later page of the same parent's list can repeat; the first page of the next parent's may match by chance.
+      req.repeats?.check(answered, plan.cursor.childToken !== null, origin);
       const childNext = nextPageToken(paginationOf(req.source, req.stream), body, answered, plan.cursor.childToken, origin);
       const cursor: ChildCursor =
         childNext === null ? { ...plan.cursor, pending: plan.cursor.pending.slice(1), childToken: null } : { ...plan.cursor, childToken: childNext };

@@ -5,6 +5,7 @@ import { writeLandedFile, type LandedRecord } from '../landing/lake';
 import { finishStream, toLanded } from './stream-landing';
 import { checkEnvironment } from '../sources/environment-check';
 import { fetchPage } from '../sources/pager';
+import { RepeatedPageGuard } from '../sources/paging/progress';
 import { limiterFor, operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
@@ -13,7 +14,10 @@ export interface SyncStreamBatchInput {
   position: StreamPosition;
   /** Rows gathered before a file is landed and the cursor committed. */
   rowsPerFile?: number;
-  /** How long one activity keeps paging before it hands control back to the workflow. */
+  /**
+   * How long one activity keeps paging before it lands what it holds and hands control back to the
+   * workflow; the config's `sync.batch_seconds` when absent.
+   */
   budgetMs?: number;
 }
 
@@ -25,13 +29,14 @@ export interface SyncStreamBatchResult {
 
 /**
  * Pages through one stream from its position for up to a time budget, landing each batch of pages
- * as a Parquet file and committing the cursor after the file is durable. Resumes from its last
+ * as a Parquet file and committing the cursor after the file is durable. When the budget runs out it
+ * lands what it holds, however little, so a slow source still checkpoints. Resumes from its last
  * heartbeat when Temporal retries it.
  */
 export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBatchInput): Promise<SyncStreamBatchResult> {
   const ctx = Context.current();
   const rowsPerFile = input.rowsPerFile ?? 1000;
-  const budgetMs = input.budgetMs ?? 60_000;
+  const budgetMs = input.budgetMs ?? config.sync.batch_seconds * 1000;
   // A retried attempt continues from the last durable file, not from the start of the batch.
   let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
   const connection = findConnection(config, position.connection);
@@ -50,6 +55,8 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   // A retry whose last heartbeat came after the final page has nothing left to read: a null token
   // alone would send it back to the first page.
   let done = position.exhausted === true;
+  // What the last page held, so a source answering the same page again is caught at once.
+  const repeats = new RepeatedPageGuard();
 
   const land = async () => {
     const good = buffer.filter((r) => r.quarantineReason === undefined);
@@ -68,7 +75,8 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
       lastCursor: cursors.at(-1) ?? position.lastCursor,
       pageToken: token,
       exhausted: done,
-      seq: position.seq + 1,
+      // A commit of pages without records (a child stream's parents) moves the token, not the file number.
+      seq: position.seq + (buffer.length > 0 ? 1 : 0),
       pages: position.pages + pagesInBuffer,
       rows: position.rows + good.length,
       quarantined: position.quarantined + bad.length,
@@ -93,6 +101,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
       limiter,
       window: position.window,
       pageToken: token,
+      repeats,
       signal: ctx.cancellationSignal,
       onRetry: () => ctx.heartbeat(position),
       onWait: () => ctx.heartbeat(position),
@@ -115,9 +124,11 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     pagesInBuffer += 1;
     token = page.nextToken;
     done = token === null;
-    if (done || buffer.length >= rowsPerFile) await land();
+    // Out of time, the batch commits what it read so the next one starts past it, not before it.
+    const outOfTime = !done && Date.now() - startedMs >= budgetMs;
+    if (done || outOfTime || buffer.length >= rowsPerFile) await land();
     else ctx.heartbeat(position);
-    if (!done && Date.now() - startedMs > budgetMs && buffer.length === 0) break;
+    if (outOfTime) break;
   }
 
   if (done) await finishStream(config.layout.state, position);

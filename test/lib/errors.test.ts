@@ -20,6 +20,7 @@ const made: Error[] = [
   new errors.ModelTestFailedError('m'),
   new errors.TemporalCliUnavailableError('m'),
   new errors.DependencyError('m'),
+  new errors.DataFolderError('/data/raw', 'ENOSPC', 'f'),
 ];
 // The application layer's and the CLI's own errors, named in the same list.
 const madeElsewhere: Error[] = [new SyncAlreadyRunningError('m'), new SegmentNotMaterializedError('s'), new TemporalUnreachableError('a', 'd'), new ServiceStartError('m')];

@@ -1,6 +1,7 @@
 import { SourceAnswerError } from '../../../lib/errors';
 import { readPath } from '../read-path';
 import type { AfterLastIdPaging } from '../spec';
+import { refuseEmptyPageWithMore } from './progress';
 import type { PagingScheme } from './scheme';
 
 /** Pages that start after the last record's id: Stripe's `starting_after`, BigCommerce's `min_id`. */
@@ -11,9 +12,10 @@ export const afterLastId: PagingScheme<AfterLastIdPaging> = {
   },
   nextToken(p, { body, records, origin }) {
     const last = records.at(-1);
-    if (!last) return null;
     const more = p.hasMoreField ? readPath(body, p.hasMoreField) === true : records.length >= p.pageSize;
     if (!more) return null;
+    // Without a last record there is no id to ask after, and ending here would skip what follows.
+    if (!last) return refuseEmptyPageWithMore(p.hasMoreField ?? 'a full page', origin);
     const id = readPath(last, p.idField);
     if (id === undefined || id === null || id === '') {
       throw new SourceAnswerError(

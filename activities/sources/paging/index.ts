@@ -5,6 +5,7 @@ import { nextCursor } from './next-cursor';
 import { none } from './none';
 import { offset } from './offset';
 import { pageNumber } from './page-number';
+import { refuseStalledToken } from './progress';
 import type { PagingScheme } from './scheme';
 
 type Schemes = { [T in PaginationSpec['type']]: PagingScheme<Extract<PaginationSpec, { type: T }>> };
@@ -27,7 +28,8 @@ export function setPageParams(url: URL, p: PaginationSpec, pageToken: string | n
 
 /**
  * Where the page after `records` starts under one paging scheme; null when this was the last page.
- * An answer paging cannot go on from is a `SourceAnswerError` naming `origin`.
+ * An answer paging cannot go on from, or a next page that would be this one again, is a
+ * `SourceAnswerError` naming `origin`.
  */
 export function nextPageToken(
   p: PaginationSpec,
@@ -36,5 +38,7 @@ export function nextPageToken(
   pageToken: string | null,
   origin?: AnswerOrigin,
 ): string | null {
-  return schemeOf(p).nextToken(p, { body, records, pageToken, origin });
+  const next = schemeOf(p).nextToken(p, { body, records, pageToken, origin });
+  refuseStalledToken(next, pageToken, origin);
+  return next;
 }

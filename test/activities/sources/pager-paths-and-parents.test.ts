@@ -5,7 +5,7 @@ import { nextPageToken } from '../../../activities/sources/paging';
 import { RateLimiter } from '../../../activities/sources/rate-limiter';
 import type { PaginationSpec, SourceSpec, StreamSpec } from '../../../activities/sources/spec';
 import { stripeSource } from '../../../activities/sources/stripe/spec';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError, SourceAnswerError } from '../../../lib/errors';
 
 // Generic paging features declared as data: offset paging that follows a has-more flag, unpaged
 // lists and single-record answers, path placeholders from the connection and from parent records,
@@ -32,8 +32,9 @@ describe('offset paging with a has-more flag', () => {
     expect(nextPageToken(spec, {}, records(1), '4')).toBeNull();
   });
 
-  it('stops on an empty page whatever the flag says, so a stuck flag cannot loop', () => {
-    expect(nextPageToken(spec, { hasMore: true }, [], '6')).toBeNull();
+  it('fails on an empty page that says hasMore, so a stuck flag can neither loop nor end the stream early', () => {
+    expect(() => nextPageToken(spec, { hasMore: true }, [], '6')).toThrow(SourceAnswerError);
+    expect(nextPageToken(spec, { hasMore: false }, [], '6')).toBeNull();
   });
 
   it('leaves paging without a flag as it was (ActiveCampaign)', () => {
