@@ -1,5 +1,6 @@
 import type { TemporalTarget } from '../app/temporal';
 import type { LoadedConfig } from '../lib/config';
+import { ConfigError } from '../lib/errors';
 import { buildApp, type RouteInfo } from './app';
 import { signInThrottle } from './auth/sign-in-throttle';
 import { stderrLog } from './auth/sign-in-log';
@@ -49,6 +50,9 @@ export async function startServer(config: LoadedConfig, opts: ServerOptions): Pr
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
     store.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`port ${opts.port} on ${opts.host} is in use: stop what holds it (\`cdp down\` stops a background web app) or pick another with --port`);
+    }
     throw err;
   }
   const address = app.server.address();

@@ -2,6 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../cli/exit-code';
@@ -27,6 +28,20 @@ function workflowFailure(cause: Error): WorkflowFailedError {
 }
 
 describe('cdp exit codes', () => {
+  it('serving on a port another process holds exits 2 with a line naming the port', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const run = cdp(['serve', '--port', String(port)]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+      expect(run.stderr).not.toContain('    at ');
+    } finally {
+      holder.close();
+    }
+  });
+
   it('help exits 0', () => {
     expect(cdp(['--help']).status).toBe(0);
     expect(cdp(['sync', '--help']).status).toBe(0);
