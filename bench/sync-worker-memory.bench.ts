@@ -84,6 +84,12 @@ async function spawnWorker(configFile: string, queues: WorkerQueues, address: st
   return child;
 }
 
+/** Waits for `work`, failing at once when the worker dies first (e.g. out of memory under a heap cap) instead of waiting forever. */
+function whileAlive<T>(child: ChildProcess, what: string, work: Promise<T>): Promise<T> {
+  const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`the ${what} worker exited (${signal ?? code}) mid-run`))));
+  return Promise.race([work, died]);
+}
+
 /** Asks a worker to stop (it finishes running activities first) and waits for it to exit. */
 async function stopWorker(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -140,11 +146,11 @@ async function runOnce(dir: string, address: string, client: Awaited<ReturnType<
     const syncStartMb = syncMemory.window();
     const syncStart = Date.now();
     const handle = await startSync(client, findConnection(config, 'big'), { mode: 'historical', tuning: syncTuning(config) });
-    const synced = await waitForSync(handle, () => {});
+    const synced = await whileAlive(syncWorker, 'sync', waitForSync(handle, () => {}));
     const syncSeconds = (Date.now() - syncStart) / 1000;
     const syncingMb = syncMemory.window();
     const buildStart = Date.now();
-    const chain: BuildChainResult = await client.workflow.getHandle(BUILD_WORKFLOW_ID).result();
+    const chain: BuildChainResult = await whileAlive(buildWorker, 'build', client.workflow.getHandle(BUILD_WORKFLOW_ID).result());
     const buildSeconds = (Date.now() - buildStart) / 1000;
     const result: RunResult = {
       rowsPerFile: perFile,
