@@ -5,8 +5,8 @@ import { runMaterializeSegments } from '../../app/builds';
 import { createSegment, deleteSegment, listSegments, previewDefinition, replaceSegment, segmentDetail, segmentExists, type LastRun } from '../../app/segments';
 import { ConfigError } from '../../lib/errors';
 import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
-import { SEGMENT_NAME } from '../../lib/segments/definition';
-import { segmentPath } from '../../lib/segments/files';
+import { SEGMENT_NAME, segmentIdOf } from '../../lib/segments/definition';
+import { existingSegmentIds, segmentPath } from '../../lib/segments/files';
 import { definitionBody, type SavedSegment, type SegmentInfo, type SegmentList, type SegmentPreview, type SegmentSummary } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
@@ -38,14 +38,15 @@ function publicCatalog() {
 
 const runFields = (run: LastRun | undefined) => ({ members: run?.members ?? null, materializedAt: run?.materializedAt.toISOString() ?? null });
 
-function ownerLabel(ctx: ServerContext, segment: string, owners: Map<string, number>): string {
-  const id = owners.get(segment);
+function ownerLabel(ctx: ServerContext, segmentId: string, owners: Map<string, number>): string {
+  const id = owners.get(segmentId);
   return id === undefined ? 'admins (segment file)' : (ctx.store.userById(id)?.email ?? 'a removed user');
 }
 
-/** Owners and grants of segments whose file is gone (deleted with the CLI): a new file of that name starts afresh. */
+/** Owners and grants of segment ids no file has any more (deleted with the CLI): a file written later with that name as its id starts afresh. */
 function forgetVanished(ctx: ServerContext, owners: Map<string, number>): void {
-  for (const segment of owners.keys()) if (!segmentExists(ctx.config, segment)) ctx.store.forgetSegment(segment);
+  const ids = existingSegmentIds(ctx.config);
+  for (const segmentId of owners.keys()) if (!ids.has(segmentId)) ctx.store.forgetSegment(segmentId);
 }
 
 async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList> {
@@ -56,16 +57,16 @@ async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList>
     name: s.definition.name,
     environment: s.definition.environment,
     description: s.definition.description ?? '',
-    owner: ownerLabel(ctx, s.definition.name, owners),
+    owner: ownerLabel(ctx, segmentIdOf(s.definition), owners),
     ...runFields(s.lastRun),
     ...extra,
   });
-  const owned = segments.filter((s) => ownsSegment(ctx, user, s.definition.name, owners)).map((s) => row(s, {}));
+  const owned = segments.filter((s) => ownsSegment(ctx, user, segmentIdOf(s.definition), owners)).map((s) => row(s, {}));
   const grants = new Map(ctx.store.liveGrantsOf(user.email, ctx.nowMs()).map((g) => [g.segment, g]));
   const shared = segments
-    .filter((s) => !ownsSegment(ctx, user, s.definition.name, owners) && grants.has(s.definition.name))
+    .filter((s) => !ownsSegment(ctx, user, segmentIdOf(s.definition), owners) && grants.has(segmentIdOf(s.definition)))
     .map((s) => {
-      const g = grants.get(s.definition.name)!;
+      const g = grants.get(segmentIdOf(s.definition))!;
       return row(s, { permissions: { read: true, edit: g.edit, delete: g.delete }, expiresAt: g.expiresAtMs === null ? null : new Date(g.expiresAtMs).toISOString() });
     });
   // Invalid files are the admins' to fix, as they own what the CLI wrote.
@@ -99,7 +100,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     return {
       definition: detail.definition,
       file: detail.file ? path.relative(path.dirname(ctx.config.file), detail.file) : null,
-      owner: ownerLabel(ctx, name, ctx.store.segmentOwners()),
+      owner: ownerLabel(ctx, segmentIdOf(detail.definition), ctx.store.segmentOwners()),
       access: { ...access, expiresAt: access.expiresAtMs === null ? null : new Date(access.expiresAtMs).toISOString() },
       ...runFields(detail.lastRun),
     };
@@ -114,9 +115,9 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     const definition = validDefinition(parseInput(definitionBody, request.body));
     // The same answer whoever holds the name: a creator learns that it is taken, not whose it is or what it holds.
     if (segmentExists(ctx.config, definition.name)) throw new HttpError(409, `the name "${definition.name}" is not available; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
-    createSegment(ctx.config, definition);
-    ctx.store.forgetSegment(definition.name);
-    ctx.store.setSegmentOwner(definition.name, request.user!.id, ctx.nowMs());
+    // The id is cdp's own, never one from the request: nothing of an earlier segment can be claimed.
+    const created = createSegment(ctx.config, definition);
+    ctx.store.setSegmentOwner(segmentIdOf(created.definition), request.user!.id, ctx.nowMs());
     reply.code(201);
     return { name: definition.name, file: fileOf(definition.name) };
   });
@@ -135,8 +136,8 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     const { name } = parseInput(nameParams, request.params);
     requireSegment(ctx, request.user!, name, 'delete');
     if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
-    const message = deleteSegment(ctx.config, name);
-    ctx.store.forgetSegment(name);
+    const { message, deletedIds } = await deleteSegment(ctx.config, name);
+    for (const segmentId of deletedIds) ctx.store.forgetSegment(segmentId);
     return { message: withoutServerPaths(ctx.config, message) };
   });
 

@@ -1,3 +1,4 @@
+import { segmentIdByName } from '../../lib/segments/files';
 import type { ServerContext } from '../context';
 import { forbidden, notFound } from '../http-errors';
 import type { User } from '../store/app-store';
@@ -6,6 +7,7 @@ import type { User } from '../store/app-store';
 // that exists only as a file (written with the CLI, or the generated `customers` segment) belongs
 // to the admins. The owner does everything; anyone else needs an unexpired grant, read each time
 // it is asked, so a revoked or expired grant stops working on that person's very next request.
+// Owners and grants hang on the segment's id, so a new segment given an old name inherits neither.
 
 export type Permission = 'read' | 'edit' | 'delete' | 'share';
 
@@ -22,15 +24,17 @@ export interface SegmentAccess {
 
 const NONE: SegmentAccess = { owned: false, read: false, edit: false, delete: false, share: false, expiresAtMs: null };
 
-/** Whether the user owns the segment: its creator, or an admin for a segment nobody created in the app. */
-export function ownsSegment(ctx: ServerContext, user: User, segment: string, owners?: Map<string, number>): boolean {
-  const owner = owners ? owners.get(segment) : ctx.store.segmentOwner(segment);
+/** Whether the user owns the segment of that id: its creator, or an admin for a segment nobody created in the app. */
+export function ownsSegment(ctx: ServerContext, user: User, segmentId: string, owners?: Map<string, number>): boolean {
+  const owner = owners ? owners.get(segmentId) : ctx.store.segmentOwner(segmentId);
   return owner === undefined ? user.isAdmin : owner === user.id;
 }
 
+/** What the user may do with the segment of that name. */
 export function segmentAccess(ctx: ServerContext, user: User, segment: string): SegmentAccess {
-  if (ownsSegment(ctx, user, segment)) return { owned: true, read: true, edit: true, delete: true, share: true, expiresAtMs: null };
-  const grant = ctx.store.liveGrant(segment, user.email, ctx.nowMs());
+  const segmentId = segmentIdByName(ctx.config, segment);
+  if (ownsSegment(ctx, user, segmentId)) return { owned: true, read: true, edit: true, delete: true, share: true, expiresAtMs: null };
+  const grant = ctx.store.liveGrant(segmentId, user.email, ctx.nowMs());
   if (!grant) return NONE;
   // Edit and delete rights come with reading: nobody changes what they cannot see.
   return { owned: false, read: true, edit: grant.edit, delete: grant.delete, share: false, expiresAtMs: grant.expiresAtMs };
