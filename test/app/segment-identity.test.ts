@@ -10,29 +10,22 @@ import { queryWarehouse } from '../../app/query';
 import { exportSegment, memberPage, membershipHistory } from '../../app/segment-members';
 import { changeSegment, createSegment, deleteSegment, listSegments, replaceSegment } from '../../app/segments';
 import type { LoadedConfig } from '../../lib/config';
+import { EXPORT_FORMATS } from '../../lib/segments/audience';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { loadSegments } from '../../lib/segments/files';
 import { materializeSegments } from '../../lib/segments/materialize';
 import { segmentStore } from '../../lib/segments/segment-store';
 import { sqlString } from '../../lib/sql';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
-import { landKnownPeople, SHOP_CONNECTION, type KnownPerson } from '../support/known-customers';
+import { EVERY_DOE, landKnownPeople, NOBODY, SHOP_CONNECTION, THE_DOES } from '../support/known-customers';
 import { makeWorkspace } from '../support/workspace';
 
 // A segment keeps its identity: its members, history and runs hang on an id that a later segment
 // of the same name never gets, and deleting a segment deletes them. The people are landed by the
 // test, so every expected member, email and count below is what the test put in.
 
-const PEOPLE: KnownPerson[] = [
-  { first: 'Ann', last: 'Doe', email: 'ann@doe.example' },
-  { first: 'Bob', last: 'Doe', email: 'bob@doe.example' },
-  { first: 'Cy', last: 'Doe', email: 'cy@doe.example' },
-];
-const EMAILS = PEOPLE.map((p) => p.email).sort();
-const DOES = { field: 'last_name', op: 'equals', value: 'Doe' };
-const NOBODY = { field: 'last_name', op: 'equals', value: 'Nobody' };
+const EMAILS = THE_DOES.map((p) => p.email).sort();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const FORMATS = ['basic', 'extended', 'facebook', 'email'] as const;
 
 type Row = Record<string, unknown>;
 
@@ -63,12 +56,12 @@ const page = { page: 1, size: 50, sort: 'email', dir: 'asc' } as const;
 async function expectEmpty(config: LoadedConfig, name: string): Promise<void> {
   expect(await memberPage(config, name, page)).toEqual({ total: 0, rows: [] });
   expect(await membershipHistory(config, name, { page: 1, size: 50 })).toEqual({ total: 0, rows: [] });
-  for (const format of FORMATS) {
+  for (const format of EXPORT_FORMATS) {
     const { csv, members } = await exportSegment(config, name, format);
     expect(members, format).toBe(0);
     expect(csv.trim().split('\n'), format).toHaveLength(1);
     expect(parseCsv(csv, { columns: true }), format).toEqual([]);
-    for (const person of PEOPLE) expect(csv.toLowerCase(), format).not.toContain(person.email);
+    for (const person of THE_DOES) expect(csv.toLowerCase(), format).not.toContain(person.email);
   }
 }
 
@@ -94,19 +87,19 @@ describe('a segment given the name of a deleted one', () => {
   beforeAll(async () => {
     ws = makeWorkspace([SHOP_CONNECTION]);
     config = ws.config();
-    await landKnownPeople(config, PEOPLE);
+    await landKnownPeople(config, THE_DOES);
     await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
   }, 120_000);
 
   afterAll(() => ws?.cleanup());
 
   it('deleted with cdp: the new one has no members, no history and exports only headers', async () => {
-    const first = createSegment(config, { name: 'vip-list', environment: 'live', rules: DOES });
+    const first = createSegment(config, { name: 'vip-list', environment: 'live', rules: EVERY_DOE });
     expect(first.definition.id).toMatch(UUID);
     const materialized = await materializeSegments(config);
-    expect(materialized.segments.find((s) => s.segment === 'vip-list')).toMatchObject({ members: PEOPLE.length, entered: PEOPLE.length });
+    expect(materialized.segments.find((s) => s.segment === 'vip-list')).toMatchObject({ members: THE_DOES.length, entered: THE_DOES.length });
     expect(await memberEmails(config, 'vip-list')).toEqual(EMAILS);
-    expect((await membershipHistory(config, 'vip-list', { page: 1, size: 50 })).total).toBe(PEOPLE.length);
+    expect((await membershipHistory(config, 'vip-list', { page: 1, size: 50 })).total).toBe(THE_DOES.length);
 
     const { message, deletedIds } = await deleteSegment(config, 'vip-list');
     expect(message).toBe(`deleted ${first.file} with its members and membership history; a new segment of this name starts empty`);
@@ -129,7 +122,7 @@ describe('a segment given the name of a deleted one', () => {
   });
 
   it('removed by hand: the next full materialization deletes its rows, so a hand-written file of that name starts empty', async () => {
-    writeFile(config, 'by-hand.yaml', { environment: 'live', rules: DOES });
+    writeFile(config, 'by-hand.yaml', { environment: 'live', rules: EVERY_DOE });
     await materializeSegments(config);
     expect(await memberEmails(config, 'by-hand')).toEqual(EMAILS);
 
@@ -150,7 +143,7 @@ describe('a segment given the name of a deleted one', () => {
 
   it('a .yml segment is deleted with `cdp segment delete`, its rows with it, and edits keep to its .yml file', async () => {
     writeFile(config, 'short-ext.yml', { environment: 'live', rules: NOBODY });
-    changeSegment(config, 'short-ext', { rules: DOES });
+    changeSegment(config, 'short-ext', { rules: EVERY_DOE });
     expect(fs.readdirSync(config.segmentsDir).filter((f) => f.startsWith('short-ext'))).toEqual(['short-ext.yml']);
     await materializeSegments(config, { names: ['short-ext'] });
     expect(await memberEmails(config, 'short-ext')).toEqual(EMAILS);
@@ -175,18 +168,18 @@ describe('segment ids in files', () => {
   afterAll(() => ws?.cleanup());
 
   it('a new segment gets a random id that edits keep, and an id given with it is never used', () => {
-    const { definition } = createSegment(config, { name: 'kept', environment: 'live', rules: DOES, id: 'claimed' } as never);
+    const { definition } = createSegment(config, { name: 'kept', environment: 'live', rules: EVERY_DOE, id: 'claimed' } as never);
     expect(definition.id).toMatch(UUID);
     expect(fileOf('kept').id).toBe(definition.id);
     changeSegment(config, 'kept', { description: 'changed' });
     expect(fileOf('kept')).toMatchObject({ id: definition.id, description: 'changed' });
     replaceSegment(config, 'kept', { id: 'claimed', environment: 'sandbox', rules: NOBODY }, 'draft');
     expect(fileOf('kept')).toMatchObject({ id: definition.id, environment: 'sandbox', rules: NOBODY });
-    expect(createSegment(config, { name: 'other', environment: 'live', rules: DOES }).definition.id).not.toBe(definition.id);
+    expect(createSegment(config, { name: 'other', environment: 'live', rules: EVERY_DOE }).definition.id).not.toBe(definition.id);
   });
 
   it('a file without an id is identified by its name, and keeps having none when edited', () => {
-    writeFile(config, 'plain.yaml', { environment: 'live', rules: DOES });
+    writeFile(config, 'plain.yaml', { environment: 'live', rules: EVERY_DOE });
     changeSegment(config, 'plain', { rules: NOBODY });
     expect(fileOf('plain')).toEqual({ name: 'plain', environment: 'live', rules: NOBODY });
     const loaded = loadSegments(config).segments.find((s) => s.definition.name === 'plain');
@@ -194,8 +187,8 @@ describe('segment ids in files', () => {
   });
 
   it('refuses a file whose id another file has, by name or stated (files are read in name order)', () => {
-    writeFile(config, 'a-copy.yaml', { id: fileOf('kept').id, environment: 'live', rules: DOES });
-    writeFile(config, 'named.yaml', { id: 'plain', environment: 'live', rules: DOES });
+    writeFile(config, 'a-copy.yaml', { id: fileOf('kept').id, environment: 'live', rules: EVERY_DOE });
+    writeFile(config, 'named.yaml', { id: 'plain', environment: 'live', rules: EVERY_DOE });
     const { segments, errors } = loadSegments(config);
     expect(segments.map((s) => s.definition.name).sort()).toEqual(['a-copy', 'customers', 'named', 'other']);
     expect(errors.map((e) => path.basename(e.file ?? ''))).toEqual(['kept.yaml', 'plain.yaml']);
@@ -212,14 +205,14 @@ describe('history stored before segments had ids', () => {
   beforeAll(async () => {
     ws = makeWorkspace([SHOP_CONNECTION]);
     config = ws.config();
-    await landKnownPeople(config, PEOPLE);
+    await landKnownPeople(config, THE_DOES);
     // A first build finds each person's customer id; the old-format files are then written as a
     // release before ids would have written them (no segment_id column), and the warehouse rebuilt on them.
     await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
     const customers = await queryWarehouse(config.layout.warehouse, 'select customer_id, email from core.customers');
     ids = new Map(customers.rows.map((r) => [String(r.email), String(r.customer_id)]));
     expect([...ids.keys()].sort()).toEqual(EMAILS);
-    writeFile(config, 'legacy.yaml', { environment: 'live', rules: DOES });
+    writeFile(config, 'legacy.yaml', { environment: 'live', rules: EVERY_DOE });
     const store = segmentStore(config.layout);
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();

@@ -5,13 +5,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { LoadedConfig } from '../../lib/config';
+import { EXPORT_FORMATS } from '../../lib/segments/audience';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { materializeSegments } from '../../lib/segments/materialize';
 import { segmentStore } from '../../lib/segments/segment-store';
 import { sqlString } from '../../lib/sql';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { AppStore, appStorePath } from '../../server/store/app-store';
-import { landKnownPeople, SHOP_CONNECTION, type KnownPerson } from '../support/known-customers';
+import { EVERY_DOE, landKnownPeople, NOBODY, SHOP_CONNECTION, THE_DOES } from '../support/known-customers';
 import { addUsers, ApiClient, serveWorkspace, type Answer, type ServedWorkspace } from './support';
 
 // The name-reuse attack over a real `cdp serve`: user A makes `vip-list`, shares it, it is
@@ -24,15 +25,7 @@ const USER_A = 'a@example.com';
 const USER_B = 'b@example.com';
 const USER_C = 'c@example.com';
 
-const PEOPLE: KnownPerson[] = [
-  { first: 'Ann', last: 'Doe', email: 'ann@doe.example' },
-  { first: 'Bob', last: 'Doe', email: 'bob@doe.example' },
-  { first: 'Cy', last: 'Doe', email: 'cy@doe.example' },
-];
-const EMAILS = PEOPLE.map((p) => p.email).sort();
-const DOES = { field: 'last_name', op: 'equals', value: 'Doe' };
-const NOBODY = { field: 'last_name', op: 'equals', value: 'Nobody' };
-const FORMATS = ['basic', 'extended', 'facebook', 'email'] as const;
+const EMAILS = THE_DOES.map((p) => p.email).sort();
 
 let served: ServedWorkspace;
 let admin: ApiClient;
@@ -44,9 +37,9 @@ beforeAll(async () => {
   served = await serveWorkspace({
     connections: [SHOP_CONNECTION],
     prepare: async (config) => {
-      await landKnownPeople(config, PEOPLE);
+      await landKnownPeople(config, THE_DOES);
       fs.mkdirSync(config.segmentsDir, { recursive: true });
-      fs.writeFileSync(path.join(config.segmentsDir, 'short-ext.yml'), stringify({ environment: 'live', rules: DOES }));
+      fs.writeFileSync(path.join(config.segmentsDir, 'short-ext.yml'), stringify({ environment: 'live', rules: EVERY_DOE }));
       await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
       await addUsers(config, [{ email: ADMIN }, { email: USER_A }, { email: USER_B }, { email: USER_C }]);
     },
@@ -61,7 +54,7 @@ afterAll(async () => {
 
 /** Fails when an answer names any of the landed people. */
 function expectNoPerson(answer: Answer, what: string): void {
-  for (const person of PEOPLE) {
+  for (const person of THE_DOES) {
     expect(answer.text.toLowerCase(), what).not.toContain(person.email);
     expect(answer.text, what).not.toContain(`${person.first} ${person.last}`);
   }
@@ -88,15 +81,15 @@ describe('a segment name used again', () => {
   let oldId: string;
 
   it("A's vip-list is materialized with the landed people and shared with C", async () => {
-    expect((await userA.call('POST', '/api/segments', { name: 'vip-list', environment: 'live', rules: DOES })).status).toBe(201);
+    expect((await userA.call('POST', '/api/segments', { name: 'vip-list', environment: 'live', rules: EVERY_DOE })).status).toBe(201);
     expect((await userA.call('POST', '/api/segments/vip-list/grants', { email: USER_C, read: true })).status).toBe(201);
     await materializeSegments(served.config);
     const members = await userA.get('/api/segments/vip-list/members?sort=email&dir=asc');
     expect(members.status).toBe(200);
-    expect(members.body.total).toBe(PEOPLE.length);
+    expect(members.body.total).toBe(THE_DOES.length);
     expect(emailsOf(members)).toEqual(EMAILS);
-    expect((await userA.get('/api/segments/vip-list/history')).body.total).toBe(PEOPLE.length);
-    expect(parseCsv((await userA.get('/api/segments/vip-list/export?format=email')).text, { columns: true })).toHaveLength(PEOPLE.length);
+    expect((await userA.get('/api/segments/vip-list/history')).body.total).toBe(THE_DOES.length);
+    expect(parseCsv((await userA.get('/api/segments/vip-list/export?format=email')).text, { columns: true })).toHaveLength(THE_DOES.length);
     expect(emailsOf(await userC.get('/api/segments/vip-list/members'))).toEqual(EMAILS);
     oldId = String(((await userA.get('/api/segments/vip-list')).body.definition as { id: string }).id);
     expect(oldId).toMatch(/^[0-9a-f-]{36}$/);
@@ -126,7 +119,7 @@ describe('a segment name used again', () => {
   });
 
   it("B's vip-list shows none of A's members before its first materialization", async () => {
-    for (const url of ['/api/segments/vip-list/members', '/api/segments/vip-list/history', ...FORMATS.map((f) => `/api/segments/vip-list/export?format=${f}`)]) {
+    for (const url of ['/api/segments/vip-list/members', '/api/segments/vip-list/history', ...EXPORT_FORMATS.map((f) => `/api/segments/vip-list/export?format=${f}`)]) {
       const answer = await userB.get(url);
       expect(answer.status, url).toBe(409);
       expectNoPerson(answer, url);
@@ -143,7 +136,7 @@ describe('a segment name used again', () => {
     const history = await userB.get('/api/segments/vip-list/history');
     expect(history.status).toBe(200);
     expect(history.body).toMatchObject({ total: 0, rows: [] });
-    for (const format of FORMATS) {
+    for (const format of EXPORT_FORMATS) {
       const csv = await userB.get(`/api/segments/vip-list/export?format=${format}`);
       expect(csv.status, format).toBe(200);
       expect(csv.text.trim().split('\n'), format).toHaveLength(1);

@@ -34,3 +34,12 @@ export async function landKnownPeople(config: LoadedConfig, people: readonly Kno
     customers.map((c) => ({ primaryKey: c.id, cursorValue: String(c.created), syncedAt: new Date('2026-01-01T00:00:00Z'), payload: c })),
   );
 }
+
+/** Three people of one last name, and rules that match all of them or none. */
+export const THE_DOES: readonly KnownPerson[] = [
+  { first: 'Ann', last: 'Doe', email: 'ann@doe.example' },
+  { first: 'Bob', last: 'Doe', email: 'bob@doe.example' },
+  { first: 'Cy', last: 'Doe', email: 'cy@doe.example' },
+];
+export const EVERY_DOE = { field: 'last_name', op: 'equals', value: 'Doe' };
+export const NOBODY = { field: 'last_name', op: 'equals', value: 'Nobody' };
