@@ -7,7 +7,8 @@ import { compileSegment } from '../lib/segments/compile';
 import { segmentIdOf, validateDefinition, type SegmentDefinition } from '../lib/segments/definition';
 import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentFileId, segmentFilesNamed, statedSegmentId, writeSegment, type LoadedSegment } from '../lib/segments/files';
 import { MEMBER_COLUMNS } from '../lib/segments/member-columns';
-import { purgeSegments, runsSource, segmentStore } from '../lib/segments/segment-store';
+import { purgeSegments } from '../lib/segments/purge-segments';
+import { runsSource, segmentStore } from '../lib/segments/segment-store';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
 
 // Segments as definitions: listed with their last materialization, previewed on the warehouse

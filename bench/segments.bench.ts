@@ -5,7 +5,7 @@
 //
 // It writes the synthetic Stripe data of `synthetic-stripe.ts` and builds the warehouse with the
 // child of `rebuild.bench.ts` (or reuses a directory kept by `--keep` of either bench: its segment
-// files and membership history are replaced), writes the 50 definitions of `bench-segments.ts`
+// files, membership history and members files are replaced), writes the 50 definitions of `bench-segments.ts`
 // into the config's segments dir, and runs the production `materializeSegments` twice in a child
 // process: first with no history (every member enters), then again a millisecond later (nothing
 // changes). For each run it reports wall time, the part spent in the per-segment queries, and peak
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { materializeSegments, type MaterializeResult } from '../lib/segments/materialize';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
-import { segmentStore } from '../lib/segments/segment-store';
+import { historyFiles, segmentStore } from '../lib/segments/segment-store';
 import { loadConfig, type LoadedConfig } from '../lib/config';
 import { inBenchDir } from './bench-dir';
 import { PROJECT_ROOT } from '../lib/paths';
@@ -42,6 +42,8 @@ interface RunStats {
   exited: number;
   historyRows: number;
   historyMb: number;
+  /** Bytes of history files the run wrote (new or rewritten). */
+  historyWrittenMb: number;
 }
 
 interface ChildResult {
@@ -70,12 +72,14 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; baseR
   }
 }
 
-/** Row count of a Parquet file, read with a throwaway in-memory DuckDB. */
-async function parquetRows(file: string): Promise<number> {
+/** Row count of Parquet files, read with a throwaway in-memory DuckDB. */
+async function parquetRows(files: string[]): Promise<number> {
+  if (files.length === 0) return 0;
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
-    const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${file.replaceAll("'", "''")}')`)).getRowObjectsJS();
+    const list = files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
+    const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet([${list}], union_by_name = true)`)).getRowObjectsJS();
     return Number(rows[0]!.n);
   } finally {
     db.closeSync();
@@ -83,7 +87,13 @@ async function parquetRows(file: string): Promise<number> {
   }
 }
 
+/** Each history file's modification time and size. */
+function historyStat(config: LoadedConfig): Map<string, { mtimeMs: number; size: number }> {
+  return new Map(historyFiles(segmentStore(config.layout)).map((f) => [f, fs.statSync(f)] as const).map(([f, s]) => [f, { mtimeMs: s.mtimeMs, size: s.size }]));
+}
+
 async function measureRun(config: LoadedConfig, now: Date): Promise<{ stats: RunStats; result: MaterializeResult }> {
+  const before = historyStat(config);
   const t0 = performance.now();
   const { value: result, baseRssMb, peakRssMb } = await withPeakRss(() => materializeSegments(config, { now }));
   const wallMs = performance.now() - t0;
@@ -99,8 +109,10 @@ async function measureRun(config: LoadedConfig, now: Date): Promise<{ stats: Run
     members: sum((s) => s.members),
     entered: sum((s) => s.entered),
     exited: sum((s) => s.exited),
-    historyRows: await parquetRows(store.history),
-    historyMb: fs.statSync(store.history).size / 2 ** 20,
+    historyRows: await parquetRows(historyFiles(store)),
+    historyMb: [...historyStat(config).values()].reduce((total, f) => total + f.size, 0) / 2 ** 20,
+    historyWrittenMb:
+      [...historyStat(config)].filter(([f, s]) => before.get(f)?.mtimeMs !== s.mtimeMs).reduce((total, [, s]) => total + s.size, 0) / 2 ** 20,
   };
   return { stats, result };
 }
@@ -130,6 +142,7 @@ async function runChild(configFile: string): Promise<void> {
     if (stats.segments !== expectedSegments) problems.push(`materialized ${stats.segments} segments, expected ${expectedSegments}`);
     if (stats.historyRows !== stats.members) problems.push(`history holds ${stats.historyRows} rows, expected one per member (${stats.members})`);
   }
+  if (steady.stats.historyWrittenMb > 0) problems.push(`steady run wrote ${steady.stats.historyWrittenMb.toFixed(1)} MB of history, expected none (nothing changed)`);
   const firstBySegment = new Map(first.result.segments.map((s) => [s.segment, s]));
   for (const s of first.result.segments) {
     if (s.entered !== s.members || s.exited !== 0) problems.push(`first run, ${s.segment}: ${s.members} members but ${s.entered} entered and ${s.exited} exited`);
@@ -182,7 +195,8 @@ function writeBenchSegments(configFile: string): void {
   }
   for (const definition of BENCH_SEGMENTS) writeSegment(config, definition);
   const store = segmentStore(config.layout);
-  fs.rmSync(store.history, { force: true });
+  for (const file of historyFiles(store)) fs.rmSync(file);
+  fs.rmSync(store.members, { recursive: true, force: true });
   fs.rmSync(store.runs, { force: true });
 }
 
@@ -218,7 +232,7 @@ async function main(): Promise<void> {
       console.log(
         `${name} run: ${seconds(run.wallMs)} wall, ${seconds(run.queriesMs)} in the segment queries, ${seconds(run.wallMs - run.queriesMs)} in the rest ` +
           `(history, run log, Parquet writes); RSS ${run.baseRssMb} MB before, ${run.peakRssMb} MB at the peak; ` +
-          `${run.entered.toLocaleString('en')} entered, ${run.exited.toLocaleString('en')} exited; history ${run.historyMb.toFixed(1)} MB`,
+          `${run.entered.toLocaleString('en')} entered, ${run.exited.toLocaleString('en')} exited; history ${run.historyMb.toFixed(1)} MB, of which written by this run ${run.historyWrittenMb.toFixed(1)} MB`,
       );
     }
     console.log(`slowest segment queries (first run): ${r.slowest.join(', ')}`);

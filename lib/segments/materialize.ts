@@ -3,7 +3,25 @@ import { openWarehouseReadOnly } from '../warehouse/open-read-only';
 import { compileSegment } from './compile';
 import { segmentIdOf } from './definition';
 import { findSegment, loadSegments, segmentFileId, type LoadedSegment } from './files';
-import { historySource, replaceParquet, runsSource, segmentStore } from './segment-store';
+import fs from 'node:fs';
+import { commitFile } from '../fs-atomic';
+import { sqlString } from '../sql';
+import { purgeStored } from './purge-segments';
+import {
+  changeFile,
+  currentMembersSource,
+  HISTORY_COLUMNS,
+  historyFiles,
+  emptySelect,
+  isLegacyHistory,
+  membersFile,
+  parquetRowCount,
+  replaceParquet,
+  runsSource,
+  segmentStore,
+  staysOf,
+  storedRelation,
+} from './segment-store';
 
 export interface SegmentOutcome {
   segment: string;
@@ -26,12 +44,17 @@ export interface MaterializeResult {
 
 const num = (v: unknown) => Number(v ?? 0);
 
+// DuckDB's memory for a materialization: the joins of a million-member segment spill beyond it.
+const MATERIALIZE_MEMORY_LIMIT = '2GB';
+
 /**
  * Recomputes the members of the given segments (all by default) and records who entered and who
- * left in the membership history: an entry opens a row (marked as a backfill entry when the newest
- * record about the person was landed by a historical sync, and as initial on a segment's first
- * materialization), an exit closes it. Rows hang on the segment's id. A run of every segment also
- * deletes the rows of ids no segment has any more. The history and the run log are replaced atomically.
+ * left in the membership history: an entry is a new row (marked as a backfill entry when the
+ * newest record about the person was landed by a historical sync, and as initial on a segment's
+ * first materialization), an exit the entry's row again with its exit time. Each segment is
+ * compared with its current members file, and the run appends only its changes to the history;
+ * the members file of a segment is rewritten only when its members changed. Rows hang on the
+ * segment's id. A run of every segment also deletes the rows of ids no segment has any more.
  */
 export async function materializeSegments(config: LoadedConfig, opts: { names?: string[]; now?: Date } = {}): Promise<MaterializeResult> {
   const started = Date.now();
@@ -53,15 +76,22 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
   }
 
   const store = segmentStore(config.layout);
-  // Order is never relied on here, so DuckDB may stream large histories without keeping it.
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse, { settings: { preserve_insertion_order: 'false' } });
+  // Order is never relied on here, so DuckDB may stream large member lists without keeping it.
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse, {
+    settings: { preserve_insertion_order: 'false', memory_limit: MATERIALIZE_MEMORY_LIMIT },
+  });
+  const pending: string[] = [];
   try {
-    // Views, not copies: the stored files are read where they are needed, and replaced only at the end.
-    await db.run(`CREATE TEMP VIEW stored_history AS SELECT * FROM ${historySource(store)}`);
-    await db.run(`CREATE TEMP VIEW stored_runs AS SELECT * FROM ${runsSource(store)}`);
-    await db.run('CREATE TEMP TABLE cur (segment_id VARCHAR, segment VARCHAR, environment VARCHAR, customer_id VARCHAR, from_backfill BOOLEAN)');
+    const at = now.toISOString();
+    const legacy = await isLegacyHistory(db, store);
+    const priorRuns = new Map(
+      (await db.runAndReadAll(`SELECT segment_id, arg_max(segment, materialized_at) AS segment FROM ${runsSource(store)} GROUP BY segment_id`))
+        .getRowObjectsJS()
+        .map((r) => [String(r.segment_id), String(r.segment)]),
+    );
+    await db.run(`CREATE TEMP TABLE changes AS ${emptySelect(HISTORY_COLUMNS)}`);
     await db.run(
-      'CREATE TEMP TABLE run_segments (segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, duration_ms BIGINT)',
+      'CREATE TEMP TABLE run_segments (segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, members BIGINT, entered BIGINT, exited BIGINT, duration_ms BIGINT)',
     );
     const ctx = { now, timezone: config.timezone };
     for (const { definition, file } of segments) {
@@ -69,89 +99,109 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
       const id = segmentIdOf(definition);
       const compiled = compileSegment(definition, ctx, 'c.customer_id, c.environment, m.last_landed_by_backfill');
       try {
-        await db.run(`INSERT INTO cur SELECT ?::VARCHAR, ?::VARCHAR, environment, customer_id, last_landed_by_backfill FROM (${compiled.sql})`, [
-          id,
-          definition.name,
-          ...compiled.params,
-        ]);
+        await db.run(`CREATE OR REPLACE TEMP TABLE cur AS SELECT environment, customer_id, last_landed_by_backfill AS from_backfill FROM (${compiled.sql})`, compiled.params);
       } catch (err) {
         failed.push({ segment: definition.name, error: (err as Error).message });
         continue;
       }
-      await db.run('INSERT INTO run_segments VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      // Before its first run a segment has no members; afterwards they are its members file (or,
+      // for a history from before those files, its open stays).
+      const first = !priorRuns.has(id);
+      const prev = first ? { sql: `(${emptySelect(HISTORY_COLUMNS)})`, params: [] } : currentMembersSource(store, id);
+      await db.run(`CREATE OR REPLACE TEMP TABLE prev AS SELECT * FROM ${prev.sql}`, prev.params);
+      const entered = (
+        await db.run(
+          `INSERT INTO changes BY NAME
+           SELECT ?::VARCHAR AS segment_id, ?::VARCHAR AS segment, environment, customer_id, ?::TIMESTAMPTZ AS entered_at, NULL::TIMESTAMPTZ AS exited_at,
+                  coalesce(from_backfill, false) AS from_backfill, ?::BOOLEAN AS initial
+           FROM cur ANTI JOIN prev USING (customer_id)`,
+          [id, definition.name, at, first],
+        )
+      ).rowsChanged;
+      const exited = (
+        await db.run(`INSERT INTO changes BY NAME SELECT * REPLACE (?::TIMESTAMPTZ AS exited_at) FROM prev ANTI JOIN cur USING (customer_id)`, [at])
+      ).rowsChanged;
+      const members = Number((await db.runAndReadAll('SELECT count(*) AS n FROM cur')).getRowObjectsJS()[0]!.n);
+      const target = membersFile(store, id);
+      if (entered + exited > 0 || !fs.existsSync(target) || priorRuns.get(id) !== definition.name) {
+        // A stay keeps its entry; the newcomers' rows are this run's entries.
+        const tmp = `${target}.tmp-${process.pid}`;
+        fs.mkdirSync(store.members, { recursive: true });
+        await db.run(
+          `COPY (
+             SELECT ?::VARCHAR AS segment_id, ?::VARCHAR AS segment, coalesce(p.environment, cur.environment) AS environment, cur.customer_id,
+                    coalesce(p.entered_at, ?::TIMESTAMPTZ) AS entered_at, NULL::TIMESTAMPTZ AS exited_at,
+                    CASE WHEN p.customer_id IS NOT NULL THEN p.from_backfill ELSE coalesce(cur.from_backfill, false) END AS from_backfill,
+                    CASE WHEN p.customer_id IS NOT NULL THEN p.initial ELSE ?::BOOLEAN END AS initial
+             FROM cur LEFT JOIN prev AS p USING (customer_id)
+           ) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+          [id, definition.name, at, first],
+        );
+        pending.push(tmp);
+      }
+      await db.run('INSERT INTO run_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
         id,
         definition.name,
         definition.environment,
         definition.description ?? '',
         JSON.stringify(definition.rules),
         file ?? '',
+        members,
+        entered,
+        exited,
         Date.now() - t0,
       ]);
     }
+    await db.run('DROP TABLE IF EXISTS cur');
+    await db.run('DROP TABLE IF EXISTS prev');
+
     // A full run also purges the rows of segments whose definition is gone (a file removed by
     // hand): a later segment given that name by hand (whose id is its name) starts empty.
     const defined = new Set([...segments.map((x) => segmentIdOf(x.definition)), ...unreadable]);
     await db.run('CREATE TEMP TABLE purged (segment_id VARCHAR, segment VARCHAR)');
     if (all) {
-      const stored = (
-        await db.runAndReadAll(
-          `SELECT segment_id, min(segment) AS segment FROM (SELECT segment_id, segment FROM stored_history UNION ALL SELECT segment_id, segment FROM stored_runs)
-           GROUP BY segment_id ORDER BY segment, segment_id`,
-        )
-      ).getRowObjectsJS();
-      for (const r of stored) if (!defined.has(String(r.segment_id))) await db.run('INSERT INTO purged VALUES (?, ?)', [String(r.segment_id), String(r.segment)]);
+      const stored = new Map(priorRuns);
+      if (fs.existsSync(store.members)) {
+        for (const f of fs.readdirSync(store.members).filter((f) => f.endsWith('.parquet'))) {
+          const storedId = Buffer.from(f.slice(0, -'.parquet'.length), 'base64url').toString();
+          if (!stored.has(storedId)) stored.set(storedId, storedId);
+        }
+      }
+      if (legacy) {
+        const names = (await db.runAndReadAll(`SELECT DISTINCT segment_id, segment FROM ${storedRelation(store.history, HISTORY_COLUMNS)}`)).getRowObjectsJS();
+        for (const r of names) if (!stored.has(String(r.segment_id))) stored.set(String(r.segment_id), String(r.segment));
+      }
+      for (const [storedId, name] of stored) if (!defined.has(storedId)) await db.run('INSERT INTO purged VALUES (?, ?)', [storedId, name]);
     }
     const removed = (await db.runAndReadAll('SELECT segment FROM purged ORDER BY segment')).getRowObjectsJS().map((r) => String(r.segment));
-    await db.run('CREATE TEMP VIEW prev_history AS SELECT * FROM stored_history WHERE segment_id NOT IN (SELECT segment_id FROM purged)');
-    await db.run('CREATE TEMP VIEW prev_runs AS SELECT * FROM stored_runs WHERE segment_id NOT IN (SELECT segment_id FROM purged)');
+    await purgeStored(db, store, (await db.runAndReadAll('SELECT segment_id FROM purged')).getRowObjectsJS().map((r) => String(r.segment_id)));
 
-    const at = now.toISOString();
-    await db.run(
-      `CREATE TEMP TABLE next_history AS
-       WITH open_rows AS (
-           SELECT * FROM prev_history WHERE exited_at IS NULL AND segment_id IN (SELECT segment_id FROM run_segments)
-       ),
-       first_runs AS (
-           SELECT segment_id FROM run_segments WHERE segment_id NOT IN (SELECT segment_id FROM prev_runs)
-       )
-       -- Segments not run this time, and closed rows of those that were: unchanged.
-       SELECT * FROM prev_history WHERE segment_id NOT IN (SELECT segment_id FROM run_segments) OR exited_at IS NOT NULL
-       UNION ALL BY NAME
-       -- An open row stays open while the person is still a member and closes now otherwise; a member
-       -- without an open row enters now.
-       SELECT coalesce(o.segment_id, cur.segment_id) AS segment_id,
-              coalesce(cur.segment, o.segment) AS segment,
-              coalesce(o.environment, cur.environment) AS environment,
-              coalesce(o.customer_id, cur.customer_id) AS customer_id,
-              coalesce(o.entered_at, ?::TIMESTAMPTZ) AS entered_at,
-              CASE WHEN cur.customer_id IS NULL THEN ?::TIMESTAMPTZ END AS exited_at,
-              CASE WHEN o.customer_id IS NOT NULL THEN o.from_backfill ELSE coalesce(cur.from_backfill, false) END AS from_backfill,
-              CASE WHEN o.customer_id IS NOT NULL THEN o.initial ELSE cur.segment_id IN (SELECT segment_id FROM first_runs) END AS initial
-       FROM open_rows AS o FULL JOIN cur ON o.segment_id = cur.segment_id AND o.customer_id = cur.customer_id`,
-      [at, at],
-    );
-    await db.run(
-      `CREATE TEMP TABLE run_counts AS
-       SELECT r.*,
-              count(h.customer_id) FILTER (WHERE h.exited_at IS NULL) AS members,
-              count(h.customer_id) FILTER (WHERE h.entered_at = ?::TIMESTAMPTZ) AS entered,
-              count(h.customer_id) FILTER (WHERE h.exited_at = ?::TIMESTAMPTZ) AS exited
-       FROM run_segments AS r LEFT JOIN next_history AS h USING (segment_id)
-       GROUP BY ALL`,
-      [at, at],
-    );
-    await db.run(
-      `CREATE TEMP TABLE next_runs AS
-       SELECT * FROM prev_runs
+    // History first: the members files and the run log only describe what the history holds.
+    const changed = num((await db.runAndReadAll('SELECT count(*) AS n FROM changes')).getRowObjectsJS()[0]!.n);
+    const files = historyFiles(store);
+    if (legacy) {
+      // A history from before segment ids is written once more, whole, with them and this run's changes.
+      const rows = `(SELECT * FROM ${storedRelation(store.history, HISTORY_COLUMNS)} UNION ALL BY NAME SELECT * FROM changes)`;
+      await replaceParquet(db, `SELECT * FROM ${staysOf(rows)} WHERE segment_id NOT IN (SELECT segment_id FROM purged)`, store.history);
+    } else if (files.length <= 1 && (files.length === 0 || (await parquetRowCount(db, store.history)) === 0)) {
+      // Nothing stored yet: this run's entries are the base.
+      await replaceParquet(db, 'SELECT * FROM changes', store.history);
+    } else if (changed > 0) {
+      await replaceParquet(db, 'SELECT * FROM changes', changeFile(store, now));
+    }
+    for (const tmp of pending.splice(0)) await commitFile(tmp, tmp.slice(0, tmp.lastIndexOf('.tmp-')));
+
+    await replaceParquet(
+      db,
+      `SELECT * FROM ${runsSource(store)}
        UNION ALL BY NAME
        SELECT segment_id, segment, environment, description, definition, file, ?::TIMESTAMPTZ AS materialized_at, members, entered, exited, duration_ms
-       FROM run_counts`,
+       FROM run_segments
+       ORDER BY materialized_at, segment, segment_id`,
+      store.runs,
       [at],
     );
-    const counts = (await db.runAndReadAll('SELECT * FROM run_counts ORDER BY segment')).getRowObjectsJS();
-    // History first: the run log only describes what the history holds.
-    await replaceParquet(db, 'SELECT * FROM next_history', store.history);
-    await replaceParquet(db, 'SELECT * FROM next_runs ORDER BY materialized_at, segment, segment_id', store.runs);
+    const counts = (await db.runAndReadAll('SELECT * FROM run_segments ORDER BY segment')).getRowObjectsJS();
     return {
       materializedAt: at,
       segments: counts.map((c) => ({
@@ -167,6 +217,7 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
       durationMs: Date.now() - started,
     };
   } finally {
+    for (const tmp of pending) fs.rmSync(tmp, { force: true });
     close();
   }
 }
