@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../lib/config';
 import { audienceCsv, type ExportFormat } from '../lib/segments/audience';
 import { segmentIdOf } from '../lib/segments/definition';
 import { findSegment } from '../lib/segments/files';
+import { currencyFactorSql } from '../lib/segments/catalog';
 import { EXTENDED_COLUMNS, MEMBER_COLUMNS, type MemberSortColumn } from '../lib/segments/member-columns';
 import { currentMembersSource, historySource, runsSource, segmentStore, type SegmentStore } from '../lib/segments/segment-store';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
@@ -54,25 +55,71 @@ export interface MemberPageQuery {
   filter?: string;
 }
 
+// Each sort column as SQL over the one relation it needs: the members' file (h), `core.customers`
+// (c) or `marts.customer_metrics` (m). A page without a filter is found on that column alone and
+// only its rows are joined for the other columns: the joins of every member are what a million
+// members would wait for.
+const SORT_KEYS: Record<MemberSortColumn, { on: 'h' | 'c' | 'm'; sql: string }> = {
+  name: { on: 'c', sql: "trim(concat_ws(' ', c.first_name, c.last_name))" },
+  email: { on: 'c', sql: 'c.email' },
+  zip: { on: 'c', sql: 'c.zip' },
+  amount_spent: { on: 'm', sql: `round(m.amount_spent_minor / ${currencyFactorSql('m.currency')}, 2)` },
+  discount_received: { on: 'm', sql: `round(m.discount_received_minor / ${currencyFactorSql('m.currency')}, 2)` },
+  promo_codes_used: { on: 'm', sql: 'm.promo_codes_used' },
+  negative_feedbacks: { on: 'm', sql: 'm.negative_feedbacks' },
+  returned_items: { on: 'm', sql: 'm.returned_items' },
+  last_order_at: { on: 'm', sql: 'm.last_order_at' },
+  member_since: { on: 'h', sql: 'h.entered_at' },
+};
+
 /** One page of a segment's members (the member-list columns), sorted and filtered, with the total that match. */
 export async function memberPage(config: LoadedConfig, name: string, q: MemberPageQuery): Promise<{ total: number; rows: Row[] }> {
   return readMaterialized(config, name, async (db, store, segmentId) => {
     const filter = q.filter?.trim() ? q.filter.trim() : null;
     const members = currentMembersSource(store, segmentId);
     // The sort column and direction are typed: one of the listed names, never text from a request.
-    const reader = await db.runAndReadAll(
-      `select *, count(*) over () as total from (
+    const dir = q.dir === 'asc' ? 'asc' : 'desc';
+    const page = [q.size, (q.page - 1) * q.size];
+    if (filter === null) {
+      // A member is listed when the warehouse has the person (in both relations).
+      const listed = (h: string, but?: 'c' | 'm') =>
+        [
+          but === 'c' ? '' : `${h}.customer_id in (select customer_id from core.customers)`,
+          but === 'm' ? '' : `${h}.customer_id in (select customer_id from marts.customer_metrics)`,
+        ].filter(Boolean).join(' and ');
+      const total = Number((await db.runAndReadAll(`select count(*) as n from ${members.sql} as h where ${listed('h')}`, members.params as never)).getRowObjectsJS()[0]!.n);
+      const key = SORT_KEYS[q.sort];
+      const keyFrom =
+        key.on === 'h'
+          ? `${members.sql} as h where ${listed('h')}`
+          : `${members.sql} as h join ${key.on === 'c' ? 'core.customers as c' : 'marts.customer_metrics as m'} using (customer_id) where ${listed('h', key.on)}`;
+      const reader = await db.runAndReadAll(
+        `with page_keys as (
+           select h.customer_id, ${key.sql} as sort_key from ${keyFrom}
+           order by sort_key ${dir} nulls last, h.customer_id limit ? offset ?
+         )
+         select ${MEMBER_COLUMNS}, h.entered_at as member_since, h.from_backfill
+         from page_keys as p
+         join ${members.sql} as h using (customer_id)
+         join core.customers as c using (customer_id)
+         join marts.customer_metrics as m using (customer_id)
+         order by p.sort_key ${dir} nulls last, c.customer_id`,
+        [...members.params, ...page, ...members.params] as never,
+      );
+      return { total, rows: reader.getRowObjectsJS() };
+    }
+    const matching = `select * from (
          select ${MEMBER_COLUMNS}, h.entered_at as member_since, h.from_backfill
          from ${members.sql} as h
          join core.customers as c using (customer_id)
          join marts.customer_metrics as m using (customer_id)
        )
-       where ?::varchar is null or contains(lower(concat_ws(' ', name, email, zip)), lower(?::varchar))
-       order by ${q.sort} ${q.dir === 'asc' ? 'asc' : 'desc'} nulls last, customer_id
-       limit ? offset ?`,
-      [...members.params, filter, filter, q.size, (q.page - 1) * q.size] as never,
-    );
-    return withoutTotal(reader.getRowObjectsJS());
+       where contains(lower(concat_ws(' ', name, email, zip)), lower(?::varchar))`;
+    const params = [...members.params, filter];
+    // The total is counted apart: a window over every matching row would keep them all to sort one page.
+    const total = Number((await db.runAndReadAll(`select count(*) as n from (${matching})`, params as never)).getRowObjectsJS()[0]!.n);
+    const reader = await db.runAndReadAll(`${matching} order by ${q.sort} ${dir} nulls last, customer_id limit ? offset ?`, [...params, ...page] as never);
+    return { total, rows: reader.getRowObjectsJS() };
   });
 }
 

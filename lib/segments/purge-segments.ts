@@ -1,9 +1,8 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import type { DataLayout } from '../paths';
 import { sqlString } from '../sql';
 import { HISTORY_COLUMNS, historyFiles, membersFile, replaceParquet, runsSource, segmentStore, storedRelation, type SegmentStore } from './segment-store';
-import type { DuckDBConnection } from '@duckdb/node-api';
 
 /**
  * Removes every row of the given segment ids from the stored files on an open connection (whose
