@@ -3,16 +3,22 @@
 -- not_null: model, environment, date, platform, campaign, kind, credited_touches, credit
 --
 -- The sums the reports and the credit check need, taken over the touches' wide rows
--- (attribution.touch_credits) and the day computed once per touch, instead of over one row per touch
--- and model. fsum: an exactly rounded sum, so millions of float shares do not drift.
+-- (attribution.touch_credits), the day computed once per conversion, instead of over one row per touch
+-- and model. fsum: a compensated sum, so millions of float shares do not drift.
 with settings as (
     select timezone from config.settings
+),
+
+-- The day once per conversion, not once per touch.
+days as (
+    select conversion_key, timezone((select timezone from settings), converted_at)::date as date
+    from attribution.conversions
 ),
 
 per_kind as (
     select
         touches.environment,
-        timezone((select timezone from settings), touches.converted_at)::date as date,
+        days.date,
         -- The ad platform, or the touch's own source where no ad platform runs the campaign.
         coalesce(touches.platform, touches.source) as platform,
         touches.campaign,
@@ -35,6 +41,7 @@ per_kind as (
         sum(credits.markov_invoiced_minor) as markov_invoiced_minor, sum(credits.markov_collected_minor) as markov_collected_minor
     from attribution.touch_credits as credits
     join attribution.conversion_touches as touches using (conversion_key, position)
+    join days using (conversion_key)
     group by all
 ),
 
