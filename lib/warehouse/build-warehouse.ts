@@ -110,7 +110,10 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
 
   // A computed model joins when its file is there (a models folder may hold only some layers).
   const models = orderModels(readModels(opts.modelsDir, computedModels()));
-  const instance = await DuckDBInstance.create(building, buildSettings(config));
+  const settings = buildSettings(config);
+  // DuckDB creates only the last folder of its temp path when it first spills.
+  await fs.mkdir(settings.temp_directory!, { recursive: true });
+  const instance = await DuckDBInstance.create(building, settings);
   const counts: ModelCount[] = [];
   try {
     const db = await instance.connect();

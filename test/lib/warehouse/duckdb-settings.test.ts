@@ -46,4 +46,18 @@ describe('warehouse settings', () => {
     // DuckDB reports 300MB (decimal) in binary units.
     expect(row).toEqual({ memory_limit: '286.1 MiB', threads: 1n, temp_directory: path.join(config.layout.root, 'tmp', 'duckdb') });
   });
+
+  it('let a model larger than the memory limit spill to disk', async () => {
+    const ws = makeWorkspace([], { warehouse: { memory_limit: '64MB', threads: 1 } });
+    cleanups.push(ws.cleanup);
+    const modelsDir = path.join(ws.dir, 'models');
+    fs.mkdirSync(path.join(modelsDir, 'staging'), { recursive: true });
+    // About 130 MB of distinct text, sorted: beyond the 64MB limit.
+    fs.writeFileSync(
+      path.join(modelsDir, 'staging', 'big_sort.sql'),
+      "-- grain: one row per number\nselect i, repeat(md5(i::varchar), 4) as text from range(1000000) as r(i) order by text\n",
+    );
+    const { models } = await buildWarehouse(ws.config(), { modelsDir });
+    expect(models).toContainEqual({ model: 'staging.big_sort', rows: 1_000_000 });
+  });
 });
