@@ -4,21 +4,25 @@ import type { LoadedConfig } from '../lib/config';
 import { CdpError } from '../lib/errors';
 import { PROJECT_ROOT } from '../lib/paths';
 import { materializeSegments, type MaterializeResult } from '../lib/segments/materialize';
-import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../lib/temporal-names';
+import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE, buildQueueFor } from '../lib/temporal-names';
 import { buildWarehouse, type BuildResult } from '../lib/warehouse/build-warehouse';
 import type { buildModelsWorkflow } from '../workflows';
 
-// The build chain: models, then segments. Through Temporal it is the `build:` workflow, which
-// coalesces requests with a running or queued build; locally it is the same two steps in this process.
+// The build chain: models, then segments. Through Temporal it is the `build:` workflow on the build
+// queue (the sync queue's -build twin, which build workers poll), which coalesces requests with a
+// running or queued build; locally it is the same two steps in this process.
 
 /** A build's models and, when the chain got that far, its segments. */
 export type BuildOutcome = BuildResult & { segments?: MaterializeResult };
 
-/** Asks for a model build (coalescing with a running or queued one) and waits for a build that includes it. */
-export async function runBuild(client: Client, taskQueue: string = SYNC_TASK_QUEUE): Promise<BuildOutcome> {
+/**
+ * Asks for a model build (coalescing with a running or queued one) on the build twin of `syncQueue`
+ * and waits for a build that includes it.
+ */
+export async function runBuild(client: Client, syncQueue: string = SYNC_TASK_QUEUE): Promise<BuildOutcome> {
   const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, []>('buildModelsWorkflow', {
     workflowId: BUILD_WORKFLOW_ID,
-    taskQueue,
+    taskQueue: buildQueueFor(syncQueue),
     args: [],
     signal: 'requestBuild',
     signalArgs: [],
@@ -34,11 +38,11 @@ export async function buildLocally(config: LoadedConfig): Promise<BuildOutcome> 
   return { ...build, segments: await materializeSegments(config) };
 }
 
-/** Materializes segments (some, or all) through the build chain, behind any build that runs. */
-export async function runMaterializeSegments(client: Client, names: string[] | undefined, taskQueue: string = SYNC_TASK_QUEUE): Promise<MaterializeResult> {
+/** Materializes segments (some, or all) through the build chain on the build twin of `syncQueue`, behind any build that runs. */
+export async function runMaterializeSegments(client: Client, names: string[] | undefined, syncQueue: string = SYNC_TASK_QUEUE): Promise<MaterializeResult> {
   const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, [{ names?: string[] }]>('buildModelsWorkflow', {
     workflowId: BUILD_WORKFLOW_ID,
-    taskQueue,
+    taskQueue: buildQueueFor(syncQueue),
     args: [],
     signal: 'requestSegments',
     signalArgs: [{ names }],

@@ -81,12 +81,8 @@ async function compareWithEmulator(emulatorUrl: string, warehouse: string, timez
  */
 export async function runDemo(configFile: string): Promise<void> {
   const config = loadConfig(configFile);
-  // A worker with only activities on the build queue is expected; that notice is noise here.
-  Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => {
-      if (!entry.message.startsWith('No workflows registered')) console.error(`[${entry.level}] ${entry.message}`);
-    }),
-  });
+  // The worker's own progress is the demo's lines; only its warnings and errors are shown.
+  Runtime.install({ logger: new DefaultLogger('WARN', (entry) => console.error(`[${entry.level}] ${entry.message}`)) });
 
   const temporal = await startLocalTemporal(config);
   info(`temporal   ${temporal.reused ? 'reusing' : 'started'} dev server at ${temporal.address} (UI ${temporal.uiUrl})`);

@@ -8,6 +8,10 @@ export function buildQueueFor(syncQueue: string): string {
   return syncQueue.endsWith('-sync') ? `${syncQueue.slice(0, -'-sync'.length)}-build` : `${syncQueue}-build`;
 }
 
+/** What one `cdp worker` polls: the sync queue, its build twin, or both (one process for the demo and a single machine). */
+export const WORKER_QUEUES = ['sync', 'build', 'both'] as const;
+export type WorkerQueues = (typeof WORKER_QUEUES)[number];
+
 /** Search attributes registered on the dev server so runs can be filtered by them. */
 export const SEARCH_ATTRIBUTE_NAMES = ['CdpConnection', 'CdpSource', 'CdpMode', 'CdpEnvironment'] as const;
 

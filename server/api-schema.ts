@@ -37,6 +37,20 @@ export const grantBody = z
   .refine((g) => g.read || g.edit || g.delete, { message: 'choose at least one of read, edit and delete', path: ['read'] });
 export type GrantRequest = z.input<typeof grantBody>;
 
+/** An admin's grant of an environment or a connection to a member. */
+export const accessGrantBody = z
+  .object({
+    email: z.email('an email address').max(320),
+    environment: z.enum(['live', 'sandbox']).optional(),
+    connection: z.string().min(1).max(63).optional(),
+    edit: z.boolean().default(false),
+    delete: z.boolean().default(false),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .refine((g) => (g.environment === undefined) !== (g.connection === undefined), { message: 'name either an environment or a connection', path: ['environment'] });
+export type AccessGrantRequest = z.input<typeof accessGrantBody>;
+export const accessScopeParams = z.object({ email: z.string().min(3).max(320), kind: z.enum(['environment', 'connection']), name: z.string().min(1).max(63) });
+
 export const syncBody = z.object({ mode: z.enum(['manual', 'historical']) });
 export type SyncRequest = z.input<typeof syncBody>;
 export const scheduleBody = z.object({ action: z.enum(['pause', 'resume']) });
@@ -90,7 +104,10 @@ export interface SegmentSummary {
 
 export interface SegmentList {
   owned: SegmentSummary[];
+  /** Segments of others the reader may see: shared with them, or in an environment they were given. */
   shared: SegmentSummary[];
+  /** For admins: the segments members created on the account's data. */
+  ownedByOthers: SegmentSummary[];
   /** Files that are not valid segments (shown to admins only). */
   invalid: string[];
 }
@@ -165,10 +182,32 @@ export interface GrantResult {
   note?: string;
 }
 
+/** A member's access to an environment or a connection, as the admin's page lists it. */
+export interface AccessGrantInfo {
+  email: string;
+  scope: { kind: 'environment' | 'connection'; name: string };
+  edit: boolean;
+  delete: boolean;
+  expiresAt: string | null;
+  expired: boolean;
+  grantedAt: string;
+}
+
+/** The admin's page: every account, every access grant, and what can be granted. */
+export interface AccessOverview {
+  users: PublicUser[];
+  grants: AccessGrantInfo[];
+  environments: string[];
+  connections: { id: string; source: string; environment: string }[];
+}
+
 export interface AttributionOptions {
   models: readonly string[];
   groupings: readonly string[];
+  /** The environment the report shows unless one is chosen: the config's, if the reader may see it. */
   environment: string;
+  /** The environments the reader may see reports of. */
+  environments: string[];
   available: boolean;
 }
 
@@ -194,6 +233,8 @@ export interface ConnectionInfo {
   id: string;
   source: string;
   environment: string;
+  /** Whether the reader may start its syncs and pause its schedule. */
+  mayEdit: boolean;
   lastRun: { status: string; startedAt: string; closedAt: string | null; failure: string | null } | null;
   schedule: { next: string | null; paused: boolean; note: string | null } | null;
   progress: SyncProgressInfo | null;

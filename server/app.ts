@@ -9,6 +9,7 @@ import type { ServerContext } from './context';
 import { HttpError } from './http-errors';
 import { registerHostGuard } from './net/serve-settings';
 import { withoutServerPaths } from './public-message';
+import { registerAccessRoutes } from './routes/access-routes';
 import { REPORT_CSP, registerAttributionRoutes } from './routes/attribution-routes';
 import { registerConnectionRoutes } from './routes/connection-routes';
 import { registerMemberRoutes } from './routes/member-routes';
@@ -107,6 +108,7 @@ export async function buildApp(ctx: ServerContext, webDir: string): Promise<{ ap
   registerSegmentRoutes(app, ctx);
   registerMemberRoutes(app, ctx);
   registerSharingRoutes(app, ctx);
+  registerAccessRoutes(app, ctx);
   registerConnectionRoutes(app, ctx);
   registerAttributionRoutes(app, ctx);
   return { app, routes };

@@ -1,25 +1,35 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import path from 'node:path';
-import { createActivities, type ActivityDeps } from '../activities';
+import type { ActivityDeps } from '../activities';
 import { allSourceSpecs } from '../activities/sources/registry';
 import { validateSourceSpecs } from '../activities/sources/spec-validation';
 import { PROJECT_ROOT } from '../lib/paths';
-import { buildQueueFor } from '../lib/temporal-names';
+import { buildQueueFor, type WorkerQueues } from '../lib/temporal-names';
 
 export interface WorkerOptions extends ActivityDeps {
   address: string;
   namespace: string;
-  /** The sync queue; the build queue is derived from it. */
+  /** The sync queue; the build queue is its -build twin. */
   taskQueue: string;
+  /** Which queues to poll: the sync queue, the build queue, or both (the default). */
+  queues?: WorkerQueues;
   /** Concurrent page batches (HTTP and Parquet) on the sync queue. */
   maxConcurrentSyncActivities?: number;
   /** A bundle made earlier; built from workflows/ when absent. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
+/** One task queue a worker polls and the activities it registered there. */
+export interface PolledQueue {
+  taskQueue: string;
+  activities: string[];
+}
+
 export interface RunningWorker {
-  /** Resolves when both workers have stopped. */
+  /** The queues polled, sync first. */
+  polled: PolledQueue[];
+  /** Resolves when every queue's worker has stopped. */
   done: Promise<void>;
   /** Stops polling, lets running activities finish, then resolves. */
   shutdown(): Promise<void>;
@@ -44,41 +54,49 @@ const quietLogger = {
 };
 
 /**
- * Starts the two cdp workers on one connection: the sync queue (`cdp-sync`) runs the workflows and the
- * HTTP/Parquet activities, many at once; the build queue (`cdp-build`) runs DuckDB builds one at a time.
- * A source spec that contradicts itself stops the start with a `SourceSpecError`, before any work is taken.
+ * Starts cdp's workers on one connection. The sync queue (`cdp-sync`) runs the sync workflows and the
+ * HTTP/Parquet activities, many at once; the build queue (`cdp-build`) runs the build chain and its
+ * DuckDB builds, one at a time. Each queue's activities are loaded only when that queue is polled, so
+ * a sync worker never loads the model and segment builds. A source spec that contradicts itself stops
+ * the start with a `SourceSpecError`, before any work is taken.
  */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
-  validateSourceSpecs(allSourceSpecs());
+  const queues = opts.queues ?? 'both';
+  if (queues !== 'build') validateSourceSpecs(allSourceSpecs());
   const connection = await NativeConnection.connect({ address: opts.address });
   let client: Promise<Client> | undefined;
   const temporalClient = () =>
     (client ??= Connection.connect({ address: opts.address }).then((c) => new Client({ connection: c, namespace: opts.namespace })));
-  const activities = createActivities({ temporalClient, ...opts });
-  const workflowBundle = opts.workflowBundle ?? (await bundleWorkflows());
-  const syncWorker = await Worker.create({
-    connection,
-    namespace: opts.namespace,
-    taskQueue: opts.taskQueue,
-    workflowBundle,
-    activities,
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentSyncActivities ?? 8,
-  });
-  const buildWorker = await Worker.create({
-    connection,
-    namespace: opts.namespace,
-    taskQueue: buildQueueFor(opts.taskQueue),
-    activities,
-    maxConcurrentActivityTaskExecutions: 1,
-  });
-  const done = Promise.all([syncWorker.run(), buildWorker.run()]).then(async () => {
+  const closeConnections = async () => {
     await connection.close();
     if (client) await (await client).connection.close();
-  });
+  };
+  const workers: Worker[] = [];
+  const polled: PolledQueue[] = [];
+  try {
+    const workflowBundle = opts.workflowBundle ?? (await bundleWorkflows());
+    const serve = async (taskQueue: string, activities: Record<string, (...args: never[]) => Promise<unknown>>, maxConcurrentActivityTaskExecutions: number) => {
+      workers.push(await Worker.create({ connection, namespace: opts.namespace, taskQueue, workflowBundle, activities, maxConcurrentActivityTaskExecutions }));
+      polled.push({ taskQueue, activities: Object.keys(activities) });
+    };
+    if (queues !== 'build') {
+      const { createSyncActivities } = await import('../activities/sync-activities');
+      await serve(opts.taskQueue, createSyncActivities({ loadConfig: opts.loadConfig, temporalClient }), opts.maxConcurrentSyncActivities ?? 8);
+    }
+    if (queues !== 'sync') {
+      const { createBuildActivities } = await import('../activities/build-activities');
+      await serve(buildQueueFor(opts.taskQueue), createBuildActivities(opts), 1);
+    }
+  } catch (err) {
+    await closeConnections();
+    throw err;
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(closeConnections);
   return {
+    polled,
     done,
     async shutdown() {
-      for (const w of [syncWorker, buildWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

@@ -1,6 +1,5 @@
-import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { BuildResult, CdpActivities, MaterializeResult } from '../activities';
-import { buildQueueFor } from '../lib/temporal-names';
+import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { BuildActivities, BuildResult, MaterializeResult } from '../activities';
 import { DUCKDB_BUILD } from './activity-presets';
 
 /** Asks for a build; requests that arrive while one runs collapse into a single next build. */
@@ -22,8 +21,9 @@ export interface BuildChainResult {
  * at most one waits, however many syncs finish. A request for segments alone skips the build.
  */
 export async function buildModelsWorkflow(): Promise<BuildChainResult> {
-  // Builds run on their own queue, whose workers take one DuckDB activity at a time.
-  const { buildWarehouse, materializeSegments } = proxyActivities<CdpActivities>({ ...DUCKDB_BUILD, taskQueue: buildQueueFor(workflowInfo().taskQueue) });
+  // The chain is started on the build queue, and its activities stay there: only build workers,
+  // which take one DuckDB activity at a time, register them.
+  const { buildWarehouse, materializeSegments } = proxyActivities<BuildActivities>(DUCKDB_BUILD);
   let buildRequested = false;
   // Segment names asked for; 'all' wins over any list.
   let segmentsRequested: Set<string> | 'all' | undefined;

@@ -3,6 +3,7 @@ import type { CdpActivities, SyncPlan } from '../activities';
 import type { StreamPosition, SyncMode } from '../lib/sync-state';
 import { ERROR_NAMES } from '../lib/errors';
 import { stateKey } from '../lib/stream-keys';
+import { buildQueueFor } from '../lib/temporal-names';
 import { PAGE_BATCH, SHORT } from './activity-presets';
 
 const { planSync, pauseSchedule, completeSlicedStream, requestBuild } = proxyActivities<CdpActivities>(SHORT);
@@ -171,7 +172,8 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
   if (finished.size < plan.streams.length) {
     await continueAsNew<typeof syncWorkflow>({ ...input, plan: { ...plan, streams: [...positions.values()] }, finished: [...finished] });
   }
-  // Fresh data makes the models stale: ask for a build, which coalesces with any already asked for.
-  if (input.buildAfter !== false) await requestBuild({ taskQueue: workflowInfo().taskQueue });
+  // Fresh data makes the models stale: ask for a build, which coalesces with any already asked for. The
+  // build chain runs on the build queue, so a worker that only syncs never holds a DuckDB build.
+  if (input.buildAfter !== false) await requestBuild({ buildQueue: buildQueueFor(workflowInfo().taskQueue) });
   return { connectionId: plan.connectionId, mode: input.mode, streams: perStream([...positions.values()]) };
 }

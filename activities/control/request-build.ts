@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { BUILD_WORKFLOW_ID } from '../../lib/temporal-names';
 
-/** Starts the model build, or queues one behind the build that is running (signal-with-start). */
+/** Starts the build chain on the build queue `taskQueue`, or queues a build behind the one running (signal-with-start). */
 export async function requestBuild(client: Client, taskQueue: string): Promise<void> {
   await client.workflow.signalWithStart('buildModelsWorkflow', {
     workflowId: BUILD_WORKFLOW_ID,

@@ -2,6 +2,8 @@ import readline from 'node:readline';
 import type { LoadedConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 import { hashPassword, passwordProblem } from '../../server/auth/passwords';
+import { describeRights, grantAccess, revokeAccess } from '../../server/access/grant-access';
+import type { AccessScope } from '../../server/store/access-grants';
 import { AppStore, appStorePath, normalizeEmail } from '../../server/store/app-store';
 
 // Accounts of `cdp serve`, kept in the app store under the data folder. A password is never a
@@ -86,13 +88,49 @@ export function removeUser(config: LoadedConfig, email: string): string {
     const user = store.userByEmail(email);
     if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}`);
     store.removeUser(user.id);
-    return `removed ${user.email}: their sessions ended, the grants and invitations made to them and the invitation links they sent are gone, and segments they created in the app now belong to the admins`;
+    return `removed ${user.email}: their sessions ended, the segment and access grants and invitations made to them and the invitation links they sent are gone, and segments they created in the app now belong to the admins`;
   });
 }
 
-/** The accounts, one a line. */
+/** The accounts, one a line, each member followed by their access grants. */
 export function renderUsers(config: LoadedConfig): string {
-  const users = withStore(config, (store) => store.listUsers());
+  const { users, grants } = withStore(config, (store) => ({ users: store.listUsers(), grants: store.access.all() }));
   if (!users.length) return 'no users; add one with `cdp user add <email>`\n';
-  return `${users.map((u) => `${u.email}${u.isAdmin ? '  admin' : ''}${u.name ? `  (${u.name})` : ''}`).join('\n')}\n`;
+  const now = Date.now();
+  const lines: string[] = [];
+  for (const u of users) {
+    lines.push(`${u.email}${u.isAdmin ? '  admin' : ''}${u.name ? `  (${u.name})` : ''}`);
+    if (u.isAdmin) continue;
+    const own = grants.filter((g) => g.email === u.email);
+    if (!own.length) lines.push('  no access to customer data');
+    for (const g of own) lines.push(`  ${g.scope.kind} ${g.scope.name}: ${describeRights(g)}${g.expiresAtMs !== null && g.expiresAtMs <= now ? ' (expired)' : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The scope that `--environment` or `--connection` names; exactly one of them. */
+export function scopeOf(flags: { environment?: string; connection?: string }): AccessScope {
+  if ((flags.environment === undefined) === (flags.connection === undefined)) throw new ConfigError('name either --environment <live|sandbox> or --connection <id>');
+  return flags.environment !== undefined ? { kind: 'environment', name: flags.environment } : { kind: 'connection', name: flags.connection! };
+}
+
+/** The time `--until` names (an ISO date or time), or null without one. */
+function untilMs(until: string | undefined): number | null {
+  if (until === undefined) return null;
+  const ms = Date.parse(until);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(until) || Number.isNaN(ms)) throw new ConfigError(`--until: "${until}" is not a date or time like 2027-01-31 or 2027-01-31T18:00:00Z`);
+  return ms;
+}
+
+/** Grants a member access to an environment or a connection (`cdp user grant`). */
+export function grantUserAccess(config: LoadedConfig, email: string, flags: { environment?: string; connection?: string; edit?: boolean; delete?: boolean; until?: string }): string {
+  const scope = scopeOf(flags);
+  const expiresAtMs = untilMs(flags.until);
+  return withStore(config, (store) => grantAccess(store, config, { email, scope, edit: Boolean(flags.edit), delete: Boolean(flags.delete), expiresAtMs }, { userId: 0, nowMs: Date.now() }));
+}
+
+/** Revokes a member's access to an environment or a connection (`cdp user revoke`). */
+export function revokeUserAccess(config: LoadedConfig, email: string, flags: { environment?: string; connection?: string }): string {
+  const scope = scopeOf(flags);
+  return withStore(config, (store) => revokeAccess(store, email, scope));
 }

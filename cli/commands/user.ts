@@ -7,7 +7,7 @@ export const register: RegisterCommand = (program, ctx) => {
   user
     .command('add <email>')
     .description('add an account; the password is typed at a hidden prompt, or piped on stdin')
-    .option('--admin', 'an admin: owns the segments written as files, starts syncs and pauses schedules in the app')
+    .option('--admin', 'an admin: sees every customer, owns the segments written as files, grants access, starts syncs and pauses schedules in the app')
     .option('--name <name>', 'the name shown in the app')
     .action(async (email: string, raw) => {
       const { addUser, readNewPassword } = await import('./user-accounts');
@@ -33,8 +33,31 @@ export const register: RegisterCommand = (program, ctx) => {
     });
 
   user
+    .command('grant <email>')
+    .description("let a member see an environment's or a connection's customer data (read), and change (--edit) or delete (--delete) it")
+    .option('--environment <environment>', 'live or sandbox: every customer, segment and report of it')
+    .option('--connection <id>', "one connection: its status, and with --edit its sync and schedule buttons")
+    .option('--edit', 'also create, change and materialize segments (environment), start syncs and pause schedules (connection)')
+    .option('--delete', "also delete the environment's segments")
+    .option('--until <time>', 'the grant ends then (an ISO date or time); none: until revoked')
+    .action(async (email: string, raw) => {
+      const { grantUserAccess } = await import('./user-accounts');
+      console.log(grantUserAccess(ctx.loadConfig(), email, raw));
+    });
+
+  user
+    .command('revoke <email>')
+    .description("take back a member's access to an environment or a connection")
+    .option('--environment <environment>', 'live or sandbox')
+    .option('--connection <id>', 'a connection id')
+    .action(async (email: string, raw) => {
+      const { revokeUserAccess } = await import('./user-accounts');
+      console.log(revokeUserAccess(ctx.loadConfig(), email, raw));
+    });
+
+  user
     .command('list')
-    .description('list the accounts')
+    .description('list the accounts and what each member may see')
     .action(async () => {
       const { renderUsers } = await import('./user-accounts');
       process.stdout.write(renderUsers(ctx.loadConfig()));

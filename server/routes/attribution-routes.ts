@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ENVIRONMENTS } from '../../lib/config-schema';
 import { attributionReport, daySchema, groupingSchema, parseModels, reportEnvironment } from '../../app/reports';
 import { GROUPINGS, MODELS } from '../../lib/report/attribution-data';
 import { renderAttributionHtml } from '../../lib/report/attribution-html';
 import type { AttributionOptions } from '../api-schema';
+import { environmentRights, requireEnvironment } from '../access/rights';
 import type { ServerContext } from '../context';
 import { HttpError, parseInput } from '../http-errors';
 import { hasWarehouse } from '../warehouse-read';
@@ -19,7 +21,7 @@ const reportQuery = z
     from: daySchema.optional(),
     to: daySchema.optional(),
     by: groupingSchema.default('campaign'),
-    environment: z.enum(['live', 'sandbox']).optional(),
+    environment: z.enum(ENVIRONMENTS).optional(),
   })
   .refine((q) => !(q.from && q.to && q.from > q.to), { message: 'from is after to', path: ['from'] });
 
@@ -27,12 +29,19 @@ export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style
 
 /** Registers the routes of the attribution dashboard's options and its live report page. */
 export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/attribution/options', async (): Promise<AttributionOptions> => ({ models: MODELS, groupings: GROUPINGS, environment: reportEnvironment(ctx.config), available: hasWarehouse(ctx.config) }));
+  app.get('/api/attribution/options', async (request): Promise<AttributionOptions> => {
+    const environments = ENVIRONMENTS.filter((e) => environmentRights(ctx, request.user!, e).read);
+    const preferred = reportEnvironment(ctx.config) as (typeof ENVIRONMENTS)[number];
+    return { models: MODELS, groupings: GROUPINGS, environment: environments.includes(preferred) ? preferred : (environments[0] ?? preferred), environments, available: hasWarehouse(ctx.config) };
+  });
 
+  // The report sums revenue of an environment's customers: it needs the right to read that environment.
   app.get('/reports/attribution', async (request, reply) => {
     const q = parseInput(reportQuery, request.query);
+    const environment = reportEnvironment(ctx.config, q.environment);
+    requireEnvironment(ctx, request.user!, environment, 'read');
     if (!hasWarehouse(ctx.config)) throw new HttpError(409, 'no warehouse yet: run a sync and a build first');
-    const data = await attributionReport(ctx.config, { environment: reportEnvironment(ctx.config, q.environment), models: parseModels(q.models), by: q.by, from: q.from, to: q.to });
+    const data = await attributionReport(ctx.config, { environment, models: parseModels(q.models), by: q.by, from: q.from, to: q.to });
     return reply
       .header('content-security-policy', REPORT_CSP)
       .header('x-frame-options', 'SAMEORIGIN')

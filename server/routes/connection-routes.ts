@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { connectionRuns, connectionStatuses, type ConnectionRuns } from '../../app/connection-status';
 import { pauseSchedule, resumeSchedule } from '../../app/schedules';
@@ -6,8 +6,9 @@ import { startSync, syncProgress, syncTuning } from '../../app/syncs';
 import { findConnection } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 import { scheduleBody, syncBody, type ConnectionInfo, type ConnectionsStatus, type SyncStarted } from '../api-schema';
+import { connectionRights } from '../access/rights';
 import type { ServerContext } from '../context';
-import { notFound, parseInput } from '../http-errors';
+import { forbidden, notFound, parseInput } from '../http-errors';
 
 // Per connection and stream: the last sync, its mode and outcome, lag, rows, quarantined records
 // and the next scheduled run, as `cdp status` reads them, and a running sync's live progress from
@@ -25,27 +26,36 @@ async function temporalRuns(ctx: ServerContext, ids: string[]): Promise<Map<stri
   }
 }
 
-/** Registers the routes of connection status and the admin's sync and schedule buttons. */
+/** Registers the routes of connection status and the sync and schedule buttons. */
 export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const connectionOr404 = (id: string) => {
+  /** The connection the user may change; one they may not even read is not found, so ids are not revealed. */
+  const connectionToChange = (request: FastifyRequest, id: string) => {
+    let connection: ReturnType<typeof findConnection>;
     try {
-      return findConnection(ctx.config, id);
+      connection = findConnection(ctx.config, id);
     } catch (err) {
       if (err instanceof ConfigError) throw notFound(`connection "${id}"`);
       throw err;
     }
+    const rights = connectionRights(ctx, request.user!, connection);
+    if (!rights.read) throw notFound(`connection "${id}"`);
+    if (!rights.edit) throw forbidden(`start syncs of or pause connection "${id}"; an admin grants edit access (\`cdp user grant\`)`);
+    return connection;
   };
 
-  app.get('/api/connections', async (): Promise<ConnectionsStatus> => {
+  // Each person sees the connections they may read: all for admins, those granted (directly or through their environment) for members.
+  app.get('/api/connections', async (request): Promise<ConnectionsStatus> => {
     const nowMs = ctx.nowMs();
-    const runs = await temporalRuns(ctx, ctx.config.connections.map((c) => c.id));
+    const visible = ctx.config.connections.filter((c) => connectionRights(ctx, request.user!, c).read);
+    const runs = await temporalRuns(ctx, visible.map((c) => c.id));
     const connections: ConnectionInfo[] = [];
-    for (const { connection: c, runs: r, streams } of await connectionStatuses(ctx.config, runs)) {
+    for (const { connection: c, runs: r, streams } of await connectionStatuses({ ...ctx.config, connections: visible }, runs)) {
       const running = r?.lastRun?.status === 'RUNNING';
       connections.push({
         id: c.id,
         source: c.source,
         environment: c.environment,
+        mayEdit: connectionRights(ctx, request.user!, c).edit,
         lastRun: r?.lastRun ? { status: r.lastRun.status, startedAt: r.lastRun.startTime.toISOString(), closedAt: iso(r.lastRun.closeTime), failure: r.lastRun.failure ?? null } : null,
         schedule: r?.schedule ? { next: iso(r.schedule.next), paused: r.schedule.paused, note: r.schedule.note ?? null } : null,
         progress: running ? await ctx.temporal.client().then((client) => syncProgress(client, c.id), () => null) : null,
@@ -66,9 +76,9 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
   });
 
   // The same start as `cdp sync <connection> [--historical] --detach`: workflow sync:<connection>, one at a time.
-  app.post('/api/connections/:id/sync', { config: { access: 'admin' } }, async (request, reply): Promise<SyncStarted> => {
+  app.post('/api/connections/:id/sync', async (request, reply): Promise<SyncStarted> => {
     const { id } = parseInput(idParams, request.params);
-    const connection = connectionOr404(id);
+    const connection = connectionToChange(request, id);
     const { mode } = parseInput(syncBody, request.body);
     const client = await ctx.temporal.client();
     const handle = await startSync(client, connection, { mode, taskQueue: ctx.temporal.target.taskQueue, tuning: syncTuning(ctx.config) });
@@ -77,9 +87,9 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
   });
 
   // The same as `cdp schedule pause|resume <connection>`, with who did it in the note.
-  app.post('/api/connections/:id/schedule', { config: { access: 'admin' } }, async (request) => {
+  app.post('/api/connections/:id/schedule', async (request) => {
     const { id } = parseInput(idParams, request.params);
-    connectionOr404(id);
+    connectionToChange(request, id);
     const { action } = parseInput(scheduleBody, request.body);
     const client = await ctx.temporal.client();
     const note = `${action}d from cdp serve by ${request.user!.email}`;

@@ -5,13 +5,14 @@ import { runMaterializeSegments } from '../../app/builds';
 import { createSegment, deleteSegment, listSegments, previewDefinition, replaceSegment, segmentDetail, segmentExists, type LastRun } from '../../app/segments';
 import { ConfigError } from '../../lib/errors';
 import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
-import { SEGMENT_NAME } from '../../lib/segments/definition';
+import { SEGMENT_NAME, type SegmentDefinition } from '../../lib/segments/definition';
 import { segmentPath } from '../../lib/segments/files';
 import { definitionBody, type SavedSegment, type SegmentInfo, type SegmentList, type SegmentPreview, type SegmentSummary } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
 import { withoutServerPaths } from '../public-message';
-import { ownsSegment, requireSegment } from '../segments/access';
+import { requireEnvironment } from '../access/rights';
+import { requireSegment, segmentAccess, segmentRef } from '../segments/access';
 import { validDefinition } from '../segments/problems';
 import type { User } from '../store/app-store';
 import { hasWarehouse, jsonRows } from '../warehouse-read';
@@ -52,29 +53,29 @@ async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList>
   const { segments, errors } = await listSegments(ctx.config);
   forgetVanished(ctx, ctx.store.segmentOwners());
   const owners = ctx.store.segmentOwners();
-  const row = (s: (typeof segments)[number], extra: Partial<SegmentSummary>): SegmentSummary => ({
-    name: s.definition.name,
-    environment: s.definition.environment,
-    description: s.definition.description ?? '',
-    owner: ownerLabel(ctx, s.definition.name, owners),
-    ...runFields(s.lastRun),
-    ...extra,
-  });
-  const owned = segments.filter((s) => ownsSegment(ctx, user, s.definition.name, owners)).map((s) => row(s, {}));
-  const grants = new Map(ctx.store.liveGrantsOf(user.email, ctx.nowMs()).map((g) => [g.segment, g]));
-  const shared = segments
-    .filter((s) => !ownsSegment(ctx, user, s.definition.name, owners) && grants.has(s.definition.name))
-    .map((s) => {
-      const g = grants.get(s.definition.name)!;
-      return row(s, { permissions: { read: true, edit: g.edit, delete: g.delete }, expiresAt: g.expiresAtMs === null ? null : new Date(g.expiresAtMs).toISOString() });
-    });
+  const list: SegmentList = { owned: [], shared: [], ownedByOthers: [], invalid: [] };
+  for (const s of segments) {
+    const { name, environment } = s.definition;
+    const access = segmentAccess(ctx, user, { name, environment, ownerId: owners.get(name) });
+    if (!access.read) continue;
+    const row: SegmentSummary = { name, environment, description: s.definition.description ?? '', owner: ownerLabel(ctx, name, owners), ...runFields(s.lastRun) };
+    if (access.owned) list.owned.push(row);
+    else if (user.isAdmin && owners.has(name)) list.ownedByOthers.push(row);
+    else
+      list.shared.push({
+        ...row,
+        permissions: { read: true, edit: access.edit, delete: access.delete },
+        expiresAt: access.expiresAtMs === null ? null : new Date(access.expiresAtMs).toISOString(),
+      });
+  }
   // Invalid files are the admins' to fix, as they own what the CLI wrote.
-  return { owned, shared, invalid: user.isAdmin ? errors.map((e) => withoutServerPaths(ctx.config, e.message)) : [] };
+  if (user.isAdmin) list.invalid = errors.map((e) => withoutServerPaths(ctx.config, e.message));
+  return list;
 }
 
 /** Counts a draft with `cdp segment preview`'s own code. */
-async function previewDraft(ctx: ServerContext, raw: Record<string, unknown>): Promise<SegmentPreview> {
-  const preview = await previewDefinition(ctx.config, validDefinition({ ...raw, name: 'draft' }), 10);
+async function previewDraft(ctx: ServerContext, draft: SegmentDefinition): Promise<SegmentPreview> {
+  const preview = await previewDefinition(ctx.config, draft, 10);
   return { count: preview.count, ms: preview.ms, members: jsonRows(preview.rows) };
 }
 
@@ -105,13 +106,18 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     };
   });
 
+  // A preview lists customers: it needs the right to read the environment the draft's rules run on.
   app.post('/api/segments/preview', async (request) => {
+    const draft = validDefinition({ ...parseInput(definitionBody, request.body), name: 'draft' });
+    requireEnvironment(ctx, request.user!, draft.environment, 'read');
     if (!hasWarehouse(ctx.config)) throw new HttpError(409, 'no warehouse yet: run a sync and a build first');
-    return previewDraft(ctx, parseInput(definitionBody, request.body));
+    return previewDraft(ctx, draft);
   });
 
   app.post('/api/segments', async (request, reply): Promise<SavedSegment> => {
     const definition = validDefinition(parseInput(definitionBody, request.body));
+    // A segment's members are customers of its environment: making one needs the right to change it.
+    requireEnvironment(ctx, request.user!, definition.environment, 'edit');
     // The same answer whoever holds the name: a creator learns that it is taken, not whose it is or what it holds.
     if (segmentExists(ctx.config, definition.name)) throw new HttpError(409, `the name "${definition.name}" is not available; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
     createSegment(ctx.config, definition);
@@ -127,7 +133,9 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
     const body = parseInput(definitionBody, request.body);
     if (body.name !== undefined && body.name !== name) throw new HttpError(422, 'a segment keeps its name; create a new one to rename it', [{ path: 'name', message: 'cannot be changed' }]);
-    replaceSegment(ctx.config, name, validDefinition({ ...body, name }), 'definition');
+    const next = validDefinition({ ...body, name });
+    if (next.environment !== segmentRef(ctx, name)?.environment) requireEnvironment(ctx, request.user!, next.environment, 'edit');
+    replaceSegment(ctx.config, name, next, 'definition');
     return { name, file: fileOf(name) };
   });
 

@@ -1,50 +1,86 @@
+import { findSegment } from '../../lib/segments/files';
+import { ALL_RIGHTS, environmentRights, NO_RIGHTS, unionOf, type Rights } from '../access/rights';
 import type { ServerContext } from '../context';
 import { forbidden, notFound } from '../http-errors';
-import type { User } from '../store/app-store';
+import type { Grant, User } from '../store/app-store';
 
 // What a person may do with a segment. A segment created in the app belongs to its creator; one
 // that exists only as a file (written with the CLI, or the generated `customers` segment) belongs
-// to the admins. The owner does everything; anyone else needs an unexpired grant, read each time
-// it is asked, so a revoked or expired grant stops working on that person's very next request.
+// to the admins. Rights come from four places, and add up:
+// - admins may do everything with every segment;
+// - the owner may do everything while they may read the segment's environment;
+// - an access grant on the environment gives its rights on every segment of it;
+// - a segment grant gives its rights on that one segment, while whoever made it may still share it.
+// Everything is read from the store on each request, so a revoke or an expiry counts at once.
 
 export type Permission = 'read' | 'edit' | 'delete' | 'share';
 
-export interface SegmentAccess {
+export interface SegmentAccess extends Rights {
   owned: boolean;
-  read: boolean;
-  edit: boolean;
-  delete: boolean;
-  /** Sharing and revoking are the owner's alone. */
+  /** Sharing and revoking are the owner's and the admins'. */
   share: boolean;
-  /** When the grant this access comes from ends; null for owners and grants without expiry. */
-  expiresAtMs: number | null;
 }
 
-const NONE: SegmentAccess = { owned: false, read: false, edit: false, delete: false, share: false, expiresAtMs: null };
+/** A segment as access sees it: its name, the environment its rules read, and its owner (none for a file). */
+export interface SegmentRef {
+  name: string;
+  environment: string;
+  ownerId: number | undefined;
+}
+
+const NONE: SegmentAccess = { ...NO_RIGHTS, owned: false, share: false };
+
+/** The segment a name stands for, or undefined when there is none (or its file is not valid: only admins see those). */
+export function segmentRef(ctx: ServerContext, name: string, owners?: Map<string, number>): SegmentRef | undefined {
+  let environment: string;
+  try {
+    environment = findSegment(ctx.config, name).definition.environment;
+  } catch {
+    return undefined;
+  }
+  return { name, environment, ownerId: owners ? owners.get(name) : ctx.store.segmentOwner(name) };
+}
 
 /** Whether the user owns the segment: its creator, or an admin for a segment nobody created in the app. */
-export function ownsSegment(ctx: ServerContext, user: User, segment: string, owners?: Map<string, number>): boolean {
-  const owner = owners ? owners.get(segment) : ctx.store.segmentOwner(segment);
-  return owner === undefined ? user.isAdmin : owner === user.id;
+export function ownsSegment(user: User, segment: SegmentRef): boolean {
+  return segment.ownerId === undefined ? user.isAdmin : segment.ownerId === user.id;
 }
 
-export function segmentAccess(ctx: ServerContext, user: User, segment: string): SegmentAccess {
-  if (ownsSegment(ctx, user, segment)) return { owned: true, read: true, edit: true, delete: true, share: true, expiresAtMs: null };
-  const grant = ctx.store.liveGrant(segment, user.email, ctx.nowMs());
-  if (!grant) return NONE;
+/** Whether a segment grant still stands: its maker is an admin, or still owns the segment and may read its environment. */
+function grantStands(ctx: ServerContext, grant: Grant, segment: SegmentRef): boolean {
+  const maker = ctx.store.userById(grant.grantedBy);
+  if (!maker) return false;
+  return maker.isAdmin || (segment.ownerId === maker.id && environmentRights(ctx, maker, segment.environment).read);
+}
+
+/** Everything the user may do with the segment. */
+export function segmentAccess(ctx: ServerContext, user: User, segment: SegmentRef): SegmentAccess {
+  const owned = ownsSegment(user, segment);
+  if (user.isAdmin) return { ...ALL_RIGHTS, owned, share: true };
+  const environment = environmentRights(ctx, user, segment.environment);
+  if (owned && environment.read) return { ...ALL_RIGHTS, owned, share: true, expiresAtMs: environment.expiresAtMs };
+  const grant = ctx.store.liveGrant(segment.name, user.email, ctx.nowMs());
   // Edit and delete rights come with reading: nobody changes what they cannot see.
-  return { owned: false, read: true, edit: grant.edit, delete: grant.delete, share: false, expiresAtMs: grant.expiresAtMs };
+  const granted: Rights = grant && grantStands(ctx, grant, segment) ? { read: true, edit: grant.edit, delete: grant.delete, expiresAtMs: grant.expiresAtMs } : NO_RIGHTS;
+  const rights = unionOf([environment, granted]);
+  return rights.read ? { ...rights, owned: false, share: false } : NONE;
 }
 
 const VERB: Record<Permission, string> = { read: 'see', edit: 'edit', delete: 'delete', share: 'share or revoke' };
 
 /**
  * Throws unless the user may do `what` with the segment. Someone with no access at all gets a 404,
- * so segment names are not revealed to people they were never shared with.
+ * so segment names are not revealed to people they were never shared with. An admin may act on a
+ * segment file that is not valid (to delete it); everyone else finds none.
  */
-export function requireSegment(ctx: ServerContext, user: User, segment: string, what: Permission): SegmentAccess {
+export function requireSegment(ctx: ServerContext, user: User, name: string, what: Permission): SegmentAccess {
+  const segment = segmentRef(ctx, name);
+  if (!segment) {
+    if (user.isAdmin) return { ...ALL_RIGHTS, owned: true, share: true };
+    throw notFound(`segment "${name}"`);
+  }
   const access = segmentAccess(ctx, user, segment);
-  if (!access.read) throw notFound(`segment "${segment}"`);
-  if (!access[what]) throw forbidden(`${VERB[what]} segment "${segment}"`);
+  if (!access.read) throw notFound(`segment "${name}"`);
+  if (!access[what]) throw forbidden(`${VERB[what]} segment "${name}"`);
   return access;
 }

@@ -3,10 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataLayout } from '../../lib/paths';
+import { ACCESS_GRANTS_SCHEMA, AccessGrantTable } from './access-grants';
 
-// The web app's own state: users, sessions, segment owners, sharing grants and invitations. It is a
-// SQLite file beside the warehouse, never inside it, because every build replaces the warehouse
-// file. SQLite's locking lets `cdp user add` write while `cdp serve` reads.
+// The web app's own state: users, sessions, access grants, segment owners, sharing grants and
+// invitations. It is a SQLite file beside the warehouse, never inside it, because every build
+// replaces the warehouse file. SQLite's locking lets `cdp user add` write while `cdp serve` reads.
 
 export interface User {
   id: number;
@@ -118,7 +119,12 @@ const toGrant = (r: Row): Grant => ({
 });
 
 export class AppStore {
-  private constructor(private readonly db: Database.Database) {}
+  /** Who may read, edit and delete the customer data of which environment or connection. */
+  readonly access: AccessGrantTable;
+
+  private constructor(private readonly db: Database.Database) {
+    this.access = new AccessGrantTable(db);
+  }
 
   /** Opens (and creates when missing) the store; a writer waits up to five seconds for another's lock. */
   static open(file: string): AppStore {
@@ -128,6 +134,7 @@ export class AppStore {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
+    db.exec(ACCESS_GRANTS_SCHEMA);
     return new AppStore(db);
   }
 
@@ -194,14 +201,16 @@ export class AppStore {
   }
 
   /**
-   * Removes a user with their sessions, the grants made to their email, the invitations to it and
-   * the unused ones they sent, so an account made again for that email starts with nothing.
+   * Removes a user with their sessions, the segment and access grants made to their email, the
+   * invitations to it and the unused ones they sent, so an account made again for that email
+   * starts with nothing.
    */
   removeUser(userId: number): void {
     this.db.transaction(() => {
       const email = this.userById(userId)?.email;
       if (email !== undefined) {
         this.run('delete from grants where email = ?', email);
+        this.access.removeAllOf(email);
         this.run('delete from invitations where email = ?', email);
       }
       this.run('delete from invitations where invited_by = ? and accepted_at_ms is null', userId);

@@ -53,6 +53,14 @@ describe('cdp exit codes', () => {
     expect(run.stderr).toContain('cdp query: --format');
   });
 
+  it('cdp worker with a --queues value other than sync, build or both exits 2 naming the flag and the values', () => {
+    const run = cdp(['worker', '--queues', 'builds']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('cdp worker: --queues');
+    expect(run.stderr).toContain('"sync"|"build"|"both"');
+    expect(run.stderr).not.toContain('    at ');
+  });
+
   it("commander's own usage errors exit 2: an unknown option, a missing argument", () => {
     const unknown = cdp(['query', 'select 1', '--bogus']);
     expect(unknown.status).toBe(2);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeUser } from '../../cli/commands/user-accounts';
 import { withoutServerPaths } from '../../server/public-message';
-import { addUsers, ApiClient, serveWorkspace, writeSegmentFile, type Answer, type ServedWorkspace } from './support';
+import { addUsers, ApiClient, grantEnvironment, serveWorkspace, writeSegmentFile, type Answer, type ServedWorkspace } from './support';
 
 // What a refusal gives away: no folder of the server in any 4xx body, the same answer for a segment
 // someone may not see as for one that does not exist, and nothing left behind for an account that
@@ -13,6 +13,7 @@ const ADMIN = 'admin@example.com';
 const MEMBER = 'member@example.com';
 const READER = 'reader@example.com';
 const DEPUTY = 'deputy@example.com';
+const MAKER = 'maker@example.com';
 
 let served: ServedWorkspace;
 let admin: ApiClient;
@@ -26,7 +27,8 @@ beforeAll(async () => {
       writeSegmentFile(config, 'vip', { environment: 'live', rules: { field: 'in_crm', op: 'is_true' } });
       writeSegmentFile(config, 'spenders', { environment: 'live', rules: { field: 'amount_spent', op: 'greater_than', value: 100 } });
       fs.writeFileSync(path.join(config.segmentsDir, 'broken.yaml'), 'environment: [live\n');
-      await addUsers(config, [{ email: ADMIN }, { email: MEMBER }, { email: READER }, { email: DEPUTY, admin: true }]);
+      await addUsers(config, [{ email: ADMIN }, { email: MEMBER }, { email: READER }, { email: DEPUTY, admin: true }, { email: MAKER }]);
+      grantEnvironment(config, MAKER, 'live', { edit: true });
     },
   });
   [admin, member, reader, deputy] = [ADMIN, MEMBER, READER, DEPUTY].map(() => new ApiClient(served.server.url)) as [ApiClient, ApiClient, ApiClient, ApiClient];
@@ -97,10 +99,12 @@ describe('segment names', () => {
   });
 
   it('refuse a taken name with one answer, whoever holds it', async () => {
+    const maker = new ApiClient(served.server.url);
+    expect((await maker.signIn(MAKER)).status).toBe(200);
     const create = (client: ApiClient, name: string) => client.call('POST', '/api/segments', { name, environment: 'live', rules: { field: 'in_crm', op: 'is_true' } });
-    expect((await create(member, 'members-own')).status).toBe(201);
-    const takenByAdmins = await create(member, 'vip');
-    const takenByMe = await create(member, 'members-own');
+    expect((await create(maker, 'members-own')).status).toBe(201);
+    const takenByAdmins = await create(maker, 'vip');
+    const takenByMe = await create(maker, 'members-own');
     expect(takenByAdmins.status).toBe(409);
     expect(takenByAdmins.body).toEqual({ error: 'the name "vip" is not available; pick another name', problems: [{ path: 'name', message: 'this name is taken' }] });
     expect({ status: takenByMe.status, text: takenByMe.text.replace('members-own', 'vip') }).toEqual({ status: takenByAdmins.status, text: takenByAdmins.text });

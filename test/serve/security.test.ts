@@ -13,6 +13,7 @@ const ADMIN = 'admin@example.com';
 const READER = 'reader@example.com';
 const EDITOR = 'editor@example.com';
 const OTHER = 'other@example.com';
+const MAKER = 'maker@example.com';
 
 let served: ServedWorkspace;
 let admin: ApiClient;
@@ -30,7 +31,7 @@ beforeAll(async () => {
       writeSegmentFile(config, 'vip', { environment: 'live', description: 'written with the CLI', rules: { has: 'tag', where: { field: 'tag', op: 'equals', value: 'VIP' } } });
       writeSegmentFile(config, 'big-spenders', { environment: 'live', rules: { all: [{ field: 'amount_spent', op: 'greater_than', value: 500 }] } });
       await buildEmptyWarehouse(config);
-      await addUsers(config, [{ email: ADMIN }, { email: READER }, { email: EDITOR }, { email: OTHER }]);
+      await addUsers(config, [{ email: ADMIN }, { email: READER }, { email: EDITOR }, { email: OTHER }, { email: MAKER }]);
     },
   });
   [admin, reader, editor, other] = [ADMIN, READER, EDITOR, OTHER].map(() => new ApiClient(served.server.url)) as [ApiClient, ApiClient, ApiClient, ApiClient];
@@ -98,16 +99,30 @@ describe('sessions', () => {
 });
 
 describe('segment permissions', () => {
-  it('gives segment files to the admins and app-made segments to their creator alone', async () => {
-    const names = (list: Record<string, unknown>) => (list.owned as { name: string }[]).map((s) => s.name);
+  it('gives segment files to the admins, lets only members who may edit an environment make segments in it, and shows those to the admins as owned by others', async () => {
+    const names = (list: Record<string, unknown>, tab = 'owned') => (list[tab] as { name: string }[]).map((s) => s.name);
     expect(names((await admin.get('/api/segments')).body)).toEqual(expect.arrayContaining(['vip', 'big-spenders', 'customers']));
     expect(names((await other.get('/api/segments')).body)).toEqual([]);
     expect((await other.get('/api/segments/vip')).status).toBe(404);
-    const made = await other.call('POST', '/api/segments', { name: 'others-own', environment: 'live', rules: { field: 'in_crm', op: 'is_true' } });
-    expect(made.status).toBe(201);
-    expect(names((await other.get('/api/segments')).body)).toEqual(['others-own']);
-    expect((await admin.get('/api/segments/others-own')).status).toBe(404);
-    expect((await admin.call('DELETE', '/api/segments/others-own')).status).toBe(404);
+    const segment = { name: 'members-own', environment: 'live', rules: { field: 'in_crm', op: 'is_true' } };
+    expect((await other.call('POST', '/api/segments', segment)).status).toBe(403);
+    expect(fs.existsSync(path.join(served.config.segmentsDir, 'members-own.yaml'))).toBe(false);
+
+    expect((await admin.call('POST', '/api/access', { email: MAKER, environment: 'live', edit: true })).status).toBe(201);
+    const maker = new ApiClient(served.server.url);
+    expect((await maker.signIn(MAKER)).status).toBe(200);
+    expect((await maker.call('POST', '/api/segments', { ...segment, environment: 'sandbox' })).status).toBe(403);
+    expect((await maker.call('POST', '/api/segments', segment)).status).toBe(201);
+    const makersList = (await maker.get('/api/segments')).body;
+    expect(names(makersList)).toEqual(['members-own']);
+    // The environment's other segments are the maker's to read and edit, not to delete.
+    expect(names(makersList, 'shared')).toEqual(expect.arrayContaining(['vip', 'big-spenders', 'customers']));
+    expect((await maker.call('DELETE', '/api/segments/vip')).status).toBe(403);
+    const adminsList = (await admin.get('/api/segments')).body;
+    expect(names(adminsList, 'ownedByOthers')).toEqual(['members-own']);
+    expect(names(adminsList)).not.toContain('members-own');
+    expect((await admin.get('/api/segments/members-own')).status).toBe(200);
+    expect((await other.get('/api/segments/members-own')).status).toBe(404);
   });
 
   it('lets a reader see and export but not edit, delete, share, revoke or materialize', async () => {
@@ -170,10 +185,9 @@ describe('segment permissions', () => {
     }
   });
 
-  it('keeps admin actions on connections for admins', async () => {
-    expect((await reader.call('POST', '/api/connections/crm/sync', { mode: 'manual' })).status).toBe(403);
-    expect((await reader.call('POST', '/api/connections/crm/schedule', { action: 'pause' })).status).toBe(403);
-    // The admin passes the guard; this workspace has no such connection.
+  it('answers a connection nobody configured with 404 for admins and members alike', async () => {
+    expect((await reader.call('POST', '/api/connections/crm/sync', { mode: 'manual' })).status).toBe(404);
+    expect((await reader.call('POST', '/api/connections/crm/schedule', { action: 'pause' })).status).toBe(404);
     expect((await admin.call('POST', '/api/connections/crm/sync', { mode: 'manual' })).status).toBe(404);
   });
 });
@@ -199,13 +213,15 @@ describe('invitations', () => {
 
 describe('invitations from someone who is not an admin', () => {
   it('store the grant without a link, so nobody can claim an email they do not own', async () => {
-    const mine = { name: 'others-list', environment: 'live', rules: { field: 'orders_count', op: 'equals', value: 3 } };
-    expect((await other.call('POST', '/api/segments', mine)).status).toBe(201);
-    const shared = await other.call('POST', '/api/segments/others-list/grants', { email: 'unclaimed@example.com', read: true });
+    const maker = new ApiClient(served.server.url);
+    expect((await maker.signIn(MAKER)).status).toBe(200);
+    const mine = { name: 'makers-list', environment: 'live', rules: { field: 'orders_count', op: 'equals', value: 3 } };
+    expect((await maker.call('POST', '/api/segments', mine)).status).toBe(201);
+    const shared = await maker.call('POST', '/api/segments/makers-list/grants', { email: 'unclaimed@example.com', read: true });
     expect(shared.status).toBe(201);
     expect(shared.body.invitation).toBeNull();
     expect(String(shared.body.note)).toContain('an admin');
-    expect((await other.get('/api/segments/others-list/grants')).body.grants).toMatchObject([{ email: 'unclaimed@example.com', hasAccount: false }]);
+    expect((await maker.get('/api/segments/makers-list/grants')).body.grants).toMatchObject([{ email: 'unclaimed@example.com', hasAccount: false }]);
   });
 });
 

@@ -98,9 +98,9 @@ describe('sharing a segment in the browser', () => {
     await page.click('.tabs a:has-text("Rules")');
     await page.waitForSelector('[data-path="rules.any[1]"]');
     expect(await page.locator('[data-path="rules.any[1]"] input[name=value]').isDisabled()).toBe(true);
-    // The edit page itself refuses to save for a reader.
+    // The edit page itself refuses to save for a reader, and counts nothing: a grant of one segment is not access to the environment's customers.
     await page.goto('/#/segments/vip/edit');
-    await page.waitForSelector('#live-count[data-state=ready]');
+    await page.waitForSelector('#live-count[data-state=denied]');
     await page.click('button[name=save]');
     await page.waitForSelector('.message');
     expect(await page.locator('.message').innerText()).toContain('you may not edit segment "vip"');

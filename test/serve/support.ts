@@ -32,6 +32,16 @@ export async function addUsers(config: LoadedConfig, users: { email: string; adm
   }
 }
 
+/** Grants a member access to an environment's customer data, as `cdp user grant --environment` does. */
+export function grantEnvironment(config: LoadedConfig, email: string, environment: 'live' | 'sandbox', levels: { edit?: boolean; delete?: boolean } = {}): void {
+  const store = AppStore.open(appStorePath(config.layout));
+  try {
+    store.access.put({ email, scope: { kind: 'environment', name: environment }, edit: Boolean(levels.edit), delete: Boolean(levels.delete), expiresAtMs: null, grantedBy: 0, createdAtMs: Date.now() });
+  } finally {
+    store.close();
+  }
+}
+
 export function writeSegmentFile(config: LoadedConfig, name: string, body: object): void {
   fs.mkdirSync(config.segmentsDir, { recursive: true });
   fs.writeFileSync(path.join(config.segmentsDir, `${name}.yaml`), stringify(body));

@@ -20,7 +20,7 @@ describe('cdp user', () => {
     expect(cdp(['user', 'add', 'Ada@Example.com'], 'a long enough password\n')).toMatchObject({ status: 0, out: expect.stringContaining('added ada@example.com (admin: the first user is one)') });
     expect(cdp(['user', 'add', 'bob@example.com', '--name', 'Bob'], 'another long password\n')).toMatchObject({ status: 0, out: expect.stringMatching(/added bob@example\.com;/) });
     expect(cdp(['user', 'add', 'cy@example.com', '--admin'], 'a third long password\n').out).toContain('added cy@example.com (admin)');
-    expect(cdp(['user', 'list']).out).toBe('ada@example.com  admin\nbob@example.com  (Bob)\ncy@example.com  admin\n');
+    expect(cdp(['user', 'list']).out).toBe('ada@example.com  admin\nbob@example.com  (Bob)\n  no access to customer data\ncy@example.com  admin\n');
     const store = AppStore.open(appStorePath(ws.config().layout));
     const bob = store.userByEmail('bob@example.com')!;
     expect(store.passwordHashOf(bob.id)).toMatch(/^\$argon2id\$/);

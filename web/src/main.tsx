@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, get, setCsrfToken, whenSignedOut, type SessionInfo } from './api';
+import { AccessPage } from './pages/access';
 import { AttributionPage } from './pages/attribution';
 import { ConnectionsPage } from './pages/connections';
 import { SegmentEditor } from './pages/segment-editor';
@@ -14,7 +15,7 @@ import { href, navigate, useRoute, type Route } from './router';
 function Page({ route, session }: { route: Route; session: SessionInfo }) {
   switch (route.page) {
     case 'segments':
-      return <SegmentsList />;
+      return <SegmentsList isAdmin={session.user.isAdmin} />;
     case 'new-segment':
       return <SegmentEditor />;
     case 'edit-segment':
@@ -22,9 +23,11 @@ function Page({ route, session }: { route: Route; session: SessionInfo }) {
     case 'segment':
       return <SegmentPage name={route.name} tab={route.tab} key={route.name} />;
     case 'connections':
-      return <ConnectionsPage isAdmin={session.user.isAdmin} />;
+      return <ConnectionsPage />;
     case 'attribution':
       return <AttributionPage />;
+    case 'access':
+      return session.user.isAdmin ? <AccessPage /> : <p>Access is managed by the admins.</p>;
     case 'invite':
       return <p>You are signed in as {session.user.email}; sign out to use an invitation for someone else.</p>;
   }
@@ -48,7 +51,7 @@ function App() {
     await api('DELETE', '/api/session').catch(() => {});
     setSession(null);
   };
-  const section = route.page === 'connections' || route.page === 'attribution' ? route.page : 'segments';
+  const section = route.page === 'connections' || route.page === 'attribution' || route.page === 'access' ? route.page : 'segments';
   return (
     <>
       <header class="top">
@@ -65,6 +68,11 @@ function App() {
           <a href={href('connections')} class={section === 'connections' ? 'active' : ''}>
             Connections
           </a>
+          {session.user.isAdmin && (
+            <a href={href('access')} class={section === 'access' ? 'active' : ''}>
+              Access
+            </a>
+          )}
         </nav>
         <span class="who" id="signed-in-as">
           {session.user.email}

@@ -10,6 +10,7 @@ export type Route =
   | { page: 'edit-segment'; name: string }
   | { page: 'connections' }
   | { page: 'attribution' }
+  | { page: 'access' }
   | { page: 'invite'; token: string };
 
 export function parseRoute(hash: string): Route {
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'invite' && parts[1]) return { page: 'invite', token: parts[1] };
   if (parts[0] === 'connections') return { page: 'connections' };
   if (parts[0] === 'attribution') return { page: 'attribution' };
+  if (parts[0] === 'access') return { page: 'access' };
   if (parts[0] === 'segments' && parts[1] === 'new') return { page: 'new-segment' };
   if (parts[0] === 'segments' && parts[1] && parts[2] === 'edit') return { page: 'edit-segment', name: parts[1] };
   if (parts[0] === 'segments' && parts[1]) {

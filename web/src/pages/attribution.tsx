@@ -25,6 +25,7 @@ export function AttributionPage() {
   if (error) return <p class="error">{error}</p>;
   if (!options) return <p>Loading…</p>;
   if (!options.available) return <p class="muted">No warehouse yet: run a sync and a build first.</p>;
+  if (!options.environments.length) return <p class="muted">You have no access to any environment's customer data yet; an admin grants it.</p>;
   const invalidRange = Boolean(from && to && from > to);
   const src = `/reports/attribution${query({ models: models.join(','), from, to, by, environment })}`;
   const toggle = (m: string) => setModels(models.includes(m) ? models.filter((x) => x !== m) : options.models.filter((x) => x === m || models.includes(x)));
@@ -61,8 +62,11 @@ export function AttributionPage() {
         <label>
           Environment
           <select name="report-environment" value={environment} onChange={(e) => setEnvironment(e.currentTarget.value)}>
-            <option value="live">live</option>
-            <option value="sandbox">sandbox</option>
+            {options.environments.map((e) => (
+              <option key={e} value={e}>
+                {e}
+              </option>
+            ))}
           </select>
         </label>
       </form>

@@ -29,7 +29,7 @@ function ProgressView({ progress }: { progress: SyncProgressInfo }) {
   );
 }
 
-export function ConnectionsPage({ isAdmin }: { isAdmin: boolean }) {
+export function ConnectionsPage() {
   const [status, setStatus] = useState<ConnectionsStatus | null>(null);
   const [message, setMessage] = useState('');
   const [tick, setTick] = useState(0);
@@ -84,7 +84,7 @@ export function ConnectionsPage({ isAdmin }: { isAdmin: boolean }) {
                 {c.source}, <span class={`env env-${c.environment}`}>{c.environment}</span>
               </span>
             </h2>
-            {isAdmin && live && (
+            {c.mayEdit && live && (
               <div class="actions">
                 <button type="button" name="manual-sync" disabled={c.lastRun?.status === 'RUNNING'} onClick={() => act(`manual sync of ${c.id} started`, `/api/connections/${c.id}/sync`, { mode: 'manual' })}>
                   Manual sync

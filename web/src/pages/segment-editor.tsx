@@ -29,7 +29,7 @@ export function SegmentEditor({ name }: { name?: string }) {
   const [rules, setRules] = useState<Rule | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [preview, setPreview] = useState<SegmentPreview | null>(null);
-  const [previewState, setPreviewState] = useState<'idle' | 'loading' | 'ready' | 'invalid' | 'error'>('idle');
+  const [previewState, setPreviewState] = useState<'idle' | 'loading' | 'ready' | 'invalid' | 'denied' | 'error'>('idle');
   // Which edit the shown count or problems answer: counts arrive out of order, only the latest is shown.
   const [shownSeq, setShownSeq] = useState(0);
   const [message, setMessage] = useState('');
@@ -71,7 +71,7 @@ export function SegmentEditor({ name }: { name?: string }) {
         const e = err as ApiError;
         setPreview(null);
         setProblems(e.problems ?? []);
-        setPreviewState(e.status === 422 ? 'invalid' : 'error');
+        setPreviewState(e.status === 422 ? 'invalid' : e.status === 403 ? 'denied' : 'error');
         setShownSeq(id);
         if (e.status !== 422) setMessage(e.message);
       }
@@ -146,6 +146,7 @@ export function SegmentEditor({ name }: { name?: string }) {
             </>
           )}
           {previewState === 'invalid' && 'Fix the rules marked above to see a count.'}
+          {previewState === 'denied' && `Counting needs access to the customers of ${environment}, which an admin grants.`}
           {previewState === 'error' && 'The count could not be computed.'}
         </div>
         {previewState === 'ready' && preview && preview.members.length > 0 && (

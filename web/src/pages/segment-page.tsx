@@ -4,6 +4,7 @@ import { RuleNode } from '../builder/rule-tree';
 import { asGroup, type Catalog } from '../builder/rules';
 import { formatTime } from '../format';
 import { href, navigate } from '../router';
+import { levelsText } from './permission-fields';
 import { HistoryTable, MembersTable } from './members';
 import { SharingPanel } from './sharing';
 
@@ -79,7 +80,7 @@ export function SegmentPage({ name, tab }: { name: string; tab: Tab }) {
         {!info.access.owned && (
           <>
             {' '}
-            · shared with you: {['read', ...(info.access.edit ? ['edit'] : []), ...(info.access.delete ? ['delete'] : [])].join(', ')}
+            · shared with you: {levelsText(info.access)}
             {info.access.expiresAt && ` until ${formatTime(info.access.expiresAt)}`}
           </>
         )}

@@ -2,12 +2,19 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, type SegmentList, type SegmentSummary } from '../api';
 import { formatTime } from '../format';
 import { href } from '../router';
+import { levelsText } from './permission-fields';
 
-// "Owned by you" and "Shared with you": each segment's environment, members at its last
-// materialization, owner and when that was.
+// "Owned by you", "Shared with you" and, for admins, "Owned by others" (what members made on the
+// account's data): each segment's environment, members at its last materialization, owner and when
+// that was.
 
-function Table({ rows, shared }: { rows: SegmentSummary[]; shared: boolean }) {
-  if (!rows.length) return <p class="muted">{shared ? 'Nothing is shared with you.' : 'You own no segment yet.'}</p>;
+type Tab = 'owned' | 'shared' | 'ownedByOthers';
+
+const EMPTY: Record<Tab, string> = { owned: 'You own no segment yet.', shared: 'Nothing is shared with you.', ownedByOthers: 'No member has made a segment.' };
+
+function Table({ rows, tab }: { rows: SegmentSummary[]; tab: Tab }) {
+  const shared = tab === 'shared';
+  if (!rows.length) return <p class="muted">{EMPTY[tab]}</p>;
   return (
     <table class="segments-table">
       <thead>
@@ -35,7 +42,7 @@ function Table({ rows, shared }: { rows: SegmentSummary[]; shared: boolean }) {
             <td>{r.materializedAt ? formatTime(r.materializedAt) : 'never'}</td>
             {shared && (
               <td>
-                {['read', ...(r.permissions?.edit ? ['edit'] : []), ...(r.permissions?.delete ? ['delete'] : [])].join(', ')}
+                {levelsText({ edit: Boolean(r.permissions?.edit), delete: Boolean(r.permissions?.delete) })}
                 {r.expiresAt && <div class="muted small">until {formatTime(r.expiresAt)}</div>}
               </td>
             )}
@@ -46,9 +53,9 @@ function Table({ rows, shared }: { rows: SegmentSummary[]; shared: boolean }) {
   );
 }
 
-export function SegmentsList() {
+export function SegmentsList({ isAdmin }: { isAdmin: boolean }) {
   const [list, setList] = useState<SegmentList | null>(null);
-  const [tab, setTab] = useState<'owned' | 'shared'>('owned');
+  const [tab, setTab] = useState<Tab>('owned');
   const [error, setError] = useState('');
   useEffect(() => {
     get<SegmentList>('/api/segments').then(setList, (e: Error) => setError(e.message));
@@ -70,8 +77,13 @@ export function SegmentsList() {
         <button role="tab" aria-selected={tab === 'shared'} class={tab === 'shared' ? 'active' : ''} onClick={() => setTab('shared')}>
           Shared with you ({list.shared.length})
         </button>
+        {isAdmin && (
+          <button role="tab" aria-selected={tab === 'ownedByOthers'} class={tab === 'ownedByOthers' ? 'active' : ''} onClick={() => setTab('ownedByOthers')}>
+            Owned by others ({list.ownedByOthers.length})
+          </button>
+        )}
       </div>
-      <Table rows={tab === 'owned' ? list.owned : list.shared} shared={tab === 'shared'} />
+      <Table rows={list[tab]} tab={tab} />
       {list.invalid.length > 0 && (
         <div class="error">
           <h3>Segment files that are not valid</h3>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, get, type Grant, type GrantList, type GrantRequest, type GrantResult } from '../api';
 import { formatTime } from '../format';
+import { levelsText, PermissionFields, untilIso, type PermissionChoice } from './permission-fields';
 
 // Share with an email (read, edit, delete each; an optional expiry), and "Manage permissions":
 // who has what until when, with revoke. Only the owner sees this panel.
@@ -8,9 +9,7 @@ import { formatTime } from '../format';
 export function SharingPanel({ name }: { name: string }) {
   const [grants, setGrants] = useState<Grant[]>([]);
   const [email, setEmail] = useState('');
-  const [edit, setEdit] = useState(false);
-  const [del, setDel] = useState(false);
-  const [expires, setExpires] = useState('');
+  const [choice, setChoice] = useState<PermissionChoice>({ edit: false, delete: false, until: '' });
   const [result, setResult] = useState<GrantResult | null>(null);
   const [error, setError] = useState('');
   const base = `/api/segments/${encodeURIComponent(name)}/grants`;
@@ -25,8 +24,7 @@ export function SharingPanel({ name }: { name: string }) {
     setResult(null);
     try {
       // The picker's time is the browser's local time; the server keeps the instant.
-      const expiresAt = expires ? new Date(expires).toISOString() : null;
-      const grant: GrantRequest = { email, read: true, edit, delete: del, expiresAt };
+      const grant: GrantRequest = { email, read: true, edit: choice.edit, delete: choice.delete, expiresAt: untilIso(choice.until) };
       setResult(await api<GrantResult>('POST', base, grant));
       setEmail('');
       await load();
@@ -53,22 +51,7 @@ export function SharingPanel({ name }: { name: string }) {
           Email
           <input type="email" name="share-email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         </label>
-        <fieldset>
-          <legend>May</legend>
-          <label>
-            <input type="checkbox" name="perm-read" checked disabled /> read (members, history, exports)
-          </label>
-          <label>
-            <input type="checkbox" name="perm-edit" checked={edit} onChange={(e) => setEdit(e.currentTarget.checked)} /> edit
-          </label>
-          <label>
-            <input type="checkbox" name="perm-delete" checked={del} onChange={(e) => setDel(e.currentTarget.checked)} /> delete
-          </label>
-        </fieldset>
-        <label>
-          Until (optional)
-          <input type="datetime-local" name="share-expires" step="1" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />
-        </label>
+        <PermissionFields prefix="share" readNote=" (members, history, exports)" value={choice} onChange={setChoice} />
         <button type="submit" class="primary" name="share">
           Share
         </button>
@@ -108,7 +91,7 @@ export function SharingPanel({ name }: { name: string }) {
             {grants.map((g) => (
               <tr key={g.email} data-grantee={g.email} class={g.expired ? 'expired' : ''}>
                 <td>{g.email}</td>
-                <td>{['read', ...(g.edit ? ['edit'] : []), ...(g.delete ? ['delete'] : [])].join(', ')}</td>
+                <td>{levelsText(g)}</td>
                 <td>{g.expiresAt ? `${formatTime(g.expiresAt)}${g.expired ? ' (expired)' : ''}` : 'no expiry'}</td>
                 <td>{g.hasAccount ? 'yes' : 'invited'}</td>
                 <td>

@@ -1,0 +1,209 @@
+// Peak memory of a sync-only worker while it syncs a big Stripe-shaped account, and of the build
+// worker beside it that builds what the sync landed.
+//
+//   npx tsx bench/sync-worker-memory.bench.ts [--records 150000] [--rows-per-file 1000[,5000]] [--sync-heap-mb 0[,192]] [--max-sync-activities 8] [--keep]
+//
+// It starts a Temporal dev server and the Stripe emulator at the scale that holds about `--records`
+// synced records, then for each `--rows-per-file` and each `--sync-heap-mb` (V8's old-space cap for
+// the sync worker, `NODE_OPTIONS=--max-old-space-size`; 0 leaves Node's default) runs `cdp worker --queues sync` and
+// `cdp worker --queues build` as two processes, syncs the account historically and waits for the build
+// the sync asks for. The workers' resident memory is read from /proc (VmRSS sampled every 100 ms,
+// VmHWM for the peak), so DuckDB's native memory is in it. It checks every stream's landed Parquet
+// (rows, distinct keys, charge amounts per currency) and the built `core.orders` against the
+// emulator's ground truth, and exits 1 when they differ. The memory is reported against the 512 MB
+// target, not asserted.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { syncTuning, startSync, waitForSync } from '../app/syncs';
+import { startStripeEmulator, type StripeEmulator, type StripeGroundTruth } from '../emulators/stripe';
+import { findConnection, loadConfig } from '../lib/config';
+import { PROJECT_ROOT } from '../lib/paths';
+import { sqlString } from '../lib/sql';
+import { BUILD_WORKFLOW_ID, type WorkerQueues } from '../lib/temporal-names';
+import { startDevServer } from '../test/support/temporal';
+import type { BuildChainResult } from '../workflows';
+import { inBenchDir } from './bench-dir';
+import { residentMb, sampleResident } from './process-memory';
+
+const TARGET_MB = 512;
+const KEY = 'sk_test_sync_worker_bench';
+const ENV_VAR = 'CDP_BENCH_STRIPE_KEY';
+// Synced records (customers, charges, invoices, subscriptions, refunds, coupons, promotion codes) the
+// emulator holds per unit of scale, measured at scale 1; the run reports the exact count.
+const RECORDS_PER_SCALE = 9_840;
+const STREAMS = ['customers', 'charges', 'invoices', 'subscriptions', 'refunds', 'coupons', 'promotion_codes'] as const;
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '150000' },
+    'rows-per-file': { type: 'string', default: '1000' },
+    'sync-heap-mb': { type: 'string', default: '0' },
+    'max-sync-activities': { type: 'string', default: '8' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const records = Number(args.records);
+const rowsPerFile = args['rows-per-file'].split(',').map(Number);
+const syncHeapMb = args['sync-heap-mb'].split(',').map(Number);
+const maxSyncActivities = Number(args['max-sync-activities']);
+if (!(records > 0) || rowsPerFile.some((n) => !Number.isInteger(n) || n < 1) || syncHeapMb.some((n) => !Number.isInteger(n) || n < 0) || !Number.isInteger(maxSyncActivities)) {
+  throw new Error('--records, --rows-per-file and --sync-heap-mb (comma lists) and --max-sync-activities take positive integers (--sync-heap-mb 0: no cap)');
+}
+
+interface RunResult {
+  rowsPerFile: number;
+  syncHeapMb: number;
+  syncSeconds: number;
+  buildSeconds: number;
+  syncStartMb: number;
+  syncingMb: number;
+  syncPeakMb: number;
+  buildPeakMb: number;
+  files: number;
+}
+
+/** Starts `cdp worker --queues <queues>` and resolves once it says it is polling. */
+async function spawnWorker(configFile: string, queues: WorkerQueues, address: string, heapMb = 0): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', configFile, 'worker', '--queues', queues, '--address', address, '--max-sync-activities', String(maxSyncActivities)],
+    { env: { ...process.env, [ENV_VAR]: KEY, ...(heapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {}) }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('worker polling')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`cdp worker --queues ${queues} exited with ${code} before polling:\n${log}`)));
+  });
+  return child;
+}
+
+/** Waits for `work`, failing at once when the worker dies first (e.g. out of memory under a heap cap) instead of waiting forever. */
+function whileAlive<T>(child: ChildProcess, what: string, work: Promise<T>): Promise<T> {
+  const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`the ${what} worker exited (${signal ?? code}) mid-run`))));
+  return Promise.race([work, died]);
+}
+
+/** Asks a worker to stop (it finishes running activities first) and waits for it to exit. */
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Compares the landed Parquet and the built orders with the emulator's truth; returns what differs. */
+async function checkAgainstTruth(dataDir: string, truth: StripeGroundTruth, landedRows: Record<string, number>, ordersBuilt: number): Promise<string[]> {
+  const problems: string[] = [];
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '2GB', threads: '2' });
+  const db = await instance.connect();
+  try {
+    for (const stream of STREAMS) {
+      const files = sqlString(path.join(dataDir, 'raw', 'source=stripe', `stream=${stream}`, '**', '*.parquet'));
+      const reader = await db.runAndReadAll(`select count(*)::int as n, count(distinct primary_key)::int as keys from read_parquet(${files})`);
+      const [n, keys] = reader.getRows()[0] as [number, number];
+      const expected = truth.streams[stream].count;
+      if (n !== expected || keys !== expected || landedRows[stream] !== expected) {
+        problems.push(`${stream}: ${n} rows landed (${keys} distinct keys; the sync reported ${landedRows[stream]}), the emulator holds ${expected}`);
+      }
+    }
+    const charges = sqlString(path.join(dataDir, 'raw', 'source=stripe', 'stream=charges', '**', '*.parquet'));
+    const sums = await db.runAndReadAll(`select payload->>'currency' as c, sum((payload->>'amount')::bigint)::bigint::varchar from read_parquet(${charges}) group by 1`);
+    const landed = Object.fromEntries(sums.getRows().map(([c, s]) => [String(c), Number(s)]));
+    if (JSON.stringify(Object.entries(landed).sort()) !== JSON.stringify(Object.entries(truth.streams.charges.amount_sum_by_currency).sort())) {
+      problems.push(`charge amounts per currency landed ${JSON.stringify(landed)}, the emulator holds ${JSON.stringify(truth.streams.charges.amount_sum_by_currency)}`);
+    }
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+  if (ordersBuilt !== truth.streams.charges.count) problems.push(`core.orders holds ${ordersBuilt} rows, the emulator ${truth.streams.charges.count} charges`);
+  return problems;
+}
+
+/** One sync and its build in a fresh data folder, with a sync worker and a build worker of their own. */
+async function runOnce(dir: string, address: string, client: Awaited<ReturnType<typeof startDevServer>>['client'], emulator: StripeEmulator, perFile: number, heapMb: number): Promise<{ result: RunResult; problems: string[] }> {
+  const runDir = path.join(dir, `rows-per-file-${perFile}-heap-${heapMb}`);
+  fs.mkdirSync(runDir, { recursive: true });
+  const configFile = path.join(runDir, 'cdp.config.yaml');
+  fs.writeFileSync(configFile, stringify({
+    data_dir: 'data',
+    sync: { rows_per_file: perFile },
+    connections: [{ id: 'big', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR }],
+  }));
+  const config = loadConfig(configFile);
+  const syncWorker = await spawnWorker(configFile, 'sync', address, heapMb);
+  const buildWorker = await spawnWorker(configFile, 'build', address);
+  const syncMemory = sampleResident(syncWorker.pid!);
+  const buildMemory = sampleResident(buildWorker.pid!);
+  try {
+    const syncStartMb = syncMemory.window();
+    const syncStart = Date.now();
+    const handle = await startSync(client, findConnection(config, 'big'), { mode: 'historical', tuning: syncTuning(config) });
+    const synced = await whileAlive(syncWorker, 'sync', waitForSync(handle, () => {}));
+    const syncSeconds = (Date.now() - syncStart) / 1000;
+    const syncingMb = syncMemory.window();
+    const buildStart = Date.now();
+    const chain: BuildChainResult = await whileAlive(buildWorker, 'build', client.workflow.getHandle(BUILD_WORKFLOW_ID).result());
+    const buildSeconds = (Date.now() - buildStart) / 1000;
+    const result: RunResult = {
+      rowsPerFile: perFile,
+      syncHeapMb: heapMb,
+      syncSeconds,
+      buildSeconds,
+      syncStartMb,
+      syncingMb,
+      syncPeakMb: residentMb(syncWorker.pid!)?.peakMb ?? syncMemory.peakMb(),
+      buildPeakMb: residentMb(buildWorker.pid!)?.peakMb ?? buildMemory.peakMb(),
+      files: fs.readdirSync(config.layout.raw, { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length,
+    };
+    const landedRows = Object.fromEntries(synced.streams.map((s) => [s.stream, s.rows]));
+    const ordersBuilt = chain.build?.models.find((m) => m.model === 'core.orders')?.rows ?? -1;
+    return { result, problems: await checkAgainstTruth(config.layout.root, emulator.truth(), landedRows, ordersBuilt) };
+  } finally {
+    syncMemory.stop();
+    buildMemory.stop();
+    await Promise.all([stopWorker(syncWorker), stopWorker(buildWorker)]);
+  }
+}
+
+await inBenchDir('cdp-sync-worker-bench-', { keep: args.keep }, async (dir) => {
+  const scale = records / RECORDS_PER_SCALE;
+  const generateStart = Date.now();
+  const [env, emulator] = await Promise.all([startDevServer(), startStripeEmulator({ seed: 42, scale, apiKeys: [KEY], rateLimitPerSecond: 0 })]);
+  const problems: string[] = [];
+  const results: RunResult[] = [];
+  try {
+    const truth = emulator.truth().streams;
+    const total = STREAMS.reduce((sum, s) => sum + truth[s].count, 0);
+    console.log(`Stripe emulator at scale ${scale.toFixed(2)}: ${total} records to sync (${truth.customers.count} customers, ${truth.charges.count} charges, ${truth.invoices.count} invoices), ready in ${((Date.now() - generateStart) / 1000).toFixed(1)} s`);
+    for (const perFile of rowsPerFile) {
+      for (const heapMb of syncHeapMb) {
+        const run = await runOnce(dir, env.address, env.client, emulator, perFile, heapMb);
+        results.push(run.result);
+        problems.push(...run.problems.map((p) => `rows_per_file ${perFile}, heap ${heapMb} MB: ${p}`));
+        console.log(JSON.stringify(run.result));
+      }
+    }
+  } finally {
+    await env.teardown();
+    await emulator.close();
+  }
+  const heap = (mb: number) => (mb > 0 ? `${mb} MB` : 'default');
+  console.log(`\n| rows_per_file | sync activities | sync heap cap | files | sync | sync worker at start | sync worker while syncing | sync worker peak | build | build worker peak |`);
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    console.log(`| ${r.rowsPerFile} | ${maxSyncActivities} | ${heap(r.syncHeapMb)} | ${r.files} | ${r.syncSeconds.toFixed(1)} s | ${r.syncStartMb} MB | ${r.syncingMb} MB | ${r.syncPeakMb} MB | ${r.buildSeconds.toFixed(1)} s | ${r.buildPeakMb} MB |`);
+  }
+  for (const r of results) {
+    console.log(`rows_per_file ${r.rowsPerFile}, heap cap ${heap(r.syncHeapMb)}: sync worker peak ${r.syncPeakMb} MB (target under ${TARGET_MB} MB: ${r.syncPeakMb < TARGET_MB ? 'met' : 'MISSED'})`);
+  }
+  if (problems.length === 0) console.log('every stream landed and built as the emulator holds it');
+  return problems;
+});
