@@ -1,16 +1,19 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { LoadedConfig } from '../lib/config';
 import { ConfigError } from '../lib/errors';
 import { compileSegment } from '../lib/segments/compile';
-import { validateDefinition, type SegmentDefinition } from '../lib/segments/definition';
-import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentPath, writeSegment, type LoadedSegment } from '../lib/segments/files';
+import { segmentIdOf, validateDefinition, type SegmentDefinition } from '../lib/segments/definition';
+import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentFileId, segmentFilesNamed, statedSegmentId, writeSegment, type LoadedSegment } from '../lib/segments/files';
 import { MEMBER_COLUMNS } from '../lib/segments/member-columns';
-import { runsSource, segmentStore } from '../lib/segments/segment-store';
+import { purgeSegments, runsSource, segmentStore } from '../lib/segments/segment-store';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
 
 // Segments as definitions: listed with their last materialization, previewed on the warehouse
-// without materializing, and created, changed and deleted as the YAML files under segments_dir.
+// without materializing, and created, changed and deleted as the YAML files under segments_dir. A
+// new segment gets a random id that its edits keep; deleting one deletes its history with it, so a
+// later segment of the same name starts with nothing.
 
 type Row = Record<string, unknown>;
 
@@ -29,16 +32,16 @@ export interface SegmentPreview {
   ms: number;
 }
 
-/** Each segment's last materialization, from the run log alone: no warehouse needed. */
+/** Each segment's last materialization by segment id, from the run log alone: no warehouse needed. */
 export async function lastRuns(config: LoadedConfig): Promise<Map<string, LastRun>> {
   const store = segmentStore(config.layout);
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
     const rows = (
-      await db.runAndReadAll(`SELECT * FROM ${runsSource(store)} QUALIFY row_number() OVER (PARTITION BY segment ORDER BY materialized_at DESC) = 1`)
+      await db.runAndReadAll(`SELECT * FROM ${runsSource(store)} QUALIFY row_number() OVER (PARTITION BY segment_id ORDER BY materialized_at DESC) = 1`)
     ).getRowObjectsJS();
-    return new Map(rows.map((r) => [String(r.segment), { members: Number(r.members), entered: Number(r.entered), exited: Number(r.exited), materializedAt: r.materialized_at as Date }]));
+    return new Map(rows.map((r) => [String(r.segment_id), { members: Number(r.members), entered: Number(r.entered), exited: Number(r.exited), materializedAt: r.materialized_at as Date }]));
   } finally {
     db.closeSync();
     instance.closeSync();
@@ -49,13 +52,13 @@ export async function lastRuns(config: LoadedConfig): Promise<Map<string, LastRu
 export async function listSegments(config: LoadedConfig): Promise<{ segments: (LoadedSegment & { lastRun?: LastRun })[]; errors: ConfigError[] }> {
   const { segments, errors } = loadSegments(config);
   const runs = await lastRuns(config);
-  return { segments: segments.map((s) => ({ ...s, lastRun: runs.get(s.definition.name) })), errors };
+  return { segments: segments.map((s) => ({ ...s, lastRun: runs.get(segmentIdOf(s.definition)) })), errors };
 }
 
 /** One segment by name (or a definition file by path) with its last materialization. */
 export async function segmentDetail(config: LoadedConfig, nameOrFile: string): Promise<LoadedSegment & { lastRun?: LastRun }> {
   const loaded = findSegment(config, nameOrFile);
-  return { ...loaded, lastRun: (await lastRuns(config)).get(loaded.definition.name) };
+  return { ...loaded, lastRun: (await lastRuns(config)).get(segmentIdOf(loaded.definition)) };
 }
 
 /** Whether a segment of that name exists: a file of it, valid or not (a name is only ever one segment), or the generated one. */
@@ -84,19 +87,24 @@ export async function previewDefinition(config: LoadedConfig, definition: Segmen
   }
 }
 
-/** Writes a new segment's file, validated first; refused when a file of that name exists. Returns the file. */
-export function createSegment(config: LoadedConfig, fields: { name: string; environment: string; description?: string; rules: unknown }): string {
+/**
+ * Writes a new segment's file with a fresh random id, validated first; refused when a file of that
+ * name exists. An id among the fields is never used: nothing of an earlier segment can be claimed.
+ */
+export function createSegment(config: LoadedConfig, fields: { name: string; environment: string; description?: string; rules: unknown }): Required<LoadedSegment> {
   const existing = existingSegmentFile(config, fields.name);
   if (existing) throw new ConfigError(`segment "${fields.name}" already exists (${existing}); use \`cdp segment edit ${fields.name}\``);
-  return writeSegment(config, validateDefinition(fields, `segment ${fields.name}`));
+  const definition = validateDefinition({ ...fields, id: randomUUID() }, `segment ${fields.name}`);
+  return { definition, file: writeSegment(config, definition) };
 }
 
-/** Changes some parts of a segment's definition, keeping the rest; nothing is saved unless the result is valid. Returns the file. */
+/** Changes some parts of a segment's definition, keeping the rest and its id; nothing is saved unless the result is valid. Returns the file. */
 export function changeSegment(config: LoadedConfig, name: string, changes: { environment?: string; description?: string; rules?: unknown }): string {
   const { definition } = findSegment(config, name);
   const next = validateDefinition(
     {
       name: definition.name,
+      ...(definition.id === undefined ? {} : { id: definition.id }),
       environment: changes.environment ?? definition.environment,
       description: changes.description ?? definition.description,
       rules: changes.rules ?? definition.rules,
@@ -106,20 +114,35 @@ export function changeSegment(config: LoadedConfig, name: string, changes: { env
   return writeSegment(config, next);
 }
 
-/** Replaces a segment's whole definition (its name stays), validated as `where` says; returns the file. */
+/** Replaces a segment's whole definition, validated as `where` says; its name and its file's id stay, whatever `raw` says. Returns the file. */
 export function replaceSegment(config: LoadedConfig, name: string, raw: object, where: string): string {
-  return writeSegment(config, validateDefinition({ ...raw, name }, where));
+  const file = existingSegmentFile(config, name);
+  const id = file && statedSegmentId(file);
+  const { id: _, ...rest } = raw as { id?: unknown };
+  return writeSegment(config, validateDefinition({ ...rest, name, ...(id ? { id } : {}) }, where));
 }
 
-/** Deletes a segment's file; says what follows (its members exit, or the generated definition returns). */
-export function deleteSegment(config: LoadedConfig, name: string): string {
-  const file = existingSegmentFile(config, name) ?? segmentPath(config, name);
-  if (!fs.existsSync(file)) {
+/**
+ * Deletes a segment's file (`.yaml` or `.yml`) and its members, history and runs. Returns what
+ * follows, and the ids whose owners and grants are now to be forgotten. Deleting `customers.yaml`
+ * brings the generated definition back under the same id, so its history stays.
+ */
+export async function deleteSegment(config: LoadedConfig, name: string): Promise<{ message: string; deletedIds: string[] }> {
+  const files = segmentFilesNamed(config, name);
+  if (files.length === 0) {
     if (name === CUSTOMER_SEGMENT) throw new ConfigError(`the ${CUSTOMER_SEGMENT} segment is generated from the config's customers section; there is no file to delete`);
     findSegment(config, name);
   }
-  fs.rmSync(file);
-  return name === CUSTOMER_SEGMENT
-    ? `deleted ${file}; the ${CUSTOMER_SEGMENT} segment follows the config's customers section again`
-    : `deleted ${file}; its members exit at the next materialization`;
+  const deletedIds = [...new Set(files.map(segmentFileId))].filter((id) => !(name === CUSTOMER_SEGMENT && id === CUSTOMER_SEGMENT));
+  // The rows go first: should that fail, the file is still there to delete again.
+  await purgeSegments(config.layout, deletedIds);
+  for (const file of files) fs.rmSync(file);
+  const shown = files.join(' and ');
+  const message =
+    name === CUSTOMER_SEGMENT && deletedIds.length === 0
+      ? `deleted ${shown}; the ${CUSTOMER_SEGMENT} segment follows the config's customers section again`
+      : name === CUSTOMER_SEGMENT
+        ? `deleted ${shown} with its membership history; the ${CUSTOMER_SEGMENT} segment follows the config's customers section again`
+        : `deleted ${shown} with its members and membership history; a new segment of this name starts empty`;
+  return { message, deletedIds };
 }

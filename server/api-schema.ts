@@ -11,8 +11,11 @@ import { MEMBER_SORT_COLUMNS, type MemberSortColumn } from '../lib/segments/memb
 export const signInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 export const acceptInvitationBody = z.object({ name: z.string().max(200).default(''), password: z.string().max(1024) });
 
-/** Any object: the definition's own validation names what is wrong in it, path by path. */
-export const definitionBody = z.record(z.string(), z.unknown());
+/**
+ * Any object without an id: the definition's own validation names what is wrong in it, path by
+ * path. A segment's id is cdp's own; a request that could name one could claim an earlier segment's members.
+ */
+export const definitionBody = z.record(z.string(), z.unknown()).refine((body) => !Object.hasOwn(body, 'id'), { message: "a segment's id is given by cdp and never changes; leave it out", path: ['id'] });
 
 const pageQuery = {
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),

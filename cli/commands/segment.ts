@@ -89,7 +89,7 @@ export const register: RegisterCommand = (program, ctx) => {
     const flags = parseFlags('segment create', segmentFlagsSchema, raw);
     if (!flags.rules) throw new ConfigError('cdp segment create: --rules: required, e.g. --rules \'{any: [{has: tag, where: {field: tag, op: contains, value: vip}}]}\'');
     const { createSegment } = await import('../../app/segments');
-    const file = createSegment(ctx.loadConfig(), { name, environment: flags.environment ?? 'live', description: flags.description, rules: parseRulesFlag(flags.rules) });
+    const { file } = createSegment(ctx.loadConfig(), { name, environment: flags.environment ?? 'live', description: flags.description, rules: parseRulesFlag(flags.rules) });
     console.log(`created ${file}; try it with \`cdp segment preview ${name}\``);
   });
 
@@ -106,10 +106,10 @@ export const register: RegisterCommand = (program, ctx) => {
 
   segment
     .command('delete <name>')
-    .description("delete a segment's file")
+    .description("delete a segment's file, with its members and membership history")
     .action(async (name: string) => {
       const { deleteSegment } = await import('../../app/segments');
-      console.log(deleteSegment(ctx.loadConfig(), name));
+      console.log((await deleteSegment(ctx.loadConfig(), name)).message);
     });
 
   temporalOptions(

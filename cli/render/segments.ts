@@ -64,7 +64,7 @@ export function renderMaterialized(result: MaterializeResult): string {
   const lines = result.segments.map(
     (s) => `${s.segment.padEnd(28)} ${s.environment.padEnd(8)} ${String(s.members).padStart(8)} members  +${s.entered} -${s.exited}  (${s.durationMs} ms)`,
   );
-  for (const r of result.removed) lines.push(`${r.padEnd(28)} removed: its members exited`);
+  for (const r of result.removed) lines.push(`${r.padEnd(28)} removed: its file is gone, so its members and history were deleted`);
   for (const f of result.failed) lines.push(`not materialized: ${f.segment}: ${f.error}`);
   lines.push(`materialized at ${result.materializedAt} in ${(result.durationMs / 1000).toFixed(1)} s`);
   return `${lines.join('\n')}\n`;

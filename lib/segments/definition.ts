@@ -24,15 +24,27 @@ export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition
 
 export interface SegmentDefinition {
   name: string;
+  /**
+   * What membership, history, owners and grants hang on, so a later segment of the same name never
+   * inherits them. A file without one (written by hand, or before segments had ids) is identified by
+   * its name; read it with segmentIdOf.
+   */
+  id?: string;
   environment: 'live' | 'sandbox';
   description?: string;
   rules: Rule;
 }
 
 export const SEGMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A segment id: cdp writes a random UUID; a name is one too. */
+export const SEGMENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The id a segment's membership, history, owners and grants hang on: the one its file states, else its name. */
+export const segmentIdOf = (definition: Pick<SegmentDefinition, 'id' | 'name'>): string => definition.id ?? definition.name;
 
 const headerSchema = z.strictObject({
   name: z.string().regex(SEGMENT_NAME, 'lower-case letters, digits, - and _ (at most 64)'),
+  id: z.string().regex(SEGMENT_ID, 'letters, digits, - and _ (at most 64)').optional(),
   environment: z.enum(['live', 'sandbox']).default('live'),
   description: z.string().optional(),
   rules: z.unknown().refine((r) => r !== undefined && r !== null, 'rules are required: an `all` or `any` group, or a condition'),
@@ -276,8 +288,8 @@ export function validateDefinition(raw: unknown, where: string): SegmentDefiniti
   if (problems.items.length > 0 || !header.success || !rules) {
     throw new DefinitionError(where, problems.items);
   }
-  const { name, environment, description } = header.data;
-  return description === undefined ? { name, environment, rules } : { name, environment, description, rules };
+  const { name, id, environment, description } = header.data;
+  return { name, ...(id === undefined ? {} : { id }), environment, ...(description === undefined ? {} : { description }), rules };
 }
 
 /**

@@ -5,8 +5,8 @@ import { runMaterializeSegments } from '../../app/builds';
 import { createSegment, deleteSegment, listSegments, previewDefinition, replaceSegment, segmentDetail, segmentExists, type LastRun } from '../../app/segments';
 import { ConfigError } from '../../lib/errors';
 import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
-import { SEGMENT_NAME, type SegmentDefinition } from '../../lib/segments/definition';
-import { segmentPath } from '../../lib/segments/files';
+import { SEGMENT_NAME, segmentIdOf, type SegmentDefinition } from '../../lib/segments/definition';
+import { existingSegmentIds, segmentPath } from '../../lib/segments/files';
 import { definitionBody, type SavedSegment, type SegmentInfo, type SegmentList, type SegmentPreview, type SegmentSummary } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
@@ -39,14 +39,15 @@ function publicCatalog() {
 
 const runFields = (run: LastRun | undefined) => ({ members: run?.members ?? null, materializedAt: run?.materializedAt.toISOString() ?? null });
 
-function ownerLabel(ctx: ServerContext, segment: string, owners: Map<string, number>): string {
-  const id = owners.get(segment);
+function ownerLabel(ctx: ServerContext, segmentId: string, owners: Map<string, number>): string {
+  const id = owners.get(segmentId);
   return id === undefined ? 'admins (segment file)' : (ctx.store.userById(id)?.email ?? 'a removed user');
 }
 
-/** Owners and grants of segments whose file is gone (deleted with the CLI): a new file of that name starts afresh. */
+/** Owners and grants of segment ids no file has any more (deleted with the CLI): a file written later with that name as its id starts afresh. */
 function forgetVanished(ctx: ServerContext, owners: Map<string, number>): void {
-  for (const segment of owners.keys()) if (!segmentExists(ctx.config, segment)) ctx.store.forgetSegment(segment);
+  const ids = existingSegmentIds(ctx.config);
+  for (const segmentId of owners.keys()) if (!ids.has(segmentId)) ctx.store.forgetSegment(segmentId);
 }
 
 async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList> {
@@ -56,11 +57,12 @@ async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList>
   const list: SegmentList = { owned: [], shared: [], ownedByOthers: [], invalid: [] };
   for (const s of segments) {
     const { name, environment } = s.definition;
-    const access = segmentAccess(ctx, user, { name, environment, ownerId: owners.get(name) });
+    const id = segmentIdOf(s.definition);
+    const access = segmentAccess(ctx, user, { name, id, environment, ownerId: owners.get(id) });
     if (!access.read) continue;
-    const row: SegmentSummary = { name, environment, description: s.definition.description ?? '', owner: ownerLabel(ctx, name, owners), ...runFields(s.lastRun) };
+    const row: SegmentSummary = { name, environment, description: s.definition.description ?? '', owner: ownerLabel(ctx, id, owners), ...runFields(s.lastRun) };
     if (access.owned) list.owned.push(row);
-    else if (user.isAdmin && owners.has(name)) list.ownedByOthers.push(row);
+    else if (user.isAdmin && owners.has(id)) list.ownedByOthers.push(row);
     else
       list.shared.push({
         ...row,
@@ -100,7 +102,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     return {
       definition: detail.definition,
       file: detail.file ? path.relative(path.dirname(ctx.config.file), detail.file) : null,
-      owner: ownerLabel(ctx, name, ctx.store.segmentOwners()),
+      owner: ownerLabel(ctx, segmentIdOf(detail.definition), ctx.store.segmentOwners()),
       access: { ...access, expiresAt: access.expiresAtMs === null ? null : new Date(access.expiresAtMs).toISOString() },
       ...runFields(detail.lastRun),
     };
@@ -120,9 +122,9 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     requireEnvironment(ctx, request.user!, definition.environment, 'edit');
     // The same answer whoever holds the name: a creator learns that it is taken, not whose it is or what it holds.
     if (segmentExists(ctx.config, definition.name)) throw new HttpError(409, `the name "${definition.name}" is not available; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
-    createSegment(ctx.config, definition);
-    ctx.store.forgetSegment(definition.name);
-    ctx.store.setSegmentOwner(definition.name, request.user!.id, ctx.nowMs());
+    // The id is cdp's own, never one from the request: nothing of an earlier segment can be claimed.
+    const created = createSegment(ctx.config, definition);
+    ctx.store.setSegmentOwner(segmentIdOf(created.definition), request.user!.id, ctx.nowMs());
     reply.code(201);
     return { name: definition.name, file: fileOf(definition.name) };
   });
@@ -143,8 +145,8 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     const { name } = parseInput(nameParams, request.params);
     requireSegment(ctx, request.user!, name, 'delete');
     if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
-    const message = deleteSegment(ctx.config, name);
-    ctx.store.forgetSegment(name);
+    const { message, deletedIds } = await deleteSegment(ctx.config, name);
+    for (const segmentId of deletedIds) ctx.store.forgetSegment(segmentId);
     return { message: withoutServerPaths(ctx.config, message) };
   });
 

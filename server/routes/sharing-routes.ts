@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SEGMENT_NAME } from '../../lib/segments/definition';
-import { findSegment } from '../../lib/segments/files';
+import { findSegment, segmentIdByName } from '../../lib/segments/files';
 import { grantBody, type GrantList, type GrantResult } from '../api-schema';
 import type { ServerContext } from '../context';
 import { HttpError, notFound, parseInput } from '../http-errors';
@@ -28,7 +28,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext):
     requireSegment(ctx, request.user!, name, 'share');
     const now = ctx.nowMs();
     return {
-      grants: ctx.store.grantsOfSegment(name).map((g) => ({
+      grants: ctx.store.grantsOfSegment(segmentIdByName(ctx.config, name)).map((g) => ({
         email: g.email,
         read: g.read,
         edit: g.edit,
@@ -56,7 +56,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext):
     const expiresAtMs = body.expiresAt ? Date.parse(body.expiresAt) : null;
     if (expiresAtMs !== null && expiresAtMs <= now) throw new HttpError(422, 'the expiry is in the past', [{ path: 'expiresAt', message: 'pick a time in the future' }]);
     // Edit and delete come with read: nobody changes what they cannot see.
-    ctx.store.putGrant({ segment: name, email, read: true, edit: body.edit, delete: body.delete, expiresAtMs, grantedBy: request.user!.id, createdAtMs: now });
+    ctx.store.putGrant({ segment: segmentIdByName(ctx.config, name), email, read: true, edit: body.edit, delete: body.delete, expiresAtMs, grantedBy: request.user!.id, createdAtMs: now });
     const known = ctx.store.userByEmail(email) !== undefined;
     reply.code(201);
     if (known) return { email, invitation: null };
@@ -70,7 +70,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext):
   app.delete('/api/segments/:name/grants/:email', async (request) => {
     const { name, email } = parseInput(grantParams, request.params);
     requireSegment(ctx, request.user!, name, 'share');
-    if (!ctx.store.revokeGrant(name, email)) throw notFound(`a grant of "${name}" to ${email}`);
+    if (!ctx.store.revokeGrant(segmentIdByName(ctx.config, name), email)) throw notFound(`a grant of "${name}" to ${email}`);
     return { revoked: normalizeEmail(email) };
   });
 }

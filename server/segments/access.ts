@@ -1,3 +1,4 @@
+import { segmentIdOf } from '../../lib/segments/definition';
 import { findSegment } from '../../lib/segments/files';
 import { ALL_RIGHTS, environmentRights, NO_RIGHTS, unionOf, type Rights } from '../access/rights';
 import type { ServerContext } from '../context';
@@ -12,6 +13,7 @@ import type { Grant, User } from '../store/app-store';
 // - an access grant on the environment gives its rights on every segment of it;
 // - a segment grant gives its rights on that one segment, while whoever made it may still share it.
 // Everything is read from the store on each request, so a revoke or an expiry counts at once.
+// Owners and grants hang on the segment's id, so a new segment given an old name inherits neither.
 
 export type Permission = 'read' | 'edit' | 'delete' | 'share';
 
@@ -21,9 +23,10 @@ export interface SegmentAccess extends Rights {
   share: boolean;
 }
 
-/** A segment as access sees it: its name, the environment its rules read, and its owner (none for a file). */
+/** A segment as access sees it: its name, its id, the environment its rules read, and its owner (none for a file). */
 export interface SegmentRef {
   name: string;
+  id: string;
   environment: string;
   ownerId: number | undefined;
 }
@@ -32,13 +35,14 @@ const NONE: SegmentAccess = { ...NO_RIGHTS, owned: false, share: false };
 
 /** The segment a name stands for, or undefined when there is none (or its file is not valid: only admins see those). */
 export function segmentRef(ctx: ServerContext, name: string, owners?: Map<string, number>): SegmentRef | undefined {
-  let environment: string;
+  let definition;
   try {
-    environment = findSegment(ctx.config, name).definition.environment;
+    definition = findSegment(ctx.config, name).definition;
   } catch {
     return undefined;
   }
-  return { name, environment, ownerId: owners ? owners.get(name) : ctx.store.segmentOwner(name) };
+  const id = segmentIdOf(definition);
+  return { name, id, environment: definition.environment, ownerId: owners ? owners.get(id) : ctx.store.segmentOwner(id) };
 }
 
 /** Whether the user owns the segment: its creator, or an admin for a segment nobody created in the app. */
@@ -59,7 +63,7 @@ export function segmentAccess(ctx: ServerContext, user: User, segment: SegmentRe
   if (user.isAdmin) return { ...ALL_RIGHTS, owned, share: true };
   const environment = environmentRights(ctx, user, segment.environment);
   if (owned && environment.read) return { ...ALL_RIGHTS, owned, share: true, expiresAtMs: environment.expiresAtMs };
-  const grant = ctx.store.liveGrant(segment.name, user.email, ctx.nowMs());
+  const grant = ctx.store.liveGrant(segment.id, user.email, ctx.nowMs());
   // Edit and delete rights come with reading: nobody changes what they cannot see.
   const granted: Rights = grant && grantStands(ctx, grant, segment) ? { read: true, edit: grant.edit, delete: grant.delete, expiresAtMs: grant.expiresAtMs } : NO_RIGHTS;
   const rights = unionOf([environment, granted]);

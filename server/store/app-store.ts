@@ -24,6 +24,7 @@ export interface Session {
 }
 
 export interface Grant {
+  /** The segment's id (its name, for a segment file that states no id). */
   segment: string;
   email: string;
   read: boolean;
@@ -247,6 +248,9 @@ export class AppStore {
 
   // Segment owners
 
+  // Owners and grants are keyed by segment id; rows from before segments had ids hold names, which
+  // are the ids of files that state none.
+
   /** The user who created a segment in the app; none for a segment that exists only as a file. */
   segmentOwner(segment: string): number | undefined {
     const r = this.one('select user_id from segment_owners where segment = ?', segment);
@@ -261,7 +265,7 @@ export class AppStore {
     this.run('insert into segment_owners (segment, user_id, created_at_ms) values (?, ?, ?) on conflict (segment) do update set user_id = excluded.user_id', segment, userId, nowMs);
   }
 
-  /** Forgets a deleted segment's owner and grants, so a later segment of the same name starts afresh. */
+  /** Forgets a deleted segment's owner and grants by its id. */
   forgetSegment(segment: string): void {
     this.db.transaction(() => {
       this.run('delete from segment_owners where segment = ?', segment);

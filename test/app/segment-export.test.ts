@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { writeLandedFile } from '../../activities/landing/lake';
 import { queryWarehouse } from '../../app/query';
 import { exportSegment } from '../../app/segment-members';
 import { renderResult } from '../../cli/render/query';
@@ -11,6 +10,7 @@ import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { materializeSegments } from '../../lib/segments/materialize';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
+import { landKnownPeople, SHOP_CONNECTION } from '../support/known-customers';
 import { makeWorkspace } from '../support/workspace';
 
 // Customers who typed formulas as their names: a spreadsheet opening an export must show each as
@@ -24,22 +24,11 @@ let ws: ReturnType<typeof makeWorkspace>;
 let config: LoadedConfig;
 
 beforeAll(async () => {
-  ws = makeWorkspace([{ id: 'shop', source: 'stripe', environment: 'live', base_url: 'https://api.stripe.com', credential_env: 'CDP_EXPORT_TEST_KEY' }]);
+  ws = makeWorkspace([SHOP_CONNECTION]);
   config = ws.config();
-  const fixture = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'stripe', 'fixtures3.subset.json'), 'utf8')) as { resources: { customer: Record<string, unknown> } }).resources.customer;
-  const customers = HOSTILE_FIRST_NAMES.map((first, i) => ({
-    ...fixture,
-    id: `cus_hostile${i}`,
-    livemode: true,
-    name: `${first} Doe`,
-    email: i === 0 ? HOSTILE_EMAIL : `person${i}@example.com`,
-    created: 1_700_000_000 + i,
-    address: { city: 'Lisbon', country: 'PT', line1: null, line2: null, postal_code: '1100-148', state: null },
-  }));
-  await writeLandedFile(
-    config.layout.raw,
-    { source: 'stripe', stream: 'customers', connection: 'shop', environment: 'live', syncId: 'export-test', syncMode: 'historical', seq: 0 },
-    customers.map((c) => ({ primaryKey: c.id, cursorValue: String(c.created), syncedAt: new Date('2026-01-01T00:00:00Z'), payload: c })),
+  await landKnownPeople(
+    config,
+    HOSTILE_FIRST_NAMES.map((first, i) => ({ first, last: 'Doe', email: i === 0 ? HOSTILE_EMAIL : `person${i}@example.com` })),
   );
   fs.mkdirSync(config.segmentsDir, { recursive: true });
   fs.writeFileSync(path.join(config.segmentsDir, 'everyone.yaml'), stringify({ environment: 'live', rules: { field: 'last_name', op: 'equals', value: 'Doe' } }));

@@ -64,7 +64,7 @@ describe('4xx bodies', () => {
     expect(invalid).toEqual([expect.stringMatching(/^segments\/broken\.yaml: not valid YAML/)]);
     const deleted = await admin.call('DELETE', '/api/segments/spenders');
     expect(deleted.status).toBe(200);
-    expect(deleted.body.message).toBe('deleted segments/spenders.yaml; its members exit at the next materialization');
+    expect(deleted.body.message).toBe('deleted segments/spenders.yaml with its members and membership history; a new segment of this name starts empty');
   });
 
   it('make paths relative to the project, and cut any other absolute path to its file name', () => {

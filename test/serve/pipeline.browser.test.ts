@@ -122,6 +122,8 @@ describe('segment builder, members and exports', () => {
     const file = path.join(served.config.segmentsDir, `${SEGMENT}.yaml`);
     expect(parse(fs.readFileSync(file, 'utf8'))).toEqual({
       name: SEGMENT,
+      // A new segment's own random id, which its members and history hang on.
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       environment: 'live',
       rules: {
         all: [
