@@ -3,14 +3,15 @@
 //
 //   npx tsx bench/attribution.bench.ts [--people 400000] [--touches 5000000] [--orders 650000] [--keep]
 //   npx tsx bench/attribution.bench.ts --reuse <dir> [--models <models dir>]
+//   either with [--memory-limit 3GB] [--threads 2]: DuckDB's memory_limit and threads for the build
 //
 // It writes the synthetic config, core and marts tables of `synthetic-attribution.ts` into a DuckDB
 // file in a temp dir (or reuses a dir kept by `--keep`), then in a child process builds only the
 // attribution layer the way `buildWarehouse` does: each model of `models/attribution/` as a table
 // (or a view where it asks) and the computed Markov shares, in dependency order, each followed by its model tests. It reports
 // the time of each model and its tests, and peak RSS (process.memoryUsage().rss sampled every 5 ms;
-// it includes DuckDB's native memory). It exits 1 when a model test fails, `attribution.credit_check`
-// has a row that is not balanced, the conversions differ from what the data fixes, or the touches
+// it includes DuckDB's native memory) and CPU time. It exits 1 when a model test fails, `attribution.credit_check`
+// has a row that is not balanced, `attribution_by_campaign` does not add up to the conversions per model, the conversions differ from what the data fixes, or the touches
 // differ from the touchpoints written. `--models` builds the attribution layer of another models
 // folder (a copy of `models/` with a change to try) over the same data.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -22,7 +23,7 @@ import { computedModels } from '../lib/warehouse/computed-models';
 import { orderModels, readModels, type ModelFile } from '../lib/warehouse/model-files';
 import { inBenchDir } from './bench-dir';
 import { PROJECT_ROOT } from '../lib/paths';
-import { sqlIdent } from '../lib/sql';
+import { sqlIdent, sqlString } from '../lib/sql';
 import { expectedConversions, writeSyntheticAttribution, type AttributionSizes } from './synthetic-attribution';
 
 const RSS_SAMPLE_MS = 5;
@@ -37,6 +38,8 @@ interface ModelTiming {
   rows: number | null;
   buildMs: number;
   testsMs: number;
+  /** CPU time of the process (every DuckDB thread) for the model and its tests: steadier than wall time on a shared machine. */
+  cpuMs: number;
   /** The highest RSS sampled while the model and its tests ran. */
   peakRssMb: number;
 }
@@ -46,6 +49,8 @@ interface ChildResult {
   models: ModelTiming[];
   checkpointMs: number;
   totalMs: number;
+  /** CPU time of the whole build, checkpoint included. */
+  totalCpuMs: number;
   baseRssMb: number;
   peakRssMb: number;
   conversions: Record<string, number>;
@@ -64,6 +69,7 @@ interface LayerRows {
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const count = (n: number) => n.toLocaleString('en');
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 async function readRows(db: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   return (await db.runAndReadAll(sql)).getRowObjectsJS();
@@ -83,6 +89,7 @@ function modelTests(model: ModelFile): { test: string; sql: string }[] {
 /** Builds one model as `buildWarehouse` does (a table, or a view where the model asks), then runs its tests and counts a table's rows. */
 async function buildModel(db: DuckDBConnection, model: ModelFile): Promise<{ timing: Omit<ModelTiming, 'peakRssMb'>; failed: string[] }> {
   const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   if (model.compute) await model.compute(db);
   else await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
@@ -93,7 +100,7 @@ async function buildModel(db: DuckDBConnection, model: ModelFile): Promise<{ tim
     if (n > 0) failed.push(`${model.layer}.${model.name}: ${test} fails on ${n} row(s)`);
   }
   const rows = kind === 'TABLE' ? Number((await readRows(db, `SELECT count(*) AS n FROM ${model.layer}.${sqlIdent(model.name)}`))[0]!.n) : null;
-  return { timing: { model: `${model.layer}.${model.name}`, rows, buildMs: t1 - t0, testsMs: performance.now() - t1 }, failed };
+  return { timing: { model: `${model.layer}.${model.name}`, rows, buildMs: t1 - t0, testsMs: performance.now() - t1, cpuMs: cpuMs(process.cpuUsage(cpu0)) }, failed };
 }
 
 /** What the data fixes: conversions per kind, a touch per touchpoint, every credit model balanced for each kind. */
@@ -128,22 +135,39 @@ async function checkResults(db: DuckDBConnection, sizes: AttributionSizes): Prom
         `invoiced gap ${c.invoiced_gap ?? 0}, collected gap ${c.collected_gap ?? 0} minor units)`,
     );
   }
+  // What the reports read: per model, the campaign days add up to every conversion and every order's money.
+  const campaignTotals = await readRows(
+    db,
+    `WITH totals AS (SELECT count(*) FILTER (WHERE kind = 'lead') AS all_leads, count(*) FILTER (WHERE kind = 'customer') AS all_customers,
+         sum(invoiced_minor) AS all_invoiced, sum(collected_minor) AS all_collected FROM attribution.conversions)
+     SELECT c.model, abs(sum(c.leads) - any_value(all_leads)) AS lead_gap, abs(sum(c.customers) - any_value(all_customers)) AS customer_gap,
+       sum(c.invoiced_minor) - any_value(all_invoiced) AS invoiced_gap, sum(c.collected_minor) - any_value(all_collected) AS collected_gap
+     FROM attribution.attribution_by_campaign AS c, totals GROUP BY c.model ORDER BY c.model`,
+  );
+  for (const c of campaignTotals) {
+    if (Number(c.lead_gap) > 1e-6 || Number(c.customer_gap) > 1e-6 || Number(c.invoiced_gap) !== 0 || Number(c.collected_gap) !== 0) {
+      problems.push(`attribution_by_campaign: ${c.model} does not add up to the conversions (leads off by ${c.lead_gap}, customers by ${c.customer_gap}, invoiced ${c.invoiced_gap}, collected ${c.collected_gap} minor units)`);
+    }
+  }
+  if (campaignTotals.length !== CREDIT_MODELS) problems.push(`attribution_by_campaign has ${campaignTotals.length} models, expected ${CREDIT_MODELS}`);
   const expectedChecks = CREDIT_MODELS * Object.keys(conversions).length;
   if (checks.length !== expectedChecks) problems.push(`credit_check has ${checks.length} rows, expected ${expectedChecks} (every model for every kind)`);
   return { conversions, rows, problems };
 }
 
 /** The child: builds the attribution layer over the dir's warehouse and prints timings, peak RSS and problems as JSON. */
-async function runChild(dir: string, modelsDir: string): Promise<void> {
+async function runChild(dir: string, modelsDir: string, limits: { memoryLimit: string; threads: number }): Promise<void> {
   const sizes = JSON.parse(fs.readFileSync(path.join(dir, SIZES_FILE), 'utf8')) as AttributionSizes;
   const models = orderModels(readModels(modelsDir, computedModels())).filter((m) => m.layer === 'attribution');
   const instance = await DuckDBInstance.create(path.join(dir, WAREHOUSE_FILE));
   const db = await instance.connect();
   try {
     await db.run("SET TimeZone = 'UTC'");
+    await db.run(`SET memory_limit = ${sqlString(limits.memoryLimit)}`);
+    await db.run(`SET threads = ${limits.threads}`);
     await db.run('DROP SCHEMA IF EXISTS attribution CASCADE');
     await db.run('CHECKPOINT');
-    const setup = (await readRows(db, "SELECT current_setting('threads') AS threads, version() AS version"))[0]!;
+    const setup = (await readRows(db, "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit, version() AS version"))[0]!;
     const base = process.memoryUsage.rss();
     let peak = base;
     let modelPeak = base;
@@ -155,6 +179,7 @@ async function runChild(dir: string, modelsDir: string): Promise<void> {
     const timer = setInterval(sample, RSS_SAMPLE_MS);
     const timings: ModelTiming[] = [];
     const problems: string[] = [];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let checkpointMs: number;
     try {
@@ -173,13 +198,15 @@ async function runChild(dir: string, modelsDir: string): Promise<void> {
       clearInterval(timer);
     }
     const totalMs = performance.now() - t0;
+    const totalCpuMs = cpuMs(process.cpuUsage(cpu0));
     sample();
     const checked = await checkResults(db, sizes);
     const out: ChildResult = {
-      duckdb: `${setup.version}, ${setup.threads} threads`,
+      duckdb: `${setup.version}, ${setup.threads} threads, memory_limit ${setup.memory_limit}`,
       models: timings,
       checkpointMs,
       totalMs,
+      totalCpuMs,
       baseRssMb: mb(base),
       peakRssMb: mb(peak),
       conversions: checked.conversions,
@@ -213,18 +240,18 @@ function printResults(sizes: AttributionSizes, r: ChildResult, genMs: number | u
   const buildMs = r.models.reduce((sum, m) => sum + m.buildMs, 0);
   const testsMs = r.models.reduce((sum, m) => sum + m.testsMs, 0);
   console.log(`DuckDB ${r.duckdb}; conversions by kind: ${Object.entries(r.conversions).map(([k, n]) => `${k} ${count(n)}`).join(', ')}`);
-  console.log('| people | touches | conversions | conversion touches | credits | generate | models | tests | checkpoint | total | peak RSS |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| people | touches | conversions | conversion touches | credits | generate | models | tests | checkpoint | total | CPU | peak RSS |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   console.log(
     `| ${count(sizes.people)} | ${count(r.rows.touches)} | ${count(r.rows.conversions)} | ${count(r.rows.conversionTouches)} | ${count(r.rows.credits)} ` +
-      `| ${genMs === undefined ? 'reused' : seconds(genMs)} | ${seconds(buildMs)} | ${seconds(testsMs)} | ${seconds(r.checkpointMs)} | ${seconds(r.totalMs)} | ${count(r.peakRssMb)} MB |`,
+      `| ${genMs === undefined ? 'reused' : seconds(genMs)} | ${seconds(buildMs)} | ${seconds(testsMs)} | ${seconds(r.checkpointMs)} | ${seconds(r.totalMs)} | ${seconds(r.totalCpuMs)} | ${count(r.peakRssMb)} MB |`,
   );
   console.log(`RSS before the models: ${count(r.baseRssMb)} MB`);
   console.log('');
-  console.log('| model | rows | build | tests | peak RSS |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('| model | rows | build | tests | CPU | peak RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const m of r.models) {
-    console.log(`| \`${m.model}\` | ${rowsText(m.rows)} | ${(m.buildMs / 1000).toFixed(2)} s | ${(m.testsMs / 1000).toFixed(2)} s | ${count(m.peakRssMb)} MB |`);
+    console.log(`| \`${m.model}\` | ${rowsText(m.rows)} | ${(m.buildMs / 1000).toFixed(2)} s | ${(m.testsMs / 1000).toFixed(2)} s | ${(m.cpuMs / 1000).toFixed(2)} s | ${count(m.peakRssMb)} MB |`);
   }
 }
 
@@ -238,10 +265,13 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       models: { type: 'string', default: path.join(PROJECT_ROOT, 'models') },
       child: { type: 'string' },
+      'memory-limit': { type: 'string', default: '3GB' },
+      threads: { type: 'string', default: '2' },
     },
   });
   const modelsDir = path.resolve(values.models);
-  if (values.child) return runChild(values.child, modelsDir);
+  const limits = { memoryLimit: values['memory-limit'], threads: Number(values.threads) };
+  if (values.child) return runChild(values.child, modelsDir, limits);
   await inBenchDir('cdp-attribution-bench-', { reuse: values.reuse, keep: values.keep }, async (dir) => {
     if (modelsDir !== path.join(PROJECT_ROOT, 'models')) console.log(`models: ${modelsDir}`);
     let genMs: number | undefined;
@@ -251,7 +281,7 @@ async function main(): Promise<void> {
       sizes = { people: Number(values.people), touches: Number(values.touches), orders: Number(values.orders) };
       genMs = await generate(dir, sizes);
     }
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'attribution.bench.ts'), '--child', dir, '--models', modelsDir], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'attribution.bench.ts'), '--child', dir, '--models', modelsDir, '--memory-limit', limits.memoryLimit, '--threads', String(limits.threads)], {
       encoding: 'utf8',
       cwd: PROJECT_ROOT,
     });

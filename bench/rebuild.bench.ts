@@ -1,72 +1,161 @@
 // Full warehouse rebuild time and peak memory at growing order counts.
 //
 //   npx tsx bench/rebuild.bench.ts [--orders 100000,1000000,10000000] [--customers-per-order 0.1]
+//     [--memory-limit 2GB] [--threads N] [--models <dir>] [--profile] [--keep]
+//   npx tsx bench/rebuild.bench.ts --reuse <dir> [...]   # a dir kept by --keep: builds again, no generating
 //
 // For each size it writes synthetic raw Parquet the way landing does (the envelope columns and a
 // JSON payload per record: Stripe customers, and charges with customer, amount, refunds, status,
 // billing details and UTM metadata), then runs the production build (`buildWarehouse`, every model
-// of `models/` and its tests) in a child process, and reports the child's wall time and peak RSS
-// (VmHWM, which includes DuckDB's native memory). It checks the built `core.orders` and
-// `core.customers` row counts against what it wrote, and exits 1 when they differ.
+// of `models/` and its tests, under the config's `warehouse.memory_limit` and `threads`) in a child
+// process, and reports the child's wall time, peak RSS (VmHWM, which includes DuckDB's native
+// memory) and the warehouse file's size. It checks the built `core.orders` and `core.customers`
+// against what it wrote (row counts, money and statuses) and exits 1 when they differ. `--profile`
+// prints each model's build and test time and its CPU time, most CPU first.
+import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildWarehouse } from '../lib/warehouse/build-warehouse';
+import { buildWarehouse, type ModelTiming } from '../lib/warehouse/build-warehouse';
 import { loadConfig } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
-import { writeBenchConfig, writeSyntheticStripe } from './synthetic-stripe';
+import { expectedStripeOrders, writeBenchConfig, writeSyntheticStripe, type OrderFigures } from './synthetic-stripe';
 
 interface RunResult {
   ms: number;
+  /** CPU time of the child (user and system, all threads): steadier than wall time on a shared machine. */
+  cpuMs: number;
   peakRssMb: number;
-  orders: number;
+  warehouseBytes: number;
   customers: number;
+  orders: OrderFigures;
+  timings: (ModelTiming & { cpuMs: number })[];
 }
 
-/** The child: builds the warehouse of the config it is given and prints time, peak RSS and row counts as JSON. */
-async function runChild(configFile: string): Promise<void> {
+/** The child: builds the warehouse of the config it is given and prints time, peak RSS, size and the built figures as JSON. */
+async function runChild(configFile: string, modelsDir: string): Promise<void> {
   const config = loadConfig(configFile);
-  const result = await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
-  const count = (model: string) => result.models.find((m) => m.model === model)?.rows ?? -1;
+  const timings: (ModelTiming & { cpuMs: number })[] = [];
+  // Models build one after another, so the process's CPU time between a model's start and end is its own.
+  let cpuAtStart = process.cpuUsage();
+  const result = await buildWarehouse(config, {
+    modelsDir,
+    onProgress: () => {
+      cpuAtStart = process.cpuUsage();
+    },
+    onModelBuilt: (t) => {
+      const cpu = process.cpuUsage(cpuAtStart);
+      timings.push({ ...t, cpuMs: (cpu.user + cpu.system) / 1000 });
+    },
+  });
+  const cpu = process.cpuUsage();
   const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  const out: RunResult = { ms: result.durationMs, peakRssMb: hwm ? Math.round(Number(hwm[1]) / 1024) : -1, orders: count('core.orders'), customers: count('core.customers') };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  const peakRssMb = hwm ? Math.round(Number(hwm[1]) / 1024) : -1;
+  const instance = await DuckDBInstance.create(result.warehouse, { access_mode: 'READ_ONLY' });
+  const db = await instance.connect();
+  try {
+    const read = async (sql: string) => (await db.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, unknown>;
+    const o = await read(`SELECT count(*) AS n, sum(total_minor) AS total, sum(refunded_minor) AS refunded, sum(net_minor) AS net,
+        count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'partially_refunded') AS partly_refunded,
+        count(*) FILTER (WHERE currency = 'EUR') AS eur, count(DISTINCT utm_campaign) AS campaigns, count(*) FILTER (WHERE customer_id IS NULL) AS no_customer
+      FROM core.orders`);
+    const c = await read('SELECT count(*) AS n FROM core.customers');
+    const orders: OrderFigures = {
+      count: Number(o.n), totalMinor: Number(o.total), refundedMinor: Number(o.refunded), netMinor: Number(o.net), failed: Number(o.failed),
+      partlyRefunded: Number(o.partly_refunded), eur: Number(o.eur), campaigns: Number(o.campaigns), withoutCustomer: Number(o.no_customer),
+    };
+    const out: RunResult = { ms: result.durationMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, warehouseBytes: fs.statSync(result.warehouse).size, customers: Number(c.n), orders, timings };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 0 })} MB`;
+
+/** Sizes of the raw Parquet under `<dir>/data/raw`, in bytes. */
+function rawSize(dir: string): number {
+  return fs.readdirSync(path.join(dir, 'data', 'raw'), { recursive: true })
+    .map((f) => path.join(dir, 'data', 'raw', String(f)))
+    .filter((f) => f.endsWith('.parquet'))
+    .reduce((sum, f) => sum + fs.statSync(f).size, 0);
+}
+
+function printProfile(timings: RunResult['timings']): void {
+  const totalCpu = timings.reduce((s, t) => s + t.cpuMs, 0);
+  console.log(`\n| model | rows | build | tests | CPU (build and tests) | share of CPU |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const t of [...timings].sort((a, b) => b.cpuMs - a.cpuMs)) {
+    if (t.cpuMs < 50) continue;
+    console.log(`| \`${t.model}\` | ${t.rows === null ? 'view' : t.rows.toLocaleString('en')} | ${(t.buildMs / 1000).toFixed(2)} s | ${(t.testMs / 1000).toFixed(2)} s | ${(t.cpuMs / 1000).toFixed(2)} s | ${((t.cpuMs / totalCpu) * 100).toFixed(0)}% |`);
+  }
+  console.log(`(models under 50 ms of CPU left out; ${(totalCpu / 1000).toFixed(1)} s of CPU in all models and tests)\n`);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false }, orders: { type: 'string', default: '100000,1000000,10000000' }, 'customers-per-order': { type: 'string', default: '0.1' }, child: { type: 'string' } } });
-  if (values.child) return runChild(values.child);
-  const sizes = values.orders.split(',').map(Number);
+  const { values } = parseArgs({
+    options: {
+      keep: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      orders: { type: 'string', default: '100000,1000000,10000000' },
+      'customers-per-order': { type: 'string', default: '0.1' },
+      'memory-limit': { type: 'string' },
+      threads: { type: 'string' },
+      models: { type: 'string', default: path.join(PROJECT_ROOT, 'models') },
+      reuse: { type: 'string' },
+      child: { type: 'string' },
+    },
+  });
+  const modelsDir = path.resolve(values.models);
+  if (values.child) return runChild(values.child, modelsDir);
   const ratio = Number(values['customers-per-order']);
-  console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}`);
-  console.log('| orders | customers | raw Parquet | generate | rebuild | peak RSS |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  const warehouse = { memory_limit: values['memory-limit'], threads: values.threads === undefined ? undefined : Number(values.threads) };
+  // With --reuse the sizes are the kept dir's: its file names them.
+  const runs = values.reuse
+    ? [JSON.parse(fs.readFileSync(path.join(values.reuse, 'bench-size.json'), 'utf8')) as { orders: number; customers: number }]
+    : values.orders.split(',').map(Number).map((orders) => ({ orders, customers: Math.max(1, Math.round(orders * ratio)) }));
+  console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; models ${path.relative(PROJECT_ROOT, modelsDir) || '.'}`);
+  console.log('| orders | customers | raw Parquet | generate | rebuild | CPU | peak RSS | warehouse | warehouse per 1M orders |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   let failed = false;
-  for (const orders of sizes) {
-    const customers = Math.max(1, Math.round(orders * ratio));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-rebuild-bench-'));
+  for (const { orders, customers } of runs) {
+    const dir = values.reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-rebuild-bench-'));
     try {
-      const configFile = writeBenchConfig(dir);
-      const genStart = Date.now();
-      await writeSyntheticStripe(dir, orders, customers);
-      const genMs = Date.now() - genStart;
-      const rawBytes = fs.readdirSync(path.join(dir, 'data', 'raw'), { recursive: true })
-        .map((f) => path.join(dir, 'data', 'raw', String(f)))
-        .filter((f) => f.endsWith('.parquet'))
-        .reduce((sum, f) => sum + fs.statSync(f).size, 0);
-      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'rebuild.bench.ts'), '--child', configFile], { encoding: 'utf8', cwd: PROJECT_ROOT });
+      const configFile = writeBenchConfig(dir, warehouse);
+      let genMs = 0;
+      if (!values.reuse) {
+        const genStart = Date.now();
+        await writeSyntheticStripe(dir, orders, customers);
+        genMs = Date.now() - genStart;
+        fs.writeFileSync(path.join(dir, 'bench-size.json'), JSON.stringify({ orders, customers }));
+      }
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'rebuild.bench.ts'), '--child', configFile, '--models', modelsDir], {
+        encoding: 'utf8',
+        cwd: PROJECT_ROOT,
+        maxBuffer: 64 * 2 ** 20,
+      });
       if (child.status !== 0) throw new Error(`rebuild of ${orders} orders failed:\n${child.stderr}`);
       const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as RunResult;
       // Every charge is an order; customers without email (1 in 50) stay their own person, the rest are distinct emails.
-      if (r.orders !== orders || r.customers !== customers) {
-        failed = true;
-        console.error(`row counts differ: built ${r.orders} orders and ${r.customers} customers, wrote ${orders} and ${customers}`);
+      const expected = expectedStripeOrders(orders, customers);
+      for (const key of Object.keys(expected) as (keyof OrderFigures)[]) {
+        if (r.orders[key] !== expected[key]) {
+          failed = true;
+          console.error(`core.orders ${key}: built ${r.orders[key]}, the data written gives ${expected[key]}`);
+        }
       }
-      console.log(`| ${orders.toLocaleString('en')} | ${customers.toLocaleString('en')} | ${(rawBytes / 2 ** 20).toFixed(0)} MB | ${(genMs / 1000).toFixed(1)} s | ${(r.ms / 1000).toFixed(1)} s | ${r.peakRssMb.toLocaleString('en')} MB |`);
+      if (r.customers !== customers) {
+        failed = true;
+        console.error(`core.customers: built ${r.customers} rows, wrote ${customers} customers`);
+      }
+      const perMillion = r.warehouseBytes / (orders / 1e6);
+      console.log(`| ${orders.toLocaleString('en')} | ${customers.toLocaleString('en')} | ${mb(rawSize(dir))} | ${values.reuse ? 'reused' : `${(genMs / 1000).toFixed(1)} s`} | ${(r.ms / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.peakRssMb.toLocaleString('en')} MB | ${mb(r.warehouseBytes)} | ${mb(perMillion)} |`);
+      if (values.profile) printProfile(r.timings);
     } finally {
-      if (values.keep) console.log(`kept ${dir}`);
+      if (values.keep || values.reuse) console.log(`kept ${dir}`);
       else fs.rmSync(dir, { recursive: true, force: true });
     }
   }

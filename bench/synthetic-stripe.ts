@@ -55,12 +55,52 @@ export async function writeSyntheticStripe(dir: string, orders: number, customer
     'created', 1700000000 + i * 3)`);
 }
 
+/** What `core.orders` holds once the charges of `writeSyntheticStripe` are built. */
+export interface OrderFigures {
+  count: number;
+  totalMinor: number;
+  refundedMinor: number;
+  netMinor: number;
+  failed: number;
+  partlyRefunded: number;
+  eur: number;
+  campaigns: number;
+  withoutCustomer: number;
+}
+
+/** The figures of `core.orders` that `writeSyntheticStripe`'s rules fix for `orders` charges, computed without DuckDB. */
+export function expectedStripeOrders(orders: number, customers: number): OrderFigures {
+  const f: OrderFigures = { count: orders, totalMinor: 0, refundedMinor: 0, netMinor: 0, failed: 0, partlyRefunded: 0, eur: 0, campaigns: Math.min(30, orders), withoutCustomer: customers > 0 ? 0 : orders };
+  for (let i = 0; i < orders; i++) {
+    const amount = 1000 + (i % 40) * 250;
+    const refunded = i % 37 === 0 ? 500 : 0;
+    f.totalMinor += amount;
+    f.refundedMinor += refunded;
+    if (i % 20 === 0) f.failed++;
+    else {
+      // A refund of 500 is always below the amount: the charge is partly refunded, and its net is what stayed.
+      if (refunded > 0) f.partlyRefunded++;
+      f.netMinor += amount - refunded;
+    }
+    if (i % 3 === 1) f.eur++;
+  }
+  return f;
+}
+
+/** DuckDB limits for the bench's builds, written to the config's `warehouse` section; unset keeps the config's defaults. */
+export interface BenchWarehouseSettings {
+  memory_limit?: string;
+  threads?: number;
+}
+
 /** Writes `<dir>/cdp.config.yaml`: one live Stripe connection `bench`, data under `<dir>/data`; returns its path. */
-export function writeBenchConfig(dir: string): string {
+export function writeBenchConfig(dir: string, warehouse: BenchWarehouseSettings = {}): string {
   const configFile = path.join(dir, 'cdp.config.yaml');
+  const settings = Object.entries(warehouse).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`);
   fs.writeFileSync(configFile, [
     'data_dir: data',
     'currency_rates: { EUR: 1.1, GBP: 1.25 }',
+    ...(settings.length ? [`warehouse: { ${settings.join(', ')} }`] : []),
     'connections:',
     '  - { id: bench, source: stripe, environment: live, base_url: "https://api.stripe.com", credential_env: BENCH_KEY }',
     '',

@@ -125,6 +125,20 @@ export const configSchema = z
         negative_max_rating: z.number().int().min(1).max(5).default(3),
       })
       .default({ negative_max_rating: 3 }),
+    warehouse: z
+      .strictObject({
+        /**
+         * DuckDB's memory cap for a build (its buffer manager; what does not fit spills to
+         * `data/tmp/`), such as 2GB or 512MB. The process peaks somewhat above it.
+         */
+        memory_limit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'an amount of memory such as 2GB or 512MB')
+          .default('2GB'),
+        /** Threads a build runs its queries on; DuckDB's default (one per core) when unset. */
+        threads: z.number().int().min(1).max(256).optional(),
+      })
+      .default({ memory_limit: '2GB' }),
     serve: z
       .strictObject({
         /** Addresses or CIDR ranges of the TLS proxy in front of `cdp serve`; only their X-Forwarded-* headers count. */

@@ -9,11 +9,29 @@ import { landedStreams, rawTableName, streamDir } from '../raw-layout';
 import { createSegmentViews } from '../segments/segment-store';
 import { createConfigTables } from './config-tables';
 import { computedModels } from './computed-models';
+import { buildSettings } from './duckdb-settings';
 import { LAYERS, orderModels, readModels, type ModelFile } from './model-files';
 
 export interface ModelCount {
   model: string;
   rows: number;
+}
+
+/** How long one model took to build and to test, for profiling a build. */
+export interface ModelTiming {
+  model: string;
+  buildMs: number;
+  testMs: number;
+  /** Rows of a table; null for a view. */
+  rows: number | null;
+}
+
+export interface BuildOptions {
+  modelsDir: string;
+  /** Called as each model starts (the build activity heartbeats with it). */
+  onProgress?: (model: string) => void;
+  /** Called as each model and its tests finish. */
+  onModelBuilt?: (timing: ModelTiming) => void;
 }
 
 export interface BuildResult {
@@ -68,18 +86,21 @@ async function runModelTests(db: DuckDBConnection, model: ModelFile): Promise<vo
     const n = Number(reader.getRowObjectsJS()[0]!.n);
     if (n > 0) throw new ModelTestFailedError(`${model.file}: ${n} duplicate value(s) of (${columns}) in ${model.layer}.${model.name}`);
   }
-  for (const column of model.notNull) {
-    const reader = await db.runAndReadAll(`SELECT count(*) AS n FROM ${table} WHERE ${sqlIdent(column)} IS NULL`);
-    const n = Number(reader.getRowObjectsJS()[0]!.n);
+  if (model.notNull.length === 0) return;
+  // One scan counts the NULLs of every column: a view is computed once for all of them.
+  const counts = model.notNull.map((column, i) => `count(*) FILTER (WHERE ${sqlIdent(column)} IS NULL) AS n${i}`).join(', ');
+  const row = (await db.runAndReadAll(`SELECT ${counts} FROM ${table}`)).getRowObjectsJS()[0]!;
+  model.notNull.forEach((column, i) => {
+    const n = Number(row[`n${i}`]);
     if (n > 0) throw new ModelTestFailedError(`${model.file}: ${n} NULL value(s) in ${model.layer}.${model.name}.${column}`);
-  }
+  });
 }
 
 /**
  * Builds every model into a new DuckDB file and swaps it in atomically, so readers see either the
  * previous warehouse or the complete new one. A failing model or model test leaves the old file in place.
  */
-export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: string; onProgress?: (model: string) => void }): Promise<BuildResult> {
+export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): Promise<BuildResult> {
   const startedMs = Date.now();
   const target = config.layout.warehouse;
   await fs.mkdir(path.dirname(target), { recursive: true });
@@ -89,7 +110,10 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
 
   // A computed model joins when its file is there (a models folder may hold only some layers).
   const models = orderModels(readModels(opts.modelsDir, computedModels()));
-  const instance = await DuckDBInstance.create(building);
+  const settings = buildSettings(config);
+  // DuckDB creates only the last folder of its temp path when it first spills.
+  await fs.mkdir(settings.temp_directory!, { recursive: true });
+  const instance = await DuckDBInstance.create(building, settings);
   const counts: ModelCount[] = [];
   try {
     const db = await instance.connect();
@@ -102,17 +126,22 @@ export async function buildWarehouse(config: LoadedConfig, opts: { modelsDir: st
       for (const model of models) {
         opts.onProgress?.(`${model.layer}.${model.name}`);
         const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
+        const modelStart = performance.now();
         try {
           if (model.compute) await model.compute(db);
           else await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
         } catch (err) {
           throw new CdpError(`${model.file}${model.computedIn ? ` (computed in ${model.computedIn})` : ''}: ${(err as Error).message}`);
         }
+        const testStart = performance.now();
         await runModelTests(db, model);
+        let rows: number | null = null;
         if (kind === 'TABLE') {
           const reader = await db.runAndReadAll(`SELECT count(*) AS n FROM ${model.layer}.${sqlIdent(model.name)}`);
-          counts.push({ model: `${model.layer}.${model.name}`, rows: Number(reader.getRowObjectsJS()[0]!.n) });
+          rows = Number(reader.getRowObjectsJS()[0]!.n);
+          counts.push({ model: `${model.layer}.${model.name}`, rows });
         }
+        opts.onModelBuilt?.({ model: `${model.layer}.${model.name}`, buildMs: testStart - modelStart, testMs: performance.now() - testStart, rows });
       }
       await createSegmentViews(db, config.layout);
       await db.run('CHECKPOINT');

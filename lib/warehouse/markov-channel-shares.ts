@@ -6,26 +6,33 @@ import type { ComputedModel } from './model-files';
  * The transitions of people's paths for each conversion kind, counted in SQL: every converting path
  * (a conversion's touches in its lookback) and every non-converting one (the touches of a person
  * without such a conversion, in the lookback before their last touch), consecutive repeats of a
- * channel collapsed; `from_channel` NULL is the start, `end_state` a path's end.
+ * channel collapsed; `from_channel` NULL is the start, `end_state` a path's end. A person's recent
+ * path is the same for each kind they did not convert in, so it is walked once and counted for each
+ * of those kinds; paths are keyed by integers (a conversion's key, a person's number).
  */
 const TRANSITIONS_SQL = `
 with settings as (select attribution_lookback_days as lookback from config.settings),
 kinds as (select unnest(['lead', 'customer', 'order']) as kind),
-last_touch as (
-    select customer_id, max(touched_at) as last_at from attribution.touches group by customer_id
+people as (
+    select customer_id, max(touched_at) as last_at, row_number() over () as person_key
+    from attribution.touches group by customer_id
+),
+unconverted as (
+    select people.person_key, list(kinds.kind order by kinds.kind) as kinds
+    from people cross join kinds
+    where not exists (select 1 from attribution.conversions as c where c.customer_id = people.customer_id and c.kind = kinds.kind)
+    group by people.person_key
 ),
 steps as (
-    select environment, kind, conversion_id as path_id, channel, position as pos, true as converted
+    select environment, kind, conversion_key as path_id, channel, position as pos
     from attribution.conversion_touches
     where touchpoint_id not like 'none:%'
     union all
-    select t.environment, k.kind, t.customer_id || '|' || k.kind, t.channel,
-        row_number() over (partition by t.customer_id, k.kind order by t.touched_at, t.touchpoint_id), false
+    select t.environment, null, p.person_key, t.channel,
+        row_number() over (partition by t.customer_id order by t.touched_at, t.touchpoint_id)
     from attribution.touches as t
-    join last_touch as l using (customer_id)
-    cross join kinds as k
-    where t.touched_at > l.last_at - to_days((select lookback from settings))
-        and not exists (select 1 from attribution.conversions as c where c.customer_id = t.customer_id and c.kind = k.kind)
+    join people as p using (customer_id)
+    where t.touched_at > p.last_at - to_days((select lookback from settings))
 ),
 kept as (
     select * from (
@@ -36,17 +43,28 @@ kept as (
 ),
 edges as (
     select
-        environment, kind, converted, channel,
+        environment, kind, path_id, channel,
         lag(channel) over w as from_channel,
         lead(channel) over w is null as is_last
     from kept
     window w as (partition by environment, kind, path_id order by pos)
+),
+counted as (
+    select environment, [kind] as kinds, from_channel, channel, is_last, true as converted, count(*) as n
+    from edges where kind is not null group by all
+    union all
+    select edges.environment, unconverted.kinds, edges.from_channel, edges.channel, edges.is_last, false, count(*)
+    from edges join unconverted on unconverted.person_key = edges.path_id
+    where edges.kind is null group by all
+),
+per_kind as (
+    select environment, unnest(kinds) as kind, from_channel, channel, is_last, converted, n from counted
 )
-select environment, kind, from_channel, channel as to_channel, null as end_state, count(*)::bigint as n
-from edges group by all
+select environment, kind, from_channel, channel as to_channel, null as end_state, sum(n)::bigint as n
+from per_kind group by all
 union all
-select environment, kind, channel, null, case when converted then 'conversion' else 'null' end, count(*)::bigint
-from edges where is_last group by all`;
+select environment, kind, channel, null, case when converted then 'conversion' else 'null' end, sum(n)::bigint
+from per_kind where is_last group by all`;
 
 async function buildMarkovShares(db: DuckDBConnection): Promise<void> {
   const rows = (await db.runAndReadAll(TRANSITIONS_SQL)).getRowObjectsJS();

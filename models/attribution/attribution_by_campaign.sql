@@ -5,34 +5,19 @@ with settings as (
     select * from config.settings
 ),
 
--- The day (account time zone) and campaign of each conversion's touch, computed once per touch.
-touch_days as (
-    select
-        conversion_id,
-        touchpoint_id,
-        environment,
-        timezone((select timezone from settings), converted_at)::date as date,
-        -- The ad platform, or the touch's own source where no ad platform runs the campaign.
-        coalesce(platform, source) as platform,
-        campaign,
-        campaign_id
-    from attribution.conversion_touches
-),
-
 credits as (
     select
-        shares.model,
-        touch_days.environment,
-        touch_days.date,
-        touch_days.platform,
-        touch_days.campaign,
-        any_value(touch_days.campaign_id) as campaign_id,
-        sum(shares.credit) filter (where shares.kind = 'lead') as leads,
-        sum(shares.credit) filter (where shares.kind = 'customer') as customers,
-        sum(shares.invoiced_minor) filter (where shares.kind = 'order') as invoiced_minor,
-        sum(shares.collected_minor) filter (where shares.kind = 'order') as collected_minor
-    from attribution.attribution_credit_shares as shares
-    join touch_days using (conversion_id, touchpoint_id)
+        model,
+        environment,
+        date,
+        platform,
+        campaign,
+        any_value(campaign_id) as campaign_id,
+        sum(credit) filter (where kind = 'lead') as leads,
+        sum(credit) filter (where kind = 'customer') as customers,
+        sum(invoiced_minor) filter (where kind = 'order') as invoiced_minor,
+        sum(collected_minor) filter (where kind = 'order') as collected_minor
+    from attribution.credits_by_day
     group by all
 ),
 
@@ -49,7 +34,7 @@ spend as (
         count(*) filter (where rates.rate is null) as unconverted
     from core.ad_spend as ad_spend
     left join config.currency_rates as rates using (currency)
-    cross join (select distinct model from attribution.attribution_credit_shares) as models
+    cross join (select distinct model from attribution.credits_by_day) as models
     group by all
 ),
 

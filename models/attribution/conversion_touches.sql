@@ -1,6 +1,6 @@
 -- grain: one row per conversion and each touch in its lookback window (the config's lookback_days, touches up to the conversion); a conversion without any has one '(no touch)' row
 -- unique: conversion_id, touchpoint_id
--- not_null: conversion_id, kind, customer_id, environment, converted_at, touchpoint_id, touched_at, channel, is_direct, position, touches
+-- not_null: conversion_id, conversion_key, kind, customer_id, environment, converted_at, touchpoint_id, touched_at, channel, is_direct, position, touches
 with settings as (
     select attribution_lookback_days as lookback from config.settings
 ),
@@ -12,6 +12,7 @@ conversions as (
 matched as (
     select
         conversions.conversion_id,
+        conversions.conversion_key,
         conversions.kind,
         conversions.customer_id,
         conversions.environment,
@@ -35,7 +36,7 @@ matched as (
 -- Nothing is dropped: a conversion no touch explains keeps its value under '(no touch)'.
 untouched as (
     select
-        conversion_id, kind, customer_id, environment, converted_at,
+        conversion_id, conversion_key, kind, customer_id, environment, converted_at,
         'none:' || conversion_id as touchpoint_id,
         converted_at as touched_at,
         null::varchar as platform,
@@ -46,7 +47,7 @@ untouched as (
         '(no touch)' as channel,
         true as is_direct
     from conversions
-    where conversion_id not in (select conversion_id from matched)
+    where conversion_key not in (select conversion_key from matched)
 ),
 
 unioned as (
@@ -57,6 +58,6 @@ unioned as (
 
 select
     *,
-    row_number() over (partition by conversion_id order by touched_at, touchpoint_id)::integer as position,
-    count(*) over (partition by conversion_id)::integer as touches
+    row_number() over (partition by conversion_key order by touched_at, touchpoint_id)::integer as position,
+    count(*) over (partition by conversion_key)::integer as touches
 from unioned

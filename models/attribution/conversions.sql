@@ -1,6 +1,7 @@
 -- grain: one row per conversion: a lead (a CRM contact created), a customer (a first paid order, or the first customer tag where tags define customers), a paid order
 -- unique: conversion_id
--- not_null: conversion_id, kind, customer_id, environment, converted_at, currency
+-- unique: conversion_key
+-- not_null: conversion_id, conversion_key, kind, customer_id, environment, converted_at, currency
 with settings as (
     select * from config.settings
 ),
@@ -59,7 +60,9 @@ orders as (
 
 select
     *,
-    (select reporting_currency from settings) as currency
+    (select reporting_currency from settings) as currency,
+    -- An integer key for the joins and windows of the attribution layer (text ids are slow to join); it holds within one build.
+    row_number() over ()::integer as conversion_key
 from (
     select * from leads
     union all by name select * from customers where converted_at is not null

@@ -7,12 +7,10 @@ with totals as (
     group by all
 ),
 
+-- fsum: an exactly rounded sum, so millions of float shares do not drift.
 credited as (
-    -- fsum: an exactly rounded sum, so millions of float shares do not drift.
-    select shares.model, conversions.environment, shares.kind, fsum(shares.credit) as credited,
-        sum(shares.invoiced_minor) as invoiced_minor, sum(shares.collected_minor) as collected_minor
-    from attribution.attribution_credit_shares as shares
-    join attribution.conversions as conversions using (conversion_id)
+    select model, environment, kind, fsum(credit) as credited, sum(invoiced_minor) as invoiced_minor, sum(collected_minor) as collected_minor
+    from attribution.credits_by_day
     group by all
 )
 

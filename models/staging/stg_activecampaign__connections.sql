@@ -2,7 +2,9 @@
 -- unique: connection, ecom_connection_id
 -- not_null: environment, connection, ecom_connection_id, service, name
 with source as (
-    select * from raw_latest.activecampaign__connections
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"connectionType": "VARCHAR", "isInternal": "VARCHAR", "udate": "VARCHAR", "name": "VARCHAR", "service": "VARCHAR", "cdate": "VARCHAR", "externalid": "VARCHAR", "status": "VARCHAR"}') as p
+    from raw_latest.activecampaign__connections
 ),
 
 renamed as (
@@ -10,15 +12,15 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as ecom_connection_id,
-        payload->>'service' as service,
-        nullif(payload->>'externalid', '') as external_id,
-        payload->>'name' as name,
-        nullif(payload->>'connectionType', '') as connection_type,
+        p.service as service,
+        nullif(p.externalid, '') as external_id,
+        p.name as name,
+        nullif(p."connectionType", '') as connection_type,
         -- The integration's status code as sent: 1 connected and 0 error.
-        payload->>'status' as source_status,
-        (payload->>'isInternal') = '1' as is_internal,
-        (payload->>'cdate')::timestamptz as created_at,
-        (payload->>'udate')::timestamptz as updated_at,
+        p.status as source_status,
+        (p."isInternal") = '1' as is_internal,
+        (p.cdate)::timestamptz as created_at,
+        (p.udate)::timestamptz as updated_at,
         sync_mode,
         synced_at
     from source

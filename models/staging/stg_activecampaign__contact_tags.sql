@@ -2,7 +2,9 @@
 -- unique: connection, contact_tag_id
 -- not_null: environment, connection, contact_tag_id, contact_id, tag_id
 with source as (
-    select * from raw_latest.activecampaign__contact_tags
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"cdate": "VARCHAR", "contact": "VARCHAR", "tag": "VARCHAR"}') as p
+    from raw_latest.activecampaign__contact_tags
 ),
 
 renamed as (
@@ -10,9 +12,9 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as contact_tag_id,
-        (payload->>'contact')::bigint as contact_id,
-        (payload->>'tag')::bigint as tag_id,
-        (payload->>'cdate')::timestamptz as tagged_at,
+        (p.contact)::bigint as contact_id,
+        (p.tag)::bigint as tag_id,
+        (p.cdate)::timestamptz as tagged_at,
         sync_mode,
         synced_at
     from source

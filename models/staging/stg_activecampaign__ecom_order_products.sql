@@ -2,7 +2,9 @@
 -- unique: connection, ecom_order_product_id
 -- not_null: environment, connection, ecom_order_product_id, ecom_order_id, price_minor, quantity
 with source as (
-    select * from raw_latest.activecampaign__ecom_order_products
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"category": "VARCHAR", "updatedDate": "VARCHAR", "sku": "VARCHAR", "name": "VARCHAR", "price": "VARCHAR", "createdDate": "VARCHAR", "externalid": "VARCHAR", "quantity": "VARCHAR", "orderid": "VARCHAR"}') as p
+    from raw_latest.activecampaign__ecom_order_products
 ),
 
 orders as (
@@ -16,7 +18,7 @@ with_currency as (
     left join orders
         on orders.environment = source.environment
         and orders.connection = source.connection
-        and orders.ecom_order_id = (source.payload->>'orderid')::bigint
+        and orders.ecom_order_id = (source.p.orderid)::bigint
 ),
 
 renamed as (
@@ -24,16 +26,16 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as ecom_order_product_id,
-        (payload->>'orderid')::bigint as ecom_order_id,
-        nullif(payload->>'externalid', '') as external_product_id,
-        nullif(payload->>'sku', '') as sku,
-        payload->>'name' as product_name,
-        nullif(payload->>'category', '') as category,
-        (payload->>'price')::bigint as price_minor,
-        (payload->>'quantity')::bigint as quantity,
+        (p.orderid)::bigint as ecom_order_id,
+        nullif(p.externalid, '') as external_product_id,
+        nullif(p.sku, '') as sku,
+        p.name as product_name,
+        nullif(p.category, '') as category,
+        (p.price)::bigint as price_minor,
+        (p.quantity)::bigint as quantity,
         order_currency as currency,
-        (payload->>'createdDate')::timestamptz as created_at,
-        (payload->>'updatedDate')::timestamptz as updated_at,
+        (p."createdDate")::timestamptz as created_at,
+        (p."updatedDate")::timestamptz as updated_at,
         sync_mode,
         synced_at
     from with_currency

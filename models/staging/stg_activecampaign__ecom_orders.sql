@@ -2,7 +2,9 @@
 -- unique: connection, ecom_order_id
 -- not_null: environment, connection, ecom_order_id, ecom_customer_id, email_raw, total_minor, currency
 with source as (
-    select * from raw_latest.activecampaign__ecom_orders
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"totalPrice": "VARCHAR", "updatedDate": "VARCHAR", "discountAmount": "VARCHAR", "orderNumber": "VARCHAR", "connectionid": "VARCHAR", "shippingAmount": "VARCHAR", "taxAmount": "VARCHAR", "email": "VARCHAR", "state": "VARCHAR", "orderDate": "VARCHAR", "abandonedDate": "VARCHAR", "createdDate": "VARCHAR", "externalid": "VARCHAR", "currency": "VARCHAR", "customerid": "VARCHAR", "totalProducts": "VARCHAR", "externalcheckoutid": "VARCHAR"}') as p
+    from raw_latest.activecampaign__ecom_orders
 ),
 
 renamed as (
@@ -10,26 +12,26 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as ecom_order_id,
-        (payload->>'customerid')::bigint as ecom_customer_id,
-        (payload->>'connectionid')::bigint as ecom_connection_id,
-        nullif(payload->>'externalid', '') as external_id,
-        nullif(payload->>'externalcheckoutid', '') as external_checkout_id,
-        nullif(payload->>'orderNumber', '') as order_number,
-        payload->>'email' as email_raw,
-        nullif(lower(trim(payload->>'email')), '') as email,
+        (p.customerid)::bigint as ecom_customer_id,
+        (p.connectionid)::bigint as ecom_connection_id,
+        nullif(p.externalid, '') as external_id,
+        nullif(p.externalcheckoutid, '') as external_checkout_id,
+        nullif(p."orderNumber", '') as order_number,
+        p.email as email_raw,
+        nullif(lower(trim(p.email)), '') as email,
         -- Deep Data amounts are integer cents: a JSON number on some endpoints and a digit string on others.
-        (payload->>'totalPrice')::bigint as total_minor,
-        (payload->>'discountAmount')::bigint as discount_minor,
-        (payload->>'shippingAmount')::bigint as shipping_minor,
-        (payload->>'taxAmount')::bigint as tax_minor,
-        upper(payload->>'currency') as currency,
+        (p."totalPrice")::bigint as total_minor,
+        (p."discountAmount")::bigint as discount_minor,
+        (p."shippingAmount")::bigint as shipping_minor,
+        (p."taxAmount")::bigint as tax_minor,
+        upper(p.currency) as currency,
         -- The order state code as sent (1 completed) for core to map to cdp's statuses.
-        payload->>'state' as source_status,
-        (payload->>'totalProducts')::bigint as product_count,
-        (payload->>'orderDate')::timestamptz as ordered_at,
-        (payload->>'abandonedDate')::timestamptz as abandoned_at,
-        (payload->>'createdDate')::timestamptz as created_at,
-        (payload->>'updatedDate')::timestamptz as updated_at,
+        p.state as source_status,
+        (p."totalProducts")::bigint as product_count,
+        (p."orderDate")::timestamptz as ordered_at,
+        (p."abandonedDate")::timestamptz as abandoned_at,
+        (p."createdDate")::timestamptz as created_at,
+        (p."updatedDate")::timestamptz as updated_at,
         sync_mode,
         synced_at
     from source

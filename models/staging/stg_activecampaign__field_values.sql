@@ -2,7 +2,9 @@
 -- unique: connection, field_value_id
 -- not_null: environment, connection, field_value_id, contact_id, field_id
 with source as (
-    select * from raw_latest.activecampaign__field_values
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"field": "VARCHAR", "udate": "VARCHAR", "contact": "VARCHAR", "cdate": "VARCHAR", "value": "VARCHAR"}') as p
+    from raw_latest.activecampaign__field_values
 ),
 
 renamed as (
@@ -10,12 +12,12 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as field_value_id,
-        (payload->>'contact')::bigint as contact_id,
-        (payload->>'field')::bigint as field_id,
+        (p.contact)::bigint as contact_id,
+        (p.field)::bigint as field_id,
         -- Text whatever the field's type (dates arrive as "2008-01-20"): typed where a model needs it.
-        payload->>'value' as value,
-        (payload->>'cdate')::timestamptz as created_at,
-        (payload->>'udate')::timestamptz as updated_at,
+        p.value as value,
+        (p.cdate)::timestamptz as created_at,
+        (p.udate)::timestamptz as updated_at,
         sync_mode,
         synced_at
     from source

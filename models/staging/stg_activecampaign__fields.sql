@@ -2,7 +2,9 @@
 -- unique: connection, field_id
 -- not_null: environment, connection, field_id, title
 with source as (
-    select * from raw_latest.activecampaign__fields
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"udate": "VARCHAR", "type": "VARCHAR", "perstag": "VARCHAR", "title": "VARCHAR", "cdate": "VARCHAR"}') as p
+    from raw_latest.activecampaign__fields
 ),
 
 renamed as (
@@ -10,12 +12,12 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as field_id,
-        payload->>'title' as title,
-        nullif(payload->>'type', '') as field_type,
+        p.title as title,
+        nullif(p.type, '') as field_type,
         -- The personalization tag (%PERSTAG%) names the field in email templates.
-        nullif(payload->>'perstag', '') as perstag,
-        (payload->>'cdate')::timestamptz as created_at,
-        (payload->>'udate')::timestamptz as updated_at,
+        nullif(p.perstag, '') as perstag,
+        (p.cdate)::timestamptz as created_at,
+        (p.udate)::timestamptz as updated_at,
         sync_mode,
         synced_at
     from source

@@ -2,7 +2,9 @@
 -- unique: connection, tag_id
 -- not_null: environment, connection, tag_id, tag_name, tag_type
 with source as (
-    select * from raw_latest.activecampaign__tags
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"cdate": "VARCHAR", "description": "VARCHAR", "tagType": "VARCHAR", "tag": "VARCHAR"}') as p
+    from raw_latest.activecampaign__tags
 ),
 
 renamed as (
@@ -10,11 +12,11 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as tag_id,
-        payload->>'tag' as tag_name,
+        p.tag as tag_name,
         -- "contact" tags label people; "template" tags label email templates.
-        payload->>'tagType' as tag_type,
-        nullif(payload->>'description', '') as description,
-        (payload->>'cdate')::timestamptz as created_at,
+        p."tagType" as tag_type,
+        nullif(p.description, '') as description,
+        (p.cdate)::timestamptz as created_at,
         sync_mode,
         synced_at
     from source

@@ -2,7 +2,9 @@
 -- unique: connection, amazon_order_id
 -- not_null: environment, connection, amazon_order_id, rating, left_on
 with source as (
-    select * from raw_latest.amazon_seller__feedback
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"Rater Email": "VARCHAR", "Date": "VARCHAR", "Response": "VARCHAR", "cdp_report": {"reportId": "VARCHAR", "marketplaceIds": "JSON"}, "Your Response": "VARCHAR", "Comments": "VARCHAR", "Rating": "VARCHAR"}') as p
+    from raw_latest.amazon_seller__feedback
 ),
 
 fields as (
@@ -10,13 +12,13 @@ fields as (
         environment,
         connection,
         primary_key as amazon_order_id,
-        payload->'cdp_report'->'marketplaceIds'->>0 as marketplace_id,
-        trim(payload->>'Date') as date_text,
-        (payload->>'Rating')::integer as rating,
-        nullif(trim(payload->>'Comments'), '') as comments,
-        nullif(trim(coalesce(payload->>'Your Response', payload->>'Response')), '') as seller_response,
-        nullif(lower(trim(payload->>'Rater Email')), '') as rater_email,
-        payload->'cdp_report'->>'reportId' as report_id,
+        p.cdp_report."marketplaceIds"->>0 as marketplace_id,
+        trim(p."Date") as date_text,
+        (p."Rating")::integer as rating,
+        nullif(trim(p."Comments"), '') as comments,
+        nullif(trim(coalesce(p."Your Response", p."Response")), '') as seller_response,
+        nullif(lower(trim(p."Rater Email")), '') as rater_email,
+        p.cdp_report."reportId" as report_id,
         sync_mode,
         synced_at
     from source

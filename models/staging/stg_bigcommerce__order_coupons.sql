@@ -2,7 +2,9 @@
 -- unique: connection, order_coupon_id
 -- not_null: environment, connection, order_coupon_id, order_id, coupon_id, code, discount_minor
 with source as (
-    select * from raw_latest.bigcommerce__order_coupons
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"discount": "VARCHAR", "coupon_id": "VARCHAR", "type": "VARCHAR", "code": "VARCHAR", "order_id": "VARCHAR", "amount": "VARCHAR"}') as p
+    from raw_latest.bigcommerce__order_coupons
 ),
 
 orders as (
@@ -16,7 +18,7 @@ with_currency as (
     left join orders
         on orders.environment = source.environment
         and orders.connection = source.connection
-        and orders.order_id = (source.payload->>'order_id')::bigint
+        and orders.order_id = (source.p.order_id)::bigint
 ),
 
 renamed as (
@@ -24,15 +26,15 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as order_coupon_id,
-        (payload->>'order_id')::bigint as order_id,
-        (payload->>'coupon_id')::bigint as coupon_id,
-        payload->>'code' as code,
+        (p.order_id)::bigint as order_id,
+        (p.coupon_id)::bigint as coupon_id,
+        p.code as code,
         -- Coupon types: 0 per-item; 1 percentage; 2 per-total; 3 shipping; 4 free shipping; 5 promotion.
-        (payload->>'type')::integer as coupon_type,
+        (p.type)::integer as coupon_type,
         -- The coupon's face value: a percentage for percentage types and money otherwise; never minor units.
-        (payload->>'amount')::decimal(18, 4) as coupon_value,
+        (p.amount)::decimal(18, 4) as coupon_value,
         -- What the coupon took off this order: a JSON number here but a decimal string elsewhere in v2.
-        round((payload->>'discount')::decimal(18, 4) * 100)::bigint as discount_minor,
+        round((p.discount)::decimal(18, 4) * 100)::bigint as discount_minor,
         order_currency as currency,
         sync_mode,
         synced_at

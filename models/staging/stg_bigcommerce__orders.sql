@@ -27,43 +27,49 @@ deduplicated as (
     ) = 1
 ),
 
+parsed as (
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"billing_address": {"last_name": "VARCHAR", "first_name": "VARCHAR", "email": "VARCHAR", "country_iso2": "VARCHAR"}, "shipping_cost_inc_tax": "VARCHAR", "discount_amount": "VARCHAR", "date_modified": "VARCHAR", "customer_id": "VARCHAR", "subtotal_ex_tax": "VARCHAR", "status": "VARCHAR", "payment_status": "VARCHAR", "coupon_discount": "VARCHAR", "payment_method": "VARCHAR", "date_created": "VARCHAR", "total_inc_tax": "VARCHAR", "items_total": "VARCHAR", "currency_code": "VARCHAR", "total_tax": "VARCHAR", "subtotal_inc_tax": "VARCHAR", "total_ex_tax": "VARCHAR", "refunded_amount": "VARCHAR", "date_shipped": "VARCHAR", "status_id": "VARCHAR"}') as p
+    from deduplicated
+),
+
 renamed as (
     select
         environment,
         connection,
         primary_key::bigint as order_id,
         -- Guest checkouts carry customer_id 0: no customer.
-        nullif((payload->>'customer_id')::bigint, 0) as customer_id,
-        (payload->>'customer_id')::bigint = 0 as is_guest,
-        (payload->>'status_id')::integer as status_id,
-        payload->>'status' as source_status,
-        (payload->>'status_id')::integer = 0 as is_incomplete,
-        nullif(payload->>'payment_status', '') as payment_status,
-        nullif(payload->>'payment_method', '') as payment_method,
-        payload->'billing_address'->>'email' as billing_email_raw,
-        nullif(lower(trim(payload->'billing_address'->>'email')), '') as billing_email,
-        nullif(trim(payload->'billing_address'->>'first_name'), '') as billing_first_name,
-        nullif(trim(payload->'billing_address'->>'last_name'), '') as billing_last_name,
-        nullif(payload->'billing_address'->>'country_iso2', '') as billing_country_code,
-        upper(payload->>'currency_code') as currency,
+        nullif((p.customer_id)::bigint, 0) as customer_id,
+        (p.customer_id)::bigint = 0 as is_guest,
+        (p.status_id)::integer as status_id,
+        p.status as source_status,
+        (p.status_id)::integer = 0 as is_incomplete,
+        nullif(p.payment_status, '') as payment_status,
+        nullif(p.payment_method, '') as payment_method,
+        p.billing_address.email as billing_email_raw,
+        nullif(lower(trim(p.billing_address.email)), '') as billing_email,
+        nullif(trim(p.billing_address.first_name), '') as billing_first_name,
+        nullif(trim(p.billing_address.last_name), '') as billing_last_name,
+        nullif(p.billing_address.country_iso2, '') as billing_country_code,
+        upper(p.currency_code) as currency,
         -- V2 money is a four-place decimal string ("49.9900") in the order's currency; rounded exactly to two-place minor units.
-        round((payload->>'subtotal_ex_tax')::decimal(18, 4) * 100)::bigint as subtotal_ex_tax_minor,
-        round((payload->>'subtotal_inc_tax')::decimal(18, 4) * 100)::bigint as subtotal_inc_tax_minor,
-        round((payload->>'shipping_cost_inc_tax')::decimal(18, 4) * 100)::bigint as shipping_cost_inc_tax_minor,
-        round((payload->>'total_ex_tax')::decimal(18, 4) * 100)::bigint as total_ex_tax_minor,
-        round((payload->>'total_tax')::decimal(18, 4) * 100)::bigint as total_tax_minor,
-        round((payload->>'total_inc_tax')::decimal(18, 4) * 100)::bigint as total_inc_tax_minor,
-        round((payload->>'discount_amount')::decimal(18, 4) * 100)::bigint as discount_minor,
-        round((payload->>'coupon_discount')::decimal(18, 4) * 100)::bigint as coupon_discount_minor,
-        round((payload->>'refunded_amount')::decimal(18, 4) * 100)::bigint as refunded_minor,
-        (payload->>'items_total')::bigint as items_total,
+        round((p.subtotal_ex_tax)::decimal(18, 4) * 100)::bigint as subtotal_ex_tax_minor,
+        round((p.subtotal_inc_tax)::decimal(18, 4) * 100)::bigint as subtotal_inc_tax_minor,
+        round((p.shipping_cost_inc_tax)::decimal(18, 4) * 100)::bigint as shipping_cost_inc_tax_minor,
+        round((p.total_ex_tax)::decimal(18, 4) * 100)::bigint as total_ex_tax_minor,
+        round((p.total_tax)::decimal(18, 4) * 100)::bigint as total_tax_minor,
+        round((p.total_inc_tax)::decimal(18, 4) * 100)::bigint as total_inc_tax_minor,
+        round((p.discount_amount)::decimal(18, 4) * 100)::bigint as discount_minor,
+        round((p.coupon_discount)::decimal(18, 4) * 100)::bigint as coupon_discount_minor,
+        round((p.refunded_amount)::decimal(18, 4) * 100)::bigint as refunded_minor,
+        (p.items_total)::bigint as items_total,
         -- V2 dates are RFC 2822 with a weekday and a numeric offset: a plain cast does not read them.
-        strptime(payload->>'date_created', '%a, %d %b %Y %H:%M:%S %z') as created_at,
-        strptime(payload->>'date_modified', '%a, %d %b %Y %H:%M:%S %z') as updated_at,
-        strptime(nullif(payload->>'date_shipped', ''), '%a, %d %b %Y %H:%M:%S %z') as shipped_at,
+        strptime(p.date_created, '%a, %d %b %Y %H:%M:%S %z') as created_at,
+        strptime(p.date_modified, '%a, %d %b %Y %H:%M:%S %z') as updated_at,
+        strptime(nullif(p.date_shipped, ''), '%a, %d %b %Y %H:%M:%S %z') as shipped_at,
         sync_mode,
         synced_at
-    from deduplicated
+    from parsed
 )
 
 select * from renamed

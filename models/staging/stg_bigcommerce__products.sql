@@ -4,7 +4,9 @@
 -- Catalog prices are left out: they are in the store's default currency, which a product does
 -- not carry; order lines (stg_bigcommerce__order_products) hold what was charged, with a currency.
 with source as (
-    select * from raw_latest.bigcommerce__products
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"date_created": "VARCHAR", "sku": "VARCHAR", "name": "VARCHAR", "type": "VARCHAR", "date_modified": "VARCHAR", "is_visible": "VARCHAR"}') as p
+    from raw_latest.bigcommerce__products
 ),
 
 renamed as (
@@ -12,12 +14,12 @@ renamed as (
         environment,
         connection,
         primary_key::bigint as product_id,
-        payload->>'name' as product_name,
-        nullif(payload->>'sku', '') as sku,
-        payload->>'type' as product_type,
-        (payload->>'is_visible')::boolean as is_visible,
-        (payload->>'date_created')::timestamptz as created_at,
-        (payload->>'date_modified')::timestamptz as updated_at,
+        p.name as product_name,
+        nullif(p.sku, '') as sku,
+        p.type as product_type,
+        (p.is_visible)::boolean as is_visible,
+        (p.date_created)::timestamptz as created_at,
+        (p.date_modified)::timestamptz as updated_at,
         sync_mode,
         synced_at
     from source

@@ -2,7 +2,9 @@
 -- unique: connection, campaign_id
 -- not_null: environment, connection, campaign_id, campaign_name, source_status
 with source as (
-    select * from raw_latest.facebook_ads__campaigns
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"name": "VARCHAR", "objective": "VARCHAR", "effective_status": "VARCHAR", "daily_budget": "VARCHAR", "updated_time": "VARCHAR", "stop_time": "VARCHAR", "buying_type": "VARCHAR", "lifetime_budget": "VARCHAR", "start_time": "VARCHAR", "created_time": "VARCHAR", "status": "VARCHAR"}') as p
+    from raw_latest.facebook_ads__campaigns
 ),
 
 account_currencies as (
@@ -26,21 +28,21 @@ renamed as (
         environment,
         connection,
         primary_key as campaign_id,
-        payload->>'name' as campaign_name,
-        payload->>'objective' as objective,
-        payload->>'status' as source_status,
+        p.name as campaign_name,
+        p.objective as objective,
+        p.status as source_status,
         -- The status Meta delivers by (IN_PROCESS and WITH_ISSUES included) beside the one the advertiser set.
-        payload->>'effective_status' as effective_status,
-        payload->>'buying_type' as buying_type,
+        p.effective_status as effective_status,
+        p.buying_type as buying_type,
         -- Budgets are integer minor units sent as strings: unlike spend.
-        (payload->>'daily_budget')::bigint as daily_budget_minor,
-        (payload->>'lifetime_budget')::bigint as lifetime_budget_minor,
+        (p.daily_budget)::bigint as daily_budget_minor,
+        (p.lifetime_budget)::bigint as lifetime_budget_minor,
         account_currency as currency,
         -- Graph times carry the account's offset without a colon ("2025-09-06T17:00:00-0700").
-        (payload->>'start_time')::timestamptz as started_at,
-        (payload->>'stop_time')::timestamptz as stopped_at,
-        (payload->>'created_time')::timestamptz as created_at,
-        (payload->>'updated_time')::timestamptz as updated_at,
+        (p.start_time)::timestamptz as started_at,
+        (p.stop_time)::timestamptz as stopped_at,
+        (p.created_time)::timestamptz as created_at,
+        (p.updated_time)::timestamptz as updated_at,
         sync_mode,
         synced_at
     from with_currency

@@ -2,24 +2,26 @@
 -- unique: connection, campaign_id, spend_date
 -- not_null: environment, connection, campaign_id, spend_date, spend_minor, impressions
 with source as (
-    select * from raw_latest.facebook_ads__insights
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"impressions": "VARCHAR", "reach": "VARCHAR", "campaign_name": "VARCHAR", "spend": "VARCHAR", "clicks": "VARCHAR", "account_id": "VARCHAR", "account_currency": "VARCHAR", "date_start": "VARCHAR", "campaign_id": "VARCHAR"}') as p
+    from raw_latest.facebook_ads__insights
 ),
 
 renamed as (
     select
         environment,
         connection,
-        payload->>'campaign_id' as campaign_id,
+        p.campaign_id as campaign_id,
         -- A calendar day in the ad account's time zone and not a UTC instant: kept as a date.
-        (payload->>'date_start')::date as spend_date,
-        payload->>'campaign_name' as campaign_name,
-        payload->>'account_id' as ad_account_id,
+        (p.date_start)::date as spend_date,
+        p.campaign_name as campaign_name,
+        p.account_id as ad_account_id,
         -- Spend is a decimal string in the ad account's currency ("5339.5") and not minor units.
-        round((payload->>'spend')::decimal(18, 4) * 100)::bigint as spend_minor,
-        upper(payload->>'account_currency') as currency,
-        (payload->>'impressions')::bigint as impressions,
-        (payload->>'clicks')::bigint as clicks,
-        (payload->>'reach')::bigint as reach,
+        round((p.spend)::decimal(18, 4) * 100)::bigint as spend_minor,
+        upper(p.account_currency) as currency,
+        (p.impressions)::bigint as impressions,
+        (p.clicks)::bigint as clicks,
+        (p.reach)::bigint as reach,
         sync_mode,
         synced_at
     from source

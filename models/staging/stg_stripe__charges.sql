@@ -2,7 +2,21 @@
 -- unique: connection, stripe_charge_id
 -- not_null: stripe_charge_id, amount_minor, currency, created_at
 with source as (
-    select * from staging.stg_stripe__latest_objects where object_type = 'charge'
+    select
+        environment,
+        connection,
+        primary_key,
+        -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
+        json_transform(payload, '{
+            "customer": "JSON", "payment_intent": "JSON", "billing_details": {"email": "VARCHAR", "name": "VARCHAR"},
+            "amount": "VARCHAR", "amount_captured": "VARCHAR", "amount_refunded": "VARCHAR", "currency": "VARCHAR",
+            "status": "VARCHAR", "paid": "VARCHAR", "refunded": "VARCHAR", "captured": "VARCHAR",
+            "failure_code": "VARCHAR", "description": "VARCHAR", "metadata": "JSON", "created": "VARCHAR"
+        }') as p,
+        payload,
+        sync_mode,
+        synced_at
+    from staging.stg_stripe__latest_objects where object_type = 'charge'
 ),
 
 renamed as (
@@ -11,22 +25,23 @@ renamed as (
         connection,
         primary_key as stripe_charge_id,
         -- An expanded customer arrives as an object; a plain reference as its id.
-        coalesce(payload->'customer'->>'id', payload->>'customer') as stripe_customer_id,
-        nullif(lower(trim(payload->'billing_details'->>'email')), '') as billing_email,
-        payload->'billing_details'->>'name' as billing_name,
-        coalesce(payload->'payment_intent'->>'id', payload->>'payment_intent') as stripe_payment_intent_id,
-        (payload->>'amount')::bigint as amount_minor,
-        (payload->>'amount_captured')::bigint as amount_captured_minor,
-        (payload->>'amount_refunded')::bigint as amount_refunded_minor,
-        upper(payload->>'currency') as currency,
-        payload->>'status' as source_status,
-        (payload->>'paid')::boolean as is_paid,
-        (payload->>'refunded')::boolean as is_refunded,
-        (payload->>'captured')::boolean as is_captured,
-        payload->>'failure_code' as failure_code,
-        payload->>'description' as description,
-        payload->'metadata' as metadata,
-        to_timestamp((payload->>'created')::bigint) as created_at,
+        coalesce(p.customer->>'id', p.customer->>'$') as stripe_customer_id,
+        nullif(lower(trim(p.billing_details.email)), '') as billing_email,
+        p.billing_details.name as billing_name,
+        coalesce(p.payment_intent->>'id', p.payment_intent->>'$') as stripe_payment_intent_id,
+        p.amount::bigint as amount_minor,
+        p.amount_captured::bigint as amount_captured_minor,
+        p.amount_refunded::bigint as amount_refunded_minor,
+        upper(p.currency) as currency,
+        p.status as source_status,
+        p.paid::boolean as is_paid,
+        p.refunded::boolean as is_refunded,
+        p.captured::boolean as is_captured,
+        p.failure_code,
+        p.description,
+        -- A JSON null stays the JSON value null, as `payload->'metadata'` gives it.
+        coalesce(p.metadata, payload->'metadata') as metadata,
+        to_timestamp(p.created::bigint) as created_at,
         sync_mode,
         synced_at
     from source

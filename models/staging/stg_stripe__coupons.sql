@@ -1,7 +1,17 @@
 -- grain: one row per Stripe coupon per connection, the most recently observed version (listed or from an event)
 -- unique: connection, stripe_coupon_id
 with source as (
-    select * from staging.stg_stripe__latest_objects where object_type = 'coupon'
+    select
+        environment,
+        connection,
+        primary_key,
+        -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
+        json_transform(payload, '{
+            "name": "VARCHAR", "percent_off": "VARCHAR", "amount_off": "VARCHAR", "currency": "VARCHAR",
+            "duration": "VARCHAR", "created": "VARCHAR"
+        }') as p,
+        synced_at
+    from staging.stg_stripe__latest_objects where object_type = 'coupon'
 ),
 
 renamed as (
@@ -9,12 +19,12 @@ renamed as (
         environment,
         connection,
         primary_key as stripe_coupon_id,
-        payload->>'name' as name,
-        (payload->>'percent_off')::double as percent_off,
-        (payload->>'amount_off')::bigint as amount_off_minor,
-        upper(payload->>'currency') as currency,
-        payload->>'duration' as duration,
-        to_timestamp((payload->>'created')::bigint) as created_at,
+        p.name,
+        p.percent_off::double as percent_off,
+        p.amount_off::bigint as amount_off_minor,
+        upper(p.currency) as currency,
+        p.duration,
+        to_timestamp(p.created::bigint) as created_at,
         synced_at
     from source
 )

@@ -2,7 +2,20 @@
 -- unique: connection, stripe_customer_id
 -- not_null: stripe_customer_id, environment, created_at
 with source as (
-    select * from staging.stg_stripe__latest_objects where object_type = 'customer'
+    select
+        environment,
+        connection,
+        primary_key,
+        -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
+        json_transform(payload, '{
+            "email": "VARCHAR", "name": "VARCHAR", "phone": "VARCHAR",
+            "address": {"postal_code": "VARCHAR", "city": "VARCHAR", "country": "VARCHAR"},
+            "created": "VARCHAR", "livemode": "VARCHAR", "metadata": "JSON"
+        }') as p,
+        payload,
+        sync_mode,
+        synced_at
+    from staging.stg_stripe__latest_objects where object_type = 'customer'
 ),
 
 renamed as (
@@ -10,16 +23,17 @@ renamed as (
         environment,
         connection,
         primary_key as stripe_customer_id,
-        payload->>'email' as email_raw,
-        nullif(lower(trim(payload->>'email')), '') as email,
-        nullif(trim(payload->>'name'), '') as name,
-        nullif(trim(payload->>'phone'), '') as phone,
-        payload->'address'->>'postal_code' as zip,
-        payload->'address'->>'city' as city,
-        payload->'address'->>'country' as country,
-        to_timestamp((payload->>'created')::bigint) as created_at,
-        (payload->>'livemode')::boolean as is_livemode,
-        payload->'metadata' as metadata,
+        p.email as email_raw,
+        nullif(lower(trim(p.email)), '') as email,
+        nullif(trim(p.name), '') as name,
+        nullif(trim(p.phone), '') as phone,
+        p.address.postal_code as zip,
+        p.address.city as city,
+        p.address.country as country,
+        to_timestamp(p.created::bigint) as created_at,
+        p.livemode::boolean as is_livemode,
+        -- A JSON null stays the JSON value null, as `payload->'metadata'` gives it.
+        coalesce(p.metadata, payload->'metadata') as metadata,
         sync_mode,
         synced_at
     from source

@@ -2,7 +2,20 @@
 -- unique: connection, stripe_invoice_id
 -- not_null: stripe_invoice_id, total_minor, currency, created_at
 with source as (
-    select * from staging.stg_stripe__latest_objects where object_type = 'invoice'
+    select
+        environment,
+        connection,
+        primary_key,
+        -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
+        json_transform(payload, '{
+            "customer": "JSON", "customer_email": "VARCHAR", "parent": {"subscription_details": {"subscription": "VARCHAR"}},
+            "status": "VARCHAR", "currency": "VARCHAR", "subtotal": "VARCHAR", "total": "VARCHAR",
+            "amount_paid": "VARCHAR", "amount_due": "VARCHAR", "total_discount_amounts": [{"amount": "VARCHAR"}],
+            "created": "VARCHAR"
+        }') as p,
+        sync_mode,
+        synced_at
+    from staging.stg_stripe__latest_objects where object_type = 'invoice'
 ),
 
 renamed as (
@@ -10,19 +23,17 @@ renamed as (
         environment,
         connection,
         primary_key as stripe_invoice_id,
-        coalesce(payload->'customer'->>'id', payload->>'customer') as stripe_customer_id,
-        nullif(lower(trim(payload->>'customer_email')), '') as customer_email,
-        payload->'parent'->'subscription_details'->>'subscription' as stripe_subscription_id,
-        payload->>'status' as source_status,
-        upper(payload->>'currency') as currency,
-        (payload->>'subtotal')::bigint as subtotal_minor,
-        (payload->>'total')::bigint as total_minor,
-        (payload->>'amount_paid')::bigint as amount_paid_minor,
-        (payload->>'amount_due')::bigint as amount_due_minor,
-        coalesce(list_sum(list_transform(
-            cast(payload->'total_discount_amounts' as json[]), d -> (d->>'amount')::bigint
-        )), 0) as discount_minor,
-        to_timestamp((payload->>'created')::bigint) as created_at,
+        coalesce(p.customer->>'id', p.customer->>'$') as stripe_customer_id,
+        nullif(lower(trim(p.customer_email)), '') as customer_email,
+        p.parent.subscription_details.subscription as stripe_subscription_id,
+        p.status as source_status,
+        upper(p.currency) as currency,
+        p.subtotal::bigint as subtotal_minor,
+        p.total::bigint as total_minor,
+        p.amount_paid::bigint as amount_paid_minor,
+        p.amount_due::bigint as amount_due_minor,
+        coalesce(list_sum(list_transform(p.total_discount_amounts, d -> d.amount::bigint)), 0) as discount_minor,
+        to_timestamp(p.created::bigint) as created_at,
         sync_mode,
         synced_at
     from source

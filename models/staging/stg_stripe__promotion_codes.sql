@@ -1,7 +1,16 @@
 -- grain: one row per Stripe promotion code per connection, the most recently observed version (listed or from an event)
 -- unique: connection, stripe_promotion_code_id
 with source as (
-    select * from staging.stg_stripe__latest_objects where object_type = 'promotion_code'
+    select
+        environment,
+        connection,
+        primary_key,
+        -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
+        json_transform(payload, '{
+            "code": "VARCHAR", "promotion": {"coupon": "VARCHAR"}, "coupon": "JSON", "active": "VARCHAR", "created": "VARCHAR"
+        }') as p,
+        synced_at
+    from staging.stg_stripe__latest_objects where object_type = 'promotion_code'
 ),
 
 renamed as (
@@ -9,11 +18,11 @@ renamed as (
         environment,
         connection,
         primary_key as stripe_promotion_code_id,
-        payload->>'code' as code,
+        p.code,
         -- Since API version 2025-09-30 the coupon sits under `promotion`; older versions put it at the top level.
-        coalesce(payload->'promotion'->>'coupon', payload->'coupon'->>'id', payload->>'coupon') as stripe_coupon_id,
-        (payload->>'active')::boolean as is_active,
-        to_timestamp((payload->>'created')::bigint) as created_at,
+        coalesce(p.promotion.coupon, p.coupon->>'id', p.coupon->>'$') as stripe_coupon_id,
+        p.active::boolean as is_active,
+        to_timestamp(p.created::bigint) as created_at,
         synced_at
     from source
 )

@@ -2,7 +2,9 @@
 -- unique: connection, loyalty_program_id, integration_id, subledger_id
 -- not_null: environment, connection, loyalty_program_id, integration_id, subledger_id, active_points, pending_points, spent_points, expired_points, negative_points, synced_at
 with source as (
-    select * from raw_latest.talonone__loyalty_balances
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"cdp_parent": {"loyaltyProgramId": "VARCHAR", "integrationId": "VARCHAR"}, "balance": "JSON", "subledgerBalances": "JSON"}') as p
+    from raw_latest.talonone__loyalty_balances
 ),
 
 -- The answer holds the main ledger's balance beside a map of subledger balances: one row each, the main ledger as ''.
@@ -10,14 +12,14 @@ ledgers as (
     select
         source.*,
         '' as ledger_id,
-        payload->'balance' as ledger_balance
+        p.balance as ledger_balance
     from source
     union all
     select
         source.*,
         entry.key as ledger_id,
         entry.value as ledger_balance
-    from source, unnest(map_entries(coalesce(payload->'subledgerBalances', '{}')::map(varchar, json))) as entries(entry)
+    from source, unnest(map_entries(coalesce(p."subledgerBalances", '{}')::map(varchar, json))) as entries(entry)
 ),
 
 renamed as (
@@ -25,8 +27,8 @@ renamed as (
         environment,
         connection,
         -- The answer names neither the program nor the profile: the connector adds them from the request path.
-        (payload->'cdp_parent'->>'loyaltyProgramId')::bigint as loyalty_program_id,
-        payload->'cdp_parent'->>'integrationId' as integration_id,
+        (p.cdp_parent."loyaltyProgramId")::bigint as loyalty_program_id,
+        p.cdp_parent."integrationId" as integration_id,
         ledger_id as subledger_id,
         coalesce((ledger_balance->>'activePoints')::decimal(18, 2), 0) as active_points,
         coalesce((ledger_balance->>'pendingPoints')::decimal(18, 2), 0) as pending_points,
