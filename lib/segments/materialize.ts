@@ -44,9 +44,6 @@ export interface MaterializeResult {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-// DuckDB's memory for a materialization: the joins of a million-member segment spill beyond it.
-const MATERIALIZE_MEMORY_LIMIT = '2GB';
-
 /**
  * Recomputes the members of the given segments (all by default) and records who entered and who
  * left in the membership history: an entry is a new row (marked as a backfill entry when the
@@ -77,9 +74,10 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
 
   const store = segmentStore(config.layout);
   // Order is never relied on here, so DuckDB may stream large member lists without keeping it.
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse, {
-    settings: { preserve_insertion_order: 'false', memory_limit: MATERIALIZE_MEMORY_LIMIT },
-  });
+  // DuckDB's memory and threads are the config's `warehouse` settings, as for a build.
+  const settings: Record<string, string> = { preserve_insertion_order: 'false', memory_limit: config.warehouse.memory_limit };
+  if (config.warehouse.threads !== undefined) settings.threads = String(config.warehouse.threads);
+  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse, { settings });
   const pending: string[] = [];
   try {
     const at = now.toISOString();
