@@ -17,10 +17,28 @@ export function payloadPath(expression: string): string | undefined {
     .replace(/^\./, '');
 }
 
+/** `p.customer.email`: a field of the struct a model parses each payload into once (`json_transform(payload, ...) as p`). */
+const PARSED_FIELD = /(?<![\w.])p((?:\.(?:[a-z_][a-z0-9_]*|"[^"]+")|\[\d+\])+)((?:\s*->>?\s*'[^']*')*)/gi;
+
+/** `.items.data[1]."unitAmount"` and `->>'id'` -> `items.data[0].unitAmount.id` (DuckDB lists count from 1, JSON from 0; `$` is the value itself). */
+function fieldName(structPath: string, arrows = ''): string {
+  const parts = [...structPath.matchAll(/\.(?:([a-z_][a-z0-9_]*)|"([^"]+)")|\[(\d+)\]/gi)].map((m) =>
+    m[3] !== undefined ? `[${Number(m[3]) - 1}]` : `.${m[1] ?? m[2]}`,
+  );
+  const keys = [...arrows.matchAll(/'([^']*)'/g)].map((m) => m[1]!).filter((key) => key !== '$');
+  return [...parts, ...keys.map((key) => `.${key}`)].join('').replace(/^\./, '');
+}
+
 /** The `select` list of a model's `renamed` CTE (or its last select), split into columns. */
 export function columnSources(sql: string): { column: string; fields: string[]; expression: string }[] {
   const start = sql.search(/renamed as \(\s*select/i);
   if (start < 0) return [];
+  // Plain columns an earlier CTE names for parsed fields (`p."startDate" as start_date_text`).
+  const named = new Map<string, string>();
+  for (const m of sql.slice(0, start).matchAll(new RegExp(`${PARSED_FIELD.source}\\s+as\\s+([a-z_][a-z0-9_]*)`, 'gi'))) {
+    named.set(m[3]!, fieldName(m[1]!, m[2]));
+  }
+  const namedUse = named.size ? new RegExp(`(?<![\\w.])(${[...named.keys()].join('|')})\\b((?:\\s*->>?\\s*'[^']*')*)`, 'g') : undefined;
   const body = sql.slice(sql.indexOf('select', start) + 'select'.length);
   const list = body.slice(0, body.search(/\n\s*from\s/i));
   const items: string[] = [];
@@ -41,7 +59,11 @@ export function columnSources(sql: string): { column: string; fields: string[]; 
     .map((item) => {
       const alias = item.match(/\bas\s+([a-z_][a-z0-9_]*)\s*$/i);
       const column = alias ? alias[1]! : item.split('.').at(-1)!.trim();
-      const fields = [...item.matchAll(/payload(?:\s*->>?\s*(?:'[^']*'|\d+))+/g)].map((m) => payloadPath(m[0])!).filter(Boolean);
+      const fields = [
+        ...[...item.matchAll(/payload(?:\s*->>?\s*(?:'[^']*'|\d+))+/g)].map((m) => payloadPath(m[0])!),
+        ...[...item.matchAll(PARSED_FIELD)].map((m) => fieldName(m[1]!, m[2])),
+        ...(namedUse ? [...item.matchAll(namedUse)] : []).map((m) => [named.get(m[1]!)!, fieldName('', m[2])].filter(Boolean).join('.')),
+      ].filter((field, i, all) => field && all.indexOf(field) === i);
       return { column, fields, expression: item.replace(/\s+/g, ' ') };
     });
 }

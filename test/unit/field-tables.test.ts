@@ -17,6 +17,27 @@ describe('the staging field tables', () => {
     ]);
   });
 
+  it('map columns read from the parsed payload struct to their JSON paths', () => {
+    const sql = [
+      "with source as (select *, json_transform(payload, '{}') as p from raw),",
+      'dates as (select *, p."startDate" as start_text from source),',
+      'renamed as (',
+      '    select',
+      '        coalesce(p.customer->>\'id\', p.customer->>\'$\') as customer_id,',
+      '        p.items.data[1].price."unitAmount" as unit_amount,',
+      "        case when start_text = 'immediate' then p.created::timestamptz else start_text::timestamptz end as starts_at,",
+      '        upper(p.currency) as currency',
+      '    from dates',
+      ')',
+    ].join('\n');
+    expect(columnSources(sql).map((c) => [c.column, c.fields])).toEqual([
+      ['customer_id', ['customer.id', 'customer']],
+      ['unit_amount', ['items.data[0].price.unitAmount']],
+      ['starts_at', ['created', 'startDate']],
+      ['currency', ['currency']],
+    ]);
+  });
+
   it('docs/fields.md is what the models say today (run `npx tsx scripts/field-tables.ts` after changing a model)', () => {
     expect(fs.readFileSync(FIELD_TABLES_FILE, 'utf8')).toBe(renderFieldTables());
   });
