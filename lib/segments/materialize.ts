@@ -6,6 +6,7 @@ import { findSegment, loadSegments, segmentFileId, type LoadedSegment } from './
 import fs from 'node:fs';
 import { commitFile } from '../fs-atomic';
 import { purgeStored } from './purge-segments';
+import { memberBuilds, memberBuildsOption, warehouseBuiltAt } from './member-builds';
 import { addMemberKeys, loadMemberKeys } from './member-keys';
 import { applySegmentChanges, compareSegment, entriesOfFirstRun, writeFirstMembers, type SegmentRun } from './membership-diff';
 import { createPeopleTable, NEW_CUSTOMERS, PEOPLE_BASE } from './segment-people';
@@ -82,6 +83,8 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
   try {
     const at = now.toISOString();
     const legacy = await isLegacyHistory(db, store);
+    const builtAt = await warehouseBuiltAt(db);
+    const priorBuilds = await memberBuilds(db, store);
     const priorRuns = new Map(
       (await db.runAndReadAll(`SELECT segment_id, arg_max(segment, materialized_at) AS segment FROM ${runsSource(store)} GROUP BY segment_id`))
         .getRowObjectsJS()
@@ -186,6 +189,14 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
     }
     for (const tmp of pending.splice(0)) await commitFile(tmp, tmp.slice(0, tmp.lastIndexOf('.tmp-')));
 
+    // The run log says which build each members file now comes from: this one for the segments of this run.
+    const purgedIds = new Set((await db.runAndReadAll('SELECT segment_id FROM purged')).getRowObjectsJS().map((r) => String(r.segment_id)));
+    const builds = Object.fromEntries(Object.entries(priorBuilds).filter(([segmentId]) => !purgedIds.has(segmentId)));
+    for (const r of (await db.runAndReadAll('SELECT segment_id FROM run_segments')).getRowObjectsJS()) {
+      if (builtAt === undefined) delete builds[String(r.segment_id)];
+      else builds[String(r.segment_id)] = builtAt;
+    }
+
     await replaceParquet(
       db,
       `SELECT * FROM ${runsSource(store)}
@@ -195,6 +206,7 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
        ORDER BY materialized_at, segment, segment_id`,
       store.runs,
       [at],
+      memberBuildsOption(builds),
     );
     const counts = (await db.runAndReadAll('SELECT * FROM run_segments ORDER BY segment')).getRowObjectsJS();
     return {

@@ -35,7 +35,7 @@ const keyFiles = (store: SegmentStore): string[] => baseAndLaterFiles(store.keys
 /** The key set a Parquet file belongs to, from its metadata; undefined when it names none. */
 export async function keySetOf(db: DuckDBConnection, file: string): Promise<string | undefined> {
   const rows = (
-    await db.runAndReadAll(`SELECT value::VARCHAR AS v FROM parquet_kv_metadata(${sqlString(file)}) WHERE key::VARCHAR = ${sqlString(KEY_SET_METADATA)}`)
+    await db.runAndReadAll(`SELECT decode(value) AS v FROM parquet_kv_metadata(${sqlString(file)}) WHERE decode(key) = ${sqlString(KEY_SET_METADATA)}`)
   ).getRowObjectsJS();
   return rows.length ? String(rows[0]!.v) : undefined;
 }

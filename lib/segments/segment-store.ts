@@ -76,11 +76,11 @@ export function emptySelect(columns: string): string {
 /** How segment files are written: zstd at its fastest level, which compresses text ids as well as the default level and in half the time. */
 export const SEGMENT_PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
-/** Writes a query's rows as Parquet next to `target` and commits it into place atomically. */
-export async function replaceParquet(db: DuckDBConnection, query: string, target: string, params: (string | number)[] = []): Promise<void> {
+/** Writes a query's rows as Parquet (with any further `COPY` options) next to `target` and commits it into place atomically. */
+export async function replaceParquet(db: DuckDBConnection, query: string, target: string, params: (string | number)[] = [], options = ''): Promise<void> {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
-  await db.run(`COPY (${query}) TO ${sqlString(tmp)} (${SEGMENT_PARQUET})`, params);
+  await db.run(`COPY (${query}) TO ${sqlString(tmp)} (${SEGMENT_PARQUET}${options ? `, ${options}` : ''})`, params);
   await commitFile(tmp, target);
 }
 
