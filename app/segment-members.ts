@@ -91,28 +91,39 @@ async function pageOfThisBuild(db: DuckDBConnection, file: string, q: MemberPage
   const wanted = Math.max(0, Math.min(q.size, total - offset));
   if (wanted === 0) return { total, rows: [] };
   const members = `read_parquet(${sqlString(file)})`;
-  // The page's keys with the members file's columns, then the other columns of just those rows.
-  const page = async (pageKeys: string): Promise<Row[]> =>
+  // The page's rows with the members file's columns (named apart from the relations' own), then
+  // the columns of the relations it did not come from, for just those rows.
+  const fromMembers = 'h.entered_at as member_entered_at, h.from_backfill as member_from_backfill';
+  const page = async (pageRows: string, joins: string): Promise<Row[]> =>
     (
       await db.runAndReadAll(
-        `with page as (${pageKeys})
-         select ${MEMBER_COLUMNS}, page.entered_at as member_since, page.from_backfill
-         from page join core.customers as c using (customer_id) join marts.customer_metrics as m using (customer_id)
-         order by page.sort_key ${dir} nulls last, c.customer_id`,
+        `with page as (${pageRows})
+         select ${MEMBER_COLUMNS}, member_entered_at as member_since, member_from_backfill as from_backfill
+         from ${joins}
+         order by member_sort_key ${dir} nulls last, c.customer_id`,
         [q.size, offset],
       )
     ).getRowObjectsJS();
-  const order = `order by sort_key ${dir} nulls last, customer_id limit ? offset ?`;
-  if (key.on === 'h') return { total, rows: await page(`select h.customer_id, ${key.sql} as sort_key, h.entered_at, h.from_backfill from ${members} as h ${order}`) };
+  const order = `order by member_sort_key ${dir} nulls last, customer_id limit ? offset ?`;
+  if (key.on === 'h') {
+    const rows = await page(
+      `select h.customer_id, ${key.sql} as member_sort_key, ${fromMembers} from ${members} as h ${order}`,
+      'page join core.customers as c using (customer_id) join marts.customer_metrics as m using (customer_id)',
+    );
+    return { total, rows };
+  }
+  // The relation's first rows carry all its columns (DuckDB reads them for those rows only).
   const relation = key.on === 'c' ? 'core.customers as c' : 'marts.customer_metrics as m';
+  const joins = key.on === 'c' ? 'page as c join marts.customer_metrics as m using (customer_id)' : 'page as m join core.customers as c using (customer_id)';
   const people = Number((await db.runAndReadAll(`select count(*) as n from ${relation}`)).getRowObjectsJS()[0]!.n);
   // Enough of the relation's first rows to hold the page's members if they are spread evenly, and some more.
   let first = Math.min(people, Math.ceil(((offset + q.size) * people * 1.25) / total) + 100);
   for (;;) {
     const rows = await page(
-      `select p.customer_id, p.sort_key, h.entered_at, h.from_backfill
-       from (select ${key.on}.customer_id, ${key.sql} as sort_key from ${relation} order by sort_key ${dir} nulls last, ${key.on}.customer_id limit ${first}) as p
+      `select p.*, ${fromMembers}
+       from (select ${key.on}.*, ${key.sql} as member_sort_key from ${relation} order by member_sort_key ${dir} nulls last, ${key.on}.customer_id limit ${first}) as p
        join ${members} as h using (customer_id) ${order}`,
+      joins,
     );
     if (rows.length >= wanted || first >= people) return { total, rows };
     first = Math.min(people, first * 4);
