@@ -53,6 +53,8 @@ const num = (v: unknown) => Number(v ?? 0);
  * compared with its current members file, and the run appends only its changes to the history;
  * the members file of a segment is rewritten only when its members changed. Rows hang on the
  * segment's id. A run of every segment also deletes the rows of ids no segment has any more.
+ * Every segment runs on one temp table of people built once (segment-people.ts), and is compared
+ * with its members file as bitmaps of member keys (membership-diff.ts).
  */
 export async function materializeSegments(config: LoadedConfig, opts: { names?: string[]; now?: Date } = {}): Promise<MaterializeResult> {
   const started = Date.now();

@@ -15,7 +15,10 @@ import { sqlString } from '../sql';
 // that run's entries (a row with no `exited_at`) and exits (the entry's row again, closed). A
 // person's stay is its entry row, or its exit row once there is one. Each segment's current
 // members (its open stays) are also kept in `segment_members/<id>.parquet`, rewritten only when
-// they change, so a run compares with them and a member list reads them without the history.
+// they change, so a run compares with them and a member list reads them without the history. A
+// members file also holds each member's `member_key`, from `customer_keys*.parquet` (see
+// member-keys.ts), and the run log says which build of the warehouse each members file was last
+// computed from (see member-builds.ts).
 
 export const HISTORY_COLUMNS = `segment_id VARCHAR, segment VARCHAR, environment VARCHAR, customer_id VARCHAR, entered_at TIMESTAMPTZ, exited_at TIMESTAMPTZ, from_backfill BOOLEAN, initial BOOLEAN`;
 export const RUNS_COLUMNS = `segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, materialized_at TIMESTAMPTZ, members BIGINT, entered BIGINT, exited BIGINT, duration_ms BIGINT`;
