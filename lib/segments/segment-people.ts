@@ -1,9 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdent, sqlString } from '../sql';
+import { sqlIdent } from '../sql';
+import { CUSTOMER_FIELDS } from './catalog';
 import { SEGMENT_BASE } from './compile';
 
 // A materialization runs every segment's rules on one temp table of people, built once: the
-// customer columns, the metrics as one struct column `m` (so the compiled `m.<metric>` reads its
+// customer columns, the metrics row as one struct column `m` (so the compiled `m.<metric>` reads its
 // field, and every rule compiles as it does against the join), and each person's member key. The
 // fifty-odd segments then scan one table instead of each repeating the join of a million customers
 // with a million metrics rows on their text ids.
@@ -11,25 +12,21 @@ import { SEGMENT_BASE } from './compile';
 /** The temp table of people, to compile a segment against as `from`. */
 export const PEOPLE_BASE = 'people as c';
 
+/** The columns of `core.customers` a rule can read: those the catalog's customer fields name, and the keys. */
+const CUSTOMER_COLUMNS = [
+  ...new Set(['customer_id', 'environment', ...Object.values(CUSTOMER_FIELDS).flatMap((f) => [...f.sql.matchAll(/\bc\.(\w+)/g)].map((m) => m[1]!))]),
+];
+
 /**
  * Creates the temp table `people`: every person of `SEGMENT_BASE` (in both relations, as a
- * segment's members are), with the columns of `core.customers`, the metrics as the struct `m`, and
+ * segment's members are), with the columns of `core.customers` rules read (not the lists of
+ * source ids, which would double the cost of the table), the metrics row as the struct `m`, and
  * `member_key` from the temp table `member_keys`, which has every customer's (see `NEW_CUSTOMERS`).
  */
 export async function createPeopleTable(db: DuckDBConnection): Promise<void> {
-  const metrics = (
-    await db.runAndReadAll(
-      `SELECT column_name FROM information_schema.columns
-       WHERE table_catalog = current_database() AND table_schema = 'marts' AND table_name = 'customer_metrics' AND column_name <> 'customer_id'
-       ORDER BY ordinal_position`,
-    )
-  )
-    .getRowObjectsJS()
-    .map((r) => String(r.column_name));
-  const struct = `{${metrics.map((name) => `${sqlString(name)}: m.${sqlIdent(name)}`).join(', ')}}`;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE people AS
-     SELECT c.*, ${struct} AS m, k.member_key
+     SELECT ${CUSTOMER_COLUMNS.map((name) => `c.${sqlIdent(name)}`).join(', ')}, m AS m, k.member_key
      FROM ${SEGMENT_BASE} JOIN member_keys AS k ON k.customer_id = c.customer_id`,
   );
 }
