@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from '../../../emulators/stripe';
-import { TEST_KEY, type StripeList, type StripeObject } from './emulator-http';
+import { get, listAll, TEST_KEY, type StripeList, type StripeObject } from './emulator-http';
 
 // The account's default version is a pre-basil one, as on an account opened before 2025-03-31 and
 // never upgraded; requests that pin a version get that version's shapes. The facts checked are the
@@ -20,30 +20,18 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function getAs<T>(path: string, version: string | null): Promise<{ status: number; version: string | null; body: T }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}` };
-  if (version !== null) headers['stripe-version'] = version;
-  const response = await fetch(`${emulator.url}${path}`, { headers });
-  return { status: response.status, version: response.headers.get('stripe-version'), body: (await response.json()) as T };
+async function getAs<T>(path: string, version?: string): Promise<{ status: number; version: string | null; body: T }> {
+  const { status, headers, body } = await get<T>(emulator.url, path, TEST_KEY, version);
+  return { status, version: headers.get('stripe-version'), body };
 }
 
-async function listAs(resource: string, version: string | null, params = ''): Promise<StripeObject[]> {
-  const all: StripeObject[] = [];
-  let cursor = '';
-  for (;;) {
-    const { status, body } = await getAs<StripeList>(`/v1/${resource}?limit=100${params}${cursor}`, version);
-    expect(status, resource).toBe(200);
-    all.push(...body.data);
-    if (!body.has_more) return all;
-    cursor = `&starting_after=${body.data.at(-1)!.id}`;
-  }
-}
+const listAs = (resource: string, version: string, params = '') => listAll(emulator.url, resource, params, TEST_KEY, version);
 
 const at = (obj: unknown, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | null)?.[k], obj);
 
 describe('Stripe emulator API versions', () => {
   it('answers in the account default version without Stripe-Version, and in the pinned one with it', async () => {
-    const plain = await getAs<StripeList>('/v1/invoices?limit=5', null);
+    const plain = await getAs<StripeList>('/v1/invoices?limit=5');
     expect(plain.version).toBe(PRE_BASIL);
     expect(plain.body.data.every((i) => !('parent' in i) && typeof i.subscription === 'string')).toBe(true);
     const pinned = await getAs<StripeList>('/v1/invoices?limit=5', PINNED);

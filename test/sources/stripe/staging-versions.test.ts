@@ -7,7 +7,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../../emulators/str
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { buildWarehouse } from '../../../lib/warehouse/build-warehouse';
 import { makeWorkspace } from '../../support/workspace';
-import { TEST_KEY, type StripeList, type StripeObject } from './emulator-http';
+import { listAll, TEST_KEY, type StripeObject } from './emulator-http';
 
 // One Stripe account read twice: once in the pinned version, once in a version before basil (the
 // shape an unpinned client gets from an account that was never upgraded). Events are written in the
@@ -26,19 +26,7 @@ let warehouse: string;
 let voided: { id: string; subscription: string };
 const listedInvoices = new Map<string, StripeObject[]>();
 
-async function listAll(resource: string, version: string): Promise<StripeObject[]> {
-  const all: StripeObject[] = [];
-  let cursor = '';
-  for (;;) {
-    const response = await fetch(`${emulator.url}/v1/${resource}?limit=100${resource === 'subscriptions' ? '&status=all' : ''}${cursor}`, {
-      headers: { authorization: `Bearer ${TEST_KEY}`, 'stripe-version': version },
-    });
-    const body = (await response.json()) as StripeList;
-    all.push(...body.data);
-    if (!body.has_more) return all;
-    cursor = `&starting_after=${body.data.at(-1)!.id}`;
-  }
-}
+const listAs = (resource: string, version: string) => listAll(emulator.url, resource, resource === 'subscriptions' ? '&status=all' : '', TEST_KEY, version);
 
 async function mutate(body: object): Promise<void> {
   const response = await fetch(`${emulator.url}/_emulator/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -52,12 +40,12 @@ beforeAll(async () => {
   ws = makeWorkspace([]);
 
   // Changes after the account was built, so that events of each kind staging reads exist.
-  const invoices = await listAll('invoices', PINNED);
+  const invoices = await listAs('invoices', PINNED);
   const open = invoices.find((i) => i.status === 'open')!;
   voided = { id: open.id, subscription: (open.parent as { subscription_details: { subscription: string } }).subscription_details.subscription };
-  const charge = (await listAll('charges', PINNED)).find((c) => c.status === 'succeeded' && c.amount_refunded === 0)!;
-  const subscription = (await listAll('subscriptions', PINNED)).find((s) => s.status === 'active')!;
-  const customer = (await listAll('customers', PINNED))[0]!;
+  const charge = (await listAs('charges', PINNED)).find((c) => c.status === 'succeeded' && c.amount_refunded === 0)!;
+  const subscription = (await listAs('subscriptions', PINNED)).find((s) => s.status === 'active')!;
+  const customer = (await listAs('customers', PINNED))[0]!;
   await mutate({ action: 'void_invoice', id: open.id });
   await mutate({ action: 'refund_charge', id: charge.id });
   await mutate({ action: 'cancel_subscription', id: subscription.id });
@@ -66,7 +54,7 @@ beforeAll(async () => {
   const config = ws.config();
   for (const version of [PINNED, PRE_BASIL] as const) {
     for (const stream of STREAMS) {
-      const records = await listAll(stream, version);
+      const records = await listAs(stream, version);
       if (stream === 'invoices') listedInvoices.set(version, records);
       await writeLandedFile(
         config.layout.raw,

@@ -9,7 +9,7 @@ import { SYNC_TASK_QUEUE } from '../../../lib/temporal-names';
 import { startWorker, type RunningWorker } from '../../../worker/run-worker';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
-import type { StripeList, StripeObject } from './emulator-http';
+import { listAll, type StripeObject } from './emulator-http';
 
 // An account whose default API version predates basil, as one opened before 2025-03-31 and never
 // upgraded: an unpinned client reads its invoices without `parent`, and its events keep that shape
@@ -44,17 +44,7 @@ const sql = async (query: string) => (await queryWarehouse(ws.config().layout.wa
 const sync = async (mode: 'historical' | 'manual') => waitForSync(await startSync(env.client, findConnection(ws.config(), 'stripe-old'), { mode }), () => {});
 
 /** Every invoice as the pinned version lists it, read straight from the emulator. */
-async function pinnedInvoices(): Promise<StripeObject[]> {
-  const all: StripeObject[] = [];
-  let cursor = '';
-  for (;;) {
-    const response = await fetch(`${emulator.url}/v1/invoices?limit=100${cursor}`, { headers: { authorization: `Bearer ${KEY}`, 'stripe-version': PINNED } });
-    const body = (await response.json()) as StripeList;
-    all.push(...body.data);
-    if (!body.has_more) return all;
-    cursor = `&starting_after=${body.data.at(-1)!.id}`;
-  }
-}
+const pinnedInvoices = () => listAll(emulator.url, 'invoices', '', KEY, PINNED);
 const subscriptionOf = (invoice: StripeObject) => (invoice.parent as { subscription_details: { subscription: string } }).subscription_details.subscription;
 
 describe('a Stripe sync of an account whose default version predates basil', () => {
