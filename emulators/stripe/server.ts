@@ -125,7 +125,9 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
     return { object: 'list', data: current, has_more: false, url };
   };
   const accountVersion = opts.apiVersion ?? LATEST_API_VERSION;
-  const versionOf = (request: FastifyRequest): ApiVersion => (request as FastifyRequest & { stripeVersion?: ApiVersion }).stripeVersion ?? accountVersion;
+  // The version each request asked for, settled once when it arrives.
+  const versions = new WeakMap<FastifyRequest, ApiVersion>();
+  const versionOf = (request: FastifyRequest): ApiVersion => versions.get(request) ?? accountVersion;
   const render = (value: unknown, version: ApiVersion) => renderForVersion(value, version, renderLookup);
   const injector = new FaultInjector(data.seed, opts.faults);
   let rateOverride: number | null = opts.faults.rateLimitPerSecond ?? null;
@@ -162,7 +164,7 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
       throw new StripeApiError(401, 'invalid_request_error', key === null ? NO_KEY_MESSAGE : `Invalid API Key provided: ${maskKey(key)}`);
     }
     const version = requestedVersion(request.headers['stripe-version'], accountVersion);
-    (request as FastifyRequest & { stripeVersion?: ApiVersion }).stripeVersion = version;
+    versions.set(request, version);
     reply.header('Stripe-Version', version);
     // A non-Connect account may name only itself in Stripe-Account.
     const onBehalfOf = request.headers['stripe-account'];
