@@ -13,7 +13,7 @@ export interface HttpRequest {
   body?: unknown;
   headers: Record<string, string>;
   limiter: RateLimiter;
-  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'retryAfterMs' | 'rateLimitHeader' | 'rateLimitWindowMs'>;
+  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'isTokenExpired' | 'retryAfterMs' | 'rateLimitHeader' | 'rateLimitWindowMs'>;
   /** Called on every failed attempt that will be retried, so a heartbeating activity stays alive. */
   onRetry?: (error: Error, attempt: number) => void;
   /** Called every few seconds while the request waits for the rate limit. */
@@ -77,7 +77,8 @@ async function attempt(req: HttpRequest): Promise<unknown> {
   }
   if (response.ok) return body;
   if (response.status === 401 || response.status === 403 || req.source.isAuthError?.(response.status, body)) {
-    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail(), req.credentialEnv));
+    const expired = req.source.isTokenExpired?.(response.status, body) === true;
+    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail(), req.credentialEnv, expired));
   }
   if (response.status >= 500 || response.status === 408) {
     throw new SourceUnavailableError(req.connectionId, where, response.status, detail(), waitMs());

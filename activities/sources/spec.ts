@@ -280,6 +280,8 @@ export interface SourceSpec {
   describeError(body: unknown): string;
   /** Sources that reject a credential without HTTP 401/403 (the Graph API answers 400 with code 190) say so here. */
   isAuthError?(status: number, body: unknown): boolean;
+  /** Sources whose access tokens expire say here which refusal means "this token is too old" (Amazon's 403 Unauthorized, "has expired"). */
+  isTokenExpired?(status: number, body: unknown): boolean;
   /** Sources that signal rate limits without HTTP 429 (the Graph API answers 400 with code 17) say so here. */
   isRateLimited?(status: number, body: unknown): boolean;
   /** How long the source asks us to wait, from its own headers, beyond Retry-After. */

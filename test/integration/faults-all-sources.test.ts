@@ -270,7 +270,7 @@ describe('every source sending one malformed record', () => {
     const e = emulators;
     const promoApplication = e.talonone.applications.find((a) => a.environment === 'live')!.id;
     const firstOrder = String(
-      ((await json(`${e.amazon.url}/orders/v0/orders?MarketplaceIds=${e.amazon.marketplaceId}&LastUpdatedAfter=2000-01-01T00:00:00Z&MaxResultsPerPage=1`, { 'x-amz-access-token': e.env.CDP_T_AMAZON! }))
+      ((await json(`${e.amazon.url}/orders/v0/orders?MarketplaceIds=${e.amazon.marketplaceId}&LastUpdatedAfter=2000-01-01T00:00:00Z&MaxResultsPerPage=1`, { 'x-amz-access-token': e.amazon.accessToken }))
         .payload as { Orders: { AmazonOrderId: string }[] }).Orders[0]!.AmazonOrderId,
     );
     // One record per source, from a stream paged so that the broken record never ends a page. A broken

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AMAZON_SELLER_LWA, startAmazonSellerEmulator, type AmazonSellerEmulator } from '../../../emulators/amazon-seller';
-import { ordersPath, spGet, type ErrorList } from './emulator-http';
+import { handClock, ordersPath, spGet, type ErrorList } from './emulator-http';
 
 // Login with Amazon as the SP-API developer guide describes it: a form-encoded POST of
 // grant_type=refresh_token with the app's client id and secret gives a bearer access token that
@@ -15,11 +15,6 @@ afterEach(async () => {
   em = undefined;
 });
 
-/** A clock the test moves by hand. */
-function handClock(startMs: number) {
-  let nowMs = startMs;
-  return { now: () => nowMs, advance: (seconds: number) => void (nowMs += seconds * 1000) };
-}
 
 function requestToken(e: AmazonSellerEmulator, fields: Record<string, string>, contentType = 'application/x-www-form-urlencoded;charset=UTF-8') {
   return fetch(e.tokenUrl, { method: 'POST', headers: { 'content-type': contentType }, body: new URLSearchParams(fields).toString() });
