@@ -293,6 +293,16 @@ export interface SourceSpec {
   rateLimitWindowMs?: number;
   /** A response header stating the caller's current rate in requests per second (`x-amzn-RateLimit-Limit`); the limiter follows it. */
   rateLimitHeader?: string;
+  /**
+   * The share of the rate in `rateLimitHeader` the connection keeps to, where every client of the
+   * account draws on one budget (ActiveCampaign's `RateLimit-Limit`, per account); 1 when absent.
+   */
+  rateLimitShare?: number;
+  /**
+   * A response header counting the requests left in the API's rate window (ActiveCampaign's
+   * `RateLimit-Remaining`): at 0 the connection holds for `rateLimitWindowMs` before the next request.
+   */
+  rateLimitRemainingHeader?: string;
   /** The report protocol of sources with report streams. */
   reportApi?: ReportApi;
   streams: StreamSpec[];
