@@ -1,6 +1,6 @@
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import type { Environment, SourceName } from '../../lib/config-schema';
-import { CredentialMissingError } from '../../lib/errors';
+import { requireCredential } from '../sources/credentials';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
 import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../../lib/sync-state';
@@ -63,9 +63,7 @@ async function resumeSlices(config: LoadedConfig, connectionId: string, stream: 
 export async function planSync(config: LoadedConfig, input: PlanSyncInput): Promise<SyncPlan> {
   const connection = findConnection(config, input.connectionId);
   // Fail before anything runs if the worker cannot authenticate; the value itself never leaves this process.
-  if (!process.env[connection.credential_env]) {
-    throw new CredentialMissingError(connection.id, connection.credential_env);
-  }
+  requireCredential(connection);
   const source = sourceSpec(connection.source);
   const streams = selectStreams(source, connection.streams, `${config.file}: connections.${connection.id}.streams`);
   const to = Math.floor(input.startedAtMs / 1000);
