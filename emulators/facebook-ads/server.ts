@@ -136,7 +136,8 @@ export function createFbServer(opts: FbServerOptions): FbServer {
   let code: ThrottleCode = throttleCode ?? 17;
   let version = restatementVersion ?? 0;
   let accountLimit: UsageLimit | null = adAccountLimit ?? null;
-  let jobPolls = asyncJobPolls ?? 2;
+  // A small account's job is done by the first question, as the emulated one is unless told otherwise.
+  let jobPolls = asyncJobPolls ?? 1;
   let jobsToFail = failNextAsyncJobs ?? 0;
   const jobs = new AsyncJobs(data.seed, data.accountId);
   const clock = opts.now ?? Date.now;
