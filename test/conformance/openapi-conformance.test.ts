@@ -10,6 +10,7 @@ const openapi3: ApiDescription = {
   doc: {
     openapi: '3.0.0',
     servers: [{ url: 'https://api.example.com/stores/{store_hash}/v3' }],
+    security: [{ token: [] }],
     paths: {
       '/customers': {
         get: {
@@ -29,6 +30,7 @@ const openapi3: ApiDescription = {
       '/customers/count': { get: { responses: { '200': { content: { 'application/json': { schema: { type: 'integer' } } } } } } },
     },
     components: {
+      securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } },
       schemas: {
         CustomerList: { type: 'object', required: ['data'], properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Customer' } } } },
         Customer: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, email: { type: 'string', nullable: true, format: 'email' } } },
@@ -61,7 +63,7 @@ function exchange(method: string, url: string, status: number, body: unknown, mo
   return {
     method,
     url,
-    requestHeaders: { 'x-shop': 'one' },
+    requestHeaders: { 'x-shop': 'one', 'x-auth-token': 'secret' },
     requestBody: '',
     status,
     responseHeaders: { 'content-type': 'application/json; charset=utf-8' },
@@ -107,6 +109,7 @@ describe('conformance checker', () => {
         exchange('GET', '/reports', 200, { n: 1 }),
       ),
     ).toEqual([
+      { operation: 'GET /customers', where: 'request', message: 'carries none of the credentials the description asks for (token)' },
       { operation: 'GET /customers', where: 'request', message: 'query parameter limit must be integer' },
       { operation: 'GET /customers', where: 'request', message: 'query parameter page is not declared' },
       { operation: 'GET /customers', where: 'request', message: 'query parameter created/gte must be integer' },

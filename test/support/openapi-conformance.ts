@@ -242,8 +242,28 @@ export class ConformanceChecker {
     }
     const { op } = hit;
     this.reached.add(`${op.method} ${op.template}`);
+    this.checkCredential(op, x);
     this.checkRequest(op, hit.values, x);
     if (!op.description.requestsOnly) this.checkResponse(op, x);
+  }
+
+  /** The request carries one of the credentials the operation's security requirements name. */
+  private checkCredential(op: Operation, x: Exchange): void {
+    const doc = op.description.doc;
+    const requirements = (op.op.security ?? doc.security) as Record<string, string[]>[] | undefined;
+    if (!requirements || requirements.length === 0) return;
+    const schemes = (doc.components?.securitySchemes ?? doc.securityDefinitions ?? {}) as Record<string, Json>;
+    const query = parseQuery(x.url);
+    const authorization = x.requestHeaders.authorization ?? '';
+    const carries = (s: Json | undefined): boolean => {
+      if (!s) return false;
+      if (s.type === 'apiKey') return s.in === 'query' ? query.has(s.name) : s.name.toLowerCase() in x.requestHeaders;
+      if (s.type === 'basic' || (s.type === 'http' && /^basic$/i.test(s.scheme))) return /^Basic /i.test(authorization);
+      return /^Bearer /i.test(authorization);
+    };
+    if (!requirements.some((r) => Object.keys(r).every((name) => carries(schemes[name])))) {
+      this.note(op, 'request', `carries none of the credentials the description asks for (${requirements.map((r) => Object.keys(r).join(' and ')).join(', ')})`);
+    }
   }
 
   private checkRequest(op: Operation, pathValues: string[], x: Exchange): void {

@@ -49,6 +49,10 @@ export function trimDescription(doc: Json, operations: string[], requestsOnly = 
   }
   const kept: Json = Object.fromEntries(Object.entries(doc).filter(([k]) => !['paths', 'components', 'definitions', 'parameters', 'responses', 'tags', 'x-tagGroups'].includes(k)));
   kept.paths = paths;
+  // Security schemes are named by `security` requirements, not referenced: keep them whole.
+  const schemes = (doc.components as Json | undefined)?.securitySchemes;
+  if (schemes) kept.components = { securitySchemes: schemes };
+  if (doc.securityDefinitions) kept.securityDefinitions = doc.securityDefinitions;
   const pending = new Set<string>();
   collectRefs(paths, pending);
   const done = new Set<string>();
