@@ -24,9 +24,10 @@ unconverted as (
     group by people.person_key
 ),
 steps as (
-    select environment, kind, conversion_key as path_id, channel, position as pos
-    from attribution.conversion_touches
-    where touchpoint_id not like 'none:%'
+    select conversions.environment, conversions.kind, touches.conversion_key as path_id, touches.channel, touches.position as pos
+    from attribution.conversion_touches as touches
+    join attribution.conversions as conversions using (conversion_key)
+    where touches.touch_key is not null
     union all
     select t.environment, null, p.person_key, t.channel,
         row_number() over (partition by t.customer_id order by t.touched_at, t.touchpoint_id)
