@@ -53,6 +53,9 @@ unioned as (
 
 select
     *,
-    row_number() over (partition by conversion_key order by touched_at, touchpoint_id)::integer as position,
-    count(*) over (partition by conversion_key)::integer as touches
+    row_number() over path::integer as position,
+    count(*) over (partition by conversion_key)::integer as touches,
+    -- The channel of the touch before on the path, for the Markov chain's transitions (from the same pass over the path).
+    lag(channel) over path as previous_channel
 from unioned
+window path as (partition by conversion_key order by touched_at, touchpoint_id)
