@@ -1,8 +1,15 @@
 -- grain: one row per marketing touch a person had (core.touchpoints), with its ad platform and campaign id where known
 -- unique: touchpoint_id
 -- not_null: touchpoint_id, customer_id, environment, touched_at, source, medium, campaign, channel, is_direct
-with touchpoints as (
-    select * from core.touchpoints
+--
+-- What a touch is labelled with (campaign, platform, channel, and the source of a touch that names
+-- none) depends only on its environment, source, medium and campaign text: a few hundred
+-- combinations, each worked out once and joined to the touches at the end. (core.touchpoints is
+-- named twice rather than in a CTE: a CTE read twice is materialized, 5M wide rows.)
+with origins as (
+    select environment, source, medium, campaign as campaign_text, count(*) as touches
+    from core.touchpoints
+    group by all
 ),
 
 -- A touch names its campaign as UTM text; the ad account names the same campaign, so the two meet by name.
@@ -15,58 +22,88 @@ ad_campaigns as (
 
 final as (
     select
-        touchpoints.touchpoint_id,
-        touchpoints.customer_id,
-        touchpoints.environment,
-        touchpoints.touched_at,
-        touchpoints.touch_type,
-        touchpoints.origin,
-        touchpoints.source,
-        touchpoints.medium,
-        coalesce(lower(nullif(trim(touchpoints.campaign), '')), '(none)') as campaign,
+        origins.environment,
+        origins.source,
+        origins.medium,
+        origins.campaign_text,
+        origins.touches,
+        coalesce(lower(nullif(trim(origins.campaign_text), '')), '(none)') as campaign,
         coalesce(
             ad_campaigns.platform,
             case
-                when touchpoints.source in ('facebook', 'fb', 'instagram', 'ig', 'meta') then 'facebook_ads'
-                when touchpoints.source in ('google', 'adwords') and touchpoints.medium in ('cpc', 'ppc', 'paid_search') then 'google_ads'
-                when touchpoints.source = 'tiktok' then 'tiktok_ads'
+                when origins.source in ('facebook', 'fb', 'instagram', 'ig', 'meta') then 'facebook_ads'
+                when origins.source in ('google', 'adwords') and origins.medium in ('cpc', 'ppc', 'paid_search') then 'google_ads'
+                when origins.source = 'tiktok' then 'tiktok_ads'
             end
         ) as platform,
         ad_campaigns.campaign_id,
         -- Direct: nothing says where the person came from.
-        touchpoints.source = '(direct)' and nullif(trim(touchpoints.campaign), '') is null as is_direct
-    from touchpoints
+        origins.source = '(direct)' and nullif(trim(origins.campaign_text), '') is null as is_direct
+    from origins
     left join ad_campaigns
-        on ad_campaigns.environment = touchpoints.environment
-        and ad_campaigns.campaign_key = lower(trim(touchpoints.campaign))
+        on ad_campaigns.environment = origins.environment
+        and ad_campaigns.campaign_key = lower(trim(origins.campaign_text))
 ),
 
 -- A touch that names a campaign but not its source (the CRM's latest-touch field keeps only the
--- campaign) came the way the other touches of that campaign came: their usual source, medium and platform.
+-- campaign) came the way the other touches of that campaign came: the source, medium and platform
+-- most of them have, counted over touches (a tie goes to the first in the alphabet).
+label_counts as (
+    select environment, campaign, 'source' as label, source as value, sum(touches) as touches
+    from final where campaign <> '(none)' and source <> '(direct)' group by all
+    union all
+    select environment, campaign, 'medium', medium, sum(touches)
+    from final where campaign <> '(none)' and source <> '(direct)' group by all
+    union all
+    select environment, campaign, 'platform', platform, sum(touches)
+    from final where campaign <> '(none)' and platform is not null group by all
+),
+
 campaign_origins as (
     select
         environment,
         campaign,
-        mode(source) filter (where source <> '(direct)') as source,
-        mode(medium) filter (where source <> '(direct)') as medium,
-        mode(platform) filter (where platform is not null) as platform
-    from final
-    where campaign <> '(none)'
+        first(value order by touches desc, value) filter (where label = 'source') as source,
+        first(value order by touches desc, value) filter (where label = 'medium') as medium,
+        first(value order by touches desc, value) filter (where label = 'platform') as platform
+    from label_counts
     group by all
 ),
 
-enriched as (
-    select final.* replace (
+labels as (
+    select
+        final.environment,
+        final.source as touch_source,
+        final.medium as touch_medium,
+        final.campaign_text,
         case when final.source = '(direct)' then coalesce(origins.source, final.source) else final.source end as source,
         case when final.source = '(direct)' then coalesce(origins.medium, final.medium) else final.medium end as medium,
-        coalesce(final.platform, origins.platform) as platform
-    )
+        final.campaign,
+        coalesce(final.platform, origins.platform) as platform,
+        final.campaign_id,
+        final.is_direct
     from final
     left join campaign_origins as origins using (environment, campaign)
 )
 
 select
-    *,
+    touchpoints.touchpoint_id,
+    touchpoints.customer_id,
+    touchpoints.environment,
+    touchpoints.touched_at,
+    touchpoints.touch_type,
+    touchpoints.origin,
+    labels.source,
+    labels.medium,
+    labels.campaign,
+    labels.platform,
+    labels.campaign_id,
+    labels.is_direct,
     -- What attribution credits: a campaign on a platform (or, without one, on its source).
-    coalesce(platform, source) || ' / ' || campaign as channel
-from enriched
+    coalesce(labels.platform, labels.source) || ' / ' || labels.campaign as channel
+from core.touchpoints as touchpoints
+join labels
+    on labels.environment = touchpoints.environment
+    and labels.touch_source = touchpoints.source
+    and labels.touch_medium = touchpoints.medium
+    and labels.campaign_text is not distinct from touchpoints.campaign
