@@ -18,7 +18,7 @@ const TRANSITIONS_SQL = `
 with settings as (select attribution_lookback_days as lookback from config.settings),
 kinds as (select unnest(['lead', 'customer', 'order']) as kind),
 last_touches as (
-    select customer_id, max(touched_at) as last_at from attribution.touches group by customer_id
+    select customer_id, max(touched_at) as last_at from attribution.touch_events group by customer_id
 ),
 people as (
     select customer_id, row_number() over () as person_key, last_at - to_days(settings.lookback) as window_start
@@ -34,17 +34,18 @@ converting as (
     select conversions.environment, conversions.kind, touches.previous_channel, touches.channel, touches.position = touches.touches as is_last
     from attribution.conversion_touches as touches
     join attribution.conversions as conversions using (conversion_key)
-    where touches.touch_key is not null
+    where touches.label_key is not null
 ),
 recent as (
     select
-        people.person_key, t.environment, t.channel,
-        lag(t.channel) over w as previous_channel,
-        lead(t.channel) over w is null as is_last
-    from attribution.touches as t
+        people.person_key, labels.environment, labels.channel,
+        lag(labels.channel) over w as previous_channel,
+        lead(labels.channel) over w is null as is_last
+    from attribution.touch_events as t
     join people using (customer_id)
+    join attribution.touch_labels as labels using (label_key)
     where t.touched_at > people.window_start
-    window w as (partition by t.customer_id, t.environment order by t.touched_at, t.touchpoint_id)
+    window w as (partition by t.customer_id, labels.environment order by t.touched_at, t.touchpoint_id)
 ),
 counted as (
     select environment, [kind] as kinds, previous_channel, channel, is_last, true as converted, count(*) as n
@@ -105,7 +106,7 @@ export function markovChannelSharesModel(): ComputedModel {
     layer: 'attribution',
     name: 'markov_channel_shares',
     computedIn: 'lib/warehouse/markov-channel-shares.ts',
-    dependsOn: ['attribution.conversion_touches', 'attribution.touches', 'attribution.conversions'],
+    dependsOn: ['attribution.conversion_touches', 'attribution.touch_events', 'attribution.touch_labels', 'attribution.conversions'],
     compute: buildMarkovShares,
   };
 }

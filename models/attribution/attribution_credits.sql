@@ -1,8 +1,8 @@
 -- grain: one row per conversion, touch and model with a share of the conversion (touches a model gives nothing are left out)
 -- materialized: view
 --
--- The conversion's columns from attribution.conversions, the touch's from attribution.touches (by its
--- row id, touch_key); a '(no touch)' row has no touch and is labelled as attribution.conversion_touches says.
+-- The conversion's columns from attribution.conversions, the touch's labels from attribution.touch_labels;
+-- a '(no touch)' row has no touch and is labelled as attribution.conversion_touches says.
 select
     shares.model,
     shares.conversion_id,
@@ -12,11 +12,11 @@ select
     conversions.converted_at,
     shares.touchpoint_id,
     conversion_touches.touched_at,
-    touches.platform,
-    coalesce(touches.source, '(none)') as source,
-    coalesce(touches.medium, '(none)') as medium,
-    coalesce(touches.campaign, '(no touch)') as campaign,
-    touches.campaign_id,
+    labels.platform,
+    coalesce(labels.source, '(none)') as source,
+    coalesce(labels.medium, '(none)') as medium,
+    coalesce(labels.campaign, '(no touch)') as campaign,
+    labels.campaign_id,
     conversion_touches.channel,
     shares.credit,
     shares.invoiced_minor,
@@ -24,4 +24,4 @@ select
 from attribution.attribution_credit_shares as shares
 join attribution.conversion_touches as conversion_touches using (conversion_key, position)
 join attribution.conversions as conversions using (conversion_key)
-left join attribution.touches as touches on touches.rowid = conversion_touches.touch_key
+left join attribution.touch_labels as labels using (label_key)

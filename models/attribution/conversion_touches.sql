@@ -2,10 +2,8 @@
 -- unique: conversion_key, position
 -- not_null: conversion_key, position, touches, touchpoint_id, touched_at, channel, is_direct
 --
--- Narrow: the conversion's columns are in attribution.conversions (by conversion_key), the touch's in
--- attribution.touches (touch_key is its rowid: the table is made anew by each build and never changed,
--- so the row id holds within one build, and it costs nothing to number 5M rows that way); this keeps
--- what the models read per conversion touch.
+-- Narrow: the conversion's columns are in attribution.conversions (by conversion_key), the touch's
+-- labels in attribution.touch_labels (by label_key); this keeps what the models read per conversion touch.
 with settings as (
     select attribution_lookback_days as lookback from config.settings
 ),
@@ -20,23 +18,24 @@ conversions as (
 matched as (
     select
         conversions.conversion_key,
-        touches.rowid as touch_key,
+        touches.label_key,
         touches.touchpoint_id,
         touches.touched_at,
-        touches.channel,
-        touches.is_direct
+        labels.channel,
+        labels.is_direct
     from conversions
-    join attribution.touches as touches
+    join attribution.touch_events as touches
         on touches.customer_id = conversions.customer_id
         and touches.touched_at <= conversions.converted_at
         and touches.touched_at > conversions.window_start
+    join attribution.touch_labels as labels using (label_key)
 ),
 
 -- Nothing is dropped: a conversion no touch explains keeps its value under '(no touch)'.
 untouched as (
     select
         conversion_key,
-        null::bigint as touch_key,
+        null::integer as label_key,
         'none:' || conversion_id as touchpoint_id,
         converted_at as touched_at,
         '(no touch)' as channel,

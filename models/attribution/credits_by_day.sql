@@ -15,16 +15,16 @@ days as (
     from attribution.conversions
 ),
 
--- The touch's campaign columns (attribution.touches by its row id); a '(no touch)' row has no touch.
+-- The touch's campaign columns (attribution.touch_labels); a '(no touch)' row has no touch.
 touches as (
     select
-        conversion_touches.conversion_key,
-        conversion_touches.position,
-        coalesce(touches.platform, touches.source, '(none)') as platform,
-        coalesce(touches.campaign, '(no touch)') as campaign,
-        touches.campaign_id
-    from attribution.conversion_touches as conversion_touches
-    left join attribution.touches as touches on touches.rowid = conversion_touches.touch_key
+        touches.conversion_key,
+        touches.position,
+        coalesce(labels.platform, labels.source, '(none)') as platform,
+        coalesce(labels.campaign, '(no touch)') as campaign,
+        labels.campaign_id
+    from attribution.conversion_touches as touches
+    left join attribution.touch_labels as labels using (label_key)
 ),
 
 per_kind as (

@@ -1,109 +1,20 @@
 -- grain: one row per marketing touch a person had (core.touchpoints), with its ad platform and campaign id where known
--- unique: touchpoint_id
--- not_null: touchpoint_id, customer_id, environment, touched_at, source, medium, campaign, channel, is_direct
+-- materialized: view
 --
--- What a touch is labelled with (campaign, platform, channel, and the source of a touch that names
--- none) depends only on its environment, source, medium and campaign text: a few hundred
--- combinations, each worked out once and joined to the touches at the end. (core.touchpoints is
--- named twice rather than in a CTE: a CTE read twice is materialized, 5M wide rows.)
-with origins as (
-    select environment, source, medium, campaign as campaign_text, count(*) as touches
-    from core.touchpoints
-    group by all
-),
-
--- A touch names its campaign as UTM text; the ad account names the same campaign, so the two meet by name.
-ad_campaigns as (
-    select environment, lower(campaign_name) as campaign_key, min(platform) as platform, min(campaign_id) as campaign_id
-    from core.ad_spend
-    where campaign_name is not null
-    group by all
-),
-
-final as (
-    select
-        origins.environment,
-        origins.source,
-        origins.medium,
-        origins.campaign_text,
-        origins.touches,
-        coalesce(lower(nullif(trim(origins.campaign_text), '')), '(none)') as campaign,
-        coalesce(
-            ad_campaigns.platform,
-            case
-                when origins.source in ('facebook', 'fb', 'instagram', 'ig', 'meta') then 'facebook_ads'
-                when origins.source in ('google', 'adwords') and origins.medium in ('cpc', 'ppc', 'paid_search') then 'google_ads'
-                when origins.source = 'tiktok' then 'tiktok_ads'
-            end
-        ) as platform,
-        ad_campaigns.campaign_id,
-        -- Direct: nothing says where the person came from.
-        origins.source = '(direct)' and nullif(trim(origins.campaign_text), '') is null as is_direct
-    from origins
-    left join ad_campaigns
-        on ad_campaigns.environment = origins.environment
-        and ad_campaigns.campaign_key = lower(trim(origins.campaign_text))
-),
-
--- A touch that names a campaign but not its source (the CRM's latest-touch field keeps only the
--- campaign) came the way the other touches of that campaign came: the source, medium and platform
--- most of them have, counted over touches (a tie goes to the first in the alphabet).
-label_counts as (
-    select environment, campaign, 'source' as label, source as value, sum(touches) as touches
-    from final where campaign <> '(none)' and source <> '(direct)' group by all
-    union all
-    select environment, campaign, 'medium', medium, sum(touches)
-    from final where campaign <> '(none)' and source <> '(direct)' group by all
-    union all
-    select environment, campaign, 'platform', platform, sum(touches)
-    from final where campaign <> '(none)' and platform is not null group by all
-),
-
-campaign_origins as (
-    select
-        environment,
-        campaign,
-        first(value order by touches desc, value) filter (where label = 'source') as source,
-        first(value order by touches desc, value) filter (where label = 'medium') as medium,
-        first(value order by touches desc, value) filter (where label = 'platform') as platform
-    from label_counts
-    group by all
-),
-
-labels as (
-    select
-        final.environment,
-        final.source as touch_source,
-        final.medium as touch_medium,
-        final.campaign_text,
-        case when final.source = '(direct)' then coalesce(origins.source, final.source) else final.source end as source,
-        case when final.source = '(direct)' then coalesce(origins.medium, final.medium) else final.medium end as medium,
-        final.campaign,
-        coalesce(final.platform, origins.platform) as platform,
-        final.campaign_id,
-        final.is_direct
-    from final
-    left join campaign_origins as origins using (environment, campaign)
-)
-
+-- attribution.touch_events (the touches, unique per touchpoint_id) with their labels (attribution.touch_labels, one per label_key).
 select
-    touchpoints.touchpoint_id,
-    touchpoints.customer_id,
-    touchpoints.environment,
-    touchpoints.touched_at,
-    touchpoints.touch_type,
-    touchpoints.origin,
+    events.touchpoint_id,
+    events.customer_id,
+    labels.environment,
+    events.touched_at,
+    events.touch_type,
+    events.origin,
     labels.source,
     labels.medium,
     labels.campaign,
     labels.platform,
     labels.campaign_id,
     labels.is_direct,
-    -- What attribution credits: a campaign on a platform (or, without one, on its source).
-    coalesce(labels.platform, labels.source) || ' / ' || labels.campaign as channel
-from core.touchpoints as touchpoints
-join labels
-    on labels.environment = touchpoints.environment
-    and labels.touch_source = touchpoints.source
-    and labels.touch_medium = touchpoints.medium
-    and labels.campaign_text is not distinct from touchpoints.campaign
+    labels.channel
+from attribution.touch_events as events
+join attribution.touch_labels as labels using (label_key)
