@@ -18,7 +18,7 @@ const TRANSITIONS_SQL = `
 with settings as (select attribution_lookback_days as lookback from config.settings),
 kinds as (select unnest(['lead', 'customer', 'order']) as kind),
 last_touches as (
-    select customer_id, max(touched_at) as last_at from attribution.touch_events group by customer_id
+    select customer_id, max(touched_at) as last_at from attribution.touches group by customer_id
 ),
 people as (
     select customer_id, row_number() over () as person_key, last_at - to_days(settings.lookback) as window_start
@@ -38,14 +38,13 @@ converting as (
 ),
 recent as (
     select
-        people.person_key, labels.environment, labels.channel,
-        lag(labels.channel) over w as previous_channel,
-        lead(labels.channel) over w is null as is_last
-    from attribution.touch_events as t
+        people.person_key, t.environment, t.channel,
+        lag(t.channel) over w as previous_channel,
+        lead(t.channel) over w is null as is_last
+    from attribution.touches as t
     join people using (customer_id)
-    join attribution.touch_labels as labels using (label_key)
     where t.touched_at > people.window_start
-    window w as (partition by t.customer_id, labels.environment order by t.touched_at, t.touchpoint_id)
+    window w as (partition by t.customer_id, t.environment order by t.touched_at, t.touchpoint_id)
 ),
 counted as (
     select environment, [kind] as kinds, previous_channel, channel, is_last, true as converted, count(*) as n
@@ -106,7 +105,7 @@ export function markovChannelSharesModel(): ComputedModel {
     layer: 'attribution',
     name: 'markov_channel_shares',
     computedIn: 'lib/warehouse/markov-channel-shares.ts',
-    dependsOn: ['attribution.conversion_touches', 'attribution.touch_events', 'attribution.touch_labels', 'attribution.conversions'],
+    dependsOn: ['attribution.conversion_touches', 'attribution.touches', 'attribution.conversions'],
     compute: buildMarkovShares,
   };
 }

@@ -21,14 +21,13 @@ matched as (
         touches.label_key,
         touches.touchpoint_id,
         touches.touched_at,
-        labels.channel,
-        labels.is_direct
+        touches.channel,
+        touches.is_direct
     from conversions
-    join attribution.touch_events as touches
+    join attribution.touches as touches
         on touches.customer_id = conversions.customer_id
         and touches.touched_at <= conversions.converted_at
         and touches.touched_at > conversions.window_start
-    join attribution.touch_labels as labels using (label_key)
 ),
 
 -- Nothing is dropped: a conversion no touch explains keeps its value under '(no touch)'.

@@ -10,7 +10,7 @@ first_touch as (
     select firsts.customer_id, labels.source, labels.medium, labels.campaign
     from (
         select customer_id, arg_min(label_key, (touched_at, touchpoint_id)) as label_key
-        from attribution.touch_events
+        from attribution.touches
         group by customer_id
     ) as firsts
     join attribution.touch_labels as labels using (label_key)

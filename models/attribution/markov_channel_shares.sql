@@ -3,7 +3,7 @@
 -- unique: environment, kind, channel
 -- not_null: environment, kind, channel, removal_effect, share
 --
--- The paths' transitions are counted in SQL over attribution.conversion_touches, attribution.touch_events, attribution.touch_labels
+-- The paths' transitions are counted in SQL over attribution.conversion_touches, attribution.touches
 -- and attribution.conversions; each chain's removal effects are then solved exactly in code, one
 -- linear system per channel. Columns: environment, kind, channel, removal_effect, share,
 -- conversion_probability.
