@@ -44,7 +44,7 @@ recent as (
     from attribution.touches as t
     join people using (customer_id)
     where t.touched_at > people.window_start
-    window w as (partition by t.customer_id, t.environment order by t.touched_at, t.touchpoint_id)
+    window w as (partition by people.person_key, t.environment order by t.touched_at, t.touchpoint_id)
 ),
 counted as (
     select environment, [kind] as kinds, previous_channel, channel, is_last, true as converted, count(*) as n

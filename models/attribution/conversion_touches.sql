@@ -15,38 +15,21 @@ conversions as (
     cross join settings
 ),
 
+-- Nothing is dropped: a conversion no touch explains keeps its value under '(no touch)' (the left join's
+-- row without a touch; a touch always has an id, a time, a channel and is_direct).
 matched as (
     select
         conversions.conversion_key,
         touches.label_key,
-        touches.touchpoint_id,
-        touches.touched_at,
-        touches.channel,
-        touches.is_direct
+        coalesce(touches.touchpoint_id, 'none:' || conversions.conversion_id) as touchpoint_id,
+        coalesce(touches.touched_at, conversions.converted_at) as touched_at,
+        coalesce(touches.channel, '(no touch)') as channel,
+        coalesce(touches.is_direct, true) as is_direct
     from conversions
-    join attribution.touches as touches
+    left join attribution.touches as touches
         on touches.customer_id = conversions.customer_id
         and touches.touched_at <= conversions.converted_at
         and touches.touched_at > conversions.window_start
-),
-
--- Nothing is dropped: a conversion no touch explains keeps its value under '(no touch)'.
-untouched as (
-    select
-        conversion_key,
-        null::integer as label_key,
-        'none:' || conversion_id as touchpoint_id,
-        converted_at as touched_at,
-        '(no touch)' as channel,
-        true as is_direct
-    from conversions
-    where conversion_key not in (select conversion_key from matched)
-),
-
-unioned as (
-    select * from matched
-    union all by name
-    select * from untouched
 )
 
 select
@@ -55,5 +38,5 @@ select
     count(*) over (partition by conversion_key)::integer as touches,
     -- The channel of the touch before on the path, for the Markov chain's transitions (from the same pass over the path).
     lag(channel) over path as previous_channel
-from unioned
+from matched
 window path as (partition by conversion_key order by touched_at, touchpoint_id)
