@@ -2,13 +2,13 @@ import type { Client } from '@temporalio/client';
 import type { LoadedConfig } from '../lib/config';
 import type { ConnectionConfig } from '../lib/config-schema';
 import { listStreamStates, type StreamState } from '../lib/sync-state';
-import { syncWorkflowId } from '../lib/temporal-names';
+import { scheduleId, syncWorkflowId } from '../lib/temporal-names';
 import { nextRuns } from './schedules';
 
 /** What Temporal knows of a connection: its latest sync run and its schedule. */
 export interface ConnectionRuns {
   lastRun?: { status: string; startTime: Date; closeTime?: Date; failure?: string };
-  schedule?: { next?: Date; paused: boolean; note?: string };
+  schedule?: { next?: Date; paused: boolean; note?: string; waiting?: number };
 }
 
 /** A connection with what Temporal says of its runs (none when Temporal was not asked) and each stream's committed state. */
@@ -24,6 +24,11 @@ export async function connectionRuns(client: Client, connectionIds: string[]): P
   const runs = new Map<string, ConnectionRuns>();
   for (const id of connectionIds) {
     const entry: ConnectionRuns = { schedule: schedules.get(id) };
+    if (entry.schedule) {
+      // Runs buffered behind the running one: a backfill's, or one that came due while a sync ran.
+      const described = await client.schedule.getHandle(scheduleId(id)).describe();
+      entry.schedule = { ...entry.schedule, waiting: Number(described.raw.info?.bufferSize ?? 0) };
+    }
     try {
       const d = await client.workflow.getHandle(syncWorkflowId(id)).describe();
       entry.lastRun = { status: d.status.name, startTime: d.startTime, closeTime: d.closeTime };

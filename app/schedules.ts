@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { ConnectionConfig } from '../lib/config-schema';
 import { CdpError } from '../lib/errors';
 import { SEARCH_ATTRIBUTES } from '../lib/search-attributes';
@@ -14,7 +15,13 @@ export interface ScheduleTiming {
   catchupWindow: string;
 }
 
-function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing: ScheduleTiming, tuning?: ScheduledSyncInput['tuning']): ScheduleOptions {
+function scheduleOptions(
+  connection: ConnectionConfig,
+  taskQueue: string,
+  timing: ScheduleTiming,
+  tuning?: ScheduledSyncInput['tuning'],
+  windowSeconds?: number,
+): ScheduleOptions {
   return {
     scheduleId: scheduleId(connection.id),
     spec: timing.cron ? { cronExpressions: [timing.cron] } : { intervals: [{ every: timing.every ?? '15m' }] },
@@ -23,7 +30,7 @@ function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing
       workflowType: 'scheduledSyncWorkflow' satisfies (typeof scheduledSyncWorkflow)['name'],
       workflowId: scheduledRunId(connection.id),
       taskQueue,
-      args: [{ connectionId: connection.id, mode: 'incremental', tuning } satisfies ScheduledSyncInput],
+      args: [{ connectionId: connection.id, mode: 'incremental', tuning, windowSeconds } satisfies ScheduledSyncInput],
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SEARCH_ATTRIBUTES.connection, value: connection.id },
         { key: SEARCH_ATTRIBUTES.source, value: connection.source },
@@ -40,7 +47,16 @@ function scheduleOptions(connection: ConnectionConfig, taskQueue: string, timing
   };
 }
 
-/** Creates the connection's schedule, or replaces its timing if it exists. Returns whether it was created. */
+/** The longest gap between consecutive times, in whole seconds (at least one). */
+const longestGapSeconds = (times: Date[]): number =>
+  Math.max(1, ...times.slice(1).map((t, i) => Math.ceil((t.getTime() - times[i]!.getTime()) / 1000)));
+
+/**
+ * Creates the connection's schedule, or replaces its timing if it exists. Returns whether it was created.
+ * Each run carries the interval a backfilled run reads: the `every`, or for a cron the longest gap
+ * between its next runs as Temporal computes them (a window longer than a gap reads a little twice;
+ * one shorter would miss records).
+ */
 export async function setSchedule(
   client: Client,
   connection: ConnectionConfig,
@@ -48,20 +64,24 @@ export async function setSchedule(
   timing: ScheduleTiming,
   tuning?: ScheduledSyncInput['tuning'],
 ): Promise<boolean> {
-  const options = scheduleOptions(connection, taskQueue, timing, tuning);
+  const every = timing.cron ? undefined : Math.max(1, Math.round(msToNumber(timing.every ?? '15m') / 1000));
+  const options = scheduleOptions(connection, taskQueue, timing, tuning, every);
+  const handle = client.schedule.getHandle(options.scheduleId);
+  const replace = (opts: ScheduleOptions) =>
+    handle.update((previous) => ({ ...previous, spec: opts.spec, action: opts.action, policies: { ...previous.policies, ...opts.policies } }));
+  let created = true;
   try {
     await client.schedule.create(options);
-    return true;
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-      ...previous,
-      spec: options.spec,
-      action: options.action,
-      policies: { ...previous.policies, ...options.policies },
-    }));
-    return false;
+    await replace(options);
+    created = false;
   }
+  if (timing.cron) {
+    const next = (await handle.describe()).info.nextActionTimes;
+    await replace(scheduleOptions(connection, taskQueue, timing, tuning, longestGapSeconds(next)));
+  }
+  return created;
 }
 
 function handleOf(client: Client, connectionId: string) {
@@ -88,6 +108,31 @@ export const pauseSchedule = (client: Client, connectionId: string, note: string
 
 /** Resumes a paused schedule, saying why. */
 export const resumeSchedule = (client: Client, connectionId: string, note: string) => onSchedule(client, connectionId, (h) => h.unpause(note));
+
+/**
+ * Runs the schedule's actions that fall in (from, to] now, one after another (Temporal's backfill,
+ * buffered so that none is dropped and none overlaps another sync of the connection). Each run reads
+ * the interval that ends when it was due. Returns how many runs that is.
+ */
+export async function backfillSchedule(client: Client, connectionId: string, from: Date, to: Date): Promise<number> {
+  return onSchedule(client, connectionId, async (h) => {
+    const described = await h.describe();
+    const action = described.action as { args?: ScheduledSyncInput[] };
+    const windowSeconds = action.args?.[0]?.windowSeconds;
+    if (!windowSeconds) {
+      throw new CdpError(`the schedule of "${connectionId}" predates backfills; set it again with \`cdp schedule set ${connectionId}\` and retry`);
+    }
+    await h.backfill({ start: from, end: to, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
+    const spec = described.spec as { intervals?: { every: number; offset?: number }[] };
+    const every = spec.intervals?.[0];
+    if (!every) return Math.ceil((to.getTime() - from.getTime()) / 1000 / windowSeconds);
+    // Interval schedules run at epoch + offset + k * every.
+    const offset = every.offset ?? 0;
+    const first = Math.floor((from.getTime() - offset) / every.every) + 1;
+    const last = Math.floor((to.getTime() - offset) / every.every);
+    return Math.max(0, last - first + 1);
+  });
+}
 
 /** Deletes a connection's schedule; its runs so far stay in Temporal's history. */
 export const deleteSchedule = (client: Client, connectionId: string) => onSchedule(client, connectionId, (h) => h.delete());

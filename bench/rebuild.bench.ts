@@ -1,23 +1,27 @@
 // Full warehouse rebuild time and peak memory at growing order counts.
 //
 //   npx tsx bench/rebuild.bench.ts [--orders 100000,1000000,10000000] [--customers-per-order 0.1]
-//     [--memory-limit 2GB] [--threads N] [--models <dir>] [--profile] [--keep]
+//     [--memory-limit 2GB] [--threads N] [--models <dir>] [--no-segments] [--profile] [--keep]
 //   npx tsx bench/rebuild.bench.ts --reuse <dir> [...]   # a dir kept by --keep: builds again, no generating
 //
 // For each size it writes synthetic raw Parquet the way landing does (the envelope columns and a
 // JSON payload per record: Stripe customers, and charges with customer, amount, refunds, status,
 // billing details and UTM metadata), then runs the production build (`buildWarehouse`, every model
-// of `models/` and its tests, under the config's `warehouse.memory_limit` and `threads`) in a child
-// process, and reports the child's wall time, peak RSS (VmHWM, which includes DuckDB's native
-// memory) and the warehouse file's size. It checks the built `core.orders` and `core.customers`
-// against what it wrote (row counts, money and statuses) and exits 1 when they differ. `--profile`
-// prints each model's build and test time and its CPU time, most CPU first.
+// of `models/` and its tests, under the config's `warehouse.memory_limit` and `threads`), then
+// materializes the project's segments (`segments/*.yaml` and the generated `customers`), as the
+// demo's build chain does, in a child process. It reports the child's wall time (models and
+// segments apart), peak RSS (VmHWM, which includes DuckDB's native memory) and the warehouse
+// file's size. It checks the built `core.orders` and `core.customers` against what it wrote (row
+// counts, money and statuses), and each segment's members against a count taken straight from the
+// raw charges, and exits 1 when they differ. `--profile` prints each model's build and test time
+// and its CPU time, most CPU first.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { materializeSegments } from '../lib/segments/materialize';
 import { buildWarehouse, type ModelTiming } from '../lib/warehouse/build-warehouse';
 import { loadConfig } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
@@ -25,6 +29,11 @@ import { expectedStripeOrders, writeBenchConfig, writeSyntheticStripe, type Orde
 
 interface RunResult {
   ms: number;
+  /** Materializing the segments after the models, when the run does. */
+  segmentsMs?: number;
+  segmentsCpuMs?: number;
+  segments?: Record<string, number>;
+  failedSegments?: string[];
   /** CPU time of the child (user and system, all threads): steadier than wall time on a shared machine. */
   cpuMs: number;
   peakRssMb: number;
@@ -35,7 +44,7 @@ interface RunResult {
 }
 
 /** The child: builds the warehouse of the config it is given and prints time, peak RSS, size and the built figures as JSON. */
-async function runChild(configFile: string, modelsDir: string): Promise<void> {
+async function runChild(configFile: string, modelsDir: string, withSegments: boolean): Promise<void> {
   const config = loadConfig(configFile);
   const timings: (ModelTiming & { cpuMs: number })[] = [];
   // Models build one after another, so the process's CPU time between a model's start and end is its own.
@@ -51,6 +60,17 @@ async function runChild(configFile: string, modelsDir: string): Promise<void> {
     },
   });
   const cpu = process.cpuUsage();
+  let segmentRun: Pick<RunResult, 'segmentsMs' | 'segmentsCpuMs' | 'segments' | 'failedSegments'> = {};
+  if (withSegments) {
+    const materialized = await materializeSegments(config);
+    const segmentsCpu = process.cpuUsage(cpu);
+    segmentRun = {
+      segmentsMs: materialized.durationMs,
+      segmentsCpuMs: (segmentsCpu.user + segmentsCpu.system) / 1000,
+      segments: Object.fromEntries(materialized.segments.map((o) => [o.segment, o.members])),
+      failedSegments: materialized.failed.map((f) => `${f.segment}: ${f.error}`),
+    };
+  }
   const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
   const peakRssMb = hwm ? Math.round(Number(hwm[1]) / 1024) : -1;
   const instance = await DuckDBInstance.create(result.warehouse, { access_mode: 'READ_ONLY' });
@@ -66,7 +86,7 @@ async function runChild(configFile: string, modelsDir: string): Promise<void> {
       count: Number(o.n), totalMinor: Number(o.total), refundedMinor: Number(o.refunded), netMinor: Number(o.net), failed: Number(o.failed),
       partlyRefunded: Number(o.partly_refunded), eur: Number(o.eur), campaigns: Number(o.campaigns), withoutCustomer: Number(o.no_customer),
     };
-    const out: RunResult = { ms: result.durationMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, warehouseBytes: fs.statSync(result.warehouse).size, customers: Number(c.n), orders, timings };
+    const out: RunResult = { ms: result.durationMs, cpuMs: (cpu.user + cpu.system) / 1000, ...segmentRun, peakRssMb, warehouseBytes: fs.statSync(result.warehouse).size, customers: Number(c.n), orders, timings };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     db.closeSync();
@@ -82,6 +102,34 @@ function rawSize(dir: string): number {
     .map((f) => path.join(dir, 'data', 'raw', String(f)))
     .filter((f) => f.endsWith('.parquet'))
     .reduce((sum, f) => sum + fs.statSync(f).size, 0);
+}
+
+/**
+ * The members each project segment must have over the synthetic data, counted straight from the raw
+ * charges: every customer is its own person (distinct emails, or none), `orders_count` counts the
+ * succeeded charges, the generated `customers` segment is everyone with one, and the data has no
+ * tags, products or subscriptions for the other segments to find.
+ */
+async function expectedSegments(dir: string): Promise<Record<string, number>> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const rows = await db.runAndReadAll(`SELECT count(*) FILTER (WHERE paid >= 1) AS customers, count(*) FILTER (WHERE paid = 3) AS three
+      FROM (SELECT payload->>'customer' AS customer, count(*) FILTER (WHERE payload->>'status' = 'succeeded') AS paid
+        FROM read_parquet('${path.join(dir, 'data', 'raw', 'source=stripe', 'stream=charges')}/**/*.parquet') GROUP BY ALL)`);
+    const r = rows.getRowObjectsJS()[0] as Record<string, bigint>;
+    return {
+      customers: Number(r.customers),
+      'three-orders-with-name': Number(r.three),
+      'lapsed-high-spenders': 0,
+      'recent-course-buyers': 0,
+      'subscribers-or-vip': 0,
+      'tagged-customers': 0,
+    };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
 }
 
 function printProfile(timings: RunResult['timings']): void {
@@ -105,12 +153,14 @@ async function main(): Promise<void> {
       'memory-limit': { type: 'string' },
       threads: { type: 'string' },
       models: { type: 'string', default: path.join(PROJECT_ROOT, 'models') },
+      'no-segments': { type: 'boolean', default: false },
       reuse: { type: 'string' },
       child: { type: 'string' },
     },
   });
   const modelsDir = path.resolve(values.models);
-  if (values.child) return runChild(values.child, modelsDir);
+  const withSegments = !values['no-segments'];
+  if (values.child) return runChild(values.child, modelsDir, withSegments);
   const ratio = Number(values['customers-per-order']);
   const warehouse = { memory_limit: values['memory-limit'], threads: values.threads === undefined ? undefined : Number(values.threads) };
   // With --reuse the sizes are the kept dir's: its file names them.
@@ -118,8 +168,8 @@ async function main(): Promise<void> {
     ? [JSON.parse(fs.readFileSync(path.join(values.reuse, 'bench-size.json'), 'utf8')) as { orders: number; customers: number }]
     : values.orders.split(',').map(Number).map((orders) => ({ orders, customers: Math.max(1, Math.round(orders * ratio)) }));
   console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; models ${path.relative(PROJECT_ROOT, modelsDir) || '.'}`);
-  console.log('| orders | customers | raw Parquet | generate | rebuild | CPU | peak RSS | warehouse | warehouse per 1M orders |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| orders | customers | raw Parquet | generate | models | segments | build in all | CPU | peak RSS | warehouse | warehouse per 1M orders |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   let failed = false;
   for (const { orders, customers } of runs) {
     const dir = values.reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-rebuild-bench-'));
@@ -132,7 +182,12 @@ async function main(): Promise<void> {
         genMs = Date.now() - genStart;
         fs.writeFileSync(path.join(dir, 'bench-size.json'), JSON.stringify({ orders, customers }));
       }
-      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'rebuild.bench.ts'), '--child', configFile, '--models', modelsDir], {
+      // The project's segments, as the demo materializes them after each build (none with --no-segments).
+      const segmentsDir = path.join(dir, 'segments');
+      fs.rmSync(segmentsDir, { recursive: true, force: true });
+      fs.mkdirSync(segmentsDir);
+      if (withSegments) for (const f of fs.readdirSync(path.join(PROJECT_ROOT, 'segments'))) fs.copyFileSync(path.join(PROJECT_ROOT, 'segments', f), path.join(segmentsDir, f));
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'rebuild.bench.ts'), '--child', configFile, '--models', modelsDir, ...(withSegments ? [] : ['--no-segments'])], {
         encoding: 'utf8',
         cwd: PROJECT_ROOT,
         maxBuffer: 64 * 2 ** 20,
@@ -151,8 +206,23 @@ async function main(): Promise<void> {
         failed = true;
         console.error(`core.customers: built ${r.customers} rows, wrote ${customers} customers`);
       }
+      if (withSegments) {
+        for (const failure of r.failedSegments ?? []) {
+          failed = true;
+          console.error(`segment failed: ${failure}`);
+        }
+        for (const [segment, members] of Object.entries(await expectedSegments(dir))) {
+          if (r.segments?.[segment] !== members) {
+            failed = true;
+            console.error(`segment ${segment}: ${r.segments?.[segment] ?? 'no'} members, the raw charges give ${members}`);
+          }
+        }
+      }
       const perMillion = r.warehouseBytes / (orders / 1e6);
-      console.log(`| ${orders.toLocaleString('en')} | ${customers.toLocaleString('en')} | ${mb(rawSize(dir))} | ${values.reuse ? 'reused' : `${(genMs / 1000).toFixed(1)} s`} | ${(r.ms / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.peakRssMb.toLocaleString('en')} MB | ${mb(r.warehouseBytes)} | ${mb(perMillion)} |`);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      const segmentsCell = r.segmentsMs === undefined ? 'not run' : `${seconds(r.segmentsMs)} (CPU ${seconds(r.segmentsCpuMs!)})`;
+      console.log(`| ${orders.toLocaleString('en')} | ${customers.toLocaleString('en')} | ${mb(rawSize(dir))} | ${values.reuse ? 'reused' : seconds(genMs)} | ${seconds(r.ms)} | ${segmentsCell} | ${seconds(r.ms + (r.segmentsMs ?? 0))} | ${seconds(r.cpuMs + (r.segmentsCpuMs ?? 0))} | ${r.peakRssMb.toLocaleString('en')} MB | ${mb(r.warehouseBytes)} | ${mb(perMillion)} |`);
+      if (r.segments) console.log(`segment members: ${Object.entries(r.segments).map(([name, n]) => `${name} ${n.toLocaleString('en')}`).join(', ')}`);
       if (values.profile) printProfile(r.timings);
     } finally {
       if (values.keep || values.reuse) console.log(`kept ${dir}`);

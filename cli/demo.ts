@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { MODELS } from '../lib/report/attribution-data';
 import { startWorker } from '../worker/run-worker';
 import { ensureBackground } from './background';
-import { EMULATORS, emulatorKey } from '../emulators/registry';
+import { EMULATORS, emulatorKey, emulatorLwa } from '../emulators/registry';
 import { DEFAULT_SERVE_PORT } from './flags';
 import { startLocalTemporal } from './local-temporal';
 import { info } from './output';
@@ -101,8 +101,15 @@ export async function runDemo(configFile: string): Promise<void> {
 
   // Connections that point at the local emulators get the emulator's key unless one is set already.
   for (const c of config.connections) {
+    if (!['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname)) continue;
     const key = emulatorKey(c.source, c.environment);
-    if (key && ['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname)) process.env[c.credential_env] ??= key;
+    if (key && c.credential_env) process.env[c.credential_env] ??= key;
+    const lwa = emulatorLwa(c.source);
+    if (lwa && c.lwa) {
+      process.env[c.lwa.client_id_env] ??= lwa.clientId;
+      process.env[c.lwa.client_secret_env] ??= lwa.clientSecret;
+      process.env[c.lwa.refresh_token_env] ??= lwa.refreshToken;
+    }
   }
 
   const target = temporalTarget({}, config);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Environment } from '../lib/config-schema.js';
 import { SOURCES, type SourceName } from '../lib/sources.js';
 import { DEFAULT_ACTIVECAMPAIGN_API_KEY, startActiveCampaignEmulator, type ActiveCampaignEmulator, type ActiveCampaignEmulatorOptions } from './activecampaign/index.js';
-import { DEFAULT_AMAZON_SELLER_ACCESS_TOKEN, startAmazonSellerEmulator, type AmazonSellerEmulator, type AmazonSellerEmulatorOptions } from './amazon-seller/index.js';
+import { DEFAULT_AMAZON_SELLER_LWA, type LwaApplication, startAmazonSellerEmulator, type AmazonSellerEmulator, type AmazonSellerEmulatorOptions } from './amazon-seller/index.js';
 import {
   DEFAULT_BIGCOMMERCE_ACCESS_TOKEN, DEFAULT_BIGCOMMERCE_STORE_HASH, startBigCommerceEmulator, type BigCommerceEmulator, type BigCommerceEmulatorOptions,
 } from './bigcommerce/index.js';
@@ -37,6 +37,8 @@ export interface SourceEmulator<Options, Emulator extends { url: string; close()
   key: string;
   /** The key of its sandbox, where the source has one apart from live. */
   sandboxKey?: string;
+  /** The Login with Amazon application and refresh token it accepts, where connections sign in that way. */
+  lwa?: LwaApplication;
   /** The source's own options as `cdp emulators` serves it: the demo's account, the real API's limits. */
   demo: Options;
   start(settings: EmulatorSettings, options: Options): Promise<Emulator>;
@@ -126,7 +128,9 @@ export const SOURCE_EMULATORS: { [S in SourceName]: SourceEmulator<EmulatorOptio
     },
   },
   amazon_seller: {
-    key: DEFAULT_AMAZON_SELLER_ACCESS_TOKEN,
+    // Its connections sign in with Login with Amazon: the refresh token stands for the key.
+    key: DEFAULT_AMAZON_SELLER_LWA.refreshToken,
+    lwa: DEFAULT_AMAZON_SELLER_LWA,
     // Amazon's usage plans run 60 times faster here (one order list a second instead of a minute), so
     // the demo's backfill takes a minute; the connector follows the rate each answer announces.
     demo: { rateScale: 60 },
@@ -134,7 +138,7 @@ export const SOURCE_EMULATORS: { [S in SourceName]: SourceEmulator<EmulatorOptio
     baseUrl: (e) => e.url,
     summary: (e) => {
       const t = e.truth().counts;
-      return `marketplace ${e.marketplaceId}: ${t.orders} orders, ${t.returns} returns, ${t.feedback} feedback`;
+      return `marketplace ${e.marketplaceId}: ${t.orders} orders, ${t.returns} returns, ${t.feedback} feedback; LWA token endpoint ${e.tokenUrl}, client id ${e.lwa.clientId}, client secret ${e.lwa.clientSecret}`;
     },
   },
 };
@@ -200,6 +204,11 @@ export async function startEmulators(flags: EmulatorFlags): Promise<RunningEmula
     throw err;
   }
   return started;
+}
+
+/** The Login with Amazon secrets a local emulator of this source accepts, where its connections sign in that way. */
+export function emulatorLwa(source: SourceName): LwaApplication | undefined {
+  return SOURCE_EMULATORS[source].lwa;
 }
 
 /** The key a local emulator of this source accepts for a connection of this environment. */

@@ -40,12 +40,35 @@ export const hostNameSchema = z
   .string()
   .regex(/^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]+)$/, 'a host name without scheme or port, such as cdp.example.com');
 
+/** Login with Amazon's token endpoint; Amazon serves the same one for every region of the Selling Partner API. */
+export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
+
+/**
+ * Where a Login with Amazon connection's secrets are: the environment variables holding the
+ * application's client id and secret and the seller's refresh token. The worker reads them; they
+ * never enter the config, a workflow's input or its history.
+ */
+export const lwaSchema = z.strictObject({
+  client_id_env: envVarSchema,
+  client_secret_env: envVarSchema,
+  refresh_token_env: envVarSchema,
+  /** Where access tokens are minted; the emulator's own in tests and the demo. */
+  token_url: z.url({ protocol: /^https?$/ }).default(LWA_TOKEN_URL),
+});
+export type LwaConfig = z.infer<typeof lwaSchema>;
+
+/** Sources whose connections sign in with Login with Amazon rather than one key. */
+const LWA_SOURCES: ReadonlySet<SourceName> = new Set(SOURCES.filter((s) => s.signIn === 'lwa').map((s) => s.name));
+
 export const connectionSchema = z.strictObject({
   id: connectionIdSchema,
   source: z.enum(SOURCE_NAMES),
   environment: z.enum(ENVIRONMENTS),
   base_url: z.url({ protocol: /^https?$/ }),
-  credential_env: envVarSchema,
+  /** The environment variable holding the connection's key; every source but those signing in with `lwa`. */
+  credential_env: envVarSchema.optional(),
+  /** Login with Amazon's client id, client secret and refresh token, for an amazon_seller connection. */
+  lwa: lwaSchema.optional(),
   /** Values for `{name}` placeholders in the source's API paths (Talon.One's `applicationId`). */
   path_params: pathParamsSchema.optional(),
   streams: z.array(z.string().min(1)).min(1).optional(),
@@ -156,6 +179,7 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['connections', i, 'id'], message: `duplicate connection id "${c.id}"` });
       }
       seen.add(c.id);
+      for (const issue of credentialProblems(c)) ctx.addIssue({ code: 'custom', path: ['connections', i, issue.field], message: issue.message });
       for (const [name, what] of Object.entries(REQUIRED_PATH_PARAMS[c.source])) {
         if (c.path_params?.[name] === undefined) {
           ctx.addIssue({ code: 'custom', path: ['connections', i, 'path_params', name], message: `a ${c.source} connection needs path_params.${name}: ${what}` });
@@ -164,3 +188,22 @@ export const configSchema = z
     });
   });
 export type CdpConfig = z.infer<typeof configSchema>;
+
+/** What is wrong with how a connection names its credential: each source takes one kind. */
+function credentialProblems(c: Pick<ConnectionConfig, 'source' | 'credential_env' | 'lwa'>): { field: string; message: string }[] {
+  const lwaFields = 'lwa: { client_id_env, client_secret_env, refresh_token_env } naming the variables that hold them';
+  if (LWA_SOURCES.has(c.source)) {
+    if (c.lwa) return c.credential_env === undefined ? [] : [{ field: 'credential_env', message: `${c.source} connections sign in with lwa only; remove credential_env` }];
+    return [
+      {
+        field: 'lwa',
+        message:
+          `${c.source} connections sign in with Login with Amazon: the app's client id and client secret and the seller's refresh token. ` +
+          (c.credential_env === undefined ? `Set ${lwaFields}` : `An access token in credential_env expires within the hour; replace credential_env with ${lwaFields}`),
+      },
+    ];
+  }
+  if (c.lwa) return [{ field: 'lwa', message: `a ${c.source} connection signs in with the key in credential_env; lwa is for amazon_seller connections only` }];
+  if (c.credential_env === undefined) return [{ field: 'credential_env', message: `a ${c.source} connection needs credential_env: the environment variable holding its key, such as ${c.source.toUpperCase()}_API_KEY` }];
+  return [];
+}

@@ -65,7 +65,10 @@ export class CredentialMissingError extends CdpError {
   }
 }
 
-/** The source rejected the credential (401/403); retrying cannot help. */
+/**
+ * The source rejected the credential (401/403); retrying cannot help, unless `tokenExpired` says
+ * the source refused an access token only for its age and a fresh one may be minted.
+ */
 export class SourceAuthError extends CdpError {
   override readonly name = ERROR_NAMES.sourceAuth;
   constructor(
@@ -74,6 +77,7 @@ export class SourceAuthError extends CdpError {
     readonly status: number,
     detail: string,
     readonly credentialEnv?: string,
+    readonly tokenExpired = false,
   ) {
     super(
       `credentials for ${connectionId} were rejected (HTTP ${status} at ${url}: ${detail}): ` +

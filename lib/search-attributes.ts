@@ -7,3 +7,6 @@ export const SEARCH_ATTRIBUTES = {
   mode: defineSearchAttributeKey('CdpMode', SearchAttributeType.KEYWORD),
   environment: defineSearchAttributeKey('CdpEnvironment', SearchAttributeType.KEYWORD),
 };
+
+/** Temporal's own: the time a schedule's action was due, set on every workflow a schedule starts (a backfilled one too). */
+export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

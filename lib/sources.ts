@@ -15,6 +15,11 @@ export interface SourceRow {
   readonly orders: boolean;
   /** Path parameters every connection must set for the stream paths, with what to set. */
   readonly pathParams: Readonly<Record<string, string>>;
+  /**
+   * How a connection signs in where it is not one key in `credential_env`: `lwa`, Login with Amazon's
+   * client id, client secret and refresh token, exchanged for access tokens that last an hour.
+   */
+  readonly signIn?: 'lwa';
   readonly emulator: {
     /** The API the local emulator stands in for. */
     readonly api: string;
@@ -87,6 +92,7 @@ const ROWS = [
     payments: true,
     orders: true,
     pathParams: { marketplaceId: 'the Amazon marketplace to read, such as ATVPDKIKX0DER (amazon.com) or A1PA6795UKMFR9 (amazon.de)' },
+    signIn: 'lwa',
     emulator: { api: 'Amazon Selling Partner API', defaultPort: 12117 },
   },
 ] as const satisfies readonly SourceRow[];

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ApplicationFailure, executeChild, workflowInfo } from '@temporalio/workflow';
+import { SCHEDULED_START_TIME } from '../lib/search-attributes';
 import type { SyncMode } from '../lib/sync-state';
 import { syncWorkflowId } from '../lib/temporal-names';
 import { syncWorkflow, type SyncWorkflowInput, type SyncWorkflowResult } from './sync';
@@ -8,6 +9,8 @@ export interface ScheduledSyncInput {
   connectionId: string;
   mode?: SyncMode;
   tuning?: SyncWorkflowInput['tuning'];
+  /** The schedule's interval (for a cron, its longest gap): the window a backfilled run reads. */
+  windowSeconds?: number;
 }
 
 export type ScheduledSyncResult = { skipped: true; reason: string } | { skipped: false; result: SyncWorkflowResult };
@@ -15,12 +18,15 @@ export type ScheduledSyncResult = { skipped: true; reason: string } | { skipped:
 /**
  * What a schedule runs: the connection's sync under its own id `sync:<connection>`, so a scheduled
  * run never overlaps a manual one; when a sync is already running this run is skipped, not queued twice.
+ * The run carries the time it was due, so a backfilled run reads its own interval.
  */
 export async function scheduledSyncWorkflow(input: ScheduledSyncInput): Promise<ScheduledSyncResult> {
+  const due = workflowInfo().typedSearchAttributes.get(SCHEDULED_START_TIME);
+  const scheduled = due && input.windowSeconds ? { atMs: due.getTime(), windowSeconds: input.windowSeconds } : undefined;
   try {
     const result = await executeChild(syncWorkflow, {
       workflowId: syncWorkflowId(input.connectionId),
-      args: [{ connectionId: input.connectionId, mode: input.mode ?? 'incremental', tuning: input.tuning }],
+      args: [{ connectionId: input.connectionId, mode: input.mode ?? 'incremental', tuning: input.tuning, scheduled }],
       // The schedule tags this run with the connection, source and environment; the sync carries them too.
       typedSearchAttributes: workflowInfo().typedSearchAttributes,
     });

@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { CdpActivities, SyncPlan } from '../activities';
+import type { ScheduledRun } from '../activities/sync/plan-sync';
 import type { StreamPosition, SyncMode } from '../lib/sync-state';
 import { ERROR_NAMES } from '../lib/errors';
 import { stateKey } from '../lib/stream-keys';
@@ -16,6 +17,8 @@ export interface SyncWorkflowInput {
   mode: SyncMode;
   /** ISO date: a manual sync from here instead of the last high-water mark. */
   since?: string;
+  /** A scheduled run: when it was due and its interval; one due before what was read is a backfill of its interval. */
+  scheduled?: ScheduledRun;
   /** Carried over by continue-as-new: the plan with every stream's latest position. */
   plan?: SyncPlan;
   /** Carried over by continue-as-new: streams already finished. */
@@ -111,6 +114,7 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
       connectionId: input.connectionId,
       mode: input.mode,
       since: input.since,
+      scheduled: input.scheduled,
       syncId: newSyncId(),
       startedAtMs: workflowInfo().startTime.getTime(),
     }));

@@ -13,7 +13,10 @@ export interface HttpRequest {
   body?: unknown;
   headers: Record<string, string>;
   limiter: RateLimiter;
-  source: Pick<SourceSpec, 'describeError' | 'isRateLimited' | 'isAuthError' | 'retryAfterMs' | 'rateLimitHeader' | 'rateLimitWindowMs'>;
+  source: Pick<
+    SourceSpec,
+    'describeError' | 'isRateLimited' | 'isAuthError' | 'isTokenExpired' | 'retryAfterMs' | 'rateLimitHeader' | 'rateLimitShare' | 'rateLimitRemainingHeader' | 'rateLimitWindowMs'
+  >;
   /** Called on every failed attempt that will be retried, so a heartbeating activity stays alive. */
   onRetry?: (error: Error, attempt: number) => void;
   /** Called every few seconds while the request waits for the rate limit. */
@@ -46,6 +49,15 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** Paces the connection by the rate the source announces and, when it says none are left, holds it for the rest of the window. */
+function followRateHeaders(req: HttpRequest, headers: Headers): void {
+  const { rateLimitHeader, rateLimitShare, rateLimitRemainingHeader, rateLimitWindowMs } = req.source;
+  const announced = rateLimitHeader ? Number(headers.get(rateLimitHeader)) : Number.NaN;
+  if (announced > 0) req.limiter.setRate(announced * (rateLimitShare ?? 1));
+  const remaining = rateLimitRemainingHeader ? headers.get(rateLimitRemainingHeader) : null;
+  if (remaining !== null && remaining.trim() !== '' && Number(remaining) === 0) req.limiter.drain(rateLimitWindowMs ?? 0);
+}
+
 async function attempt(req: HttpRequest): Promise<unknown> {
   await req.limiter.acquire(req.onWait);
   // Errors name the origin and path only: a credential in a query parameter never reaches a message.
@@ -62,8 +74,7 @@ async function attempt(req: HttpRequest): Promise<unknown> {
     if (req.signal?.aborted) throw new AbortError(err as Error);
     throw new SourceUnavailableError(req.connectionId, where, undefined, (err as Error).message);
   }
-  const announced = req.source.rateLimitHeader ? Number(response.headers.get(req.source.rateLimitHeader)) : Number.NaN;
-  if (announced > 0) req.limiter.setRate(announced);
+  followRateHeaders(req, response.headers);
   const body = await readBody(response);
   const detail = () => (typeof body === 'string' ? body : req.source.describeError(body));
   const waitMs = () => req.source.retryAfterMs?.(response.headers) ?? retryAfterMs(response.headers);
@@ -77,7 +88,8 @@ async function attempt(req: HttpRequest): Promise<unknown> {
   }
   if (response.ok) return body;
   if (response.status === 401 || response.status === 403 || req.source.isAuthError?.(response.status, body)) {
-    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail(), req.credentialEnv));
+    const expired = req.source.isTokenExpired?.(response.status, body) === true;
+    throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail(), req.credentialEnv, expired));
   }
   if (response.status >= 500 || response.status === 408) {
     throw new SourceUnavailableError(req.connectionId, where, response.status, detail(), waitMs());

@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from '../../lib/config-schema';
-import { SourceAnswerError, type AnswerOrigin } from '../../lib/errors';
+import { SourceAnswerError, SourceAuthError, type AnswerOrigin } from '../../lib/errors';
 import { childValues, decodeChild, encodeChild, type ChildCursor, type ParentValues } from './child-cursor';
+import { credentialEnvOf, signingSecret, type Credential } from './credentials';
 import { requestJson } from './http-client';
 import type { RateLimiter } from './rate-limiter';
 import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './request-url';
@@ -14,7 +15,7 @@ export interface PageRequest {
   source: SourceSpec;
   stream: StreamSpec;
   connection: ConnectionConfig;
-  credential: string;
+  credential: Credential;
   limiter: RateLimiter;
   /** The window in unix seconds: from inclusive (null = the beginning), to exclusive. */
   window: SyncWindow;
@@ -138,21 +139,33 @@ function recordsOf(req: PageRequest, stream: StreamSpec, body: unknown, unsigned
 /** What a request to a source needs beside its URL: who asks, with what, and at what pace. */
 export type SourceRequest = Pick<PageRequest, 'source' | 'connection' | 'credential' | 'limiter' | 'signal' | 'onRetry' | 'onWait'>;
 
-/** GETs (or POSTs `body` to) the connection's API, signed with its credential, within its rate limit. */
+/**
+ * GETs (or POSTs `body` to) the connection's API, signed with its credential, within its rate limit.
+ * An access token the source refuses as expired (its clock ahead of ours, a token revoked) is
+ * minted afresh once and the request sent again.
+ */
 export async function getFromSource(req: SourceRequest, unsigned: URL, post?: { body: unknown }): Promise<unknown> {
-  const { url, headers } = authenticate(req.source.auth, req.credential, unsigned);
-  return requestJson({
-    connectionId: req.connection.id,
-    credentialEnv: req.connection.credential_env,
-    url,
-    ...(post ? { method: 'POST' as const, body: post.body } : {}),
-    headers: { accept: 'application/json', ...req.source.headers, ...headers },
-    limiter: req.limiter,
-    source: req.source,
-    signal: req.signal,
-    onRetry: req.onRetry,
-    onWait: req.onWait,
-  });
+  for (let renewed = false; ; renewed = true) {
+    const secret = await signingSecret(req.credential);
+    const { url, headers } = authenticate(req.source.auth, secret, unsigned);
+    try {
+      return await requestJson({
+        connectionId: req.connection.id,
+        credentialEnv: credentialEnvOf(req.connection),
+        url,
+        ...(post ? { method: 'POST' as const, body: post.body } : {}),
+        headers: { accept: 'application/json', ...req.source.headers, ...headers },
+        limiter: req.limiter,
+        source: req.source,
+        signal: req.signal,
+        onRetry: req.onRetry,
+        onWait: req.onWait,
+      });
+    } catch (err) {
+      if (renewed || typeof req.credential === 'string' || !(err instanceof SourceAuthError && err.tokenExpired)) throw err;
+      req.credential.expired(secret);
+    }
+  }
 }
 
 interface Answer {

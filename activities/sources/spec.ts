@@ -280,6 +280,8 @@ export interface SourceSpec {
   describeError(body: unknown): string;
   /** Sources that reject a credential without HTTP 401/403 (the Graph API answers 400 with code 190) say so here. */
   isAuthError?(status: number, body: unknown): boolean;
+  /** Sources whose access tokens expire say here which refusal means "this token is too old" (Amazon's 403 Unauthorized, "has expired"). */
+  isTokenExpired?(status: number, body: unknown): boolean;
   /** Sources that signal rate limits without HTTP 429 (the Graph API answers 400 with code 17) say so here. */
   isRateLimited?(status: number, body: unknown): boolean;
   /** How long the source asks us to wait, from its own headers, beyond Retry-After. */
@@ -291,6 +293,16 @@ export interface SourceSpec {
   rateLimitWindowMs?: number;
   /** A response header stating the caller's current rate in requests per second (`x-amzn-RateLimit-Limit`); the limiter follows it. */
   rateLimitHeader?: string;
+  /**
+   * The share of the rate in `rateLimitHeader` the connection keeps to, where every client of the
+   * account draws on one budget (ActiveCampaign's `RateLimit-Limit`, per account); 1 when absent.
+   */
+  rateLimitShare?: number;
+  /**
+   * A response header counting the requests left in the API's rate window (ActiveCampaign's
+   * `RateLimit-Remaining`): at 0 the connection holds for `rateLimitWindowMs` before the next request.
+   */
+  rateLimitRemainingHeader?: string;
   /** The report protocol of sources with report streams. */
   reportApi?: ReportApi;
   streams: StreamSpec[];

@@ -1,6 +1,6 @@
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import type { Environment, SourceName } from '../../lib/config-schema';
-import { CredentialMissingError } from '../../lib/errors';
+import { requireCredential } from '../sources/credentials';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
 import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../../lib/sync-state';
@@ -10,9 +10,16 @@ export interface PlanSyncInput {
   mode: SyncMode;
   /** ISO date: a manual sync from here instead of the last high-water mark. */
   since?: string;
+  /** A scheduled run: when it was due, and the length of the schedule's interval. */
+  scheduled?: ScheduledRun;
   syncId: string;
   /** When the sync started (workflow time): the exclusive upper edge of its window. */
   startedAtMs: number;
+}
+
+export interface ScheduledRun {
+  atMs: number;
+  windowSeconds: number;
 }
 
 export interface SyncPlan {
@@ -56,9 +63,7 @@ async function resumeSlices(config: LoadedConfig, connectionId: string, stream: 
 export async function planSync(config: LoadedConfig, input: PlanSyncInput): Promise<SyncPlan> {
   const connection = findConnection(config, input.connectionId);
   // Fail before anything runs if the worker cannot authenticate; the value itself never leaves this process.
-  if (!process.env[connection.credential_env]) {
-    throw new CredentialMissingError(connection.id, connection.credential_env);
-  }
+  requireCredential(connection);
   const source = sourceSpec(connection.source);
   const streams = selectStreams(source, connection.streams, `${config.file}: connections.${connection.id}.streams`);
   const to = Math.floor(input.startedAtMs / 1000);
@@ -91,11 +96,18 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
         const resumed = await resumeSlices(config, connection.id, stream.name);
         if (resumed) return resumed;
       }
+      // An API that wants its upper bound settled in the past is read up to there; the next sync goes on from it.
+      const end = to - settleSeconds(source, stream);
+      // A scheduled run due before what this stream has already read is a backfill: it reads its own
+      // interval again, up to when it was due. A run due after it (on time, or catching up after an
+      // outage) reads on from the high-water mark, so no outage leaves a gap.
+      const dueSec = input.scheduled === undefined ? undefined : Math.floor(input.scheduled.atMs / 1000);
+      if (input.mode !== 'historical' && dueSec !== undefined && state.highWaterMark !== null && dueSec < state.highWaterMark) {
+        return [fresh(stream, { from: Math.max(0, dueSec - input.scheduled!.windowSeconds), to: Math.min(dueSec, end) })];
+      }
       if (state.inProgress && state.inProgress.mode === input.mode && input.since === undefined) {
         return [state.inProgress];
       }
-      // An API that wants its upper bound settled in the past is read up to there; the next sync goes on from it.
-      const end = to - settleSeconds(source, stream);
       if (sliced) {
         return sliceWindows(end, config.sync.historical_slices, config.sync.historical_slice_days * 86_400).map((window, index, all) =>
           fresh(stream, window, { index, count: all.length }),

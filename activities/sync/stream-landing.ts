@@ -23,13 +23,14 @@ export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<str
 
 /**
  * Records a finished stream (or slice): its last sync, and the high-water mark the next sync starts
- * from. A slice records only itself; the stream's mark moves when every slice is done.
+ * from. A slice records only itself; the stream's mark moves when every slice is done, and never
+ * back: a backfill that read an earlier window leaves it where it was.
  */
 export async function finishStream(stateDir: string, position: StreamPosition): Promise<void> {
   const state = await readStreamState(stateDir, position.connection, stateKey(position));
   await writeStreamState(stateDir, {
     ...state,
-    highWaterMark: position.slice ? state.highWaterMark : position.window.to,
+    highWaterMark: position.slice ? state.highWaterMark : Math.max(state.highWaterMark ?? position.window.to, position.window.to),
     inProgress: null,
     lastSync: {
       syncId: position.syncId,

@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
-import { CredentialMissingError, EnvironmentMismatchError } from '../../lib/errors';
+import { EnvironmentMismatchError } from '../../lib/errors';
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
 import { finishStream, toLanded } from './stream-landing';
+import { connectionCredential } from '../sources/credentials';
 import { checkEnvironment } from '../sources/environment-check';
 import { fetchPage } from '../sources/pager';
 import { RepeatedPageGuard } from '../sources/paging/progress';
@@ -40,8 +41,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   // A retried attempt continues from the last durable file, not from the start of the batch.
   let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
   const connection = findConnection(config, position.connection);
-  const credential = process.env[connection.credential_env];
-  if (!credential) throw new CredentialMissingError(connection.id, connection.credential_env);
+  const credential = connectionCredential(connection);
   const source = sourceSpec(connection.source);
   const [stream] = selectStreams(source, [position.stream], `${config.file}: connections.${connection.id}`);
   const limiter = limiterFor(connection.id, connection.requests_per_second ?? source.requestsPerSecond[connection.environment]);

@@ -11,6 +11,14 @@ const setFlags = z
   .loose()
   .refine((f) => Boolean(f.every) !== Boolean(f.cron), { message: 'give exactly one of --every and --cron', path: ['every'] });
 
+const instant = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
+
+const backfillFlags = z
+  .object({ from: instant, to: instant })
+  .loose()
+  .refine((f) => f.from < f.to, { message: 'must be after --from', path: ['to'] })
+  .refine((f) => f.to.getTime() <= Date.now(), { message: 'must not be in the future: a backfill reads what has happened', path: ['to'] });
+
 type ScheduleAct = 'pause' | 'resume' | 'trigger' | 'delete';
 
 function registerAction(schedule: Command, ctx: CommandContext, act: ScheduleAct, description: string): void {
@@ -59,6 +67,24 @@ export const register: RegisterCommand = (program, ctx) => {
   registerAction(schedule, ctx, 'resume', 'resume a paused schedule');
   registerAction(schedule, ctx, 'trigger', 'run a connection\'s scheduled sync now');
   registerAction(schedule, ctx, 'delete', 'delete a connection\'s schedule');
+
+  temporalOptions(
+    schedule
+      .command('backfill <connection>')
+      .description('run the schedule\'s runs of a past period now, one after another: each reads its own interval again')
+      .requiredOption('--from <date>', 'start of the period (ISO 8601; exclusive, as for Temporal)')
+      .requiredOption('--to <date>', 'end of the period (ISO 8601; inclusive)'),
+  ).action(async (connectionId: string, raw) => {
+    const flags = parseFlags('schedule backfill', backfillFlags, raw);
+    const { temporalTarget, withClient } = await import('../../app/temporal');
+    const { backfillSchedule } = await import('../../app/schedules');
+    const config = ctx.loadConfig();
+    findConnection(config, connectionId);
+    const runs = await withClient(temporalTarget(raw, config), (client) => backfillSchedule(client, connectionId, flags.from, flags.to));
+    console.log(
+      `${connectionId}: ${runs} scheduled run${runs === 1 ? '' : 's'} from ${flags.from.toISOString()} to ${flags.to.toISOString()} queued, one after another; follow them with \`cdp status ${connectionId}\``,
+    );
+  });
 
   temporalOptions(schedule.command('list').description('list schedules with their next and last runs')).action(async (raw) => {
     const { temporalTarget, withClient } = await import('../../app/temporal');

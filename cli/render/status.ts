@@ -24,7 +24,7 @@ export function renderStatus(statuses: ConnectionStatus[], temporalReachable: bo
     const schedule = r?.schedule
       ? r.schedule.paused
         ? `schedule paused${r.schedule.note ? `: ${r.schedule.note}` : ''}`
-        : `next scheduled run ${r.schedule.next?.toISOString() ?? 'none'}`
+        : `next scheduled run ${r.schedule.next?.toISOString() ?? 'none'}${r.schedule.waiting ? `, ${r.schedule.waiting} more waiting to run (a backfill, or runs that came due during a sync)` : ''}`
       : temporalReachable
         ? 'no schedule'
         : '';
@@ -38,7 +38,10 @@ export function renderStatus(statuses: ConnectionStatus[], temporalReachable: bo
     for (const s of streams) {
       table.push([
         s.stream,
-        s.lastSync?.mode ?? '',
+        // A run that read a window ending before the cursor was a backfill of that window.
+        s.lastSync && s.highWaterMark !== null && s.lastSync.window.to < s.highWaterMark
+          ? `backfill of ${new Date((s.lastSync.window.from ?? 0) * 1000).toISOString().slice(0, 16)} to ${new Date(s.lastSync.window.to * 1000).toISOString().slice(0, 16)}`
+          : (s.lastSync?.mode ?? ''),
         s.lastSync?.startedAt.slice(0, 19) ?? '',
         s.lastSync?.finishedAt.slice(0, 19) ?? '',
         s.lastSync?.rows ?? '',

@@ -17,9 +17,17 @@ export function forbidden(): AcApiError {
   return new AcApiError(403, JSON.stringify({ message: 'Forbidden' }));
 }
 
-/** 429 once the account is over 5 requests a second, with the seconds to pause in Retry-After. */
-export function tooManyRequests(retryAfterSeconds: number): AcApiError {
-  return new AcApiError(429, JSON.stringify({ message: 'Too Many Requests' }), undefined, { 'Retry-After': String(retryAfterSeconds) });
+/**
+ * 429 once the account is over its requests a second: the seconds to pause in Retry-After, and the
+ * rate-limit headers ActiveCampaign's Rate Limits page documents, `RateLimit-Limit` (the account's
+ * requests a second) and `RateLimit-Remaining` (none left).
+ */
+export function tooManyRequests(retryAfterSeconds: number, limitPerSecond: number): AcApiError {
+  return new AcApiError(429, JSON.stringify({ message: 'Too Many Requests' }), undefined, {
+    'Retry-After': String(retryAfterSeconds),
+    'RateLimit-Limit': String(limitPerSecond),
+    'RateLimit-Remaining': '0',
+  });
 }
 
 /** 404 for an id that does not exist, in the `No Result found for <Model> with id N` form. */

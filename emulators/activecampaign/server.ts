@@ -16,9 +16,13 @@ import { buildAcResources } from './resources.js';
 /** ActiveCampaign's documented limit: 5 requests a second per account, shared by every key. */
 export const AC_RATE_LIMIT_PER_SECOND = 5;
 
-/** Error injection plus a rate override; `rateLimitPerSecond: null` restores the 5/s default, 0 turns limiting off. */
+/**
+ * Error injection plus a rate override; `rateLimitPerSecond: null` restores the 5/s default, 0 turns limiting off.
+ * `retryAfterSeconds` is the pause a 429 asks for (null: 1, the account's one-second window; the docs' example says 30).
+ */
 export interface AcFaultSettings extends GateFaults {
   rateLimitPerSecond: number | null;
+  retryAfterSeconds: number | null;
 }
 
 export interface AcServerOptions {
@@ -42,7 +46,11 @@ export interface AcServer {
 /** Seconds a 429 tells the client to pause: the account's one-second budget window. */
 const RETRY_AFTER_SECONDS = 1;
 
-const faultPatchSchema = z.strictObject({ ...gateFaultsShape, rateLimitPerSecond: z.number().min(0).nullable().optional() });
+const faultPatchSchema = z.strictObject({
+  ...gateFaultsShape,
+  rateLimitPerSecond: z.number().min(0).nullable().optional(),
+  retryAfterSeconds: z.number().int().min(1).max(3600).nullable().optional(),
+});
 
 function send(reply: FastifyReply, status: number, body: string, contentType = 'application/json; charset=utf-8'): FastifyReply {
   return reply.code(status).type(contentType).send(body);
@@ -52,16 +60,18 @@ function send(reply: FastifyReply, status: number, body: string, contentType = '
 export function createAcServer(opts: AcServerOptions): AcServer {
   const { data } = opts;
   const keys = new Set(opts.apiKeys);
-  const { rateLimitPerSecond, ...gateInitial } = opts.faults;
+  const { rateLimitPerSecond, retryAfterSeconds, ...gateInitial } = opts.faults;
   const gate = new FaultGate(data.seed, gateInitial, opts.now);
   let rateOverride: number | null = rateLimitPerSecond ?? null;
+  let retryAfterOverride: number | null = retryAfterSeconds ?? null;
   const limiter = new TokenBucketLimiter();
   const watch = new RateLimitWatch();
   let truth = computeAcGroundTruth(data);
 
-  const faults = (): AcFaultSettings => ({ ...gate.current(), rateLimitPerSecond: rateOverride });
+  const faults = (): AcFaultSettings => ({ ...gate.current(), rateLimitPerSecond: rateOverride, retryAfterSeconds: retryAfterOverride });
   const setFaults = (patch: Partial<AcFaultSettings>): AcFaultSettings => {
-    const { rateLimitPerSecond: rate, ...rest } = patch;
+    const { rateLimitPerSecond: rate, retryAfterSeconds: pause, ...rest } = patch;
+    if (pause !== undefined) retryAfterOverride = pause;
     if (rate !== undefined) {
       rateOverride = rate;
       limiter.reset();
@@ -73,7 +83,7 @@ export function createAcServer(opts: AcServerOptions): AcServer {
   const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
   installMalformedRecords(app);
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/3/')) return;
     await gate.delay();
     if (gate.inOutage()) throw serverError(503);
@@ -81,10 +91,14 @@ export function createAcServer(opts: AcServerOptions): AcServer {
     if (typeof token !== 'string' || !keys.has(token.trim())) throw forbidden();
     watch.request(token.trim());
     // The budget belongs to the account, so every key draws from the same bucket.
-    if (!limiter.tryTake('account', rateOverride ?? AC_RATE_LIMIT_PER_SECOND)) {
-      watch.refused(token.trim(), RETRY_AFTER_SECONDS * 1000);
-      throw tooManyRequests(RETRY_AFTER_SECONDS);
+    const rate = rateOverride ?? AC_RATE_LIMIT_PER_SECOND;
+    if (!limiter.tryTake('account', rate)) {
+      const pause = retryAfterOverride ?? RETRY_AFTER_SECONDS;
+      watch.refused(token.trim(), pause * 1000);
+      throw tooManyRequests(pause, rate);
     }
+    // Answers the account's limit lets through say what is left of it, as context to pace by.
+    if (rate > 0 && rate !== Infinity) reply.header('RateLimit-Limit', String(rate)).header('RateLimit-Remaining', String(limiter.remaining('account')));
     const failure = gate.nextFault();
     if (failure !== null) throw serverError(failure);
   });

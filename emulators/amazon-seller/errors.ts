@@ -20,9 +20,16 @@ export class SpApiError extends Error {
   }
 }
 
-/** 403 for a missing or unknown `x-amz-access-token`. */
-export function unauthorized(): SpApiError {
-  return new SpApiError(403, 'Unauthorized', 'Access to requested resource is denied.');
+/** Why an `x-amz-access-token` was refused, in the words of the 403's `details`. */
+const UNAUTHORIZED_DETAILS = {
+  missing: 'Access token is missing in the request header.',
+  unknown: 'The access token you provided is revoked, malformed or invalid.',
+  expired: 'The access token you provided has expired.',
+} as const;
+
+/** 403 for a missing, unknown or expired `x-amz-access-token`: one code and message, the reason in `details`. */
+export function unauthorized(reason: keyof typeof UNAUTHORIZED_DETAILS): SpApiError {
+  return new SpApiError(403, 'Unauthorized', 'Access to requested resource is denied.', UNAUTHORIZED_DETAILS[reason]);
 }
 
 /** 400 for a parameter or body the operation cannot use. */

@@ -3,7 +3,8 @@ import { generateWorld } from '../world/index.js';
 import { buildSellerAccount } from './build-seller-account.js';
 import type { AmazonSellerGroundTruth } from './ground-truth.js';
 import { marketplaceOf } from './marketplaces.js';
-import { createAmazonSellerServer, type AmazonSellerFaultSettings, type AmazonSellerStats } from './server.js';
+import type { LwaApplication } from './lwa.js';
+import { createAmazonSellerServer, LWA_TOKEN_PATH, type AmazonSellerFaultSettings, type AmazonSellerStats } from './server.js';
 
 export interface AmazonSellerEmulatorOptions {
   /** Default 127.0.0.1. */
@@ -16,8 +17,17 @@ export interface AmazonSellerEmulatorOptions {
   scale?: number;
   /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
   anchor?: Date;
-  /** The LWA access token the API accepts in `x-amz-access-token`. Default DEFAULT_AMAZON_SELLER_ACCESS_TOKEN. */
+  /**
+   * An LWA access token taken as minted when the emulator starts: it works in `x-amz-access-token`
+   * until it expires like any other. Default DEFAULT_AMAZON_SELLER_ACCESS_TOKEN.
+   */
   accessToken?: string;
+  /** The application's client id and secret and the seller's refresh token the token endpoint accepts. Default DEFAULT_AMAZON_SELLER_LWA. */
+  lwa?: LwaApplication;
+  /** How long an access token works, in seconds. Default 3,600, Amazon's hour. */
+  accessTokenTtlSeconds?: number;
+  /** The clock access tokens are issued and expire by, in ms since the epoch. Default the real one. */
+  now?: () => number;
   /** The seller's marketplace. Default DEFAULT_AMAZON_SELLER_MARKETPLACE_ID (amazon.com). */
   marketplaceId?: string;
   /** Multiplies every operation's documented rate (the burst stays); 0 turns limiting off. Default 1, the real limits. */
@@ -33,7 +43,10 @@ export interface AmazonSellerEmulatorOptions {
 export interface AmazonSellerEmulator {
   /** Stands for https://sellingpartnerapi-na.amazon.com (or -eu): operations live at `${url}/orders/v0/...`, `${url}/reports/2021-06-30/...`. */
   url: string;
+  /** Stands for https://api.amazon.com/auth/o2/token, LWA's token endpoint. */
+  tokenUrl: string;
   accessToken: string;
+  lwa: LwaApplication;
   marketplaceId: string;
   close(): Promise<void>;
   /** Ground truth of the account as it is now: `POST /_emulator/mutate` changes it. */
@@ -45,6 +58,14 @@ export interface AmazonSellerEmulator {
 
 export const DEFAULT_AMAZON_SELLER_ACCESS_TOKEN = 'Atza|IwEBICdpEmulatorAccessToken0AmazonSellingPartnerApiLwaTokenForLocalTests';
 export const DEFAULT_AMAZON_SELLER_MARKETPLACE_ID = 'ATVPDKIKX0DER';
+/** The demo's application and seller authorization, shaped like LWA's own identifiers. */
+export const DEFAULT_AMAZON_SELLER_LWA: LwaApplication = {
+  clientId: 'amzn1.application-oa2-client.cdpemulator0000000000000000000000',
+  clientSecret: 'amzn1.oa2-cs.v1.cdpEmulatorClientSecret0000000000000000000000000000',
+  refreshToken: 'Atzr|IwEBIcdpEmulatorRefreshToken0AmazonSellingPartnerApiLwaRefreshTokenForLocalTests',
+};
+/** Amazon's access tokens last an hour. */
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3_600;
 export const DEFAULT_REPORT_PROCESSING_MS = 2_000;
 export const DEFAULT_DOCUMENT_URL_TTL_MS = 300_000;
 
@@ -55,9 +76,15 @@ export async function startAmazonSellerEmulator(opts: AmazonSellerEmulatorOption
   const accessToken = opts.accessToken ?? DEFAULT_AMAZON_SELLER_ACCESS_TOKEN;
   const rateScale = opts.rateScale ?? 1;
   if (!(rateScale >= 0)) throw new Error(`rateScale must be 0 or more; got ${rateScale}.`);
+  const lwa = opts.lwa ?? DEFAULT_AMAZON_SELLER_LWA;
+  const accessTokenTtlSeconds = opts.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS;
+  if (!(accessTokenTtlSeconds > 0)) throw new Error(`accessTokenTtlSeconds must be more than 0; got ${accessTokenTtlSeconds}.`);
   const server = createAmazonSellerServer({
     account: buildSellerAccount(world, marketplace),
     accessToken,
+    lwa,
+    accessTokenTtlSeconds,
+    now: opts.now,
     rateScale,
     reportProcessingMs: opts.reportProcessingMs ?? DEFAULT_REPORT_PROCESSING_MS,
     documentUrlTtlMs: opts.documentUrlTtlMs ?? DEFAULT_DOCUMENT_URL_TTL_MS,
@@ -66,7 +93,9 @@ export async function startAmazonSellerEmulator(opts: AmazonSellerEmulatorOption
   const { url, close } = await listen(server.app, opts);
   return {
     url,
+    tokenUrl: `${url}${LWA_TOKEN_PATH}`,
     accessToken,
+    lwa,
     marketplaceId: marketplace.id,
     close,
     truth: () => structuredClone(server.truth()),
@@ -78,7 +107,8 @@ export async function startAmazonSellerEmulator(opts: AmazonSellerEmulatorOption
 export { buildSellerAccount } from './build-seller-account.js';
 export { computeAmazonSellerTruth } from './ground-truth.js';
 export type { AmazonSellerGroundTruth, TruthOrder } from './ground-truth.js';
-export { createAmazonSellerServer } from './server.js';
+export { createAmazonSellerServer, LWA_TOKEN_PATH } from './server.js';
+export type { LwaApplication, LwaStats } from './lwa.js';
 export type { AmazonSellerFaultSettings, AmazonSellerStats } from './server.js';
 export { amazonSellerMutationSchema, type AmazonSellerMutation } from './mutations.js';
 export { MARKETPLACES, type Marketplace, type FeedbackDateStyle } from './marketplaces.js';

@@ -46,6 +46,8 @@ export interface ReportFaults {
 /** What clients did with reports. */
 export interface ReportStats {
   reportsCreated: Record<string, number>;
+  /** How the reports created so far end (or will end): DONE with a document, CANCELLED for want of data, FATAL. */
+  reportOutcomes: Record<string, number>;
   reportPolls: number;
 }
 
@@ -63,6 +65,7 @@ export class ReportStore {
   private readonly reports = new Map<string, ReportRecord>();
   private readonly documents = new Map<string, ReportRecord>();
   private readonly created: Record<string, number> = {};
+  private readonly outcomes: Record<string, number> = {};
   private polls = 0;
   private faults: ReportFaults = { fatalNextReports: 0, cancelNextReports: 0 };
   private readonly documentToken: string;
@@ -83,6 +86,7 @@ export class ReportStore {
     this.reports.set(record.reportId, record);
     if (record.document) this.documents.set(record.document.reportDocumentId, record);
     this.created[spec.reportType] = (this.created[spec.reportType] ?? 0) + 1;
+    this.outcomes[record.outcome] = (this.outcomes[record.outcome] ?? 0) + 1;
     return record.reportId;
   }
 
@@ -132,7 +136,7 @@ export class ReportStore {
   }
 
   stats(): ReportStats {
-    return { reportsCreated: { ...this.created }, reportPolls: this.polls };
+    return { reportsCreated: { ...this.created }, reportOutcomes: { ...this.outcomes }, reportPolls: this.polls };
   }
 
   private decide(spec: ReportSpec, n: number): Pick<ReportRecord, 'outcome' | 'document'> {

@@ -10,6 +10,7 @@ import { hashedChars, uuidOf } from './ids.js';
 import { applyAmazonSellerMutation, amazonSellerMutationSchema } from './mutations.js';
 import { registerOrdersRoutes } from './orders-routes.js';
 import { PresignedUrls } from './presigned-urls.js';
+import { LwaTokenIssuer, type LwaApplication, type LwaStats } from './lwa.js';
 import { ReportStore, type ReportFaults, type ReportStats } from './reports.js';
 import { registerReportsRoutes } from './reports-routes.js';
 import type { SellerAccount } from './types.js';
@@ -24,12 +25,19 @@ export interface AmazonSellerFaultSettings extends ServiceFaultSettings, ReportF
   burstCap: number | null;
 }
 
-/** Rate-limit manners and report use, as `GET /_emulator/stats` answers. */
-export interface AmazonSellerStats extends RateLimitStats, ReportStats {}
+/** Rate-limit manners, report use and access tokens, as `GET /_emulator/stats` answers. */
+export interface AmazonSellerStats extends RateLimitStats, ReportStats, LwaStats {}
 
 export interface AmazonSellerServerOptions {
   account: SellerAccount;
+  /** A token taken as issued when the server is built; it expires like any other. */
   accessToken: string;
+  /** The application and seller authorization the token endpoint accepts. */
+  lwa: LwaApplication;
+  /** How long an issued access token works. */
+  accessTokenTtlSeconds: number;
+  /** The clock access tokens are issued and expire by. Default the real one. */
+  now?: () => number;
   rateScale: number;
   reportProcessingMs: number;
   documentUrlTtlMs: number;
@@ -42,6 +50,9 @@ const faultPatchSchema = serviceFaultPatchSchema.extend({
   rateScale: z.number().min(0).optional(),
   burstCap: z.number().int().min(1).nullable().optional(),
 });
+
+/** Where LWA's token endpoint is served: `https://api.amazon.com/auth/o2/token` at Amazon. */
+export const LWA_TOKEN_PATH = '/auth/o2/token';
 
 /** Route templates of the operations, as Fastify names them. */
 const OPERATIONS: Readonly<Record<string, SpOperation>> = {
@@ -68,6 +79,8 @@ export function createAmazonSellerServer(opts: AmazonSellerServerOptions) {
   const limiter = new UsagePlanLimiter(opts.rateScale);
   const reports = new ReportStore(account, opts.reportProcessingMs);
   const urls = new PresignedUrls(account.seed, opts.documentUrlTtlMs);
+  const lwa = new LwaTokenIssuer(account.seed, opts.lwa, opts.accessTokenTtlSeconds, opts.now ?? Date.now);
+  lwa.mint(opts.accessToken);
   const operations = new WeakMap<FastifyRequest, SpOperation>();
   const bucketPrefix = `/tortuga-prod-${account.marketplace.region}/`;
   let requestNumber = 0;
@@ -86,25 +99,38 @@ export function createAmazonSellerServer(opts: AmazonSellerServerOptions) {
     serviceFaults.update(rest);
     return faults();
   };
-  const stats = (): AmazonSellerStats => ({ ...limiter.stats(), ...reports.stats() });
+  const stats = (): AmazonSellerStats => ({ ...limiter.stats(), ...reports.stats(), ...lwa.stats() });
   const currentTruth = (): AmazonSellerGroundTruth => (truth ??= computeAmazonSellerTruth(account, asOfMs));
   const s3RequestId = (): string => hashedChars(account.seed, 's3-request', requestNumber++, 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
 
   // Orders and their lines are named by Amazon's own ids; no record has a plain `id`.
   const app = createEmulatorApp({ recordIdFields: ['AmazonOrderId', 'OrderItemId'] });
 
+  // The token endpoint is LWA's (api.amazon.com), not the SP-API's: it takes a form and answers OAuth 2.0 JSON.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  app.post(LWA_TOKEN_PATH, async (request, reply) => {
+    const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? (request.body as Record<string, unknown>) : {};
+    const answer = lwa.grant(form ?? {});
+    return reply.code(answer.status).header('cache-control', 'no-store').header('pragma', 'no-cache').type('application/json;charset=UTF-8').send(JSON.stringify(answer.body));
+  });
+
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/_emulator/')) return;
+    if (request.url.startsWith('/_emulator/') || request.url.split('?')[0] === LWA_TOKEN_PATH) return;
     if (request.url.startsWith(bucketPrefix)) {
       reply.header('x-amz-request-id', s3RequestId());
       return;
     }
     reply.header('x-amzn-RequestId', uuidOf(account.seed, 'request', requestNumber++));
     const token = request.headers['x-amz-access-token'];
-    if (token !== opts.accessToken) throw unauthorized();
+    if (typeof token !== 'string' || token === '') throw unauthorized('missing');
+    const held = lwa.check(token);
+    if (held.state !== 'valid') throw unauthorized(held.state);
     const operation = OPERATIONS[`${request.method} ${request.routeOptions.url ?? ''}`];
     if (operation === undefined) return;
-    if (!limiter.admit(token, operation)) throw quotaExceeded();
+    // Usage plans belong to the seller's authorization of the app, not to one access token of it.
+    if (!limiter.admit(held.grant, operation)) throw quotaExceeded();
     operations.set(request, operation);
     const outage = serviceFaults.outage();
     if (outage !== null) throw serverError(outage);

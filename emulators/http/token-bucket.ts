@@ -22,6 +22,11 @@ export class TokenBucketLimiter {
     return true;
   }
 
+  /** Whole tokens `key` has left after its last request: the requests it may still send at once. */
+  remaining(key: string): number {
+    return Math.max(0, Math.floor(this.buckets.get(key)?.tokens ?? 0));
+  }
+
   /** Forgets every bucket, so each key starts again with a full burst. */
   reset(): void {
     this.buckets.clear();

@@ -3,18 +3,27 @@ import { invalidParam } from './errors.js';
 /** Finds any served object by id, or undefined. */
 export type ObjectLookup = (id: string) => object | undefined;
 
+/**
+ * A field an object leaves out unless asked for (a customer's `sources`, `subscriptions`, `tax_ids`):
+ * its value, or undefined where the object has no such field.
+ */
+export type IncludableLookup = (obj: Record<string, unknown>, field: string) => unknown;
+
 const MAX_DEPTH = 4;
 
-function expandAt(node: unknown, segments: readonly string[], path: string, lookup: ObjectLookup): unknown {
-  if (Array.isArray(node)) return node.map((n) => expandAt(n, segments, path, lookup));
+function expandAt(node: unknown, segments: readonly string[], path: string, lookup: ObjectLookup, include: IncludableLookup): unknown {
+  if (Array.isArray(node)) return node.map((n) => expandAt(n, segments, path, lookup, include));
   if (node === null || typeof node !== 'object') return node;
   const [head, ...rest] = segments as [string, ...string[]];
-  if (!(head in node)) throw invalidParam('expand', `This property cannot be expanded (${path}).`);
   const record = node as Record<string, unknown>;
-  const value = record[head];
+  const included = head in record ? undefined : include(record, head);
+  if (!(head in record) && included === undefined) throw invalidParam('expand', `This property cannot be expanded (${path}).`);
+  const value = included ?? record[head];
   let replaced: unknown;
   if (rest.length > 0) {
-    replaced = expandAt(value, rest, path, lookup);
+    replaced = expandAt(value, rest, path, lookup, include);
+  } else if (included !== undefined) {
+    replaced = included;
   } else {
     const resolve = (v: unknown): unknown => {
       if (typeof v !== 'string') return v;
@@ -31,12 +40,12 @@ function expandAt(node: unknown, segments: readonly string[], path: string, look
  * Replaces the ids at each dotted path with the objects they name, copying only along the path.
  * List endpoints pass paths with their `data.` prefix already removed.
  */
-export function expandObject<T extends object>(obj: T, paths: readonly string[], lookup: ObjectLookup): T {
+export function expandObject<T extends object>(obj: T, paths: readonly string[], lookup: ObjectLookup, include: IncludableLookup = () => undefined): T {
   let out: unknown = obj;
   for (const path of paths) {
     const segments = path.split('.');
     if (segments.length > MAX_DEPTH || segments.some((s) => s === '')) throw invalidParam('expand', `This property cannot be expanded (${path}).`);
-    out = expandAt(out, segments, path, lookup);
+    out = expandAt(out, segments, path, lookup, include);
   }
   return out as T;
 }

@@ -3,6 +3,7 @@ import { generateWorld } from '../world/index.js';
 import { buildStripeData } from './build/build-stripe-data.js';
 import { computeGroundTruth, type StripeGroundTruth } from './ground-truth.js';
 import { createStripeServer, type FaultSettings, type RequestStats } from './server.js';
+import type { API_VERSIONS, ApiVersion } from './versions.js';
 
 export interface StripeEmulatorOptions {
   /** Default 127.0.0.1. */
@@ -21,6 +22,11 @@ export interface StripeEmulatorOptions {
   rateLimitPerSecond?: number;
   /** Fraction of requests answered with a 500, chosen deterministically. Default 0. */
   failRate?: number;
+  /**
+   * The account's default API version: what a request without `Stripe-Version` gets, and what events
+   * are written in. One of {@link API_VERSIONS}; default the newest.
+   */
+  apiVersion?: ApiVersion;
 }
 
 export interface StripeEmulator {
@@ -49,6 +55,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     truth,
     apiKeys,
     faults: { failRate: opts.failRate ?? 0, rateLimitPerSecond: opts.rateLimitPerSecond ?? null },
+    apiVersion: opts.apiVersion,
   });
   const { url, close } = await listen(server.app, opts);
   return {
@@ -68,6 +75,8 @@ export type { StripeData } from './build/stripe-data.js';
 export { computeGroundTruth } from './ground-truth.js';
 export type { StripeGroundTruth, AmountByCurrency, CountByStatus } from './ground-truth.js';
 export { createStripeServer, STRIPE_API_VERSION, DEFAULT_RATE_LIMITS } from './server.js';
+export { API_VERSIONS, LATEST_API_VERSION } from './versions.js';
+export type { ApiVersion } from './versions.js';
 export type { FaultSettings, RequestStats } from './server.js';
 export { maskKey, keyMode } from './auth.js';
 export type { StripeCustomer } from './objects/customer.js';

@@ -12,6 +12,13 @@ export interface FilterSpec<T> {
   matches: (item: T, value: string) => boolean;
   /** Applied when the parameter is absent (Stripe leaves canceled subscriptions out unless asked). */
   whenAbsent?: (item: T) => boolean;
+  /**
+   * An array parameter (`types[]=a&types[]=b`, also `types[0]` or a bare repeated `types`) of at most
+   * `max` values; an item matches when it matches any of them.
+   */
+  list?: { max: number };
+  /** A parameter this one may not be given with (Stripe's `type` and `types` on /v1/events). */
+  exclusiveWith?: string;
 }
 
 export interface ListQuery<T> {
@@ -41,11 +48,7 @@ function parseInteger(param: string, raw: string): number {
 
 /** Values of `expand[]`, `expand[0]`, ... or a bare `expand`. */
 export function expandParams(query: FlatQuery): string[] {
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (key === 'expand' || key === 'expand[]' || /^expand\[\d+\]$/.test(key)) out.push(...(Array.isArray(value) ? value : [value]));
-  }
-  return out;
+  return arrayValues(query, 'expand');
 }
 
 /** Rejects any parameter the endpoint does not know, as Stripe does. */
@@ -56,17 +59,31 @@ export function rejectUnknownParams(query: FlatQuery, known: (key: string) => bo
 }
 
 function isExpandKey(key: string): boolean {
-  return key === 'expand' || key === 'expand[]' || /^expand\[\d+\]$/.test(key);
+  return isArrayKey(key, 'expand');
+}
+
+/** Whether a query key carries values of the array parameter `param`: `param`, `param[]` or `param[N]`. */
+function isArrayKey(key: string, param: string): boolean {
+  return key === param || key === `${param}[]` || (key.startsWith(`${param}[`) && /^\[\d+\]$/.test(key.slice(param.length)));
+}
+
+/** Every value of an array parameter, in the order given. */
+function arrayValues(query: FlatQuery, param: string): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(query)) if (isArrayKey(key, param)) out.push(...(Array.isArray(value) ? value : [value]));
+  return out;
 }
 
 /** Validates a list request's query the way Stripe does and turns it into a page request. */
 export function parseListQuery<T>(query: FlatQuery, filters: readonly FilterSpec<T>[]): ListQuery<T> {
   const filterParams = new Set(filters.map((f) => f.param));
+  const listParams = filters.filter((f) => f.list).map((f) => f.param);
   rejectUnknownParams(
     query,
     (key) =>
       key === 'limit' || key === 'starting_after' || key === 'ending_before' || key === 'created' ||
-      CREATED_OPS.some((op) => key === `created[${op}]`) || isExpandKey(key) || filterParams.has(key),
+      CREATED_OPS.some((op) => key === `created[${op}]`) || isExpandKey(key) || filterParams.has(key) ||
+      listParams.some((p) => isArrayKey(key, p)),
   );
 
   let limit = DEFAULT_LIMIT;
@@ -101,7 +118,18 @@ export function parseListQuery<T>(query: FlatQuery, filters: readonly FilterSpec
   }
 
   const active: ((item: T) => boolean)[] = [];
+  const given = (spec: FilterSpec<T>) => Object.keys(query).some((key) => (spec.list ? isArrayKey(key, spec.param) : key === spec.param));
   for (const spec of filters) {
+    if (spec.exclusiveWith && given(spec) && Object.keys(query).some((key) => key === spec.exclusiveWith || isArrayKey(key, spec.exclusiveWith!))) {
+      throw invalidParam(spec.param, `You may only specify one of these parameters: ${spec.exclusiveWith}, ${spec.param}.`);
+    }
+    if (spec.list) {
+      const values = arrayValues(query, spec.param);
+      if (values.length === 0) continue;
+      if (values.length > spec.list.max) throw invalidParam(spec.param, `You may pass at most ${spec.list.max} values for ${spec.param}.`);
+      active.push((item) => values.some((v) => spec.matches(item, v)));
+      continue;
+    }
     const raw = single(query, spec.param);
     if (raw === undefined) {
       if (spec.whenAbsent) active.push(spec.whenAbsent);

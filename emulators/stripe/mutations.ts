@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hash32 } from '../world/prng.js';
 import type { StripeCollection, ListedObject } from './collection.js';
 import { StripeApiError } from './errors.js';
+import { refundObject } from './objects/refund.js';
 
 /** An event as Stripe's `/v1/events` lists it: what changed, with the object as it is afterwards. */
 export interface StripeEvent extends ListedObject {
@@ -14,40 +15,81 @@ export interface StripeEvent extends ListedObject {
   type: string;
 }
 
-/** Changes a test can make to the account after a sync, each leaving the event Stripe would record. */
+/** Changes a test can make to the account after a sync, each leaving the events Stripe would record. */
 export const mutationSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('update_customer'), id: z.string(), email: z.string().optional(), name: z.string().optional() }),
   z.strictObject({ action: z.literal('refund_charge'), id: z.string(), amount: z.number().int().positive().optional() }),
   z.strictObject({ action: z.literal('cancel_subscription'), id: z.string() }),
+  z.strictObject({ action: z.literal('void_invoice'), id: z.string() }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-function eventId(seed: number, n: number): string {
-  let id = 'evt_';
+function randomId(prefix: string, seed: number, n: number): string {
+  let id = `${prefix}_`;
   for (let i = 0; i < 24; i++) id += ALNUM[hash32(seed + n, i) % 62];
   return id;
 }
 
+type Stored = ListedObject & Record<string, unknown>;
+
 interface Collections {
-  customers: StripeCollection<ListedObject & Record<string, unknown>>;
-  charges: StripeCollection<ListedObject & Record<string, unknown>>;
-  subscriptions: StripeCollection<ListedObject & Record<string, unknown>>;
+  customers: StripeCollection<Stored>;
+  charges: StripeCollection<Stored>;
+  refunds: StripeCollection<Stored>;
+  invoices: StripeCollection<Stored>;
+  subscriptions: StripeCollection<Stored>;
   events: StripeCollection<StripeEvent>;
 }
 
-/**
- * Applies a mutation at `nowSeconds` (the real clock: changes happen when a test makes them) and
- * records its event. Returns the event.
- */
-export function applyMutation(c: Collections, m: Mutation, seed: number, apiVersion: string, nowSeconds: number): StripeEvent {
-  const missing = (kind: string) => new StripeApiError(404, 'invalid_request_error', `No such ${kind}: '${m.id}'`, 'resource_missing', 'id');
-  let type: string;
-  let object: unknown;
+/** How events are written: the account's default version at the time, and the object rendered in it. */
+export interface EventRendering {
+  apiVersion: string;
+  render(object: unknown): unknown;
+}
+
+/** A change and the events it leaves, in the order Stripe creates them. */
+type Recorded = { type: string; object: unknown; previous?: Record<string, unknown> }[];
+
+function refundCharge(c: Collections, m: Extract<Mutation, { action: 'refund_charge' }>, seed: number, nowSeconds: number): Recorded | undefined {
+  const charge = c.charges.get(m.id);
+  if (!charge) return undefined;
+  const amount = charge.amount as number;
+  const already = charge.amount_refunded as number;
+  const refundAmount = Math.min(amount - already, m.amount ?? amount - already);
+  if (refundAmount <= 0) throw new StripeApiError(400, 'invalid_request_error', `Charge ${m.id} has already been refunded.`, 'charge_already_refunded');
+  const refund = refundObject({
+    id: randomId('re', seed, 1_000_003 + c.refunds.size),
+    created: nowSeconds,
+    amount: refundAmount,
+    currency: charge.currency as string,
+    charge: charge.id,
+    customer: charge.customer as string,
+    payment_intent: charge.payment_intent as string,
+    payment_method: charge.payment_method as string,
+    balance_transaction: randomId('txn', seed, 2_000_003 + c.refunds.size),
+    reason: 'requested_by_customer',
+  });
+  c.refunds.insert(refund as unknown as Stored);
+  const previous: Record<string, unknown> = { amount_refunded: already, refunded: charge.refunded };
+  const updated = c.charges.update(m.id, (ch) => {
+    ch.amount_refunded = already + refundAmount;
+    ch.refunded = already + refundAmount >= amount;
+    const list = ch.refunds as { data: unknown[] };
+    ch.refunds = { ...list, data: [refund, ...list.data] };
+  });
+  // Since 2024-10-28.acacia a card refund sends refund.created beside charge.refunded.
+  return [
+    { type: 'charge.refunded', object: updated, previous },
+    { type: 'refund.created', object: refund },
+  ];
+}
+
+function change(c: Collections, m: Mutation, seed: number, nowSeconds: number): Recorded | undefined {
   const previous: Record<string, unknown> = {};
   switch (m.action) {
     case 'update_customer': {
-      object = c.customers.update(m.id, (cus) => {
+      const object = c.customers.update(m.id, (cus) => {
         for (const key of ['email', 'name'] as const) {
           if (m[key] !== undefined) {
             previous[key] = cus[key];
@@ -55,46 +97,60 @@ export function applyMutation(c: Collections, m: Mutation, seed: number, apiVers
           }
         }
       });
-      if (!object) throw missing('customer');
-      type = 'customer.updated';
-      break;
+      return object && [{ type: 'customer.updated', object, previous }];
     }
-    case 'refund_charge': {
-      object = c.charges.update(m.id, (ch) => {
-        const amount = ch.amount as number;
-        const refunded = Math.min(amount, (ch.amount_refunded as number) + (m.amount ?? amount - (ch.amount_refunded as number)));
-        previous.amount_refunded = ch.amount_refunded;
-        previous.refunded = ch.refunded;
-        ch.amount_refunded = refunded;
-        ch.refunded = refunded >= amount;
-      });
-      if (!object) throw missing('charge');
-      type = 'charge.refunded';
-      break;
-    }
+    case 'refund_charge':
+      return refundCharge(c, m, seed, nowSeconds);
     case 'cancel_subscription': {
-      object = c.subscriptions.update(m.id, (sub) => {
+      const object = c.subscriptions.update(m.id, (sub) => {
         previous.status = sub.status;
         sub.status = 'canceled';
         sub.canceled_at = nowSeconds;
         sub.ended_at = nowSeconds;
       });
-      if (!object) throw missing('subscription');
-      type = 'customer.subscription.deleted';
-      break;
+      return object && [{ type: 'customer.subscription.deleted', object, previous }];
+    }
+    case 'void_invoice': {
+      const object = c.invoices.update(m.id, (inv) => {
+        if (inv.status !== 'open') throw new StripeApiError(400, 'invalid_request_error', `You can only void an open invoice; this one is ${String(inv.status)}.`, 'invoice_not_open');
+        previous.status = inv.status;
+        inv.status = 'void';
+        inv.amount_remaining = 0;
+        inv.auto_advance = false;
+        (inv.status_transitions as Record<string, unknown>).voided_at = nowSeconds;
+      });
+      return object && [
+        { type: 'invoice.updated', object, previous },
+        { type: 'invoice.voided', object },
+      ];
     }
   }
-  const event: StripeEvent = {
-    id: eventId(seed, c.events.size),
-    object: 'event',
-    api_version: apiVersion,
-    created: nowSeconds,
-    data: { object: structuredClone(object), previous_attributes: previous },
-    livemode: false,
-    pending_webhooks: 0,
-    request: { id: null, idempotency_key: null },
-    type,
-  };
-  c.events.insert(event);
-  return event;
+}
+
+/**
+ * Applies a mutation at `nowSeconds` (the real clock: changes happen when a test makes them) and
+ * records its events, each rendered in the account's default version as Stripe writes them.
+ * Returns the events.
+ */
+export function applyMutation(c: Collections, m: Mutation, seed: number, rendering: EventRendering, nowSeconds: number): StripeEvent[] {
+  const recorded = change(c, m, seed, nowSeconds);
+  if (!recorded) {
+    const kind = { update_customer: 'customer', refund_charge: 'charge', cancel_subscription: 'subscription', void_invoice: 'invoice' }[m.action];
+    throw new StripeApiError(404, 'invalid_request_error', `No such ${kind}: '${m.id}'`, 'resource_missing', 'id');
+  }
+  return recorded.map(({ type, object, previous }) => {
+    const event: StripeEvent = {
+      id: randomId('evt', seed, c.events.size),
+      object: 'event',
+      api_version: rendering.apiVersion,
+      created: nowSeconds,
+      data: { object: rendering.render(structuredClone(object)), ...(previous ? { previous_attributes: previous } : {}) },
+      livemode: false,
+      pending_webhooks: 0,
+      request: { id: null, idempotency_key: null },
+      type,
+    };
+    c.events.insert(event);
+    return event;
+  });
 }

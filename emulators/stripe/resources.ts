@@ -8,6 +8,8 @@ export interface ResourceSpec<T extends ListedObject = ListedObject> {
   objectName: string;
   collection: StripeCollection<T>;
   filters: FilterSpec<T>[];
+  /** Objects kept as rendered when they were made (events), served the same whatever version is asked for. */
+  renderedAtCreation?: boolean;
 }
 
 export const SUBSCRIPTION_STATUS_FILTERS = [

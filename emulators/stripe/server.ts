@@ -7,15 +7,18 @@ import { hash32 } from '../world/prng.js';
 import { apiKeyFrom, keyMode, maskKey } from './auth.js';
 import type { StripeData } from './build/stripe-data.js';
 import { apiError, noSuchObject, StripeApiError } from './errors.js';
-import { expandObject, listExpandPaths, type ObjectLookup } from './expand.js';
+import { expandObject, listExpandPaths, type IncludableLookup, type ObjectLookup } from './expand.js';
 import type { StripeGroundTruth } from './ground-truth.js';
-import { expandParams, parseListQuery, rejectUnknownParams } from './list-query.js';
+import { expandParams, parseListQuery, rejectUnknownParams, type FilterSpec } from './list-query.js';
 import { buildResources, type ResourceSpec } from './resources.js';
 import { StripeCollection } from './collection.js';
 import { applyMutation, mutationSchema, type StripeEvent } from './mutations.js';
+import { paymentIntentObject } from './objects/payment-intent.js';
+import type { StripeCharge } from './objects/charge.js';
+import { LATEST_API_VERSION, renderForVersion, requestedVersion, type ApiVersion, type RenderLookup } from './versions.js';
 
-/** The API version whose object shapes the emulator serves. */
-export const STRIPE_API_VERSION = '2025-08-27.basil';
+/** The newest API version the emulator serves, whose shapes its objects are built in. */
+export const STRIPE_API_VERSION = LATEST_API_VERSION;
 /** Stripe's default per-key request rates. */
 export const DEFAULT_RATE_LIMITS = { test: 25, live: 100 } as const;
 
@@ -31,6 +34,8 @@ export interface StripeServerOptions {
   truth: StripeGroundTruth;
   apiKeys: readonly string[];
   faults: Partial<FaultSettings>;
+  /** The account's default API version, used where a request sends no `Stripe-Version`. Default the newest. */
+  apiVersion?: ApiVersion;
 }
 
 export interface StripeServer {
@@ -62,6 +67,8 @@ const RATE_LIMIT_MESSAGE =
   'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.';
 const NO_KEY_MESSAGE =
   "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
+const NOT_CONNECT_MESSAGE =
+  "Only Stripe Connect platforms can work with other accounts. If you specified a client_id parameter, make sure it's correct. If you need to setup a Stripe Connect platform, you can do so at https://dashboard.stripe.com/account/applications/settings.";
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 function requestIdFor(seed: number, n: number): string {
@@ -85,16 +92,43 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   const resources = buildResources(data);
   // Events exist only for changes made after the account was generated, as a fresh account's would.
   const events = new StripeCollection<StripeEvent>([]);
-  resources.push({ path: 'events', objectName: 'event', collection: events, filters: [{ param: 'type', value: { kind: 'string' }, matches: (e: StripeEvent, v: string) => e.type === v }] } as unknown as ResourceSpec);
+  resources.push({ path: 'events', objectName: 'event', collection: events, filters: EVENT_FILTERS, renderedAtCreation: true } as unknown as ResourceSpec);
   const collection = (path: string) => resources.find((r) => r.path === path)!.collection as never;
   const discounts = new Map(data.discounts.map((d) => [d.id, d] as const));
+  const charges = collection('charges') as StripeCollection<StripeCharge>;
+  // An intent's latest charge is its newest attempt (a declined card retried makes several).
+  const chargeOfPaymentIntent = new Map([...data.charges].sort((a, b) => a.created - b.created).map((c) => [c.payment_intent, c.id] as const));
   const lookup: ObjectLookup = (id) => {
     for (const r of resources) {
       const found = r.collection.get(id);
       if (found) return found;
     }
+    const charge = charges.get(chargeOfPaymentIntent.get(id) ?? '');
+    if (charge) return paymentIntentObject(charge);
     return discounts.get(id);
   };
+  const subscriptionItems = new Map(data.subscriptions.flatMap((s) => s.items.data.map((item) => [item.id, item] as const)));
+  const renderLookup: RenderLookup = {
+    coupon: (id) => (collection('coupons') as StripeCollection<{ id: string; created: number }>).get(id),
+    discount: (id) => discounts.get(id),
+    subscriptionItem: (id) => subscriptionItems.get(id),
+  };
+  const subscriptions = collection('subscriptions') as StripeCollection<{ id: string; created: number; customer: string; status: string }>;
+  // A customer's lists that Stripe leaves out unless expanded: legacy sources and tax ids (the
+  // emulated customers have none) and the subscriptions that have not been canceled.
+  const include: IncludableLookup = (obj, field) => {
+    if (obj.object !== 'customer') return undefined;
+    const url = `/v1/customers/${String(obj.id)}/${field}`;
+    if (field === 'sources' || field === 'tax_ids') return { object: 'list', data: [], has_more: false, url };
+    if (field !== 'subscriptions') return undefined;
+    const current = subscriptions.items.filter((sub) => sub.customer === obj.id && sub.status !== 'canceled');
+    return { object: 'list', data: current, has_more: false, url };
+  };
+  const accountVersion = opts.apiVersion ?? LATEST_API_VERSION;
+  // The version each request asked for, settled once when it arrives.
+  const versions = new WeakMap<FastifyRequest, ApiVersion>();
+  const versionOf = (request: FastifyRequest): ApiVersion => versions.get(request) ?? accountVersion;
+  const render = (value: unknown, version: ApiVersion) => renderForVersion(value, version, renderLookup);
   const injector = new FaultInjector(data.seed, opts.faults);
   let rateOverride: number | null = opts.faults.rateLimitPerSecond ?? null;
   const limiter = new TokenBucketLimiter();
@@ -119,13 +153,22 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Request-Id', requestIdFor(data.seed, requestCount++));
-    // Always the version whose shapes are served, whatever the client asked for: the emulator speaks one version.
-    reply.header('Stripe-Version', STRIPE_API_VERSION);
+    reply.header('Stripe-Version', accountVersion);
     if (!request.url.startsWith('/v1/')) return;
 
     const key = apiKeyFrom(request.headers.authorization);
-    if (key === null) throw new StripeApiError(401, 'invalid_request_error', NO_KEY_MESSAGE);
-    if (!keys.has(key)) throw new StripeApiError(401, 'invalid_request_error', `Invalid API Key provided: ${maskKey(key)}`);
+    if (key === null || !keys.has(key)) {
+      // As Stripe does: the challenge names the scheme the client tried, Basic when it sent none.
+      const bearer = /^\s*bearer\b/i.test(request.headers.authorization ?? '');
+      reply.header('WWW-Authenticate', `${bearer ? 'Bearer' : 'Basic'} realm="Stripe"`);
+      throw new StripeApiError(401, 'invalid_request_error', key === null ? NO_KEY_MESSAGE : `Invalid API Key provided: ${maskKey(key)}`);
+    }
+    const version = requestedVersion(request.headers['stripe-version'], accountVersion);
+    versions.set(request, version);
+    reply.header('Stripe-Version', version);
+    // A non-Connect account may name only itself in Stripe-Account.
+    const onBehalfOf = request.headers['stripe-account'];
+    if (onBehalfOf !== undefined && onBehalfOf !== data.accountId) throw new StripeApiError(403, 'invalid_request_error', NOT_CONNECT_MESSAGE);
 
     const rate = rateOverride ?? DEFAULT_RATE_LIMITS[keyMode(key)];
     stats.requests++;
@@ -163,9 +206,16 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   const livemodeOf = (request: FastifyRequest): boolean => keyMode(apiKeyFrom(request.headers.authorization) ?? '') === 'live';
 
   const serve = (id: string, json: string) => (malformed.has(id) ? json.replace(/"created":\d+/, '"created":"malformed"') : json);
-  for (const resource of resources) registerResource(app, resource, livemodeOf, lookup, serve);
+  const context: ServeContext = { livemodeOf, versionOf, lookup, include, render, serve };
+  for (const resource of resources) registerResource(app, resource, context);
 
-  app.get('/_emulator/health', async () => ({ status: 'ok', seed: data.seed, scale: data.scale, anchor: data.anchor, api_version: STRIPE_API_VERSION }));
+  // A non-Connect account has no connected accounts; the list is empty, its parameters still checked.
+  app.get('/v1/accounts', async (request, reply) => {
+    parseListQuery(request.query as FlatQuery, []);
+    return sendJson(reply, 200, '{"object":"list","data":[],"has_more":false,"url":"/v1/accounts"}');
+  });
+
+  app.get('/_emulator/health', async () => ({ status: 'ok', seed: data.seed, scale: data.scale, anchor: data.anchor, api_version: accountVersion }));
   app.get('/_emulator/truth', async () => opts.truth);
   app.get('/_emulator/faults', async () => faults());
   app.post('/_emulator/faults', async (request, reply) => {
@@ -181,28 +231,52 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   app.post('/_emulator/mutate', async (request, reply) => {
     const parsed = mutationSchema.safeParse(request.body ?? {});
     if (!parsed.success) throw new StripeApiError(400, 'invalid_request_error', `Invalid mutation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const event = applyMutation(
-      { customers: collection('customers'), charges: collection('charges'), subscriptions: collection('subscriptions'), events },
+    const recorded = applyMutation(
+      { customers: collection('customers'), charges: collection('charges'), refunds: collection('refunds'), invoices: collection('invoices'), subscriptions: collection('subscriptions'), events },
       parsed.data,
       data.seed,
-      STRIPE_API_VERSION,
+      // Stripe writes an event in the account's default version of the moment, whatever a request pins.
+      { apiVersion: accountVersion, render: (object) => render(object, accountVersion) },
       Math.floor(Date.now() / 1000),
     );
-    return reply.send(event);
+    return reply.send({ events: recorded });
   });
 
   return { app, setFaults, faults, stats: () => ({ ...stats }) };
 }
 
-function registerResource(
-  app: FastifyInstance,
-  resource: ResourceSpec,
-  livemodeOf: (r: FastifyRequest) => boolean,
-  lookup: ObjectLookup,
-  serve: (id: string, json: string) => string,
-): void {
+/** What every resource route needs from the server: the key's mode, the version asked for, and how to look up, include, render and serve objects. */
+interface ServeContext {
+  livemodeOf(r: FastifyRequest): boolean;
+  versionOf(r: FastifyRequest): ApiVersion;
+  lookup: ObjectLookup;
+  include: IncludableLookup;
+  render(value: unknown, version: ApiVersion): unknown;
+  serve(id: string, json: string): string;
+}
+
+function registerResource(app: FastifyInstance, resource: ResourceSpec, ctx: ServeContext): void {
   const { collection, path, objectName } = resource;
   const url = `/v1/${path}`;
+
+  /** One object's JSON as the request's version and expansions show it; the cached text where neither changes it. */
+  const body = (index: number, request: FastifyRequest, expand: readonly string[]): string => {
+    const live = ctx.livemodeOf(request);
+    const version = ctx.versionOf(request);
+    const item = collection.items[index]!;
+    const asIs = resource.renderedAtCreation || version === LATEST_API_VERSION;
+    if (asIs && expand.length === 0) return ctx.serve(item.id, collection.json(index, live));
+    const rendered = asIs ? item : (ctx.render(item, version) as typeof item);
+    const lookup: ObjectLookup = (id) => {
+      const found = ctx.lookup(id);
+      return found && (ctx.render(found, version) as object);
+    };
+    const include: typeof ctx.include = (obj, field) => {
+      const value = ctx.include(obj, field);
+      return value === undefined ? undefined : ctx.render(value, version);
+    };
+    return ctx.serve(item.id, withLivemode(JSON.stringify(expand.length === 0 ? rendered : expandObject(rendered, expand, lookup, include)), live));
+  };
 
   app.get(url, async (request, reply) => {
     const query = parseListQuery(request.query as FlatQuery, resource.filters);
@@ -219,14 +293,8 @@ function registerResource(
       created: query.created,
       matches: query.matches,
     });
-    const live = livemodeOf(request);
     const expand = listExpandPaths(query.expand);
-    const items = page.indices.map((i) =>
-      serve(
-        collection.items[i]!.id,
-        expand.length === 0 ? collection.json(i, live) : withLivemode(JSON.stringify(expandObject(collection.items[i]!, expand, lookup)), live),
-      ),
-    );
+    const items = page.indices.map((i) => body(i, request, expand));
     return sendJson(reply, 200, `{"object":"list","data":[${items.join(',')}],"has_more":${page.hasMore},"url":"${url}"}`);
   });
 
@@ -235,13 +303,24 @@ function registerResource(
     rejectUnknownParams(query, (key) => key === 'expand' || key === 'expand[]' || /^expand\[\d+\]$/.test(key));
     const index = collection.indexOf(request.params.id);
     if (index === undefined) throw noSuchObject(objectName, request.params.id, 'id');
-    const live = livemodeOf(request);
-    const expand = expandParams(query);
-    const body = expand.length === 0 ? collection.json(index, live) : withLivemode(JSON.stringify(expandObject(collection.items[index]!, expand, lookup)), live);
-    return sendJson(reply, 200, body);
+    return sendJson(reply, 200, body(index, request, expandParams(query)));
   });
 }
 
 function withLivemode(json: string, live: boolean): string {
   return live ? json.replaceAll('"livemode":false', '"livemode":true') : json;
+}
+
+/** /v1/events filters: `type` (a `*` stands for any run of characters, as in `customer.*`) or `types[]`, never both. */
+const EVENT_FILTERS: FilterSpec<StripeEvent>[] = [
+  { param: 'type', value: { kind: 'string' }, matches: (e, v) => eventTypeMatches(e.type, v), exclusiveWith: 'types' },
+  { param: 'types', value: { kind: 'string' }, matches: (e, v) => e.type === v, list: { max: 20 } },
+  // The emulator delivers no webhooks: every event counts as delivered.
+  { param: 'delivery_success', value: { kind: 'boolean' }, matches: (_e, v) => v === 'true' },
+];
+
+function eventTypeMatches(type: string, pattern: string): boolean {
+  if (!pattern.includes('*')) return type === pattern;
+  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(type);
 }

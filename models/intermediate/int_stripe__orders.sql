@@ -1,6 +1,8 @@
 -- grain: one row per Stripe charge per connection
 with charges as (
-    select * from staging.stg_stripe__charges
+    -- The UTM keys parsed out of the metadata once.
+    select *, json_transform(metadata, '{"utm_source": "VARCHAR", "utm_medium": "VARCHAR", "utm_campaign": "VARCHAR"}') as utm
+    from staging.stg_stripe__charges
 ),
 
 final as (
@@ -30,9 +32,9 @@ final as (
         amount_refunded_minor as refunded_minor,
         null::varchar as coupon_code,
         null::integer as item_count,
-        nullif(metadata->>'utm_source', '') as utm_source,
-        nullif(metadata->>'utm_medium', '') as utm_medium,
-        nullif(metadata->>'utm_campaign', '') as utm_campaign,
+        nullif(utm.utm_source, '') as utm_source,
+        nullif(utm.utm_medium, '') as utm_medium,
+        nullif(utm.utm_campaign, '') as utm_campaign,
         created_at as ordered_at,
         synced_at as updated_at,
         sync_mode,

@@ -15,18 +15,6 @@ paid_orders as (
     where counts_as_revenue and status in ('paid', 'partially_refunded', 'refunded') and customer_id is not null
 ),
 
-orders_summary as (
-    select
-        customer_id,
-        count(*)::integer as orders_count,
-        count(*) filter (where is_discounted)::integer as discounted_orders,
-        count(*) filter (where not is_discounted)::integer as undiscounted_orders,
-        min(ordered_at) as first_order_at,
-        max(ordered_at) as last_order_at
-    from paid_orders
-    group by customer_id
-),
-
 promo_codes as (
     select customer_id, count(distinct lower(trim(code)))::integer as promo_codes_used
     from paid_orders, unnest(string_split(coupon_code, ',')) as codes(code)
@@ -49,10 +37,16 @@ negative_feedback as (
     group by customer_id
 ),
 
--- Money in the reporting currency; a customer with revenue in a currency that has no rate gets NULL, not a partial sum.
-converted as (
+-- The paid orders per customer, from their sums per currency; money in the reporting currency, and a
+-- customer with revenue in a currency that has no rate gets NULL, not a partial sum.
+orders_summary as (
     select
         revenue.customer_id,
+        sum(revenue.orders_count)::integer as orders_count,
+        sum(revenue.discounted_orders)::integer as discounted_orders,
+        sum(revenue.orders_count - revenue.discounted_orders)::integer as undiscounted_orders,
+        min(revenue.first_order_at) as first_order_at,
+        max(revenue.last_order_at) as last_order_at,
         sum(round(revenue.amount_spent_minor * rates.rate))::bigint as amount_spent_minor,
         sum(round(revenue.net_revenue_minor * rates.rate))::bigint as net_revenue_minor,
         sum(round(revenue.refunded_amount_minor * rates.rate))::bigint as refunded_amount_minor,
@@ -139,11 +133,11 @@ final as (
         coalesce(orders_summary.discounted_orders, 0) as discounted_orders,
         coalesce(orders_summary.undiscounted_orders, 0) as undiscounted_orders,
         (select reporting_currency from settings) as currency,
-        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.amount_spent_minor, 0) end as amount_spent_minor,
-        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.net_revenue_minor, 0) end as net_revenue_minor,
-        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.discount_received_minor, 0) end as discount_received_minor,
-        case when coalesce(converted.unconverted, 0) = 0 then coalesce(converted.refunded_amount_minor, 0) end as refunded_amount_minor,
-        coalesce(converted.unconverted_currencies, []) as unconverted_currencies,
+        case when coalesce(orders_summary.unconverted, 0) = 0 then coalesce(orders_summary.amount_spent_minor, 0) end as amount_spent_minor,
+        case when coalesce(orders_summary.unconverted, 0) = 0 then coalesce(orders_summary.net_revenue_minor, 0) end as net_revenue_minor,
+        case when coalesce(orders_summary.unconverted, 0) = 0 then coalesce(orders_summary.discount_received_minor, 0) end as discount_received_minor,
+        case when coalesce(orders_summary.unconverted, 0) = 0 then coalesce(orders_summary.refunded_amount_minor, 0) end as refunded_amount_minor,
+        coalesce(orders_summary.unconverted_currencies, []) as unconverted_currencies,
         coalesce(promo_codes.promo_codes_used, 0) as promo_codes_used,
         coalesce(returned.returned_items, 0) as returned_items,
         coalesce(negative_feedback.negative_feedbacks, 0) as negative_feedbacks,
@@ -179,7 +173,6 @@ final as (
     left join promo_codes using (customer_id)
     left join returned using (customer_id)
     left join negative_feedback using (customer_id)
-    left join converted using (customer_id)
     left join subscriptions using (customer_id)
     left join tagged using (customer_id)
     left join abandoned using (customer_id)

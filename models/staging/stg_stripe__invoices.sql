@@ -8,7 +8,7 @@ with source as (
         primary_key,
         -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
         json_transform(payload, '{
-            "customer": "JSON", "customer_email": "VARCHAR", "parent": {"subscription_details": {"subscription": "VARCHAR"}},
+            "customer": "JSON", "customer_email": "VARCHAR", "parent": {"subscription_details": {"subscription": "JSON"}}, "subscription": "JSON",
             "status": "VARCHAR", "currency": "VARCHAR", "subtotal": "VARCHAR", "total": "VARCHAR",
             "amount_paid": "VARCHAR", "amount_due": "VARCHAR", "total_discount_amounts": [{"amount": "VARCHAR"}],
             "created": "VARCHAR"
@@ -25,7 +25,13 @@ renamed as (
         primary_key as stripe_invoice_id,
         coalesce(p.customer->>'id', p.customer->>'$') as stripe_customer_id,
         nullif(lower(trim(p.customer_email)), '') as customer_email,
-        p.parent.subscription_details.subscription as stripe_subscription_id,
+        -- Since API version 2025-03-31.basil the subscription sits under `parent.subscription_details`;
+        -- older versions (still in events written before an upgrade) put it at the top level. Either
+        -- may be expanded into the object.
+        coalesce(
+            p.parent.subscription_details.subscription->>'id', p.parent.subscription_details.subscription->>'$',
+            p.subscription->>'id', p.subscription->>'$'
+        ) as stripe_subscription_id,
         p.status as source_status,
         upper(p.currency) as currency,
         p.subtotal::bigint as subtotal_minor,

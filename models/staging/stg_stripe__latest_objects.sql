@@ -1,5 +1,5 @@
 -- grain: one row per Stripe object per connection: its most recently observed version
--- unique: environment, connection, object_type, primary_key
+-- materialized: view
 -- At-least-once landing and events make several versions of an object; the newest observation wins.
 with versions as (
     select * from staging.stg_stripe__object_versions

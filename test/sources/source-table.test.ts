@@ -51,7 +51,8 @@ describe.each(SOURCES.map((s) => [s.name, s] as const))('source %s', (name, sour
   });
 
   it('names the help text of every path parameter a connection needs', () => {
-    const connection = { id: 'c', source: name, environment: 'live', base_url: 'https://api.example.com', credential_env: 'KEY' };
+    const credential = source.signIn === 'lwa' ? { lwa: { client_id_env: 'ID', client_secret_env: 'SECRET', refresh_token_env: 'REFRESH' } } : { credential_env: 'KEY' };
+    const connection = { id: 'c', source: name, environment: 'live', base_url: 'https://api.example.com', ...credential };
     const result = configSchema.safeParse({ connections: [connection] });
     const missing = result.success ? [] : result.error.issues.map((i) => i.message);
     expect(missing).toEqual(Object.entries(source.pathParams).map(([param, help]) => `a ${name} connection needs path_params.${param}: ${help}`));

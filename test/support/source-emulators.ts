@@ -50,9 +50,12 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
     CDP_T_FB: facebook.accessTokens[0]!,
     CDP_T_T1: application('live').apiKey,
     CDP_T_T1_SANDBOX: application('sandbox').apiKey,
-    CDP_T_AMAZON: amazon.accessToken,
+    CDP_T_AMAZON_CLIENT_ID: amazon.lwa.clientId,
+    CDP_T_AMAZON_CLIENT_SECRET: amazon.lwa.clientSecret,
+    CDP_T_AMAZON_REFRESH_TOKEN: amazon.lwa.refreshToken,
   };
-  const c = (id: string, source: string, base_url: string, credential_env: string, extra: object = {}) => ({ id, source, environment: 'live', base_url, credential_env, ...extra });
+  const c = (id: string, source: string, base_url: string, credential_env: string | undefined, extra: object = {}) => ({ id, source, environment: 'live', base_url, credential_env, ...extra });
+  const amazonLwa = { client_id_env: 'CDP_T_AMAZON_CLIENT_ID', client_secret_env: 'CDP_T_AMAZON_CLIENT_SECRET', refresh_token_env: 'CDP_T_AMAZON_REFRESH_TOKEN', token_url: amazon.tokenUrl };
   const promo = (id: string, environment: 'live' | 'sandbox', credential_env: string) =>
     c(id, 'talonone', emulatorBaseUrl('talonone', talonone), credential_env, { environment, path_params: { applicationId: application(environment).id }, requests_per_second: 50 });
   const all = [stripe, activecampaign, thrivecart, bigcommerce, facebook, talonone, amazon];
@@ -73,7 +76,7 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
       c('ads', 'facebook_ads', emulatorBaseUrl('facebook_ads', facebook), 'CDP_T_FB'),
       promo('promo', 'live', 'CDP_T_T1'),
       promo('promo-sandbox', 'sandbox', 'CDP_T_T1_SANDBOX'),
-      c('marketplace', 'amazon_seller', emulatorBaseUrl('amazon_seller', amazon), 'CDP_T_AMAZON', { path_params: { marketplaceId: amazon.marketplaceId } }),
+      c('marketplace', 'amazon_seller', emulatorBaseUrl('amazon_seller', amazon), undefined, { lwa: amazonLwa, path_params: { marketplaceId: amazon.marketplaceId } }),
     ],
     setLatency(ms) {
       for (const e of all) e.setFaults({ latencyMs: ms });

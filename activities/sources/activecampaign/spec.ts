@@ -40,6 +40,14 @@ export const activecampaignSource: SourceSpec = {
   pagination: { type: 'offset', limitParam: 'limit', offsetParam: 'offset', pageSize: 100, totalPath: 'meta.total' },
   // 5 requests per second per account, shared by every key and integration on the account.
   requestsPerSecond: { live: 4, sandbox: 4 },
+  // Answers name the account's limit (`RateLimit-Limit`, a second's budget) and what is left of it
+  // (`RateLimit-Remaining`); a 429 adds `Retry-After` in seconds. The connection keeps to four fifths
+  // of the limit, leaving the rest to the account's other integrations, and sits out the second when
+  // the budget is spent.
+  rateLimitHeader: 'ratelimit-limit',
+  rateLimitShare: 0.8,
+  rateLimitRemainingHeader: 'ratelimit-remaining',
+  rateLimitWindowMs: 1000,
   // The date filters may read the bounds in the account's zone or to the day: two days of overlap
   // cover both, and staging keeps one version of each contact.
   lookbackSeconds: 2 * 86_400,

@@ -12,10 +12,17 @@ interface SpApiErrors {
   errors?: { code?: string; message?: string; details?: string }[];
 }
 
+/** Amazon's 403 for an access token past its hour: code `Unauthorized`, the reason in `details`. */
+function saysTokenExpired(status: number, body: unknown): boolean {
+  if (status !== 403) return false;
+  return ((body as SpApiErrors | undefined)?.errors ?? []).some((e) => e.code === 'Unauthorized' && /access token you provided has expired/i.test(`${e.details ?? ''} ${e.message ?? ''}`));
+}
+
 /**
  * A marketplace seller account through Amazon's Selling Partner API. The connection's base URL is
- * the region's endpoint (`https://sellingpartnerapi-na.amazon.com`), its credential the access token
- * sent as `x-amz-access-token`, and `path_params.marketplaceId` the marketplace it reads. Orders are
+ * the region's endpoint (`https://sellingpartnerapi-na.amazon.com`); it signs in with Login with
+ * Amazon (`lwa`: client id, client secret, refresh token), and each request carries an access token
+ * minted from them in `x-amz-access-token`. `path_params.marketplaceId` is the marketplace it reads. Orders are
  * read by last-update window, so an order that ships, is cancelled or refunded after a sync is read
  * again by the next one; their lines are read per order. Returns and buyer feedback exist only as
  * reports, requested per window, built by Amazon, then downloaded.
@@ -30,6 +37,7 @@ export const amazonSellerSource: SourceSpec = {
   // Orders are read by last update; fifteen minutes of overlap re-read updates written late.
   lookbackSeconds: 15 * 60,
   reportApi: reportsApi,
+  isTokenExpired: saysTokenExpired,
   describeError(body) {
     const b = body as SpApiErrors | undefined;
     const line = (b?.errors ?? []).map((e) => [e.code, e.message, e.details].filter(Boolean).join(': ')).join('; ');

@@ -10,6 +10,13 @@ import {
   subscriptionSchema,
 } from './schemas';
 
+/**
+ * The Stripe API version every request pins with `Stripe-Version`, so objects arrive in this shape
+ * whatever the account's default version is. Events keep the version they were written in (the
+ * account's default at the time); staging reads both. To move it, see the README's "Stripe" section.
+ */
+export const STRIPE_API_VERSION = '2026-07-29.dahlia';
+
 /** Lists filter on the object's creation time; `created[lt]` pins the window's end while a sync runs. */
 const CREATED: WindowFilterSpec = { fromParam: 'created[gte]', toParam: 'created[lt]', format: 'unix_seconds' };
 
@@ -17,6 +24,7 @@ const CREATED: WindowFilterSpec = { fromParam: 'created[gte]', toParam: 'created
 export const stripeSource: SourceSpec = {
   name: 'stripe',
   auth: { type: 'bearer' },
+  headers: { 'Stripe-Version': STRIPE_API_VERSION },
   pagination: { type: 'after_last_id', pageSizeParam: 'limit', pageSize: 100, afterParam: 'starting_after', idField: 'id', hasMoreField: 'has_more' },
   // Stripe allows 100 read requests per second in live mode and 25 in test mode.
   requestsPerSecond: { live: 80, sandbox: 20 },

@@ -274,6 +274,21 @@ describe('ActiveCampaign emulator auth, rate limit and faults', () => {
     expect((await get(local.url, '/api/3/tags')).status).toBe(200);
   });
 
+  it("answers 429 with the Rate Limits page's headers: Retry-After, RateLimit-Limit and RateLimit-Remaining: 0", async () => {
+    local = await startActiveCampaignEmulator({ seed: 1, scale: 0.02, apiKeys: [KEY], rateLimitPerSecond: 3, faults: { retryAfterSeconds: 30 } });
+    const burst = await Promise.all(Array.from({ length: 8 }, () => get(local!.url, '/api/3/tags')));
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const r of limited) {
+      expect({ retryAfter: r.headers.get('retry-after'), limit: r.headers.get('ratelimit-limit'), remaining: r.headers.get('ratelimit-remaining') }).toEqual({ retryAfter: '30', limit: '3', remaining: '0' });
+    }
+    // Answers let through say the account's limit and what is left of this second's budget.
+    for (const r of burst.filter((a) => a.status === 200)) {
+      expect(r.headers.get('ratelimit-limit')).toBe('3');
+      expect(Number(r.headers.get('ratelimit-remaining'))).toBeOneOf([0, 1, 2]);
+    }
+  });
+
   it('fails the next requests with a 5xx HTML page through setFaults, then recovers', async () => {
     local = await startActiveCampaignEmulator({ seed: 1, scale: 0.02, apiKeys: [KEY], rateLimitPerSecond: 0 });
     local.setFaults({ failNextRequests: 2, failStatus: 502 });

@@ -33,6 +33,12 @@ export interface ReportView {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A clock the test moves by hand, for the emulator's access tokens and the connector's alike. */
+export function handClock(startMs: number): { now: () => number; advance: (seconds: number) => void } {
+  let nowMs = startMs;
+  return { now: () => nowMs, advance: (seconds) => void (nowMs += seconds * 1000) };
+}
+
 async function answerOf<T>(response: Response): Promise<Answer<T>> {
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text === '' ? null : JSON.parse(text)) as T };

@@ -45,7 +45,7 @@ describe('Amazon SP-API emulator usage plans', () => {
 
     await sleep(200);
     expect((await create()).status).toBe(429);
-    expect(em.stats()).toEqual({ requests: 17, rateLimited: 2, earlyRetries: 1, reportsCreated: {}, reportPolls: 0 });
+    expect(em.stats()).toEqual({ requests: 17, rateLimited: 2, earlyRetries: 1, reportsCreated: {}, reportOutcomes: {}, reportPolls: 0, tokensIssued: 0, expiredTokenRefusals: 0 });
   });
 
   it('refills each bucket at the documented rate times rateScale, keeping the burst, and counts no retry that waited for a token', async () => {

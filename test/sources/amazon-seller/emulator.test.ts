@@ -20,11 +20,12 @@ afterAll(async () => {
 });
 
 describe('Amazon SP-API emulator authentication', () => {
-  it('refuses a missing or wrong x-amz-access-token with 403 Unauthorized and no rate-limit header', async () => {
-    for (const token of [null, 'Atza|not-the-token']) {
+  it('refuses a missing or wrong x-amz-access-token with 403 Unauthorized, the reason in details, and no rate-limit header', async () => {
+    const details = { missing: 'Access token is missing in the request header.', wrong: 'The access token you provided is revoked, malformed or invalid.' };
+    for (const [reason, token] of [['missing', null], ['wrong', 'Atza|not-the-token']] as const) {
       const answer = await spGet<ErrorList>(em, ordersPath(em, { CreatedAfter: iso(fromMs) }), token);
       expect(answer.status).toBe(403);
-      expect(answer.body).toEqual({ errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: '' }] });
+      expect(answer.body).toEqual({ errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: details[reason] }] });
       expect(answer.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
       expect(answer.headers.get('x-amzn-ratelimit-limit')).toBeNull();
     }

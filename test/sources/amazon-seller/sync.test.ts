@@ -8,6 +8,7 @@ import { amazonSellerSource } from '../../../activities/sources/amazon-seller/sp
 import { readStreamState } from '../../../lib/sync-state';
 import { runBuild } from '../../../app/builds';
 import { startSync, syncTuning, waitForSync } from '../../../app/syncs';
+import type { SyncWorkflowResult } from '../../../workflows';
 import { startAmazonSellerEmulator, type AmazonSellerEmulator } from '../../../emulators/amazon-seller';
 import { findConnection } from '../../../lib/config';
 import { openWarehouseReadOnly } from '../../../lib/warehouse/open-read-only';
@@ -17,32 +18,49 @@ import { makeWorkspace } from '../../support/workspace';
 
 // The Amazon seller connector, written from the Selling Partner API's documentation, against the
 // emulator written apart from it: a historical sync lands what the account holds, reports included,
-// and a worker killed with SIGKILL while a report is being built resumes that same report.
+// across access tokens that keep expiring, a window without data lands nothing and succeeds, and a
+// worker killed with SIGKILL while a report is being built resumes that same report.
 
-const TOKEN = 'Atza|IwEBIcdpAmazonIntegrationTestToken';
 let seller: AmazonSellerEmulator;
 // Builds each report slowly enough that a worker can be killed while it waits.
 let slowSeller: AmazonSellerEmulator;
+// Its clock moves on 5 minutes each time it looks: an access token lasts about a dozen requests.
+let expiringSeller: AmazonSellerEmulator;
 let ws: ReturnType<typeof makeWorkspace>;
 let env: TestWorkflowEnvironment;
 let worker: ChildProcess | undefined;
 
 const startWorker = () => {
-  worker = spawnWorker({ configFile: ws.configFile, address: env.address, env: { CDP_AMAZON_TOKEN: TOKEN }, logFile: path.join(ws.dir, 'worker.log') });
+  // Every emulator serves the same application and seller authorization: one set of secrets.
+  const lwa = seller.lwa;
+  worker = spawnWorker({
+    configFile: ws.configFile,
+    address: env.address,
+    env: { CDP_AMAZON_LWA_CLIENT_ID: lwa.clientId, CDP_AMAZON_LWA_CLIENT_SECRET: lwa.clientSecret, CDP_AMAZON_LWA_REFRESH_TOKEN: lwa.refreshToken },
+    logFile: path.join(ws.dir, 'worker.log'),
+  });
   return worker;
 };
 
 beforeAll(async () => {
   // The real usage plans sped up 600 times: getOrders 10 a second instead of one a minute.
-  [env, seller, slowSeller] = await Promise.all([
+  let clockMs = Date.parse('2031-03-01T00:00:00Z');
+  [env, seller, slowSeller, expiringSeller] = await Promise.all([
     startDevServer(),
-    startAmazonSellerEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 300 }),
-    startAmazonSellerEmulator({ seed: 8, scale: 0.05, accessToken: TOKEN, rateScale: 600, reportProcessingMs: 6_000 }),
+    startAmazonSellerEmulator({ seed: 8, scale: 0.05, rateScale: 600, reportProcessingMs: 300 }),
+    startAmazonSellerEmulator({ seed: 8, scale: 0.05, rateScale: 600, reportProcessingMs: 6_000 }),
+    startAmazonSellerEmulator({ seed: 8, scale: 0.05, rateScale: 600, reportProcessingMs: 300, now: () => (clockMs += 5 * 60_000) }),
   ]);
-  const connection = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
-    id, source: 'amazon_seller', environment: 'live', base_url: url, credential_env: 'CDP_AMAZON_TOKEN', path_params: { marketplaceId: seller.marketplaceId }, ...extra,
+  const connection = (id: string, em: AmazonSellerEmulator, extra: Record<string, unknown> = {}) => ({
+    id,
+    source: 'amazon_seller',
+    environment: 'live',
+    base_url: em.url,
+    lwa: { client_id_env: 'CDP_AMAZON_LWA_CLIENT_ID', client_secret_env: 'CDP_AMAZON_LWA_CLIENT_SECRET', refresh_token_env: 'CDP_AMAZON_LWA_REFRESH_TOKEN', token_url: em.tokenUrl },
+    path_params: { marketplaceId: em.marketplaceId },
+    ...extra,
   });
-  ws = makeWorkspace([connection('amazon-us', seller.url), connection('amazon-crash', slowSeller.url, { streams: ['feedback'] })]);
+  ws = makeWorkspace([connection('amazon-us', seller), connection('amazon-crash', slowSeller, { streams: ['feedback'] }), connection('amazon-expiring', expiringSeller)]);
   // Reports asked about every half second (then every two at most); a killed worker is noticed within seconds.
   fs.appendFileSync(ws.configFile, 'sync:\n  heartbeat_timeout_seconds: 3\n  report_poll_seconds: 0.5\n  report_max_poll_seconds: 2\n');
 });
@@ -50,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (worker) await killHard(worker);
   await env?.teardown();
-  await Promise.all([seller?.close(), slowSeller?.close()]);
+  await Promise.all([seller?.close(), slowSeller?.close(), expiringSeller?.close()]);
   ws?.cleanup();
 });
 
@@ -77,26 +95,24 @@ const reportWindows = (stream: string) => {
   return Math.ceil(report.historyDays / report.maxWindowDays);
 };
 
+/** The sync's counts and the raw files hold every order, line, return and reported feedback of the account, once each. */
+async function expectLandsTheAccount(result: SyncWorkflowResult, em: AmazonSellerEmulator, connection: string): Promise<void> {
+  const truth = em.truth();
+  const expected = { orders: truth.counts.orders, order_items: truth.counts.order_items, returns: truth.returns.length, feedback: truth.feedback.filter((f) => f.rating <= 3).length };
+  expect(Object.values(expected).every((n) => n > 0), JSON.stringify(expected)).toBe(true);
+  expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]))).toEqual(expected);
+  for (const [stream, count] of Object.entries(expected)) {
+    const raw = await rawRows(stream, connection);
+    expect({ rows: raw.rows, distinct: raw.distinct }, stream).toEqual({ rows: count, distinct: count });
+  }
+}
+
 describe('Amazon seller syncs', () => {
   it('a historical sync lands every order, order line, return and feedback row the account holds, one report per window', async () => {
     startWorker();
     const handle = await startSync(env.client, findConnection(ws.config(), 'amazon-us'), { mode: 'historical', buildAfter: false, tuning: syncTuning(ws.config()) });
-    const result = await waitForSync(handle, () => {});
-    const truth = seller.truth();
-    const reported = truth.feedback.filter((f) => f.rating <= 3).length;
-    expect(truth.counts.orders).toBeGreaterThan(20);
-    expect(truth.returns.length).toBeGreaterThan(0);
-    expect(reported).toBeGreaterThan(0);
-    expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]))).toEqual({
-      orders: truth.counts.orders,
-      order_items: truth.counts.order_items,
-      returns: truth.returns.length,
-      feedback: reported,
-    });
-    for (const [stream, count] of [['orders', truth.counts.orders], ['order_items', truth.counts.order_items], ['returns', truth.returns.length], ['feedback', reported]] as const) {
-      const raw = await rawRows(stream, 'amazon-us');
-      expect({ rows: raw.rows, distinct: raw.distinct }, stream).toEqual({ rows: count, distinct: count });
-    }
+    await expectLandsTheAccount(await waitForSync(handle, () => {}), seller, 'amazon-us');
+    expect(seller.truth().counts.orders).toBeGreaterThan(20);
     // A backfill is a series of windows, each one report, none asked for twice.
     expect(seller.stats().reportsCreated).toEqual({
       GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE: reportWindows('returns'),
@@ -186,5 +202,31 @@ describe('Amazon seller syncs', () => {
     // The rows came from the report requested before the kill, and no other report was asked for.
     expect(raw.reports).toEqual([pending]);
     expect(slowSeller.stats().reportsCreated.GET_SELLER_FEEDBACK_DATA).toBe(1);
+  });
+
+  it('a sync across many access-token expiries renews each and lands exactly what the account holds', async () => {
+    if (!worker || worker.exitCode !== null || worker.signalCode !== null) startWorker();
+    const handle = await startSync(env.client, findConnection(ws.config(), 'amazon-expiring'), { mode: 'historical', buildAfter: false, tuning: syncTuning(ws.config()) });
+    await expectLandsTheAccount(await waitForSync(handle, () => {}), expiringSeller, 'amazon-expiring');
+    const stats = expiringSeller.stats();
+    expect(stats.expiredTokenRefusals).toBeGreaterThanOrEqual(5);
+    expect(stats.tokensIssued).toBeGreaterThan(5);
+    // No secret reaches the workflow's history.
+    const history = JSON.stringify(await handle.fetchHistory());
+    for (const secret of Object.values(expiringSeller.lwa)) expect(history).not.toContain(secret);
+  });
+
+  it('report windows without data end CANCELLED and land nothing, and the sync succeeds', async () => {
+    if (!worker || worker.exitCode !== null || worker.signalCode !== null) startWorker();
+    const created = (s: AmazonSellerEmulator) => Object.values(s.stats().reportsCreated).reduce((n, c) => n + c, 0);
+    const before = { created: created(seller), cancelled: seller.stats().reportOutcomes.CANCELLED ?? 0 };
+    // The account's data ends at its anchor: a window after it holds no order, return or feedback.
+    const since = new Date(Date.parse(seller.truth().anchor) + 86_400_000).toISOString();
+    const handle = await startSync(env.client, findConnection(ws.config(), 'amazon-us'), { mode: 'manual', since, buildAfter: false, tuning: syncTuning(ws.config()) });
+    const result = await waitForSync(handle, () => {});
+    expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]))).toEqual({ orders: 0, order_items: 0, returns: 0, feedback: 0 });
+    const requested = created(seller) - before.created;
+    expect(requested).toBeGreaterThanOrEqual(2);
+    expect((seller.stats().reportOutcomes.CANCELLED ?? 0) - before.cancelled).toBe(requested);
   });
 });

@@ -18,18 +18,20 @@ export interface StripeObject {
   [key: string]: unknown;
 }
 
-/** GETs a path with a bearer key and returns status, headers and parsed body. */
-export async function get<T = unknown>(baseUrl: string, path: string, key: string | null = TEST_KEY): Promise<{ status: number; headers: Headers; body: T }> {
-  const response = await fetch(`${baseUrl}${path}`, { headers: key === null ? {} : { authorization: `Bearer ${key}` } });
+/** GETs a path with a bearer key (and a `Stripe-Version`, when given) and returns status, headers and parsed body. */
+export async function get<T = unknown>(baseUrl: string, path: string, key: string | null = TEST_KEY, version?: string): Promise<{ status: number; headers: Headers; body: T }> {
+  const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
+  if (version !== undefined) headers['stripe-version'] = version;
+  const response = await fetch(`${baseUrl}${path}`, { headers });
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 }
 
-/** Pages through a whole list with limit=100 and starting_after, returning every object in order. */
-export async function listAll(baseUrl: string, resource: string, params = '', key = TEST_KEY): Promise<StripeObject[]> {
+/** Pages through a whole list with limit=100 and starting_after (in `version`, when given), returning every object in order. */
+export async function listAll(baseUrl: string, resource: string, params = '', key = TEST_KEY, version?: string): Promise<StripeObject[]> {
   const all: StripeObject[] = [];
   let cursor = '';
   for (;;) {
-    const { status, body } = await get<StripeList>(baseUrl, `/v1/${resource}?limit=100${params}${cursor}`, key);
+    const { status, body } = await get<StripeList>(baseUrl, `/v1/${resource}?limit=100${params}${cursor}`, key, version);
     if (status !== 200) throw new Error(`GET /v1/${resource} answered ${status}: ${JSON.stringify(body)}`);
     all.push(...body.data);
     if (!body.has_more) return all;

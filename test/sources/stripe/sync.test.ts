@@ -135,10 +135,13 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
     const result = await waitForSync(await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'manual' }), () => {});
-    expect(result.streams.find((s) => s.stream === 'events')?.rows).toBe(3);
+    // The refund records charge.refunded and refund.created; the others one event each.
+    expect(result.streams.find((s) => s.stream === 'events')?.rows).toBe(4);
+    expect(result.streams.find((s) => s.stream === 'refunds')?.rows).toBe(1);
     await runBuild(env.client);
 
     expect(await sql(`select status, refunded_minor::int as refunded from core.orders where source_order_id = '${paid!.id}'`)).toEqual([{ status: 'refunded', refunded: paid!.total }]);
+    expect(await sql(`select amount_minor::int as amount from staging.stg_stripe__refunds where stripe_charge_id = '${paid!.id}'`)).toEqual([{ amount: paid!.total }]);
     expect(await sql(`select email from staging.stg_stripe__customers where stripe_customer_id = '${customer!.id}'`)).toEqual([{ email: 'moved.person@example.com' }]);
     expect(await sql(`select source_status from staging.stg_stripe__subscriptions where stripe_subscription_id = '${subscription!.id}'`)).toEqual([{ source_status: 'canceled' }]);
     const [orders] = await sql('select count(*)::int as n from core.orders');
