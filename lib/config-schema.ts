@@ -79,6 +79,11 @@ export const connectionSchema = z.strictObject({
    * (its settings in the Campaign Manager). Defaults to `reporting_currency`.
    */
   currency: currencyCodeSchema.optional(),
+  /**
+   * Facebook Ads: the levels insights are read at, one stream each (`insights` by campaign,
+   * `adset_insights`, `ad_insights`). Campaign alone when unset.
+   */
+  insights_levels: z.array(z.enum(['campaign', 'adset', 'ad'])).min(1).optional(),
 });
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 
@@ -179,6 +184,9 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['connections', i, 'id'], message: `duplicate connection id "${c.id}"` });
       }
       seen.add(c.id);
+      if (c.insights_levels !== undefined && c.source !== 'facebook_ads') {
+        ctx.addIssue({ code: 'custom', path: ['connections', i, 'insights_levels'], message: `insights_levels is a facebook_ads setting; remove it from this ${c.source} connection` });
+      }
       for (const issue of credentialProblems(c)) ctx.addIssue({ code: 'custom', path: ['connections', i, issue.field], message: issue.message });
       for (const [name, what] of Object.entries(REQUIRED_PATH_PARAMS[c.source])) {
         if (c.path_params?.[name] === undefined) {

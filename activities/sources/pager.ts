@@ -20,6 +20,8 @@ export interface PageRequest {
   /** The window in unix seconds: from inclusive (null = the beginning), to exclusive. */
   window: SyncWindow;
   pageToken: string | null;
+  /** The account's time zone, where the source's calendar days are its (read with `accountFacts`). */
+  timeZone?: string;
   /** Remembers the stream's previous page across calls, so an answer repeating it fails instead of looping. */
   repeats?: RepeatedPageGuard;
   signal?: AbortSignal;
@@ -39,7 +41,7 @@ export interface Page {
   nextToken: string | null;
 }
 
-type UrlRequest = Pick<PageRequest, 'source' | 'stream' | 'connection' | 'window' | 'pageToken'>;
+type UrlRequest = Pick<PageRequest, 'source' | 'stream' | 'connection' | 'window' | 'pageToken' | 'timeZone'>;
 
 const paginationOf = (source: SourceSpec, stream: StreamSpec): PaginationSpec => stream.pagination ?? source.pagination;
 
@@ -60,7 +62,7 @@ type Plan =
 
 function planRequest(req: UrlRequest): Plan {
   const pagination = paginationOf(req.source, req.stream);
-  if (!req.stream.parent) return { kind: 'list', url: listUrl(req.connection, req.stream, pagination, req.pageToken, req.window) };
+  if (!req.stream.parent) return { kind: 'list', url: listUrl(req.connection, req.stream, pagination, req.pageToken, req.window, {}, req.timeZone) };
   const cursor = decodeChild(req.stream, req.pageToken);
   if (cursor.pending.length === 0) {
     // The next page of parents, whatever kind of request that is for the parent stream.
@@ -68,7 +70,7 @@ function planRequest(req: UrlRequest): Plan {
     return { kind: 'parent', parent, cursor, url: planRequest({ ...req, stream: parent, pageToken: cursor.parentToken }).url };
   }
   const values = cursor.pending[0]!;
-  return { kind: 'child', cursor, values, url: listUrl(req.connection, req.stream, pagination, cursor.childToken, req.window, values) };
+  return { kind: 'child', cursor, values, url: listUrl(req.connection, req.stream, pagination, cursor.childToken, req.window, values, req.timeZone) };
 }
 
 /** Builds the URL of one page from the source's declared pagination and window filter (without credentials). */

@@ -1,3 +1,4 @@
+import type { ConnectionConfig } from '../../lib/config-schema';
 import { ConfigError } from '../../lib/errors';
 import { SOURCES, type SourceName } from '../../lib/sources';
 import { activecampaignSource } from './activecampaign/spec';
@@ -30,9 +31,9 @@ export function allSourceSpecs(): SourceSpec[] {
   return SOURCES.map((s) => SPECS[s.name]);
 }
 
-/** The streams a connection syncs: all of its source's, or the subset it names. */
-export function selectStreams(source: SourceSpec, names: readonly string[] | undefined, where: string): StreamSpec[] {
-  if (!names) return source.streams;
+/** The streams a connection syncs: all of its source's that its settings ask for, or the subset it names. */
+export function selectStreams(source: SourceSpec, names: readonly string[] | undefined, where: string, connection?: ConnectionConfig): StreamSpec[] {
+  if (!names) return source.streams.filter((s) => !s.readWhen || (connection !== undefined && s.readWhen(connection)));
   return names.map((name) => {
     const stream = source.streams.find((s) => s.name === name);
     if (!stream) {

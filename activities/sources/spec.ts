@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Environment, SourceName } from '../../lib/config-schema';
+import type { ConnectionConfig, Environment, SourceName } from '../../lib/config-schema';
 import type { AnswerOrigin } from '../../lib/errors';
 
 /**
@@ -101,6 +101,11 @@ export interface WindowFilterSpec {
    */
   maxHistoryDays?: number;
   /**
+   * The same in calendar months of the account's time zone (`graph_time_range` only; the Graph API keeps
+   * insights 37 months, error 3018 past that): the range starts no earlier than today less this many months.
+   */
+  maxHistoryMonths?: number;
+  /**
    * The upper bound must lie this far in the past (Amazon's `LastUpdatedBefore`: at least two
    * minutes before the request). The sync's window ends this much earlier; the next sync reads on from there.
    */
@@ -126,8 +131,15 @@ export interface ReportStreamSpec {
   maxWindowDays: number;
   /** How far back a window from the beginning starts. */
   historyDays: number;
-  /** The field each record gets: `{reportId, reportType, marketplaceIds, dataStartTime, dataEndTime}`. */
+  /** The field each record gets: `{reportId, reportType, marketplaceIds, dataStartTime, dataEndTime}`; '' for none. */
   reportField: string;
+  /**
+   * A window this short or shorter is paged synchronously instead (set for sources whose list endpoint
+   * serves small windows well, like the Graph API's insights); unset, every window is read as reports.
+   */
+  syncMaxWindowDays?: number;
+  /** Seconds before the first status question, where the source builds small reports at once; the config's poll interval otherwise. */
+  firstPollSeconds?: number;
 }
 
 /** Where a requested report stands, in terms every report API maps to. */
@@ -149,16 +161,22 @@ export interface ReportApi {
   document(req: SourceRequestContext, documentId: string): Promise<{ url: string; compression: 'gzip' | null }>;
   /** The file's rows as records keyed by column name. */
   parse(text: string, report: ReportStreamSpec): Record<string, unknown>[];
+  /** For reports read as pages of the API (the Graph API's report runs) instead of a file: every row. */
+  records?(req: SourceRequestContext, documentId: string): Promise<Record<string, unknown>[]>;
 }
 
 /** What a report call needs: a way to make signed requests to the connection's API. */
 export interface SourceRequestContext {
-  /** Requests a path of the connection's API (GET, or POST with a JSON body) within `operation`'s limit. */
-  call(path: string, operation: OperationLimit, post?: { body: unknown }): Promise<unknown>;
+  /** Requests a path of the connection's API (GET, or POST with a JSON body) within `operation`'s limit, or the connection's own pace without one. */
+  call(path: string, operation: OperationLimit | undefined, post?: { body: unknown }): Promise<unknown>;
   /** The connection's `path_params` (an Amazon connection's `marketplaceId`). */
   params: Readonly<Record<string, string>>;
   /** Where a request of `path` goes (connection, stream, URL without credentials), for the errors that name it. */
   origin(path: string): AnswerOrigin;
+  /** The account's time zone, where the source names one (see `SourceSpec.accountFacts`). */
+  timeZone?: string;
+  /** The stream being read: its parameters, for sources whose reports take the list's parameters. */
+  stream: StreamSpec;
 }
 
 /**
@@ -260,6 +278,26 @@ export interface StreamSpec {
   /** Set for a stream read per record of another stream; see {@link ParentSpec}. */
   parent?: ParentSpec;
   schema: z.ZodType<Record<string, unknown>>;
+  /**
+   * Set for a stream a connection reads only when its settings ask for it (Facebook's ad-level
+   * insights, per `insights_levels`); a connection that names the stream in `streams` reads it regardless.
+   */
+  readWhen?: (connection: ConnectionConfig) => boolean;
+}
+
+/**
+ * A request for facts about the account the connection reads (the Graph API's ad account node): its
+ * time zone, in which the API's calendar days fall, and its currency, checked against the
+ * connection's `currency` where one is configured. Asked once per connection before anything lands.
+ */
+export interface AccountFactsSpec {
+  /** Path relative to the base URL ('' for the base URL itself). */
+  path: string;
+  params?: Record<string, string>;
+  timeZoneField: string;
+  currencyField: string;
+  /** What the account is, for messages: "ad account". */
+  subject: string;
 }
 
 export interface SourceSpec {
@@ -305,5 +343,7 @@ export interface SourceSpec {
   rateLimitRemainingHeader?: string;
   /** The report protocol of sources with report streams. */
   reportApi?: ReportApi;
+  /** Facts about the connection's account, read from the API; see {@link AccountFactsSpec}. */
+  accountFacts?: AccountFactsSpec;
   streams: StreamSpec[];
 }

@@ -47,6 +47,13 @@ function settleSeconds(source: SourceSpec, stream: StreamSpec): number {
   return settle;
 }
 
+/** Whether a window of the stream is read as reports: always for a report stream, unless it is short enough to page. */
+function readAsReports(stream: StreamSpec, window: StreamPosition['window']): boolean {
+  if (!stream.report) return false;
+  const most = stream.report.syncMaxWindowDays;
+  return most === undefined || window.from === null || window.to - window.from > most * 86_400;
+}
+
 /** The unfinished slices of an interrupted sliced sync, or undefined when there is none to resume. */
 async function resumeSlices(config: LoadedConfig, connectionId: string, stream: string): Promise<StreamPosition[] | undefined> {
   const slices = await listSliceStates(config.layout.state, connectionId, stream);
@@ -65,7 +72,7 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
   // Fail before anything runs if the worker cannot authenticate; the value itself never leaves this process.
   requireCredential(connection);
   const source = sourceSpec(connection.source);
-  const streams = selectStreams(source, connection.streams, `${config.file}: connections.${connection.id}.streams`);
+  const streams = selectStreams(source, connection.streams, `${config.file}: connections.${connection.id}.streams`, connection);
   const to = Math.floor(input.startedAtMs / 1000);
   const sinceSec = input.since === undefined ? undefined : Math.floor(Date.parse(input.since) / 1000);
 
@@ -73,7 +80,7 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
     connection: connection.id,
     stream: stream.name,
     ...(slice ? { slice } : {}),
-    ...(stream.report ? { report: true } : {}),
+    ...(readAsReports(stream, window) ? { report: true } : {}),
     syncId: input.syncId,
     mode: input.mode,
     window,

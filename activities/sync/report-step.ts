@@ -6,7 +6,8 @@ import { ReportFailedError, SourceRequestError, SourceUnavailableError, StreamPo
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
 import { connectionCredential } from '../sources/credentials';
 import { getFromSource } from '../sources/pager';
-import { operationLimiter } from '../sources/rate-limiter';
+import { readAccountFacts } from '../sources/account-facts';
+import { limiterFor, operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { connectionUrl } from '../sources/request-url';
 import type { ReportApi, ReportStatus, ReportStreamSpec, SourceRequestContext } from '../sources/spec';
@@ -125,9 +126,13 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
 
   const base = { source, connection, credential, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(), onWait: () => ctx.heartbeat() };
   const where = `connection "${connection.id}", stream ${stream!.name}`;
+  const pace = limiterFor(connection.id, connection.requests_per_second ?? source.requestsPerSecond[connection.environment]);
+  const facts = await readAccountFacts({ ...base, limiter: pace });
   const req: SourceRequestContext = {
     params: connection.path_params ?? {},
-    call: (path, operation, post) => getFromSource({ ...base, limiter: operationLimiter(connection.id, operation) }, connectionUrl(connection, path, {}, where), post),
+    stream: stream!,
+    ...(facts.timeZone ? { timeZone: facts.timeZone } : {}),
+    call: (path, operation, post) => getFromSource({ ...base, limiter: operation ? operationLimiter(connection.id, operation) : pace }, connectionUrl(connection, path, {}, where), post),
     origin: (path) => ({ connectionId: connection.id, source: source.name, stream: stream!.name, url: connectionUrl(connection, path, {}, where).href }),
   };
 
@@ -177,7 +182,7 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     position = withCursor({ ...cursor, reportId, polls: 0 });
     // Durable before anything else happens: whoever resumes this stream polls this report.
     await commit(position);
-    return { position, done: false, waitSeconds: pollSeconds, event: 'requested', reportId };
+    return { position, done: false, waitSeconds: report.firstPollSeconds ?? pollSeconds, event: 'requested', reportId };
   }
 
   const answered = await api.status(req, cursor.reportId);
@@ -210,15 +215,15 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     case 'done': {
       // A large document downloads for longer than the heartbeat timeout: keep saying this step is alive.
       const beat = setInterval(() => ctx.heartbeat(), 5_000);
-      let text: string;
+      let rowsRead: Record<string, unknown>[];
       try {
-        text = await reportText(api, req, status.documentId, ctx.cancellationSignal);
+        rowsRead = api.records ? await api.records(req, status.documentId) : api.parse(await reportText(api, req, status.documentId, ctx.cancellationSignal), report);
       } finally {
         clearInterval(beat);
       }
       ctx.heartbeat();
       const syncedAt = new Date();
-      const landed = api.parse(text, report).map((row) => toLanded(source, stream!, { ...row, [report.reportField]: status.facts }, syncedAt));
+      const landed = rowsRead.map((row) => toLanded(source, stream!, report.reportField ? { ...row, [report.reportField]: status.facts } : row, syncedAt));
       const rowsPerFile = input.rowsPerFile ?? 1000;
       const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
       let seq = position.seq;

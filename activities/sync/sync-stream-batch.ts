@@ -3,6 +3,7 @@ import { findConnection, type LoadedConfig } from '../../lib/config';
 import { EnvironmentMismatchError } from '../../lib/errors';
 import { writeLandedFile, type LandedRecord } from '../landing/lake';
 import { finishStream, toLanded } from './stream-landing';
+import { readAccountFacts } from '../sources/account-facts';
 import { connectionCredential } from '../sources/credentials';
 import { checkEnvironment } from '../sources/environment-check';
 import { fetchPage } from '../sources/pager';
@@ -91,6 +92,8 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
 
   // Sources whose records do not say their environment are asked once, before anything lands.
   if (!done) await checkEnvironment({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
+  // The account's calendar decides which days a window asks for; its currency is checked against the config.
+  const { timeZone } = done ? {} : await readAccountFacts({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
 
   while (!done) {
     const page = await fetchPage({
@@ -101,6 +104,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
       limiter,
       window: position.window,
       pageToken: token,
+      timeZone,
       repeats,
       signal: ctx.cancellationSignal,
       onRetry: () => ctx.heartbeat(position),

@@ -42,7 +42,8 @@ export function buildBigCommerceStore(world: World, storeHash: string): BigComme
       date_modified: isoZulu(a.modified_ms),
       accepts_product_review_abandoned_cart_emails: a.person.traits.marketing_opt_in,
       origin_channel_id: 1,
-      channel_ids: null,
+      // The one storefront's channel: Customers V3 describes `channel_ids` as an array, never null.
+      channel_ids: [1],
     },
     createdMs: a.created_ms,
     modifiedMs: a.modified_ms,
@@ -206,7 +207,8 @@ function orderObject(draft: StoreOrderDraft, id: number, customerId: number, pro
     items_total: products.reduce((n, p) => n + p.quantity, 0),
     items_shipped: products.reduce((n, p) => n + p.quantity_shipped, 0),
     payment_method: draft.payment_method,
-    payment_provider_id: draft.payment_method === 'Manual' || draft.status_id === 0 ? null : `pi_${draft.cart_id.replace(/-/g, '').slice(0, 24)}`,
+    // Orders V2 describes a string or a number, an empty string where no payment provider was used.
+    payment_provider_id: draft.payment_method === 'Manual' || draft.status_id === 0 ? '' : `pi_${draft.cart_id.replace(/-/g, '').slice(0, 24)}`,
     payment_status: PAYMENT_STATUS[draft.status_id] ?? '',
     refunded_amount: decimal4(draft.refunded_minor),
     order_is_digital: !physical,

@@ -59,7 +59,7 @@ export interface BcOrder {
   items_total: number;
   items_shipped: number;
   payment_method: string;
-  payment_provider_id: string | null;
+  payment_provider_id: string;
   payment_status: string;
   refunded_amount: string;
   order_is_digital: boolean;
@@ -172,7 +172,7 @@ export interface BcCustomer {
   date_modified: string;
   accepts_product_review_abandoned_cart_emails: boolean;
   origin_channel_id: number;
-  channel_ids: number[] | null;
+  channel_ids: number[];
 }
 
 /** A v3 catalog product (GET /v3/catalog/products), priced in the store's default currency. */

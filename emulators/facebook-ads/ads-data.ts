@@ -25,6 +25,35 @@ export interface DailyDelivery {
   clicks: number;
 }
 
+/** An ad set of a campaign (its audience and placement); delivery of the campaign is spread over its ads. */
+export interface AdSet {
+  id: string;
+  name: string;
+  /** Index into `AdsData.campaigns`. */
+  campaign: number;
+}
+
+/** An ad of an ad set. */
+export interface Ad {
+  id: string;
+  name: string;
+  /** Index into `AdsData.adsets`. */
+  adset: number;
+  /** Index into `AdsData.campaigns`. */
+  campaign: number;
+}
+
+/** One ad's share of a campaign's delivery on one day: the ad-level row every insights level sums. */
+export interface AdDelivery {
+  date: string;
+  campaign: number;
+  adset: number;
+  ad: number;
+  spendMinor: number;
+  impressions: number;
+  clicks: number;
+}
+
 /** Everything the emulated ad account holds, built from one world. */
 export interface AdsData {
   seed: number;
@@ -38,6 +67,10 @@ export interface AdsData {
   /** The account-local date the anchor falls on ("today" for the emulator). */
   today: string;
   campaigns: AdCampaign[];
+  /** Ad sets ordered by campaign, then id; every campaign has at least one. */
+  adsets: AdSet[];
+  /** Ads ordered by ad set, then id; every ad set has at least one. */
+  ads: Ad[];
   /** Settled delivery, ordered by date then campaign id; only days with impressions. */
   settled: DailyDelivery[];
 }

@@ -1,5 +1,7 @@
 import { addDays, daysBetween, zonedDate, zonedToMs } from '../http/zoned-time.js';
-import { DAY_MS, deriveSeed, hash32, type Campaign, type World } from '../world/index.js';
+import { DAY_MS, type Campaign, type World } from '../world/index.js';
+import { buildAdTree } from './ad-tree.js';
+import { digits, unit } from './draws.js';
 import type { AdCampaign, AdsData, DailyDelivery } from './ads-data.js';
 
 /** Meta's own platforms: the world campaigns these sources name are the ones this ad account runs. */
@@ -28,16 +30,7 @@ const DEFAULT_PROFILE: CampaignProfile = { objective: 'OUTCOME_TRAFFIC', budgetM
  */
 const RETARGETING = { name: 'retargeting_site_visitors', startDaysBefore: 540 };
 
-/** A deterministic fraction in [0, 1) for one (label, a, b) triple. */
-export function unit(seed: number, label: string, a: number, b: number): number {
-  return hash32(hash32(deriveSeed(seed, label), a), b) / 4294967296;
-}
-
-function digits(seed: number, label: string, n: number): string {
-  let out = '';
-  for (let i = 0; out.length < n; i++) out += String(hash32(deriveSeed(seed, label), i) % 1_000_000_000).padStart(9, '0');
-  return out.slice(0, n);
-}
+export { unit } from './draws.js';
 
 function metaCampaigns(world: World): { name: string; startMs: number; stopMs: number | null; inWorld: boolean }[] {
   const anchorMs = Date.parse(world.anchor);
@@ -101,6 +94,7 @@ export function buildAdsData(world: World, account: { accountId?: string; timeZo
   });
   settled.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.campaign - b.campaign));
 
+  const { adsets, ads } = buildAdTree(world.seed, campaigns);
   return {
     seed: world.seed,
     scale: world.scale,
@@ -111,6 +105,8 @@ export function buildAdsData(world: World, account: { accountId?: string; timeZo
     currency: 'USD',
     today,
     campaigns,
+    adsets,
+    ads,
     settled,
   };
 }

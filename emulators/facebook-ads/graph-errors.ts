@@ -56,22 +56,36 @@ export function invalidToken(): GraphApiError {
   return new GraphApiError(400, { message, type: 'OAuthException', code: 190 }, { 'WWW-Authenticate': `OAuth "Facebook Platform" "invalid_token" "${message}"` });
 }
 
-/** The throttling codes the Marketing API uses; all come back as HTTP 400, never 429. */
-export type ThrottleCode = 17 | 613 | 80000;
+/**
+ * The throttling codes the Graph and Marketing APIs answer with; all come back as HTTP 400, never 429
+ * (https://developers.facebook.com/docs/graph-api/overview/rate-limiting, .../marketing-apis/rate-limiting):
+ * 4 the app's limit, 17 the user's (or the ad account's), 32 a Page's, 613 a custom limit, 80000 the ads_insights use case.
+ */
+export type ThrottleCode = 4 | 17 | 32 | 613 | 80000;
+export const THROTTLE_CODES: readonly ThrottleCode[] = [4, 17, 32, 613, 80000];
 
 /** Rate limiting as the Marketing API reports it. */
 export function throttled(code: ThrottleCode): GraphApiError {
-  if (code === 17) {
-    return new GraphApiError(400, {
-      message: '(#17) User request limit reached', type: 'OAuthException', is_transient: true, code: 17, error_subcode: 2446079,
-      error_user_title: 'Ad Account Has Too Many API Calls', error_user_msg: 'There have been too many calls from this ad-account. Please wait a bit and try again.',
-    });
+  const transient = { type: 'OAuthException', is_transient: true } as const;
+  switch (code) {
+    case 4:
+      return new GraphApiError(400, { ...transient, message: '(#4) Application request limit reached', code: 4 });
+    case 17:
+      return new GraphApiError(400, {
+        ...transient, message: '(#17) User request limit reached', code: 17, error_subcode: 2446079,
+        error_user_title: 'Ad Account Has Too Many API Calls', error_user_msg: 'There have been too many calls from this ad-account. Please wait a bit and try again.',
+      });
+    case 32:
+      return new GraphApiError(400, { ...transient, message: '(#32) Page request limit reached', code: 32 });
+    case 613:
+      return new GraphApiError(400, { ...transient, message: '(#613) Calls to this api have exceeded the rate limit.', code: 613, error_subcode: 1487742 });
+    case 80000:
+      return new GraphApiError(400, {
+        ...transient,
+        message: '(#80000) There have been too many calls from this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
+        code: 80000, error_subcode: 2446079,
+      });
   }
-  if (code === 613) return new GraphApiError(400, { message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', is_transient: true, code: 613 });
-  return new GraphApiError(400, {
-    message: '(#80000) There have been too many calls from this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
-    type: 'OAuthException', is_transient: true, code: 80000, error_subcode: 2446079,
-  });
 }
 
 /** `(#100)` for a parameter the API cannot use. */
@@ -96,4 +110,12 @@ export function unknownPath(path: string): GraphApiError {
 export function serverFailure(status: number): GraphApiError {
   if (status === 500) return new GraphApiError(500, { message: 'An unknown error occurred', type: 'OAuthException', is_transient: true, code: 1, error_subcode: 99 });
   return new GraphApiError(status, { message: '(#2) Service temporarily unavailable', type: 'OAuthException', is_transient: true, code: 2 });
+}
+
+/** Error 3018: insights reach back 37 months from the account's today and no further. */
+export function rangeTooOld(): GraphApiError {
+  return new GraphApiError(400, {
+    message: '(#3018) The start date of the time range cannot be beyond 37 months from the current date',
+    type: 'OAuthException', code: 3018,
+  });
 }

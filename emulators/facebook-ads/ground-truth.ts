@@ -1,6 +1,6 @@
 import type { AdsData } from './ads-data.js';
 import { money } from './insights-rows.js';
-import { deliveryAt, restatedDates } from './restatement.js';
+import { adDeliveryAt, deliveryAt, restatedDates } from './restatement.js';
 
 /** Spend, impressions and clicks summed over some rows; spend both in cents and as the API's decimal string. */
 export interface DeliveryTotals {
@@ -26,6 +26,12 @@ export interface FbGroundTruth {
   /** Every campaign-day with impressions in the range, ordered by date then campaign id. */
   daily: { date: string; campaign_id: string; campaign_name: string; spend_minor: number; spend: string; impressions: number; clicks: number }[];
   totals: DeliveryTotals;
+  /** Every ad set with its campaign and its delivery in the range (row_count: ad-set-days at level=adset, time_increment=1). */
+  adsets: ({ id: string; name: string; campaign_id: string } & DeliveryTotals)[];
+  /** Every ad with its ad set and campaign and its delivery in the range (row_count: ad-days at level=ad, time_increment=1). */
+  ads: ({ id: string; name: string; adset_id: string; campaign_id: string } & DeliveryTotals)[];
+  /** Totals per insights level at time_increment=1: the same money, more rows the finer the level. */
+  levels: { campaign: DeliveryTotals; adset: DeliveryTotals; ad: DeliveryTotals };
 }
 
 function totalsOf(rows: readonly { spend_minor: number; impressions: number; clicks: number }[]): DeliveryTotals {
@@ -49,6 +55,20 @@ export function computeFbGroundTruth(data: AdsData, version: number, range: { si
       const c = data.campaigns[r.campaign]!;
       return { date: r.date, campaign_id: c.id, campaign_name: c.name, spend_minor: r.spendMinor, spend: money(r.spendMinor), impressions: r.impressions, clicks: r.clicks };
     });
+  const adDaily = adDeliveryAt(data, version)
+    .filter((r) => r.date >= since && r.date <= until)
+    .map((r) => ({ ...r, spend_minor: r.spendMinor }));
+  const adsetDays = new Map<string, { spend_minor: number; impressions: number; clicks: number; adset: number }>();
+  for (const r of adDaily) {
+    const key = `${r.adset}|${r.date}`;
+    const sum = adsetDays.get(key) ?? { spend_minor: 0, impressions: 0, clicks: 0, adset: r.adset };
+    sum.spend_minor += r.spend_minor;
+    sum.impressions += r.impressions;
+    sum.clicks += r.clicks;
+    adsetDays.set(key, sum);
+  }
+  const adsetRows = [...adsetDays.values()];
+  const totals = totalsOf(daily);
   return {
     seed: data.seed,
     scale: data.scale,
@@ -65,6 +85,20 @@ export function computeFbGroundTruth(data: AdsData, version: number, range: { si
       ...totalsOf(daily.filter((d) => d.campaign_id === c.id)),
     })),
     daily,
-    totals: totalsOf(daily),
+    totals,
+    adsets: data.adsets.map((a, i) => ({
+      id: a.id,
+      name: a.name,
+      campaign_id: data.campaigns[a.campaign]!.id,
+      ...totalsOf(adsetRows.filter((r) => r.adset === i)),
+    })),
+    ads: data.ads.map((a, i) => ({
+      id: a.id,
+      name: a.name,
+      adset_id: data.adsets[a.adset]!.id,
+      campaign_id: data.campaigns[a.campaign]!.id,
+      ...totalsOf(adDaily.filter((r) => r.ad === i)),
+    })),
+    levels: { campaign: totals, adset: totalsOf(adsetRows), ad: totalsOf(adDaily) },
   };
 }

@@ -1,21 +1,30 @@
 import { addDays, daysBetween } from '../http/zoned-time.js';
 import type { FlatQuery } from '../http/querystring.js';
 import type { AdsData } from './ads-data.js';
-import { invalidParameter } from './graph-errors.js';
+import { invalidParameter, rangeTooOld } from './graph-errors.js';
+import { parseFiltering, type InsightsFilter } from './insights-filtering.js';
+
+/** How far back insights reach: a range may not start more than 37 months before the account's today. */
+export const HISTORY_MONTHS = 37;
 
 export type Increment = number | 'all_days' | 'monthly';
 
+export type Level = 'account' | 'campaign' | 'adset' | 'ad';
+const LEVELS: readonly Level[] = ['ad', 'adset', 'campaign', 'account'];
+
 /** A parsed `/insights` request. */
 export interface InsightsRequest {
-  level: 'account' | 'campaign';
+  level: Level;
   fields: string[];
   since: string;
   until: string;
   increment: Increment;
+  filters: InsightsFilter[];
 }
 
 export const INSIGHTS_FIELDS = new Set([
   'account_id', 'account_name', 'account_currency', 'campaign_id', 'campaign_name', 'objective',
+  'adset_id', 'adset_name', 'ad_id', 'ad_name',
   'spend', 'impressions', 'clicks', 'cpc', 'cpm', 'ctr', 'date_start', 'date_stop',
   // Valid fields the emulated account has no data for (no pixel, no conversions): left out of rows, as the API does.
   'reach', 'frequency', 'actions', 'action_values', 'conversions', 'purchase_roas',
@@ -38,6 +47,18 @@ function firstOfMonth(date: string): string {
   return `${date.slice(0, 7)}-01`;
 }
 
+const maxDate = (a: string, b: string): string => (a > b ? a : b);
+
+/** The oldest day a range may start on: `today` less 37 calendar months (the month's last day where that day does not exist). */
+export function earliestDate(today: string): string {
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  const months = y * 12 + (m - 1) - HISTORY_MONTHS;
+  const year = Math.floor(months / 12);
+  const month = (months % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
+}
+
 /** The [since, until] a `date_preset` names, relative to the account's today. */
 function presetRange(preset: string, data: AdsData): [string, string] {
   const { today } = data;
@@ -51,7 +72,8 @@ function presetRange(preset: string, data: AdsData): [string, string] {
       const start = firstOfMonth(addDays(firstOfMonth(today), -1));
       return [start, addDays(firstOfMonth(today), -1)];
     }
-    case 'maximum': return [data.settled[0]?.date ?? today, today];
+    // The whole history the API keeps, not more: 37 months at most.
+    case 'maximum': return [maxDate(data.settled[0]?.date ?? today, earliestDate(today)), today];
     default:
       throw invalidParameter(`date_preset must be one of the following values: today, yesterday, this_month, last_month, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d, maximum`);
   }
@@ -79,11 +101,8 @@ function parseIncrement(raw: string | undefined): Increment {
 
 /** Reads level, fields, time_range (or date_preset, default last_30d) and time_increment as the Insights API does. */
 export function parseInsightsQuery(query: FlatQuery, data: AdsData): InsightsRequest {
-  const level = param(query, 'level') ?? 'account';
-  if (level !== 'account' && level !== 'campaign') {
-    if (level === 'adset' || level === 'ad') throw invalidParameter(`level ${level} is not served by this ad account emulator; use campaign or account`);
-    throw invalidParameter('level must be one of the following values: ad, adset, campaign, account');
-  }
+  const level = (param(query, 'level') ?? 'account') as Level;
+  if (!LEVELS.includes(level)) throw invalidParameter('level must be one of the following values: ad, adset, campaign, account');
   const rawFields = param(query, 'fields');
   const fields = rawFields === undefined || rawFields.trim() === '' ? DEFAULT_FIELDS : rawFields.split(',').map((f) => f.trim()).filter(Boolean);
   for (const f of fields) {
@@ -91,7 +110,8 @@ export function parseInsightsQuery(query: FlatQuery, data: AdsData): InsightsReq
   }
   const rawRange = param(query, 'time_range');
   const [since, until] = rawRange !== undefined ? parseTimeRange(rawRange) : presetRange(param(query, 'date_preset') ?? 'last_30d', data);
-  return { level, fields, since, until, increment: parseIncrement(param(query, 'time_increment')) };
+  if (since < earliestDate(data.today)) throw rangeTooOld();
+  return { level, fields, since, until, increment: parseIncrement(param(query, 'time_increment')), filters: parseFiltering(param(query, 'filtering')) };
 }
 
 /** The reporting buckets [start, stop] covering the range, oldest first. */

@@ -1,5 +1,6 @@
 import { addDays } from '../http/zoned-time.js';
-import type { AdsData, DailyDelivery } from './ads-data.js';
+import type { AdDelivery, AdsData, DailyDelivery } from './ads-data.js';
+import { adDelivery } from './ad-tree.js';
 import { unit } from './build-ads-data.js';
 
 /** Days (today and the two before it) whose numbers are still preliminary and move between reads. */
@@ -29,4 +30,18 @@ export function deliveryAt(data: AdsData, version: number): DailyDelivery[] {
       clicks: Math.round(row.clicks * factor),
     };
   });
+}
+
+const adRows = new WeakMap<AdsData, Map<number, AdDelivery[]>>();
+
+/** Delivery under a restatement version spread over the ads (see `adDelivery`), computed once per version. */
+export function adDeliveryAt(data: AdsData, version: number): AdDelivery[] {
+  const versions = adRows.get(data) ?? new Map<number, AdDelivery[]>();
+  adRows.set(data, versions);
+  let rows = versions.get(version);
+  if (!rows) {
+    rows = adDelivery(data.seed, data.ads, deliveryAt(data, version));
+    versions.set(version, rows);
+  }
+  return rows;
 }

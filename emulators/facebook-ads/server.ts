@@ -5,15 +5,17 @@ import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.
 import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
 import type { AdsData } from './ads-data.js';
-import { campaignFieldsOf, campaignObject } from './campaign-objects.js';
+import { accountNode } from './account-node.js';
+import { AsyncJobs, postParams } from './async-jobs.js';
+import { campaignFieldsOf, campaignObject, effectiveStatusesOf } from './campaign-objects.js';
 import { computeFbGroundTruth, type FbGroundTruth } from './ground-truth.js';
 import {
-  fbtraceId, GraphApiError, invalidParameter, invalidToken, missingToken, serverFailure, throttled, unknownObject, unknownPath, type ThrottleCode,
+  fbtraceId, GraphApiError, invalidParameter, invalidToken, missingToken, serverFailure, THROTTLE_CODES, throttled, unknownObject, unknownPath, type ThrottleCode,
 } from './graph-errors.js';
 import { param, parseInsightsQuery } from './insights-query.js';
 import { insightsRows } from './insights-rows.js';
 import { pageBody } from './paging.js';
-import { deliveryAt } from './restatement.js';
+import { adDeliveryAt } from './restatement.js';
 import { UsageMeter, type UsageLimit, type UsageReport } from './usage-meter.js';
 
 /** A Limited-access Ads Insights budget: 600 calls an hour per ad account. */
@@ -32,6 +34,10 @@ export interface FbFaultSettings extends GateFaults {
   adAccountLimit: UsageLimit | null;
   /** Bump to make the trailing days' numbers move, as Meta restates recent delivery. */
   restatementVersion: number;
+  /** Reads of `GET /<report_run_id>` an asynchronous insights job takes to end (1: done at the first read). */
+  asyncJobPolls: number;
+  /** The next this many asynchronous jobs end `Job Failed`. */
+  failNextAsyncJobs: number;
 }
 
 export interface FbServerOptions {
@@ -56,8 +62,10 @@ const faultPatchSchema = z.strictObject({
   ...gateFaultsShape,
   rateLimit: usageLimitSchema.nullable().optional(),
   adAccountLimit: usageLimitSchema.nullable().optional(),
-  throttleCode: z.union([z.literal(17), z.literal(613), z.literal(80000)]).optional(),
+  throttleCode: z.union(THROTTLE_CODES.map((c) => z.literal(c)) as [z.ZodLiteral<ThrottleCode>, z.ZodLiteral<ThrottleCode>]).optional(),
   restatementVersion: z.number().int().min(0).optional(),
+  asyncJobPolls: z.number().int().min(1).max(1000).optional(),
+  failNextAsyncJobs: z.number().int().min(0).optional(),
 });
 
 const USE_CASE = { insights: 'ads_insights', campaigns: 'ads_management' } as const;
@@ -76,10 +84,23 @@ function tokenFrom(request: FastifyRequest): string | null {
   return m ? m[1]! : null;
 }
 
-/** The edge and ad account a Graph path names (`/v19.0/act_1/insights`, `/act_1/campaigns`), or null. */
-function edgeOf(path: string): { account: string; edge: Edge } | null {
+/**
+ * The use case and ad account a Graph path is counted against: an edge (`/v19.0/act_1/insights`,
+ * `/act_1/campaigns`), the account node itself (ads_management), or a report run of `reportAccount`
+ * (`/v19.0/<report_run_id>` and its `/insights`: ads_insights). Null for any other path.
+ */
+function edgeOf(path: string, reportAccount: string): { account: string; edge: Edge } | null {
   const m = /^\/(?:v\d+\.\d+\/)?(act_[^/]+)\/(insights|campaigns)\/?$/.exec(path);
-  return m ? { account: m[1]!, edge: m[2] as Edge } : null;
+  if (m) return { account: m[1]!, edge: m[2] as Edge };
+  const node = /^\/(?:v\d+\.\d+\/)?(act_[^/]+)\/?$/.exec(path);
+  if (node) return { account: node[1]!, edge: 'campaigns' };
+  if (/^\/(?:v\d+\.\d+\/)?\d+(\/insights)?\/?$/.test(path)) return { account: reportAccount, edge: 'insights' };
+  return null;
+}
+
+/** X-App-Usage: the app's share of its hourly Platform budget (code 4 comes with it at 100). */
+function appUsageHeader(pct: number): string {
+  return JSON.stringify({ call_count: pct, total_cputime: Math.floor(pct * 0.4), total_time: Math.floor(pct * 0.5) });
 }
 
 function usageHeader(accountId: string, edge: Edge, r: UsageReport): string {
@@ -109,19 +130,28 @@ function send(reply: FastifyReply, status: number, body: string): FastifyReply {
 export function createFbServer(opts: FbServerOptions): FbServer {
   const { data } = opts;
   const tokens = new Set(opts.accessTokens);
-  const { rateLimit, throttleCode, restatementVersion, adAccountLimit, ...gateInitial } = opts.faults;
+  const { rateLimit, throttleCode, restatementVersion, adAccountLimit, asyncJobPolls, failNextAsyncJobs, ...gateInitial } = opts.faults;
   const gate = new FaultGate(data.seed, gateInitial, opts.now);
   let limit: UsageLimit | null = rateLimit === undefined ? DEFAULT_FB_RATE_LIMIT : rateLimit;
   let code: ThrottleCode = throttleCode ?? 17;
   let version = restatementVersion ?? 0;
   let accountLimit: UsageLimit | null = adAccountLimit ?? null;
+  // A small account's job is done by the first question, as the emulated one is unless told otherwise.
+  let jobPolls = asyncJobPolls ?? 1;
+  let jobsToFail = failNextAsyncJobs ?? 0;
+  const jobs = new AsyncJobs(data.seed, data.accountId);
+  const clock = opts.now ?? Date.now;
   const meter = new UsageMeter();
   const watch = new RateLimitWatch();
   let requestCount = 0;
 
-  const faults = (): FbFaultSettings => ({ ...gate.current(), rateLimit: limit, throttleCode: code, adAccountLimit: accountLimit, restatementVersion: version });
+  const faults = (): FbFaultSettings => ({
+    ...gate.current(), rateLimit: limit, throttleCode: code, adAccountLimit: accountLimit, restatementVersion: version, asyncJobPolls: jobPolls, failNextAsyncJobs: jobsToFail,
+  });
   const setFaults = (patch: Partial<FbFaultSettings>): FbFaultSettings => {
-    const { rateLimit: r, throttleCode: c, restatementVersion: v, adAccountLimit: a, ...rest } = patch;
+    const { rateLimit: r, throttleCode: c, restatementVersion: v, adAccountLimit: a, asyncJobPolls: p, failNextAsyncJobs: f, ...rest } = patch;
+    if (p !== undefined) jobPolls = p;
+    if (f !== undefined) jobsToFail = f;
     if (r !== undefined || a !== undefined) {
       limit = r === undefined ? limit : r;
       accountLimit = a === undefined ? accountLimit : a;
@@ -135,12 +165,16 @@ export function createFbServer(opts: FbServerOptions): FbServer {
 
   const app = Fastify({ logger: false, routerOptions: { querystringParser: parseFlatQuery } });
   installMalformedRecords(app);
+  // Graph clients POST form-encoded parameters as often as JSON.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, parseFlatQuery(String(body)));
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/_emulator/')) return;
     reply.header('x-fb-trace-id', fbtraceId(data.seed, requestCount++));
     await gate.delay();
-    const target = edgeOf(request.url.split('?')[0]!);
+    const target = edgeOf(request.url.split('?')[0]!, `act_${data.accountId}`);
     // Usage is reported on every answer for an ad account edge, refused or not.
     const buckets = target ? { account: target.account, useCase: `${target.account}|${target.edge}` } : { account: '', useCase: '' };
     const limits = { account: accountLimit, useCase: limit };
@@ -158,9 +192,12 @@ export function createFbServer(opts: FbServerOptions): FbServer {
       const usage = meterCall(meter, buckets, limits);
       reply.header('x-business-use-case-usage', usageHeader(accountDigits, target.edge, usage.useCase));
       reply.header('x-ad-account-usage', adAccountHeader(usage.account));
+      // An app-level refusal (code 4) shows the app's budget used up; the others the ad account's.
+      const appPct = usage.useCase.throttled && code === 4 ? 100 : 0;
       if (target.edge === 'insights') {
-        reply.header('x-fb-ads-insights-throttle', JSON.stringify({ app_id_util_pct: 0, acc_id_util_pct: usage.useCase.call_count, ads_api_access_tier: 'standard_access' }));
+        reply.header('x-fb-ads-insights-throttle', JSON.stringify({ app_id_util_pct: appPct, acc_id_util_pct: appPct === 100 ? 0 : usage.useCase.call_count, ads_api_access_tier: 'standard_access' }));
       }
+      reply.header('x-app-usage', appUsageHeader(appPct));
       if (usage.account.throttled || usage.useCase.throttled) {
         // The wait the headers announce: the longer of the two, as a client reading both would take.
         const accountWaitMs = usage.account.throttled ? resetSeconds(usage.account) * 1000 : 0;
@@ -193,24 +230,61 @@ export function createFbServer(opts: FbServerOptions): FbServer {
   };
   const baseUrl = (request: FastifyRequest): string => `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url.split('?')[0]}`;
 
-  const insights = async (request: FastifyRequest<{ Params: RouteParams }>, reply: FastifyReply): Promise<FastifyReply> => {
-    accountOf(request.params, request.url);
+  const insights = async (request: FastifyRequest, params: RouteParams, reply: FastifyReply): Promise<FastifyReply> => {
+    accountOf(params, request.url);
     const query = request.query as FlatQuery;
-    const rows = insightsRows(data, deliveryAt(data, version), parseInsightsQuery(query, data));
+    const rows = insightsRows(data, adDeliveryAt(data, version), parseInsightsQuery(query, data));
     return send(reply, 200, pageBody(rows, query, baseUrl(request)));
+  };
+  // POST starts an asynchronous job over the same parameters; its rows are fixed when it starts.
+  const startJob = async (request: FastifyRequest<{ Params: RouteParams }>, reply: FastifyReply): Promise<FastifyReply> => {
+    accountOf(request.params, request.url);
+    const params = postParams(request.query as FlatQuery, request.body);
+    const req = parseInsightsQuery(params, data);
+    const willFail = jobsToFail > 0;
+    if (willFail) jobsToFail -= 1;
+    const id = jobs.create(req, insightsRows(data, adDeliveryAt(data, version), req), { steps: jobPolls, willFail, nowSeconds: Math.floor(clock() / 1000) });
+    return send(reply, 200, JSON.stringify({ report_run_id: id }));
   };
   const campaigns = async (request: FastifyRequest<{ Params: RouteParams }>, reply: FastifyReply): Promise<FastifyReply> => {
     accountOf(request.params, request.url);
     const query = request.query as FlatQuery;
     const fields = campaignFieldsOf(param(query, 'fields'));
+    const statuses = effectiveStatusesOf(param(query, 'effective_status'));
     // Newest first, as Ads Manager lists them.
-    const items = [...data.campaigns].sort((a, b) => b.createdMs - a.createdMs || (a.id < b.id ? 1 : -1)).map((c) => campaignObject(c, data, fields));
+    const items = [...data.campaigns]
+      .filter((c) => statuses.has(c.status))
+      .sort((a, b) => b.createdMs - a.createdMs || (a.id < b.id ? 1 : -1))
+      .map((c) => campaignObject(c, data, fields));
     return send(reply, 200, pageBody(items, query, baseUrl(request)));
   };
-  app.get('/:version/:account/insights', insights);
-  app.get('/:account/insights', insights);
+  // `/<node>`: the ad account (`act_<id>`) or a report run's status.
+  const node = async (request: FastifyRequest<{ Params: { version?: string; node: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+    const { version: v, node: id } = request.params;
+    const query = request.query as FlatQuery;
+    if (id.startsWith('act_')) {
+      accountOf({ version: v, account: id }, request.url);
+      return send(reply, 200, JSON.stringify(accountNode(data, param(query, 'fields'))));
+    }
+    if (v !== undefined && !/^v\d+\.\d+$/.test(v)) throw unknownPath(request.url.split('?')[0]!);
+    return send(reply, 200, JSON.stringify(jobs.poll(id, Math.floor(clock() / 1000))));
+  };
+  // `/<node>/insights`: an ad account's insights, or a finished report run's rows.
+  const nodeInsights = async (request: FastifyRequest<{ Params: { version?: string; node: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+    const { version: v, node: id } = request.params;
+    if (id.startsWith('act_')) return insights(request, { version: v, account: id }, reply);
+    if (v !== undefined && !/^v\d+\.\d+$/.test(v)) throw unknownPath(request.url.split('?')[0]!);
+    const query = request.query as FlatQuery;
+    return send(reply, 200, pageBody(jobs.rows(id), query, baseUrl(request)));
+  };
+  app.get('/:version/:node/insights', (request: FastifyRequest<{ Params: { version?: string; node: string } }>, reply) => nodeInsights(request, reply));
+  app.get('/:node/insights', (request: FastifyRequest<{ Params: { version?: string; node: string } }>, reply) => nodeInsights(request, reply));
+  app.post('/:version/:account/insights', startJob);
+  app.post('/:account/insights', startJob);
   app.get('/:version/:account/campaigns', campaigns);
   app.get('/:account/campaigns', campaigns);
+  app.get('/:version/:node', node);
+  app.get('/:node', node);
 
   const truth = (range: { since?: string; until?: string } = {}): FbGroundTruth => computeFbGroundTruth(data, version, range);
 

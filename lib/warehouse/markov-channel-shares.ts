@@ -6,16 +6,23 @@ import type { ComputedModel } from './model-files';
  * The transitions of people's paths for each conversion kind, counted in SQL: every converting path
  * (a conversion's touches in its lookback) and every non-converting one (the touches of a person
  * without such a conversion, in the lookback before their last touch), consecutive repeats of a
- * channel collapsed; `from_channel` NULL is the start, `end_state` a path's end. A person's recent
- * path is the same for each kind they did not convert in, so it is walked once and counted for each
- * of those kinds; paths are keyed by integers (a conversion's key, a person's number).
+ * channel collapsed; `from_channel` NULL is the start, `end_state` a path's end. A step whose channel
+ * differs from the touch before it starts a visit, and that touch's channel is where the chain came
+ * from (a repeat is the same visit); a path's last touch is where it ends. So each path needs the
+ * channel of the touch before and whether a touch is the last: `attribution.conversion_touches` has
+ * both for a conversion's path (`previous_channel`, `position = touches`), and a person's recent path
+ * takes them in one window pass. That path is the same for each kind the person did not convert in,
+ * so it is walked once and counted for each of those kinds; people are keyed by a number.
  */
 const TRANSITIONS_SQL = `
 with settings as (select attribution_lookback_days as lookback from config.settings),
 kinds as (select unnest(['lead', 'customer', 'order']) as kind),
+last_touches as (
+    select customer_id, max(touched_at) as last_at from attribution.touches group by customer_id
+),
 people as (
-    select customer_id, max(touched_at) as last_at, row_number() over () as person_key
-    from attribution.touches group by customer_id
+    select customer_id, row_number() over () as person_key, last_at - to_days(settings.lookback) as window_start
+    from last_touches cross join settings
 ),
 unconverted as (
     select people.person_key, list(kinds.kind order by kinds.kind) as kinds
@@ -23,45 +30,35 @@ unconverted as (
     where not exists (select 1 from attribution.conversions as c where c.customer_id = people.customer_id and c.kind = kinds.kind)
     group by people.person_key
 ),
-steps as (
-    select environment, kind, conversion_key as path_id, channel, position as pos
-    from attribution.conversion_touches
-    where touchpoint_id not like 'none:%'
-    union all
-    select t.environment, null, p.person_key, t.channel,
-        row_number() over (partition by t.customer_id order by t.touched_at, t.touchpoint_id)
-    from attribution.touches as t
-    join people as p using (customer_id)
-    where t.touched_at > p.last_at - to_days((select lookback from settings))
+converting as (
+    select conversions.environment, conversions.kind, touches.previous_channel, touches.channel, touches.position = touches.touches as is_last
+    from attribution.conversion_touches as touches
+    join attribution.conversions as conversions using (conversion_key)
+    where touches.label_key is not null
 ),
-kept as (
-    select * from (
-        select *, lag(channel) over (partition by environment, kind, path_id order by pos) as previous
-        from steps
-    )
-    where previous is distinct from channel
-),
-edges as (
+recent as (
     select
-        environment, kind, path_id, channel,
-        lag(channel) over w as from_channel,
-        lead(channel) over w is null as is_last
-    from kept
-    window w as (partition by environment, kind, path_id order by pos)
+        people.person_key, t.environment, t.channel,
+        lag(t.channel) over w as previous_channel,
+        lead(t.channel) over w is null as is_last
+    from attribution.touches as t
+    join people using (customer_id)
+    where t.touched_at > people.window_start
+    window w as (partition by people.person_key, t.environment order by t.touched_at, t.touchpoint_id)
 ),
 counted as (
-    select environment, [kind] as kinds, from_channel, channel, is_last, true as converted, count(*) as n
-    from edges where kind is not null group by all
+    select environment, [kind] as kinds, previous_channel, channel, is_last, true as converted, count(*) as n
+    from converting group by all
     union all
-    select edges.environment, unconverted.kinds, edges.from_channel, edges.channel, edges.is_last, false, count(*)
-    from edges join unconverted on unconverted.person_key = edges.path_id
-    where edges.kind is null group by all
+    select recent.environment, unconverted.kinds, recent.previous_channel, recent.channel, recent.is_last, false, count(*)
+    from recent join unconverted using (person_key)
+    group by all
 ),
 per_kind as (
-    select environment, unnest(kinds) as kind, from_channel, channel, is_last, converted, n from counted
+    select environment, unnest(kinds) as kind, previous_channel, channel, is_last, converted, n from counted
 )
-select environment, kind, from_channel, channel as to_channel, null as end_state, sum(n)::bigint as n
-from per_kind group by all
+select environment, kind, previous_channel as from_channel, channel as to_channel, null as end_state, sum(n)::bigint as n
+from per_kind where previous_channel is distinct from channel group by all
 union all
 select environment, kind, channel, null, case when converted then 'conversion' else 'null' end, sum(n)::bigint
 from per_kind where is_last group by all`;

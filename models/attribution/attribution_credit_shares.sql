@@ -3,16 +3,18 @@
 --
 -- attribution.touch_credits holds the shares, one row per conversion touch with a column per model;
 -- this lays them out one row per model. Its tests are there: touch_credits is unique per conversion
--- touch (conversion_key, position), conversion_touches per (conversion_id, touchpoint_id), so this is
--- unique per (model, conversion_id, touchpoint_id), and a NULL share is a touch the model leaves out.
+-- touch (conversion_key, position), and conversion_touches per (conversion_key, position), so this is
+-- unique per (model, conversion_key, position), and a NULL share is a touch the model leaves out.
 with credits as (
-    select touches.conversion_id, touches.touchpoint_id, credits.* exclude (conversion_key, position)
+    select conversions.conversion_id, touches.touchpoint_id, credits.*
     from attribution.touch_credits as credits
     join attribution.conversion_touches as touches using (conversion_key, position)
+    join attribution.conversions as conversions using (conversion_key)
 )
 
 -- INCLUDE NULLS: a lead's share has no money, and UNPIVOT would otherwise drop it; a NULL share is the row left out.
-select model, conversion_id, touchpoint_id, kind, credit, invoiced_minor, collected_minor
+-- conversion_key and position: the conversion touch, for attribution_credits to join by integers.
+select model, conversion_id, touchpoint_id, kind, credit, invoiced_minor, collected_minor, conversion_key, position
 from credits
 unpivot include nulls (
     (credit, invoiced_minor, collected_minor) for model in (

@@ -11,16 +11,28 @@ with settings as (
 
 -- The day once per conversion, not once per touch.
 days as (
-    select conversion_key, timezone((select timezone from settings), converted_at)::date as date
+    select conversion_key, environment, timezone((select timezone from settings), converted_at)::date as date
     from attribution.conversions
+),
+
+-- The touch's campaign columns (attribution.touch_labels); a '(no touch)' row has no touch.
+touches as (
+    select
+        touches.conversion_key,
+        touches.position,
+        coalesce(labels.platform, labels.source, '(none)') as platform,
+        coalesce(labels.campaign, '(no touch)') as campaign,
+        labels.campaign_id
+    from attribution.conversion_touches as touches
+    left join attribution.touch_labels as labels using (label_key)
 ),
 
 per_kind as (
     select
-        touches.environment,
+        days.environment,
         days.date,
         -- The ad platform, or the touch's own source where no ad platform runs the campaign.
-        coalesce(touches.platform, touches.source) as platform,
+        touches.platform,
         touches.campaign,
         credits.kind,
         any_value(touches.campaign_id) as campaign_id,
@@ -40,7 +52,7 @@ per_kind as (
         count(credits.markov) as markov_touches, fsum(credits.markov) as markov,
         sum(credits.markov_invoiced_minor) as markov_invoiced_minor, sum(credits.markov_collected_minor) as markov_collected_minor
     from attribution.touch_credits as credits
-    join attribution.conversion_touches as touches using (conversion_key, position)
+    join touches using (conversion_key, position)
     join days using (conversion_key)
     group by all
 ),

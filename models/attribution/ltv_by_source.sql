@@ -5,13 +5,15 @@ with settings as (
     select * from config.settings
 ),
 
+-- The label of each person's first touch, then its source, medium and campaign (attribution.touch_labels).
 first_touch as (
-    select customer_id, first.source, first.medium, first.campaign
+    select firsts.customer_id, labels.source, labels.medium, labels.campaign
     from (
-        select customer_id, arg_min({'source': source, 'medium': medium, 'campaign': campaign}, (touched_at, touchpoint_id)) as first
+        select customer_id, arg_min(label_key, (touched_at, touchpoint_id)) as label_key
         from attribution.touches
         group by customer_id
-    )
+    ) as firsts
+    join attribution.touch_labels as labels using (label_key)
 ),
 
 orders as (

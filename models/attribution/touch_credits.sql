@@ -12,23 +12,26 @@ with settings as (
 
 -- Only what the models read: the rows stay narrow through the windows below.
 touches as (
-    select conversion_key, position, touchpoint_id, kind, environment, channel, converted_at, touched_at, is_direct, touches
-    from attribution.conversion_touches
+    select
+        touches.conversion_key, touches.position, touches.touchpoint_id, conversions.kind, conversions.environment,
+        touches.channel, conversions.converted_at, touches.touched_at, touches.is_direct, touches.touches,
+        conversions.invoiced_minor, conversions.collected_minor
+    from attribution.conversion_touches as touches
+    join attribution.conversions as conversions using (conversion_key)
 ),
 
 -- Per touch, what the shares below are made of; each window is over one conversion's touches.
 weighted as (
     select
         touches.*,
-        max(position) filter (where not is_direct) over (partition by conversion_key) as last_non_direct_position,
         -- Seconds between two instants (epoch of each: an interval would go through calendar arithmetic).
         pow(0.5, (epoch(converted_at) - epoch(touched_at)) / 86400.0 / (select half_life from settings)) as decay_weight,
         -- Markov: the conversion goes to the channels on its path in proportion to their removal effects,
         -- a channel's part split evenly among its touches.
-        coalesce(shares.share, 0) / count(*) over (partition by touches.conversion_key, touches.channel) as markov_weight
+        coalesce(markov.share, 0) / count(*) over (partition by touches.conversion_key, touches.channel) as markov_weight
     from touches
-    left join attribution.markov_channel_shares as shares
-        on shares.environment = touches.environment and shares.kind = touches.kind and shares.channel = touches.channel
+    left join attribution.markov_channel_shares as markov
+        on markov.environment = touches.environment and markov.kind = touches.kind and markov.channel = touches.channel
 ),
 
 shares as (
@@ -38,9 +41,15 @@ shares as (
         touchpoint_id,
         kind,
         touches,
+        invoiced_minor,
+        collected_minor,
         case when position = 1 then 1.0 else 0.0 end::double as first_touch,
         case when position = touches then 1.0 else 0.0 end::double as last_touch,
-        case when position = coalesce(last_non_direct_position, touches) then 1.0 else 0.0 end::double as last_non_direct,
+        -- (In this select, so that it shares the sums' pass over each conversion's touches.)
+        case
+            when position = coalesce(max(position) filter (where not is_direct) over (partition by conversion_key), touches) then 1.0
+            else 0.0
+        end::double as last_non_direct,
         (1.0 / touches)::double as linear,
         -- 40% first, 40% last, 20% across the middle; two touches split it, one takes all.
         case
@@ -59,81 +68,124 @@ shares as (
     from weighted
 ),
 
-valued as (
-    select shares.*, conversions.invoiced_minor, conversions.collected_minor
-    from shares
-    join attribution.conversions as conversions using (conversion_key)
-),
-
 -- Money is split in whole minor units that add up to the order's value exactly: each touch gets the
 -- floor of its share, and the units left over go to the largest remainders (ties by touchpoint id).
 -- Only orders with more than one touch need it, and only the models that share a conversion; first,
 -- last and last non-direct touch give it to one touch whole. A touch a model gives nothing has no
 -- remainder and never reaches the units left over.
-split as (
+fractions as (
     select
-        *,
-        sum(floor(invoiced_minor * linear)) over conversion as linear_invoiced_floors,
-        sum(floor(collected_minor * linear)) over conversion as linear_collected_floors,
-        row_number() over (conversion order by invoiced_minor * linear - floor(invoiced_minor * linear) desc, touchpoint_id) as linear_invoiced_rank,
-        row_number() over (conversion order by collected_minor * linear - floor(collected_minor * linear) desc, touchpoint_id) as linear_collected_rank,
-        sum(floor(invoiced_minor * position_based)) over conversion as position_based_invoiced_floors,
-        sum(floor(collected_minor * position_based)) over conversion as position_based_collected_floors,
-        row_number() over (conversion order by invoiced_minor * position_based - floor(invoiced_minor * position_based) desc, touchpoint_id) as position_based_invoiced_rank,
-        row_number() over (conversion order by collected_minor * position_based - floor(collected_minor * position_based) desc, touchpoint_id) as position_based_collected_rank,
-        sum(floor(invoiced_minor * time_decay)) over conversion as time_decay_invoiced_floors,
-        sum(floor(collected_minor * time_decay)) over conversion as time_decay_collected_floors,
-        row_number() over (conversion order by invoiced_minor * time_decay - floor(invoiced_minor * time_decay) desc, touchpoint_id) as time_decay_invoiced_rank,
-        row_number() over (conversion order by collected_minor * time_decay - floor(collected_minor * time_decay) desc, touchpoint_id) as time_decay_collected_rank,
-        sum(floor(invoiced_minor * markov)) over conversion as markov_invoiced_floors,
-        sum(floor(collected_minor * markov)) over conversion as markov_collected_floors,
-        row_number() over (conversion order by invoiced_minor * markov - floor(invoiced_minor * markov) desc, touchpoint_id) as markov_invoiced_rank,
-        row_number() over (conversion order by collected_minor * markov - floor(collected_minor * markov) desc, touchpoint_id) as markov_collected_rank
-    from valued
+        conversion_key,
+        position,
+        touchpoint_id,
+        invoiced_minor,
+        collected_minor,
+        floor(invoiced_minor * linear) as linear_invoiced_floor,
+        invoiced_minor * linear - floor(invoiced_minor * linear) as linear_invoiced_remainder,
+        floor(collected_minor * linear) as linear_collected_floor,
+        collected_minor * linear - floor(collected_minor * linear) as linear_collected_remainder,
+        floor(invoiced_minor * position_based) as position_based_invoiced_floor,
+        invoiced_minor * position_based - floor(invoiced_minor * position_based) as position_based_invoiced_remainder,
+        floor(collected_minor * position_based) as position_based_collected_floor,
+        collected_minor * position_based - floor(collected_minor * position_based) as position_based_collected_remainder,
+        floor(invoiced_minor * time_decay) as time_decay_invoiced_floor,
+        invoiced_minor * time_decay - floor(invoiced_minor * time_decay) as time_decay_invoiced_remainder,
+        floor(collected_minor * time_decay) as time_decay_collected_floor,
+        collected_minor * time_decay - floor(collected_minor * time_decay) as time_decay_collected_remainder,
+        floor(invoiced_minor * markov) as markov_invoiced_floor,
+        invoiced_minor * markov - floor(invoiced_minor * markov) as markov_invoiced_remainder,
+        floor(collected_minor * markov) as markov_collected_floor,
+        collected_minor * markov - floor(collected_minor * markov) as markov_collected_remainder
+    from shares
     where kind = 'order' and touches > 1
-    window conversion as (partition by conversion_key)
+),
+
+-- The units each order has left over once every touch has its floor.
+leftover as (
+    select
+        conversion_key,
+        any_value(invoiced_minor) - sum(linear_invoiced_floor) as linear_invoiced_left,
+        any_value(collected_minor) - sum(linear_collected_floor) as linear_collected_left,
+        any_value(invoiced_minor) - sum(position_based_invoiced_floor) as position_based_invoiced_left,
+        any_value(collected_minor) - sum(position_based_collected_floor) as position_based_collected_left,
+        any_value(invoiced_minor) - sum(time_decay_invoiced_floor) as time_decay_invoiced_left,
+        any_value(collected_minor) - sum(time_decay_collected_floor) as time_decay_collected_left,
+        any_value(invoiced_minor) - sum(markov_invoiced_floor) as markov_invoiced_left,
+        any_value(collected_minor) - sum(markov_collected_floor) as markov_collected_left
+    from fractions
+    group by conversion_key
+),
+
+-- A touch's rank among its order's touches by remainder (largest first, ties by touchpoint id): one
+-- plus the touches before it, counted over the pairs of an order's touches (an order has a handful),
+-- for the eight splits at once instead of eight sorts.
+ranked as (
+    select
+        touch.conversion_key,
+        touch.position,
+        1 + count(*) filter (where other.linear_invoiced_remainder > touch.linear_invoiced_remainder
+            or (other.linear_invoiced_remainder = touch.linear_invoiced_remainder and other.touchpoint_id < touch.touchpoint_id)) as linear_invoiced_rank,
+        1 + count(*) filter (where other.linear_collected_remainder > touch.linear_collected_remainder
+            or (other.linear_collected_remainder = touch.linear_collected_remainder and other.touchpoint_id < touch.touchpoint_id)) as linear_collected_rank,
+        1 + count(*) filter (where other.position_based_invoiced_remainder > touch.position_based_invoiced_remainder
+            or (other.position_based_invoiced_remainder = touch.position_based_invoiced_remainder and other.touchpoint_id < touch.touchpoint_id)) as position_based_invoiced_rank,
+        1 + count(*) filter (where other.position_based_collected_remainder > touch.position_based_collected_remainder
+            or (other.position_based_collected_remainder = touch.position_based_collected_remainder and other.touchpoint_id < touch.touchpoint_id)) as position_based_collected_rank,
+        1 + count(*) filter (where other.time_decay_invoiced_remainder > touch.time_decay_invoiced_remainder
+            or (other.time_decay_invoiced_remainder = touch.time_decay_invoiced_remainder and other.touchpoint_id < touch.touchpoint_id)) as time_decay_invoiced_rank,
+        1 + count(*) filter (where other.time_decay_collected_remainder > touch.time_decay_collected_remainder
+            or (other.time_decay_collected_remainder = touch.time_decay_collected_remainder and other.touchpoint_id < touch.touchpoint_id)) as time_decay_collected_rank,
+        1 + count(*) filter (where other.markov_invoiced_remainder > touch.markov_invoiced_remainder
+            or (other.markov_invoiced_remainder = touch.markov_invoiced_remainder and other.touchpoint_id < touch.touchpoint_id)) as markov_invoiced_rank,
+        1 + count(*) filter (where other.markov_collected_remainder > touch.markov_collected_remainder
+            or (other.markov_collected_remainder = touch.markov_collected_remainder and other.touchpoint_id < touch.touchpoint_id)) as markov_collected_rank
+    from fractions as touch
+    join fractions as other on other.conversion_key = touch.conversion_key and other.position <> touch.position
+    group by touch.conversion_key, touch.position
 ),
 
 split_orders as (
     select
-        conversion_key,
-        position,
-        (floor(invoiced_minor * linear) + case when linear_invoiced_rank <= invoiced_minor - linear_invoiced_floors then 1 else 0 end)::bigint as linear_invoiced_minor,
-        (floor(collected_minor * linear) + case when linear_collected_rank <= collected_minor - linear_collected_floors then 1 else 0 end)::bigint as linear_collected_minor,
-        (floor(invoiced_minor * position_based) + case when position_based_invoiced_rank <= invoiced_minor - position_based_invoiced_floors then 1 else 0 end)::bigint as position_based_invoiced_minor,
-        (floor(collected_minor * position_based) + case when position_based_collected_rank <= collected_minor - position_based_collected_floors then 1 else 0 end)::bigint as position_based_collected_minor,
-        (floor(invoiced_minor * time_decay) + case when time_decay_invoiced_rank <= invoiced_minor - time_decay_invoiced_floors then 1 else 0 end)::bigint as time_decay_invoiced_minor,
-        (floor(collected_minor * time_decay) + case when time_decay_collected_rank <= collected_minor - time_decay_collected_floors then 1 else 0 end)::bigint as time_decay_collected_minor,
-        (floor(invoiced_minor * markov) + case when markov_invoiced_rank <= invoiced_minor - markov_invoiced_floors then 1 else 0 end)::bigint as markov_invoiced_minor,
-        (floor(collected_minor * markov) + case when markov_collected_rank <= collected_minor - markov_collected_floors then 1 else 0 end)::bigint as markov_collected_minor
-    from split
+        fractions.conversion_key,
+        fractions.position,
+        (linear_invoiced_floor + case when linear_invoiced_rank <= linear_invoiced_left then 1 else 0 end)::bigint as linear_invoiced_minor,
+        (linear_collected_floor + case when linear_collected_rank <= linear_collected_left then 1 else 0 end)::bigint as linear_collected_minor,
+        (position_based_invoiced_floor + case when position_based_invoiced_rank <= position_based_invoiced_left then 1 else 0 end)::bigint as position_based_invoiced_minor,
+        (position_based_collected_floor + case when position_based_collected_rank <= position_based_collected_left then 1 else 0 end)::bigint as position_based_collected_minor,
+        (time_decay_invoiced_floor + case when time_decay_invoiced_rank <= time_decay_invoiced_left then 1 else 0 end)::bigint as time_decay_invoiced_minor,
+        (time_decay_collected_floor + case when time_decay_collected_rank <= time_decay_collected_left then 1 else 0 end)::bigint as time_decay_collected_minor,
+        (markov_invoiced_floor + case when markov_invoiced_rank <= markov_invoiced_left then 1 else 0 end)::bigint as markov_invoiced_minor,
+        (markov_collected_floor + case when markov_collected_rank <= markov_collected_left then 1 else 0 end)::bigint as markov_collected_minor
+    from fractions
+    join ranked using (conversion_key, position)
+    join leftover using (conversion_key)
 )
 
 -- A model's columns are NULL where it gives the touch nothing; a conversion's whole value goes with a whole share.
 select
-    valued.conversion_key,
-    valued.position,
-    valued.kind,
-    nullif(valued.first_touch, 0) as first_touch,
-    case when valued.first_touch > 0 then valued.invoiced_minor end as first_touch_invoiced_minor,
-    case when valued.first_touch > 0 then valued.collected_minor end as first_touch_collected_minor,
-    nullif(valued.last_touch, 0) as last_touch,
-    case when valued.last_touch > 0 then valued.invoiced_minor end as last_touch_invoiced_minor,
-    case when valued.last_touch > 0 then valued.collected_minor end as last_touch_collected_minor,
-    nullif(valued.last_non_direct, 0) as last_non_direct,
-    case when valued.last_non_direct > 0 then valued.invoiced_minor end as last_non_direct_invoiced_minor,
-    case when valued.last_non_direct > 0 then valued.collected_minor end as last_non_direct_collected_minor,
-    nullif(valued.linear, 0) as linear,
-    case when valued.linear > 0 then coalesce(split_orders.linear_invoiced_minor, valued.invoiced_minor) end as linear_invoiced_minor,
-    case when valued.linear > 0 then coalesce(split_orders.linear_collected_minor, valued.collected_minor) end as linear_collected_minor,
-    nullif(valued.position_based, 0) as position_based,
-    case when valued.position_based > 0 then coalesce(split_orders.position_based_invoiced_minor, valued.invoiced_minor) end as position_based_invoiced_minor,
-    case when valued.position_based > 0 then coalesce(split_orders.position_based_collected_minor, valued.collected_minor) end as position_based_collected_minor,
-    nullif(valued.time_decay, 0) as time_decay,
-    case when valued.time_decay > 0 then coalesce(split_orders.time_decay_invoiced_minor, valued.invoiced_minor) end as time_decay_invoiced_minor,
-    case when valued.time_decay > 0 then coalesce(split_orders.time_decay_collected_minor, valued.collected_minor) end as time_decay_collected_minor,
-    nullif(valued.markov, 0) as markov,
-    case when valued.markov > 0 then coalesce(split_orders.markov_invoiced_minor, valued.invoiced_minor) end as markov_invoiced_minor,
-    case when valued.markov > 0 then coalesce(split_orders.markov_collected_minor, valued.collected_minor) end as markov_collected_minor
-from valued
+    shares.conversion_key,
+    shares.position,
+    shares.kind,
+    nullif(shares.first_touch, 0) as first_touch,
+    case when shares.first_touch > 0 then shares.invoiced_minor end as first_touch_invoiced_minor,
+    case when shares.first_touch > 0 then shares.collected_minor end as first_touch_collected_minor,
+    nullif(shares.last_touch, 0) as last_touch,
+    case when shares.last_touch > 0 then shares.invoiced_minor end as last_touch_invoiced_minor,
+    case when shares.last_touch > 0 then shares.collected_minor end as last_touch_collected_minor,
+    nullif(shares.last_non_direct, 0) as last_non_direct,
+    case when shares.last_non_direct > 0 then shares.invoiced_minor end as last_non_direct_invoiced_minor,
+    case when shares.last_non_direct > 0 then shares.collected_minor end as last_non_direct_collected_minor,
+    nullif(shares.linear, 0) as linear,
+    case when shares.linear > 0 then coalesce(split_orders.linear_invoiced_minor, shares.invoiced_minor) end as linear_invoiced_minor,
+    case when shares.linear > 0 then coalesce(split_orders.linear_collected_minor, shares.collected_minor) end as linear_collected_minor,
+    nullif(shares.position_based, 0) as position_based,
+    case when shares.position_based > 0 then coalesce(split_orders.position_based_invoiced_minor, shares.invoiced_minor) end as position_based_invoiced_minor,
+    case when shares.position_based > 0 then coalesce(split_orders.position_based_collected_minor, shares.collected_minor) end as position_based_collected_minor,
+    nullif(shares.time_decay, 0) as time_decay,
+    case when shares.time_decay > 0 then coalesce(split_orders.time_decay_invoiced_minor, shares.invoiced_minor) end as time_decay_invoiced_minor,
+    case when shares.time_decay > 0 then coalesce(split_orders.time_decay_collected_minor, shares.collected_minor) end as time_decay_collected_minor,
+    nullif(shares.markov, 0) as markov,
+    case when shares.markov > 0 then coalesce(split_orders.markov_invoiced_minor, shares.invoiced_minor) end as markov_invoiced_minor,
+    case when shares.markov > 0 then coalesce(split_orders.markov_collected_minor, shares.collected_minor) end as markov_collected_minor
+from shares
 left join split_orders using (conversion_key, position)

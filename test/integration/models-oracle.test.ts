@@ -404,7 +404,9 @@ describe('attribution', () => {
   it('the Markov shares are those of the chain over every converting and non-converting path', async () => {
     const touches = await sql('select customer_id, environment, channel, epoch_ms(touched_at)::double as ms, touchpoint_id from attribution.touches order by touched_at, touchpoint_id');
     const conversions = await sql("select conversion_id, kind, customer_id, environment from attribution.conversions");
-    const converting = await sql("select environment, kind, conversion_id, list(channel order by position) as channels from attribution.conversion_touches where touchpoint_id not like 'none:%' group by all");
+    const converting = await sql(`select c.environment, c.kind, c.conversion_id, list(t.channel order by t.position) as channels
+      from attribution.conversion_touches as t join attribution.conversions as c using (conversion_key)
+      where t.touchpoint_id not like 'none:%' group by all`);
     const byPerson = new Map<string, typeof touches>();
     for (const t of touches) byPerson.set(String(t.customer_id), [...(byPerson.get(String(t.customer_id)) ?? []), t]);
     const converted = new Set(conversions.map((c) => `${c.customer_id}|${c.kind}`));

@@ -49,7 +49,9 @@ async function buildOverExamples(sourceName: string): Promise<ExampleStaging & {
       const file = path.join(PROJECT_ROOT, 'test', 'fixtures', folder, `${stream.name}.json`);
       if (!fs.existsSync(file)) continue;
       const body = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-      const records = (stream.recordsPath ? readPath(body, stream.recordsPath) : body) as Record<string, unknown>[];
+      // A list answer holds its records at the stream's path; a node (an ad account) is the one record.
+      const found = stream.recordsPath ? readPath(body, stream.recordsPath) : body;
+      const records = (Array.isArray(found) ? found : [found]) as Record<string, unknown>[];
       const target = { source: source.name, stream: stream.name, connection: 'examples', environment: 'live', syncId: 'examples', syncMode: 'historical', seq: 0 };
       await writeLandedFile(
         config.layout.raw,

@@ -73,7 +73,7 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
       c('crm', 'activecampaign', emulatorBaseUrl('activecampaign', activecampaign), 'CDP_T_AC'),
       c('cart', 'thrivecart', emulatorBaseUrl('thrivecart', thrivecart), 'CDP_T_TC', { requests_per_second: 8 }),
       c('store', 'bigcommerce', emulatorBaseUrl('bigcommerce', bigcommerce), 'CDP_T_BC', { requests_per_second: 50 }),
-      c('ads', 'facebook_ads', emulatorBaseUrl('facebook_ads', facebook), 'CDP_T_FB'),
+      c('ads', 'facebook_ads', emulatorBaseUrl('facebook_ads', facebook), 'CDP_T_FB', { requests_per_second: 20 }),
       promo('promo', 'live', 'CDP_T_T1'),
       promo('promo-sandbox', 'sandbox', 'CDP_T_T1_SANDBOX'),
       c('marketplace', 'amazon_seller', emulatorBaseUrl('amazon_seller', amazon), undefined, { lwa: amazonLwa, path_params: { marketplaceId: amazon.marketplaceId } }),
@@ -162,7 +162,7 @@ export async function expectedRows(e: SourceEmulators): Promise<Record<string, R
       customers: bc.customers.count,
       products: bc.products.count,
     },
-    ads: { insights: fb.totals.row_count, campaigns: fb.campaigns.length },
+    ads: { insights: fb.totals.row_count, campaigns: fb.campaigns.length, ad_account: 1 },
     promo: talononeRows(e.talonone, 'live'),
     'promo-sandbox': talononeRows(e.talonone, 'sandbox'),
     marketplace: {

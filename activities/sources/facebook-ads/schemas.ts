@@ -36,3 +36,18 @@ export const campaignSchema = z.looseObject({
   daily_budget: integer.optional(),
   lifetime_budget: integer.optional(),
 });
+
+/** An insights row by ad set: its campaign's fields plus the ad set's id. */
+export const adsetInsightSchema = insightSchema.extend({ adset_id: graphId, adset_name: z.string().optional() });
+
+/** An insights row by ad: its ad set's fields plus the ad's id. */
+export const adInsightSchema = adsetInsightSchema.extend({ ad_id: graphId, ad_name: z.string().optional() });
+
+/** The ad account node: its time zone (an IANA name, in which insights days fall) and its currency. */
+export const adAccountSchema = z.looseObject({
+  id: z.string().startsWith('act_', 'an ad account id such as act_1234'),
+  account_id: graphId.optional(),
+  name: z.string().optional(),
+  timezone_name: z.string().min(1),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code'),
+});

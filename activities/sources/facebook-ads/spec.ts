@@ -1,5 +1,7 @@
-import type { SourceSpec } from '../spec';
-import { campaignSchema, insightSchema } from './schemas';
+import type { ConnectionConfig } from '../../../lib/config-schema';
+import type { SourceSpec, StreamSpec } from '../spec';
+import { facebookInsightsJobs, FB_ASYNC_JOB } from './insights-jobs';
+import { adAccountSchema, adInsightSchema, adsetInsightSchema, campaignSchema, insightSchema } from './schemas';
 
 /** Graph API error codes that mean "throttled": app, user, page, custom and business-use-case limits. */
 const THROTTLE_CODES = new Set([4, 17, 32, 613]);
@@ -40,7 +42,47 @@ function usageWaitMs(headers: Headers): number | undefined {
   // {"acc_id_util_pct": 100, "reset_time_duration": <seconds>, ...}
   const account = parse('x-ad-account-usage') as { acc_id_util_pct?: number; reset_time_duration?: number } | undefined;
   if (account && Number(account.acc_id_util_pct) >= 100 && Number(account.reset_time_duration) > 0) waits.push(Number(account.reset_time_duration) * 1000);
-  return waits.length > 0 ? Math.max(...waits) : undefined;
+  if (waits.length > 0) return Math.max(...waits);
+  // The app's hourly budget (X-App-Usage, code 4) and the insights throttle (X-FB-Ads-Insights-Throttle)
+  // say how much is used, never when it frees up: a full one means the rest of the throttle window.
+  const app = parse('x-app-usage') as { call_count?: number; total_cputime?: number; total_time?: number } | undefined;
+  const insights = parse('x-fb-ads-insights-throttle') as { app_id_util_pct?: number; acc_id_util_pct?: number } | undefined;
+  const full = [app?.call_count, app?.total_cputime, app?.total_time, insights?.app_id_util_pct, insights?.acc_id_util_pct].some((pct) => Number(pct) >= 100);
+  return full ? THROTTLE_WINDOW_MS : undefined;
+}
+
+/**
+ * How long a throttled ad account stays blocked when no header says: Limited (standard) access blocks
+ * for 60 seconds once its score is spent (Marketing API rate limiting, "Ad Account Level API-Level Limits").
+ */
+const THROTTLE_WINDOW_MS = 60_000;
+
+/** Fields read at each level: the campaign's everywhere, and the ad set's and ad's below it. */
+const INSIGHT_FIELDS = 'account_id,account_currency,campaign_id,campaign_name,date_start,date_stop,spend,impressions,clicks,reach,actions,action_values';
+type InsightsLevel = NonNullable<ConnectionConfig['insights_levels']>[number];
+
+/** Whether a connection reads insights at `level`: campaign unless `insights_levels` says otherwise. */
+const readsLevel = (level: InsightsLevel) => (connection: ConnectionConfig) => (connection.insights_levels ?? ['campaign']).includes(level);
+
+/**
+ * One insights stream a level: one row per object (campaign, ad set or ad) per account day. Keys are
+ * composite because insights rows have no id. Large windows are read as asynchronous report runs.
+ */
+function insightsStream(level: InsightsLevel): StreamSpec {
+  const below = { campaign: '', adset: ',adset_id,adset_name', ad: ',adset_id,adset_name,ad_id,ad_name' }[level];
+  return {
+    name: level === 'campaign' ? 'insights' : `${level}_insights`,
+    path: '/insights',
+    recordsPath: 'data',
+    primaryKey: `${level === 'campaign' ? 'campaign_id' : `${level}_id`}+date_start`,
+    cursorField: 'date_start',
+    params: { level, time_increment: '1', fields: INSIGHT_FIELDS + below },
+    // Meta keeps insights for 37 months of the account's calendar (error 3018 past that).
+    window: { fromParam: 'time_range', format: 'graph_time_range', maxHistoryMonths: 37 },
+    report: FB_ASYNC_JOB,
+    schema: { campaign: insightSchema, adset: adsetInsightSchema, ad: adInsightSchema }[level],
+    readWhen: readsLevel(level),
+  };
 }
 
 /**
@@ -76,22 +118,25 @@ export const facebookAdsSource: SourceSpec = {
     return code !== undefined && (THROTTLE_CODES.has(code) || isBusinessUseCaseThrottle(code));
   },
   retryAfterMs: usageWaitMs,
+  rateLimitWindowMs: THROTTLE_WINDOW_MS,
+  // The ad account's time zone decides which days a window reads; its currency is checked against the connection's.
+  accountFacts: { path: '', params: { fields: 'timezone_name,currency' }, timeZoneField: 'timezone_name', currencyField: 'currency', subject: 'ad account' },
+  reportApi: facebookInsightsJobs,
   streams: [
+    insightsStream('campaign'),
+    insightsStream('adset'),
+    insightsStream('ad'),
     {
-      // One row per campaign per day. The key is composite because insights rows have no id.
-      name: 'insights',
-      path: '/insights',
-      recordsPath: 'data',
-      primaryKey: 'campaign_id+date_start',
-      cursorField: 'date_start',
-      params: {
-        level: 'campaign',
-        time_increment: '1',
-        fields: 'account_id,account_currency,campaign_id,campaign_name,date_start,date_stop,spend,impressions,clicks,reach,actions,action_values',
-      },
-      // Meta keeps insights for 37 months (error 3018 past that); ask for at most 36.
-      window: { fromParam: 'time_range', format: 'graph_time_range', maxHistoryDays: 1095 },
-      schema: insightSchema,
+      // The ad account node itself: its time zone and currency, for the models.
+      name: 'ad_account',
+      path: '',
+      recordsPath: '',
+      singleRecord: true,
+      primaryKey: 'id',
+      cursorField: 'id',
+      params: { fields: 'id,account_id,name,currency,timezone_name,timezone_offset_hours_utc,account_status' },
+      pagination: { type: 'none' },
+      schema: adAccountSchema,
     },
     {
       // Campaign settings are few and have no date filter: read whole each sync. Without an
