@@ -1,11 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import fs from 'node:fs';
 import type { LoadedConfig } from '../lib/config';
 import { audienceCsv, type ExportFormat } from '../lib/segments/audience';
 import { segmentIdOf } from '../lib/segments/definition';
 import { findSegment } from '../lib/segments/files';
 import { currencyFactorSql } from '../lib/segments/catalog';
-import { EXTENDED_COLUMNS, MEMBER_COLUMNS, type MemberSortColumn } from '../lib/segments/member-columns';
-import { currentMembersSource, historySource, runsSource, segmentStore, type SegmentStore } from '../lib/segments/segment-store';
+import { AMOUNT_SPENT, EXTENDED_COLUMNS, MEMBER_COLUMNS, type MemberSortColumn } from '../lib/segments/member-columns';
+import { membersOfThisBuild } from '../lib/segments/member-builds';
+import { currentMembersSource, historySource, membersFile, parquetRowCount, runsSource, segmentStore, type SegmentStore } from '../lib/segments/segment-store';
+import { sqlString } from '../lib/sql';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
 import { SegmentNotMaterializedError } from './errors';
 
@@ -63,7 +66,7 @@ const SORT_KEYS: Record<MemberSortColumn, { on: 'h' | 'c' | 'm'; sql: string }> 
   name: { on: 'c', sql: "trim(concat_ws(' ', c.first_name, c.last_name))" },
   email: { on: 'c', sql: 'c.email' },
   zip: { on: 'c', sql: 'c.zip' },
-  amount_spent: { on: 'm', sql: `round(m.amount_spent_minor / ${currencyFactorSql('m.currency')}, 2)` },
+  amount_spent: { on: 'm', sql: AMOUNT_SPENT },
   discount_received: { on: 'm', sql: `round(m.discount_received_minor / ${currencyFactorSql('m.currency')}, 2)` },
   promo_codes_used: { on: 'm', sql: 'm.promo_codes_used' },
   negative_feedbacks: { on: 'm', sql: 'm.negative_feedbacks' },
@@ -71,6 +74,61 @@ const SORT_KEYS: Record<MemberSortColumn, { on: 'h' | 'c' | 'm'; sql: string }> 
   last_order_at: { on: 'm', sql: 'm.last_order_at' },
   member_since: { on: 'h', sql: 'h.entered_at' },
 };
+
+/**
+ * A page without a filter of a members file computed from the warehouse there is now: every member
+ * is in both relations, so the total is the file's row count, and the page is found among the
+ * first rows of the relation its sort column comes from, in that order (the first rows of the
+ * members file itself for `member_since`). Those first rows are a prefix of the order every member
+ * is listed in, so the members among them are the first members; when they are fewer than the page
+ * needs, a longer prefix is read, up to the whole relation.
+ */
+async function pageOfThisBuild(db: DuckDBConnection, file: string, q: MemberPageQuery): Promise<{ total: number; rows: Row[] }> {
+  const total = await parquetRowCount(db, file);
+  const key = SORT_KEYS[q.sort];
+  const dir = q.dir === 'asc' ? 'asc' : 'desc';
+  const offset = (q.page - 1) * q.size;
+  const wanted = Math.max(0, Math.min(q.size, total - offset));
+  if (wanted === 0) return { total, rows: [] };
+  const members = `read_parquet(${sqlString(file)})`;
+  // The page's rows with the members file's columns (named apart from the relations' own), then
+  // the columns of the relations it did not come from, for just those rows.
+  const fromMembers = 'h.entered_at as member_entered_at, h.from_backfill as member_from_backfill';
+  const page = async (pageRows: string, joins: string): Promise<Row[]> =>
+    (
+      await db.runAndReadAll(
+        `with page as (${pageRows})
+         select ${MEMBER_COLUMNS}, member_entered_at as member_since, member_from_backfill as from_backfill
+         from ${joins}
+         order by member_sort_key ${dir} nulls last, c.customer_id`,
+        [q.size, offset],
+      )
+    ).getRowObjectsJS();
+  const order = `order by member_sort_key ${dir} nulls last, customer_id limit ? offset ?`;
+  if (key.on === 'h') {
+    const rows = await page(
+      `select h.customer_id, ${key.sql} as member_sort_key, ${fromMembers} from ${members} as h ${order}`,
+      'page join core.customers as c using (customer_id) join marts.customer_metrics as m using (customer_id)',
+    );
+    return { total, rows };
+  }
+  // The relation's first rows carry all its columns (DuckDB reads them for those rows only).
+  const relation = key.on === 'c' ? 'core.customers as c' : 'marts.customer_metrics as m';
+  const joins = key.on === 'c' ? 'page as c join marts.customer_metrics as m using (customer_id)' : 'page as m join core.customers as c using (customer_id)';
+  const people = Number((await db.runAndReadAll(`select count(*) as n from ${relation}`)).getRowObjectsJS()[0]!.n);
+  // Enough of the relation's first rows to hold the page's members if they are spread evenly, and some more.
+  let first = Math.min(people, Math.ceil(((offset + q.size) * people * 1.25) / total) + 100);
+  for (;;) {
+    const rows = await page(
+      `select p.*, ${fromMembers}
+       from (select ${key.on}.*, ${key.sql} as member_sort_key from ${relation} order by member_sort_key ${dir} nulls last, ${key.on}.customer_id limit ${first}) as p
+       join ${members} as h using (customer_id) ${order}`,
+      joins,
+    );
+    if (rows.length >= wanted || first >= people) return { total, rows };
+    first = Math.min(people, first * 4);
+  }
+}
 
 /** One page of a segment's members (the member-list columns), sorted and filtered, with the total that match. */
 export async function memberPage(config: LoadedConfig, name: string, q: MemberPageQuery): Promise<{ total: number; rows: Row[] }> {
@@ -80,6 +138,9 @@ export async function memberPage(config: LoadedConfig, name: string, q: MemberPa
     // The sort column and direction are typed: one of the listed names, never text from a request.
     const dir = q.dir === 'asc' ? 'asc' : 'desc';
     const page = [q.size, (q.page - 1) * q.size];
+    if (filter === null && fs.existsSync(membersFile(store, segmentId)) && (await membersOfThisBuild(db, store, segmentId))) {
+      return pageOfThisBuild(db, membersFile(store, segmentId), q);
+    }
     if (filter === null) {
       // A member is listed when the warehouse has the person (in both relations).
       const listed = (h: string, but?: 'c' | 'm') =>

@@ -6,7 +6,7 @@ import { ConfigError } from '../lib/errors';
 import { compileSegment } from '../lib/segments/compile';
 import { segmentIdOf, validateDefinition, type SegmentDefinition } from '../lib/segments/definition';
 import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentFileId, segmentFilesNamed, statedSegmentId, writeSegment, type LoadedSegment } from '../lib/segments/files';
-import { MEMBER_COLUMNS } from '../lib/segments/member-columns';
+import { AMOUNT_SPENT, MEMBER_COLUMNS } from '../lib/segments/member-columns';
 import { purgeSegments } from '../lib/segments/purge-segments';
 import { runsSource, segmentStore } from '../lib/segments/segment-store';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
@@ -72,16 +72,34 @@ export async function previewSegment(config: LoadedConfig, nameOrFile: string, l
   return previewDefinition(config, findSegment(config, nameOrFile).definition, limit);
 }
 
-/** Counts a validated definition's members in the warehouse now and lists the first of them, without materializing it. */
+/**
+ * Counts a validated definition's members in the warehouse now and lists the first of them (most
+ * spent first), without materializing it. The count runs the rules alone; the list runs them on the
+ * first people by amount spent, in the list's order, which holds the first members whenever it
+ * holds as many members as the list shows; else on a longer prefix, up to everyone.
+ */
 export async function previewDefinition(config: LoadedConfig, definition: SegmentDefinition, limit: number): Promise<SegmentPreview> {
   const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
   try {
     const started = Date.now();
     const ctx = { now: new Date(), timezone: config.timezone };
-    const members = compileSegment(definition, ctx, MEMBER_COLUMNS);
-    await db.run(`CREATE TEMP TABLE preview AS ${members.sql}`, members.params);
-    const count = Number((await db.runAndReadAll('SELECT count(*) AS n FROM preview')).getRowObjectsJS()[0]!.n);
-    const rows = (await db.runAndReadAll('SELECT * FROM preview ORDER BY amount_spent DESC NULLS LAST, customer_id LIMIT ?', [limit])).getRowObjectsJS();
+    const counted = compileSegment(definition, ctx, '1');
+    const count = Number((await db.runAndReadAll(`SELECT count(*) AS n FROM (${counted.sql})`, counted.params)).getRowObjectsJS()[0]!.n);
+    const wanted = Math.min(limit, count);
+    let rows: Row[] = [];
+    if (wanted > 0) {
+      const people = Number((await db.runAndReadAll('SELECT count(*) AS n FROM marts.customer_metrics')).getRowObjectsJS()[0]!.n);
+      let first = Math.min(people, Math.ceil((wanted * people * 1.25) / count) + 100);
+      for (;;) {
+        const base = `core.customers as c join (
+          select * from marts.customer_metrics as m order by ${AMOUNT_SPENT} desc nulls last, m.customer_id limit ${first}
+        ) as m using (customer_id)`;
+        const members = compileSegment(definition, ctx, MEMBER_COLUMNS, base);
+        rows = (await db.runAndReadAll(`SELECT * FROM (${members.sql}) ORDER BY amount_spent DESC NULLS LAST, customer_id LIMIT ?`, [...members.params, limit])).getRowObjectsJS();
+        if (rows.length >= wanted || first >= people) break;
+        first = Math.min(people, first * 4);
+      }
+    }
     return { segment: definition, count, rows, ms: Date.now() - started };
   } finally {
     close();

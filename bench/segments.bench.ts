@@ -14,6 +14,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { materializeSegments, type MaterializeResult } from '../lib/segments/materialize';
@@ -31,6 +32,8 @@ const RSS_SAMPLE_MS = 5;
 
 interface RunStats {
   wallMs: number;
+  /** CPU time of the process during the run (user and system, every DuckDB thread): steadier than wall time on a shared machine. */
+  cpuMs: number;
   /** Σ of the per-segment durations materializeSegments reports: compiling, querying and collecting members. */
   queriesMs: number;
   baseRssMb: number;
@@ -95,12 +98,15 @@ function historyStat(config: LoadedConfig): Map<string, { mtimeMs: number; size:
 async function measureRun(config: LoadedConfig, now: Date): Promise<{ stats: RunStats; result: MaterializeResult }> {
   const before = historyStat(config);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const { value: result, baseRssMb, peakRssMb } = await withPeakRss(() => materializeSegments(config, { now }));
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const store = segmentStore(config.layout);
   const sum = (pick: (s: MaterializeResult['segments'][number]) => number) => result.segments.reduce((total, s) => total + pick(s), 0);
   const stats: RunStats = {
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     queriesMs: sum((s) => s.durationMs),
     baseRssMb,
     peakRssMb,
@@ -182,12 +188,14 @@ async function buildBenchWarehouse(dir: string, orders: number, customers: numbe
   const genStart = Date.now();
   await writeSyntheticStripe(dir, orders, customers);
   console.log(`generated ${orders.toLocaleString('en')} charges and ${customers.toLocaleString('en')} customers in ${((Date.now() - genStart) / 1000).toFixed(1)} s`);
-  const built = runInChild<{ ms: number; peakRssMb: number; orders: number; customers: number }>('rebuild.bench.ts', configFile, 'warehouse build');
-  console.log(`built the warehouse in ${(built.ms / 1000).toFixed(1)} s (peak RSS ${built.peakRssMb.toLocaleString('en')} MB): ${built.orders.toLocaleString('en')} orders, ${built.customers.toLocaleString('en')} customers`);
+  const built = runInChild<{ ms: number; peakRssMb: number; orders: { count: number }; customers: number }>('rebuild.bench.ts', configFile, 'warehouse build');
+  console.log(
+    `built the warehouse in ${(built.ms / 1000).toFixed(1)} s (peak RSS ${built.peakRssMb.toLocaleString('en')} MB): ${built.orders.count.toLocaleString('en')} orders, ${built.customers.toLocaleString('en')} customers`,
+  );
   return configFile;
 }
 
-/** Replaces the config's segment files with the bench's, and drops any membership history. */
+/** Replaces the config's segment files with the bench's, and drops any membership history and member keys. */
 function writeBenchSegments(configFile: string): void {
   const config = loadConfig(configFile);
   if (fs.existsSync(config.segmentsDir)) {
@@ -198,6 +206,8 @@ function writeBenchSegments(configFile: string): void {
   for (const file of historyFiles(store)) fs.rmSync(file);
   fs.rmSync(store.members, { recursive: true, force: true });
   fs.rmSync(store.runs, { force: true });
+  const dir = path.dirname(store.history);
+  if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).filter((f) => f.startsWith('customer_keys'))) fs.rmSync(path.join(dir, f));
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -221,12 +231,13 @@ async function main(): Promise<void> {
     writeBenchSegments(configFile);
     const r = runInChild<ChildResult>('segments.bench.ts', configFile, 'materialization');
     const [first, steady] = r.runs as [RunStats, RunStats];
-    console.log('| customers | orders | segments | members | history rows | first run (all enter) | of which queries | peak RSS | steady run | of which queries | peak RSS |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}`);
+    console.log('| customers | orders | segments | members | history rows | first run (all enter) | CPU | of which queries | peak RSS | steady run | CPU | of which queries | peak RSS |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     console.log(
       `| ${r.customers.toLocaleString('en')} | ${r.orders.toLocaleString('en')} | ${first.segments} | ${first.members.toLocaleString('en')} | ${first.historyRows.toLocaleString('en')} ` +
-        `| ${seconds(first.wallMs)} | ${seconds(first.queriesMs)} | ${first.peakRssMb.toLocaleString('en')} MB ` +
-        `| ${seconds(steady.wallMs)} | ${seconds(steady.queriesMs)} | ${steady.peakRssMb.toLocaleString('en')} MB |`,
+        `| ${seconds(first.wallMs)} | ${seconds(first.cpuMs)} | ${seconds(first.queriesMs)} | ${first.peakRssMb.toLocaleString('en')} MB ` +
+        `| ${seconds(steady.wallMs)} | ${seconds(steady.cpuMs)} | ${seconds(steady.queriesMs)} | ${steady.peakRssMb.toLocaleString('en')} MB |`,
     );
     for (const [name, run] of [['first', first], ['steady', steady]] as const) {
       console.log(

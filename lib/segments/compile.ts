@@ -170,10 +170,14 @@ function compileRule(b: Builder, rule: Rule, fields: Record<string, FieldSpec>):
 /** The people of a segment's environment who match its rules, from `core.customers` (c) and `marts.customer_metrics` (m). */
 export const SEGMENT_BASE = 'core.customers as c join marts.customer_metrics as m using (customer_id)';
 
-/** `select customer_id ...` for the segment's members. */
-export function compileSegment(def: SegmentDefinition, ctx: CompileContext, columns = 'c.customer_id'): CompiledSql {
+/**
+ * `select customer_id ...` for the segment's members. `base` is where they are found: by default
+ * the join of `SEGMENT_BASE`; any relation where `c.<customer column>` and `m.<metric>` name the
+ * same values will do (the materialization's one table of people, whose `m` is a struct column).
+ */
+export function compileSegment(def: SegmentDefinition, ctx: CompileContext, columns = 'c.customer_id', base = SEGMENT_BASE): CompiledSql {
   const b = new Builder(ctx);
   const environment = b.p(def.environment, 'VARCHAR');
   const where = compileRule(b, def.rules, CUSTOMER_FIELDS);
-  return { sql: `select ${columns} from ${SEGMENT_BASE} where c.environment = ${environment} and ${where}`, params: b.params };
+  return { sql: `select ${columns} from ${base} where c.environment = ${environment} and ${where}`, params: b.params };
 }

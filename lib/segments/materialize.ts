@@ -5,16 +5,17 @@ import { segmentIdOf } from './definition';
 import { findSegment, loadSegments, segmentFileId, type LoadedSegment } from './files';
 import fs from 'node:fs';
 import { commitFile } from '../fs-atomic';
-import { sqlString } from '../sql';
 import { purgeStored } from './purge-segments';
+import { memberBuilds, memberBuildsOption, warehouseBuiltAt } from './member-builds';
+import { addMemberKeys, loadMemberKeys } from './member-keys';
+import { applySegmentChanges, compareSegment, entriesOfFirstRun, writeFirstMembers, type SegmentRun } from './membership-diff';
+import { createPeopleTable, NEW_CUSTOMERS, PEOPLE_BASE } from './segment-people';
 import {
   changeFile,
-  currentMembersSource,
   HISTORY_COLUMNS,
   historyFiles,
   emptySelect,
   isLegacyHistory,
-  membersFile,
   parquetRowCount,
   replaceParquet,
   runsSource,
@@ -52,6 +53,8 @@ const num = (v: unknown) => Number(v ?? 0);
  * compared with its current members file, and the run appends only its changes to the history;
  * the members file of a segment is rewritten only when its members changed. Rows hang on the
  * segment's id. A run of every segment also deletes the rows of ids no segment has any more.
+ * Every segment runs on one temp table of people built once (segment-people.ts), and is compared
+ * with its members file as bitmaps of member keys (membership-diff.ts).
  */
 export async function materializeSegments(config: LoadedConfig, opts: { names?: string[]; now?: Date } = {}): Promise<MaterializeResult> {
   const started = Date.now();
@@ -82,6 +85,8 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
   try {
     const at = now.toISOString();
     const legacy = await isLegacyHistory(db, store);
+    const builtAt = await warehouseBuiltAt(db);
+    const priorBuilds = await memberBuilds(db, store);
     const priorRuns = new Map(
       (await db.runAndReadAll(`SELECT segment_id, arg_max(segment, materialized_at) AS segment FROM ${runsSource(store)} GROUP BY segment_id`))
         .getRowObjectsJS()
@@ -91,51 +96,47 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
     await db.run(
       'CREATE TEMP TABLE run_segments (segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, members BIGINT, entered BIGINT, exited BIGINT, duration_ms BIGINT)',
     );
+    // The people once for every segment, each with a member key (new people get theirs now, stored
+    // before any members file that uses them).
+    const keys = (await addMemberKeys(db, store, await loadMemberKeys(db, store), NEW_CUSTOMERS, now)).keys;
+    await createPeopleTable(db);
     const ctx = { now, timezone: config.timezone };
+    // Members files of first runs: their rows are this run's entries too.
+    const firstRunFiles: string[] = [];
+    let firstEntries = 0;
     for (const { definition, file } of segments) {
       const t0 = Date.now();
       const id = segmentIdOf(definition);
-      const compiled = compileSegment(definition, ctx, 'c.customer_id, c.environment, m.last_landed_by_backfill');
+      const run: SegmentRun = {
+        id,
+        name: definition.name,
+        compiled: compileSegment(definition, ctx, 'c.environment, c.customer_id, c.member_key, m.last_landed_by_backfill AS from_backfill', PEOPLE_BASE),
+        priorName: priorRuns.get(id),
+        at,
+      };
+      let outcome: { members: number; entered: number; exited: number };
       try {
-        await db.run(`CREATE OR REPLACE TEMP TABLE cur AS SELECT environment, customer_id, last_landed_by_backfill AS from_backfill FROM (${compiled.sql})`, compiled.params);
+        // Before its first run a segment has no members, and its members file is all entries;
+        // afterwards its members are its members file (or, for a history from before those files,
+        // its open stays).
+        if (!priorRuns.has(id)) {
+          const written = await writeFirstMembers(db, store, keys, run);
+          firstRunFiles.push(written.pending);
+          firstEntries += written.entered;
+          pending.push(written.pending);
+          outcome = written;
+        } else {
+          const compared = await compareSegment(db, store, keys, run);
+          outcome = { members: compared.members, entered: 0, exited: 0 };
+          if (!compared.unchanged) {
+            const applied = await applySegmentChanges(db, store, keys, run, compared);
+            pending.push(applied.pending);
+            outcome = applied;
+          }
+        }
       } catch (err) {
         failed.push({ segment: definition.name, error: (err as Error).message });
         continue;
-      }
-      // Before its first run a segment has no members; afterwards they are its members file (or,
-      // for a history from before those files, its open stays).
-      const first = !priorRuns.has(id);
-      const prev = first ? { sql: `(${emptySelect(HISTORY_COLUMNS)})`, params: [] } : currentMembersSource(store, id);
-      await db.run(`CREATE OR REPLACE TEMP TABLE prev AS SELECT * FROM ${prev.sql}`, prev.params);
-      const entered = (
-        await db.run(
-          `INSERT INTO changes BY NAME
-           SELECT ?::VARCHAR AS segment_id, ?::VARCHAR AS segment, environment, customer_id, ?::TIMESTAMPTZ AS entered_at, NULL::TIMESTAMPTZ AS exited_at,
-                  coalesce(from_backfill, false) AS from_backfill, ?::BOOLEAN AS initial
-           FROM cur ANTI JOIN prev USING (customer_id)`,
-          [id, definition.name, at, first],
-        )
-      ).rowsChanged;
-      const exited = (
-        await db.run(`INSERT INTO changes BY NAME SELECT * REPLACE (?::TIMESTAMPTZ AS exited_at) FROM prev ANTI JOIN cur USING (customer_id)`, [at])
-      ).rowsChanged;
-      const members = Number((await db.runAndReadAll('SELECT count(*) AS n FROM cur')).getRowObjectsJS()[0]!.n);
-      const target = membersFile(store, id);
-      if (entered + exited > 0 || !fs.existsSync(target) || priorRuns.get(id) !== definition.name) {
-        // A stay keeps its entry; the newcomers' rows are this run's entries.
-        const tmp = `${target}.tmp-${process.pid}`;
-        fs.mkdirSync(store.members, { recursive: true });
-        await db.run(
-          `COPY (
-             SELECT ?::VARCHAR AS segment_id, ?::VARCHAR AS segment, coalesce(p.environment, cur.environment) AS environment, cur.customer_id,
-                    coalesce(p.entered_at, ?::TIMESTAMPTZ) AS entered_at, NULL::TIMESTAMPTZ AS exited_at,
-                    CASE WHEN p.customer_id IS NOT NULL THEN p.from_backfill ELSE coalesce(cur.from_backfill, false) END AS from_backfill,
-                    CASE WHEN p.customer_id IS NOT NULL THEN p.initial ELSE ?::BOOLEAN END AS initial
-             FROM cur LEFT JOIN prev AS p USING (customer_id)
-           ) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
-          [id, definition.name, at, first],
-        );
-        pending.push(tmp);
       }
       await db.run('INSERT INTO run_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
         id,
@@ -144,14 +145,13 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
         definition.description ?? '',
         JSON.stringify(definition.rules),
         file ?? '',
-        members,
-        entered,
-        exited,
+        outcome.members,
+        outcome.entered,
+        outcome.exited,
         Date.now() - t0,
       ]);
     }
-    await db.run('DROP TABLE IF EXISTS cur');
-    await db.run('DROP TABLE IF EXISTS prev');
+    for (const t of ['people', 'bits', 'entered', 'prev']) await db.run(`DROP TABLE IF EXISTS ${t}`);
 
     // A full run also purges the rows of segments whose definition is gone (a file removed by
     // hand): a later segment given that name by hand (whose id is its name) starts empty.
@@ -175,19 +175,29 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
     await purgeStored(db, store, (await db.runAndReadAll('SELECT segment_id FROM purged')).getRowObjectsJS().map((r) => String(r.segment_id)));
 
     // History first: the members files and the run log only describe what the history holds.
-    const changed = num((await db.runAndReadAll('SELECT count(*) AS n FROM changes')).getRowObjectsJS()[0]!.n);
+    const changed = num((await db.runAndReadAll('SELECT count(*) AS n FROM changes')).getRowObjectsJS()[0]!.n) + firstEntries;
+    // This run's changes: those of the compared segments, and the members files of first runs.
+    const runChanges = firstRunFiles.length ? `SELECT * FROM changes UNION ALL BY NAME ${entriesOfFirstRun(firstRunFiles)}` : 'SELECT * FROM changes';
     const files = historyFiles(store);
     if (legacy) {
       // A history from before segment ids is written once more, whole, with them and this run's changes.
-      const rows = `(SELECT * FROM ${storedRelation(store.history, HISTORY_COLUMNS)} UNION ALL BY NAME SELECT * FROM changes)`;
+      const rows = `(SELECT * FROM ${storedRelation(store.history, HISTORY_COLUMNS)} UNION ALL BY NAME ${runChanges})`;
       await replaceParquet(db, `SELECT * FROM ${staysOf(rows)} WHERE segment_id NOT IN (SELECT segment_id FROM purged)`, store.history);
     } else if (files.length <= 1 && (files.length === 0 || (await parquetRowCount(db, store.history)) === 0)) {
       // Nothing stored yet: this run's entries are the base.
-      await replaceParquet(db, 'SELECT * FROM changes', store.history);
+      await replaceParquet(db, runChanges, store.history);
     } else if (changed > 0) {
-      await replaceParquet(db, 'SELECT * FROM changes', changeFile(store, now));
+      await replaceParquet(db, runChanges, changeFile(store, now));
     }
     for (const tmp of pending.splice(0)) await commitFile(tmp, tmp.slice(0, tmp.lastIndexOf('.tmp-')));
+
+    // The run log says which build each members file now comes from: this one for the segments of this run.
+    const purgedIds = new Set((await db.runAndReadAll('SELECT segment_id FROM purged')).getRowObjectsJS().map((r) => String(r.segment_id)));
+    const builds = Object.fromEntries(Object.entries(priorBuilds).filter(([segmentId]) => !purgedIds.has(segmentId)));
+    for (const r of (await db.runAndReadAll('SELECT segment_id FROM run_segments')).getRowObjectsJS()) {
+      if (builtAt === undefined) delete builds[String(r.segment_id)];
+      else builds[String(r.segment_id)] = builtAt;
+    }
 
     await replaceParquet(
       db,
@@ -198,6 +208,7 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
        ORDER BY materialized_at, segment, segment_id`,
       store.runs,
       [at],
+      memberBuildsOption(builds),
     );
     const counts = (await db.runAndReadAll('SELECT * FROM run_segments ORDER BY segment')).getRowObjectsJS();
     return {

@@ -3,10 +3,13 @@ import { currencyFactorSql } from './catalog';
 // The columns of a segment's member lists, as SQL over `core.customers AS c` joined with
 // `marts.customer_metrics AS m`. Pure text, so the web API's schemas can name the sortable ones.
 
+/** A member list's `amount_spent`, over `marts.customer_metrics AS m`. */
+export const AMOUNT_SPENT = `round(m.amount_spent_minor / ${currencyFactorSql('m.currency')}, 2)`;
+
 /** The columns a segment owner expects in a member list. */
 export const MEMBER_COLUMNS = `c.customer_id,
   trim(concat_ws(' ', c.first_name, c.last_name)) as name, c.email, c.zip,
-  round(m.amount_spent_minor / ${currencyFactorSql('m.currency')}, 2) as amount_spent,
+  ${AMOUNT_SPENT} as amount_spent,
   round(m.discount_received_minor / ${currencyFactorSql('m.currency')}, 2) as discount_received,
   m.currency, m.promo_codes_used, m.negative_feedbacks, m.returned_items, m.last_order_at`;
 

@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import type { DataLayout } from '../paths';
 import { sqlString } from '../sql';
+import { memberBuilds, memberBuildsOption } from './member-builds';
 import { HISTORY_COLUMNS, historyFiles, membersFile, replaceParquet, runsSource, segmentStore, storedRelation, type SegmentStore } from './segment-store';
 
 /**
@@ -29,7 +30,11 @@ export async function purgeStored(db: DuckDBConnection, store: SegmentStore, seg
     }
   }
   for (const id of segmentIds) fs.rmSync(membersFile(store, id), { force: true });
-  if (fs.existsSync(store.runs)) await replaceParquet(db, `SELECT * FROM ${runsSource(store)} WHERE segment_id NOT IN (SELECT segment_id FROM purged)`, store.runs);
+  if (fs.existsSync(store.runs)) {
+    // The run log keeps which build each remaining members file comes from.
+    const builds = Object.fromEntries(Object.entries(await memberBuilds(db, store)).filter(([id]) => !segmentIds.includes(id)));
+    await replaceParquet(db, `SELECT * FROM ${runsSource(store)} WHERE segment_id NOT IN (SELECT segment_id FROM purged)`, store.runs, [], memberBuildsOption(builds));
+  }
 }
 
 /**

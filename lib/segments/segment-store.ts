@@ -15,7 +15,10 @@ import { sqlString } from '../sql';
 // that run's entries (a row with no `exited_at`) and exits (the entry's row again, closed). A
 // person's stay is its entry row, or its exit row once there is one. Each segment's current
 // members (its open stays) are also kept in `segment_members/<id>.parquet`, rewritten only when
-// they change, so a run compares with them and a member list reads them without the history.
+// they change, so a run compares with them and a member list reads them without the history. A
+// members file also holds each member's `member_key`, from `customer_keys*.parquet` (see
+// member-keys.ts), and the run log says which build of the warehouse each members file was last
+// computed from (see member-builds.ts).
 
 export const HISTORY_COLUMNS = `segment_id VARCHAR, segment VARCHAR, environment VARCHAR, customer_id VARCHAR, entered_at TIMESTAMPTZ, exited_at TIMESTAMPTZ, from_backfill BOOLEAN, initial BOOLEAN`;
 export const RUNS_COLUMNS = `segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, materialized_at TIMESTAMPTZ, members BIGINT, entered BIGINT, exited BIGINT, duration_ms BIGINT`;
@@ -28,6 +31,8 @@ export interface SegmentStore {
   /** The folder of each segment's current members. */
   members: string;
   runs: string;
+  /** The base file of the people's member keys (see member-keys.ts). */
+  keys: string;
 }
 
 export const segmentStore = (layout: DataLayout): SegmentStore => ({
@@ -35,6 +40,7 @@ export const segmentStore = (layout: DataLayout): SegmentStore => ({
   historyGlob: path.join(layout.segments, 'membership_history*.parquet'),
   members: path.join(layout.segments, 'segment_members'),
   runs: path.join(layout.segments, 'materializations.parquet'),
+  keys: path.join(layout.segments, 'customer_keys.parquet'),
 });
 
 /** Where a run's changes go: a new file after the base, named so that names sort in time. */
@@ -45,17 +51,21 @@ export function changeFile(store: SegmentStore, at: Date): string {
 /** The file of a segment's current members; the id is encoded so any id is a plain file name. */
 export const membersFile = (store: SegmentStore, segmentId: string) => path.join(store.members, `${Buffer.from(segmentId).toString('base64url')}.parquet`);
 
-/** Every history file there is: the base first, then the changes in the order they were written. */
-export function historyFiles(store: SegmentStore): string[] {
-  const dir = path.dirname(store.history);
+/** A base file (`<name>.parquet`) and the later ones beside it (`<name>-<time>.parquet`): the base first, then the others in the order they were written. */
+export function baseAndLaterFiles(base: string): string[] {
+  const dir = path.dirname(base);
   if (!fs.existsSync(dir)) return [];
-  const changes = fs
+  const prefix = `${path.basename(base, '.parquet')}-`;
+  const later = fs
     .readdirSync(dir)
-    .filter((f) => f.startsWith('membership_history-') && f.endsWith('.parquet'))
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.parquet'))
     .sort()
     .map((f) => path.join(dir, f));
-  return [...(fs.existsSync(store.history) ? [store.history] : []), ...changes];
+  return [...(fs.existsSync(base) ? [base] : []), ...later];
 }
+
+/** Every history file there is: the base first, then the changes in the order they were written. */
+export const historyFiles = (store: SegmentStore): string[] => baseAndLaterFiles(store.history);
 
 /** `SELECT` of no rows with the given columns, e.g. `NULL::VARCHAR AS segment, ...`. */
 export function emptySelect(columns: string): string {
@@ -66,11 +76,14 @@ export function emptySelect(columns: string): string {
   return `SELECT ${list.join(', ')} WHERE false`;
 }
 
-/** Writes a query's rows as Parquet next to `target` and commits it into place atomically. */
-export async function replaceParquet(db: DuckDBConnection, query: string, target: string, params: (string | number)[] = []): Promise<void> {
+/** How segment files are written: zstd at its fastest level, which compresses text ids as well as the default level and in half the time. */
+export const SEGMENT_PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
+
+/** Writes a query's rows as Parquet (with any further `COPY` options) next to `target` and commits it into place atomically. */
+export async function replaceParquet(db: DuckDBConnection, query: string, target: string, params: (string | number)[] = [], options = ''): Promise<void> {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
-  await db.run(`COPY (${query}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`, params);
+  await db.run(`COPY (${query}) TO ${sqlString(tmp)} (${SEGMENT_PARQUET}${options ? `, ${options}` : ''})`, params);
   await commitFile(tmp, target);
 }
 
