@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
+import { memoryLimitBytes } from '../../lib/warehouse/duckdb-settings';
 import { queryWarehouse } from '../../app/query';
 import { runBuild } from '../../app/builds';
 import { startSync, waitForSync } from '../../app/syncs';
@@ -377,7 +378,8 @@ describe('cdp segment commands', () => {
 });
 
 describe('attribution', () => {
-  it('the heuristic models credit each campaign exactly what the sources say', async () => {
+  // The heuristic models' credits per campaign against the oracle, read from the warehouse at `warehouse`.
+  async function expectHeuristicCredits(warehouse?: string): Promise<void> {
     const expected = expectedAttribution(SEED, SCALE, { stripe: 'stripe', crm: 'crm', cart: 'cart', store: 'store' }, { USD: [1, 1], EUR: [11, 10], GBP: [5, 4] }, { lookbackDays: 90, halfLifeDays: 7 });
     const rows = await sql(`
       select model, campaign,
@@ -385,7 +387,7 @@ describe('attribution', () => {
         coalesce(sum(credit) filter (where kind = 'customer'), 0) as customers,
         coalesce(sum(invoiced_minor) filter (where kind = 'order'), 0)::double as invoiced,
         coalesce(sum(collected_minor) filter (where kind = 'order'), 0)::double as collected
-      from attribution.attribution_credits where model <> 'markov' group by all`);
+      from attribution.attribution_credits where model <> 'markov' group by all`, warehouse);
     expect(new Set(rows.map((r) => r.model))).toEqual(new Set(expected.keys()));
     for (const [model, campaigns] of expected) {
       const actual = new Map(rows.filter((r) => r.model === model).map((r) => [String(r.campaign), r]));
@@ -399,6 +401,30 @@ describe('attribution', () => {
       }
     }
     expect(expected.get('linear')!.size).toBeGreaterThan(5);
+  }
+
+  it('the heuristic models credit each campaign exactly what the sources say', async () => {
+    await expectHeuristicCredits();
+  });
+
+  it('built in batches of conversions, the credits are the same', async () => {
+    // A copy of the models whose touch credits are built a few hundred conversion touches at a time.
+    const config = ws.config();
+    const n = Number((await sql('select count(*)::int as n from attribution.conversion_touches'))[0]!.n);
+    const batches = 4;
+    const bytesPerRow = Math.ceil(memoryLimitBytes(config.warehouse.memory_limit) / Math.ceil(Number(n) / batches));
+    const modelsDir = path.join(ws.dir, 'batched-models');
+    fs.cpSync(path.join(PROJECT_ROOT, 'models'), modelsDir, { recursive: true });
+    const file = path.join(modelsDir, 'attribution', 'touch_credits.sql');
+    const original = fs.readFileSync(file, 'utf8');
+    const batched = original.replace(/^-- batched by: (.*), \d+ bytes a row$/m, `-- batched by: $1, ${bytesPerRow} bytes a row`);
+    expect(batched).not.toBe(original);
+    fs.writeFileSync(file, batched);
+    const warehouse = path.join(ws.dir, 'batched.duckdb');
+    await buildWarehouse({ ...config, layout: { ...config.layout, warehouse } }, { modelsDir });
+    await expectHeuristicCredits(warehouse);
+    // Every touch once, whichever batch it was built in.
+    expect(await sql('select count(*)::int as n, count(distinct (conversion_key, position))::int as keys from attribution.touch_credits', warehouse)).toEqual([{ n, keys: n }]);
   });
 
   it('the Markov shares are those of the chain over every converting and non-converting path', async () => {
