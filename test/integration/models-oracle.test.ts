@@ -430,6 +430,27 @@ describe('attribution', () => {
     await expectHeuristicCredits();
   });
 
+  it("a Stripe customer's utm_* metadata is a first touch at the customer's creation", async () => {
+    // The customers as the emulator serves them, read through its API with no cdp code in between.
+    const customers: { id: string; created: number; metadata: Record<string, string> }[] = [];
+    for (let after: string | undefined, more = true; more; ) {
+      const page = (await (
+        await fetch(`${emulators.stripe.url}/v1/customers?limit=100${after ? `&starting_after=${after}` : ''}`, { headers: { authorization: `Bearer ${LIVE_STRIPE_KEY}` } })
+      ).json()) as { data: typeof customers; has_more: boolean };
+      customers.push(...page.data);
+      [after, more] = [page.data.at(-1)?.id, page.has_more];
+    }
+    const tagged = customers.filter((c) => c.metadata.utm_source || c.metadata.utm_medium || c.metadata.utm_campaign);
+    expect(tagged.length).toBeGreaterThan(0);
+    const rows = await sql("select touchpoint_id, epoch(touched_at)::bigint as at, source, medium, campaign from core.touchpoints where origin = 'stripe' and touch_type = 'first_touch'");
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect(rows.map((r) => ({ id: String(r.touchpoint_id), at: Number(r.at), source: r.source, medium: r.medium, campaign: r.campaign })).sort(byId)).toEqual(
+      tagged
+        .map((c) => ({ id: `stripe:stripe:first_touch:customer:${c.id}`, at: c.created, source: c.metadata.utm_source!.toLowerCase(), medium: c.metadata.utm_medium!.toLowerCase(), campaign: c.metadata.utm_campaign }))
+        .sort(byId),
+    );
+  });
+
   it('built in batches of conversions, the credits are the same', async () => {
     // A copy of the models whose touch credits are built a few hundred conversion touches at a time.
     const config = ws.config();
