@@ -1,4 +1,4 @@
--- grain: one row per marketing touch a person had: the CRM's first and latest touch, and UTM tags on orders
+-- grain: one row per marketing touch a person had: the CRM's first and latest touch, the UTM tags on a Stripe customer, and UTM tags on orders
 -- unique: touchpoint_id
 -- not_null: touchpoint_id, customer_id, environment, touched_at, touch_type, origin
 with field_values as (
@@ -57,6 +57,21 @@ crm as (
         and identities.source_customer_id = crm_touches.source_customer_id
 ),
 
+-- A Stripe customer whose sign-up wrote its UTM tags on it (`metadata.utm_*`): a first touch when the
+-- customer was created, as the CRM's UTM fields are one when the contact got them.
+stripe_customer_touches as (
+    select identities.customer_id, customers.environment, customers.connection, 'stripe' as origin, 'first_touch' as touch_type,
+        customers.created_at as touched_at, customers.utm_source, customers.utm_medium, customers.utm_campaign,
+        'customer:' || customers.stripe_customer_id as origin_id
+    from staging.stg_stripe__customers as customers
+    join identities
+        on identities.environment = customers.environment
+        and identities.source = 'stripe'
+        and identities.connection = customers.connection
+        and identities.source_customer_id = customers.stripe_customer_id
+    where coalesce(customers.utm_source, customers.utm_medium, customers.utm_campaign) is not null
+),
+
 order_touches as (
     select customer_id, environment, connection, source as origin, null as source_customer_id, 'order' as touch_type,
         ordered_at as touched_at, utm_source, utm_medium, utm_campaign, utm_content, utm_term, 'order:' || source_order_id as origin_id
@@ -66,6 +81,8 @@ order_touches as (
 
 unioned as (
     select * exclude (source_customer_id) from crm
+    union all by name
+    select * from stripe_customer_touches
     union all by name
     select * exclude (source_customer_id) from order_touches
 )
