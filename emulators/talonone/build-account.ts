@@ -5,6 +5,7 @@ import { buildReferrals } from './build-referrals.js';
 import { buildSessions } from './build-sessions.js';
 import { spend, type CartOrder, type ProfileDraft, type Quota } from './drafts.js';
 import { materializeApplication, materializeLedger } from './materialize.js';
+import { customAttributes, fillCustomAttributes, liveAchievements, liveCardProgram, liveTiers, profileLimits } from './profile-tabs.js';
 import type { Environment, ProgramState, T1Application, T1LoyaltyProgram, TalonOneAccount } from './types.js';
 
 /** Ids of the account's objects: one live and one sandbox Application, each with its own loyalty program. */
@@ -123,7 +124,7 @@ export function buildTalonOneAccount(world: World, timeZone: string): TalonOneAc
   const anchorMs = Date.parse(world.anchor);
   const account: TalonOneAccount = {
     seed: world.seed, scale: world.scale, anchor: world.anchor, accountId: TALONONE_IDS.accountId, clockMs: anchorMs,
-    applications: [], programs: [], nextId: { profile: 1, session: 1, transaction: 1, coupon: 1, referral: 1 },
+    applications: [], programs: [], cardPrograms: [], attributes: [], nextId: { profile: 1, session: 1, transaction: 1, coupon: 1, referral: 1 },
   };
   const forcedStyles: EmailStyle[] = ['missing', 'upper_case', 'mixed_case'];
   const live = world.people.filter((p) => p.orders.length > 0).map((person) => {
@@ -140,7 +141,21 @@ export function buildTalonOneAccount(world: World, timeZone: string): TalonOneAc
     { environment: 'sandbox', ids: TALONONE_IDS.sandbox, rules: SANDBOX_RULES, profiles: sandbox, book: buildSandboxCampaigns(TALONONE_IDS.sandbox.applicationId, TALONONE_IDS.sandbox.firstCampaignId, anchorMs, new Rng(deriveSeed(world.seed, 'talonone-sandbox'))) },
   ];
   for (const plan of plans) buildEnvironment(account, world, plan, timeZone);
+  addProfileTabs(account, plans[0]!.book, anchorMs);
   return account;
+}
+
+/** Custom attributes, the live campaigns' per-profile budgets and achievements, tiers and a card-based program. */
+function addProfileTabs(account: TalonOneAccount, liveBook: CampaignBook, anchorMs: number): void {
+  account.attributes = customAttributes(account, anchorMs);
+  for (const app of account.applications) fillCustomAttributes(account, app);
+  const live = account.applications.find((a) => a.environment === 'live')!;
+  for (const campaign of live.campaigns) campaign.limits = profileLimits(campaign.name);
+  liveBook.loyaltyCampaign.features = [...liveBook.loyaltyCampaign.features, 'achievements'];
+  live.achievements = liveAchievements(liveBook.loyaltyCampaign.id, anchorMs);
+  const program = account.programs.find((p) => p.program.id === live.programId)!.program;
+  program.tiers = liveTiers(program);
+  account.cardPrograms = [liveCardProgram(account, live, anchorMs)];
 }
 
 function buildEnvironment(account: TalonOneAccount, world: World, plan: EnvironmentPlan, timeZone: string): void {

@@ -2,6 +2,8 @@ import { formatZoned } from '../http/zoned-time.js';
 import { DAY_MS, isoAt } from '../world/index.js';
 import { expiringLots } from './loyalty-ledger.js';
 import { balancesView, entryOf, type BalancesView } from './loyalty-views.js';
+import { achievementProgress, profileBudgets, tierFields, type ProfileBudget } from './profile-tabs.js';
+import type { T1Attribute } from './types.js';
 import type { ApplicationState, LedgerTx, ProgramState, SessionState, TalonOneAccount } from './types.js';
 
 /** The window `expiring_within_30_days` looks ahead. */
@@ -16,6 +18,31 @@ export interface TruthProfile {
   closed_sessions: number;
   total_sales: number;
   session_count: number;
+  last_activity: string;
+  /** The profile's custom attributes (those `/v1/attributes` defines for the Application), as stored. */
+  custom_attributes: Record<string, unknown>;
+}
+
+export interface TruthAchievementProgress {
+  integration_id: string;
+  achievement_id: number;
+  campaign_id: number;
+  progress: number;
+  target: number;
+  status: string;
+  completion_date: string | null;
+}
+
+export interface TruthLoyaltyCard {
+  id: number;
+  identifier: string;
+  status: string;
+  /** The profile it is registered to; null for a card nobody registered. */
+  integration_id: string | null;
+  registered_at: string | null;
+  current_balance: number;
+  spent_balance: number;
+  expired_balance: number;
 }
 
 export interface TruthApplication {
@@ -29,6 +56,13 @@ export interface TruthApplication {
   campaign_ids: number[];
   coupons: { count: number; count_by_campaign: Record<string, number>; usage_sum: number };
   referrals: { count: number; count_by_campaign: Record<string, number>; used: number };
+  /** Custom attributes available in the Application, by name. */
+  custom_attributes: Record<string, T1Attribute['type']>;
+  achievement_ids: number[];
+  /** Every profile's progress on every achievement it has made progress on. */
+  achievement_progress: TruthAchievementProgress[];
+  /** Per-profile budgets a profile has used, counted in the current period. */
+  profile_budgets: ProfileBudget[];
 }
 
 export interface TruthExpiring {
@@ -52,6 +86,15 @@ export interface TruthProgram {
   balances: Record<string, BalancesView>;
   /** Active points that expire after `as_of` and no later than 30 days after it. */
   expiring_within_30_days: TruthExpiring[];
+  /** The tier of each profile's main ledger at `as_of`, when the program has tiers. */
+  tiers: Record<string, string | null>;
+}
+
+export interface TruthCardProgram {
+  id: number;
+  name: string;
+  application_ids: number[];
+  cards: TruthLoyaltyCard[];
 }
 
 /** Facts about the served account, computed from the built objects, for tests and connectors to compare against. */
@@ -63,6 +106,7 @@ export interface TalonOneGroundTruth {
   as_of: string;
   applications: TruthApplication[];
   programs: TruthProgram[];
+  card_programs: TruthCardProgram[];
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
@@ -73,7 +117,8 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
   return out;
 }
 
-function applicationTruth(app: ApplicationState): TruthApplication {
+function applicationTruth(account: TalonOneAccount, app: ApplicationState): TruthApplication {
+  const custom = account.attributes.filter((a) => a.subscribedApplicationsIds.includes(app.application.id));
   const countByState: Record<SessionState, number> = { open: 0, closed: 0, partially_returned: 0, cancelled: 0 };
   for (const s of app.sessions) countByState[s.state]++;
   const sessionsOf = countBy(app.sessions, (s) => String(s.profileId));
@@ -91,6 +136,8 @@ function applicationTruth(app: ApplicationState): TruthApplication {
       closed_sessions: p.closedSessions,
       total_sales: p.totalSales,
       session_count: sessionsOf[String(p.id)] ?? 0,
+      last_activity: p.lastActivity,
+      custom_attributes: Object.fromEntries(custom.filter((a) => p.attributes[a.name] !== undefined).map((a) => [a.name, p.attributes[a.name]])),
     })),
     sessions: {
       count: app.sessions.length,
@@ -101,6 +148,15 @@ function applicationTruth(app: ApplicationState): TruthApplication {
     campaign_ids: app.campaigns.map((c) => c.id),
     coupons: { count: app.coupons.length, count_by_campaign: countBy(app.coupons, (c) => String(c.campaignId)), usage_sum: app.coupons.reduce((n, c) => n + c.usageCounter, 0) },
     referrals: { count: app.referrals.length, count_by_campaign: countBy(app.referrals, (r) => String(r.campaignId)), used: app.referrals.filter((r) => r.usageCounter > 0).length },
+    custom_attributes: Object.fromEntries(custom.map((a) => [a.name, a.type])),
+    achievement_ids: app.achievements.map((a) => a.id),
+    achievement_progress: app.profiles.flatMap((p) =>
+      app.achievements.flatMap((a) => {
+        const got = achievementProgress(app, a, p, account.clockMs);
+        return got === null ? [] : [{ integration_id: p.integrationId, achievement_id: a.id, campaign_id: a.campaignId, progress: got.progress as number, target: a.target, status: got.status as string, completion_date: (got.completionDate as string | undefined) ?? null }];
+      }),
+    ),
+    profile_budgets: profileBudgets(app, account.clockMs),
   };
 }
 
@@ -146,6 +202,7 @@ function programTruth(account: TalonOneAccount, state: ProgramState): TruthProgr
     },
     points_by_profile: pointsByProfile,
     balances,
+    tiers: program.tiers.length === 0 ? {} : Object.fromEntries([...byProfile.keys()].map((id) => [id, (tierFields(program.tiers, balances[id]!.balance.activePoints).currentTier as { name: string } | undefined)?.name ?? null])),
     expiring_within_30_days: expiring.sort((a, b) => Date.parse(a.expiry_date) - Date.parse(b.expiry_date) || a.transaction_id - b.transaction_id),
   };
 }
@@ -157,7 +214,16 @@ export function computeTalonOneTruth(account: TalonOneAccount): TalonOneGroundTr
     scale: account.scale,
     anchor: account.anchor,
     as_of: isoAt(account.clockMs),
-    applications: account.applications.map(applicationTruth),
+    applications: account.applications.map((a) => applicationTruth(account, a)),
     programs: account.programs.map((p) => programTruth(account, p)),
+    card_programs: account.cardPrograms.map(({ program, cards }) => ({
+      id: program.id,
+      name: program.name,
+      application_ids: [...program.subscribedApplications],
+      cards: cards.map((c) => ({
+        id: c.id, identifier: c.identifier, status: c.status, integration_id: c.profiles[0]?.integrationId ?? null, registered_at: c.profiles[0]?.timestamp ?? null,
+        current_balance: c.ledger.currentBalance, spent_balance: c.ledger.spentBalance, expired_balance: c.ledger.expiredBalance,
+      })),
+    })),
   };
 }

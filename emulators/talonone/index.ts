@@ -86,7 +86,8 @@ export async function startTalonOneEmulator(opts: TalonOneEmulatorOptions = {}):
 
 export { buildTalonOneAccount, TALONONE_IDS } from './build-account.js';
 export { computeTalonOneTruth, EXPIRY_WINDOW_MS } from './ground-truth.js';
-export type { TalonOneGroundTruth, TruthApplication, TruthProgram, TruthProfile, TruthExpiring } from './ground-truth.js';
+export type { TalonOneGroundTruth, TruthApplication, TruthProgram, TruthProfile, TruthExpiring, TruthAchievementProgress, TruthLoyaltyCard, TruthCardProgram } from './ground-truth.js';
+export type { ProfileBudget } from './profile-tabs.js';
 export { createTalonOneServer, TALONONE_RATE_LIMIT_PER_SECOND } from './server.js';
 export type { TalonOneFaultSettings } from './server.js';
 export { t1MutationSchema, type T1Mutation } from './mutations.js';

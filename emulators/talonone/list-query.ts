@@ -34,9 +34,9 @@ export interface Paging {
   skip: number;
 }
 
-/** `pageSize` (1 to 1000, default per endpoint) and `skip` (0 or more). */
-export function pagingOf(query: FlatQuery, defaultPageSize: number): Paging {
-  return { pageSize: wholeNumber(query, 'pageSize', 1, MAX_PAGE_SIZE, defaultPageSize), skip: wholeNumber(query, 'skip', 0, Number.MAX_SAFE_INTEGER, 0) };
+/** `pageSize` (1 to 1000, or the endpoint's own maximum; default per endpoint) and `skip` (0 or more). */
+export function pagingOf(query: FlatQuery, defaultPageSize: number, maxPageSize = MAX_PAGE_SIZE): Paging {
+  return { pageSize: wholeNumber(query, 'pageSize', 1, maxPageSize, defaultPageSize), skip: wholeNumber(query, 'skip', 0, Number.MAX_SAFE_INTEGER, 0) };
 }
 
 /** One page and whether more follow. */

@@ -4,6 +4,7 @@ import type { ScopeOf } from './application-routes.js';
 import { badParameter, forbidden, notFound } from './errors.js';
 import { DEFAULT_TRANSACTION_PAGE_SIZE, flagOf, instantOf, many, pageOf, pagingOf, single } from './list-query.js';
 import { balancesView, ledgersOf, profileTransactionView, programTransactionView } from './loyalty-views.js';
+import { tierFields } from './profile-tabs.js';
 import type { LedgerTx, ProgramState, TalonOneAccount } from './types.js';
 
 type ProgramRequest = FastifyRequest<{ Params: { loyaltyProgramId: string; integrationId?: string } }>;
@@ -11,7 +12,9 @@ const TRANSACTION_TYPES = ['manual', 'session', 'import'] as const;
 
 /** The program in the path, provided it is connected to the key's Application. */
 function programIn(request: ProgramRequest, scopeOf: ScopeOf, account: TalonOneAccount): ProgramState {
-  const program = account.programs.find((p) => String(p.program.id) === request.params.loyaltyProgramId);
+  // A card-based program's points live on its cards: its ledger of profile transactions is empty.
+  const cards = account.cardPrograms.find((p) => String(p.program.id) === request.params.loyaltyProgramId);
+  const program = account.programs.find((p) => String(p.program.id) === request.params.loyaltyProgramId) ?? (cards && { program: cards.program, transactions: [] });
   if (!program) throw notFound(`Loyalty program ${request.params.loyaltyProgramId}`);
   if (!program.program.subscribedApplications.includes(scopeOf(request).application.id)) {
     throw forbidden(`This management key is not allowed to access loyalty program ${program.program.id}.`);
@@ -60,7 +63,7 @@ function transactionsMatching(all: readonly LedgerTx[], query: FlatQuery, clockM
 export function registerLoyaltyRoutes(app: FastifyInstance, account: TalonOneAccount, scopeOf: ScopeOf): void {
   app.get('/v1/loyalty_programs', async (request) => {
     const appId = scopeOf(request).application.id;
-    const data = account.programs.filter((p) => p.program.subscribedApplications.includes(appId)).map((p) => p.program);
+    const data = [...account.programs, ...account.cardPrograms].filter((p) => p.program.subscribedApplications.includes(appId)).map((p) => p.program);
     return { totalResultSize: data.length, data };
   });
   app.get('/v1/loyalty_programs/:loyaltyProgramId', async (request: ProgramRequest) => programIn(request, scopeOf, account).program);
@@ -88,7 +91,10 @@ export function registerLoyaltyRoutes(app: FastifyInstance, account: TalonOneAcc
       const program = programIn(request, scopeOf, account);
       const integrationId = profileIn(request, program, account);
       const asOfMs = instantOf(query, 'endDate', true) ?? account.clockMs;
-      return balancesView(ledgersOf(program, integrationId), asOfMs, single(query, 'subledgerId'));
+      const view = balancesView(ledgersOf(program, integrationId), asOfMs, single(query, 'subledgerId'));
+      // With `includeTiers=true` the main ledger's balance carries the profile's tier.
+      if (flagOf(query, 'includeTiers') !== true || program.program.tiers.length === 0) return view;
+      return { ...view, balance: { ...view.balance, ...tierFields(program.program.tiers, view.balance.activePoints) } };
     });
   }
 }

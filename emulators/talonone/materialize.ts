@@ -96,7 +96,7 @@ export function materializeApplication(account: TalonOneAccount, d: ApplicationD
     campaign.couponRedemptionCount = coupons.filter((c) => c.campaignId === campaign.id).reduce((n, c) => n + c.usageCounter, 0);
     campaign.referralRedemptionCount = referrals.filter((r) => r.campaignId === campaign.id).reduce((n, r) => n + r.usageCounter, 0);
   }
-  return { application, environment: d.environment, programId: d.programId, profiles, sessions, campaigns: d.book.campaigns, coupons, referrals, personOfProfile };
+  return { application, environment: d.environment, programId: d.programId, profiles, sessions, campaigns: d.book.campaigns, coupons, referrals, achievements: [], personOfProfile };
 }
 
 /** Gives out transaction ids in creation order (ties in each profile's own order) and fills in what points a campaign created. */

@@ -9,6 +9,7 @@ import { EndpointRateLimit } from './endpoint-rate-limit.js';
 import { asTalonOneError, badBody, notFound, serverError, type TalonOneApiError, tooManyRequests, unauthorized } from './errors.js';
 import { computeTalonOneTruth, type TalonOneGroundTruth } from './ground-truth.js';
 import { registerLoyaltyRoutes } from './loyalty-routes.js';
+import { registerProfileTabRoutes } from './profile-tab-routes.js';
 import { transactionUuid } from './materialize.js';
 import { applyT1Mutation, t1MutationSchema } from './mutations.js';
 import type { ApplicationState, Environment, TalonOneAccount } from './types.js';
@@ -92,6 +93,7 @@ export function createTalonOneServer(opts: TalonOneServerOptions): TalonOneServe
 
   registerApplicationRoutes(app, account, scopeOf);
   registerLoyaltyRoutes(app, account, scopeOf);
+  registerProfileTabRoutes(app, account, scopeOf);
 
   registerControlReads(app, {
     health: () => ({ status: 'ok', seed: account.seed, scale: account.scale, anchor: account.anchor, account_id: account.accountId }),

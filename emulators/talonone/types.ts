@@ -68,7 +68,7 @@ export interface T1LoyaltyProgram {
   returnPolicy: 'only_pending' | 'within_balance';
   accountID: number;
   name: string;
-  tiers: unknown[];
+  tiers: T1LoyaltyTier[];
   timezone: string;
   cardBased: boolean;
   canUpdateTiers: boolean;
@@ -108,13 +108,92 @@ export interface T1Campaign {
   tags: string[];
   reevaluateOnReturn: boolean;
   features: ('coupons' | 'referrals' | 'loyalty' | 'giveaways' | 'strikethrough' | 'achievements')[];
-  limits: unknown[];
+  limits: T1LimitConfig[];
   type: 'cartItem' | 'advanced';
   couponRedemptionCount: number;
   referralRedemptionCount: number;
   createdLoyaltyPointsCount: number;
   frontendState: 'expired' | 'scheduled' | 'running' | 'disabled' | 'archived';
   storesImported: boolean;
+}
+
+/** `LimitConfig`: a campaign budget; with `Profile` among its entities it counts per customer profile (and per coupon with `Coupon`). */
+export interface T1LimitConfig {
+  action: 'redeemCoupon' | 'redeemReferral' | 'setDiscount' | 'addLoyaltyPoints';
+  limit: number;
+  period?: 'daily' | 'weekly' | 'monthly' | 'yearly';
+  entities: ('Coupon' | 'Referral' | 'Profile' | 'Identifier' | 'Store' | 'Session')[];
+}
+
+/** `Attribute`: a custom attribute the account defines, and the Applications it is available in. */
+export interface T1Attribute {
+  id: number;
+  created: string;
+  accountId: number;
+  entity: 'CustomerProfile';
+  name: string;
+  title: string;
+  type: 'string' | 'number' | 'boolean' | 'time';
+  description: string;
+  suggestions: string[];
+  editable: boolean;
+  subscribedApplicationsIds: number[];
+}
+
+/** `Achievement`: a goal of a campaign, counted per customer profile between its fixed start and end. */
+export interface T1Achievement {
+  id: number;
+  created: string;
+  name: string;
+  title: string;
+  description: string;
+  target: number;
+  period: string;
+  recurrencePolicy: 'no_recurrence' | 'on_expiration' | 'on_completion';
+  activationPolicy: 'user_action' | 'fixed_schedule';
+  fixedStartDate: string;
+  endDate: string;
+  campaignId: number;
+  userId: number;
+  createdBy: string;
+  hasProgress: boolean;
+  status: 'inprogress' | 'expired' | 'not_started' | 'completed';
+  /** What the emulator counts toward the target (not served): closed sessions, or their totals. */
+  counts: 'sessions' | 'spend';
+}
+
+/** `LoyaltyTier`: a level of a program, reached at `minPoints` active points. */
+export interface T1LoyaltyTier {
+  id: number;
+  created: string;
+  programID: number;
+  programName: string;
+  programTitle: string;
+  name: string;
+  minPoints: number;
+}
+
+/** `LoyaltyCard` of a card-based program, with its ledger (`LedgerInfo`). */
+export interface T1LoyaltyCard {
+  id: number;
+  created: string;
+  programID: number;
+  programName: string;
+  programTitle: string;
+  status: 'active' | 'inactive' | 'blocked';
+  blockReason?: string;
+  identifier: string;
+  usersPerCardLimit: number;
+  profiles: { integrationId: string; timestamp: string }[];
+  ledger: { currentBalance: number; pendingBalance: number; negativeBalance: number; expiredBalance: number; spentBalance: number; tentativeCurrentBalance: number };
+  subledgers: Record<string, never>;
+  modified: string;
+  batchId: string;
+}
+
+export interface CardProgramState {
+  program: T1LoyaltyProgram;
+  cards: T1LoyaltyCard[];
 }
 
 export interface T1Coupon {
@@ -197,6 +276,8 @@ export interface ApplicationState {
   campaigns: T1Campaign[];
   coupons: T1Coupon[];
   referrals: T1Referral[];
+  /** Achievements of the Application's campaigns. */
+  achievements: T1Achievement[];
   /** The world person behind each profile id. */
   personOfProfile: Map<number, string>;
 }
@@ -211,5 +292,9 @@ export interface TalonOneAccount {
   clockMs: number;
   applications: ApplicationState[];
   programs: ProgramState[];
+  /** Card-based programs: points live on cards, which profiles register. */
+  cardPrograms: CardProgramState[];
+  /** Custom attributes of the account (`/v1/attributes`). */
+  attributes: T1Attribute[];
   nextId: { profile: number; session: number; transaction: number; coupon: number; referral: number };
 }

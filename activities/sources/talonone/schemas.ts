@@ -152,3 +152,69 @@ export const referralSchema = z.looseObject({
   startDate: optional(rfc3339),
   expiryDate: optional(rfc3339),
 });
+
+/** A custom attribute as `/v1/attributes` lists it. */
+export const attributeSchema = z.looseObject({
+  id,
+  created: rfc3339,
+  entity: z.string().min(1),
+  name: z.string().min(1),
+  title: z.string(),
+  // `string`, `number`, `boolean`, `time`, lists and locations: a plain string, Talon.One adds types.
+  type: z.string().min(1),
+  subscribedApplicationsIds: optional(z.array(id)),
+});
+
+/** An achievement as `/v1/applications/{applicationId}/campaigns/{campaignId}/achievements` lists it. */
+export const achievementSchema = z.looseObject({
+  id,
+  created: rfc3339,
+  campaignId: id,
+  name: z.string().min(1),
+  title: z.string(),
+  target: z.number(),
+  period: optional(z.string()),
+  status: optional(z.string()),
+  fixedStartDate: optional(rfc3339),
+  endDate: optional(rfc3339),
+});
+
+/**
+ * A profile's progress on an achievement (`/v1/applications/{applicationId}/achievement_progress/{integrationId}`).
+ * The answer does not name the profile; the pager adds it as `cdp_parent`, taken from the request's path.
+ */
+export const achievementProgressSchema = z.looseObject({
+  cdp_parent: z.looseObject({ integrationId: z.string().min(1) }),
+  achievementId: id,
+  campaignId: id,
+  name: z.string().min(1),
+  title: z.string(),
+  status: z.string().min(1),
+  progress: z.number(),
+  target: optional(z.number()),
+  startDate: optional(rfc3339),
+  endDate: optional(rfc3339),
+  completionDate: optional(rfc3339),
+});
+
+const ledgerInfoSchema = z.looseObject({
+  currentBalance: z.number(),
+  pendingBalance: z.number(),
+  expiredBalance: z.number(),
+  spentBalance: z.number(),
+  negativeBalance: optional(z.number()),
+  currentTier: optional(z.looseObject({ id, name: z.string() })),
+});
+
+/** A loyalty card as `/v1/loyalty_programs/{loyaltyProgramId}/cards` lists it. */
+export const loyaltyCardSchema = z.looseObject({
+  id,
+  created: rfc3339,
+  programID: id,
+  identifier: z.string().min(1),
+  status: z.string().min(1),
+  usersPerCardLimit: z.number().int().nonnegative(),
+  profiles: optional(z.array(z.looseObject({ integrationId: z.string().min(1), timestamp: rfc3339 }))),
+  ledger: optional(ledgerInfoSchema),
+  blockReason: optional(z.string()),
+});

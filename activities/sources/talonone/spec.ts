@@ -1,9 +1,13 @@
 import type { PaginationSpec, SourceSpec, StreamSpec } from '../spec';
 import {
+  achievementProgressSchema,
+  achievementSchema,
+  attributeSchema,
   campaignSchema,
   couponSchema,
   customerSchema,
   loyaltyBalanceSchema,
+  loyaltyCardSchema,
   loyaltyProgramSchema,
   loyaltyTransactionSchema,
   referralSchema,
@@ -12,6 +16,8 @@ import {
 
 /** One request answers the whole list (loyalty programs) or the one record (a balance). */
 const UNPAGED: PaginationSpec = { type: 'none' };
+/** Achievement lists answer at most 50 a page. */
+const ACHIEVEMENT_PAGING: PaginationSpec = { type: 'offset', limitParam: 'pageSize', offsetParam: 'skip', pageSize: 50, hasMorePath: 'hasMore' };
 
 /** A campaign's codes, read whole each sync: their usage counters change long after they are created. */
 const perCampaign = (name: string, what: 'coupons' | 'referrals', schema: StreamSpec['schema']): StreamSpec => ({
@@ -36,7 +42,8 @@ interface TalonError {
  * Application it reads. Its loyalty programs are those the Application subscribes to; the ledger
  * entries of each are read by creation window, and the balance of every profile with an entry in the
  * window after them. Customer profiles, campaigns, coupons and referrals have no date filter that
- * follows their changes and are read whole on every sync.
+ * follows their changes and are read whole on every sync, and so are the profiles' other tabs:
+ * custom attributes, achievements and each profile's progress, and the loyalty cards.
  */
 export const talononeSource: SourceSpec = {
   name: 'talonone',
@@ -141,5 +148,49 @@ export const talononeSource: SourceSpec = {
     },
     perCampaign('coupons', 'coupons', couponSchema),
     perCampaign('referrals', 'referrals', referralSchema),
+    {
+      // The customer-profile attributes the account defines, kept to those the Application is subscribed to.
+      name: 'attributes',
+      path: '/v1/attributes',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'created',
+      params: { entity: 'CustomerProfile' },
+      keepWhere: { field: 'subscribedApplicationsIds', value: '{applicationId}' },
+      schema: attributeSchema,
+    },
+    {
+      // Each campaign's achievements; the list takes at most 50 a page.
+      name: 'achievements',
+      path: '/v1/applications/{applicationId}/campaigns/{campaignId}/achievements',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'created',
+      pagination: { ...ACHIEVEMENT_PAGING },
+      parent: { stream: 'campaigns', pathFields: { campaignId: 'id' } },
+      schema: achievementSchema,
+    },
+    {
+      // Each profile's progress, read whole every sync (progress moves without a date to filter on).
+      // The answer does not name the profile: the pager adds it as `cdp_parent`.
+      name: 'achievement_progress',
+      path: '/v1/applications/{applicationId}/achievement_progress/{integrationId}',
+      recordsPath: 'data',
+      primaryKey: 'cdp_parent.integrationId+achievementId',
+      cursorField: 'cdp_parent.integrationId',
+      pagination: { ...ACHIEVEMENT_PAGING },
+      parent: { stream: 'customers', pathFields: { integrationId: 'integrationId' }, recordField: 'cdp_parent' },
+      schema: achievementProgressSchema,
+    },
+    {
+      // The cards of each program, with each card's ledger; a program without cards answers none.
+      name: 'loyalty_cards',
+      path: '/v1/loyalty_programs/{loyaltyProgramId}/cards',
+      recordsPath: 'data',
+      primaryKey: 'id',
+      cursorField: 'created',
+      parent: { stream: 'loyalty_programs', pathFields: { loyaltyProgramId: 'id' } },
+      schema: loyaltyCardSchema,
+    },
   ],
 };

@@ -56,15 +56,20 @@ describe('Talon.One historical syncs', () => {
       // A balance is read per profile with a ledger entry.
       const profilesWithLedger = Object.values(program.points_by_profile).filter((ledgers) => Object.values(ledgers).some((l) => l.added > 0 || l.subtracted > 0)).length;
       expect(app.profiles.length).toBeGreaterThan(environment === 'live' ? 5 : 0);
+      const cardPrograms = truth.card_programs.filter((p) => p.application_ids.includes(app.id));
       expect(await historical(`promo-${environment}`)).toEqual({
         customers: app.profiles.length,
         sessions: app.sessions.count,
-        loyalty_programs: 1,
+        loyalty_programs: 1 + cardPrograms.length,
         loyalty_transactions: program.transactions.count,
         loyalty_balances: profilesWithLedger,
         campaigns: app.campaign_ids.length,
         coupons: app.coupons.count,
         referrals: app.referrals.count,
+        attributes: Object.keys(app.custom_attributes).length,
+        achievements: app.achievement_ids.length,
+        achievement_progress: app.achievement_progress.length,
+        loyalty_cards: cardPrograms.reduce((n, p) => n + p.cards.length, 0),
       });
     });
   }
