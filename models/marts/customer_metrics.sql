@@ -115,6 +115,28 @@ loyalty as (
     group by customer_id
 ),
 
+-- The person's Talon.One loyalty tier: the tier of the main ledger in the newest landed balances that
+-- name one (a program with tiers; with several, the most recently landed).
+tiers as (
+    select people.customer_id, arg_max(balances.current_tier, balances.synced_at) as loyalty_tier
+    from staging.stg_talonone__loyalty_balances as balances
+    join core.customer_identities as people
+        on (people.source, people.environment, people.connection, people.source_customer_id)
+        = ('talonone', balances.environment, balances.connection, balances.integration_id)
+    where balances.subledger_id = '' and balances.current_tier is not null
+    group by people.customer_id
+),
+
+-- Talon.One's "last activity": the latest event any of the person's profiles sent.
+profile_activity as (
+    select people.customer_id, max(profiles.last_activity_at) as last_activity_at
+    from staging.stg_talonone__customers as profiles
+    join core.customer_identities as people
+        on (people.source, people.environment, people.connection, people.source_customer_id)
+        = ('talonone', profiles.environment, profiles.connection, profiles.integration_id)
+    group by people.customer_id
+),
+
 -- The newest record landed about each person, and whether a historical sync landed it: an entry
 -- into a segment that it caused came from a backfill, not from new activity.
 landed as (
@@ -159,6 +181,8 @@ final as (
         coalesce(loyalty.loyalty_points_active, 0)::decimal(18, 2) as loyalty_points_active,
         coalesce(loyalty.loyalty_points_pending, 0)::decimal(18, 2) as loyalty_points_pending,
         coalesce(loyalty.loyalty_points_expiring_30d, 0)::decimal(18, 2) as loyalty_points_expiring_30d,
+        tiers.loyalty_tier,
+        profile_activity.last_activity_at,
         orders_summary.customer_id is not null as is_paying_customer,
         tagged.customer_id is not null as is_tagged_customer,
         landed.last_synced_at,
@@ -181,6 +205,8 @@ final as (
     left join abandoned using (customer_id)
     left join promotions using (customer_id)
     left join loyalty using (customer_id)
+    left join tiers using (customer_id)
+    left join profile_activity using (customer_id)
     left join landed using (customer_id)
 )
 

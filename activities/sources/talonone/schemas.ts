@@ -218,3 +218,14 @@ export const loyaltyCardSchema = z.looseObject({
   ledger: optional(ledgerInfoSchema),
   blockReason: optional(z.string()),
 });
+
+/** The connection's Application, as `/v1/applications/{applicationId}` answers it. */
+export const applicationSchema = z.looseObject({
+  id,
+  created: rfc3339,
+  modified: rfc3339,
+  name: z.string().min(1),
+  timezone: z.string().min(1),
+  currency: z.string().min(1),
+  sandbox: optional(z.boolean()),
+});

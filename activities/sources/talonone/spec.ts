@@ -2,6 +2,7 @@ import type { PaginationSpec, SourceSpec, StreamSpec } from '../spec';
 import {
   achievementProgressSchema,
   achievementSchema,
+  applicationSchema,
   attributeSchema,
   campaignSchema,
   couponSchema,
@@ -148,6 +149,17 @@ export const talononeSource: SourceSpec = {
     },
     perCampaign('coupons', 'coupons', couponSchema),
     perCampaign('referrals', 'referrals', referralSchema),
+    {
+      // The connection's Application: its time zone bounds the periods per-profile budgets count in.
+      name: 'applications',
+      path: '/v1/applications/{applicationId}',
+      recordsPath: '',
+      singleRecord: true,
+      primaryKey: 'id',
+      cursorField: 'modified',
+      pagination: UNPAGED,
+      schema: applicationSchema,
+    },
     {
       // The customer-profile attributes the account defines, kept to those the Application is subscribed to.
       name: 'attributes',

@@ -244,3 +244,93 @@ describe('loyalty points', () => {
     expect([...perProfile.values()].filter((s) => s.expiring30d > 0).length).toBeGreaterThan(0);
   });
 });
+
+describe("Talon.One profiles' other tabs", () => {
+  const applications = () => truth.applications.map((a) => ({ ...a, connection: `promo-${a.environment}` }));
+
+  it('core.achievements holds each profile’s progress as the emulator counts it, for a known customer', async () => {
+    const rows = await sql('select environment, integration_id, achievement_id, progress, target, status, completed_at, customer_id from core.achievements');
+    const got = rows.map((r) => ({
+      key: `${r.environment}|${r.integration_id}|${r.achievement_id}`, progress: Number(r.progress), target: Number(r.target), status: r.status,
+      completed: r.completed_at === null ? null : new Date(r.completed_at as string).toISOString(), known: r.customer_id !== null,
+    }));
+    const want = applications().flatMap((a) =>
+      a.achievement_progress.map((p) => ({
+        key: `${a.environment}|${p.integration_id}|${p.achievement_id}`, progress: p.progress, target: p.target, status: p.status,
+        completed: p.completion_date === null ? null : new Date(p.completion_date).toISOString(), known: true,
+      })),
+    );
+    const byKey = (x: { key: string }, y: { key: string }) => x.key.localeCompare(y.key);
+    expect(got.sort(byKey)).toEqual(want.sort(byKey));
+    for (const status of ['completed', 'inprogress', 'expired']) expect(want.some((w) => w.status === status), status).toBe(true);
+  });
+
+  it('core.profile_budgets counts each per-profile budget as the emulator does, in the current period', async () => {
+    const rows = await sql('select environment, integration_id, campaign_id, action, coupon_code, limit_period, limit_value, used, remaining, customer_id from core.profile_budgets');
+    const got = rows.map((r) => ({
+      key: `${r.environment}|${r.integration_id}|${r.campaign_id}|${r.action}|${r.coupon_code}|${r.limit_period}`, limit: Number(r.limit_value), used: Number(r.used),
+      remaining: Number(r.remaining), known: r.customer_id !== null,
+    }));
+    const want = applications().flatMap((a) =>
+      a.profile_budgets.map((b) => ({
+        key: `${a.environment}|${b.integration_id}|${b.campaign_id}|${b.action}|${b.coupon_value ?? ''}|${b.period}`, limit: b.limit, used: b.used,
+        remaining: Math.max(b.limit - b.used, 0), known: true,
+      })),
+    );
+    const byKey = (x: { key: string }, y: { key: string }) => x.key.localeCompare(y.key);
+    expect(got.sort(byKey)).toEqual(want.sort(byKey));
+    expect(want.some((w) => w.used >= w.limit)).toBe(true);
+    expect(want.some((w) => w.key.endsWith('|monthly'))).toBe(true);
+  });
+
+  it('core.loyalty_cards holds every card of the card-based program with its status, holder and ledger', async () => {
+    const rows = await sql('select card_code, status, integration_id, registered_at, current_points, spent_points, expired_points, customer_id from core.loyalty_cards');
+    const got = rows.map((r) => ({
+      identifier: r.card_code, status: r.status, integration_id: r.integration_id ?? null, registered_at: r.registered_at === null ? null : new Date(r.registered_at as string).toISOString(),
+      current: Number(r.current_points), spent: Number(r.spent_points), expired: Number(r.expired_points), known: r.customer_id !== null,
+    }));
+    const want = truth.card_programs.flatMap((p) =>
+      p.cards.map((c) => ({
+        identifier: c.identifier, status: c.status, integration_id: c.integration_id, registered_at: c.registered_at === null ? null : new Date(c.registered_at).toISOString(),
+        current: c.current_balance, spent: c.spent_balance, expired: c.expired_balance, known: c.integration_id !== null,
+      })),
+    );
+    const byCode = (x: { identifier: unknown }, y: { identifier: unknown }) => String(x.identifier).localeCompare(String(y.identifier));
+    expect(got.sort(byCode)).toEqual(want.sort(byCode));
+    for (const status of ['active', 'inactive', 'blocked']) expect(want.some((w) => w.status === status), status).toBe(true);
+  });
+
+  it('customer_metrics carries the loyalty tier of each profile with a ledger and the profile’s last activity', async () => {
+    const metrics = await metricsByProfile();
+    let tiered = 0;
+    for (const a of applications()) {
+      const program = truth.programs.find((p) => p.id === a.loyalty_program_id)!;
+      for (const p of a.profiles) {
+        const m = metrics.get(`${a.environment}|${p.integration_id}`)!;
+        expect(new Date(m.last_activity_at as string).toISOString(), p.integration_id).toBe(new Date(p.last_activity).toISOString());
+        const ledgers = Object.values(program.points_by_profile[p.integration_id] ?? {});
+        const hasLedger = ledgers.some((l) => l.added > 0 || l.subtracted > 0);
+        expect(m.loyalty_tier ?? null, p.integration_id).toBe(hasLedger ? (program.tiers[p.integration_id] ?? null) : null);
+        if (m.loyalty_tier) tiered += 1;
+      }
+    }
+    expect(tiered).toBeGreaterThan(5);
+  });
+
+  it('core.customer_attributes holds each custom attribute a profile has, typed as its Application defines it', async () => {
+    const rows = await sql('select environment, integration_id, attribute_name, attribute_type, text_value, number_value, time_value, boolean_value from core.customer_attributes');
+    const valueOf = (r: Record<string, unknown>) =>
+      r.attribute_type === 'number' ? Number(r.number_value) : r.attribute_type === 'boolean' ? r.boolean_value : r.attribute_type === 'time' ? new Date(r.time_value as string).toISOString() : r.text_value;
+    const got = Object.fromEntries(rows.map((r) => [`${r.environment}|${r.integration_id}|${r.attribute_name}`, valueOf(r)]));
+    const want = Object.fromEntries(
+      applications().flatMap((a) =>
+        a.profiles.flatMap((p) => Object.entries(p.custom_attributes).map(([name, v]) => [`${a.environment}|${p.integration_id}|${name}`, a.custom_attributes[name] === 'time' ? new Date(String(v)).toISOString() : v])),
+      ),
+    );
+    expect(got).toEqual(want);
+    const types = await sql('select distinct environment, attribute_name, attribute_type from staging.stg_talonone__attributes order by 1, 2');
+    expect(types.map((t) => `${t.environment}|${t.attribute_name}|${t.attribute_type}`)).toEqual(
+      applications().flatMap((a) => Object.entries(a.custom_attributes).map(([n, t]) => `${a.environment}|${n}|${t}`)).sort(),
+    );
+  });
+});

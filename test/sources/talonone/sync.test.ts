@@ -66,6 +66,7 @@ describe('Talon.One historical syncs', () => {
         campaigns: app.campaign_ids.length,
         coupons: app.coupons.count,
         referrals: app.referrals.count,
+        applications: 1,
         attributes: Object.keys(app.custom_attributes).length,
         achievements: app.achievement_ids.length,
         achievement_progress: app.achievement_progress.length,
