@@ -72,6 +72,8 @@ const SORT_KEYS: Record<MemberSortColumn, { on: 'h' | 'c' | 'm'; sql: string }> 
   negative_feedbacks: { on: 'm', sql: 'm.negative_feedbacks' },
   returned_items: { on: 'm', sql: 'm.returned_items' },
   last_order_at: { on: 'm', sql: 'm.last_order_at' },
+  loyalty_tier: { on: 'm', sql: 'm.loyalty_tier' },
+  loyalty_points_active: { on: 'm', sql: 'm.loyalty_points_active' },
   member_since: { on: 'h', sql: 'h.entered_at' },
 };
 

@@ -69,8 +69,9 @@ export const register: RegisterCommand = (program, ctx) => {
     .command('fields')
     .description('the rule language: every field, record kind and operator')
     .action(async () => {
-      const { renderFields } = await import('../render/segments');
-      process.stdout.write(renderFields());
+      const { renderFields, renderCustomAttributes } = await import('../render/segments');
+      const { customAttributeFields } = await import('../../app/segment-fields');
+      process.stdout.write(renderFields() + renderCustomAttributes(await customAttributeFields(ctx.loadConfig())));
     });
 
   segment

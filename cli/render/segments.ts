@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { LastRun, SegmentPreview } from '../../app/segments';
 import type { LoadedConfig } from '../../lib/config';
 import { CUSTOMER_FIELDS, ENTITIES, OPERATOR_HELP, OPERATORS } from '../../lib/segments/catalog';
+import type { ApplicationAttributes } from '../../lib/segments/custom-attributes';
 import { CUSTOMER_SEGMENT, type LoadedSegment } from '../../lib/segments/files';
 import type { MaterializeResult } from '../../lib/segments/materialize';
 import { formatInZone } from '../../lib/time-format';
@@ -85,5 +86,17 @@ export function renderFields(): string {
   for (const [type, ops] of Object.entries(OPERATORS)) out.push(`  ${type.padEnd(8)} ${ops.join(', ')}`);
   out.push('');
   for (const [op, help] of Object.entries(OPERATOR_HELP)) out.push(`  ${op.padEnd(20)} ${help}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** Each Talon.One Application's custom attributes: the rule to ask for one, its type and the operators its value takes. */
+export function renderCustomAttributes(applications: readonly ApplicationAttributes[]): string {
+  if (applications.length === 0) return '';
+  const out: string[] = ['', 'Talon.One custom attributes, per Application ({has: profile_attribute, where: {all: [{field: name, op: equals, value: <name>}, {field: <value field>, ...}]}}):'];
+  for (const app of applications) {
+    out.push(`  ${app.connection} (${app.environment}${app.applicationName ? `, ${app.applicationName}` : ''}):`);
+    const width = Math.max(...app.attributes.map((a) => a.name.length));
+    for (const a of app.attributes) out.push(`    ${a.name.padEnd(width)} ${a.attributeType.padEnd(8)} field ${a.valueField.padEnd(6)} ${a.operators.join(', ')}`);
+  }
   return `${out.join('\n')}\n`;
 }

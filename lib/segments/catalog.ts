@@ -2,6 +2,7 @@
 // them to SQL, and describes them to people (`cdp segment fields`, the web builder).
 
 import { ORDER_SOURCES } from '../sources';
+import { PROFILE_ATTRIBUTE_ENTITY } from './profile-attribute-entity';
 
 export type ValueType = 'text' | 'number' | 'money' | 'date' | 'boolean';
 
@@ -102,6 +103,8 @@ export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   loyalty_points_active: { type: 'number', sql: 'm.loyalty_points_active', description: 'loyalty points the person can spend now, every program and ledger' },
   loyalty_points_pending: { type: 'number', sql: 'm.loyalty_points_pending', description: 'loyalty points earned but not active yet' },
   loyalty_points_expiring_30d: { type: 'number', sql: 'm.loyalty_points_expiring_30d', description: 'active loyalty points that expire within 30 days of the build' },
+  loyalty_tier: { type: 'text', sql: 'm.loyalty_tier', description: 'Talon.One loyalty tier of the main ledger (e.g. Silver), as last synced' },
+  last_activity_at: { type: 'date', sql: 'm.last_activity_at', description: "Talon.One's last activity: the latest event any of the person's profiles sent" },
   is_customer: { type: 'boolean', sql: 'm.is_customer', description: "a customer by the account's definition (config `customers`)" },
   is_paying_customer: { type: 'boolean', sql: 'm.is_paying_customer', description: 'has an order that took money' },
   is_tagged_customer: { type: 'boolean', sql: 'm.is_tagged_customer', description: 'has a customer tag (config `customers.tags_*`)' },
@@ -198,6 +201,7 @@ export const ENTITIES: Record<string, EntitySpec> = {
       cancelled_at: { type: 'date', sql: 'e.cancelled_at', description: 'when it ended' },
     },
   },
+  profile_attribute: PROFILE_ATTRIBUTE_ENTITY,
 };
 
 // Rules come from files and web requests: a name like `constructor`, `toString` or `__proto__`

@@ -17,6 +17,11 @@ import {
   type ExpectedLedger,
   type ExpectedProfile,
 } from './model-oracle';
+import { OPERATORS } from '../../../lib/segments/catalog';
+import { compileSegment } from '../../../lib/segments/compile';
+import { CUSTOM_ATTRIBUTES_SQL, customAttributeCatalog } from '../../../lib/segments/custom-attributes';
+import { validateDefinition } from '../../../lib/segments/definition';
+import { openWarehouseReadOnly } from '../../../lib/warehouse/open-read-only';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
 
@@ -332,5 +337,72 @@ describe("Talon.One profiles' other tabs", () => {
     expect(types.map((t) => `${t.environment}|${t.attribute_name}|${t.attribute_type}`)).toEqual(
       applications().flatMap((a) => Object.entries(a.custom_attributes).map(([n, t]) => `${a.environment}|${n}|${t}`)).sort(),
     );
+  });
+});
+
+describe('custom attributes and the tier as segment fields', () => {
+  /** The customers whose live profile's truth passes `keep`. */
+  async function expectedPeople(keep: (attributes: Record<string, unknown>, integrationId: string) => boolean): Promise<string[]> {
+    const ids = await sql("select source_customer_id as integration_id, customer_id from core.customer_identities where source = 'talonone' and connection = 'promo-live'");
+    const customerOf = new Map(ids.map((r) => [String(r.integration_id), String(r.customer_id)]));
+    const live = truth.applications.find((a) => a.environment === 'live')!;
+    return [...new Set(live.profiles.filter((p) => keep(p.custom_attributes, p.integration_id)).map((p) => customerOf.get(p.integration_id)!))].sort();
+  }
+
+  async function members(rules: unknown): Promise<string[]> {
+    const { sql: query, params } = compileSegment(validateDefinition({ name: 'probe', environment: 'live', rules }, 'probe.yaml'), { now: new Date(builtAtMs), timezone: 'UTC' });
+    const { db, close } = await openWarehouseReadOnly(ws.config().layout.warehouse);
+    try {
+      return (await db.runAndReadAll(query, params)).getRowObjectsJS().map((r) => String(r.customer_id)).sort();
+    } finally {
+      await close();
+    }
+  }
+
+  const attribute = (name: string, condition: object) => ({ has: 'profile_attribute', where: { all: [{ field: 'name', op: 'equals', value: name }, condition] } });
+
+  it('each type of attribute selects exactly the people whose profile holds a matching value', async () => {
+    const cases: [unknown, (a: Record<string, unknown>) => boolean][] = [
+      [attribute('Gender', { field: 'text', op: 'equals', value: 'female' }), (a) => a.Gender === 'female'],
+      [attribute('Language', { field: 'text', op: 'in', value: ['de', 'fr'] }), (a) => a.Language === 'de' || a.Language === 'fr'],
+      [attribute('HouseholdSize', { field: 'number', op: 'greater_or_equal', value: 3 }), (a) => typeof a.HouseholdSize === 'number' && a.HouseholdSize >= 3],
+      [attribute('NewsletterOptIn', { field: 'flag', op: 'is_true' }), (a) => a.NewsletterOptIn === true],
+      [attribute('BirthDate', { field: 'time', op: 'before', value: '1980-01-01' }), (a) => typeof a.BirthDate === 'string' && Date.parse(a.BirthDate) < Date.parse('1980-01-01T00:00:00Z')],
+    ];
+    for (const [rules, keep] of cases) {
+      const want = await expectedPeople(keep);
+      expect(want.length, JSON.stringify(rules)).toBeGreaterThan(0);
+      expect(await members(rules), JSON.stringify(rules)).toEqual(want);
+    }
+  });
+
+  it('a value field refuses the operators its type does not allow', () => {
+    expect(() => validateDefinition({ name: 'probe', environment: 'live', rules: attribute('HouseholdSize', { field: 'number', op: 'contains', value: '3' }) }, 'probe.yaml')).toThrow(/contains/);
+    expect(() => validateDefinition({ name: 'probe', environment: 'live', rules: attribute('NewsletterOptIn', { field: 'flag', op: 'equals', value: 'yes' }) }, 'probe.yaml')).toThrow(/equals/);
+  });
+
+  it('the catalog lists each Application’s attributes with their type, value field and operators', async () => {
+    const catalog = customAttributeCatalog(await sql(CUSTOM_ATTRIBUTES_SQL));
+    expect(catalog.map((a) => a.connection)).toEqual(['promo-live', 'promo-sandbox']);
+    for (const app of catalog) {
+      const want = truth.applications.find((a) => `promo-${a.environment}` === app.connection)!;
+      expect(app.applicationName).toBe(want.name);
+      expect(Object.fromEntries(app.attributes.map((a) => [a.name, a.attributeType]))).toEqual(want.custom_attributes);
+    }
+    const household = catalog[0]!.attributes.find((a) => a.name === 'HouseholdSize')!;
+    expect({ field: household.valueField, type: household.valueType, operators: household.operators }).toEqual({ field: 'number', type: 'number', operators: OPERATORS.number });
+    expect(catalog[0]!.attributes.find((a) => a.name === 'BirthDate')!.valueField).toBe('time');
+  });
+
+  it('the loyalty tier and the last activity are customer fields', async () => {
+    const live = truth.applications.find((a) => a.environment === 'live')!;
+    const program = truth.programs.find((p) => p.id === live.loyalty_program_id)!;
+    const withLedger = (id: string) => Object.values(program.points_by_profile[id] ?? {}).some((l) => l.added > 0 || l.subtracted > 0);
+    const gold = await expectedPeople((_, id) => withLedger(id) && program.tiers[id] === 'Gold');
+    expect(gold.length).toBeGreaterThan(0);
+    expect(await members({ field: 'loyalty_tier', op: 'equals', value: 'gold' })).toEqual(gold);
+    const cutoffMs = builtAtMs - 60 * 86_400_000;
+    const recent = await expectedPeople((_, id) => Date.parse(live.profiles.find((p) => p.integration_id === id)!.last_activity) >= cutoffMs);
+    expect(await members({ field: 'last_activity_at', op: 'within_last_days', value: 60 })).toEqual(recent);
   });
 });

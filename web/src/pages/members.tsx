@@ -15,9 +15,11 @@ const LABELS: Record<string, string> = {
   negative_feedbacks: 'Negative feedbacks',
   returned_items: 'Returned items',
   last_order_at: 'Last order',
+  loyalty_tier: 'Loyalty tier',
+  loyalty_points_active: 'Loyalty points',
   member_since: 'Member since',
 };
-const NUMERIC = new Set(['amount_spent', 'discount_received', 'promo_codes_used', 'negative_feedbacks', 'returned_items']);
+const NUMERIC = new Set(['amount_spent', 'discount_received', 'promo_codes_used', 'negative_feedbacks', 'returned_items', 'loyalty_points_active']);
 const TIMES = new Set(['last_order_at', 'member_since']);
 const PAGE_SIZE = 25;
 
