@@ -236,6 +236,102 @@ export const applicationAnswer = {
   loyaltyPrograms: [],
 };
 
+/** GET /v1/attributes, https://docs.talon.one/management-api#tag/Attributes/operation/getAttributes: one custom profile attribute. */
+export const attributesAnswer = {
+  totalResultSize: 1,
+  data: [
+    {
+      id: 6,
+      created: '2020-06-10T09:05:27.993483Z',
+      accountId: 31,
+      entity: 'CustomerProfile',
+      name: 'Gender',
+      title: 'Gender',
+      type: 'string',
+      description: 'As the customer gave it.',
+      suggestions: ['female', 'male', 'diverse'],
+      hasAllowedList: false,
+      restrictedBySuggestions: false,
+      editable: true,
+      subscribedApplicationsIds: [132],
+    },
+  ],
+};
+
+/** GET /v1/applications/{applicationId}/campaigns/{campaignId}/achievements, https://docs.talon.one/management-api#tag/Achievements/operation/listAchievements */
+export const achievementsAnswer = {
+  hasMore: false,
+  data: [
+    {
+      id: 3,
+      created: '2020-06-10T09:05:27.993483Z',
+      name: 'Order30Discount',
+      title: '50% off on 50th purchase.',
+      description: '50% off for every 50th purchase in a year.',
+      target: 50,
+      period: '1Y',
+      recurrencePolicy: 'no_recurrence',
+      activationPolicy: 'fixed_schedule',
+      fixedStartDate: '2024-01-01T00:00:00Z',
+      endDate: '2024-12-31T23:59:59Z',
+      allowRollbackAfterCompletion: false,
+      campaignId: 1,
+      userId: 1234,
+      createdBy: 'John Doe',
+      hasProgress: true,
+      status: 'inprogress',
+    },
+  ],
+};
+
+/** GET /v1/applications/{applicationId}/achievement_progress/{integrationId}, https://docs.talon.one/management-api#tag/Achievements/operation/getCustomerProfileAchievementProgress */
+export const achievementProgressAnswer = {
+  hasMore: false,
+  data: [
+    {
+      status: 'completed',
+      progress: 50,
+      startDate: '2024-01-01T00:00:00Z',
+      completionDate: '2024-03-09T14:15:20Z',
+      endDate: '2024-12-31T23:59:59Z',
+      achievementId: 3,
+      name: 'Order30Discount',
+      title: '50% off on 50th purchase.',
+      description: '50% off for every 50th purchase in a year.',
+      campaignId: 1,
+      target: 50,
+      achievementRecurrencePolicy: 'no_recurrence',
+      achievementActivationPolicy: 'fixed_schedule',
+      achievementFixedStartDate: '2024-01-01T00:00:00Z',
+      achievementEndDate: '2024-12-31T23:59:59Z',
+      achievementAllowRollbackAfterCompletion: false,
+    },
+  ],
+};
+
+/** GET /v1/loyalty_programs/{loyaltyProgramId}/cards, https://docs.talon.one/management-api#tag/Loyalty-cards/operation/getLoyaltyCards */
+export const loyaltyCardsAnswer = {
+  hasMore: false,
+  data: [
+    {
+      id: 6,
+      created: '2020-06-10T09:05:27.993483Z',
+      programID: 125,
+      programName: 'Loyalty_program',
+      programTitle: 'Loyalty program',
+      status: 'blocked',
+      blockReason: 'Current card lost. Customer needs a new card.',
+      identifier: 'summer-loyalty-card-0543',
+      usersPerCardLimit: 1,
+      profiles: [{ integrationId: 'cust-1001', timestamp: '2021-09-12T10:12:42Z' }],
+      ledger: { currentBalance: 100, pendingBalance: 10, negativeBalance: 0, expiredBalance: 0, spentBalance: 0, tentativeCurrentBalance: 100, currentTier: { id: 11, name: 'bronze' } },
+      subledgers: {},
+      modified: '2021-09-12T10:12:42Z',
+      batchId: 'wdefpov',
+    },
+  ],
+};
+
 /** Each stream's sample answer, by stream name. */
 export const SAMPLE_ANSWERS: Record<string, unknown> = {
   customers: customersAnswer,
@@ -246,4 +342,9 @@ export const SAMPLE_ANSWERS: Record<string, unknown> = {
   campaigns: campaignsAnswer,
   coupons: couponsAnswer,
   referrals: referralsAnswer,
+  applications: applicationAnswer,
+  attributes: attributesAnswer,
+  achievements: achievementsAnswer,
+  achievement_progress: achievementProgressAnswer,
+  loyalty_cards: loyaltyCardsAnswer,
 };

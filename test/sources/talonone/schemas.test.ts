@@ -14,14 +14,21 @@ import { SAMPLE_ANSWERS } from './sample-answers';
 //   campaigns             https://docs.talon.one/management-api#operation/getCampaigns
 //   coupons               https://docs.talon.one/management-api#tag/Coupons/operation/getCouponsWithoutTotalCount
 //   referrals             https://docs.talon.one/management-api#operation/getReferralsWithoutTotalCount
+//   applications          https://docs.talon.one/management-api#operation/getApplication
+//   attributes            https://docs.talon.one/management-api#tag/Attributes/operation/getAttributes
+//   achievements          https://docs.talon.one/management-api#tag/Achievements/operation/listAchievements
+//   achievement_progress  https://docs.talon.one/management-api#tag/Achievements/operation/getCustomerProfileAchievementProgress
+//   loyalty_cards         https://docs.talon.one/management-api#tag/Loyalty-cards/operation/getLoyaltyCards
 const stream = (name: string) => talononeSource.streams.find((s) => s.name === name)!;
 
 /** The records of a stream's documented answer, as the pager hands them over. */
 function documented(s: StreamSpec): Record<string, unknown>[] {
   const found = readPath(SAMPLE_ANSWERS[s.name], s.recordsPath);
-  if (!s.singleRecord) return found as Record<string, unknown>[];
-  // A ledger balance names neither program nor profile: the pager adds them from the request path.
-  return [{ ...(found as Record<string, unknown>), cdp_parent: { loyaltyProgramId: '139', integrationId: 'cust-1001' } }];
+  const records = (s.singleRecord ? [found] : found) as Record<string, unknown>[];
+  // A ledger balance (or a profile's achievement progress) does not name what it was asked for: the pager adds it from the request path.
+  if (s.parent?.recordField === undefined) return records;
+  const asked = Object.fromEntries(Object.keys(s.parent.pathFields ?? {}).map((k) => [k, k === 'loyaltyProgramId' ? '139' : 'cust-1001']));
+  return records.map((r) => ({ ...r, [s.parent!.recordField!]: asked }));
 }
 const first = (name: string) => documented(stream(name))[0]!;
 
