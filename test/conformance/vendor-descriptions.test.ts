@@ -87,7 +87,7 @@ const CASES: Case[] = [
   },
   {
     connection: 'promo',
-    label: "Talon.One: an Application's profiles, sessions, campaigns, coupons, referrals and its loyalty programs' ledgers follow the Management API's description",
+    label: "Talon.One: an Application's profiles, sessions, campaigns, coupons, referrals, custom attributes, achievements and each profile's progress, and its loyalty programs' ledgers, tiers and cards follow the Management API's description",
     descriptions: () => [described('talonone management api', 'talonone/management-api.openapi.json')],
     known: [
       {
