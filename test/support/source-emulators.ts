@@ -105,20 +105,27 @@ async function bigcommerceAbandoned(bc: BigCommerceEmulator): Promise<{ items: n
 }
 
 /** What a historical sync of one Talon.One Application lands per stream. */
-function talononeRows(talonone: TalonOneEmulator, environment: 'live' | 'sandbox'): Record<string, number> {
+export function talononeRows(talonone: TalonOneEmulator, environment: 'live' | 'sandbox'): Record<string, number> {
   const truth = talonone.truth();
   const app = truth.applications.find((a) => a.environment === environment)!;
   const program = truth.programs.find((p) => p.id === app.loyalty_program_id)!;
+  const cardPrograms = truth.card_programs.filter((p) => p.application_ids.includes(app.id));
   return {
     customers: app.profiles.length,
     sessions: app.sessions.count,
-    loyalty_programs: 1,
+    // The Application's profile-based program and its card-based ones.
+    loyalty_programs: 1 + cardPrograms.length,
     loyalty_transactions: program.transactions.count,
     // One balance per profile with a ledger entry; the program's other profiles have none to read.
     loyalty_balances: Object.values(program.points_by_profile).filter((ledgers) => Object.values(ledgers).some((l) => l.added > 0 || l.subtracted > 0)).length,
     campaigns: app.campaign_ids.length,
     coupons: app.coupons.count,
     referrals: app.referrals.count,
+    applications: 1,
+    attributes: Object.keys(app.custom_attributes).length,
+    achievements: app.achievement_ids.length,
+    achievement_progress: app.achievement_progress.length,
+    loyalty_cards: cardPrograms.reduce((n, p) => n + p.cards.length, 0),
   };
 }
 
