@@ -20,8 +20,9 @@ final as (
         -- Sessions, points or money counted toward the target, as Talon.One counts them.
         progress.progress,
         coalesce(progress.target, definitions.target) as target,
-        -- inprogress, completed or expired, as of the landing.
-        progress.status,
+        -- inprogress, completed or expired. Progress is re-read when the profile has a new session: one
+        -- still in progress whose end has passed by the build has expired since.
+        case when progress.status = 'inprogress' and progress.ends_at <= (select built_at from config.settings) then 'expired' else progress.status end as status,
         progress.status = 'completed' as is_completed,
         definitions.period,
         definitions.recurrence_policy,

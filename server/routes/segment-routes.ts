@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { z } from 'zod';
 import { runMaterializeSegments } from '../../app/builds';
+import { customAttributeFields } from '../../app/segment-fields';
 import { createSegment, deleteSegment, listSegments, previewDefinition, replaceSegment, segmentDetail, segmentExists, type LastRun } from '../../app/segments';
 import { ConfigError } from '../../lib/errors';
 import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
@@ -86,6 +87,8 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
   const fileOf = (name: string) => path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, name));
 
   app.get('/api/catalog', async () => publicCatalog());
+  // Each Talon.One Application's custom attributes, for `has: profile_attribute` rules; none before the first build.
+  app.get('/api/catalog/custom-attributes', async () => ({ applications: await customAttributeFields(ctx.config) }));
 
   app.get('/api/segments', async (request) => segmentList(ctx, request.user!));
 

@@ -72,6 +72,7 @@ const TABLE: Record<string, Row> = {
   'POST /api/invitations/:token': { url: '/api/invitations/bad', body: {}, status: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400] },
   'GET /api/session': { url: '/api/session', status: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
   'GET /api/catalog': { url: '/api/catalog', status: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /api/catalog/custom-attributes': { url: '/api/catalog/custom-attributes', status: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
   'GET /api/segments': { url: '/api/segments', status: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
   'GET /api/segments/:name': { url: `/api/segments/${SEGMENT}`, status: [401, 404, 404, 404, 200, 200, 200, 200, 200, 200] },
   'GET /api/segments/:name/members': { url: `/api/segments/${SEGMENT}/members`, status: [401, 404, 404, 404, 200, 200, 200, 200, 200, 200] },

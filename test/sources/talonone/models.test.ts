@@ -17,6 +17,7 @@ import {
   type ExpectedLedger,
   type ExpectedProfile,
 } from './model-oracle';
+import { renderCustomAttributes } from '../../../cli/render/segments';
 import { OPERATORS } from '../../../lib/segments/catalog';
 import { compileSegment } from '../../../lib/segments/compile';
 import { CUSTOM_ATTRIBUTES_SQL, customAttributeCatalog } from '../../../lib/segments/custom-attributes';
@@ -392,6 +393,11 @@ describe('custom attributes and the tier as segment fields', () => {
     const household = catalog[0]!.attributes.find((a) => a.name === 'HouseholdSize')!;
     expect({ field: household.valueField, type: household.valueType, operators: household.operators }).toEqual({ field: 'number', type: 'number', operators: OPERATORS.number });
     expect(catalog[0]!.attributes.find((a) => a.name === 'BirthDate')!.valueField).toBe('time');
+    // As `cdp segment fields` prints it.
+    const printed = renderCustomAttributes(catalog);
+    expect(printed).toContain(`promo-live (live, ${truth.applications.find((a) => a.environment === 'live')!.name}):`);
+    expect(printed).toMatch(/\n {4}HouseholdSize\s+number\s+field number\s+equals, not_equals, greater_than/);
+    expect(printed).toMatch(/\n {4}NewsletterOptIn\s+boolean\s+field flag\s+is_true, is_false\n/);
   });
 
   it('the loyalty tier and the last activity are customer fields', async () => {
