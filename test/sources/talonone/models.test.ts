@@ -23,6 +23,7 @@ import { compileSegment } from '../../../lib/segments/compile';
 import { CUSTOM_ATTRIBUTES_SQL, customAttributeCatalog } from '../../../lib/segments/custom-attributes';
 import { validateDefinition } from '../../../lib/segments/definition';
 import { openWarehouseReadOnly } from '../../../lib/warehouse/open-read-only';
+import { t1Mutate } from './emulator-http';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
 
@@ -410,5 +411,26 @@ describe('custom attributes and the tier as segment fields', () => {
     const cutoffMs = builtAtMs - 60 * 86_400_000;
     const recent = await expectedPeople((_, id) => Date.parse(live.profiles.find((p) => p.integration_id === id)!.last_activity) >= cutoffMs);
     expect(await members({ field: 'last_activity_at', op: 'within_last_days', value: 60 })).toEqual(recent);
+  });
+});
+
+// Last in this file: it changes the emulator's account, which the cases above read as it was.
+describe('an incremental sync after a session closes', () => {
+  it('re-reads the progress of the profile whose session closed, and core.achievements follows', async () => {
+    const live = truth.applications.find((a) => a.environment === 'live')!;
+    const spend = 42;
+    const open = await (await fetch(`${talon.url}/v1/applications/${live.id}/sessions?state=open`, { headers: { authorization: `ManagementKey-v1 ${process.env.CDP_T1M_LIVE}` } })).json() as { data: { id: number; created: string; profileintegrationid: string; total: number }[] };
+    // A session inside the sync's lookback, so the incremental sync reads it again.
+    const session = open.data.find((s) => s.profileintegrationid !== '' && Date.parse(s.created) > ANCHOR.getTime() - 2 * 86_400_000 && s.total > 0);
+    expect(session, 'an open session of the last two days').toBeDefined();
+    const before = live.achievement_progress.find((p) => p.integration_id === session!.profileintegrationid && p.achievement_id === spend);
+    expect((await t1Mutate(talon, { action: 'close_session', application_id: live.id, session_id: session!.id })).status).toBe(200);
+    const after = talon.truth().applications.find((a) => a.environment === 'live')!.achievement_progress.find((p) => p.integration_id === session!.profileintegrationid && p.achievement_id === spend)!;
+    expect(after.progress).toBeGreaterThan(before?.progress ?? 0);
+
+    await waitForSync(await startSync(env.client, findConnection(ws.config(), 'promo-live'), { mode: 'manual', buildAfter: false }), () => {});
+    await runBuild(env.client);
+    const rows = await sql(`select progress, status from core.achievements where connection = 'promo-live' and integration_id = '${session!.profileintegrationid}' and achievement_id = ${spend}`);
+    expect(rows.map((r) => ({ progress: Number(r.progress), status: r.status }))).toEqual([{ progress: after.progress, status: after.status }]);
   });
 });
