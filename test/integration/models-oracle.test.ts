@@ -46,11 +46,11 @@ let oracle: ExpectedModels;
 beforeAll(async () => {
   const [devServer, stripe, crm, cart, store, ads] = await Promise.all([
     startDevServer(),
-    startStripeEmulator({ port: 0, seed: SEED, scale: SCALE, apiKeys: [LIVE_STRIPE_KEY], rateLimitPerSecond: 0 }),
-    startActiveCampaignEmulator({ port: 0, seed: SEED, scale: SCALE }),
-    startThriveCartEmulator({ port: 0, seed: SEED, scale: SCALE, rateLimitPerMinute: 600 }),
-    startBigCommerceEmulator({ port: 0, seed: SEED, scale: SCALE, rateLimitQuota: 0 }),
-    startFacebookAdsEmulator({ port: 0, seed: SEED, scale: SCALE }),
+    startStripeEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE, apiKeys: [LIVE_STRIPE_KEY], rateLimitPerSecond: 0 }),
+    startActiveCampaignEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE }),
+    startThriveCartEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE, rateLimitPerMinute: 600 }),
+    startBigCommerceEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE, rateLimitQuota: 0 }),
+    startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE }),
   ]);
   env = devServer;
   emulators = { stripe, crm, cart, store, ads };
