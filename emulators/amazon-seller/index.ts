@@ -27,7 +27,7 @@ export interface AmazonSellerEmulatorOptions {
   lwa?: LwaApplication;
   /** How long an access token works, in seconds. Default 3,600, Amazon's hour. */
   accessTokenTtlSeconds?: number;
-  /** The clock access tokens are issued and expire by, in ms since the epoch. Default the real one. */
+  /** The clock access tokens are issued and expire by (never before the anchor), in ms since the epoch. Default the real one. */
   now?: () => number;
   /** The seller's marketplace. Default DEFAULT_AMAZON_SELLER_MARKETPLACE_ID (amazon.com). */
   marketplaceId?: string;

@@ -37,7 +37,7 @@ export interface AmazonSellerServerOptions {
   lwa: LwaApplication;
   /** How long an issued access token works. */
   accessTokenTtlSeconds: number;
-  /** The clock access tokens are issued and expire by. Default the real one. */
+  /** The clock access tokens are issued and expire by (never before the anchor). Default the real one. */
   now?: () => number;
   rateScale: number;
   reportProcessingMs: number;
@@ -80,7 +80,7 @@ export function createAmazonSellerServer(opts: AmazonSellerServerOptions) {
   const limiter = new UsagePlanLimiter(opts.rateScale);
   const reports = new ReportStore(account, opts.reportProcessingMs);
   const urls = new PresignedUrls(account.seed, opts.documentUrlTtlMs);
-  const lwa = new LwaTokenIssuer(account.seed, opts.lwa, opts.accessTokenTtlSeconds, opts.now ?? Date.now);
+  const lwa = new LwaTokenIssuer(account.seed, opts.lwa, opts.accessTokenTtlSeconds, accountClock(account.anchor, opts.now));
   lwa.mint(opts.accessToken);
   const operations = new WeakMap<FastifyRequest, SpOperation>();
   const bucketPrefix = `/tortuga-prod-${account.marketplace.region}/`;
