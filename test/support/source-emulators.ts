@@ -32,12 +32,19 @@ export interface SourceEmulators {
 }
 
 /**
+ * How long before the emulators start their moving world ends: past the settling time of every API
+ * (Amazon's orders are read up to three minutes ago), so that a historical sync started at once can
+ * read all of it, and still within the hour an incremental sync reads again.
+ */
+const SETTLED_MS = 5 * 60_000;
+
+/**
  * Starts every source's emulator on a free port with rate limits that keep tests quick, all from one
- * world: it ends at `anchor` where a test needs fixed data, else now (read once, so that every
- * source tells of the same instants), and its recent windows hold records as a live account's do.
+ * world: it ends at `anchor` where a test needs fixed data, else just before now (read once, so that
+ * every source tells of the same instants), and its recent windows hold records as a live account's do.
  */
 export async function startSourceEmulators(seed: number, scale: number, anchor?: Date): Promise<SourceEmulators> {
-  const world = { seed, scale, anchor: worldAnchor(anchor) };
+  const world = { seed, scale, anchor: worldAnchor(anchor ?? new Date(Date.now() - SETTLED_MS)) };
   const [stripe, activecampaign, thrivecart, bigcommerce, facebook, talonone, amazon] = await Promise.all([
     startSourceEmulator('stripe', world, { rateLimitPerSecond: 0 }),
     startSourceEmulator('activecampaign', world, {}),
