@@ -1,7 +1,7 @@
 -- grain: one row per Stripe charge per connection
 with charges as (
     -- The UTM keys parsed out of the metadata once.
-    select *, json_transform(metadata, '{"utm_source": "VARCHAR", "utm_medium": "VARCHAR", "utm_campaign": "VARCHAR"}') as utm
+    select *, json_transform(metadata, '{"utm_source": "VARCHAR", "utm_medium": "VARCHAR", "utm_campaign": "VARCHAR", "utm_content": "VARCHAR", "utm_term": "VARCHAR"}') as utm
     from staging.stg_stripe__charges
 ),
 
@@ -35,6 +35,9 @@ final as (
         nullif(utm.utm_source, '') as utm_source,
         nullif(utm.utm_medium, '') as utm_medium,
         nullif(utm.utm_campaign, '') as utm_campaign,
+        -- Content and term name the ad or ad set where the link's URL parameters say ({{ad.id}}, {{adset.name}}).
+        nullif(utm.utm_content, '') as utm_content,
+        nullif(utm.utm_term, '') as utm_term,
         created_at as ordered_at,
         synced_at as updated_at,
         sync_mode,

@@ -156,13 +156,36 @@ describe('what each customer spent', () => {
 });
 
 describe('subscriptions', () => {
-  it('each subscription is active or cancelled on its own, paused and past due staying active', async () => {
+  it('each subscription is active, cancelled or incomplete on its own, paused and past due staying active', async () => {
     const rows = await sql('select source, status, count(*)::int as n from core.subscriptions group by all');
-    const actual = Object.fromEntries(['stripe', 'thrivecart'].map((s) => [s, { active: 0, cancelled: 0 }]));
-    for (const r of rows) actual[String(r.source)]![r.status as 'active' | 'cancelled'] = Number(r.n);
+    const actual = Object.fromEntries(['stripe', 'thrivecart'].map((s) => [s, { active: 0, cancelled: 0, incomplete: 0 }]));
+    for (const r of rows) actual[String(r.source)]![r.status as 'active' | 'cancelled' | 'incomplete'] = Number(r.n);
     expect(actual).toEqual(oracle.subscriptions);
-    const perCustomer = await sql('select c.email, m.active_subscriptions as n from marts.customer_metrics m join core.customers c using (customer_id) where m.active_subscriptions > 0 and c.email is not null');
-    expect(Object.fromEntries(perCustomer.map((r) => [String(r.email), Number(r.n)]))).toEqual(Object.fromEntries(oracle.activeSubscriptions));
+    for (const column of ['active_subscriptions', 'incomplete_subscriptions'] as const) {
+      const perCustomer = await sql(`select c.email, m.${column} as n from marts.customer_metrics m join core.customers c using (customer_id) where m.${column} > 0 and c.email is not null`);
+      const expected = column === 'active_subscriptions' ? oracle.activeSubscriptions : oracle.incompleteSubscriptions;
+      expect(Object.fromEntries(perCustomer.map((r) => [String(r.email), Number(r.n)])), column).toEqual(Object.fromEntries(expected));
+    }
+  });
+
+  it('the Stripe emulator serves incomplete subscriptions within 23 hours of a failed first payment, incomplete_expired after', async () => {
+    const anchorS = DEFAULT_ANCHOR.getTime() / 1000;
+    const listed = await fetch(`${emulators.stripe.url}/v1/subscriptions?status=all&limit=100`, { headers: { authorization: `Bearer ${LIVE_STRIPE_KEY}` } });
+    const all: { status: string; start_date: number; ended_at: number | null; latest_invoice: string }[] = [];
+    let page = (await listed.json()) as { data: typeof all; has_more: boolean };
+    all.push(...page.data);
+    while (page.has_more) {
+      const next = await fetch(`${emulators.stripe.url}/v1/subscriptions?status=all&limit=100&starting_after=${(page.data.at(-1) as unknown as { id: string }).id}`, { headers: { authorization: `Bearer ${LIVE_STRIPE_KEY}` } });
+      page = (await next.json()) as typeof page;
+      all.push(...page.data);
+    }
+    const incomplete = all.filter((s) => s.status === 'incomplete');
+    const expired = all.filter((s) => s.status === 'incomplete_expired');
+    expect(incomplete.length).toBeGreaterThan(0);
+    expect(expired.length).toBeGreaterThan(0);
+    for (const s of incomplete) expect([anchorS - s.start_date < 23 * 3600, s.ended_at]).toEqual([true, null]);
+    for (const s of expired) expect(s.ended_at).toBe(s.start_date + 23 * 3600);
+    expect(oracle.subscriptions.stripe!.incomplete).toBe(incomplete.length);
   });
 });
 
@@ -442,6 +465,27 @@ describe('attribution', () => {
 
   it('the heuristic models credit each campaign exactly what the sources say', async () => {
     await expectHeuristicCredits();
+  });
+
+  it("a Stripe customer's utm_* metadata is a first touch at the customer's creation", async () => {
+    // The customers as the emulator serves them, read through its API with no cdp code in between.
+    const customers: { id: string; created: number; metadata: Record<string, string> }[] = [];
+    for (let after: string | undefined, more = true; more; ) {
+      const page = (await (
+        await fetch(`${emulators.stripe.url}/v1/customers?limit=100${after ? `&starting_after=${after}` : ''}`, { headers: { authorization: `Bearer ${LIVE_STRIPE_KEY}` } })
+      ).json()) as { data: typeof customers; has_more: boolean };
+      customers.push(...page.data);
+      [after, more] = [page.data.at(-1)?.id, page.has_more];
+    }
+    const tagged = customers.filter((c) => c.metadata.utm_source || c.metadata.utm_medium || c.metadata.utm_campaign);
+    expect(tagged.length).toBeGreaterThan(0);
+    const rows = await sql("select touchpoint_id, epoch(touched_at)::bigint as at, source, medium, campaign from core.touchpoints where origin = 'stripe' and touch_type = 'first_touch'");
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect(rows.map((r) => ({ id: String(r.touchpoint_id), at: Number(r.at), source: r.source, medium: r.medium, campaign: r.campaign })).sort(byId)).toEqual(
+      tagged
+        .map((c) => ({ id: `stripe:stripe:first_touch:customer:${c.id}`, at: c.created, source: c.metadata.utm_source!.toLowerCase(), medium: c.metadata.utm_medium!.toLowerCase(), campaign: c.metadata.utm_campaign }))
+        .sort(byId),
+    );
   });
 
   it('built in batches of conversions, the credits are the same', async () => {

@@ -26,10 +26,12 @@ export interface ExpectedModels {
   unmatchedPayers: Set<string>;
   /** `email|CURRENCY` -> revenue. */
   revenue: Map<string, ExpectedRevenue>;
-  /** Subscriptions per source and status (active or cancelled). */
-  subscriptions: Record<string, { active: number; cancelled: number }>;
+  /** Subscriptions per source and status (active, cancelled, or Stripe's incomplete). */
+  subscriptions: Record<string, { active: number; cancelled: number; incomplete: number }>;
   /** Active subscriptions per email. */
   activeSubscriptions: Map<string, number>;
+  /** Incomplete subscriptions (a first payment failed less than 23 hours ago) per email. */
+  incompleteSubscriptions: Map<string, number>;
   /** Emails with a CRM tag equal to "STATUS: Customer" or containing "purchase". */
   taggedCustomers: Set<string>;
   /** Every CRM tag name per email. */
@@ -157,17 +159,21 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     for (const line of products) bought(email, line.name);
   }
 
-  const subscriptions = { stripe: { active: 0, cancelled: 0 }, thrivecart: { active: 0, cancelled: 0 } };
+  const subscriptions = { stripe: { active: 0, cancelled: 0, incomplete: 0 }, thrivecart: { active: 0, cancelled: 0, incomplete: 0 } };
   const activeSubscriptions = new Map<string, number>();
-  const countSubscription = (source: 'stripe' | 'thrivecart', active: boolean, email: string | null) => {
-    subscriptions[source][active ? 'active' : 'cancelled'] += 1;
-    if (active && email !== null) activeSubscriptions.set(email, (activeSubscriptions.get(email) ?? 0) + 1);
+  const incompleteSubscriptions = new Map<string, number>();
+  type State = 'active' | 'cancelled' | 'incomplete';
+  const countSubscription = (source: 'stripe' | 'thrivecart', state: State, email: string | null) => {
+    subscriptions[source][state] += 1;
+    const perEmail = state === 'active' ? activeSubscriptions : state === 'incomplete' ? incompleteSubscriptions : null;
+    if (perEmail && email !== null) perEmail.set(email, (perEmail.get(email) ?? 0) + 1);
   };
-  for (const s of stripe.subscriptions) {
-    countSubscription('stripe', !['canceled', 'incomplete', 'incomplete_expired'].includes(s.status), stripeEmail.get(s.customer) ?? null);
-  }
+  // Stripe: ended ones (canceled, and incomplete_expired: the first payment never came) are cancelled;
+  // incomplete (Stripe still waits for the first payment) is neither; paused and the rest are active.
+  const stripeState = (status: string): State => (status === 'canceled' || status === 'incomplete_expired' ? 'cancelled' : status === 'incomplete' ? 'incomplete' : 'active');
+  for (const s of stripe.subscriptions) countSubscription('stripe', stripeState(s.status), stripeEmail.get(s.customer) ?? null);
   for (const [email, view] of cart.customers) {
-    for (const s of view.subscriptions) countSubscription('thrivecart', s.status === 'active' || s.status === 'paused', normalize(email));
+    for (const s of view.subscriptions) countSubscription('thrivecart', s.status === 'active' || s.status === 'paused' ? 'active' : 'cancelled', normalize(email));
   }
 
   const tagName = new Map(crm.tags.map((t) => [t.id, t.object.tag] as const));
@@ -188,6 +194,7 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     revenue,
     subscriptions,
     activeSubscriptions,
+    incompleteSubscriptions,
     taggedCustomers,
     tags,
     named,
