@@ -48,6 +48,8 @@ final as (
         unioned.utm_source,
         unioned.utm_medium,
         unioned.utm_campaign,
+        unioned.utm_content,
+        unioned.utm_term,
         unioned.ordered_at,
         unioned.updated_at,
         case when unioned.sync_mode = 'historical' then 'historical' else 'incremental' end as synced_mode,

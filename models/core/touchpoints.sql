@@ -23,6 +23,8 @@ contacts as (
         max(value) filter (where perstag = 'UTM_SOURCE') as utm_source,
         max(value) filter (where perstag = 'UTM_MEDIUM') as utm_medium,
         max(value) filter (where perstag = 'UTM_CAMPAIGN') as utm_campaign,
+        max(value) filter (where perstag = 'UTM_CONTENT') as utm_content,
+        max(value) filter (where perstag = 'UTM_TERM') as utm_term,
         min(created_at) filter (where perstag in ('UTM_SOURCE', 'UTM_MEDIUM', 'UTM_CAMPAIGN')) as first_touched_at,
         max(value) filter (where perstag = 'LATEST_TOUCH_CAMPAIGN') as latest_campaign,
         -- The latest-touch field is rewritten at each touch: its last update is when that touch was.
@@ -33,11 +35,11 @@ contacts as (
 
 crm_touches as (
     select environment, connection, 'activecampaign' as origin, contact_id::varchar as source_customer_id,
-        'first_touch' as touch_type, first_touched_at as touched_at, utm_source, utm_medium, utm_campaign, 'contact:' || contact_id as origin_id
+        'first_touch' as touch_type, first_touched_at as touched_at, utm_source, utm_medium, utm_campaign, utm_content, utm_term, 'contact:' || contact_id as origin_id
     from contacts where first_touched_at is not null
     union all
     select environment, connection, 'activecampaign', contact_id::varchar,
-        'latest_touch', latest_touched_at, null, null, latest_campaign, 'contact:' || contact_id
+        'latest_touch', latest_touched_at, null, null, latest_campaign, null, null, 'contact:' || contact_id
     from contacts where latest_touched_at is not null
 ),
 
@@ -57,7 +59,7 @@ crm as (
 
 order_touches as (
     select customer_id, environment, connection, source as origin, null as source_customer_id, 'order' as touch_type,
-        ordered_at as touched_at, utm_source, utm_medium, utm_campaign, 'order:' || source_order_id as origin_id
+        ordered_at as touched_at, utm_source, utm_medium, utm_campaign, utm_content, utm_term, 'order:' || source_order_id as origin_id
     from core.orders
     where customer_id is not null and coalesce(utm_source, utm_medium, utm_campaign) is not null
 ),
@@ -79,5 +81,8 @@ select
     -- A touch with no source is kept and labelled, never dropped.
     coalesce(lower(utm_source), '(direct)') as source,
     coalesce(lower(utm_medium), '(none)') as medium,
-    utm_campaign as campaign
+    utm_campaign as campaign,
+    -- The ad or ad set a paid link names, where its URL parameters put one in content or term.
+    nullif(trim(utm_content), '') as content,
+    nullif(trim(utm_term), '') as term
 from unioned

@@ -28,6 +28,8 @@ final as (
         null::varchar as utm_source,
         null::varchar as utm_medium,
         null::varchar as utm_campaign,
+        null::varchar as utm_content,
+        null::varchar as utm_term,
         coalesce(ordered_at, created_at) as ordered_at,
         updated_at,
         sync_mode,

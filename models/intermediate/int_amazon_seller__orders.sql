@@ -47,6 +47,8 @@ final as (
         null::varchar as utm_source,
         null::varchar as utm_medium,
         null::varchar as utm_campaign,
+        null::varchar as utm_content,
+        null::varchar as utm_term,
         orders.purchased_at as ordered_at,
         orders.last_updated_at as updated_at,
         orders.sync_mode,

@@ -42,6 +42,8 @@ final as (
         null::varchar as utm_source,
         null::varchar as utm_medium,
         null::varchar as utm_campaign,
+        null::varchar as utm_content,
+        null::varchar as utm_term,
         orders.created_at as ordered_at,
         orders.updated_at,
         orders.sync_mode,

@@ -1,7 +1,7 @@
 -- grain: one row per Stripe charge per connection, and per paid invoice no charge paid (out of band, from the credit balance)
 with charges as (
     -- The UTM keys parsed out of the metadata once.
-    select *, json_transform(metadata, '{"utm_source": "VARCHAR", "utm_medium": "VARCHAR", "utm_campaign": "VARCHAR"}') as utm
+    select *, json_transform(metadata, '{"utm_source": "VARCHAR", "utm_medium": "VARCHAR", "utm_campaign": "VARCHAR", "utm_content": "VARCHAR", "utm_term": "VARCHAR"}') as utm
     from staging.stg_stripe__charges
 ),
 
@@ -53,6 +53,9 @@ charge_orders as (
         nullif(charges.utm.utm_source, '') as utm_source,
         nullif(charges.utm.utm_medium, '') as utm_medium,
         nullif(charges.utm.utm_campaign, '') as utm_campaign,
+        -- Content and term name the ad or ad set where the link's URL parameters say ({{ad.id}}, {{adset.name}}).
+        nullif(charges.utm.utm_content, '') as utm_content,
+        nullif(charges.utm.utm_term, '') as utm_term,
         charges.created_at as ordered_at,
         charges.synced_at as updated_at,
         charges.sync_mode,
@@ -96,6 +99,8 @@ invoice_orders as (
         null::varchar as utm_source,
         null::varchar as utm_medium,
         null::varchar as utm_campaign,
+        null::varchar as utm_content,
+        null::varchar as utm_term,
         coalesce(invoices.paid_at, invoices.created_at) as ordered_at,
         invoices.synced_at as updated_at,
         invoices.sync_mode,

@@ -31,6 +31,8 @@ final as (
         null::varchar as utm_source,
         null::varchar as utm_medium,
         null::varchar as utm_campaign,
+        null::varchar as utm_content,
+        null::varchar as utm_term,
         created_at as ordered_at,
         synced_at as updated_at,
         sync_mode,

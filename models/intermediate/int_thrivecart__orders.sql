@@ -29,6 +29,8 @@ final as (
         arg_min(utm_source, occurred_at) as utm_source,
         arg_min(utm_medium, occurred_at) as utm_medium,
         arg_min(utm_campaign, occurred_at) as utm_campaign,
+        arg_min(utm_content, occurred_at) as utm_content,
+        arg_min(utm_term, occurred_at) as utm_term,
         min(occurred_at) filter (where transaction_type <> 'refund') as ordered_at,
         max(occurred_at) as updated_at,
         arg_max(sync_mode, synced_at) as sync_mode,
