@@ -123,8 +123,13 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   };
   const subscriptions = collection('subscriptions') as StripeCollection<{ id: string; created: number; customer: string; status: string }>;
   // A customer's lists that Stripe leaves out unless expanded: legacy sources and tax ids (the
-  // emulated customers have none) and the subscriptions that have not been canceled.
+  // emulated customers have none) and the subscriptions that have not been canceled. An invoice's
+  // payments (since basil) are left out too; the emulated invoices are paid without a charge, so
+  // their list is empty.
   const include: IncludableLookup = (obj, field) => {
+    if (obj.object === 'invoice' && field === 'payments' && !('charge' in obj)) {
+      return { object: 'list', data: [], has_more: false, url: `/v1/invoices/${String(obj.id)}/payments` };
+    }
     if (obj.object !== 'customer') return undefined;
     const url = `/v1/customers/${String(obj.id)}/${field}`;
     if (field === 'sources' || field === 'tax_ids') return { object: 'list', data: [], has_more: false, url };

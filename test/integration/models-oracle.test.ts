@@ -223,6 +223,69 @@ describe('reporting views', () => {
   });
 });
 
+describe('Stripe discounts and promotion codes', () => {
+  const PAID = "status in ('paid', 'partially_refunded', 'refunded')";
+
+  it("each customer's discounted Stripe orders, discount and promotion codes are those of the invoices that took money", async () => {
+    const rows = await sql(`
+      select c.email, o.currency, count(*) filter (where o.is_discounted) as discounted, coalesce(sum(o.discount_minor), 0)::varchar as discount,
+        list(distinct u.code) filter (where u.code is not null) as codes
+      from core.orders as o join core.customers as c using (customer_id)
+        left join unnest(string_split(o.coupon_code, ',')) as u(code) on true
+      where o.source = 'stripe' and o.${PAID} and c.email is not null
+      group by all having count(*) filter (where o.is_discounted) > 0`);
+    const actual = new Map(rows.map((r) => [`${r.email}|${r.currency}`, { discountedOrders: Number(r.discounted), discount: Number(r.discount), codes: new Set(r.codes as string[]) }]));
+    const want = new Map([...oracle.stripeDiscounts].filter(([, d]) => d.discountedOrders > 0));
+    expect(want.size).toBeGreaterThan(5);
+    expect(actual).toEqual(want);
+  });
+
+  it('customer_metrics counts those orders, that discount and those codes for a customer who bought only on Stripe', async () => {
+    const rows = await sql(`
+      select c.email, m.discounted_orders, m.discount_received_minor::varchar as discount, m.promo_codes_used
+      from marts.customer_metrics as m join core.customers as c using (customer_id)
+      where c.email is not null and m.discounted_orders > 0
+        and not exists (select 1 from core.orders as o where o.customer_id = m.customer_id and o.source <> 'stripe')
+        and not exists (select 1 from core.orders as o where o.customer_id = m.customer_id and o.currency <> 'USD')`);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) {
+      const want = oracle.stripeDiscounts.get(`${r.email}|USD`)!;
+      expect({ discounted: Number(r.discounted_orders), discount: Number(r.discount), codes: Number(r.promo_codes_used) }, String(r.email)).toEqual({
+        discounted: want.discountedOrders,
+        discount: want.discount,
+        codes: want.codes.size,
+      });
+    }
+  });
+
+  it("core.promotion_codes gives each Stripe promotion code its orders, people and discount, and Stripe's own redemption count", async () => {
+    const rows = await sql(`
+      select source_promotion_code_id as id, code, coupon_id, orders_count, customers_count, discount_minor::varchar as discount, times_redeemed
+      from core.promotion_codes where source = 'stripe'`);
+    expect(rows.length).toBe(oracle.stripePromotionCodes.size);
+    for (const r of rows) {
+      const want = oracle.stripePromotionCodes.get(String(r.id))!;
+      const discount = Object.entries(want.discountByCurrency).reduce((n, [cur, amount]) => n + (cur === 'USD' ? amount : Math.round(amount * RATES[cur as keyof typeof RATES])), 0);
+      expect({ code: r.code, coupon: r.coupon_id, orders: Number(r.orders_count), customers: Number(r.customers_count), times: Number(r.times_redeemed) }, String(r.id)).toEqual({
+        code: want.code,
+        coupon: `stripe:stripe:${want.coupon}`,
+        orders: want.orders,
+        customers: want.customers.size,
+        times: want.timesRedeemed,
+      });
+      if (Object.keys(want.discountByCurrency).every((cur) => cur === 'USD')) expect(Number(r.discount), String(r.id)).toBe(discount);
+    }
+    expect(rows.filter((r) => Number(r.orders_count) > 0).length).toBeGreaterThan(2);
+  });
+
+  it('core.coupons holds every source\'s coupons: Stripe\'s with their redemptions beside BigCommerce\'s and ThriveCart\'s', async () => {
+    const rows = await sql('select source, count(*) as n, sum(orders_count) as orders from core.coupons group by source');
+    const bySource = Object.fromEntries(rows.map((r) => [r.source, Number(r.n)]));
+    expect(bySource.stripe).toBe(emulators.stripe.truth().streams.coupons.count);
+    expect(bySource.bigcommerce).toBeGreaterThan(0);
+  });
+});
+
 describe('docs/models.md', () => {
   it('documents every table and column of core, marts, attribution, reporting, config and segments', async () => {
     const doc = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'models.md'), 'utf8');
@@ -262,6 +325,9 @@ describe('segments', () => {
     [...oracle.revenue].filter(([k]) => k.startsWith(`${email}|`)).reduce((n, [k, r]) => n + Math.round(r.spent * (k.endsWith('|USD') ? 1 : RATES[k.split('|')[1] as keyof typeof RATES])), 0);
   const lastOrderOf = (email: string) => Math.max(0, ...[...oracle.revenue].filter(([k]) => k.startsWith(`${email}|`)).map(([, r]) => r.lastOrderMs));
   const vip = (email: string) => lower(oracle.tags.get(email)).some((t) => t.includes('vip'));
+  // The Stripe promotion code and coupon most people used (read once the oracle is computed).
+  const usedCode = () => [...oracle.stripePromotionCodes.values()].sort((a, b) => b.customers.size - a.customers.size || (a.code < b.code ? -1 : 1))[0]!;
+  const usedCoupon = () => [...oracle.stripeCouponUsers].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1))[0]!;
 
   // Each definition beside the same question answered from the sources' own objects.
   const cases: { name: string; rules: unknown; expected: (email: string) => boolean }[] = [
@@ -290,6 +356,20 @@ describe('segments', () => {
       name: 'recent-buyers-not-vip',
       rules: { all: [{ field: 'last_order_at', op: 'within_last_days', value: 60 }, { not: { has: 'tag', where: { field: 'tag', op: 'contains', value: 'vip' } } }] },
       expected: (e) => lastOrderOf(e) >= anchor - 60 * DAY && !vip(e),
+    },
+    {
+      name: 'used-promotion-code',
+      get rules() {
+        return { has: 'discount', where: { all: [{ field: 'code', op: 'equals', value: usedCode().code }, { field: 'source', op: 'equals', value: 'stripe' }] } };
+      },
+      expected: (e) => usedCode().customers.has(e),
+    },
+    {
+      name: 'used-any-code-of-coupon',
+      get rules() {
+        return { has: 'discount', where: { field: 'coupon', op: 'equals', value: usedCoupon()[0] } };
+      },
+      expected: (e) => usedCoupon()[1].has(e),
     },
     {
       name: 'sql-buyers-untagged',
@@ -383,7 +463,9 @@ describe('cdp segment commands', () => {
     expect(preview.status, preview.err).toBe(0);
     const count = Number(/(\d+) members?/.exec(preview.out)![1]);
     const spent = [...oracle.emails].filter((e) => [...oracle.revenue].filter(([k]) => k.startsWith(`${e}|`)).reduce((n, [k, r]) => n + Math.round(r.spent * (k.endsWith('|USD') ? 1 : RATES[k.split('|')[1] as keyof typeof RATES])), 0) >= 100_000);
-    expect(count).toBe(spent.length);
+    // A Stripe customer without an email is a person too, whose paid invoices count.
+    const unnamed = [...oracle.spentWithoutEmail.values()].filter((byCurrency) => Object.entries(byCurrency).reduce((n, [cur, v]) => n + Math.round(v * (cur === 'USD' ? 1 : RATES[cur as keyof typeof RATES])), 0) >= 100_000);
+    expect(count).toBe(spent.length + unnamed.length);
 
     const bad = cdp('edit', 'big-spenders', '--rules', '{all: [{field: amount_spent, op: bigger_than, value: 1000}]}');
     expect(bad.status).toBe(2);
