@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../lib/config';
 import type { ConnectionConfig } from '../lib/config-schema';
 import { listStreamStates, type StreamState } from '../lib/sync-state';
 import { scheduleId, syncWorkflowId } from '../lib/temporal-names';
+import { syncFailureMessage } from './failure-message';
 import { nextRuns } from './schedules';
 
 /** What Temporal knows of a connection: its latest sync run and its schedule. */
@@ -18,8 +19,17 @@ export interface ConnectionStatus {
   streams: StreamState[];
 }
 
-/** Reads each connection's latest sync run and schedule from Temporal. */
-export async function connectionRuns(client: Client, connectionIds: string[]): Promise<Map<string, ConnectionRuns>> {
+/** The values of the connections' credentials that this process can see, to keep out of any message it shows. */
+export function credentialValues(connections: readonly ConnectionConfig[]): string[] {
+  const names = connections.flatMap((c) => [c.credential_env, c.lwa?.client_id_env, c.lwa?.client_secret_env, c.lwa?.refresh_token_env]);
+  return names.flatMap((name) => (name && process.env[name] ? [process.env[name]] : []));
+}
+
+/**
+ * Reads each connection's latest sync run and schedule from Temporal; a failed run says its innermost
+ * cause, with `secrets` (and anything that looks like a credential) taken out.
+ */
+export async function connectionRuns(client: Client, connectionIds: string[], secrets: readonly string[] = []): Promise<Map<string, ConnectionRuns>> {
   const schedules = await nextRuns(client);
   const runs = new Map<string, ConnectionRuns>();
   for (const id of connectionIds) {
@@ -36,8 +46,8 @@ export async function connectionRuns(client: Client, connectionIds: string[]): P
         await client.workflow
           .getHandle(syncWorkflowId(id))
           .result()
-          .catch((err: Error & { cause?: Error }) => {
-            entry.lastRun!.failure = err.cause?.message ?? err.message;
+          .catch((err: unknown) => {
+            entry.lastRun!.failure = syncFailureMessage(err, id, secrets);
           });
       }
     } catch {

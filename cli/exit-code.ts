@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { CdpError, ERROR_NAMES } from '../lib/errors';
+import { innermostCause } from '../lib/failure-cause';
 
 // `cdp` exits 2 for an error it expects and explains in one line (a bad flag, a bad config, an
 // unknown connection, a rejected credential) and 1 for a bug. Temporal's errors are recognized by
@@ -16,10 +17,8 @@ const isMarked = (err: unknown, marker: string): boolean => typeof err === 'obje
 /** The innermost cause of a failed workflow (an activity's own error), or undefined for any other error. */
 export function workflowFailureCause(err: unknown): unknown {
   if (!isMarked(err, 'WorkflowFailedError')) return undefined;
-  let inner = (err as { cause?: unknown }).cause;
-  if (inner === undefined) return undefined;
-  while ((inner as { cause?: unknown }).cause) inner = (inner as { cause?: unknown }).cause;
-  return inner;
+  if ((err as { cause?: unknown }).cause === undefined) return undefined;
+  return innermostCause(err);
 }
 
 /** The exit code for an error: 0 for help, 2 for an error cdp expects, 1 for a bug. */

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ApplicationFailure, executeChild, workflowInfo } from '@temporalio/workflow';
+import { innermostCause } from '../lib/failure-cause';
 import { SCHEDULED_START_TIME } from '../lib/search-attributes';
 import type { SyncMode } from '../lib/sync-state';
 import { syncWorkflowId } from '../lib/temporal-names';
@@ -35,8 +36,9 @@ export async function scheduledSyncWorkflow(input: ScheduledSyncInput): Promise<
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       return { skipped: true, reason: `a sync of ${input.connectionId} was already running` };
     }
-    // The child's own failure (e.g. rejected credentials) says what to do; keep its message on top.
-    const cause = (err as { cause?: Error }).cause;
-    throw ApplicationFailure.nonRetryable(cause?.message ?? (err as Error).message, 'ScheduledSyncFailed');
+    // The child's own innermost failure (an HTTP status and URL, rejected credentials) says what went
+    // wrong; keep its message on top, not the wrappers' "Child Workflow execution failed".
+    const cause = innermostCause(err);
+    throw ApplicationFailure.nonRetryable(cause instanceof Error ? cause.message : (err as Error).message, 'ScheduledSyncFailed');
   }
 }

@@ -10,14 +10,14 @@ export const register: RegisterCommand = (program, ctx) => {
   ).action(async (connectionId: string | undefined, raw) => {
     const config = ctx.loadConfig();
     if (connectionId) findConnection(config, connectionId);
-    const { connectionRuns, connectionStatuses } = await import('../../app/connection-status');
+    const { connectionRuns, connectionStatuses, credentialValues } = await import('../../app/connection-status');
     const { connectClient, temporalTarget } = await import('../../app/temporal');
     const { renderStatus } = await import('../render/status');
     const ids = config.connections.map((c) => c.id).filter((id) => !connectionId || id === connectionId);
     // Status still shows what is committed on disk when Temporal is down.
     const client = await connectClient(temporalTarget(raw, config)).catch(() => undefined);
     try {
-      const runs = client ? await connectionRuns(client, ids) : undefined;
+      const runs = client ? await connectionRuns(client, ids, credentialValues(config.connections)) : undefined;
       process.stdout.write(renderStatus(await connectionStatuses(config, runs, connectionId), runs !== undefined));
     } finally {
       await client?.connection.close();

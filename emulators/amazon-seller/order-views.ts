@@ -63,8 +63,7 @@ export function orderView(order: SpOrder, marketplace: Marketplace): Record<stri
     IsPrime: order.isPrime,
     IsPremiumOrder: false,
     IsGlobalExpressEnabled: false,
-    // The model says boolean; the live API sends this one as a string.
-    IsReplacementOrder: 'false',
+    IsReplacementOrder: false,
     IsSoldByAB: false,
     IsISPU: false,
     IsAccessPointOrder: false,

@@ -24,7 +24,15 @@ export interface StripeGroundTruth {
       /** Charges with 0 < amount_refunded < amount. */
       partially_refunded_count: number;
     };
-    invoices: { count: number; total_sum_by_currency: AmountByCurrency; amount_paid_sum_by_currency: AmountByCurrency; by_status: CountByStatus };
+    invoices: {
+      count: number;
+      total_sum_by_currency: AmountByCurrency;
+      amount_paid_sum_by_currency: AmountByCurrency;
+      by_status: CountByStatus;
+      /** Paid invoices with a total above 0 (no trial), and their totals. */
+      paid_with_total_count: number;
+      paid_with_total_sum_by_currency: AmountByCurrency;
+    };
     /** `count` covers every status, including canceled ones the default list leaves out. */
     subscriptions: { count: number; by_status: CountByStatus; listed_without_status_filter: number };
     refunds: { count: number; amount_sum_by_currency: AmountByCurrency };
@@ -72,11 +80,22 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
     else if (c.amount_refunded > 0) charges.partially_refunded_count++;
   }
 
-  const invoices = { count: data.invoices.length, total_sum_by_currency: {} as AmountByCurrency, amount_paid_sum_by_currency: {} as AmountByCurrency, by_status: {} as CountByStatus };
+  const invoices = {
+    count: data.invoices.length,
+    total_sum_by_currency: {} as AmountByCurrency,
+    amount_paid_sum_by_currency: {} as AmountByCurrency,
+    by_status: {} as CountByStatus,
+    paid_with_total_count: 0,
+    paid_with_total_sum_by_currency: {} as AmountByCurrency,
+  };
   for (const i of data.invoices) {
     add(invoices.total_sum_by_currency, i.currency, i.total);
     add(invoices.amount_paid_sum_by_currency, i.currency, i.amount_paid);
     add(invoices.by_status, i.status, 1);
+    if (i.status === 'paid' && i.total > 0) {
+      invoices.paid_with_total_count++;
+      add(invoices.paid_with_total_sum_by_currency, i.currency, i.total);
+    }
   }
 
   const subscriptions = { count: data.subscriptions.length, by_status: {} as CountByStatus, listed_without_status_filter: 0 };

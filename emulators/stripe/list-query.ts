@@ -19,6 +19,12 @@ export interface FilterSpec<T> {
   list?: { max: number };
   /** A parameter this one may not be given with (Stripe's `type` and `types` on /v1/events). */
   exclusiveWith?: string;
+  /**
+   * A timestamp range over this field, given like `created`: `param=T` or `param[gt|gte|lt|lte]=T`
+   * (Stripe's `due_date`, `current_period_end`). An item whose field is null matches no range.
+   * `matches` is not called for a range filter.
+   */
+  range?: (item: T) => number | null;
 }
 
 export interface ListQuery<T> {
@@ -44,6 +50,33 @@ function single(query: FlatQuery, key: string): string | undefined {
 function parseInteger(param: string, raw: string): number {
   if (!/^-?\d+$/.test(raw.trim())) throw invalidParam(param, `Invalid integer: ${raw}`, 'parameter_invalid_integer');
   return Number(raw.trim());
+}
+
+/** Whether a query key is a range parameter: `param` or `param[gt|gte|lt|lte]`. */
+function isRangeKey(key: string, param: string): boolean {
+  return key === param || CREATED_OPS.some((op) => key === `${param}[${op}]`);
+}
+
+/** The bounds a range parameter sets, both inclusive; null when the request does not give it. */
+function parseRange(query: FlatQuery, param: string): CreatedRange | null {
+  if (!Object.keys(query).some((key) => isRangeKey(key, param))) return null;
+  const range: CreatedRange = { min: -Infinity, max: Infinity };
+  const exact = single(query, param);
+  if (exact !== undefined) {
+    const t = parseInteger(param, exact);
+    range.min = Math.max(range.min, t);
+    range.max = Math.min(range.max, t);
+  }
+  for (const op of CREATED_OPS) {
+    const raw = single(query, `${param}[${op}]`);
+    if (raw === undefined) continue;
+    const t = parseInteger(`${param}[${op}]`, raw);
+    if (op === 'gt') range.min = Math.max(range.min, t + 1);
+    if (op === 'gte') range.min = Math.max(range.min, t);
+    if (op === 'lt') range.max = Math.min(range.max, t - 1);
+    if (op === 'lte') range.max = Math.min(range.max, t);
+  }
+  return range;
 }
 
 /** Values of `expand[]`, `expand[0]`, ... or a bare `expand`. */
@@ -78,12 +111,12 @@ function arrayValues(query: FlatQuery, param: string): string[] {
 export function parseListQuery<T>(query: FlatQuery, filters: readonly FilterSpec<T>[]): ListQuery<T> {
   const filterParams = new Set(filters.map((f) => f.param));
   const listParams = filters.filter((f) => f.list).map((f) => f.param);
+  const rangeParams = ['created', ...filters.filter((f) => f.range).map((f) => f.param)];
   rejectUnknownParams(
     query,
     (key) =>
-      key === 'limit' || key === 'starting_after' || key === 'ending_before' || key === 'created' ||
-      CREATED_OPS.some((op) => key === `created[${op}]`) || isExpandKey(key) || filterParams.has(key) ||
-      listParams.some((p) => isArrayKey(key, p)),
+      key === 'limit' || key === 'starting_after' || key === 'ending_before' || rangeParams.some((p) => isRangeKey(key, p)) ||
+      isExpandKey(key) || filterParams.has(key) || listParams.some((p) => isArrayKey(key, p)),
   );
 
   let limit = DEFAULT_LIMIT;
@@ -100,26 +133,20 @@ export function parseListQuery<T>(query: FlatQuery, filters: readonly FilterSpec
     throw new StripeApiError(400, 'invalid_request_error', 'You may only specify one of these parameters: ending_before, starting_after.', undefined, 'ending_before');
   }
 
-  const created: CreatedRange = { min: -Infinity, max: Infinity };
-  const exact = single(query, 'created');
-  if (exact !== undefined) {
-    const t = parseInteger('created', exact);
-    created.min = Math.max(created.min, t);
-    created.max = Math.min(created.max, t);
-  }
-  for (const op of CREATED_OPS) {
-    const raw = single(query, `created[${op}]`);
-    if (raw === undefined) continue;
-    const t = parseInteger(`created[${op}]`, raw);
-    if (op === 'gt') created.min = Math.max(created.min, t + 1);
-    if (op === 'gte') created.min = Math.max(created.min, t);
-    if (op === 'lt') created.max = Math.min(created.max, t - 1);
-    if (op === 'lte') created.max = Math.min(created.max, t);
-  }
+  const created: CreatedRange = parseRange(query, 'created') ?? { min: -Infinity, max: Infinity };
 
   const active: ((item: T) => boolean)[] = [];
   const given = (spec: FilterSpec<T>) => Object.keys(query).some((key) => (spec.list ? isArrayKey(key, spec.param) : key === spec.param));
   for (const spec of filters) {
+    if (spec.range) {
+      const range = parseRange(query, spec.param);
+      const field = spec.range;
+      if (range) active.push((item) => {
+        const t = field(item);
+        return t !== null && t >= range.min && t <= range.max;
+      });
+      continue;
+    }
     if (spec.exclusiveWith && given(spec) && Object.keys(query).some((key) => key === spec.exclusiveWith || isArrayKey(key, spec.exclusiveWith!))) {
       throw invalidParam(spec.param, `You may only specify one of these parameters: ${spec.exclusiveWith}, ${spec.param}.`);
     }

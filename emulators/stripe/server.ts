@@ -29,6 +29,8 @@ export interface FaultSettings extends ErrorFaultSettings {
   rateLimitPerSecond: number | null;
   /** Objects served malformed (`created` as a string), as a source's bad record would arrive. */
   malformedIds: string[];
+  /** API paths (`/v1/events`) answered 404 "Unrecognized request URL", as Stripe answers a path it does not serve. */
+  missingPaths: string[];
 }
 
 export interface StripeServerOptions {
@@ -63,6 +65,7 @@ const faultPatchSchema = z.strictObject({
   latencyMs: z.number().min(0).max(60_000).optional(),
   rateLimitPerSecond: z.number().min(0).nullable().optional(),
   malformedIds: z.array(z.string()).optional(),
+  missingPaths: z.array(z.string().startsWith('/v1/')).optional(),
 });
 
 const RATE_LIMIT_MESSAGE =
@@ -72,6 +75,11 @@ const NO_KEY_MESSAGE =
 const NOT_CONNECT_MESSAGE =
   "Only Stripe Connect platforms can work with other accounts. If you specified a client_id parameter, make sure it's correct. If you need to setup a Stripe Connect platform, you can do so at https://dashboard.stripe.com/account/applications/settings.";
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Stripe's 404 for a path it does not serve. */
+function unrecognizedUrl(method: string, path: string): StripeApiError {
+  return new StripeApiError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`);
+}
 
 function requestIdFor(seed: number, n: number): string {
   let id = 'req_';
@@ -120,8 +128,13 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   };
   const subscriptions = collection('subscriptions') as StripeCollection<{ id: string; created: number; customer: string; status: string }>;
   // A customer's lists that Stripe leaves out unless expanded: legacy sources and tax ids (the
-  // emulated customers have none) and the subscriptions that have not been canceled.
+  // emulated customers have none) and the subscriptions that have not been canceled. An invoice's
+  // payments (since basil) are left out too; the emulated invoices are paid without a charge, so
+  // their list is empty.
   const include: IncludableLookup = (obj, field) => {
+    if (obj.object === 'invoice' && field === 'payments' && !('charge' in obj)) {
+      return { object: 'list', data: [], has_more: false, url: `/v1/invoices/${String(obj.id)}/payments` };
+    }
     if (obj.object !== 'customer') return undefined;
     const url = `/v1/customers/${String(obj.id)}/${field}`;
     if (field === 'sources' || field === 'tax_ids') return { object: 'list', data: [], has_more: false, url };
@@ -144,10 +157,12 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   const lastRateLimitMs = new Map<string, number>();
 
   let malformed = new Set<string>(opts.faults.malformedIds ?? []);
-  const faults = (): FaultSettings => ({ ...injector.current(), rateLimitPerSecond: rateOverride, malformedIds: [...malformed] });
+  let missing = new Set<string>(opts.faults.missingPaths ?? []);
+  const faults = (): FaultSettings => ({ ...injector.current(), rateLimitPerSecond: rateOverride, malformedIds: [...malformed], missingPaths: [...missing] });
   const setFaults = (patch: Partial<FaultSettings>): FaultSettings => {
-    const { rateLimitPerSecond, malformedIds, ...rest } = patch;
+    const { rateLimitPerSecond, malformedIds, missingPaths, ...rest } = patch;
     if (malformedIds !== undefined) malformed = new Set(malformedIds);
+    if (missingPaths !== undefined) missing = new Set(missingPaths);
     if (rateLimitPerSecond !== undefined) {
       rateOverride = rateLimitPerSecond;
       limiter.reset();
@@ -194,6 +209,11 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
       stats.injectedFailures++;
       throw apiError(failure);
     }
+    const path = request.url.split('?')[0]!;
+    if (missing.has(path)) {
+      stats.injectedFailures++;
+      throw unrecognizedUrl(request.method, path);
+    }
   });
 
   app.setErrorHandler((error, _request, reply) => {
@@ -205,10 +225,7 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
     return sendJson(reply, 500, JSON.stringify(apiError(500).toBody()));
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const message = `Unrecognized request URL (${request.method}: ${request.url.split('?')[0]}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`;
-    return sendJson(reply, 404, JSON.stringify(new StripeApiError(404, 'invalid_request_error', message).toBody()));
-  });
+  app.setNotFoundHandler((request, reply) => sendJson(reply, 404, JSON.stringify(unrecognizedUrl(request.method, request.url.split('?')[0]!).toBody())));
 
   const livemodeOf = (request: FastifyRequest): boolean => keyMode(apiKeyFrom(request.headers.authorization) ?? '') === 'live';
 

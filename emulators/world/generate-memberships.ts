@@ -34,6 +34,8 @@ export interface MembershipContext {
   nextMembershipNumber: () => number;
   takeForcedLifecycle: () => ForcedLifecycle | null;
   takeForcedOffer: () => string | null;
+  /** True once: the first failed first payment drawn (not forced) happens within the anchor's last 23 hours. */
+  takeRecentFailedStart: () => boolean;
 }
 
 /** How many memberships a subscriber holds at once or over time. */
@@ -109,6 +111,10 @@ export function generateMemberships(ctx: MembershipContext, count: number, curre
       } else {
         startMs = start;
       }
+    } else if (lifecycle === 'incomplete_expired' && forced === null && ctx.takeRecentFailedStart()) {
+      // Stripe keeps a subscription whose first payment failed `incomplete` for 23 hours; this one is
+      // still within them at the anchor. One draw, as `randomStart` takes, so the rest of the world stays as it was.
+      startMs = anchorMs - HOUR_MS - Math.floor(rng.next() * 21 * HOUR_MS);
     } else {
       // Forced cases start early enough for their whole story (a failed renewal, a pause) to fit before the anchor.
       const forcedMinAgeDays = forced === 'canceled' ? 60 : forced === 'active_paused_collection' ? 160 : 0;

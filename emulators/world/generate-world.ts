@@ -83,6 +83,7 @@ export function generateWorld(options: WorldOptions = {}): World {
   const forcedEmailStyle = queue<EmailStyle>(FORCED_EMAIL_STYLES);
   let forcedDuplicates = FORCED_DUPLICATES;
   let multiMembershipForced = false;
+  let recentFailedStartTaken = false;
 
   const usedEmails = new Set<string>();
   const count = Math.max(1, Math.round(PEOPLE_PER_SCALE * scale));
@@ -129,6 +130,7 @@ export function generateWorld(options: WorldOptions = {}): World {
           nextMembershipNumber: () => ++membershipNumber,
           takeForcedLifecycle: () => (oldAccount ? forcedLifecycle.take() : null),
           takeForcedOffer: () => (oldAccount ? forcedOffer.take() : null),
+          takeRecentFailedStart: () => !recentFailedStartTaken && (recentFailedStartTaken = true),
         },
         membershipCount, currency, accountMs,
       );

@@ -65,6 +65,7 @@ export type MembershipLifecycle =
   | 'unpaid'
   | 'canceled'
   | 'paused'
+  /** The first payment failed: Stripe shows the subscription `incomplete` for 23 hours, then `incomplete_expired`. */
   | 'incomplete_expired';
 
 /** A recurring plan a person signed up for, with where its life stands at the anchor. */

@@ -85,8 +85,9 @@ export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   negative_feedbacks: { type: 'number', sql: 'm.negative_feedbacks', description: 'marketplace feedback at or below config `feedback.negative_max_rating` stars (3)' },
   first_order_at: { type: 'date', sql: 'm.first_order_at', description: 'first order that took money' },
   last_order_at: { type: 'date', sql: 'm.last_order_at', description: 'last order that took money' },
-  active_subscriptions: { type: 'number', sql: 'm.active_subscriptions', description: 'subscriptions still active' },
-  cancelled_subscriptions: { type: 'number', sql: 'm.cancelled_subscriptions', description: 'subscriptions cancelled' },
+  active_subscriptions: { type: 'number', sql: 'm.active_subscriptions', description: 'subscriptions still active (paused, trialing, past due and unpaid ones too)' },
+  cancelled_subscriptions: { type: 'number', sql: 'm.cancelled_subscriptions', description: 'subscriptions cancelled or ended (Stripe `incomplete_expired` too)' },
+  incomplete_subscriptions: { type: 'number', sql: 'm.incomplete_subscriptions', description: 'Stripe subscriptions waiting for their first payment (`incomplete`): neither active nor cancelled' },
   abandoned_checkouts: { type: 'number', sql: 'm.abandoned_checkouts', description: 'checkouts abandoned' },
   promotion_orders: { type: 'number', sql: 'm.promotion_orders', description: 'Talon.One closed sessions (closed or partly returned; not cancelled)' },
   promotion_discounted_orders: { type: 'number', sql: 'm.promotion_discounted_orders', description: 'Talon.One closed sessions that gave a discount' },
@@ -181,7 +182,12 @@ export const ENTITIES: Record<string, EntitySpec> = {
     description: 'a subscription of the person (core.subscriptions)',
     from: `(select s.*, p.product_name from core.subscriptions as s left join core.products as p using (product_id))`,
     fields: {
-      status: { type: 'text', sql: 'e.status', description: 'active (paused and past due included) or cancelled', choices: ['active', 'cancelled'] },
+      status: {
+        type: 'text',
+        sql: 'e.status',
+        description: 'active (paused and past due included), cancelled (expired included), or incomplete (a Stripe first payment failed less than 23 hours ago)',
+        choices: ['active', 'cancelled', 'incomplete'],
+      },
       source_status: { type: 'text', sql: 'e.source_status', description: "the source's own status" },
       product_name: { type: 'text', sql: 'e.product_name', description: 'the product subscribed to' },
       source: { type: 'text', sql: 'e.source', description: 'the source', choices: ['stripe', 'thrivecart'] },
@@ -190,6 +196,23 @@ export const ENTITIES: Record<string, EntitySpec> = {
       amount: { type: 'money', sql: major('e.amount_minor', 'e.currency'), description: "price per period, in the subscription's currency" },
       started_at: { type: 'date', sql: 'e.started_at', description: 'when it began' },
       cancelled_at: { type: 'date', sql: 'e.cancelled_at', description: 'when it ended' },
+    },
+  },
+  discount: {
+    description: 'a coupon or promotion code used on an order of the person that took money (core.order_discounts)',
+    from: `(select d.*, c.source_coupon_id, c.name as coupon_name from core.order_discounts as d
+      left join core.coupons as c using (coupon_id)
+      where d.status in ('paid', 'partially_refunded', 'refunded'))`,
+    // An order that used two codes of one coupon is two rows here, and one order.
+    countSql: 'count(distinct e.order_id)',
+    fields: {
+      code: { type: 'text', sql: 'e.code', description: 'the code entered: a Stripe promotion code, a BigCommerce, Talon.One or ThriveCart coupon code' },
+      coupon: { type: 'text', sql: 'e.source_coupon_id', description: "the coupon behind it, by its id in the source (core.coupons.source_coupon_id): any of its codes, or the coupon applied without one" },
+      coupon_name: { type: 'text', sql: 'e.coupon_name', description: "the coupon's name (Talon.One: its campaign)" },
+      source: { type: 'text', sql: 'e.source', description: 'the source', choices: ORDER_SOURCES },
+      connection: { type: 'text', sql: 'e.connection', description: 'the connection id' },
+      discount: { type: 'money', sql: major('e.discount_minor', 'e.currency'), description: "what it took off the order, in the order's currency" },
+      ordered_at: { type: 'date', sql: 'e.ordered_at', description: 'when the order was placed' },
     },
   },
 };

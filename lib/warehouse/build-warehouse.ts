@@ -9,8 +9,8 @@ import { landedStreams, rawTableName, streamDir } from '../raw-layout';
 import { createSegmentViews } from '../segments/segment-store';
 import { createConfigTables } from './config-tables';
 import { computedModels } from './computed-models';
-import { buildSettings } from './duckdb-settings';
-import { LAYERS, orderModels, readModels, type ModelFile } from './model-files';
+import { buildSettings, memoryLimitBytes } from './duckdb-settings';
+import { LAYERS, orderModels, readModels, type ModelBatch, type ModelFile } from './model-files';
 
 export interface ModelCount {
   model: string;
@@ -96,6 +96,61 @@ async function runModelTests(db: DuckDBConnection, model: ModelFile): Promise<vo
   });
 }
 
+/** Where a batched model's input is narrowed to one batch while the model runs over it. */
+const BATCH_SCHEMA = 'build_batch';
+
+/**
+ * Creates a model's table or view. A model with a `-- batched by:` line whose input holds more rows than
+ * the memory limit over the bytes it gives a row is run over one range of the input's key at a time,
+ * each range appended to the table: the model reads the input through a view of that range.
+ */
+async function createModel(db: DuckDBConnection, model: ModelFile, memoryLimit: number): Promise<void> {
+  const target = `${model.layer}.${sqlIdent(model.name)}`;
+  const ranges = model.batch ? await batchRanges(db, model.batch, memoryLimit) : [];
+  if (ranges.length <= 1) {
+    await db.run(`CREATE ${model.materialized === 'view' ? 'VIEW' : 'TABLE'} ${target} AS ${model.sql}`);
+    return;
+  }
+  const input = model.batch!.input;
+  const view = `${BATCH_SCHEMA}.${sqlIdent(input.split('.')[1]!)}`;
+  const sql = model.sql.replace(new RegExp(`\\b${input.replace('.', '\\.')}\\b`, 'g'), view);
+  await db.run(`CREATE SCHEMA ${BATCH_SCHEMA}`);
+  try {
+    for (const [i, where] of ranges.entries()) {
+      await db.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${input} WHERE ${where}`);
+      await db.run(i === 0 ? `CREATE TABLE ${target} AS ${sql}` : `INSERT INTO ${target} ${sql}`);
+    }
+  } finally {
+    await db.run(`DROP SCHEMA ${BATCH_SCHEMA} CASCADE`);
+  }
+}
+
+/**
+ * The filters that split a batched model's input into ranges of its integer key of equal width, as many
+ * as its rows need at the model's bytes a row under the memory limit (rows without a key in the first).
+ */
+async function batchRanges(db: DuckDBConnection, batch: ModelBatch, memoryLimit: number): Promise<string[]> {
+  const column = sqlIdent(batch.column);
+  let stats: { n: bigint; lo: bigint | null; hi: bigint | null };
+  try {
+    const reader = await db.runAndReadAll(`SELECT count(*) AS n, min(${column})::BIGINT AS lo, max(${column})::BIGINT AS hi FROM ${batch.input}`);
+    stats = reader.getRowObjects()[0] as typeof stats;
+  } catch (err) {
+    throw new Error(`"-- batched by:" needs an integer key, and ${batch.input}.${batch.column} is not one (${(err as Error).message})`);
+  }
+  const perBatch = BigInt(Math.max(1, Math.floor(memoryLimit / batch.bytesPerRow)));
+  const count = (stats.n + perBatch - 1n) / perBatch;
+  if (count <= 1n || stats.lo === null || stats.hi === null) return [];
+  const width = stats.hi - stats.lo + 1n;
+  const bound = (i: bigint) => stats.lo! + (width * i) / count;
+  const ranges: string[] = [];
+  for (let i = 0n; i < count; i++) {
+    const range = `${column} >= ${bound(i)} AND ${column} < ${bound(i + 1n)}`;
+    ranges.push(i === 0n ? `(${range} OR ${column} IS NULL)` : range);
+  }
+  return ranges;
+}
+
 /**
  * Builds every model into a new DuckDB file and swaps it in atomically, so readers see either the
  * previous warehouse or the complete new one. A failing model or model test leaves the old file in place.
@@ -129,7 +184,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
         const modelStart = performance.now();
         try {
           if (model.compute) await model.compute(db);
-          else await db.run(`CREATE ${kind} ${model.layer}.${sqlIdent(model.name)} AS ${model.sql}`);
+          else await createModel(db, model, memoryLimitBytes(config.warehouse.memory_limit));
         } catch (err) {
           throw new CdpError(`${model.file}${model.computedIn ? ` (computed in ${model.computedIn})` : ''}: ${(err as Error).message}`);
         }

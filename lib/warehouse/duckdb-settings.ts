@@ -17,3 +17,13 @@ export function buildSettings(config: Pick<LoadedConfig, 'warehouse' | 'layout'>
   if (config.warehouse.threads !== undefined) settings.threads = String(config.warehouse.threads);
   return settings;
 }
+
+const UNITS: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** Bytes in a memory limit as the config writes it (`2GB`, `512 MiB`), with DuckDB's units: KB is 1000 bytes, KiB 1024. */
+export function memoryLimitBytes(limit: string): number {
+  const match = limit.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]+)$/i);
+  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new Error(`"${limit}" is not an amount of memory such as 2GB or 512MB`);
+  return Math.floor(Number(match[1]) * unit);
+}

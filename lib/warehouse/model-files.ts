@@ -43,6 +43,19 @@ export interface ModelFile {
   computedIn?: string;
   /** For a computed model: creates `layer.name` instead of a SELECT. */
   compute?: (db: DuckDBConnection) => Promise<void>;
+  /** From a `-- batched by:` line: build the table in parts, each over a range of one input's key. */
+  batch?: ModelBatch;
+}
+
+/**
+ * A table whose rows for one value of `column` depend only on `input`'s rows with that value (and on
+ * other inputs read whole): the build runs it over one range of `column` at a time when `input` holds
+ * more rows than the memory limit over `bytesPerRow`, so its joins and windows fit in memory.
+ */
+export interface ModelBatch {
+  column: string;
+  input: string;
+  bytesPerRow: number;
 }
 
 const REF = new RegExp(`\\b(${LAYERS.join('|')})\\.([a-z_][a-z0-9_]*)\\b`, 'g');
@@ -93,9 +106,28 @@ function readModel(file: string, layer: Layer, name: string, computed: readonly 
     if (asked === 'view') throw new ConfigError(`${file}: a model computed in code is a table; remove "-- materialized: view"`, file);
     return { layer, name, file, grain, materialized: 'table', ...tests, ...bindComputed(file, `${layer}.${name}`, sql, computedIn, computed) };
   }
-  const dependsOn = [...new Set([...sql.matchAll(REF)].map((m) => `${m[1]}.${m[2]}`))].filter((d) => d !== `${layer}.${name}`);
+  // The `-- batched by:` line names an input; the model must read it elsewhere.
+  const body = sql.replace(/^--\s*batched by:.*$/gm, '');
+  const dependsOn = [...new Set([...body.matchAll(REF)].map((m) => `${m[1]}.${m[2]}`))].filter((d) => d !== `${layer}.${name}`);
   const materialized = asked ?? (VIEW_LAYERS.includes(layer) ? 'view' : 'table');
-  return { layer, name, file, sql, grain, materialized, dependsOn, ...tests };
+  const batch = readBatch(file, sql, materialized, dependsOn);
+  return { layer, name, file, sql, grain, materialized, dependsOn, ...tests, ...(batch ? { batch } : {}) };
+}
+
+const BATCH_LINE = /^([a-z_][a-z0-9_]*) of ([a-z_]+\.[a-z_][a-z0-9_]*), (\d+) bytes a row$/;
+
+function readBatch(file: string, sql: string, materialized: ModelFile['materialized'], dependsOn: string[]): ModelBatch | undefined {
+  const line = headerValues(sql, 'batched by')[0];
+  if (line === undefined) return undefined;
+  const match = line.match(BATCH_LINE);
+  if (!match) {
+    throw new ConfigError(`${file}: "-- batched by:" reads "<column> of <layer>.<model>, <n> bytes a row", not "${line}"`, file);
+  }
+  const [, column, input, bytes] = match as unknown as [string, string, string, string];
+  if (materialized !== 'table') throw new ConfigError(`${file}: only a table is built in batches; remove "-- batched by:" or "-- materialized: view"`, file);
+  if (!dependsOn.includes(input)) throw new ConfigError(`${file}: "-- batched by:" names ${input}, which the model does not read`, file);
+  if (Number(bytes) < 1) throw new ConfigError(`${file}: "-- batched by:" needs at least 1 byte a row`, file);
+  return { column, input, bytesPerRow: Number(bytes) };
 }
 
 /**

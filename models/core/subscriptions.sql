@@ -8,8 +8,14 @@ with stripe_subscriptions as (
         environment,
         stripe_subscription_id as source_subscription_id,
         stripe_customer_id as source_customer_id,
-        -- Paused, past due and unpaid subscriptions are still subscriptions; only an ended one is cancelled.
-        case when source_status in ('canceled', 'incomplete_expired', 'incomplete') then 'cancelled' else 'active' end as status,
+        -- Paused (the SegMetrics rule), trialing, past due and unpaid subscriptions are still subscriptions; only
+        -- an ended one is cancelled. An incomplete one (its first payment failed less than 23 hours ago) is
+        -- neither: Stripe has not given up on it yet, and expires it (`incomplete_expired`) if nobody pays.
+        case
+            when source_status in ('canceled', 'incomplete_expired') then 'cancelled'
+            when source_status = 'incomplete' then 'incomplete'
+            else 'active'
+        end as status,
         source_status,
         currency,
         unit_amount_minor as amount_minor,

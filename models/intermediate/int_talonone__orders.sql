@@ -26,10 +26,13 @@ final as (
         -- Talon.One records returned items, not money: their cart value, never more than was charged.
         case when state = 'partially_returned' then least(total_minor - kept_total_minor, greatest(total_minor - discount_minor, 0)) else 0 end as refunded_minor,
         coupon_code,
+        null::varchar as source_subscription_id,
         item_count::integer as item_count,
         null::varchar as utm_source,
         null::varchar as utm_medium,
         null::varchar as utm_campaign,
+        null::varchar as utm_content,
+        null::varchar as utm_term,
         created_at as ordered_at,
         synced_at as updated_at,
         sync_mode,

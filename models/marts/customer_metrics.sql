@@ -1,6 +1,6 @@
 -- grain: one row per customer (per person per environment), every person in core.customers
 -- unique: customer_id
--- not_null: customer_id, environment, orders_count, discounted_orders, undiscounted_orders, promo_codes_used, returned_items, negative_feedbacks, active_subscriptions, promotion_orders, promotion_discounted_orders, promotion_undiscounted_orders, loyalty_points_active, loyalty_points_pending, loyalty_points_expiring_30d, is_paying_customer, is_tagged_customer, is_customer
+-- not_null: customer_id, environment, orders_count, discounted_orders, undiscounted_orders, promo_codes_used, returned_items, negative_feedbacks, active_subscriptions, cancelled_subscriptions, incomplete_subscriptions, promotion_orders, promotion_discounted_orders, promotion_undiscounted_orders, loyalty_points_active, loyalty_points_pending, loyalty_points_expiring_30d, is_paying_customer, is_tagged_customer, is_customer
 with settings as (
     select * from config.settings
 ),
@@ -62,7 +62,9 @@ subscriptions as (
     select
         customer_id,
         count(*) filter (where status = 'active')::integer as active_subscriptions,
-        count(*) filter (where status = 'cancelled')::integer as cancelled_subscriptions
+        count(*) filter (where status = 'cancelled')::integer as cancelled_subscriptions,
+        -- Waiting for a first payment: counted apart, neither active nor cancelled.
+        count(*) filter (where status = 'incomplete')::integer as incomplete_subscriptions
     from core.subscriptions
     where customer_id is not null
     group by customer_id
@@ -145,6 +147,7 @@ final as (
         orders_summary.last_order_at,
         coalesce(subscriptions.active_subscriptions, 0) as active_subscriptions,
         coalesce(subscriptions.cancelled_subscriptions, 0) as cancelled_subscriptions,
+        coalesce(subscriptions.incomplete_subscriptions, 0) as incomplete_subscriptions,
         coalesce(abandoned.abandoned_checkouts, 0) as abandoned_checkouts,
         coalesce(promotions.promotion_orders, 0) as promotion_orders,
         coalesce(promotions.promotion_discounted_orders, 0) as promotion_discounted_orders,

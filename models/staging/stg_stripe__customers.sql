@@ -34,6 +34,10 @@ renamed as (
         p.livemode::boolean as is_livemode,
         -- A JSON null stays the JSON value null, as `payload->'metadata'` gives it.
         coalesce(p.metadata, payload->'metadata') as metadata,
+        -- The sign-up's acquisition, as a checkout or sign-up form writes it on the customer.
+        nullif(trim(p.metadata->>'utm_source'), '') as utm_source,
+        nullif(trim(p.metadata->>'utm_medium'), '') as utm_medium,
+        nullif(trim(p.metadata->>'utm_campaign'), '') as utm_campaign,
         sync_mode,
         synced_at
     from source

@@ -3,7 +3,7 @@
 -- not_null: environment, connection, transaction_id, transaction_type, amount_minor, currency, occurred_at
 with source as (
     -- Each payload is parsed once, into the fields the model reads.
-    select *, json_transform(payload, '{"subscription_current_status": "VARCHAR", "customer": {"name": "VARCHAR", "email": "VARCHAR", "id": "VARCHAR"}, "item_id": "VARCHAR", "passthrough": {"utm_campaign": "VARCHAR", "utm_medium": "VARCHAR", "utm_source": "VARCHAR"}, "coupon_code": "VARCHAR", "item_name": "VARCHAR", "affiliate_id": "VARCHAR", "invoice_id": "VARCHAR", "timestamp": "VARCHAR", "reference": "VARCHAR", "item_type": "VARCHAR", "base_product": "VARCHAR", "subscription_id": "VARCHAR", "transaction_type": "VARCHAR", "currency": "VARCHAR", "amount": "VARCHAR", "frequency": "VARCHAR", "processor": "VARCHAR", "order_id": "VARCHAR"}') as p
+    select *, json_transform(payload, '{"subscription_current_status": "VARCHAR", "customer": {"name": "VARCHAR", "email": "VARCHAR", "id": "VARCHAR"}, "item_id": "VARCHAR", "passthrough": {"utm_campaign": "VARCHAR", "utm_medium": "VARCHAR", "utm_source": "VARCHAR", "utm_content": "VARCHAR", "utm_term": "VARCHAR"}, "coupon_code": "VARCHAR", "item_name": "VARCHAR", "affiliate_id": "VARCHAR", "invoice_id": "VARCHAR", "timestamp": "VARCHAR", "reference": "VARCHAR", "item_type": "VARCHAR", "base_product": "VARCHAR", "subscription_id": "VARCHAR", "transaction_type": "VARCHAR", "currency": "VARCHAR", "amount": "VARCHAR", "frequency": "VARCHAR", "processor": "VARCHAR", "order_id": "VARCHAR"}') as p
     from raw_latest.thrivecart__transactions
 ),
 
@@ -28,6 +28,8 @@ renamed as (
         nullif(p.passthrough.utm_source, '') as utm_source,
         nullif(p.passthrough.utm_medium, '') as utm_medium,
         nullif(p.passthrough.utm_campaign, '') as utm_campaign,
+        nullif(p.passthrough.utm_content, '') as utm_content,
+        nullif(p.passthrough.utm_term, '') as utm_term,
         nullif(p.customer.id, '') as customer_id,
         p.customer.email as customer_email_raw,
         nullif(lower(trim(p.customer.email)), '') as customer_email,

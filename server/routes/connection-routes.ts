@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { connectionRuns, connectionStatuses, type ConnectionRuns } from '../../app/connection-status';
+import { connectionRuns, connectionStatuses, credentialValues, type ConnectionRuns } from '../../app/connection-status';
 import { pauseSchedule, resumeSchedule } from '../../app/schedules';
 import { startSync, syncProgress, syncTuning } from '../../app/syncs';
 import { findConnection } from '../../lib/config';
@@ -9,6 +9,7 @@ import { scheduleBody, syncBody, type ConnectionInfo, type ConnectionsStatus, ty
 import { connectionRights } from '../access/rights';
 import type { ServerContext } from '../context';
 import { forbidden, notFound, parseInput } from '../http-errors';
+import { withoutServerPaths } from '../public-message';
 
 // Per connection and stream: the last sync, its mode and outcome, lag, rows, quarantined records
 // and the next scheduled run, as `cdp status` reads them, and a running sync's live progress from
@@ -20,7 +21,7 @@ const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
 async function temporalRuns(ctx: ServerContext, ids: string[]): Promise<Map<string, ConnectionRuns> | undefined> {
   try {
-    return await connectionRuns(await ctx.temporal.client(), ids);
+    return await connectionRuns(await ctx.temporal.client(), ids, credentialValues(ctx.config.connections));
   } catch {
     return undefined;
   }
@@ -56,7 +57,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
         source: c.source,
         environment: c.environment,
         mayEdit: connectionRights(ctx, request.user!, c).edit,
-        lastRun: r?.lastRun ? { status: r.lastRun.status, startedAt: r.lastRun.startTime.toISOString(), closedAt: iso(r.lastRun.closeTime), failure: r.lastRun.failure ?? null } : null,
+        lastRun: r?.lastRun ? { status: r.lastRun.status, startedAt: r.lastRun.startTime.toISOString(), closedAt: iso(r.lastRun.closeTime), failure: r.lastRun.failure ? withoutServerPaths(ctx.config, r.lastRun.failure) : null } : null,
         schedule: r?.schedule ? { next: iso(r.schedule.next), paused: r.schedule.paused, note: r.schedule.note ?? null } : null,
         progress: running ? await ctx.temporal.client().then((client) => syncProgress(client, c.id), () => null) : null,
         streams: streams.map((s) => ({

@@ -33,7 +33,18 @@ const openapi3: ApiDescription = {
       securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } },
       schemas: {
         CustomerList: { type: 'object', required: ['data'], properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Customer' } } } },
-        Customer: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, email: { type: 'string', nullable: true, format: 'email' } } },
+        Customer: {
+          type: 'object',
+          required: ['id'],
+          properties: {
+            id: { type: 'integer' },
+            email: { type: 'string', nullable: true, format: 'email' },
+            // Stripe's ways of writing a nullable field: an enum that does not list null, an anyOf with no type.
+            status: { type: 'string', nullable: true, enum: ['active', 'closed'] },
+            plan: { nullable: true, anyOf: [{ type: 'string' }, { $ref: '#/components/schemas/Plan' }] },
+          },
+        },
+        Plan: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
       },
     },
   },
@@ -92,6 +103,14 @@ describe('conformance checker', () => {
         exchange('POST', '/reports', 202, {}, { requestBody: JSON.stringify({ reportType: 'A' }) }),
       ),
     ).toEqual([]);
+  });
+
+  it('admits null where an OpenAPI 3.0 schema is nullable, on an enum and on an anyOf too, and still checks other values', () => {
+    expect(check(exchange('GET', customers, 200, { data: [{ id: 1, status: null, plan: null }, { id: 2, status: 'closed', plan: { id: 'p' } }, { id: 3, plan: 'p' }] }))).toEqual([]);
+    const found = check(exchange('GET', customers, 200, { data: [{ id: 1, status: 'gone', plan: {} }] }));
+    expect(found).toContainEqual({ operation: 'GET /customers', where: '200', message: 'body/data/*/status must be equal to one of the allowed values ["active","closed",null]' });
+    expect(found).toContainEqual({ operation: 'GET /customers', where: '200', message: "body/data/*/plan must have required property 'id'" });
+    expect(found).toContainEqual({ operation: 'GET /customers', where: '200', message: 'body/data/*/plan must match a schema in anyOf' });
   });
 
   it('names a path that no description has', () => {

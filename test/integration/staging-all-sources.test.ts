@@ -23,6 +23,7 @@ const MODELS: { model: string; connection: string; streams: string[] }[] = [
   { model: 'stg_bigcommerce__products', connection: 'store', streams: ['products'] },
   { model: 'stg_facebook_ads__insights', connection: 'ads', streams: ['insights'] },
   { model: 'stg_facebook_ads__campaigns', connection: 'ads', streams: ['campaigns'] },
+  { model: 'stg_facebook_ads__ad_account', connection: 'ads', streams: ['ad_account'] },
 ];
 
 /** The connections synced here, and the source each one reads. */
@@ -50,6 +51,7 @@ const ALWAYS_FILLED: Record<string, string[]> = {
   stg_bigcommerce__products: ['product_id', 'product_name', 'created_at', 'updated_at'],
   stg_facebook_ads__insights: ['campaign_id', 'spend_date', 'campaign_name', 'spend_minor', 'currency', 'impressions', 'clicks'],
   stg_facebook_ads__campaigns: ['campaign_id', 'campaign_name', 'source_status', 'currency', 'created_at', 'updated_at'],
+  stg_facebook_ads__ad_account: ['ad_account_id', 'ad_account_name', 'currency', 'time_zone', 'utc_offset_hours', 'account_status'],
 };
 
 const staged = syncTwiceAndBuildBeforeAll(Object.keys(SOURCE_OF_CONNECTION));

@@ -5,7 +5,7 @@ import { buildThriveCartAccount, DEFAULT_THRIVECART_ACCOUNT } from '../../emulat
 import { generateWorld } from '../../emulators/world';
 
 // What the heuristic attribution models must credit each campaign, computed from the objects the
-// emulators serve (the CRM's UTM fields, the UTM tags on charges and checkouts, the orders), not
+// emulators serve (the CRM's UTM fields, the UTM tags on Stripe customers, charges and checkouts, the orders), not
 // from anything cdp landed or built. Every connection is taken as live, as in the oracle tests.
 
 export interface OracleConnections {
@@ -125,8 +125,20 @@ export function expectedAttribution(
     if (f.latest) touch(person, { id: `activecampaign:${ids.crm}:latest_touch:contact:${contact}`, atMs: f.latest.udateMs, campaign: campaignOf(f.latest.value), direct: false });
   }
 
-  // Stripe: every charge that took money is an order; its UTM metadata is a touch.
+  // Stripe: a customer's UTM metadata (its sign-up's acquisition) is a touch when the customer was created.
   const stripeEmail = new Map(stripe.customers.map((c) => [c.id, normalize(c.email)] as const));
+  for (const c of stripe.customers) {
+    const utm = (c.metadata ?? {}) as Record<string, string>;
+    if (blank(utm.utm_source) && blank(utm.utm_medium) && blank(utm.utm_campaign)) continue;
+    touch(stripeEmail.get(c.id) ?? `stripe:${c.id}`, {
+      id: `stripe:${ids.stripe}:first_touch:customer:${c.id}`,
+      atMs: c.created * 1000,
+      campaign: campaignOf(utm.utm_campaign),
+      direct: blank(utm.utm_source) && blank(utm.utm_campaign),
+    });
+  }
+
+  // Stripe: every charge that took money is an order; its UTM metadata is a touch.
   for (const ch of stripe.charges) {
     const person = ch.customer ? (stripeEmail.get(ch.customer) ?? `stripe:${ch.customer}`) : normalize(ch.billing_details.email);
     if (person === null) continue;
@@ -135,6 +147,13 @@ export function expectedAttribution(
       touch(person, { id: `stripe:${ids.stripe}:order:order:${ch.id}`, atMs: ch.created * 1000, campaign: campaignOf(utm.utm_campaign), direct: blank(utm.utm_source) && blank(utm.utm_campaign) });
     }
     if (ch.status === 'succeeded' && ch.captured) order(person, ch.created * 1000, ch.currency, ch.amount, ch.amount_refunded);
+  }
+
+  // A paid Stripe invoice that no charge paid (the emulated invoices name no payment) took its money
+  // itself: an order, unless it had nothing to pay (a trial).
+  for (const inv of stripe.invoices) {
+    if (inv.status !== 'paid' || inv.total <= 0) continue;
+    order(stripeEmail.get(inv.customer) ?? `stripe:${inv.customer}`, (inv.status_transitions.paid_at ?? inv.created) * 1000, inv.currency, inv.total, 0);
   }
 
   // ThriveCart: an invoice is an order, named by its buyer's latest email, tagged by its first line's passthrough.

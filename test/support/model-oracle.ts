@@ -26,10 +26,12 @@ export interface ExpectedModels {
   unmatchedPayers: Set<string>;
   /** `email|CURRENCY` -> revenue. */
   revenue: Map<string, ExpectedRevenue>;
-  /** Subscriptions per source and status (active or cancelled). */
-  subscriptions: Record<string, { active: number; cancelled: number }>;
+  /** Subscriptions per source and status (active, cancelled, or Stripe's incomplete). */
+  subscriptions: Record<string, { active: number; cancelled: number; incomplete: number }>;
   /** Active subscriptions per email. */
   activeSubscriptions: Map<string, number>;
+  /** Incomplete subscriptions (a first payment failed less than 23 hours ago) per email. */
+  incompleteSubscriptions: Map<string, number>;
   /** Emails with a CRM tag equal to "STATUS: Customer" or containing "purchase". */
   taggedCustomers: Set<string>;
   /** Every CRM tag name per email. */
@@ -38,6 +40,20 @@ export interface ExpectedModels {
   named: Set<string>;
   /** Product names bought per email, on orders that took money in a payment or store source. */
   purchases: Map<string, Set<string>>;
+  /** Stripe's orders that took money, per `email|CURRENCY`: those with a discount, its sum, and the promotion codes used. */
+  stripeDiscounts: Map<string, ExpectedStripeDiscounts>;
+  /** Per Stripe promotion code id: the orders that took money with it, the people, and Stripe's own redemption count. */
+  stripePromotionCodes: Map<string, { code: string; coupon: string; orders: number; customers: Set<string>; discountByCurrency: Record<string, number>; timesRedeemed: number }>;
+  /** Money taken from Stripe customers without an email, per customer id and currency (they are people, unnamed by email). */
+  spentWithoutEmail: Map<string, Record<string, number>>;
+  /** Per Stripe coupon id: the emails with an order that took money and had the coupon, with a promotion code or without. */
+  stripeCouponUsers: Map<string, Set<string>>;
+}
+
+export interface ExpectedStripeDiscounts {
+  discountedOrders: number;
+  discount: number;
+  codes: Set<string>;
 }
 
 const normalize = (email: string | null | undefined): string | null => {
@@ -120,10 +136,54 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     revenue.set(key, r);
   };
 
+  const spentWithoutEmail = new Map<string, Record<string, number>>();
+  const unnamedSpent = (customer: string, currency: string, amount: number) => {
+    const spent = spentWithoutEmail.get(customer) ?? {};
+    spent[currency.toUpperCase()] = (spent[currency.toUpperCase()] ?? 0) + amount;
+    spentWithoutEmail.set(customer, spent);
+  };
   for (const ch of stripe.charges) {
     if (ch.status !== 'succeeded' || !ch.captured) continue;
     const email = ch.customer ? (stripeEmail.get(ch.customer) ?? null) : normalize(ch.billing_details.email);
     paid(email, ch.currency, ch.amount, ch.amount_refunded, 0, ch.created * 1000);
+    if (email === null && ch.customer) unnamedSpent(ch.customer, ch.currency, ch.amount);
+  }
+
+  // A paid invoice no charge paid took its money itself (the emulated invoices name no payment); one with
+  // nothing to pay (a trial) took none. Its discounts name their coupon and promotion code.
+  const stripeDiscounts = new Map<string, ExpectedStripeDiscounts>();
+  const discountOf = new Map(stripe.discounts.map((d) => [d.id, d] as const));
+  const codeOf = new Map(stripe.promotion_codes.map((p) => [p.id, p] as const));
+  const stripePromotionCodes: ExpectedModels['stripePromotionCodes'] = new Map(
+    stripe.promotion_codes.map((p) => [p.id, { code: p.code, coupon: p.promotion.coupon, orders: 0, customers: new Set<string>(), discountByCurrency: {}, timesRedeemed: p.times_redeemed }] as const),
+  );
+  const stripeCouponUsers = new Map<string, Set<string>>();
+  for (const inv of stripe.invoices) {
+    if (inv.status !== 'paid' || inv.total <= 0) continue;
+    const email = stripeEmail.get(inv.customer) ?? null;
+    const discount = inv.total_discount_amounts.reduce((sum, d) => sum + d.amount, 0);
+    paid(email, inv.currency, inv.total, 0, discount, (inv.status_transitions.paid_at ?? inv.created) * 1000);
+    if (email === null) unnamedSpent(inv.customer, inv.currency, inv.total);
+    const key = `${email}|${inv.currency.toUpperCase()}`;
+    const agg = stripeDiscounts.get(key) ?? { discountedOrders: 0, discount: 0, codes: new Set<string>() };
+    if (discount > 0) agg.discountedOrders += 1;
+    agg.discount += discount;
+    const byPromo = new Map<string, number>();
+    for (const d of inv.total_discount_amounts) {
+      const coupon = discountOf.get(d.discount)?.source.coupon;
+      if (coupon !== undefined && email !== null) stripeCouponUsers.set(coupon, (stripeCouponUsers.get(coupon) ?? new Set<string>()).add(email));
+      const promo = discountOf.get(d.discount)?.promotion_code;
+      if (typeof promo === 'string') byPromo.set(promo, (byPromo.get(promo) ?? 0) + d.amount);
+    }
+    for (const [promo, amount] of byPromo) {
+      agg.codes.add(codeOf.get(promo)!.code);
+      const usage = stripePromotionCodes.get(promo)!;
+      usage.orders += 1;
+      if (email !== null) usage.customers.add(email);
+      const currency = inv.currency.toUpperCase();
+      usage.discountByCurrency[currency] = (usage.discountByCurrency[currency] ?? 0) + amount;
+    }
+    if (email !== null) stripeDiscounts.set(key, agg);
   }
 
   const purchases = new Map<string, Set<string>>();
@@ -157,17 +217,21 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     for (const line of products) bought(email, line.name);
   }
 
-  const subscriptions = { stripe: { active: 0, cancelled: 0 }, thrivecart: { active: 0, cancelled: 0 } };
+  const subscriptions = { stripe: { active: 0, cancelled: 0, incomplete: 0 }, thrivecart: { active: 0, cancelled: 0, incomplete: 0 } };
   const activeSubscriptions = new Map<string, number>();
-  const countSubscription = (source: 'stripe' | 'thrivecart', active: boolean, email: string | null) => {
-    subscriptions[source][active ? 'active' : 'cancelled'] += 1;
-    if (active && email !== null) activeSubscriptions.set(email, (activeSubscriptions.get(email) ?? 0) + 1);
+  const incompleteSubscriptions = new Map<string, number>();
+  type State = 'active' | 'cancelled' | 'incomplete';
+  const countSubscription = (source: 'stripe' | 'thrivecart', state: State, email: string | null) => {
+    subscriptions[source][state] += 1;
+    const perEmail = state === 'active' ? activeSubscriptions : state === 'incomplete' ? incompleteSubscriptions : null;
+    if (perEmail && email !== null) perEmail.set(email, (perEmail.get(email) ?? 0) + 1);
   };
-  for (const s of stripe.subscriptions) {
-    countSubscription('stripe', !['canceled', 'incomplete', 'incomplete_expired'].includes(s.status), stripeEmail.get(s.customer) ?? null);
-  }
+  // Stripe: ended ones (canceled, and incomplete_expired: the first payment never came) are cancelled;
+  // incomplete (Stripe still waits for the first payment) is neither; paused and the rest are active.
+  const stripeState = (status: string): State => (status === 'canceled' || status === 'incomplete_expired' ? 'cancelled' : status === 'incomplete' ? 'incomplete' : 'active');
+  for (const s of stripe.subscriptions) countSubscription('stripe', stripeState(s.status), stripeEmail.get(s.customer) ?? null);
   for (const [email, view] of cart.customers) {
-    for (const s of view.subscriptions) countSubscription('thrivecart', s.status === 'active' || s.status === 'paused', normalize(email));
+    for (const s of view.subscriptions) countSubscription('thrivecart', s.status === 'active' || s.status === 'paused' ? 'active' : 'cancelled', normalize(email));
   }
 
   const tagName = new Map(crm.tags.map((t) => [t.id, t.object.tag] as const));
@@ -188,9 +252,14 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     revenue,
     subscriptions,
     activeSubscriptions,
+    incompleteSubscriptions,
     taggedCustomers,
     tags,
     named,
     purchases,
+    stripeDiscounts,
+    stripePromotionCodes,
+    stripeCouponUsers,
+    spentWithoutEmail,
   };
 }

@@ -4,7 +4,7 @@ import AjvDraft04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import {
-  coerce, escapePointer, operationsOf, parameterSchema, parseQuery, pointerOf, propertySchema, resolve, typeOf,
+  admitNulls, coerce, escapePointer, operationsOf, parameterSchema, parseQuery, pointerOf, propertySchema, resolve, typeOf,
   type ApiDescription, type Json, type Operation, type Parameter,
 } from './openapi-operations';
 import type { Exchange } from './recording-proxy';
@@ -38,11 +38,11 @@ export class ConformanceChecker {
 
   constructor(descriptions: ApiDescription[]) {
     // OpenAPI 3.0's schema object and Swagger 2.0's are both draft-04 dialects (`exclusiveMinimum` is a
-    // boolean); Ajv reads `nullable` as OpenAPI 3.0 defines it. Vendor formats it does not know
+    // boolean); an OpenAPI 3.0 `nullable` admits null (see admitNulls). Vendor formats it does not know
     // (`unix-time`, `int32`) are not checked; the standard ones are.
     this.ajv = new AjvDraft04({ strict: false, allErrors: true, logger: false, validateFormats: true });
     (addFormats as unknown as (a: unknown) => void)(this.ajv);
-    for (const d of descriptions) this.ajv.addSchema(d.doc, schemaId(d));
+    for (const d of descriptions) this.ajv.addSchema(String(d.doc.openapi ?? '').startsWith('3.0') ? (admitNulls(d.doc) as Json) : d.doc, schemaId(d));
     this.operations = descriptions.flatMap(operationsOf);
   }
 

@@ -110,6 +110,23 @@ export function operationsOf(description: ApiDescription): Operation[] {
   return out;
 }
 
+/**
+ * An OpenAPI 3.0 description as plain JSON Schema for the validator: `nullable: true` admits null
+ * ("Allows sending a null value for the defined schema", OpenAPI 3.0.0), also where the schema has no
+ * `type` (a nullable `anyOf`, as Stripe writes expandable fields) or an `enum` that does not list null.
+ * The shape is kept, so every JSON pointer into the description still names the same schema.
+ */
+export function admitNulls(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(admitNulls);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, ...rest } = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, admitNulls(v)])) as Json;
+  if (nullable !== true) return nullable === undefined ? rest : { ...rest, nullable };
+  if (Array.isArray(rest.enum) && !rest.enum.includes(null)) rest.enum = [...rest.enum, null];
+  if (typeof rest.type === 'string') return { ...rest, type: [rest.type, 'null'] };
+  if (Array.isArray(rest.anyOf) && rest.type === undefined) return { ...rest, anyOf: [...rest.anyOf, { type: 'null' }] };
+  return { anyOf: [rest, { type: 'null' }] };
+}
+
 /** The JSON Schema of a parameter's value: its `schema` (3.x) or the parameter itself (2.0). */
 export function parameterSchema(p: Json): Json {
   if (p.schema) return p.schema;

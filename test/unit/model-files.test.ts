@@ -43,6 +43,17 @@ describe('SQL model files', () => {
     expect(() => orderModels(readModels(cycle))).toThrow(/cycle: core\.a -> core\.b -> core\.a/);
   });
 
+  it('take a batched table\'s key, input and bytes a row, and name what is wrong with a bad line', () => {
+    const ok = modelsDir({ 'attribution/credits.sql': '-- grain: one row per touch\n-- batched by: conversion_key of attribution.touches, 320 bytes a row\nselect * from attribution.touches' });
+    expect(readModels(ok)[0]!.batch).toEqual({ column: 'conversion_key', input: 'attribution.touches', bytesPerRow: 320 });
+    const bad = (header: string, body = 'select * from attribution.touches') =>
+      () => readModels(modelsDir({ 'attribution/credits.sql': `-- grain: one row per touch\n${header}\n${body}` }));
+    expect(bad('-- batched by: conversion_key, 320 bytes a row')).toThrow(/credits\.sql: "-- batched by:" reads "<column> of <layer>\.<model>, <n> bytes a row", not "conversion_key, 320 bytes a row"/);
+    expect(bad('-- batched by: conversion_key of attribution.paths, 320 bytes a row')).toThrow(/credits\.sql: "-- batched by:" names attribution\.paths, which the model does not read/);
+    expect(bad('-- batched by: conversion_key of attribution.touches, 0 bytes a row')).toThrow(/credits\.sql: "-- batched by:" needs at least 1 byte a row/);
+    expect(bad('-- materialized: view\n-- batched by: conversion_key of attribution.touches, 320 bytes a row')).toThrow(/credits\.sql: only a table is built in batches/);
+  });
+
   it('require every model to state its grain', () => {
     const dir = modelsDir({ 'core/a.sql': 'select 1' });
     expect(() => readModels(dir)).toThrow(/a\.sql: a model states its grain/);

@@ -27,7 +27,7 @@ const SCHEMA = `
   CREATE TABLE marts.customer_metrics (customer_id VARCHAR, environment VARCHAR, currency VARCHAR, orders_count INTEGER,
     discounted_orders INTEGER, undiscounted_orders INTEGER, amount_spent_minor BIGINT, net_revenue_minor BIGINT,
     discount_received_minor BIGINT, refunded_amount_minor BIGINT, promo_codes_used INTEGER, returned_items INTEGER,
-    first_order_at TIMESTAMPTZ, last_order_at TIMESTAMPTZ, active_subscriptions INTEGER, cancelled_subscriptions INTEGER,
+    first_order_at TIMESTAMPTZ, last_order_at TIMESTAMPTZ, active_subscriptions INTEGER, cancelled_subscriptions INTEGER, incomplete_subscriptions INTEGER,
     abandoned_checkouts INTEGER, is_customer BOOLEAN, is_paying_customer BOOLEAN, is_tagged_customer BOOLEAN,
     promotion_orders INTEGER, promotion_discounted_orders INTEGER, promotion_undiscounted_orders INTEGER,
     promotion_gross_revenue_minor BIGINT, promotion_accrued_discounts_minor BIGINT, promotion_net_revenue_minor BIGINT,

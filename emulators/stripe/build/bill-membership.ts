@@ -38,7 +38,14 @@ interface SlotOutcome {
 
 const HOUR_S = 3600;
 const DAY_S = 86_400;
+/** How long Stripe waits for a failed first payment before it expires the subscription. */
+const INCOMPLETE_S = 23 * HOUR_S;
 const sec = (ms: number): number => Math.floor(ms / 1000);
+
+/** A subscription whose first payment failed is `incomplete` until 23 hours have passed, then `incomplete_expired`. */
+function isIncomplete(m: Membership, anchorS: number): boolean {
+  return m.lifecycle === 'incomplete_expired' && unixSeconds(m.started_at) + INCOMPLETE_S > anchorS;
+}
 
 function slotsFor(m: Membership, untilMs: number): Slot[] {
   const startS = unixSeconds(m.started_at);
@@ -67,7 +74,9 @@ function outcomeFor(ctx: BillingBuildContext, m: Membership, slots: Slot[], i: n
   const last = slots.length - 1;
   const base: SlotOutcome = { status: 'paid', attempts: slot.trial ? 0 : 1, nextAttempt: null, voidedAt: null, uncollectibleAt: null, paidAfterS: ctx.rng.int(2, 40) };
   if (slot.trial) return base;
-  if (m.lifecycle === 'incomplete_expired') return { ...base, status: 'void', voidedAt: slot.created + 23 * HOUR_S };
+  // Still incomplete: the first invoice stays open, waiting for the customer to pay it.
+  if (isIncomplete(m, ctx.anchorS)) return { ...base, status: 'open' };
+  if (m.lifecycle === 'incomplete_expired') return { ...base, status: 'void', voidedAt: slot.created + INCOMPLETE_S };
   if (m.lifecycle === 'past_due' && i === last) {
     return { ...base, status: 'open', attempts: ctx.rng.int(1, 3), nextAttempt: ctx.anchorS + ctx.rng.int(1, 4) * DAY_S };
   }
@@ -101,14 +110,14 @@ export interface MembershipBilling {
 }
 
 /** When a membership stopped (ended_at) and when it is set to stop (cancel_at), in unix seconds. */
-function lifetimeOf(m: Membership): { endedS: number | null; cancelAtS: number | null } {
+function lifetimeOf(m: Membership, anchorS: number): { endedS: number | null; cancelAtS: number | null } {
   if (m.lifecycle === 'canceled') {
     const endedS = m.cancel_at_period_end ? sec(periodEndAfterMs(m, Date.parse(m.canceled_at!))) : unixSeconds(m.canceled_at!);
     return { endedS, cancelAtS: m.cancel_at_period_end ? endedS : null };
   }
   if (m.cancel_at_period_end && m.canceled_at) return { endedS: null, cancelAtS: sec(periodEndAfterMs(m, Date.parse(m.canceled_at))) };
   // Stripe expires a subscription whose first payment never succeeded after 23 hours.
-  if (m.lifecycle === 'incomplete_expired') return { endedS: unixSeconds(m.started_at) + 23 * HOUR_S, cancelAtS: null };
+  if (m.lifecycle === 'incomplete_expired' && !isIncomplete(m, anchorS)) return { endedS: unixSeconds(m.started_at) + INCOMPLETE_S, cancelAtS: null };
   return { endedS: null, cancelAtS: null };
 }
 
@@ -122,7 +131,7 @@ export function billMembership(ctx: BillingBuildContext, m: Membership, customer
   const price = catalog.priceByKey.get(m.price_key);
   if (!price) throw new Error(`No Stripe price for ${m.price_key}`);
   const productName = ctx.productNames.get(m.product_key) ?? m.product_key;
-  const { endedS, cancelAtS } = lifetimeOf(m);
+  const { endedS, cancelAtS } = lifetimeOf(m, ctx.anchorS);
   const slots = slotsFor(m, (endedS ?? ctx.anchorS) * 1000);
   const firstPaid = slots.findIndex((s) => !s.trial);
 
@@ -204,7 +213,7 @@ export function billMembership(ctx: BillingBuildContext, m: Membership, customer
     created: startS,
     customer: customer.id,
     currency: m.currency,
-    status: m.lifecycle,
+    status: isIncomplete(m, ctx.anchorS) ? 'incomplete' : m.lifecycle,
     billing_cycle_anchor: sec(cycleStartMs(m, 0)),
     cancel_at: cancelAtS,
     cancel_at_period_end: m.cancel_at_period_end,

@@ -20,6 +20,17 @@ export interface PaymentAccounts {
 const ATTEMPT_GAP_S = 240;
 const LOCALES: Readonly<Record<string, string>> = { US: 'en-US', GB: 'en-GB', DE: 'de-DE', FR: 'fr-FR', NL: 'nl-NL', IE: 'en-IE', ES: 'es-ES' };
 const UPPER_ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DAY_MS = 86_400_000;
+
+/**
+ * The customer's metadata: a person who paid within a day of first arriving signed up through the
+ * checkout, whose form wrote the visit's UTM tags (the person's acquisition) onto the customer.
+ */
+function signUpMetadata(person: Person): Record<string, string> {
+  const { acquisition, payment_account_opened_at: openedAt } = person.traits;
+  if (!acquisition || openedAt === null || Date.parse(openedAt) - Date.parse(person.created_at) >= DAY_MS) return {};
+  return { utm_source: acquisition.utm_source, utm_medium: acquisition.utm_medium, utm_campaign: acquisition.utm_campaign };
+}
 
 /** Unix times of each charge attempt for an order, oldest first; the last is the order's own time. */
 export function attemptTimes(order: Order): number[] {
@@ -80,6 +91,7 @@ export function buildAccounts(people: readonly Person[], ids: StripeIds, rng: Rn
       default_payment_method: null,
       preferred_locales: rng.chance(0.4) ? [LOCALES[person.address.country] ?? 'en-US'] : [],
       shipping: buysPhysical && rng.chance(0.5) ? { address, name, phone: person.phone } : null,
+      metadata: signUpMetadata(person),
       card,
       person,
     };
@@ -98,6 +110,7 @@ export function buildAccounts(people: readonly Person[], ids: StripeIds, rng: Rn
         invoice_prefix: newPrefix(),
         preferred_locales: [],
         shipping: null,
+        metadata: {},
         card: { ...card, payment_method: ids.timed('pm', unixSeconds(dup.opened_at)) },
       };
     }

@@ -14,6 +14,8 @@ export interface CustomerInput {
   default_payment_method: string | null;
   preferred_locales: string[];
   shipping: { address: StripeAddress; name: string; phone: string | null } | null;
+  /** What the sign-up form wrote on the customer: its acquisition `utm_source`, `utm_medium`, `utm_campaign`. */
+  metadata: Record<string, string>;
 }
 
 /** A Stripe `customer` with every field of the API's customer object. */
@@ -33,7 +35,7 @@ export function customerObject(c: CustomerInput) {
     invoice_prefix: c.invoice_prefix,
     invoice_settings: { custom_fields: null, default_payment_method: c.default_payment_method, footer: null, rendering_options: null },
     livemode: false,
-    metadata: {} as Record<string, string>,
+    metadata: c.metadata,
     name: c.name,
     next_invoice_sequence: c.next_invoice_sequence,
     phone: c.phone,

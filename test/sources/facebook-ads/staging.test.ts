@@ -80,4 +80,32 @@ describe('the staging models over the official example responses', () => {
       budget: 1000,
     });
   });
+
+  it('Facebook Ads: the ad account node gives its time zone and currency, and ad-set and ad rows their ids and spend in it', async () => {
+    // ad_account.json: "id": "act_<AD_ACCOUNT_ID>", "currency": "USD", "timezone_name": "America/Los_Angeles".
+    expect(await examples.one('select ad_account_id, currency, time_zone, utc_offset_hours::int as offset, account_status from staging.stg_facebook_ads__ad_account')).toEqual({
+      ad_account_id: '<AD_ACCOUNT_ID>',
+      currency: 'USD',
+      time_zone: 'America/Los_Angeles',
+      offset: -7,
+      account_status: 1,
+    });
+    // adset_insights.json and ad_insights.json: the insights example with the level's ids, and no account_currency:
+    // their spend is in the account's currency, which the node says.
+    expect(await examples.one('select adset_id, campaign_id, spend_minor::int as spend, currency, spend_date::varchar as day from staging.stg_facebook_ads__adset_insights')).toEqual({
+      adset_id: '<ADSET_ID>',
+      campaign_id: '<CAMPAIGN_ID>',
+      spend: 533950,
+      currency: 'USD',
+      day: '2025-03-14',
+    });
+    expect(await examples.one('select ad_id, ad_name, adset_id, spend_minor::int as spend, impressions::int as impressions, currency from staging.stg_facebook_ads__ad_insights')).toEqual({
+      ad_id: '<AD_ID>',
+      ad_name: '<AD_NAME>',
+      adset_id: '<ADSET_ID>',
+      spend: 533950,
+      impressions: 361324,
+      currency: 'USD',
+    });
+  });
 });

@@ -20,6 +20,12 @@ const STREAMS = {
   prices: 'price',
 } as const;
 
+/**
+ * Keys the pinned version's API description (test/fixtures/stripe/spec3.2026-07-29.dahlia.json) requires
+ * but the fixture object, published beside it, predates: the emulator serves them, the fixture lacks them.
+ */
+const DESCRIBED_NOT_IN_FIXTURE: Record<string, string[]> = { invoice: ['amount_paid_off_stripe'] };
+
 /** Fields whose keys are the account's own data (free-form maps), not part of the object's shape. */
 const MAP_FIELDS = new Set(['metadata', 'fraud_details']);
 
@@ -68,14 +74,15 @@ afterAll(async () => {
 describe('Stripe emulator objects match the official fixtures', () => {
   for (const [stream, resource] of Object.entries(STREAMS)) {
     it(`every served ${resource} has exactly the top-level keys of the fixture ${resource}`, () => {
-      const fixtureKeys = Object.keys(fixtures[resource] as object).sort();
+      const fixtureKeys = [...Object.keys(fixtures[resource] as object), ...(DESCRIBED_NOT_IN_FIXTURE[resource] ?? [])].sort();
       const objects = served.get(stream)!;
       expect(objects.length).toBeGreaterThan(0);
       for (const o of objects) expect(Object.keys(o).sort(), o.id).toEqual(fixtureKeys);
     });
 
     it(`every served ${resource} agrees with the fixture's nesting and value types all the way down`, () => {
-      const diffs = served.get(stream)!.flatMap((o) => shapeDifferences(o, fixtures[resource], o.id));
+      const described = DESCRIBED_NOT_IN_FIXTURE[resource] ?? [];
+      const diffs = served.get(stream)!.flatMap((o) => shapeDifferences(o, fixtures[resource], o.id)).filter((d) => !described.some((k) => d.endsWith(`: extra ${k}`)));
       expect(diffs.slice(0, 20)).toEqual([]);
     });
   }

@@ -70,21 +70,29 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(states.every((s) => s.inProgress === null && s.highWaterMark !== null && s.lastSync?.mode === 'historical')).toBe(true);
   });
 
+  // A charge is an order; so is a paid invoice no charge paid (every emulated invoice: they name no payment).
+  const CHARGE_ORDERS = "(select * from core.orders where starts_with(source_order_id, 'ch_'))";
+
   it('builds orders whose counts and sums equal the emulator ground truth', async () => {
     await runBuild(env.client);
     const truth = emulator.truth().streams.charges;
-    const [{ n }] = (await sql('select count(*)::int as n from core.orders')) as [{ n: number }];
+    const [{ n }] = (await sql(`select count(*)::int as n from ${CHARGE_ORDERS}`)) as [{ n: number }];
     expect(n).toBe(truth.count);
 
-    const sums = await sql('select lower(currency) as c, sum(total_minor)::bigint::varchar as s, sum(refunded_minor)::bigint::varchar as r from core.orders group by 1');
+    const sums = await sql(`select lower(currency) as c, sum(total_minor)::bigint::varchar as s, sum(refunded_minor)::bigint::varchar as r from ${CHARGE_ORDERS} group by 1`);
     expect(Object.fromEntries(sums.map((x) => [x.c, Number(x.s)]))).toEqual(truth.amount_sum_by_currency);
     const refunded = Object.fromEntries(sums.map((x) => [x.c, Number(x.r)]).filter(([, r]) => r !== 0));
     expect(refunded).toEqual(Object.fromEntries(Object.entries(truth.amount_refunded_sum_by_currency).filter(([, r]) => r !== 0)));
 
-    const statuses = Object.fromEntries((await sql('select status, count(*)::int as n from core.orders group by 1')).map((x) => [x.status, x.n]));
+    const statuses = Object.fromEntries((await sql(`select status, count(*)::int as n from ${CHARGE_ORDERS} group by 1`)).map((x) => [x.status, x.n]));
     expect(statuses.failed ?? 0).toBe(truth.by_status.failed ?? 0);
     expect(statuses.refunded ?? 0).toBe(truth.refunded_count);
     expect(statuses.partially_refunded ?? 0).toBe(truth.partially_refunded_count);
+
+    const invoices = emulator.truth().streams.invoices;
+    const invoiceOrders = await sql(`select lower(currency) as c, count(*)::int as n, sum(total_minor)::bigint::varchar as s from core.orders where starts_with(source_order_id, 'in_') group by 1`);
+    expect(Object.fromEntries(invoiceOrders.map((x) => [x.c, Number(x.s)]))).toEqual(invoices.paid_with_total_sum_by_currency);
+    expect(invoiceOrders.reduce((n, x) => n + Number(x.n), 0)).toBe(invoices.paid_with_total_count);
   });
 
   it('builds one customer per normalized email, plus each customer without one', async () => {
@@ -113,7 +121,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     const truth = emulator.truth().streams;
     const [raw] = await sql('select count(*)::int as n from raw.stripe__charges');
     expect(raw!.n).toBe(2 * truth.charges.count);
-    const [orders] = await sql('select count(*)::int as n from core.orders');
+    const [orders] = await sql(`select count(*)::int as n from ${CHARGE_ORDERS}`);
     expect(orders!.n).toBe(truth.charges.count);
   });
 
@@ -156,7 +164,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(await sql(`select amount_minor::int as amount from staging.stg_stripe__refunds where stripe_charge_id = '${paid!.id}'`)).toEqual([{ amount: paid!.total }]);
     expect(await sql(`select email from staging.stg_stripe__customers where stripe_customer_id = '${customer!.id}'`)).toEqual([{ email: 'moved.person@example.com' }]);
     expect(await sql(`select source_status from staging.stg_stripe__subscriptions where stripe_subscription_id = '${subscription!.id}'`)).toEqual([{ source_status: 'canceled' }]);
-    const [orders] = await sql('select count(*)::int as n from core.orders');
+    const [orders] = await sql(`select count(*)::int as n from ${CHARGE_ORDERS}`);
     expect(orders!.n).toBe(emulator.truth().streams.charges.count);
   });
 

@@ -1,0 +1,45 @@
+-- grain: one row per Facebook Ads ad set per day (the ad account's day) per connection, the newest landed version
+-- unique: connection, adset_id, spend_date
+-- not_null: environment, connection, adset_id, campaign_id, spend_date, spend_minor, currency, impressions
+--
+-- Landed when the connection's insights_levels asks for `adset`. The same money as the campaign rows,
+-- split by the campaign's ad sets; summed over a campaign's ad sets it is the campaign's row of that day.
+with source as (
+    -- Each payload is parsed once, into the fields the model reads.
+    select *, json_transform(payload, '{"adset_id": "VARCHAR", "adset_name": "VARCHAR", "campaign_id": "VARCHAR", "campaign_name": "VARCHAR", "account_id": "VARCHAR", "account_currency": "VARCHAR", "date_start": "VARCHAR", "spend": "VARCHAR", "impressions": "VARCHAR", "clicks": "VARCHAR", "reach": "VARCHAR"}') as p
+    from raw_latest.facebook_ads__adset_insights
+),
+
+-- A row without account_currency (not asked for) is in the account's currency, which the ad account node says.
+accounts as (
+    select environment, connection, any_value(upper(payload->>'currency')) as account_currency
+    from raw_latest.facebook_ads__ad_account
+    group by all
+),
+
+renamed as (
+    select
+        source.environment,
+        source.connection,
+        p.adset_id as adset_id,
+        -- A calendar day in the ad account's time zone and not a UTC instant: kept as a date.
+        (p.date_start)::date as spend_date,
+        p.adset_name as adset_name,
+        p.campaign_id as campaign_id,
+        p.campaign_name as campaign_name,
+        p.account_id as ad_account_id,
+        -- Spend is a decimal string in the ad account's currency ("5339.5") and not minor units.
+        round((p.spend)::decimal(18, 4) * 100)::bigint as spend_minor,
+        coalesce(upper(p.account_currency), accounts.account_currency) as currency,
+        (p.impressions)::bigint as impressions,
+        (p.clicks)::bigint as clicks,
+        (p.reach)::bigint as reach,
+        source.sync_mode,
+        source.synced_at
+    from source
+    left join accounts
+        on accounts.environment = source.environment
+        and accounts.connection = source.connection
+)
+
+select * from renamed
