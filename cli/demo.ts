@@ -47,7 +47,11 @@ async function emulatorAnswers(url: string): Promise<boolean> {
 }
 
 interface StripeTruth {
-  streams: { customers: { count: number }; charges: { count: number; amount_sum_by_currency: Record<string, number> } };
+  streams: {
+    customers: { count: number };
+    charges: { count: number; amount_sum_by_currency: Record<string, number> };
+    invoices: { paid_with_total_count: number; paid_with_total_sum_by_currency: Record<string, number> };
+  };
 }
 
 /** Per platform: spend, collected revenue and ROAS under two models; the full report as HTML beside the warehouse. */
@@ -83,10 +87,14 @@ async function compareWithEmulator(emulatorUrl: string, warehouse: string, timez
   const count = orders.rows.reduce((n, r) => n + Number(r.n), 0);
   const mark = (ok: boolean) => (ok ? 'matches' : 'DIFFERS');
   const lines = ['Against the Stripe emulator\'s ground truth:'];
-  lines.push(`  orders             ${String(count).padStart(8)}  charges ${truth.streams.charges.count}: ${mark(count === truth.streams.charges.count)}`);
+  // An order is a charge, or a paid invoice no charge paid (the emulator's invoices are paid without one).
+  const { charges, invoices } = truth.streams;
+  const expectedCount = charges.count + invoices.paid_with_total_count;
+  lines.push(`  orders             ${String(count).padStart(8)}  charges and paid invoices ${expectedCount}: ${mark(count === expectedCount)}`);
   for (const r of orders.rows) {
-    const expected = truth.streams.charges.amount_sum_by_currency[String(r.currency)] ?? 0;
-    lines.push(`  total_minor ${String(r.currency).toUpperCase()}  ${String(r.total).padStart(12)}  charges ${expected}: ${mark(Number(r.total) === expected)}`);
+    const currency = String(r.currency);
+    const expected = (charges.amount_sum_by_currency[currency] ?? 0) + (invoices.paid_with_total_sum_by_currency[currency] ?? 0);
+    lines.push(`  total_minor ${currency.toUpperCase()}  ${String(r.total).padStart(12)}  charges and paid invoices ${expected}: ${mark(Number(r.total) === expected)}`);
   }
   return lines;
 }
