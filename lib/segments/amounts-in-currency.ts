@@ -15,7 +15,7 @@ export const AMOUNT_IN_CURRENCY_OPERATORS = ['equals', 'not_equals', 'greater_th
 const inCurrency = (column: string, what: string): FieldSpec => ({
   type: 'money',
   sql: `r.${column}`,
-  description: `${what} in the orders of one currency only, in that currency, never converted; 0 without orders in it. Needs a currency: {field, currency: USD, op, value}`,
+  description: `${what} in one currency's orders only, in that currency, never converted (needs currency: USD; 0 without such orders)`,
   currency: true,
   operators: AMOUNT_IN_CURRENCY_OPERATORS,
 });

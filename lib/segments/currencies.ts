@@ -19,8 +19,9 @@ export function minorUnitDigits(code: string): number {
   return (THREE_DECIMAL as readonly string[]).includes(upper) ? 3 : 2;
 }
 
-/** The ISO 4217 codes in use, as the runtime's ICU knows them (withdrawn ones like DEM are not). */
-const KNOWN_CODES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('currency'), ...ZERO_DECIMAL, ...THREE_DECIMAL]);
+/** The ISO 4217 codes in use, as the runtime's ICU knows them (withdrawn ones like DEM are not), sorted. */
+export const CURRENCY_CODES: readonly string[] = [...new Set([...Intl.supportedValuesOf('currency'), ...ZERO_DECIMAL, ...THREE_DECIMAL])].sort();
+const KNOWN_CODES: ReadonlySet<string> = new Set(CURRENCY_CODES);
 
 /** Whether `code` is an ISO 4217 currency code in use, in any case. */
 export const isCurrencyCode = (code: string): boolean => /^[A-Za-z]{3}$/.test(code) && KNOWN_CODES.has(code.toUpperCase());
