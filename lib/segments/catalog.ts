@@ -201,6 +201,23 @@ export const ENTITIES: Record<string, EntitySpec> = {
       cancelled_at: { type: 'date', sql: 'e.cancelled_at', description: 'when it ended' },
     },
   },
+  discount: {
+    description: 'a coupon or promotion code used on an order of the person that took money (core.order_discounts)',
+    from: `(select d.*, c.source_coupon_id, c.name as coupon_name from core.order_discounts as d
+      left join core.coupons as c using (coupon_id)
+      where d.status in ('paid', 'partially_refunded', 'refunded'))`,
+    // An order that used two codes of one coupon is two rows here, and one order.
+    countSql: 'count(distinct e.order_id)',
+    fields: {
+      code: { type: 'text', sql: 'e.code', description: 'the code entered: a Stripe promotion code, a BigCommerce, Talon.One or ThriveCart coupon code' },
+      coupon: { type: 'text', sql: 'e.source_coupon_id', description: "the coupon behind it, by its id in the source (core.coupons.source_coupon_id): any of its codes, or the coupon applied without one" },
+      coupon_name: { type: 'text', sql: 'e.coupon_name', description: "the coupon's name (Talon.One: its campaign)" },
+      source: { type: 'text', sql: 'e.source', description: 'the source', choices: ORDER_SOURCES },
+      connection: { type: 'text', sql: 'e.connection', description: 'the connection id' },
+      discount: { type: 'money', sql: major('e.discount_minor', 'e.currency'), description: "what it took off the order, in the order's currency" },
+      ordered_at: { type: 'date', sql: 'e.ordered_at', description: 'when the order was placed' },
+    },
+  },
 };
 
 // Rules come from files and web requests: a name like `constructor`, `toString` or `__proto__`

@@ -263,7 +263,7 @@ describe('invalid segment definitions', () => {
         { has: 'tag', because: 'x' },
       ]),
     ).toEqual([
-      line('rules.all[0].has: unknown record kind "invoice"; choose one of: tag, order, purchase, subscription'),
+      line('rules.all[0].has: unknown record kind "invoice"; choose one of: tag, order, purchase, subscription, discount'),
       line('rules.all[1].where: has cannot be nested inside another has; put it beside it in an all or any group'),
       line('rules.all[2].where.all[1]: has cannot be nested inside another has; put it beside it in an all or any group'),
       line('rules.all[3].count: count needs {op, value}, e.g. {op: greater_or_equal, value: 2}'),
@@ -338,7 +338,7 @@ describe('invalid segment definitions', () => {
       `segments/vip.yaml: rules.all[0].field: unknown field "emails" of a customer; choose one of: ${CUSTOMER_FIELDS}`,
       'segments/vip.yaml: rules.all[1].any[0].not.value: between needs low <= high, got [3, 1]',
       `segments/vip.yaml: rules.all[1].any[1].where.value: "done" is not one of: ${ORDER_STATUSES}`,
-      'segments/vip.yaml: rules.all[2].has: unknown record kind "tags"; choose one of: tag, order, purchase, subscription',
+      'segments/vip.yaml: rules.all[2].has: unknown record kind "tags"; choose one of: tag, order, purchase, subscription, discount',
     ]);
   });
 });
