@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import fs from 'node:fs';
 import path from 'node:path';
 import { runBuild } from '../app/builds';
 import { queryWarehouse } from '../app/query';
@@ -7,10 +8,11 @@ import { runSync, syncTuning } from '../app/syncs';
 import { connectClient, temporalTarget } from '../app/temporal';
 import { loadConfig } from '../lib/config';
 import { writeFileAtomic } from '../lib/fs-atomic';
-import { PROJECT_ROOT } from '../lib/paths';
+import { PROJECT_ROOT, type DataLayout } from '../lib/paths';
 import { MODELS } from '../lib/report/attribution-data';
 import { startWorker } from '../worker/run-worker';
 import { ensureBackground } from './background';
+import { worldAnchor } from '../emulators/http/account-clock';
 import { EMULATORS, emulatorKey, emulatorLwa } from '../emulators/registry';
 import { DEFAULT_SERVE_PORT } from './flags';
 import { startLocalTemporal } from './local-temporal';
@@ -20,6 +22,20 @@ import { summarizeProgress } from './render/sync-progress';
 
 /** The size of the demo's world (1 = about 3,000 people). */
 const DEMO_SCALE = 0.3;
+
+/**
+ * The instant the demo's emulated world ends at: when its emulators first started for this data
+ * folder, kept beside the lake so that emulators started again (after `cdp down`) serve the world
+ * the lake was synced from. A fresh data folder gets a world that ends now.
+ */
+async function demoWorldNow(layout: DataLayout): Promise<string> {
+  const file = path.join(layout.root, 'emulators-now');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const now = worldAnchor().toISOString().replace('.000Z', 'Z');
+  fs.mkdirSync(layout.root, { recursive: true });
+  await writeFileAtomic(file, `${now}\n`);
+  return now;
+}
 
 async function emulatorAnswers(url: string): Promise<boolean> {
   try {
@@ -31,7 +47,11 @@ async function emulatorAnswers(url: string): Promise<boolean> {
 }
 
 interface StripeTruth {
-  streams: { customers: { count: number }; charges: { count: number; amount_sum_by_currency: Record<string, number> } };
+  streams: {
+    customers: { count: number };
+    charges: { count: number; amount_sum_by_currency: Record<string, number> };
+    invoices: { paid_with_total_count: number; paid_with_total_sum_by_currency: Record<string, number> };
+  };
 }
 
 /** Per platform: spend, collected revenue and ROAS under two models; the full report as HTML beside the warehouse. */
@@ -67,10 +87,14 @@ async function compareWithEmulator(emulatorUrl: string, warehouse: string, timez
   const count = orders.rows.reduce((n, r) => n + Number(r.n), 0);
   const mark = (ok: boolean) => (ok ? 'matches' : 'DIFFERS');
   const lines = ['Against the Stripe emulator\'s ground truth:'];
-  lines.push(`  orders             ${String(count).padStart(8)}  charges ${truth.streams.charges.count}: ${mark(count === truth.streams.charges.count)}`);
+  // An order is a charge, or a paid invoice no charge paid (the emulator's invoices are paid without one).
+  const { charges, invoices } = truth.streams;
+  const expectedCount = charges.count + invoices.paid_with_total_count;
+  lines.push(`  orders             ${String(count).padStart(8)}  charges and paid invoices ${expectedCount}: ${mark(count === expectedCount)}`);
   for (const r of orders.rows) {
-    const expected = truth.streams.charges.amount_sum_by_currency[String(r.currency)] ?? 0;
-    lines.push(`  total_minor ${String(r.currency).toUpperCase()}  ${String(r.total).padStart(12)}  charges ${expected}: ${mark(Number(r.total) === expected)}`);
+    const currency = String(r.currency);
+    const expected = (charges.amount_sum_by_currency[currency] ?? 0) + (invoices.paid_with_total_sum_by_currency[currency] ?? 0);
+    lines.push(`  total_minor ${currency.toUpperCase()}  ${String(r.total).padStart(12)}  charges and paid invoices ${expected}: ${mark(Number(r.total) === expected)}`);
   }
   return lines;
 }
@@ -93,11 +117,12 @@ export async function runDemo(configFile: string): Promise<void> {
     name: 'emulators',
     command: process.execPath,
     // A world of about 900 people keeps the demo to a minute or two; `cdp emulators --scale` serves bigger ones.
-    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators', '--scale', String(DEMO_SCALE)],
+    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators', '--scale', String(DEMO_SCALE), '--now', await demoWorldNow(config.layout)],
     runDir: config.layout.run,
     isReady: async () => (await Promise.all(emulatorUrls.map(emulatorAnswers))).every(Boolean),
   });
-  info(`emulators  ${emulators.reused ? 'reusing' : 'started'} ${EMULATORS.map((e) => e.source).join(', ')} on ports ${EMULATORS[0]!.defaultPort}-${EMULATORS.at(-1)!.defaultPort}`);
+  const { anchor } = (await (await fetch(new URL('/_emulator/health', emulatorUrl))).json()) as { anchor: string };
+  info(`emulators  ${emulators.reused ? 'reusing' : 'started'} ${EMULATORS.map((e) => e.source).join(', ')} on ports ${EMULATORS[0]!.defaultPort}-${EMULATORS.at(-1)!.defaultPort}; their world ends at ${anchor}`);
 
   // Connections that point at the local emulators get the emulator's key unless one is set already.
   for (const c of config.connections) {

@@ -1,4 +1,5 @@
 import type { StripeData } from './build/stripe-data.js';
+import { historyEvents } from './history-events.js';
 
 /** Sums of minor units keyed by lower-case currency code. */
 export type AmountByCurrency = Record<string, number>;
@@ -23,7 +24,15 @@ export interface StripeGroundTruth {
       /** Charges with 0 < amount_refunded < amount. */
       partially_refunded_count: number;
     };
-    invoices: { count: number; total_sum_by_currency: AmountByCurrency; amount_paid_sum_by_currency: AmountByCurrency; by_status: CountByStatus };
+    invoices: {
+      count: number;
+      total_sum_by_currency: AmountByCurrency;
+      amount_paid_sum_by_currency: AmountByCurrency;
+      by_status: CountByStatus;
+      /** Paid invoices with a total above 0 (no trial), and their totals. */
+      paid_with_total_count: number;
+      paid_with_total_sum_by_currency: AmountByCurrency;
+    };
     /** `count` covers every status, including canceled ones the default list leaves out. */
     subscriptions: { count: number; by_status: CountByStatus; listed_without_status_filter: number };
     refunds: { count: number; amount_sum_by_currency: AmountByCurrency };
@@ -31,6 +40,8 @@ export interface StripeGroundTruth {
     promotion_codes: { count: number };
     products: { count: number };
     prices: { count: number };
+    /** The events the 30 days before the anchor left; changes made later (`POST /_emulator/mutate`) add theirs. */
+    events: { count: number; by_type: Record<string, number> };
   };
   people: {
     /** Distinct lower(trim(email)) over customers that have an email. */
@@ -69,11 +80,22 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
     else if (c.amount_refunded > 0) charges.partially_refunded_count++;
   }
 
-  const invoices = { count: data.invoices.length, total_sum_by_currency: {} as AmountByCurrency, amount_paid_sum_by_currency: {} as AmountByCurrency, by_status: {} as CountByStatus };
+  const invoices = {
+    count: data.invoices.length,
+    total_sum_by_currency: {} as AmountByCurrency,
+    amount_paid_sum_by_currency: {} as AmountByCurrency,
+    by_status: {} as CountByStatus,
+    paid_with_total_count: 0,
+    paid_with_total_sum_by_currency: {} as AmountByCurrency,
+  };
   for (const i of data.invoices) {
     add(invoices.total_sum_by_currency, i.currency, i.total);
     add(invoices.amount_paid_sum_by_currency, i.currency, i.amount_paid);
     add(invoices.by_status, i.status, 1);
+    if (i.status === 'paid' && i.total > 0) {
+      invoices.paid_with_total_count++;
+      add(invoices.paid_with_total_sum_by_currency, i.currency, i.total);
+    }
   }
 
   const subscriptions = { count: data.subscriptions.length, by_status: {} as CountByStatus, listed_without_status_filter: 0 };
@@ -84,6 +106,12 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
 
   const refunds = { count: data.refunds.length, amount_sum_by_currency: {} as AmountByCurrency };
   for (const r of data.refunds) add(refunds.amount_sum_by_currency, r.currency, r.amount);
+
+  const events = { count: 0, by_type: {} as Record<string, number> };
+  for (const e of historyEvents(data)) {
+    events.count++;
+    add(events.by_type, e.type, 1);
+  }
 
   const customersByEmail = new Map<string, number>();
   let withoutEmail = 0;
@@ -113,6 +141,7 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
       promotion_codes: { count: data.promotion_codes.length },
       products: { count: data.products.length },
       prices: { count: data.prices.length },
+      events,
     },
     people: {
       distinct_normalized_customer_emails: customersByEmail.size,

@@ -2,7 +2,11 @@
 // them to SQL, and describes them to people (`cdp segment fields`, the web builder).
 
 import { ORDER_SOURCES } from '../sources';
+import { AMOUNTS_IN_CURRENCY } from './amounts-in-currency';
+import { currencyFactorSql } from './currencies';
 import { PROFILE_ATTRIBUTE_ENTITY } from './profile-attribute-entity';
+
+export { currencyFactorSql };
 
 export type ValueType = 'text' | 'number' | 'money' | 'date' | 'boolean';
 
@@ -13,6 +17,10 @@ export interface FieldSpec {
   description: string;
   /** The only values a text field can take, when the model fixes them. */
   choices?: readonly string[];
+  /** An amount in the currency the rule names (`currency: USD`), not in the reporting currency. */
+  currency?: boolean;
+  /** The operators it takes, when not every operator of its type. */
+  operators?: readonly string[];
 }
 
 export const OPERATORS: Record<ValueType, readonly string[]> = {
@@ -55,12 +63,6 @@ const ORDER_STATUSES = ['paid', 'pending', 'failed', 'refunded', 'partially_refu
 /** Money columns hold minor units; rules speak in major units of the amount's currency. */
 const major = (column: string, currency: string) => `(${column} / ${currencyFactorSql(currency)})`;
 
-/** 10^digits of a currency's minor unit, as Stripe lists zero- and three-decimal currencies. */
-export function currencyFactorSql(currencyColumn: string): string {
-  return `(case when upper(${currencyColumn}) in ('BIF','CLP','DJF','GNF','JPY','KMF','KRW','MGA','PYG','RWF','UGX','VND','VUV','XAF','XOF','XPF') then 1.0
-    when upper(${currencyColumn}) in ('BHD','JOD','KWD','OMR','TND') then 1000.0 else 100.0 end)`;
-}
-
 /** What a customer rule can test directly: `core.customers` (alias c) and `marts.customer_metrics` (alias m). */
 export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   name: { type: 'text', sql: "trim(concat_ws(' ', c.first_name, c.last_name))", description: 'first and last name' },
@@ -81,6 +83,7 @@ export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   net_revenue: { type: 'money', sql: major('m.net_revenue_minor', 'm.currency'), description: 'lifetime value less refunds, in the reporting currency' },
   discount_received: { type: 'money', sql: major('m.discount_received_minor', 'm.currency'), description: 'discounts received, in the reporting currency' },
   refunded_amount: { type: 'money', sql: major('m.refunded_amount_minor', 'm.currency'), description: 'refunded, in the reporting currency' },
+  ...AMOUNTS_IN_CURRENCY,
   promo_codes_used: { type: 'number', sql: 'm.promo_codes_used', description: 'distinct coupon codes used' },
   returned_items: { type: 'number', sql: 'm.returned_items', description: 'units returned (store refunds, Talon.One returned cart items, Amazon returns)' },
   negative_feedbacks: { type: 'number', sql: 'm.negative_feedbacks', description: 'marketplace feedback at or below config `feedback.negative_max_rating` stars (3)' },
@@ -201,6 +204,23 @@ export const ENTITIES: Record<string, EntitySpec> = {
       cancelled_at: { type: 'date', sql: 'e.cancelled_at', description: 'when it ended' },
     },
   },
+  discount: {
+    description: 'a coupon or promotion code used on an order of the person that took money (core.order_discounts)',
+    from: `(select d.*, c.source_coupon_id, c.name as coupon_name from core.order_discounts as d
+      left join core.coupons as c using (coupon_id)
+      where d.status in ('paid', 'partially_refunded', 'refunded'))`,
+    // An order that used two codes of one coupon is two rows here, and one order.
+    countSql: 'count(distinct e.order_id)',
+    fields: {
+      code: { type: 'text', sql: 'e.code', description: 'the code entered: a Stripe promotion code, a BigCommerce, Talon.One or ThriveCart coupon code' },
+      coupon: { type: 'text', sql: 'e.source_coupon_id', description: "the coupon behind it, by its id in the source (core.coupons.source_coupon_id): any of its codes, or the coupon applied without one" },
+      coupon_name: { type: 'text', sql: 'e.coupon_name', description: "the coupon's name (Talon.One: its campaign)" },
+      source: { type: 'text', sql: 'e.source', description: 'the source', choices: ORDER_SOURCES },
+      connection: { type: 'text', sql: 'e.connection', description: 'the connection id' },
+      discount: { type: 'money', sql: major('e.discount_minor', 'e.currency'), description: "what it took off the order, in the order's currency" },
+      ordered_at: { type: 'date', sql: 'e.ordered_at', description: 'when the order was placed' },
+    },
+  },
   profile_attribute: PROFILE_ATTRIBUTE_ENTITY,
 };
 
@@ -217,7 +237,10 @@ export function entityNamed(name: unknown): EntitySpec | undefined {
   return typeof name === 'string' && Object.hasOwn(ENTITIES, name) ? ENTITIES[name] : undefined;
 }
 
-/** Whether `op` is one of the operators of a value type. */
-export function isOperatorOf(type: ValueType, op: unknown): op is string {
-  return typeof op === 'string' && OPERATORS[type].includes(op);
+/** The operators a field takes: its own list, else every operator of its type. */
+export const operatorsOf = (spec: FieldSpec): readonly string[] => spec.operators ?? OPERATORS[spec.type];
+
+/** Whether `op` is one of the operators a field takes. */
+export function isOperatorOf(spec: FieldSpec, op: unknown): op is string {
+  return typeof op === 'string' && operatorsOf(spec).includes(op);
 }

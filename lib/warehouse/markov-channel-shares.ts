@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FLOAT, markovFromTransitions, type TransitionCount } from '../attribution/markov';
+import { fitCreditWeights, type PathGroup } from '../attribution/markov-credit-weights';
 import type { ComputedModel } from './model-files';
 
 /**
@@ -63,31 +64,93 @@ union all
 select environment, kind, channel, null, case when converted then 'conversion' else 'null' end, sum(n)::bigint
 from per_kind where is_last group by all`;
 
-async function buildMarkovShares(db: DuckDBConnection): Promise<void> {
-  const rows = (await db.runAndReadAll(TRANSITIONS_SQL)).getRowObjectsJS();
-  const groups = new Map<string, { environment: string; kind: string; transitions: TransitionCount[] }>();
-  for (const r of rows) {
-    const key = `${r.environment}|${r.kind}`;
-    const group = groups.get(key) ?? { environment: String(r.environment), kind: String(r.kind), transitions: [] };
+/**
+ * The conversions that have a path (not a `(no touch)` one), grouped by the distinct channels on it,
+ * with how many there are and their money: what the credit weights are fitted to. The same touches
+ * as touch_credits splits, so the weights give it the standard totals.
+ */
+const PATH_GROUPS_SQL = `
+with paths as (
+    select conversion_key, list_sort(list_distinct(list(channel))) as channels
+    from attribution.conversion_touches
+    where label_key is not null
+    group by conversion_key
+)
+select
+    conversions.environment, conversions.kind, paths.channels, count(*)::bigint as conversions,
+    sum(conversions.invoiced_minor)::double as invoiced_minor, sum(conversions.collected_minor)::double as collected_minor
+from paths
+join attribution.conversions as conversions using (conversion_key)
+group by all`;
+
+interface Chain {
+  environment: string;
+  kind: string;
+  transitions: TransitionCount[];
+  conversions: PathGroup[];
+  invoiced: PathGroup[];
+  collected: PathGroup[];
+}
+
+async function readChains(db: DuckDBConnection): Promise<Chain[]> {
+  const chains = new Map<string, Chain>();
+  const chain = (environment: unknown, kind: unknown): Chain => {
+    const key = `${environment}|${kind}`;
+    const seen = chains.get(key);
+    if (seen) return seen;
+    const made: Chain = { environment: String(environment), kind: String(kind), transitions: [], conversions: [], invoiced: [], collected: [] };
+    chains.set(key, made);
+    return made;
+  };
+  for (const r of (await db.runAndReadAll(TRANSITIONS_SQL)).getRowObjectsJS()) {
     const from = r.from_channel === null ? null : String(r.from_channel);
     const count = Number(r.n);
-    group.transitions.push(r.end_state === null ? { from, to: String(r.to_channel), count } : { from, end: r.end_state as 'conversion' | 'null', count });
-    groups.set(key, group);
+    chain(r.environment, r.kind).transitions.push(r.end_state === null ? { from, to: String(r.to_channel), count } : { from, end: r.end_state as 'conversion' | 'null', count });
   }
+  for (const r of (await db.runAndReadAll(PATH_GROUPS_SQL)).getRowObjectsJS()) {
+    const c = chain(r.environment, r.kind);
+    const channels = (r.channels as unknown[]).map(String);
+    c.conversions.push({ channels, value: Number(r.conversions) });
+    if (r.invoiced_minor !== null) c.invoiced.push({ channels, value: Number(r.invoiced_minor) });
+    if (r.collected_minor !== null) c.collected.push({ channels, value: Number(r.collected_minor) });
+  }
+  return [...chains.values()].sort((a, b) => `${a.environment}|${a.kind}`.localeCompare(`${b.environment}|${b.kind}`));
+}
+
+async function buildMarkovShares(db: DuckDBConnection): Promise<void> {
+  const chains = await readChains(db);
   await db.run(`CREATE TABLE attribution.markov_channel_shares (
     environment VARCHAR NOT NULL, kind VARCHAR NOT NULL, channel VARCHAR NOT NULL,
-    removal_effect DOUBLE NOT NULL, share DOUBLE NOT NULL, conversion_probability DOUBLE NOT NULL)`);
+    removal_effect DOUBLE NOT NULL, share DOUBLE NOT NULL, conversion_probability DOUBLE NOT NULL,
+    standard_credit DOUBLE NOT NULL, standard_invoiced_minor DOUBLE, standard_collected_minor DOUBLE,
+    credit_weight DOUBLE NOT NULL, invoiced_weight DOUBLE NOT NULL, collected_weight DOUBLE NOT NULL)`);
   const appender = await db.createAppender('markov_channel_shares', 'attribution');
   try {
-    for (const { environment, kind, transitions } of [...groups.values()].sort((a, b) => `${a.environment}|${a.kind}`.localeCompare(`${b.environment}|${b.kind}`))) {
-      const result = markovFromTransitions(FLOAT, transitions);
+    for (const chain of chains) {
+      const result = markovFromTransitions(FLOAT, chain.transitions);
+      const total = (groups: PathGroup[]) => groups.reduce((a, g) => a + g.value, 0);
+      const credit = fitCreditWeights(result.shares, chain.conversions);
+      // Money is fitted on its own: the same weights would give it the standard totals only if every path's orders were worth the same.
+      const money = (groups: PathGroup[]) => (groups.length > 0 ? fitCreditWeights(result.shares, groups).weights : credit.weights);
+      const invoiced = money(chain.invoiced);
+      const collected = money(chain.collected);
+      const standard = (groups: PathGroup[], share: number) => (groups.length > 0 ? total(groups) * share : null);
       for (const channel of result.channels) {
-        appender.appendVarchar(environment);
-        appender.appendVarchar(kind);
+        const share = result.shares.get(channel)!;
+        appender.appendVarchar(chain.environment);
+        appender.appendVarchar(chain.kind);
         appender.appendVarchar(channel);
         appender.appendDouble(result.removalEffects.get(channel)!);
-        appender.appendDouble(result.shares.get(channel)!);
+        appender.appendDouble(share);
         appender.appendDouble(result.conversionProbability);
+        appender.appendDouble(total(chain.conversions) * share);
+        for (const value of [standard(chain.invoiced, share), standard(chain.collected, share)]) {
+          if (value === null) appender.appendNull();
+          else appender.appendDouble(value);
+        }
+        appender.appendDouble(credit.weights.get(channel)!);
+        appender.appendDouble(invoiced.get(channel)!);
+        appender.appendDouble(collected.get(channel)!);
         appender.endRow();
       }
     }
@@ -98,7 +161,8 @@ async function buildMarkovShares(db: DuckDBConnection): Promise<void> {
 
 /**
  * `attribution.markov_channel_shares`, computed in code: the removal effects are solved exactly on
- * each absorbing chain, a linear system per channel, not a query.
+ * each absorbing chain, a linear system per channel, and the credit weights fitted over the paths'
+ * groups, not a query.
  */
 export function markovChannelSharesModel(): ComputedModel {
   return {

@@ -1,9 +1,12 @@
--- grain: one row per environment, conversion kind and channel: its Markov removal effect and share
+-- grain: one row per environment, conversion kind and channel: its Markov removal effect, share, standard totals and credit weights
 -- computed in: lib/warehouse/markov-channel-shares.ts
 -- unique: environment, kind, channel
--- not_null: environment, kind, channel, removal_effect, share
+-- not_null: environment, kind, channel, removal_effect, share, standard_credit, credit_weight, invoiced_weight, collected_weight
 --
 -- The paths' transitions are counted in SQL over attribution.conversion_touches, attribution.touches
 -- and attribution.conversions; each chain's removal effects are then solved exactly in code, one
--- linear system per channel. Columns: environment, kind, channel, removal_effect, share,
--- conversion_probability.
+-- linear system per channel. The converting paths, grouped by their distinct channels, are counted in
+-- SQL too, and the credit weights fitted to them in code so that touch_credits gives every channel
+-- the standard total (lib/attribution/markov-credit-weights.ts). Columns: environment, kind, channel,
+-- removal_effect, share, conversion_probability, standard_credit, standard_invoiced_minor,
+-- standard_collected_minor, credit_weight, invoiced_weight, collected_weight.

@@ -30,9 +30,14 @@ weighted as (
         touches.*,
         -- Seconds between two instants (epoch of each: an interval would go through calendar arithmetic).
         pow(0.5, (epoch(converted_at) - epoch(touched_at)) / 86400.0 / (select half_life from settings)) as decay_weight,
-        -- Markov: the conversion goes to the channels on its path in proportion to their removal effects,
-        -- a channel's part split evenly among its touches.
-        coalesce(markov.share, 0) / count(*) over (partition by touches.conversion_key, touches.channel) as markov_weight
+        -- Markov: the conversion goes to the channels on its path in proportion to their credit weights,
+        -- fitted so that every channel's total is the standard one (all conversions, or all of the money,
+        -- times its share of the removal effects); a channel's part is split evenly among its touches.
+        -- An order's money has weights of its own, fitted to the money.
+        1.0 / count(*) over (partition by touches.conversion_key, touches.channel) as per_channel_touch,
+        coalesce(markov.credit_weight, 0) * per_channel_touch as markov_weight,
+        coalesce(markov.invoiced_weight, 0) * per_channel_touch as markov_invoiced_weight,
+        coalesce(markov.collected_weight, 0) * per_channel_touch as markov_collected_weight
     from touches
     left join attribution.markov_channel_shares as markov
         on markov.environment = touches.environment and markov.kind = touches.kind and markov.channel = touches.channel
@@ -63,12 +68,23 @@ shares as (
             else 0.2 / (touches - 2)
         end::double as position_based,
         decay_weight / sum(decay_weight) over (partition by conversion_key) as time_decay,
-        -- A path whose channels have no Markov effect at all is linear.
+        -- A path whose channels have no Markov weight at all is split evenly among its channels (the sum
+        -- of per_channel_touch is how many there are), as the weights were fitted.
         case
             when sum(markov_weight) over (partition by conversion_key) > 0
                 then markov_weight / sum(markov_weight) over (partition by conversion_key)
-            else 1.0 / touches
-        end::double as markov
+            else per_channel_touch / sum(per_channel_touch) over (partition by conversion_key)
+        end::double as markov,
+        case
+            when sum(markov_invoiced_weight) over (partition by conversion_key) > 0
+                then markov_invoiced_weight / sum(markov_invoiced_weight) over (partition by conversion_key)
+            else per_channel_touch / sum(per_channel_touch) over (partition by conversion_key)
+        end::double as markov_invoiced,
+        case
+            when sum(markov_collected_weight) over (partition by conversion_key) > 0
+                then markov_collected_weight / sum(markov_collected_weight) over (partition by conversion_key)
+            else per_channel_touch / sum(per_channel_touch) over (partition by conversion_key)
+        end::double as markov_collected
     from weighted
 ),
 
@@ -96,10 +112,10 @@ fractions as (
         invoiced_minor * time_decay - floor(invoiced_minor * time_decay) as time_decay_invoiced_remainder,
         floor(collected_minor * time_decay) as time_decay_collected_floor,
         collected_minor * time_decay - floor(collected_minor * time_decay) as time_decay_collected_remainder,
-        floor(invoiced_minor * markov) as markov_invoiced_floor,
-        invoiced_minor * markov - floor(invoiced_minor * markov) as markov_invoiced_remainder,
-        floor(collected_minor * markov) as markov_collected_floor,
-        collected_minor * markov - floor(collected_minor * markov) as markov_collected_remainder
+        floor(invoiced_minor * markov_invoiced) as markov_invoiced_floor,
+        invoiced_minor * markov_invoiced - floor(invoiced_minor * markov_invoiced) as markov_invoiced_remainder,
+        floor(collected_minor * markov_collected) as markov_collected_floor,
+        collected_minor * markov_collected - floor(collected_minor * markov_collected) as markov_collected_remainder
     from shares
     where kind = 'order' and touches > 1
 ),
@@ -188,8 +204,10 @@ select
     nullif(shares.time_decay, 0) as time_decay,
     case when shares.time_decay > 0 then coalesce(split_orders.time_decay_invoiced_minor, shares.invoiced_minor) end as time_decay_invoiced_minor,
     case when shares.time_decay > 0 then coalesce(split_orders.time_decay_collected_minor, shares.collected_minor) end as time_decay_collected_minor,
-    nullif(shares.markov, 0) as markov,
-    case when shares.markov > 0 then coalesce(split_orders.markov_invoiced_minor, shares.invoiced_minor) end as markov_invoiced_minor,
-    case when shares.markov > 0 then coalesce(split_orders.markov_collected_minor, shares.collected_minor) end as markov_collected_minor
+    -- Markov's money has weights of its own: a touch it gives money but (a fitted weight so small) no
+    -- share of the count keeps a share of 0, so that its money is not left out with a NULL.
+    case when shares.markov > 0 or shares.markov_invoiced > 0 or shares.markov_collected > 0 then shares.markov end as markov,
+    case when shares.markov > 0 or shares.markov_invoiced > 0 or shares.markov_collected > 0 then coalesce(split_orders.markov_invoiced_minor, shares.invoiced_minor) end as markov_invoiced_minor,
+    case when shares.markov > 0 or shares.markov_invoiced > 0 or shares.markov_collected > 0 then coalesce(split_orders.markov_collected_minor, shares.collected_minor) end as markov_collected_minor
 from shares
 left join split_orders using (conversion_key, position)

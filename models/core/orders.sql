@@ -1,4 +1,4 @@
--- grain: one row per order per connection: a Stripe charge, a ThriveCart payment (an invoice), a BigCommerce order, an ActiveCampaign Deep Data order, a Talon.One customer session, an Amazon marketplace order
+-- grain: one row per order per connection: a Stripe charge (or a paid invoice no charge paid), a ThriveCart payment (an invoice), a BigCommerce order, an ActiveCampaign Deep Data order, a Talon.One customer session, an Amazon marketplace order
 -- unique: order_id
 -- not_null: order_id, environment, source, connection, source_order_id, status, currency, total_minor, refunded_minor, ordered_at, counts_as_revenue
 with identities as (
@@ -41,6 +41,8 @@ final as (
         -- What the order finally brought in: nothing unless money was taken, less what went back.
         (case when unioned.status in ('paid', 'partially_refunded', 'refunded') then unioned.total_minor - unioned.refunded_minor else 0 end)::bigint as net_minor,
         unioned.coupon_code,
+        -- The subscription the order paid a period of, keyed as core.subscriptions keys it.
+        unioned.source || ':' || unioned.connection || ':' || unioned.source_subscription_id as subscription_id,
         coalesce(unioned.discount_minor, 0) > 0 or unioned.coupon_code is not null as is_discounted,
         unioned.item_count,
         unioned.utm_source,

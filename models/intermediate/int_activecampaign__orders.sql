@@ -23,6 +23,7 @@ final as (
         shipping_minor,
         0::bigint as refunded_minor,
         null::varchar as coupon_code,
+        null::varchar as source_subscription_id,
         product_count::integer as item_count,
         null::varchar as utm_source,
         null::varchar as utm_medium,

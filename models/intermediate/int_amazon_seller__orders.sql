@@ -42,6 +42,7 @@ final as (
         null::bigint as shipping_minor,
         least(coalesce(refunds.refunded_minor, 0), coalesce(orders.order_total_minor, 0)) as refunded_minor,
         null::varchar as coupon_code,
+        null::varchar as source_subscription_id,
         (coalesce(orders.items_shipped, 0) + coalesce(orders.items_unshipped, 0))::integer as item_count,
         null::varchar as utm_source,
         null::varchar as utm_medium,

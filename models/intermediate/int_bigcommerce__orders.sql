@@ -37,6 +37,7 @@ final as (
         -- A store marks an order Refunded without always recording the amount: the whole order was returned.
         case when orders.status_id = 4 then greatest(orders.refunded_minor, orders.total_inc_tax_minor) else orders.refunded_minor end as refunded_minor,
         coupons.coupon_code,
+        null::varchar as source_subscription_id,
         orders.items_total::integer as item_count,
         null::varchar as utm_source,
         null::varchar as utm_medium,

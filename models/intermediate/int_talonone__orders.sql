@@ -26,6 +26,7 @@ final as (
         -- Talon.One records returned items, not money: their cart value, never more than was charged.
         case when state = 'partially_returned' then least(total_minor - kept_total_minor, greatest(total_minor - discount_minor, 0)) else 0 end as refunded_minor,
         coupon_code,
+        null::varchar as source_subscription_id,
         item_count::integer as item_count,
         null::varchar as utm_source,
         null::varchar as utm_medium,

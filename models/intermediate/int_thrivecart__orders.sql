@@ -24,6 +24,7 @@ final as (
         null::bigint as shipping_minor,
         coalesce(sum(amount_minor) filter (where transaction_type = 'refund'), 0) as refunded_minor,
         min(coupon_code) as coupon_code,
+        min(order_id || '/' || subscription_id) as source_subscription_id,
         count(*) filter (where transaction_type <> 'refund')::integer as item_count,
         arg_min(utm_source, occurred_at) as utm_source,
         arg_min(utm_medium, occurred_at) as utm_medium,

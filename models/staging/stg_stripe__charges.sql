@@ -8,7 +8,7 @@ with source as (
         primary_key,
         -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
         json_transform(payload, '{
-            "customer": "JSON", "payment_intent": "JSON", "billing_details": {"email": "VARCHAR", "name": "VARCHAR"},
+            "customer": "JSON", "payment_intent": "JSON", "invoice": "JSON", "billing_details": {"email": "VARCHAR", "name": "VARCHAR"},
             "amount": "VARCHAR", "amount_captured": "VARCHAR", "amount_refunded": "VARCHAR", "currency": "VARCHAR",
             "status": "VARCHAR", "paid": "VARCHAR", "refunded": "VARCHAR", "captured": "VARCHAR",
             "failure_code": "VARCHAR", "description": "VARCHAR", "metadata": "JSON", "created": "VARCHAR"
@@ -29,6 +29,8 @@ renamed as (
         nullif(lower(trim(p.billing_details.email)), '') as billing_email,
         p.billing_details.name as billing_name,
         coalesce(p.payment_intent->>'id', p.payment_intent->>'$') as stripe_payment_intent_id,
+        -- Before basil a charge named the invoice it paid; since, only the invoice's payments say so.
+        coalesce(p.invoice->>'id', p.invoice->>'$') as stripe_invoice_id,
         p.amount::bigint as amount_minor,
         p.amount_captured::bigint as amount_captured_minor,
         p.amount_refunded::bigint as amount_refunded_minor,

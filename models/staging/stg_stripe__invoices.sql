@@ -11,7 +11,9 @@ with source as (
             "customer": "JSON", "customer_email": "VARCHAR", "parent": {"subscription_details": {"subscription": "JSON"}}, "subscription": "JSON",
             "status": "VARCHAR", "currency": "VARCHAR", "subtotal": "VARCHAR", "total": "VARCHAR",
             "amount_paid": "VARCHAR", "amount_due": "VARCHAR", "total_discount_amounts": [{"amount": "VARCHAR"}],
-            "created": "VARCHAR"
+            "charge": "JSON", "payment_intent": "JSON", "paid_out_of_band": "VARCHAR",
+            "payments": {"data": [{"status": "VARCHAR", "payment": {"type": "VARCHAR", "charge": "JSON", "payment_intent": "JSON", "payment_record": "JSON"}}]},
+            "status_transitions": {"paid_at": "VARCHAR"}, "created": "VARCHAR"
         }') as p,
         sync_mode,
         synced_at
@@ -39,6 +41,21 @@ renamed as (
         p.amount_paid::bigint as amount_paid_minor,
         p.amount_due::bigint as amount_due_minor,
         coalesce(list_sum(list_transform(p.total_discount_amounts, d -> d.amount::bigint)), 0) as discount_minor,
+        -- What paid it. Before basil the invoice named its charge and payment intent; since, its
+        -- `payments` (left out unless expanded) do, each a payment intent, a charge without one, or an
+        -- out-of-band payment record. The paid one is the payment; NULL for an invoice paid without
+        -- a charge (out of band, from the credit balance, or a zero total).
+        coalesce(
+            p.charge->>'id', p.charge->>'$',
+            list_filter(p.payments.data, x -> x.status = 'paid' and x.payment.type = 'charge')[1].payment.charge->>'id',
+            list_filter(p.payments.data, x -> x.status = 'paid' and x.payment.type = 'charge')[1].payment.charge->>'$'
+        ) as stripe_charge_id,
+        coalesce(
+            p.payment_intent->>'id', p.payment_intent->>'$',
+            list_filter(p.payments.data, x -> x.status = 'paid' and x.payment.type = 'payment_intent')[1].payment.payment_intent->>'id',
+            list_filter(p.payments.data, x -> x.status = 'paid' and x.payment.type = 'payment_intent')[1].payment.payment_intent->>'$'
+        ) as stripe_payment_intent_id,
+        to_timestamp(p.status_transitions.paid_at::bigint) as paid_at,
         to_timestamp(p.created::bigint) as created_at,
         sync_mode,
         synced_at

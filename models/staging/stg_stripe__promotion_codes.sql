@@ -7,7 +7,7 @@ with source as (
         primary_key,
         -- Each payload is parsed once, into the fields used below; text as the payload has it, typed in `renamed`.
         json_transform(payload, '{
-            "code": "VARCHAR", "promotion": {"coupon": "VARCHAR"}, "coupon": "JSON", "active": "VARCHAR", "created": "VARCHAR"
+            "code": "VARCHAR", "promotion": {"coupon": "VARCHAR"}, "coupon": "JSON", "active": "VARCHAR", "times_redeemed": "VARCHAR", "created": "VARCHAR"
         }') as p,
         synced_at
     from staging.stg_stripe__latest_objects where object_type = 'promotion_code'
@@ -22,6 +22,7 @@ renamed as (
         -- Since API version 2025-09-30 the coupon sits under `promotion`; older versions put it at the top level.
         coalesce(p.promotion.coupon, p.coupon->>'id', p.coupon->>'$') as stripe_coupon_id,
         p.active::boolean as is_active,
+        p.times_redeemed::integer as times_redeemed,
         to_timestamp(p.created::bigint) as created_at,
         synced_at
     from source

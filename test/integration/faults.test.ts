@@ -123,13 +123,16 @@ describe('syncs under faults', () => {
       refunds: truth.refunds.count,
       coupons: truth.coupons.count,
       promotion_codes: truth.promotion_codes.count,
+      // The world ends when the emulator started: its last 30 days left events.
+      events: truth.events.count,
     };
-    expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]))).toEqual({ ...expected, events: 0 });
+    expect(Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]))).toEqual(expected);
     for (const [stream, count] of Object.entries(expected)) {
       expect(await rawCounts(stream, 'stripe-crash'), stream).toEqual({ rows: count, distinct: count });
     }
     const build = await runBuild(client);
-    expect(build.models.find((m) => m.model === 'core.orders')?.rows).toBe(truth.charges.count);
+    // An order per charge, and per paid invoice that no charge paid.
+    expect(build.models.find((m) => m.model === 'core.orders')?.rows).toBe(truth.charges.count + truth.invoices.paid_with_total_count);
   });
 
   it('a sync survives the dev server stopping and starting again on its database', async () => {
@@ -154,9 +157,11 @@ describe('syncs under faults', () => {
     const after = emulator.stats();
     expect(result.streams[0]!.rows).toBe(emulator.truth().streams.charges.count);
     const pages = result.streams[0]!.pages;
-    // The storm happened, and the connector backed off instead of hammering: few 429s per page.
+    // The storm happened, and the connector backed off instead of hammering: at its configured 50
+    // requests a second against 4, a client that only retried would draw about a dozen 429s a page;
+    // backing off, it draws about one at most, however loaded the machine.
     expect(after.rateLimited - before.rateLimited).toBeGreaterThan(0);
-    expect(after.rateLimited - before.rateLimited).toBeLessThan(pages);
+    expect(after.rateLimited - before.rateLimited).toBeLessThan(2 * pages);
   });
 
   it('a malformed record is quarantined with its reason and the rest lands', async () => {

@@ -149,6 +149,13 @@ export function expectedAttribution(
     if (ch.status === 'succeeded' && ch.captured) order(person, ch.created * 1000, ch.currency, ch.amount, ch.amount_refunded);
   }
 
+  // A paid Stripe invoice that no charge paid (the emulated invoices name no payment) took its money
+  // itself: an order, unless it had nothing to pay (a trial).
+  for (const inv of stripe.invoices) {
+    if (inv.status !== 'paid' || inv.total <= 0) continue;
+    order(stripeEmail.get(inv.customer) ?? `stripe:${inv.customer}`, (inv.status_transitions.paid_at ?? inv.created) * 1000, inv.currency, inv.total, 0);
+  }
+
   // ThriveCart: an invoice is an order, named by its buyer's latest email, tagged by its first line's passthrough.
   const cartEmail = new Map<string, string | null>();
   for (const t of [...cart.transactions].sort((a, b) => a.timestamp - b.timestamp)) cartEmail.set(t.customer.id, normalize(t.customer.email));

@@ -40,6 +40,20 @@ export interface ExpectedModels {
   named: Set<string>;
   /** Product names bought per email, on orders that took money in a payment or store source. */
   purchases: Map<string, Set<string>>;
+  /** Stripe's orders that took money, per `email|CURRENCY`: those with a discount, its sum, and the promotion codes used. */
+  stripeDiscounts: Map<string, ExpectedStripeDiscounts>;
+  /** Per Stripe promotion code id: the orders that took money with it, the people, and Stripe's own redemption count. */
+  stripePromotionCodes: Map<string, { code: string; coupon: string; orders: number; customers: Set<string>; discountByCurrency: Record<string, number>; timesRedeemed: number }>;
+  /** Money taken from Stripe customers without an email, per customer id and currency (they are people, unnamed by email). */
+  spentWithoutEmail: Map<string, Record<string, number>>;
+  /** Per Stripe coupon id: the emails with an order that took money and had the coupon, with a promotion code or without. */
+  stripeCouponUsers: Map<string, Set<string>>;
+}
+
+export interface ExpectedStripeDiscounts {
+  discountedOrders: number;
+  discount: number;
+  codes: Set<string>;
 }
 
 const normalize = (email: string | null | undefined): string | null => {
@@ -122,10 +136,54 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     revenue.set(key, r);
   };
 
+  const spentWithoutEmail = new Map<string, Record<string, number>>();
+  const unnamedSpent = (customer: string, currency: string, amount: number) => {
+    const spent = spentWithoutEmail.get(customer) ?? {};
+    spent[currency.toUpperCase()] = (spent[currency.toUpperCase()] ?? 0) + amount;
+    spentWithoutEmail.set(customer, spent);
+  };
   for (const ch of stripe.charges) {
     if (ch.status !== 'succeeded' || !ch.captured) continue;
     const email = ch.customer ? (stripeEmail.get(ch.customer) ?? null) : normalize(ch.billing_details.email);
     paid(email, ch.currency, ch.amount, ch.amount_refunded, 0, ch.created * 1000);
+    if (email === null && ch.customer) unnamedSpent(ch.customer, ch.currency, ch.amount);
+  }
+
+  // A paid invoice no charge paid took its money itself (the emulated invoices name no payment); one with
+  // nothing to pay (a trial) took none. Its discounts name their coupon and promotion code.
+  const stripeDiscounts = new Map<string, ExpectedStripeDiscounts>();
+  const discountOf = new Map(stripe.discounts.map((d) => [d.id, d] as const));
+  const codeOf = new Map(stripe.promotion_codes.map((p) => [p.id, p] as const));
+  const stripePromotionCodes: ExpectedModels['stripePromotionCodes'] = new Map(
+    stripe.promotion_codes.map((p) => [p.id, { code: p.code, coupon: p.promotion.coupon, orders: 0, customers: new Set<string>(), discountByCurrency: {}, timesRedeemed: p.times_redeemed }] as const),
+  );
+  const stripeCouponUsers = new Map<string, Set<string>>();
+  for (const inv of stripe.invoices) {
+    if (inv.status !== 'paid' || inv.total <= 0) continue;
+    const email = stripeEmail.get(inv.customer) ?? null;
+    const discount = inv.total_discount_amounts.reduce((sum, d) => sum + d.amount, 0);
+    paid(email, inv.currency, inv.total, 0, discount, (inv.status_transitions.paid_at ?? inv.created) * 1000);
+    if (email === null) unnamedSpent(inv.customer, inv.currency, inv.total);
+    const key = `${email}|${inv.currency.toUpperCase()}`;
+    const agg = stripeDiscounts.get(key) ?? { discountedOrders: 0, discount: 0, codes: new Set<string>() };
+    if (discount > 0) agg.discountedOrders += 1;
+    agg.discount += discount;
+    const byPromo = new Map<string, number>();
+    for (const d of inv.total_discount_amounts) {
+      const coupon = discountOf.get(d.discount)?.source.coupon;
+      if (coupon !== undefined && email !== null) stripeCouponUsers.set(coupon, (stripeCouponUsers.get(coupon) ?? new Set<string>()).add(email));
+      const promo = discountOf.get(d.discount)?.promotion_code;
+      if (typeof promo === 'string') byPromo.set(promo, (byPromo.get(promo) ?? 0) + d.amount);
+    }
+    for (const [promo, amount] of byPromo) {
+      agg.codes.add(codeOf.get(promo)!.code);
+      const usage = stripePromotionCodes.get(promo)!;
+      usage.orders += 1;
+      if (email !== null) usage.customers.add(email);
+      const currency = inv.currency.toUpperCase();
+      usage.discountByCurrency[currency] = (usage.discountByCurrency[currency] ?? 0) + amount;
+    }
+    if (email !== null) stripeDiscounts.set(key, agg);
   }
 
   const purchases = new Map<string, Set<string>>();
@@ -199,5 +257,9 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     tags,
     named,
     purchases,
+    stripeDiscounts,
+    stripePromotionCodes,
+    stripeCouponUsers,
+    spentWithoutEmail,
   };
 }

@@ -12,7 +12,7 @@ const FILE = 'segments/big-spenders.yaml';
 // Written out by hand rather than read from the catalog, so a field that disappears fails here.
 const CUSTOMER_FIELDS =
   'name, first_name, last_name, email, phone, zip, city, country, first_seen_at, source_count, in_crm, orders_count, discounted_orders, ' +
-  'undiscounted_orders, amount_spent, net_revenue, discount_received, refunded_amount, promo_codes_used, returned_items, negative_feedbacks, first_order_at, ' +
+  'undiscounted_orders, amount_spent, net_revenue, discount_received, refunded_amount, amount_spent_in, net_revenue_in, discount_received_in, refunded_amount_in, promo_codes_used, returned_items, negative_feedbacks, first_order_at, ' +
   'last_order_at, active_subscriptions, cancelled_subscriptions, incomplete_subscriptions, abandoned_checkouts, promotion_orders, promotion_discounted_orders, ' +
   'promotion_undiscounted_orders, promotion_gross_revenue, promotion_accrued_discounts, promotion_net_revenue, loyalty_points_active, ' +
   'loyalty_points_pending, loyalty_points_expiring_30d, loyalty_tier, last_activity_at, is_customer, is_paying_customer, is_tagged_customer, has_payment_source';
@@ -263,7 +263,7 @@ describe('invalid segment definitions', () => {
         { has: 'tag', because: 'x' },
       ]),
     ).toEqual([
-      line('rules.all[0].has: unknown record kind "invoice"; choose one of: tag, order, purchase, subscription, profile_attribute'),
+      line('rules.all[0].has: unknown record kind "invoice"; choose one of: tag, order, purchase, subscription, discount, profile_attribute'),
       line('rules.all[1].where: has cannot be nested inside another has; put it beside it in an all or any group'),
       line('rules.all[2].where.all[1]: has cannot be nested inside another has; put it beside it in an all or any group'),
       line('rules.all[3].count: count needs {op, value}, e.g. {op: greater_or_equal, value: 2}'),
@@ -338,7 +338,7 @@ describe('invalid segment definitions', () => {
       `segments/vip.yaml: rules.all[0].field: unknown field "emails" of a customer; choose one of: ${CUSTOMER_FIELDS}`,
       'segments/vip.yaml: rules.all[1].any[0].not.value: between needs low <= high, got [3, 1]',
       `segments/vip.yaml: rules.all[1].any[1].where.value: "done" is not one of: ${ORDER_STATUSES}`,
-      'segments/vip.yaml: rules.all[2].has: unknown record kind "tags"; choose one of: tag, order, purchase, subscription, profile_attribute',
+      'segments/vip.yaml: rules.all[2].has: unknown record kind "tags"; choose one of: tag, order, purchase, subscription, discount, profile_attribute',
     ]);
   });
 });

@@ -38,7 +38,18 @@ export const stripeSource: SourceSpec = {
   streams: [
     { name: 'customers', path: '/v1/customers', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: customerSchema },
     { name: 'charges', path: '/v1/charges', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: chargeSchema },
-    { name: 'invoices', path: '/v1/invoices', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: invoiceSchema },
+    // An invoice names its discounts and leaves its payments out; expanded, it carries each discount's
+    // coupon and promotion code (a line's discount too) and the payment intent or charge that paid it.
+    {
+      name: 'invoices',
+      path: '/v1/invoices',
+      params: { 'expand[0]': 'data.discounts', 'expand[1]': 'data.total_discount_amounts.discount', 'expand[2]': 'data.payments' },
+      primaryKey: 'id',
+      recordsPath: 'data',
+      cursorField: 'created',
+      window: CREATED,
+      schema: invoiceSchema,
+    },
     // Without status=all Stripe leaves canceled subscriptions out of the list.
     { name: 'subscriptions', path: '/v1/subscriptions', params: { status: 'all' }, primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: subscriptionSchema },
     { name: 'refunds', path: '/v1/refunds', primaryKey: 'id', recordsPath: 'data', cursorField: 'created', window: CREATED, schema: refundSchema },

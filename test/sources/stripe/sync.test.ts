@@ -12,6 +12,7 @@ import { listStreamStates } from '../../../lib/sync-state';
 import { startWorker, type RunningWorker } from '../../../worker/run-worker';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
+import { listAll } from './emulator-http';
 
 const KEY = 'sk_test_integration_key_123';
 const ENV_VAR = 'CDP_TEST_STRIPE_KEY';
@@ -39,6 +40,10 @@ afterAll(async () => {
 });
 
 const sql = async (query: string) => (await queryWarehouse(ws.config().layout.warehouse, query)).rows;
+/** What the emulator lists of a stream created in a sync's window, [from, to). */
+const createdIn = async (stream: string, window: { from: number | null; to: number }) =>
+  listAll(emulator.url, stream, `${stream === 'subscriptions' ? '&status=all' : ''}&created[gte]=${window.from ?? 0}&created[lt]=${window.to}`, KEY);
+
 const historicalSync = async () => {
   const handle = await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'historical' });
   return { handle, result: await waitForSync(handle, () => {}) };
@@ -50,7 +55,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     const truth = emulator.truth().streams;
     const rows = Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]));
     expect(rows).toEqual({
-      events: 0,
+      events: truth.events.count,
       customers: truth.customers.count,
       charges: truth.charges.count,
       invoices: truth.invoices.count,
@@ -65,21 +70,29 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(states.every((s) => s.inProgress === null && s.highWaterMark !== null && s.lastSync?.mode === 'historical')).toBe(true);
   });
 
+  // A charge is an order; so is a paid invoice no charge paid (every emulated invoice: they name no payment).
+  const CHARGE_ORDERS = "(select * from core.orders where starts_with(source_order_id, 'ch_'))";
+
   it('builds orders whose counts and sums equal the emulator ground truth', async () => {
     await runBuild(env.client);
     const truth = emulator.truth().streams.charges;
-    const [{ n }] = (await sql('select count(*)::int as n from core.orders')) as [{ n: number }];
+    const [{ n }] = (await sql(`select count(*)::int as n from ${CHARGE_ORDERS}`)) as [{ n: number }];
     expect(n).toBe(truth.count);
 
-    const sums = await sql('select lower(currency) as c, sum(total_minor)::bigint::varchar as s, sum(refunded_minor)::bigint::varchar as r from core.orders group by 1');
+    const sums = await sql(`select lower(currency) as c, sum(total_minor)::bigint::varchar as s, sum(refunded_minor)::bigint::varchar as r from ${CHARGE_ORDERS} group by 1`);
     expect(Object.fromEntries(sums.map((x) => [x.c, Number(x.s)]))).toEqual(truth.amount_sum_by_currency);
     const refunded = Object.fromEntries(sums.map((x) => [x.c, Number(x.r)]).filter(([, r]) => r !== 0));
     expect(refunded).toEqual(Object.fromEntries(Object.entries(truth.amount_refunded_sum_by_currency).filter(([, r]) => r !== 0)));
 
-    const statuses = Object.fromEntries((await sql('select status, count(*)::int as n from core.orders group by 1')).map((x) => [x.status, x.n]));
+    const statuses = Object.fromEntries((await sql(`select status, count(*)::int as n from ${CHARGE_ORDERS} group by 1`)).map((x) => [x.status, x.n]));
     expect(statuses.failed ?? 0).toBe(truth.by_status.failed ?? 0);
     expect(statuses.refunded ?? 0).toBe(truth.refunded_count);
     expect(statuses.partially_refunded ?? 0).toBe(truth.partially_refunded_count);
+
+    const invoices = emulator.truth().streams.invoices;
+    const invoiceOrders = await sql(`select lower(currency) as c, count(*)::int as n, sum(total_minor)::bigint::varchar as s from core.orders where starts_with(source_order_id, 'in_') group by 1`);
+    expect(Object.fromEntries(invoiceOrders.map((x) => [x.c, Number(x.s)]))).toEqual(invoices.paid_with_total_sum_by_currency);
+    expect(invoiceOrders.reduce((n, x) => n + Number(x.n), 0)).toBe(invoices.paid_with_total_count);
   });
 
   it('builds one customer per normalized email, plus each customer without one', async () => {
@@ -108,16 +121,17 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     const truth = emulator.truth().streams;
     const [raw] = await sql('select count(*)::int as n from raw.stripe__charges');
     expect(raw!.n).toBe(2 * truth.charges.count);
-    const [orders] = await sql('select count(*)::int as n from core.orders');
+    const [orders] = await sql(`select count(*)::int as n from ${CHARGE_ORDERS}`);
     expect(orders!.n).toBe(truth.charges.count);
   });
 
-  it('a manual sync after a historical one reads only the lookback window', async () => {
+  it('a manual sync after a historical one reads only the lookback window, which the world\'s last hour fills', async () => {
     const handle = await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'manual' });
     const result = await waitForSync(handle, () => {});
-    // The emulator's world ends well before now, so nothing is newer than the last sync.
-    expect(result.streams.map((s) => s.rows)).toEqual(result.streams.map(() => 0));
     expect(result.streams.every((s) => s.window.from !== null)).toBe(true);
+    // The emulator's world ends when it started, just before the last sync: the hour before holds records.
+    for (const s of result.streams) expect(s.rows, s.stream).toBe((await createdIn(s.stream, s.window)).length);
+    expect(result.streams.find((s) => s.stream === 'charges')!.rows).toBeGreaterThan(0);
   });
 
   it('changes made at the source after a sync reach the models with the next manual sync', async () => {
@@ -135,16 +149,22 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
     const result = await waitForSync(await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'manual' }), () => {});
-    // The refund records charge.refunded and refund.created; the others one event each.
-    expect(result.streams.find((s) => s.stream === 'events')?.rows).toBe(4);
-    expect(result.streams.find((s) => s.stream === 'refunds')?.rows).toBe(1);
+    // Beside the world's last hour, the refund records charge.refunded and refund.created; the others one event each.
+    const events = result.streams.find((s) => s.stream === 'events')!;
+    const listed = await createdIn('events', events.window);
+    expect(events.rows).toBe(listed.length);
+    const anchorS = Date.parse(emulator.truth().anchor) / 1000;
+    expect(listed.filter((e) => e.created >= anchorS).map((e) => e.type).sort()).toEqual(['charge.refunded', 'customer.subscription.deleted', 'customer.updated', 'refund.created']);
+    const refunds = result.streams.find((s) => s.stream === 'refunds')!;
+    expect(refunds.rows).toBe((await createdIn('refunds', refunds.window)).length);
+    expect((await createdIn('refunds', refunds.window)).filter((r) => r.charge === paid!.id)).toHaveLength(1);
     await runBuild(env.client);
 
     expect(await sql(`select status, refunded_minor::int as refunded from core.orders where source_order_id = '${paid!.id}'`)).toEqual([{ status: 'refunded', refunded: paid!.total }]);
     expect(await sql(`select amount_minor::int as amount from staging.stg_stripe__refunds where stripe_charge_id = '${paid!.id}'`)).toEqual([{ amount: paid!.total }]);
     expect(await sql(`select email from staging.stg_stripe__customers where stripe_customer_id = '${customer!.id}'`)).toEqual([{ email: 'moved.person@example.com' }]);
     expect(await sql(`select source_status from staging.stg_stripe__subscriptions where stripe_subscription_id = '${subscription!.id}'`)).toEqual([{ source_status: 'canceled' }]);
-    const [orders] = await sql('select count(*)::int as n from core.orders');
+    const [orders] = await sql(`select count(*)::int as n from ${CHARGE_ORDERS}`);
     expect(orders!.n).toBe(emulator.truth().streams.charges.count);
   });
 
