@@ -15,6 +15,9 @@ import { makeWorkspace } from '../../support/workspace';
 //      in_4 (dahlia) is paid by payment intent pi_4: ch_4a declined, ch_4b succeeded; SPRING again.
 //   C: in_3 (dahlia) is paid by charge ch_3 (no payment intent). in_5 (send_invoice) was paid outside
 //      Stripe. in_6 is a $0 trial invoice.
+// Events bring newer versions of objects without what only an expanded listing shows: in_4 again
+// (updated after the sync, without its payments), and an `invoice_payment` naming in_8 (listed without
+// payments) and its intent pi_8, which ch_8 of customer A belongs to.
 // The expected rows below are worked out by hand from these records.
 
 const T = (day: number) => Date.parse(`2026-04-${String(day).padStart(2, '0')}T12:00:00Z`) / 1000;
@@ -109,6 +112,20 @@ const INVOICES = [
   }),
   // A trial's invoice: paid, with nothing to pay.
   invoice('in_6', 'cus_C', 0, 0, T(6), { ...dahliaSub('sub_6'), discounts: [], total_discount_amounts: [], ...payments() }),
+  invoice('in_8', 'cus_A', 2500, 2500, T(8), { ...dahliaSub('sub_8'), discounts: [], total_discount_amounts: [] }),
+];
+
+/** An event of the pinned version, written after the listing was read. */
+const event = (n: number, type: string, object: Record<string, unknown>) => ({
+  id: `evt_${n}`, object: 'event', api_version: '2026-07-29.dahlia', created: Date.parse('2026-04-11T00:00:00Z') / 1000 + n, livemode: true, type, data: { object },
+});
+const in4WithoutPayments = Object.fromEntries(Object.entries(INVOICES[3]!).filter(([key]) => key !== 'payments'));
+const EVENTS = [
+  event(1, 'invoice.updated', { ...in4WithoutPayments, metadata: { note: 'thanks' } }),
+  event(2, 'invoice_payment.paid', {
+    id: 'inpay_8', object: 'invoice_payment', invoice: 'in_8', status: 'paid', amount_paid: 2500, amount_requested: 2500, currency: 'usd', created: T(8) - 3600,
+    is_default: true, livemode: true, payment: { type: 'payment_intent', payment_intent: 'pi_8' }, status_transitions: { canceled_at: null, paid_at: T(8) },
+  }),
 ];
 
 const CHARGES = [
@@ -119,6 +136,7 @@ const CHARGES = [
   charge('ch_4a', 'cus_B', 'pi_4', 4000, T(4) - 240, 'failed'),
   charge('ch_4b', 'cus_B', 'pi_4', 4000, T(4)),
   charge('ch_7', 'cus_A', 'pi_7', 1500, T(7), 'succeeded', { description: 'Poster' }),
+  charge('ch_8', 'cus_A', 'pi_8', 2500, T(8)),
 ];
 
 let ws: ReturnType<typeof makeWorkspace>;
@@ -139,6 +157,7 @@ beforeAll(async () => {
   await land('promotion_codes', [PROMO]);
   await land('invoices', INVOICES);
   await land('charges', CHARGES);
+  await land('events', EVENTS);
   await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
 }, 120_000);
 
@@ -160,6 +179,8 @@ describe("Stripe invoices in the order story, in both of Stripe's shapes", () =>
       order('ch_4a', 'failed', 4000, 1000, 'SPRING', 'sub_4', T(4) - 240),
       order('ch_4b', 'paid', 4000, 1000, 'SPRING', 'sub_4', T(4)),
       order('ch_7', 'paid', 1500, null, null, null, T(7)),
+      // Linked by the invoice_payment event alone.
+      order('ch_8', 'paid', 2500, 0, null, 'sub_8', T(8)),
       // Paid outside Stripe: the invoice is the order, at its payment time. in_6 (nothing to pay) is none.
       order('in_5', 'paid', 6000, 0, null, 'sub_5', T(5)),
     ]);
@@ -169,8 +190,8 @@ describe("Stripe invoices in the order story, in both of Stripe's shapes", () =>
     const rows = await sql(`select c.email, m.orders_count, m.net_revenue_minor::int as net, m.discounted_orders, m.discount_received_minor::int as discount, m.promo_codes_used
       from marts.customer_metrics as m join core.customers as c using (customer_id) order by 1`);
     expect(rows).toEqual([
-      // ch_1 and ch_7; ch_1 used SPRING.
-      { email: 'a@shop.example', orders_count: 2, net: 8000 + 1500, discounted_orders: 1, discount: 2000, promo_codes_used: 1 },
+      // ch_1, ch_7 and ch_8; ch_1 used SPRING.
+      { email: 'a@shop.example', orders_count: 3, net: 8000 + 1500 + 2500, discounted_orders: 1, discount: 2000, promo_codes_used: 1 },
       // ch_2 (a coupon without a code) and ch_4b (SPRING); the declined ch_4a took nothing.
       { email: 'b@shop.example', orders_count: 2, net: 4000 + 4000, discounted_orders: 2, discount: 1000 + 1000, promo_codes_used: 1 },
       // ch_3 and the out-of-band in_5.
