@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { syncTuning, startSync, waitForSync } from '../app/syncs';
 import { startStripeEmulator, type StripeEmulator, type StripeGroundTruth } from '../emulators/stripe';
+import { DEFAULT_ANCHOR } from '../emulators/world';
 import { findConnection, loadConfig } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
 import { sqlString } from '../lib/sql';
@@ -35,7 +36,7 @@ const ENV_VAR = 'CDP_BENCH_STRIPE_KEY';
 // Synced records (customers, charges, invoices, subscriptions, refunds, coupons, promotion codes) the
 // emulator holds per unit of scale, measured at scale 1; the run reports the exact count.
 const RECORDS_PER_SCALE = 9_840;
-const STREAMS = ['customers', 'charges', 'invoices', 'subscriptions', 'refunds', 'coupons', 'promotion_codes'] as const;
+const STREAMS = ['customers', 'charges', 'invoices', 'subscriptions', 'refunds', 'coupons', 'promotion_codes', 'events'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -176,7 +177,7 @@ async function runOnce(dir: string, address: string, client: Awaited<ReturnType<
 await inBenchDir('cdp-sync-worker-bench-', { keep: args.keep }, async (dir) => {
   const scale = records / RECORDS_PER_SCALE;
   const generateStart = Date.now();
-  const [env, emulator] = await Promise.all([startDevServer(), startStripeEmulator({ seed: 42, scale, apiKeys: [KEY], rateLimitPerSecond: 0 })]);
+  const [env, emulator] = await Promise.all([startDevServer(), startStripeEmulator({ seed: 42, scale, anchor: DEFAULT_ANCHOR, apiKeys: [KEY], rateLimitPerSecond: 0 })]);
   const problems: string[] = [];
   const results: RunResult[] = [];
   try {

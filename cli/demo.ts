@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import fs from 'node:fs';
 import path from 'node:path';
 import { runBuild } from '../app/builds';
 import { queryWarehouse } from '../app/query';
@@ -7,10 +8,11 @@ import { runSync, syncTuning } from '../app/syncs';
 import { connectClient, temporalTarget } from '../app/temporal';
 import { loadConfig } from '../lib/config';
 import { writeFileAtomic } from '../lib/fs-atomic';
-import { PROJECT_ROOT } from '../lib/paths';
+import { PROJECT_ROOT, type DataLayout } from '../lib/paths';
 import { MODELS } from '../lib/report/attribution-data';
 import { startWorker } from '../worker/run-worker';
 import { ensureBackground } from './background';
+import { worldAnchor } from '../emulators/http/account-clock';
 import { EMULATORS, emulatorKey, emulatorLwa } from '../emulators/registry';
 import { DEFAULT_SERVE_PORT } from './flags';
 import { startLocalTemporal } from './local-temporal';
@@ -20,6 +22,20 @@ import { summarizeProgress } from './render/sync-progress';
 
 /** The size of the demo's world (1 = about 3,000 people). */
 const DEMO_SCALE = 0.3;
+
+/**
+ * The instant the demo's emulated world ends at: when its emulators first started for this data
+ * folder, kept beside the lake so that emulators started again (after `cdp down`) serve the world
+ * the lake was synced from. A fresh data folder gets a world that ends now.
+ */
+async function demoWorldNow(layout: DataLayout): Promise<string> {
+  const file = path.join(layout.root, 'emulators-now');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const now = worldAnchor().toISOString().replace('.000Z', 'Z');
+  fs.mkdirSync(layout.root, { recursive: true });
+  await writeFileAtomic(file, `${now}\n`);
+  return now;
+}
 
 async function emulatorAnswers(url: string): Promise<boolean> {
   try {
@@ -101,11 +117,12 @@ export async function runDemo(configFile: string): Promise<void> {
     name: 'emulators',
     command: process.execPath,
     // A world of about 900 people keeps the demo to a minute or two; `cdp emulators --scale` serves bigger ones.
-    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators', '--scale', String(DEMO_SCALE)],
+    args: [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), 'emulators', '--scale', String(DEMO_SCALE), '--now', await demoWorldNow(config.layout)],
     runDir: config.layout.run,
     isReady: async () => (await Promise.all(emulatorUrls.map(emulatorAnswers))).every(Boolean),
   });
-  info(`emulators  ${emulators.reused ? 'reusing' : 'started'} ${EMULATORS.map((e) => e.source).join(', ')} on ports ${EMULATORS[0]!.defaultPort}-${EMULATORS.at(-1)!.defaultPort}`);
+  const { anchor } = (await (await fetch(new URL('/_emulator/health', emulatorUrl))).json()) as { anchor: string };
+  info(`emulators  ${emulators.reused ? 'reusing' : 'started'} ${EMULATORS.map((e) => e.source).join(', ')} on ports ${EMULATORS[0]!.defaultPort}-${EMULATORS.at(-1)!.defaultPort}; their world ends at ${anchor}`);
 
   // Connections that point at the local emulators get the emulator's key unless one is set already.
   for (const c of config.connections) {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Environment } from '../lib/config-schema.js';
 import { SOURCES, type SourceName } from '../lib/sources.js';
+import { worldAnchor } from './http/account-clock.js';
 import { DEFAULT_ACTIVECAMPAIGN_API_KEY, startActiveCampaignEmulator, type ActiveCampaignEmulator, type ActiveCampaignEmulatorOptions } from './activecampaign/index.js';
 import { DEFAULT_AMAZON_SELLER_LWA, type LwaApplication, startAmazonSellerEmulator, type AmazonSellerEmulator, type AmazonSellerEmulatorOptions } from './amazon-seller/index.js';
 import {
@@ -25,11 +26,16 @@ export interface EmulatorSettings {
   port?: number;
   seed: number;
   scale: number;
+  /**
+   * The instant the world ends at, for a reproducible run (`cdp emulators --now`); cut to the second.
+   * Default the emulator's start time: the world moves with the clock.
+   */
+  anchor?: Date;
   /** Fraction of requests answered with a server error. Default 0. */
   failRate?: number;
 }
 
-type Shared = 'host' | 'port' | 'seed' | 'scale' | 'failRate';
+type Shared = 'host' | 'port' | 'seed' | 'scale' | 'anchor' | 'failRate';
 
 /** How one source's emulator is started and described. */
 export interface SourceEmulator<Options, Emulator extends { url: string; close(): Promise<void> }> {
@@ -65,7 +71,7 @@ export type EmulatorOf<S extends SourceName> = EmulatorTypes[S][1];
 
 // The shared settings as the emulators' options spell them; ActiveCampaign and Facebook Ads keep the
 // failure rate among their other faults.
-const shared = (s: EmulatorSettings) => ({ host: s.host, port: s.port, seed: s.seed, scale: s.scale });
+const shared = (s: EmulatorSettings) => ({ host: s.host, port: s.port, seed: s.seed, scale: s.scale, anchor: s.anchor });
 const failRate = (s: EmulatorSettings) => s.failRate ?? 0;
 
 /** Every source's emulator. */
@@ -168,6 +174,13 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** The emulators `cdp emulators` serves, and the instant their one world ends at. */
+export interface RunningEmulators {
+  /** ISO instant, to the second: `--now` with it serves the same world again. */
+  anchor: string;
+  emulators: RunningEmulator[];
+}
+
 async function runEmulator<S extends SourceName>(source: S, settings: EmulatorSettings): Promise<RunningEmulator> {
   const entry: SourceEmulator<EmulatorOptions<S>, EmulatorOf<S>> = SOURCE_EMULATORS[source];
   const e = await entry.start(settings, entry.demo);
@@ -188,22 +201,29 @@ export const emulatorFlagsSchema = z.strictObject({
   seed: z.coerce.number().int().default(42),
   scale: z.coerce.number().positive().max(20).default(1),
   failRate: z.coerce.number().min(0).max(1).default(0),
+  // An ISO instant with its offset (2026-11-01T00:00:00Z); without it the world ends at the start time.
+  now: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 instant with its offset, such as 2026-11-01T00:00:00Z' }).transform((s) => new Date(s)).optional(),
 });
 export type EmulatorFlags = z.infer<typeof emulatorFlagsSchema>;
 
-/** Starts every source emulator from one seeded world, on consecutive ports from the base port (0: free ports). */
-export async function startEmulators(flags: EmulatorFlags): Promise<RunningEmulator[]> {
+/**
+ * Starts every source emulator from one seeded world, on consecutive ports from the base port (0: free
+ * ports). The world ends at `--now`, or at the start time read once here, so every source tells of
+ * the same people at the same instants.
+ */
+export async function startEmulators(flags: EmulatorFlags): Promise<RunningEmulators> {
+  const anchor = worldAnchor(flags.now);
   const started: RunningEmulator[] = [];
   try {
     for (const [i, emulator] of EMULATORS.entries()) {
       const port = flags.basePort === 0 ? 0 : flags.basePort + i;
-      started.push(await runEmulator(emulator.source, { host: flags.host, port, seed: flags.seed, scale: flags.scale, failRate: flags.failRate }));
+      started.push(await runEmulator(emulator.source, { host: flags.host, port, seed: flags.seed, scale: flags.scale, anchor, failRate: flags.failRate }));
     }
   } catch (err) {
     await Promise.all(started.map((e) => e.close()));
     throw err;
   }
-  return started;
+  return { anchor: anchor.toISOString().replace('.000Z', 'Z'), emulators: started };
 }
 
 /** The Login with Amazon secrets a local emulator of this source accepts, where its connections sign in that way. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { LastRun, SegmentPreview } from '../../app/segments';
 import type { LoadedConfig } from '../../lib/config';
+import { AMOUNTS_IN_CURRENCY, AMOUNT_IN_CURRENCY_OPERATORS } from '../../lib/segments/amounts-in-currency';
 import { CUSTOMER_FIELDS, ENTITIES, OPERATOR_HELP, OPERATORS } from '../../lib/segments/catalog';
 import { CUSTOMER_SEGMENT, type LoadedSegment } from '../../lib/segments/files';
 import type { MaterializeResult } from '../../lib/segments/materialize';
@@ -77,6 +78,13 @@ export function renderFields(): string {
   const field = (name: string, spec: { type: string; description: string; choices?: readonly string[] }) =>
     `  ${name.padEnd(width)} ${spec.type.padEnd(8)} ${spec.description}${spec.choices ? ` (${spec.choices.join(', ')})` : ''}`;
   for (const [name, spec] of Object.entries(CUSTOMER_FIELDS)) out.push(field(name, spec));
+  out.push(
+    '',
+    `Amounts in one currency ({field, currency, op, value}): ${Object.keys(AMOUNTS_IN_CURRENCY).join(', ')} take a three-letter ISO 4217 code`,
+    '  (currency: USD) and read only the orders paid in it, exact, never converted: {field: amount_spent_in, currency: USD, op: between, value: [100, 1000]}.',
+    "  The value is in major units of that currency, no finer than its minor unit (JPY whole yen, USD cents, KWD three decimals);",
+    `  a person without orders in it has 0. Operators: ${AMOUNT_IN_CURRENCY_OPERATORS.join(', ')}.`,
+  );
   for (const [name, entity] of Object.entries(ENTITIES)) {
     out.push('', `Records: {has: ${name}, where: <rules over these fields>, count: {op, value}}: ${entity.description}`);
     for (const [f, spec] of Object.entries(entity.fields)) out.push(field(f, spec));

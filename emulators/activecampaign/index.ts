@@ -1,3 +1,4 @@
+import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildAcData } from './build/build-ac-data.js';
@@ -14,7 +15,7 @@ export interface ActiveCampaignEmulatorOptions {
   seed?: number;
   /** 1 is about 3,000 people. Default 1. */
   scale?: number;
-  /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
+  /** The instant the data ends at ("now" for the world), cut to the second. Default the emulator's start time. */
   anchor?: Date;
   /** Api-Token values the emulator accepts. Default [DEFAULT_ACTIVECAMPAIGN_API_KEY]. */
   apiKeys?: string[];
@@ -48,7 +49,7 @@ export const DEFAULT_AC_TIME_ZONE = 'America/Chicago';
 
 /** Generates the world, builds the ActiveCampaign account from it and serves it over HTTP. */
 export async function startActiveCampaignEmulator(opts: ActiveCampaignEmulatorOptions = {}): Promise<ActiveCampaignEmulator> {
-  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
+  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: worldAnchor(opts.anchor) });
   const data = buildAcData(world, { accountName: opts.accountName ?? DEFAULT_AC_ACCOUNT, timeZone: opts.timeZone ?? DEFAULT_AC_TIME_ZONE });
   const apiKeys = opts.apiKeys && opts.apiKeys.length > 0 ? [...opts.apiKeys] : [DEFAULT_ACTIVECAMPAIGN_API_KEY];
   const server = createAcServer({

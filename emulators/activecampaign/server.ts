@@ -7,7 +7,8 @@ import type { AcData } from './build/ac-data.js';
 import { JsonCache, listBody, recordById, type AcResource } from './collection.js';
 import { AcApiError, badBody, forbidden, noResult, notFound, serverError, tooManyRequests } from './errors.js';
 import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
-import { firstProblem, nowToTheSecondMs } from '../http/mutation-input.js';
+import { changeClock } from '../http/account-clock.js';
+import { firstProblem } from '../http/mutation-input.js';
 import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
 import { computeAcGroundTruth, type AcGroundTruth } from './ground-truth.js';
 import { acMutationSchema, applyAcMutation } from './mutations.js';
@@ -59,6 +60,8 @@ function send(reply: FastifyReply, status: number, body: string, contentType = '
 /** Builds (but does not start) the Fastify app that answers like ActiveCampaign's v3 REST API under `/api/3`. */
 export function createAcServer(opts: AcServerOptions): AcServer {
   const { data } = opts;
+  // A change a test makes happens now, after the account's history, which ends at its anchor.
+  const changeNowMs = changeClock(data.anchor);
   const keys = new Set(opts.apiKeys);
   const { rateLimitPerSecond, retryAfterSeconds, ...gateInitial } = opts.faults;
   const gate = new FaultGate(data.seed, gateInitial, opts.now);
@@ -130,7 +133,7 @@ export function createAcServer(opts: AcServerOptions): AcServer {
       const problem = firstProblem(parsed.error);
       throw badBody(`/${problem.field.replaceAll('.', '/')}`, problem.detail);
     }
-    const result = applyAcMutation(data, parsed.data, nowToTheSecondMs());
+    const result = applyAcMutation(data, parsed.data, changeNowMs());
     for (const record of result.changed) json.forget(record);
     truth = computeAcGroundTruth(data);
     return send(reply, 200, JSON.stringify(result.body));

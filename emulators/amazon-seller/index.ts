@@ -1,3 +1,4 @@
+import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildSellerAccount } from './build-seller-account.js';
@@ -15,7 +16,7 @@ export interface AmazonSellerEmulatorOptions {
   seed?: number;
   /** 1 is about 3,000 people in the world, of whom some buy in the marketplace. Default 1. */
   scale?: number;
-  /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
+  /** The instant the data ends at ("now" for the world), cut to the second. Default the emulator's start time. */
   anchor?: Date;
   /**
    * An LWA access token taken as minted when the emulator starts: it works in `x-amz-access-token`
@@ -26,7 +27,7 @@ export interface AmazonSellerEmulatorOptions {
   lwa?: LwaApplication;
   /** How long an access token works, in seconds. Default 3,600, Amazon's hour. */
   accessTokenTtlSeconds?: number;
-  /** The clock access tokens are issued and expire by, in ms since the epoch. Default the real one. */
+  /** The clock access tokens are issued and expire by (never before the anchor), in ms since the epoch. Default the real one. */
   now?: () => number;
   /** The seller's marketplace. Default DEFAULT_AMAZON_SELLER_MARKETPLACE_ID (amazon.com). */
   marketplaceId?: string;
@@ -72,7 +73,7 @@ export const DEFAULT_DOCUMENT_URL_TTL_MS = 300_000;
 /** Generates the world, builds the seller's marketplace account from it and serves it as the Selling Partner API. */
 export async function startAmazonSellerEmulator(opts: AmazonSellerEmulatorOptions = {}): Promise<AmazonSellerEmulator> {
   const marketplace = marketplaceOf(opts.marketplaceId ?? DEFAULT_AMAZON_SELLER_MARKETPLACE_ID);
-  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
+  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: worldAnchor(opts.anchor) });
   const accessToken = opts.accessToken ?? DEFAULT_AMAZON_SELLER_ACCESS_TOKEN;
   const rateScale = opts.rateScale ?? 1;
   if (!(rateScale >= 0)) throw new Error(`rateScale must be 0 or more; got ${rateScale}.`);

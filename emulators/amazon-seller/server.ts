@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { createEmulatorApp, registerControlReads } from '../http/emulator-app.js';
+import { accountClock, toTheSecondMs } from '../http/account-clock.js';
 import { firstProblem } from '../http/mutation-input.js';
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
@@ -36,7 +37,7 @@ export interface AmazonSellerServerOptions {
   lwa: LwaApplication;
   /** How long an issued access token works. */
   accessTokenTtlSeconds: number;
-  /** The clock access tokens are issued and expire by. Default the real one. */
+  /** The clock access tokens are issued and expire by (never before the anchor). Default the real one. */
   now?: () => number;
   rateScale: number;
   reportProcessingMs: number;
@@ -73,13 +74,13 @@ function send(reply: FastifyReply, error: SpApiError): FastifyReply {
 export function createAmazonSellerServer(opts: AmazonSellerServerOptions) {
   const { account } = opts;
   const anchorMs = Date.parse(account.anchor);
-  // The account's clock never runs behind its data, even on a machine whose clock is before the anchor.
-  const nowMs = (): number => Math.max(Date.now(), anchorMs);
+  // The account's clock never runs behind its data, even when the world is anchored ahead of the clock.
+  const nowMs = accountClock(account.anchor);
   const serviceFaults = new ServiceFaults(account.seed, opts.faults);
   const limiter = new UsagePlanLimiter(opts.rateScale);
   const reports = new ReportStore(account, opts.reportProcessingMs);
   const urls = new PresignedUrls(account.seed, opts.documentUrlTtlMs);
-  const lwa = new LwaTokenIssuer(account.seed, opts.lwa, opts.accessTokenTtlSeconds, opts.now ?? Date.now);
+  const lwa = new LwaTokenIssuer(account.seed, opts.lwa, opts.accessTokenTtlSeconds, accountClock(account.anchor, opts.now));
   lwa.mint(opts.accessToken);
   const operations = new WeakMap<FastifyRequest, SpOperation>();
   const bucketPrefix = `/tortuga-prod-${account.marketplace.region}/`;
@@ -158,7 +159,7 @@ export function createAmazonSellerServer(opts: AmazonSellerServerOptions) {
   app.post('/_emulator/mutate', async (request, reply) => {
     const parsed = amazonSellerMutationSchema.safeParse(request.body ?? {});
     if (!parsed.success) return send(reply, invalidInput(firstProblem(parsed.error).detail));
-    const changedMs = Math.floor(nowMs() / 1000) * 1000;
+    const changedMs = toTheSecondMs(nowMs());
     const result = applyAmazonSellerMutation(account, parsed.data, changedMs);
     asOfMs = Math.max(asOfMs, changedMs);
     truth = null;

@@ -1,3 +1,4 @@
+import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildBigCommerceStore } from './build-store.js';
@@ -14,7 +15,7 @@ export interface BigCommerceEmulatorOptions {
   seed?: number;
   /** 1 is about 3,000 people in the world the store sells to. Default 1. */
   scale?: number;
-  /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
+  /** The instant the data ends at ("now" for the world), cut to the second. Default the emulator's start time. */
   anchor?: Date;
   /** The store hash in every path, /stores/{storeHash}/…. Default 'cdpemu01'. */
   storeHash?: string;
@@ -48,7 +49,7 @@ export const DEFAULT_BIGCOMMERCE_ACCESS_TOKEN = 'bc_cdp_emulator_token';
 
 /** Generates the world, builds the BigCommerce store's purchases from it and serves them over HTTP. */
 export async function startBigCommerceEmulator(opts: BigCommerceEmulatorOptions = {}): Promise<BigCommerceEmulator> {
-  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
+  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: worldAnchor(opts.anchor) });
   const storeHash = opts.storeHash ?? DEFAULT_BIGCOMMERCE_STORE_HASH;
   const store = buildBigCommerceStore(world, storeHash);
   const accessTokens = opts.accessTokens && opts.accessTokens.length > 0 ? [...opts.accessTokens] : [DEFAULT_BIGCOMMERCE_ACCESS_TOKEN];

@@ -5,7 +5,8 @@ import { parseFlatQuery } from '../http/querystring.js';
 import { hash32 } from '../world/index.js';
 import { BigCommerceError, notFound, serverError, versionOf } from './errors.js';
 import { FixedWindowLimiter, type WindowState } from '../http/fixed-window-limiter.js';
-import { firstProblem, nowToTheSecondMs } from '../http/mutation-input.js';
+import { changeClock } from '../http/account-clock.js';
+import { firstProblem } from '../http/mutation-input.js';
 import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
 import type { BigCommerceGroundTruth } from './ground-truth.js';
 import { applyBcMutation, bcMutationSchema } from './mutations.js';
@@ -62,6 +63,8 @@ function requestId(seed: number, n: number): string {
 /** Builds (but does not start) the Fastify app that answers like BigCommerce's REST management API for one store. */
 export function createBigCommerceServer(opts: BigCommerceServerOptions): BigCommerceServer {
   const { store } = opts;
+  // A change a test makes happens now, after the store's history, which ends at its anchor.
+  const changeNowMs = changeClock(store.anchor);
   const tokens = new Set(opts.accessTokens);
   const serviceFaults = new ServiceFaults(store.seed, opts.faults);
   let quota = opts.faults.rateLimitQuota ?? DEFAULT_RATE_LIMIT.quota;
@@ -147,7 +150,7 @@ export function createBigCommerceServer(opts: BigCommerceServerOptions): BigComm
     // Orders live in v2 and customers in v3: each answers, and fails, in its own version's shape.
     const version = parsed.data.action === 'refund_order' ? 'v2' : 'v3';
     try {
-      const result = applyBcMutation(store, parsed.data, nowToTheSecondMs());
+      const result = applyBcMutation(store, parsed.data, changeNowMs());
       truth = opts.computeTruth();
       return reply.send(result.version === 'v2' ? result.order : { data: [result.customer], meta: {} });
     } catch (err) {

@@ -1,3 +1,4 @@
+import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildAdsData } from './build-ads-data.js';
@@ -15,7 +16,7 @@ export interface FacebookAdsEmulatorOptions {
   seed?: number;
   /** 1 is about 3,000 people; budgets scale with it. Default 1. */
   scale?: number;
-  /** The instant the data ends at ("now"). Default 2026-11-01T00:00:00Z. */
+  /** The instant the data ends at ("now" for the world), cut to the second. Default the emulator's start time. */
   anchor?: Date;
   /** Access tokens the emulator accepts. Default [DEFAULT_FACEBOOK_ACCESS_TOKEN]. */
   accessTokens?: string[];
@@ -50,7 +51,7 @@ export const DEFAULT_FB_TIME_ZONE = 'America/Los_Angeles';
 
 /** Generates the world, builds the ad account from it and serves its insights and campaigns over HTTP. */
 export async function startFacebookAdsEmulator(opts: FacebookAdsEmulatorOptions = {}): Promise<FacebookAdsEmulator> {
-  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
+  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: worldAnchor(opts.anchor) });
   const data = buildAdsData(world, { accountId: opts.adAccountId, timeZone: opts.timeZone ?? DEFAULT_FB_TIME_ZONE });
   const accessTokens = opts.accessTokens && opts.accessTokens.length > 0 ? [...opts.accessTokens] : [DEFAULT_FACEBOOK_ACCESS_TOKEN];
   const server = createFbServer({

@@ -6,6 +6,7 @@ export { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } fro
 export { FaultGate, gateFaultsShape, type GateFaults } from './fault-gate.js';
 export { installMalformedRecords } from './malformed-records.js';
 export { RateLimitWatch, EARLY_RETRY_TOLERANCE_MS, type RateLimitStats } from './rate-limit-watch.js';
-export { numericIdSchema, firstProblem, nowToTheSecondMs } from './mutation-input.js';
+export { numericIdSchema, firstProblem } from './mutation-input.js';
+export { accountClock, changeClock, worldAnchor, toTheSecondMs } from './account-clock.js';
 export { createEmulatorApp, registerControlReads, type ControlReads, type EmulatorAppOptions } from './emulator-app.js';
 export { listen, type Listening, type ListenOptions } from './listen.js';

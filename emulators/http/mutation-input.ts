@@ -10,8 +10,3 @@ export function firstProblem(error: z.ZodError): { field: string; message: strin
   const message = issue?.message ?? 'invalid';
   return { field, message, detail: `Invalid mutation: ${field}: ${message}` };
 }
-
-/** The real clock to the second: a change made by a test happens now, and the APIs keep whole seconds. */
-export function nowToTheSecondMs(): number {
-  return Math.floor(Date.now() / 1000) * 1000;
-}

@@ -49,7 +49,12 @@ export class StripeCollection<T extends ListedObject> {
 
   /** Adds a new object (created now, so it lists first). */
   insert(item: T): void {
-    this.items = [item, ...this.items].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    this.insertAll([item]);
+  }
+
+  /** Adds objects, each in its place by created. */
+  insertAll(items: readonly T[]): void {
+    this.items = [...items, ...this.items].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     this.indexById.clear();
     this.items.forEach((it, i) => this.indexById.set(it.id, i));
     this.jsonCache = new Array<string | undefined>(this.items.length);

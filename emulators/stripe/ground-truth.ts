@@ -1,4 +1,5 @@
 import type { StripeData } from './build/stripe-data.js';
+import { historyEvents } from './history-events.js';
 
 /** Sums of minor units keyed by lower-case currency code. */
 export type AmountByCurrency = Record<string, number>;
@@ -46,6 +47,8 @@ export interface StripeGroundTruth {
     promotion_codes: { count: number };
     products: { count: number };
     prices: { count: number };
+    /** The events the 30 days before the anchor left; changes made later (`POST /_emulator/mutate`) add theirs. */
+    events: { count: number; by_type: Record<string, number> };
   };
   people: {
     /** Distinct lower(trim(email)) over customers that have an email. */
@@ -120,6 +123,12 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
   const refunds = { count: data.refunds.length, amount_sum_by_currency: {} as AmountByCurrency };
   for (const r of data.refunds) add(refunds.amount_sum_by_currency, r.currency, r.amount);
 
+  const events = { count: 0, by_type: {} as Record<string, number> };
+  for (const e of historyEvents(data)) {
+    events.count++;
+    add(events.by_type, e.type, 1);
+  }
+
   const customersByEmail = new Map<string, number>();
   let withoutEmail = 0;
   let otherEmail = 0;
@@ -148,6 +157,7 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
       promotion_codes: { count: data.promotion_codes.length },
       products: { count: data.products.length },
       prices: { count: data.prices.length },
+      events,
     },
     people: {
       distinct_normalized_customer_emails: customersByEmail.size,

@@ -1,3 +1,4 @@
+import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildStripeData } from './build/build-stripe-data.js';
@@ -14,7 +15,7 @@ export interface StripeEmulatorOptions {
   seed?: number;
   /** 1 is about 3,000 people. Default 1. */
   scale?: number;
-  /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
+  /** The instant the data ends at ("now" for the world), cut to the second. Default the emulator's start time. */
   anchor?: Date;
   /** Keys the emulator accepts; `sk_live_`/`rk_live_` keys see `livemode: true`. Default ['sk_test_cdp_emulator']. */
   apiKeys?: string[];
@@ -45,7 +46,7 @@ export const DEFAULT_STRIPE_API_KEY = 'sk_test_cdp_emulator';
 
 /** Generates the world, builds the Stripe account from it and serves it over HTTP. */
 export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
-  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
+  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: worldAnchor(opts.anchor) });
   const data = buildStripeData(world);
   const canonicalEmail = new Map(world.people.map((p) => [p.person_id, p.email] as const));
   const truth = computeGroundTruth(data, (personId) => canonicalEmail.get(personId) ?? '');

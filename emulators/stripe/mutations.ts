@@ -127,10 +127,33 @@ function change(c: Collections, m: Mutation, seed: number, nowSeconds: number): 
   }
 }
 
+/** An event to write: what happened, when, and the object (with what changed) afterwards. */
+export interface EventToWrite {
+  type: string;
+  created: number;
+  object: unknown;
+  previous?: Record<string, unknown>;
+}
+
+/** The `n`th event of the account as Stripe writes it: the object rendered in the account's default version of the moment. */
+export function eventObject(seed: number, n: number, e: EventToWrite, rendering: EventRendering): StripeEvent {
+  return {
+    id: randomId('evt', seed, n),
+    object: 'event',
+    api_version: rendering.apiVersion,
+    created: e.created,
+    data: { object: rendering.render(structuredClone(e.object)), ...(e.previous ? { previous_attributes: e.previous } : {}) },
+    livemode: false,
+    pending_webhooks: 0,
+    request: { id: null, idempotency_key: null },
+    type: e.type,
+  };
+}
+
 /**
- * Applies a mutation at `nowSeconds` (the real clock: changes happen when a test makes them) and
- * records its events, each rendered in the account's default version as Stripe writes them.
- * Returns the events.
+ * Applies a mutation at `nowSeconds` (the account's clock: changes happen when a test makes them,
+ * after the history that ends at the anchor) and records its events, each rendered in the account's
+ * default version as Stripe writes them. Returns the events.
  */
 export function applyMutation(c: Collections, m: Mutation, seed: number, rendering: EventRendering, nowSeconds: number): StripeEvent[] {
   const recorded = change(c, m, seed, nowSeconds);
@@ -138,18 +161,8 @@ export function applyMutation(c: Collections, m: Mutation, seed: number, renderi
     const kind = { update_customer: 'customer', refund_charge: 'charge', cancel_subscription: 'subscription', void_invoice: 'invoice' }[m.action];
     throw new StripeApiError(404, 'invalid_request_error', `No such ${kind}: '${m.id}'`, 'resource_missing', 'id');
   }
-  return recorded.map(({ type, object, previous }) => {
-    const event: StripeEvent = {
-      id: randomId('evt', seed, c.events.size),
-      object: 'event',
-      api_version: rendering.apiVersion,
-      created: nowSeconds,
-      data: { object: rendering.render(structuredClone(object)), ...(previous ? { previous_attributes: previous } : {}) },
-      livemode: false,
-      pending_webhooks: 0,
-      request: { id: null, idempotency_key: null },
-      type,
-    };
+  return recorded.map((r) => {
+    const event = eventObject(seed, c.events.size, { ...r, created: nowSeconds }, rendering);
     c.events.insert(event);
     return event;
   });

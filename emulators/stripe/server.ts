@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FaultInjector, type ErrorFaultSettings } from '../http/fault-injector.js';
+import { changeClock } from '../http/account-clock.js';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
 import { TokenBucketLimiter } from '../http/token-bucket.js';
 import { hash32 } from '../world/prng.js';
@@ -12,7 +13,8 @@ import type { StripeGroundTruth } from './ground-truth.js';
 import { expandParams, parseListQuery, rejectUnknownParams, type FilterSpec } from './list-query.js';
 import { buildResources, type ResourceSpec } from './resources.js';
 import { StripeCollection } from './collection.js';
-import { applyMutation, mutationSchema, type StripeEvent } from './mutations.js';
+import { historyEvents } from './history-events.js';
+import { applyMutation, eventObject, mutationSchema, type EventRendering, type StripeEvent } from './mutations.js';
 import { paymentIntentObject } from './objects/payment-intent.js';
 import type { StripeCharge } from './objects/charge.js';
 import { LATEST_API_VERSION, renderForVersion, requestedVersion, type ApiVersion, type RenderLookup } from './versions.js';
@@ -97,8 +99,11 @@ function sendJson(reply: FastifyReply, status: number, body: string): FastifyRep
 export function createStripeServer(opts: StripeServerOptions): StripeServer {
   const { data } = opts;
   const keys = new Set(opts.apiKeys);
+  // A change a test makes happens now, after the account's history, which ends at its anchor.
+  const changeNowMs = changeClock(data.anchor);
   const resources = buildResources(data);
-  // Events exist only for changes made after the account was generated, as a fresh account's would.
+  // The events of the last 30 days before the anchor, written below once rendering is set up; changes
+  // made later add theirs.
   const events = new StripeCollection<StripeEvent>([]);
   resources.push({ path: 'events', objectName: 'event', collection: events, filters: EVENT_FILTERS, renderedAtCreation: true } as unknown as ResourceSpec);
   const collection = (path: string) => resources.find((r) => r.path === path)!.collection as never;
@@ -148,6 +153,8 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   const versions = new WeakMap<FastifyRequest, ApiVersion>();
   const versionOf = (request: FastifyRequest): ApiVersion => versions.get(request) ?? accountVersion;
   const render = (value: unknown, version: ApiVersion) => renderForVersion(value, version, renderLookup);
+  const rendering: EventRendering = { apiVersion: accountVersion, render: (object) => render(object, accountVersion) };
+  events.insertAll(historyEvents(data).map((e, n) => eventObject(data.seed, n, e, rendering)));
   const injector = new FaultInjector(data.seed, opts.faults);
   let rateOverride: number | null = opts.faults.rateLimitPerSecond ?? null;
   const limiter = new TokenBucketLimiter();
@@ -259,8 +266,8 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
       parsed.data,
       data.seed,
       // Stripe writes an event in the account's default version of the moment, whatever a request pins.
-      { apiVersion: accountVersion, render: (object) => render(object, accountVersion) },
-      Math.floor(Date.now() / 1000),
+      rendering,
+      changeNowMs() / 1000,
     );
     return reply.send({ events: recorded });
   });

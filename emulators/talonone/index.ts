@@ -1,4 +1,5 @@
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildTalonOneAccount } from './build-account.js';
@@ -15,7 +16,7 @@ export interface TalonOneEmulatorOptions {
   seed?: number;
   /** 1 is about 3,000 people, of whom the buyers become the live Application's profiles. Default 1. */
   scale?: number;
-  /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
+  /** The instant the data ends at ("now" for the world), cut to the second. Default the emulator's start time. */
   anchor?: Date;
   /** The management key of each Application. Default DEFAULT_TALONONE_API_KEYS. */
   apiKeys?: Partial<Record<Environment, string>>;
@@ -59,7 +60,7 @@ export const DEFAULT_TALONONE_TIME_ZONE = 'Europe/Berlin';
 
 /** Generates the world, builds the Talon.One account from it and serves it over HTTP. */
 export async function startTalonOneEmulator(opts: TalonOneEmulatorOptions = {}): Promise<TalonOneEmulator> {
-  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
+  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: worldAnchor(opts.anchor) });
   const account = buildTalonOneAccount(world, opts.timeZone ?? DEFAULT_TALONONE_TIME_ZONE);
   const apiKeys = { ...DEFAULT_TALONONE_API_KEYS, ...opts.apiKeys };
   if (apiKeys.live === apiKeys.sandbox) throw new Error('The live and sandbox Applications need different management keys.');

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { createEmulatorApp, registerControlReads } from '../http/emulator-app.js';
-import { firstProblem, nowToTheSecondMs } from '../http/mutation-input.js';
+import { changeClock } from '../http/account-clock.js';
+import { firstProblem } from '../http/mutation-input.js';
 import type { RateLimitStats } from '../http/rate-limit-watch.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import { registerApplicationRoutes } from './application-routes.js';
@@ -55,6 +56,8 @@ function keyOf(request: FastifyRequest): string {
 /** Builds (but does not start) the Fastify app that answers like Talon.One's Management API v1 for one account. */
 export function createTalonOneServer(opts: TalonOneServerOptions): TalonOneServer {
   const { account } = opts;
+  // A change a test makes happens now, after the account's history, which ends at its anchor.
+  const changeNowMs = changeClock(account.anchor);
   const appOfKey = new Map(account.applications.map((a) => [opts.apiKeys[a.environment], a] as const));
   const scopes = new WeakMap<FastifyRequest, ApplicationState>();
   const scopeOf = (request: FastifyRequest): ApplicationState => scopes.get(request)!;
@@ -104,7 +107,7 @@ export function createTalonOneServer(opts: TalonOneServerOptions): TalonOneServe
       const problem = firstProblem(parsed.error);
       return send(reply, badBody(`/${problem.field.replaceAll('.', '/')}`, problem.detail));
     }
-    const result = applyT1Mutation(account, parsed.data, nowToTheSecondMs());
+    const result = applyT1Mutation(account, parsed.data, changeNowMs());
     truth = computeTalonOneTruth(account);
     return reply.type('application/json').send(JSON.stringify(result));
   });

@@ -1,3 +1,4 @@
+import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildThriveCartAccount } from './build-account.js';
@@ -15,7 +16,7 @@ export interface ThriveCartEmulatorOptions {
   seed?: number;
   /** 1 is about 3,000 people in the world the account sells to. Default 1. */
   scale?: number;
-  /** The instant the data ends at. Default 2026-11-01T00:00:00Z. */
+  /** The instant the data ends at ("now" for the world), cut to the second. Default the emulator's start time. */
   anchor?: Date;
   /** The account's subdomain, echoed in /ping and X-ThriveCart-Account-Name. Default 'cdpemulator'. */
   accountName?: string;
@@ -46,7 +47,7 @@ export const DEFAULT_THRIVECART_API_KEY = 'tc_cdp_emulator_key';
 
 /** Generates the world, builds the ThriveCart account's sales from it and serves them over HTTP. */
 export async function startThriveCartEmulator(opts: ThriveCartEmulatorOptions = {}): Promise<ThriveCartEmulator> {
-  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: opts.anchor });
+  const world = generateWorld({ seed: opts.seed ?? 42, scale: opts.scale ?? 1, anchor: worldAnchor(opts.anchor) });
   const account = buildThriveCartAccount(world, opts.accountName ?? DEFAULT_THRIVECART_ACCOUNT);
   const apiKeys = opts.apiKeys && opts.apiKeys.length > 0 ? [...opts.apiKeys] : [DEFAULT_THRIVECART_API_KEY];
   const server = createThriveCartServer({

@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
-import { firstProblem, nowToTheSecondMs } from '../http/mutation-input.js';
+import { changeClock } from '../http/account-clock.js';
+import { firstProblem } from '../http/mutation-input.js';
 import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import type { CartProduct } from './cart-catalog.js';
@@ -72,6 +73,8 @@ function paramsOf(request: FastifyRequest): Record<string, string> {
 /** Builds (but does not start) the Fastify app that answers like ThriveCart's external API for one account. */
 export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCartServer {
   const { account } = opts;
+  // A change a test makes happens now, after the account's history, which ends at its anchor.
+  const changeNowMs = changeClock(account.anchor);
   const keys = new Set(opts.apiKeys);
   const serviceFaults = new ServiceFaults(account.seed, opts.faults);
   let perMinute = opts.faults.rateLimitPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
@@ -186,7 +189,7 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
   app.post('/_emulator/mutate', async (request) => {
     const parsed = tcMutationSchema.safeParse(request.body ?? {});
     if (!parsed.success) throw new ApiError(400, 'invalid_request', firstProblem(parsed.error).detail);
-    const event = applyTcMutation(account, parsed.data, nowToTheSecondMs());
+    const event = applyTcMutation(account, parsed.data, changeNowMs());
     truth = opts.computeTruth();
     return event;
   });

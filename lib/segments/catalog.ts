@@ -2,6 +2,10 @@
 // them to SQL, and describes them to people (`cdp segment fields`, the web builder).
 
 import { ORDER_SOURCES } from '../sources';
+import { AMOUNTS_IN_CURRENCY } from './amounts-in-currency';
+import { currencyFactorSql } from './currencies';
+
+export { currencyFactorSql };
 
 export type ValueType = 'text' | 'number' | 'money' | 'date' | 'boolean';
 
@@ -12,6 +16,10 @@ export interface FieldSpec {
   description: string;
   /** The only values a text field can take, when the model fixes them. */
   choices?: readonly string[];
+  /** An amount in the currency the rule names (`currency: USD`), not in the reporting currency. */
+  currency?: boolean;
+  /** The operators it takes, when not every operator of its type. */
+  operators?: readonly string[];
 }
 
 export const OPERATORS: Record<ValueType, readonly string[]> = {
@@ -54,12 +62,6 @@ const ORDER_STATUSES = ['paid', 'pending', 'failed', 'refunded', 'partially_refu
 /** Money columns hold minor units; rules speak in major units of the amount's currency. */
 const major = (column: string, currency: string) => `(${column} / ${currencyFactorSql(currency)})`;
 
-/** 10^digits of a currency's minor unit, as Stripe lists zero- and three-decimal currencies. */
-export function currencyFactorSql(currencyColumn: string): string {
-  return `(case when upper(${currencyColumn}) in ('BIF','CLP','DJF','GNF','JPY','KMF','KRW','MGA','PYG','RWF','UGX','VND','VUV','XAF','XOF','XPF') then 1.0
-    when upper(${currencyColumn}) in ('BHD','JOD','KWD','OMR','TND') then 1000.0 else 100.0 end)`;
-}
-
 /** What a customer rule can test directly: `core.customers` (alias c) and `marts.customer_metrics` (alias m). */
 export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   name: { type: 'text', sql: "trim(concat_ws(' ', c.first_name, c.last_name))", description: 'first and last name' },
@@ -80,6 +82,7 @@ export const CUSTOMER_FIELDS: Record<string, FieldSpec> = {
   net_revenue: { type: 'money', sql: major('m.net_revenue_minor', 'm.currency'), description: 'lifetime value less refunds, in the reporting currency' },
   discount_received: { type: 'money', sql: major('m.discount_received_minor', 'm.currency'), description: 'discounts received, in the reporting currency' },
   refunded_amount: { type: 'money', sql: major('m.refunded_amount_minor', 'm.currency'), description: 'refunded, in the reporting currency' },
+  ...AMOUNTS_IN_CURRENCY,
   promo_codes_used: { type: 'number', sql: 'm.promo_codes_used', description: 'distinct coupon codes used' },
   returned_items: { type: 'number', sql: 'm.returned_items', description: 'units returned (store refunds, Talon.One returned cart items, Amazon returns)' },
   negative_feedbacks: { type: 'number', sql: 'm.negative_feedbacks', description: 'marketplace feedback at or below config `feedback.negative_max_rating` stars (3)' },
@@ -230,7 +233,10 @@ export function entityNamed(name: unknown): EntitySpec | undefined {
   return typeof name === 'string' && Object.hasOwn(ENTITIES, name) ? ENTITIES[name] : undefined;
 }
 
-/** Whether `op` is one of the operators of a value type. */
-export function isOperatorOf(type: ValueType, op: unknown): op is string {
-  return typeof op === 'string' && OPERATORS[type].includes(op);
+/** The operators a field takes: its own list, else every operator of its type. */
+export const operatorsOf = (spec: FieldSpec): readonly string[] => spec.operators ?? OPERATORS[spec.type];
+
+/** Whether `op` is one of the operators a field takes. */
+export function isOperatorOf(spec: FieldSpec, op: unknown): op is string {
+  return typeof op === 'string' && operatorsOf(spec).includes(op);
 }

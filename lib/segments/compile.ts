@@ -1,3 +1,4 @@
+import { REVENUE_BY_CURRENCY, toMinorUnits } from './amounts-in-currency';
 import { CUSTOMER_FIELDS, entityNamed, fieldNamed, type FieldSpec } from './catalog';
 import type { Condition, HasRule, Rule, SegmentDefinition, Value } from './definition';
 
@@ -141,6 +142,20 @@ function has(b: Builder, rule: HasRule): string {
   return holdsAtZero ? `c.customer_id not in (${grouped} having not coalesce(${counted}, false))` : `c.customer_id in (${grouped} having ${counted})`;
 }
 
+/**
+ * An amount in one currency, from the per-currency sums: like a counted has rule, a person without
+ * orders in that currency has 0, so when the rule holds at 0 they are members unless their sum says
+ * otherwise. The values compare in the currency's minor units, exactly as the model stores them.
+ */
+function amountInCurrency(b: Builder, spec: FieldSpec, c: Condition): string {
+  const currency = c.currency!;
+  const minor = Array.isArray(c.value) ? c.value.map((v) => toMinorUnits(Number(v), currency)) : toMinorUnits(Number(c.value), currency);
+  const inCurrency = `select r.customer_id from ${REVENUE_BY_CURRENCY} as r where r.currency = ${b.p(currency, 'VARCHAR')}`;
+  const holdsAtZero = countHolds(c.op, minor, 0);
+  const amount = numberCondition(b, spec.sql, c.op, minor);
+  return holdsAtZero ? `c.customer_id not in (${inCurrency} and not coalesce(${amount}, false))` : `c.customer_id in (${inCurrency} and ${amount})`;
+}
+
 /** Whether a count rule holds for a given count (the values are already validated numbers). */
 function countHolds(op: string, value: number | number[], n: number): boolean {
   const [low, high] = Array.isArray(value) ? value : [value, value];
@@ -164,6 +179,7 @@ function compileRule(b: Builder, rule: Rule, fields: Record<string, FieldSpec>):
   if ('has' in rule) return has(b, rule);
   const spec = fieldNamed(fields, rule.field);
   if (!spec) throw new Error(`no field ${JSON.stringify(rule.field)}: compile only validated definitions`);
+  if (spec.currency) return amountInCurrency(b, spec, rule);
   return `coalesce(${condition(b, spec, rule)}, false)`;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { CUSTOMER_FIELDS, ENTITIES, entityNamed, fieldNamed, isOperatorOf, NO_VALUE, OPERATORS, type FieldSpec } from './catalog';
+import { amountProblem, currencyProblem } from './amounts-in-currency';
+import { CUSTOMER_FIELDS, ENTITIES, entityNamed, fieldNamed, isOperatorOf, NO_VALUE, operatorsOf, type FieldSpec } from './catalog';
 import { MAX_RULE_DEPTH, MAX_TEXT_DEPTH, textNestingBound, TOO_DEEP } from './nesting';
 
 // A segment definition: a name, an environment and a tree of rules. Validation walks the tree and
@@ -12,6 +13,8 @@ export interface Condition {
   field: string;
   op: string;
   value?: Value | Value[];
+  /** The currency of an amount per currency (`amount_spent_in`), upper-case. */
+  currency?: string;
 }
 
 export interface HasRule {
@@ -195,7 +198,7 @@ function validateValue(spec: FieldSpec, op: string, raw: unknown, path: (string 
 }
 
 function validateCondition(raw: Record<string, unknown>, fields: Record<string, FieldSpec>, scope: string, path: (string | number)[], problems: Problems): Condition | undefined {
-  const extra = Object.keys(raw).filter((k) => !['field', 'op', 'value'].includes(k));
+  const extra = Object.keys(raw).filter((k) => !['field', 'op', 'value', 'currency'].includes(k));
   if (extra.length) problems.add(path, `unknown key(s) ${extra.join(', ')} in a condition; a condition has field, op and value`);
   const field = raw.field;
   const spec = fieldNamed(fields, field);
@@ -203,12 +206,40 @@ function validateCondition(raw: Record<string, unknown>, fields: Record<string, 
     problems.add([...path, 'field'], `unknown field ${shown(field)} ${scope}; choose one of: ${Object.keys(fields).join(', ')}`);
     return undefined;
   }
-  if (!isOperatorOf(spec.type, raw.op)) {
-    problems.add([...path, 'op'], `${raw.op === undefined ? 'missing operator' : `unknown operator ${shown(raw.op)}`} for ${field} (${typeName(spec)}); choose one of: ${OPERATORS[spec.type].join(', ')}`);
+  const currency = validateCurrency(raw, spec, field as string, fields, [...path, 'currency'], problems);
+  if (!isOperatorOf(spec, raw.op)) {
+    problems.add([...path, 'op'], `${raw.op === undefined ? 'missing operator' : `unknown operator ${shown(raw.op)}`} for ${field} (${typeName(spec)}); choose one of: ${operatorsOf(spec).join(', ')}`);
     return undefined;
   }
   const value = validateValue(spec, raw.op, raw.value, [...path, 'value'], problems);
-  return value === undefined ? { field: field as string, op: raw.op } : { field: field as string, op: raw.op, value };
+  if (currency !== undefined) checkMinorUnits(value, currency, [...path, 'value'], problems);
+  const condition: Condition = value === undefined ? { field: field as string, op: raw.op } : { field: field as string, op: raw.op, value };
+  return currency === undefined ? condition : { ...condition, currency };
+}
+
+/** The currency of an amount per currency, upper-case; a problem when one is missing, unknown, or given to a field that has none. */
+function validateCurrency(raw: Record<string, unknown>, spec: FieldSpec, field: string, fields: Record<string, FieldSpec>, path: (string | number)[], problems: Problems): string | undefined {
+  if (!spec.currency) {
+    if (!Object.hasOwn(raw, 'currency')) return undefined;
+    const takers = Object.keys(fields).filter((name) => fields[name]!.currency);
+    problems.add(path, `${field} takes no currency${takers.length ? `; the amounts in one currency are ${takers.join(', ')}` : ''}`);
+    return undefined;
+  }
+  const problem = currencyProblem(raw.currency, field);
+  if (problem) {
+    problems.add(path, problem);
+    return undefined;
+  }
+  return (raw.currency as string).trim().toUpperCase();
+}
+
+/** Refuses amounts finer than the currency's minor unit (100.5 JPY, 10.005 USD): no order can have spent them. */
+function checkMinorUnits(value: Value | Value[] | undefined, currency: string, path: (string | number)[], problems: Problems): void {
+  const amounts = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  amounts.forEach((amount, i) => {
+    const problem = typeof amount === 'number' ? amountProblem(amount, currency) : undefined;
+    if (problem) problems.add(Array.isArray(value) ? [...path, i] : path, problem);
+  });
 }
 
 /** One rule at `depth` (the top rule is 1); refused past MAX_RULE_DEPTH before anything below it is read. */

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { runMaterializeSegments } from '../../app/builds';
 import { createSegment, deleteSegment, listSegments, previewDefinition, replaceSegment, segmentDetail, segmentExists, type LastRun } from '../../app/segments';
+import type { LoadedConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 import { CUSTOMER_FIELDS, ENTITIES, NO_VALUE, OPERATOR_HELP, OPERATORS, type FieldSpec } from '../../lib/segments/catalog';
+import { CURRENCY_CODES } from '../../lib/segments/currencies';
 import { SEGMENT_NAME, segmentIdOf, type SegmentDefinition } from '../../lib/segments/definition';
 import { existingSegmentIds, segmentPath } from '../../lib/segments/files';
 import { definitionBody, type SavedSegment, type SegmentInfo, type SegmentList, type SegmentPreview, type SegmentSummary } from '../api-schema';
@@ -24,9 +26,14 @@ import { hasWarehouse, jsonRows } from '../warehouse-read';
 const nameParams = z.object({ name: z.string().regex(SEGMENT_NAME, 'a segment name') });
 
 /** The rule language without its SQL: what the builder's pickers and the help panel show. */
-function publicCatalog() {
+function publicCatalog(config: LoadedConfig) {
   const fields = (specs: Record<string, FieldSpec>) =>
-    Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, { type: s.type, description: s.description, ...(s.choices ? { choices: s.choices } : {}) }]));
+    Object.fromEntries(
+      Object.entries(specs).map(([name, s]) => [
+        name,
+        { type: s.type, description: s.description, ...(s.choices ? { choices: s.choices } : {}), ...(s.currency ? { currency: true } : {}), ...(s.operators ? { operators: s.operators } : {}) },
+      ]),
+    );
   return {
     customerFields: fields(CUSTOMER_FIELDS),
     entities: Object.fromEntries(Object.entries(ENTITIES).map(([name, e]) => [name, { description: e.description, fields: fields(e.fields) }])),
@@ -34,6 +41,8 @@ function publicCatalog() {
     operatorHelp: OPERATOR_HELP,
     noValue: [...NO_VALUE],
     countOperators: ['equals', 'not_equals', 'greater_than', 'greater_or_equal', 'less_than', 'less_or_equal', 'between'],
+    // For amounts in one currency: the reporting currency and those with a rate first, then every code.
+    currencies: [...new Set([config.reporting_currency, ...Object.keys(config.currency_rates).sort(), ...CURRENCY_CODES])],
   };
 }
 
@@ -85,7 +94,7 @@ async function previewDraft(ctx: ServerContext, draft: SegmentDefinition): Promi
 export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const fileOf = (name: string) => path.relative(path.dirname(ctx.config.file), segmentPath(ctx.config, name));
 
-  app.get('/api/catalog', async () => publicCatalog());
+  app.get('/api/catalog', async () => publicCatalog(ctx.config));
 
   app.get('/api/segments', async (request) => segmentList(ctx, request.user!));
 

@@ -18,6 +18,7 @@ const openapi3: ApiDescription = {
             { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 250 } },
             { name: 'id:in', in: 'query', schema: { type: 'array', items: { type: 'integer' } }, explode: false },
             { name: 'created', in: 'query', style: 'deepObject', explode: true, schema: { anyOf: [{ type: 'object', properties: { gte: { type: 'integer' } } }, { type: 'integer' }] } },
+            { name: 'expand', in: 'query', style: 'deepObject', explode: true, schema: { type: 'array', items: { type: 'string' } } },
             { name: 'X-Shop', in: 'header', required: true, schema: { type: 'string' } },
           ],
           responses: {
@@ -96,6 +97,8 @@ describe('conformance checker', () => {
     expect(
       check(
         exchange('GET', `${customers}?limit=250&id:in=1,2&created[gte]=1700000000`, 200, { data: [{ id: 1, email: null }, { id: 2, email: 'a@example.com' }] }),
+        exchange('GET', `${customers}?expand[]=data.a&expand[]=data.b`, 200, { data: [] }),
+        exchange('GET', `${customers}?expand[0]=data.a&expand[1]=data.b`, 200, { data: [] }),
         exchange('GET', customers, 404, { title: 'Not found' }),
         exchange('GET', '/stores/abc123/v3/customers/7', 200, undefined),
         exchange('GET', '/stores/abc123/v3/customers/count', 200, 3),
@@ -111,6 +114,12 @@ describe('conformance checker', () => {
     expect(found).toContainEqual({ operation: 'GET /customers', where: '200', message: 'body/data/*/status must be equal to one of the allowed values ["active","closed",null]' });
     expect(found).toContainEqual({ operation: 'GET /customers', where: '200', message: "body/data/*/plan must have required property 'id'" });
     expect(found).toContainEqual({ operation: 'GET /customers', where: '200', message: 'body/data/*/plan must match a schema in anyOf' });
+  });
+
+  it('takes an array deep object by index only: a named property is no item', () => {
+    expect(check(exchange('GET', `${customers}?expand[first]=data.a`, 200, { data: [] }))).toEqual([
+      { operation: 'GET /customers', where: 'request', message: 'query parameter expand must be array' },
+    ]);
   });
 
   it('names a path that no description has', () => {

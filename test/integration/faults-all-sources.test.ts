@@ -14,6 +14,7 @@ import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { startWorker } from '../../worker/run-worker';
 import { activityAttempts } from '../support/activity-attempts';
 import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
+import { DEFAULT_ANCHOR } from '../../emulators/world';
 import { expectedRows, startSourceEmulators, type SourceEmulators } from '../support/source-emulators';
 import { stopBackground } from '../../cli/background';
 import { ensureDevServer } from '../../cli/dev-server';
@@ -44,7 +45,8 @@ async function startHistorical(w: Workspace, id: string, taskQueue = SYNC_TASK_Q
 }
 
 beforeAll(async () => {
-  emulators = await startSourceEmulators(9, 0.1);
+  // Fixed data: a manual sync after the changes below must find nothing else new in its lookback window.
+  emulators = await startSourceEmulators(9, 0.1, DEFAULT_ANCHOR);
   // A dev server of our own on a database file, so a test can stop it and start it again.
   const [port, uiPort] = [await freePort(), await freePort()];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-devserver-'));

@@ -47,11 +47,11 @@ let oracle: ExpectedModels;
 beforeAll(async () => {
   const [devServer, stripe, crm, cart, store, ads] = await Promise.all([
     startDevServer(),
-    startStripeEmulator({ port: 0, seed: SEED, scale: SCALE, apiKeys: [LIVE_STRIPE_KEY], rateLimitPerSecond: 0 }),
-    startActiveCampaignEmulator({ port: 0, seed: SEED, scale: SCALE }),
-    startThriveCartEmulator({ port: 0, seed: SEED, scale: SCALE, rateLimitPerMinute: 600 }),
-    startBigCommerceEmulator({ port: 0, seed: SEED, scale: SCALE, rateLimitQuota: 0 }),
-    startFacebookAdsEmulator({ port: 0, seed: SEED, scale: SCALE }),
+    startStripeEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE, apiKeys: [LIVE_STRIPE_KEY], rateLimitPerSecond: 0 }),
+    startActiveCampaignEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE }),
+    startThriveCartEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE, rateLimitPerMinute: 600 }),
+    startBigCommerceEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE, rateLimitQuota: 0 }),
+    startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE }),
   ]);
   env = devServer;
   emulators = { stripe, crm, cart, store, ads };
@@ -325,6 +325,9 @@ describe('segments', () => {
     [...oracle.revenue].filter(([k]) => k.startsWith(`${email}|`)).reduce((n, [k, r]) => n + Math.round(r.spent * (k.endsWith('|USD') ? 1 : RATES[k.split('|')[1] as keyof typeof RATES])), 0);
   const lastOrderOf = (email: string) => Math.max(0, ...[...oracle.revenue].filter(([k]) => k.startsWith(`${email}|`)).map(([, r]) => r.lastOrderMs));
   const vip = (email: string) => lower(oracle.tags.get(email)).some((t) => t.includes('vip'));
+  /** Minor units spent (or kept, net of refunds) in one currency's orders, never converted. */
+  const spentIn = (email: string, currency: string) => oracle.revenue.get(`${email}|${currency}`)?.spent ?? 0;
+  const netIn = (email: string, currency: string) => spentIn(email, currency) - (oracle.revenue.get(`${email}|${currency}`)?.refunded ?? 0);
   // The Stripe promotion code and coupon most people used (read once the oracle is computed).
   const usedCode = () => [...oracle.stripePromotionCodes.values()].sort((a, b) => b.customers.size - a.customers.size || (a.code < b.code ? -1 : 1))[0]!;
   const usedCoupon = () => [...oracle.stripeCouponUsers].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1))[0]!;
@@ -381,6 +384,27 @@ describe('segments', () => {
       },
       expected: (e) => (oracle.purchases.get(e)?.has('SQL for Marketers') ?? false) && !lower(oracle.tags.get(e)).includes('purchase: sql for marketers'),
     },
+    {
+      name: 'usd-orders-100-to-1000',
+      rules: { field: 'amount_spent_in', currency: 'USD', op: 'between', value: [100, 1000] },
+      expected: (e) => spentIn(e, 'USD') >= 10_000 && spentIn(e, 'USD') <= 100_000,
+    },
+    {
+      name: 'converted-100-to-1000',
+      rules: { field: 'amount_spent', op: 'between', value: [100, 1000] },
+      expected: (e) => spentOf(e) >= 10_000 && spentOf(e) <= 100_000,
+    },
+    {
+      // Holds for buyers without EUR orders too: they kept 0 in EUR.
+      name: 'buyers-who-kept-under-50-eur',
+      rules: [{ field: 'orders_count', op: 'greater_than', value: 0 }, { field: 'net_revenue_in', currency: 'eur', op: 'less_than', value: 50 }],
+      expected: (e) => ordersOf(e) > 0 && netIn(e, 'EUR') < 5_000,
+    },
+    {
+      name: 'gbp-and-usd-buyers',
+      rules: { all: [{ field: 'amount_spent_in', currency: 'GBP', op: 'greater_than', value: 0 }, { field: 'amount_spent_in', currency: 'USD', op: 'greater_than', value: 0 }] },
+      expected: (e) => spentIn(e, 'GBP') > 0 && spentIn(e, 'USD') > 0,
+    },
   ];
 
   let members: Map<string, Set<string>>;
@@ -403,6 +427,13 @@ describe('segments', () => {
       expect(members.get(c.name) ?? new Set()).toEqual(want);
     });
   }
+
+  it('spend in USD orders leaves out the EUR and GBP buyers whose converted spend gets them in', () => {
+    const usd = members.get('usd-orders-100-to-1000')!;
+    const inByConversion = [...members.get('converted-100-to-1000')!].filter((e) => !usd.has(e));
+    expect(inByConversion.length).toBeGreaterThan(0);
+    for (const e of inByConversion) expect(spentIn(e, 'EUR') + spentIn(e, 'GBP'), e).toBeGreaterThan(0);
+  });
 
   it('the customers segment, generated from the config, holds exactly the people is_customer marks', async () => {
     const marked = await sql('select customer_id from marts.customer_metrics where is_customer');

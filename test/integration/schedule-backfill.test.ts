@@ -7,7 +7,7 @@ import { backfillSchedule, setSchedule } from '../../app/schedules';
 import { startSync, waitForSync } from '../../app/syncs';
 import { renderStatus } from '../../cli/render/status';
 import { buildStripeData, startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
-import { generateWorld } from '../../emulators/world';
+import { DEFAULT_ANCHOR, generateWorld } from '../../emulators/world';
 import { findConnection } from '../../lib/config';
 import { listStreamStates } from '../../lib/sync-state';
 import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
@@ -32,7 +32,7 @@ let worker: RunningWorker;
 let ws: ReturnType<typeof makeWorkspace>;
 
 beforeAll(async () => {
-  [env, emulator] = await Promise.all([startDevServer(), startStripeEmulator({ port: 0, seed: SEED, scale: SCALE, apiKeys: [KEY], rateLimitPerSecond: 0 })]);
+  [env, emulator] = await Promise.all([startDevServer(), startStripeEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: SEED, scale: SCALE, apiKeys: [KEY], rateLimitPerSecond: 0 })]);
   ws = makeWorkspace([{ id: 'stripe-bf', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR, streams: ['charges'] }]);
   process.env[ENV_VAR] = KEY;
   worker = await startWorker({ address: env.address, namespace: 'default', taskQueue: SYNC_TASK_QUEUE, loadConfig: ws.config });

@@ -162,9 +162,12 @@ export class ConformanceChecker {
       if (dp && m) {
         const [, name, property] = m as unknown as [string, string, string];
         const schema = parameterSchema(dp);
-        if (property === '' && typeOf(doc, schema) === 'array') {
-          // `expand[]=a&expand[]=b`: an array sent as a deep object.
-          deep.set(name, values.map((v) => coerce(doc, resolve(doc, schema).items ?? {}, v)));
+        if (typeOf(doc, schema) === 'array' && (property === '' || /^\d+$/.test(property))) {
+          // `expand[]=a&expand[]=b`, or with indices as Stripe's clients send it (`expand[0]=a&expand[1]=b`):
+          // an array sent as a deep object.
+          const items = (deep.get(name) ?? []) as unknown[];
+          items.push(...values.map((v) => coerce(doc, resolve(doc, schema).items ?? {}, v)));
+          deep.set(name, items);
         } else {
           const obj = (deep.get(name) ?? {}) as Record<string, unknown>;
           const ps = propertySchema(doc, schema, property);

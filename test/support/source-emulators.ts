@@ -2,6 +2,7 @@ import type { ActiveCampaignEmulator } from '../../emulators/activecampaign';
 import type { AmazonSellerEmulator } from '../../emulators/amazon-seller';
 import type { BigCommerceEmulator } from '../../emulators/bigcommerce';
 import type { FacebookAdsEmulator } from '../../emulators/facebook-ads';
+import { worldAnchor } from '../../emulators/http/account-clock';
 import { emulatorBaseUrl, startSourceEmulator } from '../../emulators/registry';
 import type { StripeEmulator } from '../../emulators/stripe';
 import type { TalonOneEmulator } from '../../emulators/talonone';
@@ -26,11 +27,24 @@ export interface SourceEmulators {
   /** Every emulator answers 503 to every API request while on. */
   setOutage(on: boolean): void;
   close(): Promise<void>;
+  /** The instant the world of every emulator ends at. */
+  anchor: Date;
 }
 
-/** Starts every source's emulator on a free port with rate limits that keep tests quick. */
-export async function startSourceEmulators(seed: number, scale: number): Promise<SourceEmulators> {
-  const world = { seed, scale };
+/**
+ * How long before the emulators start their moving world ends: past the settling time of every API
+ * (Amazon's orders are read up to three minutes ago), so that a historical sync started at once can
+ * read all of it, and still within the hour an incremental sync reads again.
+ */
+const SETTLED_MS = 5 * 60_000;
+
+/**
+ * Starts every source's emulator on a free port with rate limits that keep tests quick, all from one
+ * world: it ends at `anchor` where a test needs fixed data, else just before now (read once, so that
+ * every source tells of the same instants), and its recent windows hold records as a live account's do.
+ */
+export async function startSourceEmulators(seed: number, scale: number, anchor?: Date): Promise<SourceEmulators> {
+  const world = { seed, scale, anchor: worldAnchor(anchor ?? new Date(Date.now() - SETTLED_MS)) };
   const [stripe, activecampaign, thrivecart, bigcommerce, facebook, talonone, amazon] = await Promise.all([
     startSourceEmulator('stripe', world, { rateLimitPerSecond: 0 }),
     startSourceEmulator('activecampaign', world, {}),
@@ -67,6 +81,7 @@ export async function startSourceEmulators(seed: number, scale: number): Promise
     facebook,
     talonone,
     amazon,
+    anchor: world.anchor,
     env,
     connections: [
       c('stripe', 'stripe', emulatorBaseUrl('stripe', stripe), 'CDP_T_STRIPE', { environment: 'sandbox' }),
@@ -140,7 +155,7 @@ export async function expectedRows(e: SourceEmulators): Promise<Record<string, R
       refunds: s.refunds.count,
       coupons: s.coupons.count,
       promotion_codes: s.promotion_codes.count,
-      events: 0,
+      events: s.events.count,
     },
     crm: {
       contacts: ac.contacts.count,

@@ -12,7 +12,7 @@ const FILE = 'segments/big-spenders.yaml';
 // Written out by hand rather than read from the catalog, so a field that disappears fails here.
 const CUSTOMER_FIELDS =
   'name, first_name, last_name, email, phone, zip, city, country, first_seen_at, source_count, in_crm, orders_count, discounted_orders, ' +
-  'undiscounted_orders, amount_spent, net_revenue, discount_received, refunded_amount, promo_codes_used, returned_items, negative_feedbacks, first_order_at, ' +
+  'undiscounted_orders, amount_spent, net_revenue, discount_received, refunded_amount, amount_spent_in, net_revenue_in, discount_received_in, refunded_amount_in, promo_codes_used, returned_items, negative_feedbacks, first_order_at, ' +
   'last_order_at, active_subscriptions, cancelled_subscriptions, incomplete_subscriptions, abandoned_checkouts, promotion_orders, promotion_discounted_orders, ' +
   'promotion_undiscounted_orders, promotion_gross_revenue, promotion_accrued_discounts, promotion_net_revenue, loyalty_points_active, ' +
   'loyalty_points_pending, loyalty_points_expiring_30d, is_customer, is_paying_customer, is_tagged_customer, has_payment_source';

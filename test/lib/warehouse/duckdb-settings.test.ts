@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lib/errors';
 import { parseConfig } from '../../../lib/config';
 import { buildWarehouse } from '../../../lib/warehouse/build-warehouse';
-import { buildSettings } from '../../../lib/warehouse/duckdb-settings';
+import { buildSettings, memoryLimitBytes } from '../../../lib/warehouse/duckdb-settings';
 import { makeWorkspace } from '../../support/workspace';
 
 // A build is capped by the config's `warehouse` section: memory beyond the limit spills into the
@@ -18,7 +18,16 @@ describe('warehouse settings', () => {
   it('default to a 2GB cap, DuckDB choosing the threads, spilling under the data folder', () => {
     const config = parseConfig('connections: []\n', '/srv/cdp/cdp.config.yaml');
     expect(config.warehouse).toEqual({ memory_limit: '2GB' });
-    expect(buildSettings(config)).toEqual({ memory_limit: '2GB', temp_directory: '/srv/cdp/data/tmp/duckdb' });
+    expect(buildSettings(config)).toEqual({ memory_limit: '2GB', preserve_insertion_order: 'false', temp_directory: '/srv/cdp/data/tmp/duckdb' });
+  });
+
+  it('count a memory limit in bytes as DuckDB does: KB, MB, GB decimal, KiB, MiB, GiB binary', () => {
+    expect(memoryLimitBytes('2GB')).toBe(2_000_000_000);
+    expect(memoryLimitBytes('1.5GB')).toBe(1_500_000_000);
+    expect(memoryLimitBytes('300MB')).toBe(300_000_000);
+    expect(memoryLimitBytes('512 MiB')).toBe(536_870_912);
+    expect(memoryLimitBytes('4gib')).toBe(4 * 2 ** 30);
+    expect(() => memoryLimitBytes('lots')).toThrow(/"lots" is not an amount of memory/);
   });
 
   it('name the field and the expected form when the memory is not an amount', () => {

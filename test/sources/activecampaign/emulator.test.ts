@@ -4,7 +4,7 @@ import {
   type ActiveCampaignEmulator, type AcGroundTruth, type AcStream,
 } from '../../../emulators/activecampaign';
 import { startFacebookAdsEmulator } from '../../../emulators/facebook-ads';
-import { generateWorld } from '../../../emulators/world';
+import { DEFAULT_ANCHOR, generateWorld } from '../../../emulators/world';
 
 const KEY = 'ac-suite-key-0123456789abcdef';
 type AcObject = Record<string, unknown> & { id: string };
@@ -41,7 +41,7 @@ let truth: AcGroundTruth;
 const everything = new Map<AcStream, AcObject[]>();
 
 beforeAll(async () => {
-  emulator = await startActiveCampaignEmulator({ seed: 7, scale: 0.1, apiKeys: [KEY], rateLimitPerSecond: 0 });
+  emulator = await startActiveCampaignEmulator({ anchor: DEFAULT_ANCHOR, seed: 7, scale: 0.1, apiKeys: [KEY], rateLimitPerSecond: 0 });
   truth = emulator.truth();
   for (const stream of AC_STREAMS) everything.set(stream, await listAll(emulator.url, stream));
 });
@@ -195,7 +195,7 @@ describe('ActiveCampaign emulator tags, fields and Deep Data', () => {
   });
 
   it('uses the Facebook Ads emulator\'s campaign names for the Meta campaigns in UTM fields', async () => {
-    const fb = await startFacebookAdsEmulator({ seed: 7, scale: 0.1 });
+    const fb = await startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, seed: 7, scale: 0.1 });
     try {
       const fbNames = new Set(fb.truth().campaigns.map((c) => c.name));
       const byField = new Map(all('fields').map((f) => [String(f.title), f.id] as const));
@@ -339,9 +339,9 @@ describe('ActiveCampaign emulator determinism', () => {
 
   it('serves the same bytes for the same seed and different bytes for another seed', async () => {
     const paths = ['/api/3/contacts?limit=50&offset=40', '/api/3/fieldValues?limit=100&offset=100', '/api/3/ecomOrders?limit=30', '/api/3/contactTags?orders%5Bcdate%5D=DESC'];
-    const a = await startActiveCampaignEmulator({ seed: 11, scale: 0.05, apiKeys: [KEY], rateLimitPerSecond: 0 });
-    const b = await startActiveCampaignEmulator({ seed: 11, scale: 0.05, apiKeys: [KEY], rateLimitPerSecond: 0 });
-    const c = await startActiveCampaignEmulator({ seed: 12, scale: 0.05, apiKeys: [KEY], rateLimitPerSecond: 0 });
+    const a = await startActiveCampaignEmulator({ anchor: DEFAULT_ANCHOR, seed: 11, scale: 0.05, apiKeys: [KEY], rateLimitPerSecond: 0 });
+    const b = await startActiveCampaignEmulator({ anchor: DEFAULT_ANCHOR, seed: 11, scale: 0.05, apiKeys: [KEY], rateLimitPerSecond: 0 });
+    const c = await startActiveCampaignEmulator({ anchor: DEFAULT_ANCHOR, seed: 12, scale: 0.05, apiKeys: [KEY], rateLimitPerSecond: 0 });
     try {
       for (const p of paths) {
         const [ta, tb, tc] = await Promise.all([a, b, c].map(async (e) => (await get(e.url, p)).text));

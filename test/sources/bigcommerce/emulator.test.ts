@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, startBigCommerceEmulator, type BcOrder, type BigCommerceEmulator, type BigCommerceGroundTruth } from '../../../emulators/bigcommerce';
+import { DEFAULT_ANCHOR } from '../../../emulators/world';
 
 const TOKEN = 'bc_suite_token';
 const RFC_2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
@@ -42,7 +43,7 @@ let listed: BcOrder[];
 let incomplete: BcOrder[];
 
 beforeAll(async () => {
-  em = await startBigCommerceEmulator({ port: 0, seed: 3, scale: 0.05, accessTokens: [TOKEN], rateLimitQuota: 0 });
+  em = await startBigCommerceEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 3, scale: 0.05, accessTokens: [TOKEN], rateLimitQuota: 0 });
   truth = em.truth();
   listed = (await pageV2<BcOrder>(em, '/v2/orders', 7)).items;
   incomplete = (await pageV2<BcOrder>(em, '/v2/orders?status_id=0', 7)).items;
@@ -264,8 +265,8 @@ describe('BigCommerce emulator auth, limits and faults', () => {
 
 describe('BigCommerce emulator determinism', () => {
   it('serves byte-identical orders and truth for the same seed, and different ones for another seed', async () => {
-    const twin = await startBigCommerceEmulator({ port: 0, seed: 3, scale: 0.05, accessTokens: [TOKEN], rateLimitQuota: 0 });
-    const stranger = await startBigCommerceEmulator({ port: 0, seed: 4, scale: 0.05, accessTokens: [TOKEN], rateLimitQuota: 0 });
+    const twin = await startBigCommerceEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 3, scale: 0.05, accessTokens: [TOKEN], rateLimitQuota: 0 });
+    const stranger = await startBigCommerceEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 4, scale: 0.05, accessTokens: [TOKEN], rateLimitQuota: 0 });
     try {
       const strip = (text: string, base: string): string => text.replaceAll(base, '');
       const mine = strip((await call(em, '/v2/orders?limit=250')).text, em.url);

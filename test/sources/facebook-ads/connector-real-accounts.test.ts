@@ -9,6 +9,7 @@ import { graphTimeRange } from '../../../activities/sources/request-url';
 import { configSchema, type ConnectionConfig } from '../../../lib/config-schema';
 import { ConfigError } from '../../../lib/errors';
 import { startFacebookAdsEmulator, type FacebookAdsEmulator } from '../../../emulators/facebook-ads';
+import { DEFAULT_ANCHOR } from '../../../emulators/world';
 
 // The connector against what a real ad account needs: its own calendar, the 37 months Meta keeps,
 // its currency, ad-set and ad levels, and every throttle code. Truths are written by hand from the
@@ -23,7 +24,7 @@ const connection = (base: string, extra: Partial<ConnectionConfig> = {}): Connec
 
 let em: FacebookAdsEmulator;
 beforeAll(async () => {
-  em = await startFacebookAdsEmulator({ seed: 7, scale: 0.05, accessTokens: [TOKEN], rateLimit: null });
+  em = await startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, seed: 7, scale: 0.05, accessTokens: [TOKEN], rateLimit: null });
 });
 afterAll(async () => {
   await em?.close();

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFacebookAdsEmulator, type FacebookAdsEmulator, type FbGroundTruth } from '../../../emulators/facebook-ads';
+import { DEFAULT_ANCHOR } from '../../../emulators/world';
 
 // What a client pointed at a real ad account uses beyond daily campaign insights: the account node,
 // asynchronous report runs, ad-set and ad levels, filtering, status filters, the 37-month limit and
@@ -38,7 +39,7 @@ let truth: FbGroundTruth;
 const url = (path: string, params: Record<string, string> = {}) => `${em.url}/v19.0/${path}?${new URLSearchParams({ access_token: TOKEN, ...params })}`;
 
 beforeAll(async () => {
-  em = await startFacebookAdsEmulator({ seed: 7, scale: 0.1, accessTokens: [TOKEN], rateLimit: null });
+  em = await startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, seed: 7, scale: 0.1, accessTokens: [TOKEN], rateLimit: null });
   truth = em.truth();
 });
 afterAll(async () => {

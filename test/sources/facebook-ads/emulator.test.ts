@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, startFacebookAdsEmulator, type FacebookAdsEmulator, type FbGroundTruth } from '../../../emulators/facebook-ads';
-import { generateWorld } from '../../../emulators/world';
+import { DEFAULT_ANCHOR, generateWorld } from '../../../emulators/world';
 
 const TOKEN = 'EAAsuiteTokenForTheFacebookAdsEmulator';
 const INSIGHT_FIELDS = 'campaign_id,campaign_name,spend,impressions,clicks,date_start,date_stop,account_currency';
@@ -47,7 +47,7 @@ let emulator: FacebookAdsEmulator;
 let truth: FbGroundTruth;
 
 beforeAll(async () => {
-  emulator = await startFacebookAdsEmulator({ seed: 7, scale: 0.1, accessTokens: [TOKEN], rateLimit: null });
+  emulator = await startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, seed: 7, scale: 0.1, accessTokens: [TOKEN], rateLimit: null });
   truth = emulator.truth();
 });
 
@@ -177,7 +177,7 @@ describe('Facebook Ads emulator campaigns', () => {
 
 describe('Facebook Ads emulator restatement', () => {
   it('changes only the trailing three days when the restatement version is bumped, and returns to the same bytes', async () => {
-    const em = await startFacebookAdsEmulator({ seed: 7, scale: 0.1, accessTokens: [TOKEN], rateLimit: null });
+    const em = await startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, seed: 7, scale: 0.1, accessTokens: [TOKEN], rateLimit: null });
     try {
       const url = insightsUrl(em, { level: 'campaign', time_increment: '1', fields: INSIGHT_FIELDS, time_range: range('2026-10-10', '2026-10-31'), limit: '500' });
       const before = await get(url);
@@ -290,7 +290,7 @@ describe('Facebook Ads emulator auth, throttling and faults', () => {
 
 describe('Facebook Ads emulator determinism', () => {
   it('serves the same bytes for the same seed (up to the host in next URLs) and different bytes for another seed', async () => {
-    const make = (seed: number): Promise<FacebookAdsEmulator> => startFacebookAdsEmulator({ seed, scale: 0.05, accessTokens: [TOKEN], rateLimit: null });
+    const make = (seed: number): Promise<FacebookAdsEmulator> => startFacebookAdsEmulator({ anchor: DEFAULT_ANCHOR, seed, scale: 0.05, accessTokens: [TOKEN], rateLimit: null });
     const [a, b, c] = await Promise.all([make(21), make(21), make(22)]);
     try {
       const pagesOf = async (em: FacebookAdsEmulator): Promise<string[]> =>

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from '../../../emulators/stripe';
 import { get, LIVE_KEY, TEST_KEY } from './emulator-http';
+import { DEFAULT_ANCHOR } from '../../../emulators/world';
 
 let emulator: StripeEmulator | undefined;
 
@@ -97,9 +98,9 @@ describe('Stripe emulator rate limits and faults', () => {
   });
 
   it('serves identical data for the same seed and different data for another seed', async () => {
-    const a = await startStripeEmulator({ port: 0, seed: 21, scale: 0.03, rateLimitPerSecond: 0 });
-    const b = await startStripeEmulator({ port: 0, seed: 21, scale: 0.03, rateLimitPerSecond: 0 });
-    const c = await startStripeEmulator({ port: 0, seed: 22, scale: 0.03, rateLimitPerSecond: 0 });
+    const a = await startStripeEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 21, scale: 0.03, rateLimitPerSecond: 0 });
+    const b = await startStripeEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 21, scale: 0.03, rateLimitPerSecond: 0 });
+    const c = await startStripeEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 22, scale: 0.03, rateLimitPerSecond: 0 });
     try {
       const key = 'sk_test_cdp_emulator';
       const page = async (em: StripeEmulator): Promise<string> => JSON.stringify((await get(em.url, '/v1/charges?limit=100', key)).body);

@@ -64,10 +64,18 @@ describe('a Stripe sync of an account whose default version predates basil', () 
     // A window ends (exclusively) at the second its sync starts; changes in that same second belong to the next sync.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const result = await sync('manual');
-    expect(result.streams.find((s) => s.stream === 'events')?.rows).toBe(2);
+    const { rows: landed, window } = result.streams.find((s) => s.stream === 'events')!;
+    expect(landed).toBe((await listAll(emulator.url, 'events', `&created[gte]=${window.from}&created[lt]=${window.to}`, KEY)).length);
     await runBuild(env.client);
-    const events = await sql(`select payload->'data'->'object'->>'subscription' as top, payload->>'api_version' as version from raw.stripe__events`);
-    expect(events).toEqual([0, 1].map(() => ({ top: subscriptionOf(open), version: '2025-02-24.acacia' })));
+    // The void's two events, and any event of the world's last 30 days, carry the invoice before basil.
+    const voided = await sql(`select payload->'data'->'object'->>'subscription' as top, payload->>'api_version' as version from raw.stripe__events
+      where (payload->'data'->'object'->>'id') = '${open.id}' and (payload->>'type') in ('invoice.updated', 'invoice.voided')`);
+    expect(voided).toEqual([0, 1].map(() => ({ top: subscriptionOf(open), version: '2025-02-24.acacia' })));
+    const invoiceEvents = await sql(`select payload->'data'->'object'->>'id' as id, payload->'data'->'object'->>'subscription' as top,
+      payload->'data'->'object'->'parent' as parent, payload->>'api_version' as version from raw.stripe__events where (payload->'data'->'object'->>'object') = 'invoice'`);
+    const subscriptionById = new Map(invoices.map((i) => [i.id, subscriptionOf(i)] as const));
+    expect(invoiceEvents.length).toBeGreaterThan(2);
+    for (const e of invoiceEvents) expect(e, String(e.id)).toEqual({ id: e.id, top: subscriptionById.get(String(e.id)), parent: null, version: '2025-02-24.acacia' });
     const rows = await sql('select stripe_invoice_id as id, stripe_subscription_id as sub, source_status from staging.stg_stripe__invoices');
     expect(Object.fromEntries(rows.map((r) => [r.id, r.sub]))).toEqual(Object.fromEntries(invoices.map((i) => [i.id, subscriptionOf(i)])));
     expect(rows.find((r) => r.id === open.id)?.source_status).toBe('void');

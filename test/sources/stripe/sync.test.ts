@@ -12,6 +12,7 @@ import { listStreamStates } from '../../../lib/sync-state';
 import { startWorker, type RunningWorker } from '../../../worker/run-worker';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
+import { listAll } from './emulator-http';
 
 const KEY = 'sk_test_integration_key_123';
 const ENV_VAR = 'CDP_TEST_STRIPE_KEY';
@@ -39,6 +40,10 @@ afterAll(async () => {
 });
 
 const sql = async (query: string) => (await queryWarehouse(ws.config().layout.warehouse, query)).rows;
+/** What the emulator lists of a stream created in a sync's window, [from, to). */
+const createdIn = async (stream: string, window: { from: number | null; to: number }) =>
+  listAll(emulator.url, stream, `${stream === 'subscriptions' ? '&status=all' : ''}&created[gte]=${window.from ?? 0}&created[lt]=${window.to}`, KEY);
+
 const historicalSync = async () => {
   const handle = await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'historical' });
   return { handle, result: await waitForSync(handle, () => {}) };
@@ -50,7 +55,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     const truth = emulator.truth().streams;
     const rows = Object.fromEntries(result.streams.map((s) => [s.stream, s.rows]));
     expect(rows).toEqual({
-      events: 0,
+      events: truth.events.count,
       customers: truth.customers.count,
       charges: truth.charges.count,
       invoices: truth.invoices.count,
@@ -124,12 +129,13 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(orders!.n).toBe(truth.charges.count);
   });
 
-  it('a manual sync after a historical one reads only the lookback window', async () => {
+  it('a manual sync after a historical one reads only the lookback window, which the world\'s last hour fills', async () => {
     const handle = await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'manual' });
     const result = await waitForSync(handle, () => {});
-    // The emulator's world ends well before now, so nothing is newer than the last sync.
-    expect(result.streams.map((s) => s.rows)).toEqual(result.streams.map(() => 0));
     expect(result.streams.every((s) => s.window.from !== null)).toBe(true);
+    // The emulator's world ends when it started, just before the last sync: the hour before holds records.
+    for (const s of result.streams) expect(s.rows, s.stream).toBe((await createdIn(s.stream, s.window)).length);
+    expect(result.streams.find((s) => s.stream === 'charges')!.rows).toBeGreaterThan(0);
   });
 
   it('changes made at the source after a sync reach the models with the next manual sync', async () => {
@@ -147,9 +153,15 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
     const result = await waitForSync(await startSync(env.client, findConnection(ws.config(), 'stripe-it'), { mode: 'manual' }), () => {});
-    // The refund records charge.refunded and refund.created; the others one event each.
-    expect(result.streams.find((s) => s.stream === 'events')?.rows).toBe(4);
-    expect(result.streams.find((s) => s.stream === 'refunds')?.rows).toBe(1);
+    // Beside the world's last hour, the refund records charge.refunded and refund.created; the others one event each.
+    const events = result.streams.find((s) => s.stream === 'events')!;
+    const listed = await createdIn('events', events.window);
+    expect(events.rows).toBe(listed.length);
+    const anchorS = Date.parse(emulator.truth().anchor) / 1000;
+    expect(listed.filter((e) => e.created >= anchorS).map((e) => e.type).sort()).toEqual(['charge.refunded', 'customer.subscription.deleted', 'customer.updated', 'refund.created']);
+    const refunds = result.streams.find((s) => s.stream === 'refunds')!;
+    expect(refunds.rows).toBe((await createdIn('refunds', refunds.window)).length);
+    expect((await createdIn('refunds', refunds.window)).filter((r) => r.charge === paid!.id)).toHaveLength(1);
     await runBuild(env.client);
 
     expect(await sql(`select status, refunded_minor::int as refunded from core.orders where source_order_id = '${paid!.id}'`)).toEqual([{ status: 'refunded', refunded: paid!.total }]);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startThriveCartEmulator, type TcCustomerView, type TcTransaction, type ThriveCartEmulator, type ThriveCartGroundTruth } from '../../../emulators/thrivecart';
+import { DEFAULT_ANCHOR } from '../../../emulators/world';
 
 const KEY = 'tc_suite_key';
 const TYPES = ['charge', 'rebill', 'refund', 'cancel'] as const;
@@ -46,7 +47,7 @@ let truth: ThriveCartGroundTruth;
 let everything: TcTransaction[];
 
 beforeAll(async () => {
-  em = await startThriveCartEmulator({ port: 0, seed: 5, scale: 0.05, apiKeys: [KEY], rateLimitPerMinute: 0 });
+  em = await startThriveCartEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 5, scale: 0.05, apiKeys: [KEY], rateLimitPerMinute: 0 });
   truth = em.truth();
   everything = await allTransactions(em, 100);
 });
@@ -208,8 +209,8 @@ describe('ThriveCart emulator auth, limits and faults', () => {
 
 describe('ThriveCart emulator determinism', () => {
   it('serves identical transactions and truth for the same seed, and different ones for another seed', async () => {
-    const twin = await startThriveCartEmulator({ port: 0, seed: 5, scale: 0.05, apiKeys: [KEY], rateLimitPerMinute: 0 });
-    const stranger = await startThriveCartEmulator({ port: 0, seed: 6, scale: 0.05, apiKeys: [KEY], rateLimitPerMinute: 0 });
+    const twin = await startThriveCartEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 5, scale: 0.05, apiKeys: [KEY], rateLimitPerMinute: 0 });
+    const stranger = await startThriveCartEmulator({ anchor: DEFAULT_ANCHOR, port: 0, seed: 6, scale: 0.05, apiKeys: [KEY], rateLimitPerMinute: 0 });
     try {
       expect(await allTransactions(twin, 100)).toEqual(everything);
       expect(twin.truth()).toEqual(truth);

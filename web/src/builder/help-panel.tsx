@@ -32,6 +32,11 @@ export function HelpPanel({ catalog }: { catalog: Catalog }) {
         A condition tests the person. <b>has</b> looks for one of their records (optionally <b>counted</b>). Groups combine rules with ALL (AND) or ANY (OR);
         NOT matches everyone a rule does not. Money is in major units of the reporting currency; a date without a time is that day in the account's time zone.
       </p>
+      <p>
+        <b>Amounts in one currency</b> ({Object.keys(catalog.customerFields).filter((f) => catalog.customerFields[f]!.currency).join(', ')}) read only the orders paid in the currency the
+        rule names (a three-letter ISO 4217 code such as USD), in that currency's major units and never converted: "spent between 100 and 1,000 in USD orders". A value finer than
+        the currency's minor unit is refused (JPY has none); a person without orders in it has 0.
+      </p>
       <h4>Person fields</h4>
       <FieldTable fields={catalog.customerFields} />
       {Object.entries(catalog.entities).map(([name, e]) => (

@@ -8,6 +8,7 @@ import {
   isGroup,
   newCondition,
   newHas,
+  operatorsFor,
   parseScalar,
   pathText,
   type Catalog,
@@ -290,8 +291,11 @@ function ConditionBody(props: BodyProps<Condition>) {
   const { catalog, rule, path, entity, readOnly } = props;
   const fields = fieldsFor(catalog, entity);
   const info = fields[rule.field];
-  const ops = info ? catalog.operators[info.type] : [];
-  const set = (next: Condition) => props.onChange(next.value === undefined ? { field: next.field, op: next.op } : next);
+  const ops = info ? operatorsFor(catalog, info) : [];
+  // Keys in the order a file reads best: field, currency, op, value; none left undefined.
+  const set = (next: Condition) =>
+    props.onChange({ field: next.field, ...(next.currency === undefined ? {} : { currency: next.currency }), op: next.op, ...(next.value === undefined ? {} : { value: next.value }) });
+  const currencyList = `currencies-${pathText(path)}`;
   return (
     <div class="rule condition">
       <div class="rule-line">
@@ -305,8 +309,10 @@ function ConditionBody(props: BodyProps<Condition>) {
           onChange={(e) => {
             const field = e.currentTarget.value;
             const nextInfo = fields[field]!;
-            const op = catalog.operators[nextInfo.type].includes(rule.op) ? rule.op : catalog.operators[nextInfo.type][0]!;
-            set({ field, op, value: nextInfo.type === info?.type && op === rule.op ? rule.value : defaultValue(catalog, nextInfo, op) });
+            const nextOps = operatorsFor(catalog, nextInfo);
+            const op = nextOps.includes(rule.op) ? rule.op : nextOps[0]!;
+            const currency = nextInfo.currency ? (rule.currency ?? catalog.currencies[0]) : undefined;
+            set({ field, currency, op, value: nextInfo.type === info?.type && op === rule.op ? rule.value : defaultValue(catalog, nextInfo, op) });
           }}
         >
           {!info && <option value={rule.field}>{rule.field}</option>}
@@ -316,6 +322,27 @@ function ConditionBody(props: BodyProps<Condition>) {
             </option>
           ))}
         </select>
+        {(info?.currency || rule.currency !== undefined) && (
+          <>
+            <span>in</span>
+            <input
+              name="currency"
+              aria-label="currency"
+              class="short"
+              list={currencyList}
+              value={rule.currency ?? ''}
+              disabled={readOnly}
+              placeholder="USD"
+              title="a three-letter ISO 4217 code: only orders paid in it count, in its own units"
+              onInput={(e) => set({ ...rule, currency: e.currentTarget.value.trim().toUpperCase() })}
+            />
+            <datalist id={currencyList}>
+              {catalog.currencies.map((c) => (
+                <option key={c} value={c} />
+              ))}
+            </datalist>
+          </>
+        )}
         <select
           name="op"
           aria-label="operator"
@@ -328,7 +355,7 @@ function ConditionBody(props: BodyProps<Condition>) {
               const shape = (o: string) => (catalog.noValue.includes(o) ? 'none' : o === 'between' ? 'pair' : o === 'in' || o === 'not_in' ? 'list' : o.includes('days') ? 'days' : 'one');
               return shape(a) === shape(b);
             };
-            set({ field: rule.field, op, value: info && sameShape(op, rule.op) ? rule.value : info ? defaultValue(catalog, info, op) : rule.value });
+            set({ ...rule, op, value: info && sameShape(op, rule.op) ? rule.value : info ? defaultValue(catalog, info, op) : rule.value });
           }}
         >
           {!ops.includes(rule.op) && <option value={rule.op}>{rule.op}</option>}

@@ -9,6 +9,8 @@ export interface Condition {
   field: string;
   op: string;
   value?: RuleValue;
+  /** The currency of an amount in one currency (amount_spent_in and its kind). */
+  currency?: string;
 }
 export interface HasRule {
   has: string;
@@ -21,6 +23,10 @@ export interface FieldInfo {
   type: 'text' | 'number' | 'money' | 'date' | 'boolean';
   description: string;
   choices?: string[];
+  /** An amount in the currency the rule names. */
+  currency?: boolean;
+  /** Its operators, when not every operator of its type. */
+  operators?: string[];
 }
 
 export interface Catalog {
@@ -30,6 +36,8 @@ export interface Catalog {
   operatorHelp: Record<string, string>;
   noValue: string[];
   countOperators: string[];
+  /** Currency codes, the reporting currency first. */
+  currencies: string[];
 }
 
 export type Segment = number | string;
@@ -55,6 +63,9 @@ export function replaceAt(root: Rule, path: Segment[], next: Rule | undefined): 
   } else (copy as Record<string | number, unknown>)[head!] = replaceAt(child, rest, next);
   return copy as unknown as Rule;
 }
+
+/** The operators a field takes. */
+export const operatorsFor = (catalog: Catalog, info: FieldInfo): string[] => info.operators ?? catalog.operators[info.type];
 
 export function fieldsFor(catalog: Catalog, entity?: string): Record<string, FieldInfo> {
   return entity ? (catalog.entities[entity]?.fields ?? {}) : catalog.customerFields;
