@@ -93,8 +93,9 @@ describe('a Stripe sync of an account whose default version predates basil', () 
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await sync('manual');
     await runBuild(env.client);
-    const [event] = await sql(`select payload->'data'->'object'->>'invoice' as invoice from raw.stripe__events where payload->>'type' = 'charge.refunded'`);
-    expect(event).toEqual({ invoice: invoice.id });
+    const events = await sql(`select payload->'data'->'object'->>'invoice' as invoice from raw.stripe__events
+      where payload->>'type' = 'charge.refunded' and (payload->'data'->'object'->>'id') = '${charge.id}'`);
+    expect(events).toEqual([{ invoice: invoice.id }]);
     const discount = (invoice.total_discount_amounts as { amount: number }[]).reduce((n, d) => n + d.amount, 0);
     const orders = await sql(`select source_order_id as id, status, discount_minor::int as discount, split_part(subscription_id, ':', 3) as sub
       from core.orders where source_order_id in ('${charge.id}', '${invoice.id}')`);
