@@ -54,6 +54,8 @@ describe('Stripe data built from the world', () => {
   });
 
   it('bills a few subscriptions by emailed invoice, paid outside Stripe with no charge', () => {
+    // A world with several such subscriptions.
+    const data = buildStripeData(generateWorld({ seed: 7, scale: 0.1 }));
     const sendInvoice = data.subscriptions.filter((s) => s.collection_method === 'send_invoice');
     expect(sendInvoice.length).toBeGreaterThan(0);
     for (const s of sendInvoice) expect(s).toMatchObject({ days_until_due: 30, default_payment_method: null });
@@ -67,7 +69,11 @@ describe('Stripe data built from the world', () => {
     }
     const truth = computeGroundTruth(data, () => '').streams.invoices;
     expect(truth.paid_out_of_band_count).toBe(emailed.filter((i) => i.total > 0).length);
+    expect(truth.paid_out_of_band_count).toBeGreaterThan(5);
     expect(truth.by_collection_method.send_invoice).toBe(emailed.length);
+    // No charge pays them.
+    const paidByCharge = new Set(data.invoice_payments.map((p) => p.invoice));
+    expect(emailed.some((i) => paidByCharge.has(i.id))).toBe(false);
   });
 
   it('dates everything before the anchor, in whole unix seconds', () => {
