@@ -157,9 +157,11 @@ describe('syncs under faults', () => {
     const after = emulator.stats();
     expect(result.streams[0]!.rows).toBe(emulator.truth().streams.charges.count);
     const pages = result.streams[0]!.pages;
-    // The storm happened, and the connector backed off instead of hammering: few 429s per page.
+    // The storm happened, and the connector backed off instead of hammering: at its configured 50
+    // requests a second against 4, a client that only retried would draw about a dozen 429s a page;
+    // backing off, it draws about one at most, however loaded the machine.
     expect(after.rateLimited - before.rateLimited).toBeGreaterThan(0);
-    expect(after.rateLimited - before.rateLimited).toBeLessThan(pages);
+    expect(after.rateLimited - before.rateLimited).toBeLessThan(2 * pages);
   });
 
   it('a malformed record is quarantined with its reason and the rest lands', async () => {
