@@ -23,6 +23,8 @@ export interface StripeGroundTruth {
       refunded_count: number;
       /** Charges with 0 < amount_refunded < amount. */
       partially_refunded_count: number;
+      /** Charges that paid an invoice (each paid `charge_automatically` invoice with a total above 0 has one). */
+      invoice_count: number;
     };
     invoices: {
       count: number;
@@ -32,6 +34,11 @@ export interface StripeGroundTruth {
       /** Paid invoices with a total above 0 (no trial), and their totals. */
       paid_with_total_count: number;
       paid_with_total_sum_by_currency: AmountByCurrency;
+      /** Of those, the ones paid outside Stripe (`send_invoice`, `paid_out_of_band`): no charge took their money. */
+      paid_out_of_band_count: number;
+      paid_out_of_band_sum_by_currency: AmountByCurrency;
+      /** `collection_method` counts over every invoice. */
+      by_collection_method: CountByStatus;
     };
     /** `count` covers every status, including canceled ones the default list leaves out. */
     subscriptions: { count: number; by_status: CountByStatus; listed_without_status_filter: number };
@@ -70,6 +77,7 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
     amount_refunded_sum_by_currency: {} as AmountByCurrency,
     refunded_count: 0,
     partially_refunded_count: 0,
+    invoice_count: data.invoice_payments.length,
   };
   for (const c of data.charges) {
     add(charges.amount_sum_by_currency, c.currency, c.amount);
@@ -87,6 +95,9 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
     by_status: {} as CountByStatus,
     paid_with_total_count: 0,
     paid_with_total_sum_by_currency: {} as AmountByCurrency,
+    paid_out_of_band_count: 0,
+    paid_out_of_band_sum_by_currency: {} as AmountByCurrency,
+    by_collection_method: {} as CountByStatus,
   };
   for (const i of data.invoices) {
     add(invoices.total_sum_by_currency, i.currency, i.total);
@@ -95,6 +106,11 @@ export function computeGroundTruth(data: StripeData, canonicalEmailOf: (personId
     if (i.status === 'paid' && i.total > 0) {
       invoices.paid_with_total_count++;
       add(invoices.paid_with_total_sum_by_currency, i.currency, i.total);
+    }
+    add(invoices.by_collection_method, i.collection_method, 1);
+    if (i.status === 'paid' && i.amount_paid_off_stripe > 0) {
+      invoices.paid_out_of_band_count++;
+      add(invoices.paid_out_of_band_sum_by_currency, i.currency, i.amount_paid_off_stripe);
     }
   }
 

@@ -13,9 +13,10 @@ export interface HistoryEvent {
 /**
  * The events the account's last 30 days left, oldest first: from 30 days before the anchor up to
  * (not at) it, each object created in that time (customer, charge, invoice, subscription, refund,
- * coupon, promotion code), an invoice paid, a subscription ended, a charge refunded. Each carries its
- * object as it stands at the anchor: the emulator keeps no earlier states, and a sync's listing, read
- * after the anchor, is the newer observation anyway. Changes made from the anchor on
+ * coupon, promotion code), an invoice paid (and its payment, when a charge paid it), a subscription
+ * ended, a charge refunded. Each carries its object as it stands at the anchor: the emulator keeps no
+ * earlier states, and a sync's listing, read after the anchor, is the newer observation anyway.
+ * Changes made from the anchor on
  * (`POST /_emulator/mutate`) add their own.
  */
 export function historyEvents(data: StripeData): HistoryEvent[] {
@@ -39,6 +40,8 @@ export function historyEvents(data: StripeData): HistoryEvent[] {
     add(i.created, 'invoice.created', i);
     add(i.status_transitions.paid_at, 'invoice.paid', i);
   }
+  // An invoice a charge paid: its payment's event names the invoice and the charge's payment intent.
+  for (const p of data.invoice_payments) add(p.status_transitions.paid_at, 'invoice_payment.paid', p);
   for (const s of data.subscriptions) {
     add(s.created, 'customer.subscription.created', s);
     if (s.status === 'canceled') add(s.ended_at, 'customer.subscription.deleted', s);

@@ -84,6 +84,7 @@ export type { StripeCustomer } from './objects/customer.js';
 export type { StripeCharge } from './objects/charge.js';
 export type { StripeRefund } from './objects/refund.js';
 export type { StripeInvoice, StripeLineItem } from './objects/invoice.js';
+export type { StripeInvoicePayment } from './objects/invoice-payment.js';
 export type { StripeSubscription, StripeSubscriptionItem } from './objects/subscription.js';
 export type { StripeCoupon, StripePromotionCode, StripeDiscount } from './objects/discounts.js';
 export type { StripeProduct, StripePrice } from './objects/catalog.js';

@@ -121,19 +121,25 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
     return discounts.get(id);
   };
   const subscriptionItems = new Map(data.subscriptions.flatMap((s) => s.items.data.map((item) => [item.id, item] as const)));
+  const paymentsOfInvoice = new Map(data.invoice_payments.map((p) => [p.invoice, [p]] as const));
+  // An invoice payment names the intent; the intent's charge is the one that paid the invoice.
+  const invoiceCharges = new Map(data.invoice_payments.map((p) => [p.invoice, { charge: chargeOfPaymentIntent.get(p.payment.payment_intent)!, payment_intent: p.payment.payment_intent }] as const));
+  const chargeInvoices = new Map([...invoiceCharges].map(([invoice, paidBy]) => [paidBy.charge, invoice] as const));
   const renderLookup: RenderLookup = {
     coupon: (id) => (collection('coupons') as StripeCollection<{ id: string; created: number }>).get(id),
     discount: (id) => discounts.get(id),
     subscriptionItem: (id) => subscriptionItems.get(id),
+    invoiceCharge: (id) => invoiceCharges.get(id),
+    chargeInvoice: (id) => chargeInvoices.get(id),
   };
   const subscriptions = collection('subscriptions') as StripeCollection<{ id: string; created: number; customer: string; status: string }>;
   // A customer's lists that Stripe leaves out unless expanded: legacy sources and tax ids (the
   // emulated customers have none) and the subscriptions that have not been canceled. An invoice's
-  // payments (since basil) are left out too; the emulated invoices are paid without a charge, so
-  // their list is empty.
+  // payments (since basil; before, the invoice named its `charge`) are left out too: the default
+  // payment of an invoice a charge paid, none for one paid outside Stripe or with nothing to pay.
   const include: IncludableLookup = (obj, field) => {
     if (obj.object === 'invoice' && field === 'payments' && !('charge' in obj)) {
-      return { object: 'list', data: [], has_more: false, url: `/v1/invoices/${String(obj.id)}/payments` };
+      return { object: 'list', data: paymentsOfInvoice.get(String(obj.id)) ?? [], has_more: false, url: `/v1/invoices/${String(obj.id)}/payments` };
     }
     if (obj.object !== 'customer') return undefined;
     const url = `/v1/customers/${String(obj.id)}/${field}`;

@@ -16,6 +16,10 @@ export interface RenderLookup {
   coupon(id: string): object | undefined;
   discount(id: string): object | undefined;
   subscriptionItem(id: string): { price: object; plan: object } | undefined;
+  /** The charge that paid an invoice and its payment intent; undefined for one no charge paid. */
+  invoiceCharge(invoiceId: string): { charge: string; payment_intent: string } | undefined;
+  /** The invoice a charge paid; undefined for a one-off charge. */
+  chargeInvoice(chargeId: string): string | undefined;
 }
 
 /** One breaking change: the version that made it, the object type it touched, and how that object looked before. */
@@ -57,21 +61,23 @@ const CHANGES: readonly VersionChange[] = [
   },
   // 2025-03-31.basil: invoices link their subscription under `parent.subscription_details`, carry
   // `total_taxes` instead of `tax`/`total_tax_amounts`, and lose `paid`, `charge` and `payment_intent`
-  // (payments moved to invoice payments).
+  // (payments moved to invoice payments). Before, the invoice named the charge that paid it and its
+  // payment intent, and said whether it was paid outside Stripe.
   {
     since: BASIL,
     object: 'invoice',
-    before: (inv) => {
+    before: (inv, lookup) => {
       const parent = record(inv.parent);
       const details = record(parent.subscription_details);
+      const paidBy = typeof inv.id === 'string' ? lookup.invoiceCharge(inv.id) : undefined;
       return {
         ...without(inv, 'parent', 'total_taxes'),
         application_fee_amount: null,
-        charge: null,
+        charge: paidBy?.charge ?? null,
         discount: null,
         paid: inv.status === 'paid',
-        paid_out_of_band: false,
-        payment_intent: null,
+        paid_out_of_band: inv.status === 'paid' && typeof inv.amount_paid_off_stripe === 'number' && inv.amount_paid_off_stripe > 0,
+        payment_intent: paidBy?.payment_intent ?? null,
         quote: record(parent.quote_details).quote ?? null,
         subscription: details.subscription ?? null,
         subscription_details: { metadata: details.metadata ?? null },
@@ -125,8 +131,8 @@ const CHANGES: readonly VersionChange[] = [
     },
   },
   { since: BASIL, object: 'subscription_item', before: (item) => without(item, 'current_period_end', 'current_period_start') },
-  // Basil removed a charge's `invoice` (the emulated charges are one-off orders, never an invoice's).
-  { since: BASIL, object: 'charge', before: (charge) => ({ ...charge, invoice: null }) },
+  // Basil removed a charge's `invoice`; before, a charge that paid an invoice named it (a one-off null).
+  { since: BASIL, object: 'charge', before: (charge, lookup) => ({ ...charge, invoice: (typeof charge.id === 'string' ? lookup.chargeInvoice(charge.id) : undefined) ?? null }) },
 ];
 
 /** The version a request asks for: its `Stripe-Version` header, else the account's default. */

@@ -149,10 +149,13 @@ export function expectedAttribution(
     if (ch.status === 'succeeded' && ch.captured) order(person, ch.created * 1000, ch.currency, ch.amount, ch.amount_refunded);
   }
 
-  // A paid Stripe invoice that no charge paid (the emulated invoices name no payment) took its money
-  // itself: an order, unless it had nothing to pay (a trial).
+  // A paid Stripe invoice is the order of the charge that paid it (its payment names the charge's intent,
+  // counted above); one paid outside Stripe took its money itself: an order, unless it had nothing to
+  // pay (a trial).
+  const paidIntents = new Set(stripe.charges.filter((ch) => ch.status === 'succeeded' && ch.captured).map((ch) => ch.payment_intent));
+  const chargedInvoices = new Set(stripe.invoice_payments.filter((p) => paidIntents.has(p.payment.payment_intent)).map((p) => p.invoice));
   for (const inv of stripe.invoices) {
-    if (inv.status !== 'paid' || inv.total <= 0) continue;
+    if (inv.status !== 'paid' || inv.total <= 0 || chargedInvoices.has(inv.id)) continue;
     order(stripeEmail.get(inv.customer) ?? `stripe:${inv.customer}`, (inv.status_transitions.paid_at ?? inv.created) * 1000, inv.currency, inv.total, 0);
   }
 

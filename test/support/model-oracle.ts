@@ -142,15 +142,25 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
     spent[currency.toUpperCase()] = (spent[currency.toUpperCase()] ?? 0) + amount;
     spentWithoutEmail.set(customer, spent);
   };
+  // The invoice each payment intent paid (an invoice's payment names the intent, not its charge), and
+  // what that invoice took off.
+  const invoiceOfIntent = new Map(stripe.invoice_payments.map((p) => [p.payment.payment_intent, p.invoice] as const));
+  const invoiceById = new Map(stripe.invoices.map((inv) => [inv.id, inv] as const));
+  const invoiceDiscount = (inv: { total_discount_amounts: { amount: number }[] } | undefined) => (inv?.total_discount_amounts ?? []).reduce((sum, d) => sum + d.amount, 0);
+  const chargedInvoices = new Set<string>();
   for (const ch of stripe.charges) {
     if (ch.status !== 'succeeded' || !ch.captured) continue;
     const email = ch.customer ? (stripeEmail.get(ch.customer) ?? null) : normalize(ch.billing_details.email);
-    paid(email, ch.currency, ch.amount, ch.amount_refunded, 0, ch.created * 1000);
+    const invoiceId = invoiceOfIntent.get(ch.payment_intent);
+    if (invoiceId !== undefined) chargedInvoices.add(invoiceId);
+    // A charge that paid an invoice is that invoice's order: it carries the invoice's discount.
+    paid(email, ch.currency, ch.amount, ch.amount_refunded, invoiceDiscount(invoiceId === undefined ? undefined : invoiceById.get(invoiceId)), ch.created * 1000);
     if (email === null && ch.customer) unnamedSpent(ch.customer, ch.currency, ch.amount);
   }
 
-  // A paid invoice no charge paid took its money itself (the emulated invoices name no payment); one with
-  // nothing to pay (a trial) took none. Its discounts name their coupon and promotion code.
+  // Each paid invoice with something to pay is one order: the charge's that paid it, or, paid outside
+  // Stripe, the invoice's own; one with nothing to pay (a trial) took no money. Its discounts name
+  // their coupon and promotion code.
   const stripeDiscounts = new Map<string, ExpectedStripeDiscounts>();
   const discountOf = new Map(stripe.discounts.map((d) => [d.id, d] as const));
   const codeOf = new Map(stripe.promotion_codes.map((p) => [p.id, p] as const));
@@ -161,9 +171,11 @@ export function expectedModels(seed: number, scale: number): ExpectedModels {
   for (const inv of stripe.invoices) {
     if (inv.status !== 'paid' || inv.total <= 0) continue;
     const email = stripeEmail.get(inv.customer) ?? null;
-    const discount = inv.total_discount_amounts.reduce((sum, d) => sum + d.amount, 0);
-    paid(email, inv.currency, inv.total, 0, discount, (inv.status_transitions.paid_at ?? inv.created) * 1000);
-    if (email === null) unnamedSpent(inv.customer, inv.currency, inv.total);
+    const discount = invoiceDiscount(inv);
+    if (!chargedInvoices.has(inv.id)) {
+      paid(email, inv.currency, inv.total, 0, discount, (inv.status_transitions.paid_at ?? inv.created) * 1000);
+      if (email === null) unnamedSpent(inv.customer, inv.currency, inv.total);
+    }
     const key = `${email}|${inv.currency.toUpperCase()}`;
     const agg = stripeDiscounts.get(key) ?? { discountedOrders: 0, discount: 0, codes: new Set<string>() };
     if (discount > 0) agg.discountedOrders += 1;

@@ -16,6 +16,8 @@ export interface BillingBuildContext {
   catalog: StripeCatalog;
   productNames: ReadonlyMap<string, string>;
   offers: ReadonlyMap<string, Offer>;
+  /** Picks the subscriptions billed by emailed invoice; apart from `rng` so the other objects stay as they were. */
+  invoicingRng: Rng;
 }
 
 /** One billing moment of a subscription: the trial start or the start of a paid period. */
@@ -40,7 +42,21 @@ const HOUR_S = 3600;
 const DAY_S = 86_400;
 /** How long Stripe waits for a failed first payment before it expires the subscription. */
 const INCOMPLETE_S = 23 * HOUR_S;
+/** How long a customer has to pay an emailed (`send_invoice`) invoice. */
+const DAYS_UNTIL_DUE = 30;
+/** Share of subscriptions in good standing billed by emailed invoice and paid outside Stripe. */
+const SEND_INVOICE_SHARE = 0.05;
 const sec = (ms: number): number => Math.floor(ms / 1000);
+
+/**
+ * Whether the subscription is billed by emailed invoice, which the customer pays outside Stripe (the
+ * invoices are marked paid out of band). Only subscriptions whose payments never failed: a failed or
+ * paused collection is a card's story.
+ */
+function billsBySendInvoice(ctx: BillingBuildContext, m: Membership): boolean {
+  const inGoodStanding = m.lifecycle === 'active' || (m.lifecycle === 'canceled' && m.cancel_reason !== 'payment_failed');
+  return inGoodStanding && m.collection_pause === null && ctx.invoicingRng.chance(SEND_INVOICE_SHARE);
+}
 
 /** A subscription whose first payment failed is `incomplete` until 23 hours have passed, then `incomplete_expired`. */
 function isIncomplete(m: Membership, anchorS: number): boolean {
@@ -134,6 +150,7 @@ export function billMembership(ctx: BillingBuildContext, m: Membership, customer
   const { endedS, cancelAtS } = lifetimeOf(m, ctx.anchorS);
   const slots = slotsFor(m, (endedS ?? ctx.anchorS) * 1000);
   const firstPaid = slots.findIndex((s) => !s.trial);
+  const sendInvoice = billsBySendInvoice(ctx, m);
 
   const offer = m.offer ? ctx.offers.get(m.offer.offer_key) : undefined;
   let discount: StripeDiscount | null = null;
@@ -189,12 +206,16 @@ export function billMembership(ctx: BillingBuildContext, m: Membership, customer
       // A renewal invoice's own period is the one that just ended (Stripe bills usage in arrears there).
       period_start: slot.billingReason === 'subscription_create' ? slot.created : (slots[i - 1]?.created ?? slot.created),
       period_end: slot.created,
-      attempt_count: outcome.attempts,
+      // An emailed invoice is never charged: Stripe makes no payment attempts and schedules none.
+      attempt_count: sendInvoice ? 0 : outcome.attempts,
       finalized_at: finalized,
       paid_at: outcome.status === 'paid' ? Math.min(ctx.anchorS - 1, finalized + outcome.paidAfterS) : null,
       voided_at: outcome.voidedAt,
       marked_uncollectible_at: outcome.uncollectibleAt,
-      next_payment_attempt: outcome.nextAttempt,
+      next_payment_attempt: sendInvoice ? null : outcome.nextAttempt,
+      collection_method: sendInvoice ? 'send_invoice' : 'charge_automatically',
+      due_date: sendInvoice ? finalized + DAYS_UNTIL_DUE * DAY_S : null,
+      paid_out_of_band: sendInvoice && outcome.status === 'paid' && amount - off > 0,
       hosted_invoice_url: `https://invoice.stripe.com/i/${ctx.accountId}/${slug}?s=ap`,
       invoice_pdf: `https://pay.stripe.com/invoice/${ctx.accountId}/${slug}/pdf?s=ap`,
     };
@@ -235,10 +256,12 @@ export function billMembership(ctx: BillingBuildContext, m: Membership, customer
       }),
     ],
     latest_invoice: invoices.at(-1)?.id ?? null,
-    default_payment_method: paysByCard ? customer.card.payment_method : null,
+    default_payment_method: paysByCard && !sendInvoice ? customer.card.payment_method : null,
     pause_collection: m.collection_pause
       ? { behavior: m.collection_pause.behavior, resumes_at: m.collection_pause.resumes_at ? unixSeconds(m.collection_pause.resumes_at) : null }
       : null,
+    collection_method: sendInvoice ? 'send_invoice' : 'charge_automatically',
+    days_until_due: sendInvoice ? DAYS_UNTIL_DUE : null,
   });
   return { subscription, invoices, discount };
 }

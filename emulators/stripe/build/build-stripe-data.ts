@@ -6,6 +6,7 @@ import { buildAccounts } from './build-accounts.js';
 import { buildBilling } from './build-billing.js';
 import { buildCatalog } from './build-catalog.js';
 import { buildCharges } from './build-charges.js';
+import { buildInvoicePayments } from './build-invoice-payments.js';
 import type { StripeData } from './stripe-data.js';
 
 /** Turns a world into the objects of one Stripe account; the same world always gives the same objects. */
@@ -18,9 +19,20 @@ export function buildStripeData(world: World): StripeData {
   const accounts = buildAccounts(world.people, ids, rng, new Date(world.anchor).getUTCFullYear());
   const { charges, refunds } = buildCharges({ ids, rng, productNames }, accounts);
   const billing = buildBilling(
-    { ids, rng, anchorS, accountId: ids.accountId, catalog, productNames, offers: new Map(world.offers.map((o) => [o.offer_key, o] as const)) },
+    {
+      ids,
+      rng,
+      anchorS,
+      accountId: ids.accountId,
+      catalog,
+      productNames,
+      offers: new Map(world.offers.map((o) => [o.offer_key, o] as const)),
+      invoicingRng: new Rng(deriveSeed(world.seed, 'stripe-invoicing')),
+    },
     accounts,
   );
+  // Made last, so that the ids and draws of everything above stay as they were without them.
+  const paid = buildInvoicePayments(ids, billing.invoices, new Map(accounts.map(({ primary }) => [primary.id, primary] as const)));
 
   const customerPerson = new Map<string, string>();
   const customers = accounts.flatMap(({ person, primary, duplicate }) =>
@@ -38,9 +50,10 @@ export function buildStripeData(world: World): StripeData {
     anchor: world.anchor,
     accountId: ids.accountId,
     customers,
-    charges,
+    charges: [...charges, ...paid.charges],
     refunds,
     invoices: billing.invoices,
+    invoice_payments: paid.invoicePayments,
     subscriptions: billing.subscriptions,
     coupons: catalog.coupons,
     promotion_codes: catalog.promotion_codes,

@@ -80,6 +80,11 @@ export interface InvoiceInput {
   next_payment_attempt: number | null;
   hosted_invoice_url: string;
   invoice_pdf: string;
+  /** `send_invoice` invoices are emailed and paid by the customer, here always outside Stripe. */
+  collection_method: 'charge_automatically' | 'send_invoice';
+  due_date: number | null;
+  /** Marked paid with the money taken outside Stripe (a bank transfer, a check). */
+  paid_out_of_band: boolean;
 }
 
 /** A Stripe `invoice` for a subscription period, with lines and discount totals. */
@@ -100,7 +105,7 @@ export function invoiceObject(i: InvoiceInput) {
     amount_overpaid: 0,
     amount_paid: paid ? total : 0,
     // Required by the pinned version's API description; fixtures3.json, published beside it, lacks it.
-    amount_paid_off_stripe: 0,
+    amount_paid_off_stripe: paid && i.paid_out_of_band ? total : 0,
     amount_remaining: paid || i.status === 'void' ? 0 : total,
     amount_shipping: 0,
     application: null,
@@ -110,7 +115,7 @@ export function invoiceObject(i: InvoiceInput) {
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: null,
     billing_reason: i.billing_reason,
-    collection_method: 'charge_automatically' as const,
+    collection_method: i.collection_method,
     created: i.created,
     currency: i.currency,
     custom_fields: null,
@@ -128,7 +133,7 @@ export function invoiceObject(i: InvoiceInput) {
     default_tax_rates: [] as unknown[],
     description: null,
     discounts: total_discount_amounts.map((d) => d.discount),
-    due_date: null,
+    due_date: i.due_date,
     effective_at: i.finalized_at,
     ending_balance: 0,
     footer: null,

@@ -54,6 +54,9 @@ export interface SubscriptionInput {
   latest_invoice: string | null;
   default_payment_method: string | null;
   pause_collection: { behavior: 'void' | 'mark_uncollectible' | 'keep_as_draft'; resumes_at: number | null } | null;
+  /** `send_invoice`: each invoice is emailed, due `days_until_due` days after it is finalized. */
+  collection_method: 'charge_automatically' | 'send_invoice';
+  days_until_due: number | null;
 }
 
 /** A Stripe `subscription` with its items embedded. */
@@ -73,12 +76,12 @@ export function subscriptionObject(s: SubscriptionInput) {
     cancel_at_period_end: s.cancel_at_period_end,
     canceled_at: s.canceled_at,
     cancellation_details: { comment: null, feedback: s.cancellation.feedback, reason: s.cancellation.reason },
-    collection_method: 'charge_automatically' as const,
+    collection_method: s.collection_method,
     created: s.created,
     currency: s.currency,
     customer: s.customer,
     customer_account: null,
-    days_until_due: null,
+    days_until_due: s.days_until_due,
     default_payment_method: s.default_payment_method,
     default_source: null,
     default_tax_rates: [] as unknown[],

@@ -36,6 +36,46 @@ describe('Stripe data built from the world', () => {
     for (const c of data.charges) expect(c.payment_intent).toMatch(/^pi_[A-Za-z0-9]{24}$/);
   });
 
+  it("pays each paid charge_automatically invoice with a total by one succeeded charge of that total, when it was paid, and no other invoice", () => {
+    const chargeByIntent = new Map(data.charges.map((c) => [c.payment_intent, c]));
+    const paymentByInvoice = new Map(data.invoice_payments.map((p) => [p.invoice, p]));
+    expect(new Set(data.invoice_payments.map((p) => p.invoice)).size).toBe(data.invoice_payments.length);
+    for (const invoice of data.invoices) {
+      const payment = paymentByInvoice.get(invoice.id);
+      const charged = invoice.status === 'paid' && invoice.collection_method === 'charge_automatically' && invoice.total > 0;
+      expect(payment !== undefined, invoice.id).toBe(charged);
+      if (!payment) continue;
+      const charge = chargeByIntent.get(payment.payment.payment_intent)!;
+      expect(charge).toMatchObject({ amount: invoice.total, currency: invoice.currency, customer: invoice.customer, status: 'succeeded', created: invoice.status_transitions.paid_at, metadata: {} });
+      expect(payment).toMatchObject({ amount_paid: invoice.total, status: 'paid', status_transitions: { paid_at: invoice.status_transitions.paid_at } });
+      expect(invoice.amount_paid_off_stripe).toBe(0);
+    }
+    expect(data.invoice_payments.length).toBeGreaterThan(50);
+  });
+
+  it('bills a few subscriptions by emailed invoice, paid outside Stripe with no charge', () => {
+    // A world with several such subscriptions.
+    const data = buildStripeData(generateWorld({ seed: 7, scale: 0.1 }));
+    const sendInvoice = data.subscriptions.filter((s) => s.collection_method === 'send_invoice');
+    expect(sendInvoice.length).toBeGreaterThan(0);
+    for (const s of sendInvoice) expect(s).toMatchObject({ days_until_due: 30, default_payment_method: null });
+    const ids = new Set(sendInvoice.map((s) => s.id));
+    const emailed = data.invoices.filter((i) => ids.has(i.parent.subscription_details.subscription));
+    expect(emailed.length).toBeGreaterThan(0);
+    for (const invoice of emailed) {
+      expect(invoice).toMatchObject({ collection_method: 'send_invoice', attempt_count: 0, next_payment_attempt: null, status: 'paid' });
+      expect(invoice.due_date).toBe(invoice.status_transitions.finalized_at! + 30 * 86_400);
+      expect(invoice.amount_paid_off_stripe).toBe(invoice.total);
+    }
+    const truth = computeGroundTruth(data, () => '').streams.invoices;
+    expect(truth.paid_out_of_band_count).toBe(emailed.filter((i) => i.total > 0).length);
+    expect(truth.paid_out_of_band_count).toBeGreaterThan(5);
+    expect(truth.by_collection_method.send_invoice).toBe(emailed.length);
+    // No charge pays them.
+    const paidByCharge = new Set(data.invoice_payments.map((p) => p.invoice));
+    expect(emailed.some((i) => paidByCharge.has(i.id))).toBe(false);
+  });
+
   it('dates everything before the anchor, in whole unix seconds', () => {
     for (const stream of ['customers', 'charges', 'refunds', 'invoices', 'subscriptions', 'coupons', 'promotion_codes', 'products', 'prices'] as const) {
       for (const o of data[stream] as { created: number }[]) {

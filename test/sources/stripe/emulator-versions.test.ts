@@ -85,6 +85,50 @@ describe('Stripe emulator API versions', () => {
     expect(newer.data.some((c) => 'invoice' in c)).toBe(false);
   });
 
+  it("names the charge that paid an invoice before basil, on both, and the invoice's payment intent among its expanded payments since", async () => {
+    const [older, pinned, basil, charges] = await Promise.all([
+      listAs('invoices', PRE_BASIL),
+      listAs('invoices', PINNED, '&expand[]=data.payments'),
+      listAs('invoices', BASIL, '&expand[]=data.payments'),
+      listAs('charges', PRE_BASIL),
+    ]);
+    const chargeById = new Map(charges.map((c) => [c.id, c]));
+    const charged = older.filter((i) => i.charge !== null);
+    expect(charged.length).toBeGreaterThan(5);
+    older.forEach((invoice, n) => {
+      const newer = pinned[n]!;
+      expect(newer.id).toBe(invoice.id);
+      expect(newer).not.toHaveProperty('charge');
+      expect(basil[n]!.payments).toEqual(newer.payments);
+      const payments = (newer.payments as StripeList).data;
+      if (invoice.charge === null) {
+        expect(invoice.payment_intent).toBeNull();
+        expect(payments).toEqual([]);
+        expect(invoice.paid_out_of_band).toBe(invoice.status === 'paid' && (invoice.amount_paid_off_stripe as number) > 0);
+        return;
+      }
+      const charge = chargeById.get(invoice.charge as string)!;
+      expect(charge).toMatchObject({ invoice: invoice.id, payment_intent: invoice.payment_intent, amount: invoice.total, customer: invoice.customer, status: 'succeeded' });
+      expect(charge.created).toBe(at(invoice, 'status_transitions.paid_at'));
+      expect(invoice.paid_out_of_band).toBe(false);
+      expect(payments).toEqual([
+        expect.objectContaining({
+          object: 'invoice_payment',
+          invoice: invoice.id,
+          status: 'paid',
+          amount_paid: invoice.total,
+          amount_requested: invoice.total,
+          currency: invoice.currency,
+          payment: { type: 'payment_intent', payment_intent: invoice.payment_intent },
+          status_transitions: { canceled_at: null, paid_at: charge.created },
+        }),
+      ]);
+    });
+    // A one-off charge names no invoice.
+    const invoiced = new Set(charged.map((i) => i.charge));
+    expect(charges.filter((c) => !invoiced.has(c.id)).every((c) => c.invoice === null)).toBe(true);
+  });
+
   it('refuses a version it does not know, as Stripe refuses an invalid one', async () => {
     const { status, body } = await getAs<{ error: { type: string; message: string } }>('/v1/charges?limit=1', '2099-13-01.nope');
     expect(status).toBe(400);

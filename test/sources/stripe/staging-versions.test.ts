@@ -12,7 +12,9 @@ import { listAll, TEST_KEY, type StripeObject } from './emulator-http';
 // One Stripe account read twice: once in the pinned version, once in a version before basil (the
 // shape an unpinned client gets from an account that was never upgraded). Events are written in the
 // account's default version whatever a request pins, so both reads carry pre-basil events. Staging
-// must make the same rows of both.
+// must make the same rows of both, but for what paid an invoice: before basil the invoice names its
+// charge and the charge its invoice, since only the invoice's payments name the charge's intent; the
+// intermediate links of each order to its invoice must then be the same.
 
 const PINNED = '2026-07-29.dahlia';
 const PRE_BASIL = '2025-02-24.acacia';
@@ -26,7 +28,11 @@ let warehouse: string;
 let voided: { id: string; subscription: string };
 const listedInvoices = new Map<string, StripeObject[]>();
 
-const listAs = (resource: string, version: string) => listAll(emulator.url, resource, resource === 'subscriptions' ? '&status=all' : '', TEST_KEY, version);
+// The pinned version's invoices with their payments, as the connector asks for them.
+const PARAMS: Record<string, string> = { subscriptions: '&status=all', invoices: '&expand[]=data.payments' };
+const listAs = (resource: string, version: string) => listAll(emulator.url, resource, version === PRE_BASIL && resource === 'invoices' ? '' : (PARAMS[resource] ?? ''), TEST_KEY, version);
+/** The columns that say what paid an invoice, which only one of the two shapes names. */
+const SHAPE_ONLY: Record<string, string> = { charges: 'stripe_invoice_id', invoices: 'stripe_charge_id' };
 
 async function mutate(body: object): Promise<void> {
   const response = await fetch(`${emulator.url}/_emulator/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -66,6 +72,8 @@ beforeAll(async () => {
   const modelsDir = path.join(ws.dir, 'models');
   fs.mkdirSync(path.join(modelsDir, 'staging'), { recursive: true });
   for (const f of fs.readdirSync(path.join(PROJECT_ROOT, 'models', 'staging'))) fs.copyFileSync(path.join(PROJECT_ROOT, 'models', 'staging', f), path.join(modelsDir, 'staging', f));
+  fs.mkdirSync(path.join(modelsDir, 'intermediate'), { recursive: true });
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'models', 'intermediate', 'int_stripe__order_invoices.sql'), path.join(modelsDir, 'intermediate', 'int_stripe__order_invoices.sql'));
   ({ warehouse } = await buildWarehouse(config, { modelsDir }));
 }, 120_000);
 
@@ -92,11 +100,23 @@ describe('Stripe staging over the pinned version and a version before basil', ()
 
   it('makes the same rows of every model from both versions', async () => {
     for (const model of MODELS) {
+      const excluded = ['connection', ...(SHAPE_ONLY[model] ? [SHAPE_ONLY[model]] : [])].join(', ');
       const rowsOf = (connection: string) =>
-        sql(`select * exclude (connection) from staging.stg_stripe__${model} where connection = '${connection}' order by all`).then((rows) => JSON.stringify(rows));
+        sql(`select * exclude (${excluded}) from staging.stg_stripe__${model} where connection = '${connection}' order by all`).then((rows) => JSON.stringify(rows));
       const [pinned, older] = await Promise.all([rowsOf('pinned'), rowsOf('pre_basil')]);
       expect(older, model).toBe(pinned);
       expect(pinned.length, model).toBeGreaterThan(2);
     }
+  });
+
+  it('links each charge to the invoice it paid the same way from both shapes', async () => {
+    const linksOf = (connection: string) =>
+      sql(`select source_order_id, stripe_invoice_id, is_invoice_order from intermediate.int_stripe__order_invoices where connection = '${connection}' order by all`);
+    const [pinned, older] = await Promise.all([linksOf('pinned'), linksOf('pre_basil')]);
+    expect(older).toEqual(pinned);
+    expect(pinned.filter((l) => !l.is_invoice_order).length).toBeGreaterThan(2);
+    // Each paid invoice with a total is settled once: by its charge, or (paid outside Stripe) by itself.
+    const settled = pinned.map((l) => l.stripe_invoice_id);
+    expect(new Set(settled).size).toBe(settled.length);
   });
 });

@@ -80,4 +80,26 @@ describe('a Stripe sync of an account whose default version predates basil', () 
     expect(Object.fromEntries(rows.map((r) => [r.id, r.sub]))).toEqual(Object.fromEntries(invoices.map((i) => [i.id, subscriptionOf(i)])));
     expect(rows.find((r) => r.id === open.id)?.source_status).toBe('void');
   });
+
+  it("keeps a refunded invoice charge the invoice's one order when its pre-basil event names the invoice", async () => {
+    const invoices = await pinnedInvoices();
+    const charges = await listAll(emulator.url, 'charges', '', KEY, PINNED);
+    const paidBy = (invoice: StripeObject) => (invoice.payments as { data: { payment: { payment_intent: string } }[] } | undefined)?.data[0]?.payment.payment_intent;
+    const expanded = await listAll(emulator.url, 'invoices', '&expand[]=data.payments', KEY, PINNED);
+    const invoice = expanded.find((i) => paidBy(i) !== undefined && (i.total_discount_amounts as unknown[]).length > 0) ?? expanded.find((i) => paidBy(i) !== undefined)!;
+    const charge = charges.find((c) => c.payment_intent === paidBy(invoice))!;
+    const response = await fetch(`${emulator.url}/_emulator/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'refund_charge', id: charge.id }) });
+    expect(response.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sync('manual');
+    await runBuild(env.client);
+    const events = await sql(`select payload->'data'->'object'->>'invoice' as invoice from raw.stripe__events
+      where payload->>'type' = 'charge.refunded' and (payload->'data'->'object'->>'id') = '${charge.id}'`);
+    expect(events).toEqual([{ invoice: invoice.id }]);
+    const discount = (invoice.total_discount_amounts as { amount: number }[]).reduce((n, d) => n + d.amount, 0);
+    const orders = await sql(`select source_order_id as id, status, discount_minor::int as discount, split_part(subscription_id, ':', 3) as sub
+      from core.orders where source_order_id in ('${charge.id}', '${invoice.id}')`);
+    expect(orders).toEqual([{ id: charge.id, status: 'refunded', discount: discount, sub: subscriptionOf(invoice) }]);
+    expect(invoices.some((i) => i.id === invoice.id)).toBe(true);
+  });
 });

@@ -70,7 +70,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(states.every((s) => s.inProgress === null && s.highWaterMark !== null && s.lastSync?.mode === 'historical')).toBe(true);
   });
 
-  // A charge is an order; so is a paid invoice no charge paid (every emulated invoice: they name no payment).
+  // A charge is an order (one that paid an invoice is that invoice's); so is a paid invoice no charge paid.
   const CHARGE_ORDERS = "(select * from core.orders where starts_with(source_order_id, 'ch_'))";
 
   it('builds orders whose counts and sums equal the emulator ground truth', async () => {
@@ -89,10 +89,14 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     expect(statuses.refunded ?? 0).toBe(truth.refunded_count);
     expect(statuses.partially_refunded ?? 0).toBe(truth.partially_refunded_count);
 
+    // Only the invoices paid outside Stripe are orders of their own; every other paid one is its charge's.
     const invoices = emulator.truth().streams.invoices;
     const invoiceOrders = await sql(`select lower(currency) as c, count(*)::int as n, sum(total_minor)::bigint::varchar as s from core.orders where starts_with(source_order_id, 'in_') group by 1`);
-    expect(Object.fromEntries(invoiceOrders.map((x) => [x.c, Number(x.s)]))).toEqual(invoices.paid_with_total_sum_by_currency);
-    expect(invoiceOrders.reduce((n, x) => n + Number(x.n), 0)).toBe(invoices.paid_with_total_count);
+    expect(Object.fromEntries(invoiceOrders.map((x) => [x.c, Number(x.s)]))).toEqual(invoices.paid_out_of_band_sum_by_currency);
+    expect(invoiceOrders.reduce((n, x) => n + Number(x.n), 0)).toBe(invoices.paid_out_of_band_count);
+    const [linked] = await sql(`select count(*)::int as n from ${CHARGE_ORDERS} where subscription_id is not null`);
+    expect(linked!.n).toBe(truth.invoice_count);
+    expect(invoices.paid_out_of_band_count + truth.invoice_count).toBe(invoices.paid_with_total_count);
   });
 
   it('builds one customer per normalized email, plus each customer without one', async () => {
