@@ -49,7 +49,7 @@ function writeFile(name: string, text: string): string {
 
 describe('names every object inherits are no fields, record kinds or rule keys', () => {
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])('has: %s is an unknown record kind', (name) => {
-    expect(ruleProblems({ has: name })).toEqual([`rules.has: unknown record kind "${name}"; choose one of: tag, order, purchase, subscription, discount`]);
+    expect(ruleProblems({ has: name })).toEqual([`rules.has: unknown record kind "${name}"; choose one of: tag, order, purchase, subscription, discount, profile_attribute`]);
   });
 
   it.each(['constructor', 'toString', '__proto__'])('field: %s is an unknown field, of a customer and of an order', (name) => {
