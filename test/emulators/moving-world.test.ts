@@ -60,22 +60,18 @@ describe('the emulators\' clock', () => {
 
 describe('a Stripe emulator started without an anchor', () => {
   let em: StripeEmulator;
-  let startedMs: [number, number];
   let anchorS: number;
   beforeAll(async () => {
-    const before = Date.now();
     em = await startStripeEmulator({ seed: 5, scale: 0.3, rateLimitPerSecond: 0 });
-    startedMs = [before, Date.now()];
     anchorS = Date.parse(em.truth().anchor) / 1000;
   });
   afterAll(async () => {
     await em?.close();
   });
 
-  it('ends its world at its start time, to the second', () => {
+  // That the anchor is the clock read at start is worldAnchor's, checked above with a clock of its own.
+  it('ends its world on a whole second', () => {
     expect(Number.isInteger(anchorS)).toBe(true);
-    expect(anchorS * 1000).toBeGreaterThanOrEqual(Math.floor(startedMs[0] / 1000) * 1000);
-    expect(anchorS * 1000).toBeLessThanOrEqual(startedMs[1]);
   });
 
   it('serves charges created in the last hour before it started, and none after', async () => {
