@@ -60,7 +60,7 @@ async function attributionSummary(config: ReturnType<typeof loadConfig>, htmlFil
   const models = ['last_touch', 'markov'];
   const data = await attributionReport(config, { environment, models, by: 'platform' });
   await writeFileAtomic(htmlFile, renderAttributionReport(await attributionReport(config, { environment, models: [...MODELS], by: 'campaign' }), 'html'));
-  const lines = [`Attribution (${environment}, all time, ${data.currency}; collected revenue / ROAS):`];
+  const lines = [`Attribution (${environment}, all time, ${data.currency}; collected revenue / ROAS; markov: the standard totals):`];
   lines.push(`  ${'platform'.padEnd(16)} ${'spend'.padStart(11)}  ${models.map((m) => `${m.padStart(22)}`).join('  ')}`);
   const platforms = [...new Set(data.rows.map((r) => r.group))];
   for (const platform of platforms) {

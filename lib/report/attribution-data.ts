@@ -59,13 +59,41 @@ export async function readAttributionReport(db: DuckDBConnection, q: ReportQuery
   const where = `environment = ?::VARCHAR and model in (select unnest(?::VARCHAR[]))
     and (?::DATE is null or date >= ?::DATE) and (?::DATE is null or date <= ?::DATE)`;
   const params = [q.environment, `[${q.models.join(',')}]`, q.from ?? null, q.from ?? null, q.to ?? null, q.to ?? null];
+  // Markov per campaign or platform: the standard totals (attribution.markov_standard_by_day) beside
+  // the same spend; the other models, and Markov by source or medium, add up per-conversion credits.
   const rows = q.by === 'source' || q.by === 'medium' ? await bySourceOrMedium(db, q, params) : (
     await db.runAndReadAll(
-      `select model, ${groupSql} as grp, sum(leads) as leads, sum(customers) as customers, sum(invoiced_minor) as invoiced,
+      `with standard as (
+         select platform, campaign, sum(credit) filter (where kind = 'lead') as leads, sum(credit) filter (where kind = 'customer') as customers,
+                sum(invoiced_minor) filter (where kind = 'order') as invoiced_minor, sum(collected_minor) filter (where kind = 'order') as collected_minor
+         from attribution.markov_standard_by_day
+         where environment = ?::VARCHAR and (?::DATE is null or date >= ?::DATE) and (?::DATE is null or date <= ?::DATE)
+         group by all
+       ),
+       markov_spend as (
+         select platform, campaign, sum(spend_minor) as spend_minor
+         from attribution.attribution_by_campaign where ${where} and model = 'markov'
+         group by all
+       ),
+       markov as (
+         select 'markov' as model, coalesce(standard.platform, markov_spend.platform) as platform, coalesce(standard.campaign, markov_spend.campaign) as campaign,
+                coalesce(standard.leads, 0) as leads, coalesce(standard.customers, 0) as customers,
+                coalesce(standard.invoiced_minor, 0) as invoiced_minor, coalesce(standard.collected_minor, 0) as collected_minor,
+                case when markov_spend.platform is null then 0 else markov_spend.spend_minor end as spend_minor
+         from standard full join markov_spend using (platform, campaign)
+         where list_contains(?::VARCHAR[], 'markov')
+       ),
+       by_model as (
+         select model, platform, campaign, leads, customers, invoiced_minor, collected_minor, spend_minor
+         from attribution.attribution_by_campaign where ${where} and model <> 'markov'
+         union all
+         select * from markov
+       )
+       select model, ${groupSql} as grp, sum(leads) as leads, sum(customers) as customers, sum(invoiced_minor) as invoiced,
               sum(collected_minor) as collected, sum(spend_minor) as spend
-       from attribution.attribution_by_campaign where ${where}
+       from by_model
        group by all order by model, spend desc nulls last, collected desc, grp`,
-      params as never,
+      [q.environment, ...params.slice(2), ...params, params[1], ...params] as never,
     )
   ).getRowObjectsJS();
   const overTime = (

@@ -550,6 +550,32 @@ function markovTotals(conversions: { channels: Set<string>; value: number }[], s
   }
 }
 
+/**
+ * Every person's paths per environment and conversion kind, as the standard Markov chain takes them:
+ * each conversion's touches, and a person without that conversion's touches in the 90 days before
+ * their last; with the converting ones, their day in the account time zone and their money.
+ */
+async function markovPaths() {
+  const touches = await sql('select customer_id, environment, channel, epoch_ms(touched_at)::double as ms, touchpoint_id from attribution.touches order by touched_at, touchpoint_id');
+  const conversions = await sql("select conversion_id, kind, customer_id, environment from attribution.conversions");
+  const converting = await sql(`select c.environment, c.kind, c.conversion_id, c.invoiced_minor::double as invoiced, c.collected_minor::double as collected,
+      epoch_ms(c.converted_at)::double as ms, list(t.channel order by t.position) as channels
+    from attribution.conversion_touches as t join attribution.conversions as c using (conversion_key)
+    where t.touchpoint_id not like 'none:%' group by all`);
+  const byPerson = new Map<string, typeof touches>();
+  for (const t of touches) byPerson.set(String(t.customer_id), [...(byPerson.get(String(t.customer_id)) ?? []), t]);
+  const converted = new Set(conversions.map((c) => `${c.customer_id}|${c.kind}`));
+  const paths = new Map<string, PathCount[]>();
+  const add = (key: string, p: PathCount) => paths.set(key, [...(paths.get(key) ?? []), p]);
+  for (const c of converting) add(`${c.environment}|${c.kind}`, { channels: (c.channels as string[]).map(String), conversions: 1, nulls: 0 });
+  for (const [person, own] of byPerson) {
+    const last = Math.max(...own.map((t) => Number(t.ms)));
+    const window = own.filter((t) => Number(t.ms) > last - 90 * 86_400_000).map((t) => String(t.channel));
+    for (const kind of ['lead', 'customer', 'order']) if (!converted.has(`${person}|${kind}`)) add(`${own[0]!.environment}|${kind}`, { channels: window, conversions: 0, nulls: 1 });
+  }
+  return { paths, converting };
+}
+
 describe('attribution', () => {
   // The heuristic models' credits per campaign against the oracle, read from the warehouse at `warehouse`.
   async function expectHeuristicCredits(warehouse?: string): Promise<void> {
@@ -622,23 +648,7 @@ describe('attribution', () => {
   });
 
   it('the Markov shares are those of the chain over every path, and each channel is credited the standard totals', async () => {
-    const touches = await sql('select customer_id, environment, channel, epoch_ms(touched_at)::double as ms, touchpoint_id from attribution.touches order by touched_at, touchpoint_id');
-    const conversions = await sql("select conversion_id, kind, customer_id, environment from attribution.conversions");
-    const converting = await sql(`select c.environment, c.kind, c.conversion_id, c.invoiced_minor::double as invoiced, c.collected_minor::double as collected,
-        list(t.channel order by t.position) as channels
-      from attribution.conversion_touches as t join attribution.conversions as c using (conversion_key)
-      where t.touchpoint_id not like 'none:%' group by all`);
-    const byPerson = new Map<string, typeof touches>();
-    for (const t of touches) byPerson.set(String(t.customer_id), [...(byPerson.get(String(t.customer_id)) ?? []), t]);
-    const converted = new Set(conversions.map((c) => `${c.customer_id}|${c.kind}`));
-    const paths = new Map<string, PathCount[]>();
-    const add = (key: string, p: PathCount) => paths.set(key, [...(paths.get(key) ?? []), p]);
-    for (const c of converting) add(`${c.environment}|${c.kind}`, { channels: (c.channels as string[]).map(String), conversions: 1, nulls: 0 });
-    for (const [person, own] of byPerson) {
-      const last = Math.max(...own.map((t) => Number(t.ms)));
-      const window = own.filter((t) => Number(t.ms) > last - 90 * 86_400_000).map((t) => String(t.channel));
-      for (const kind of ['lead', 'customer', 'order']) if (!converted.has(`${person}|${kind}`)) add(`${own[0]!.environment}|${kind}`, { channels: window, conversions: 0, nulls: 1 });
-    }
+    const { paths, converting } = await markovPaths();
     const table = await sql('select environment, kind, channel, share from attribution.markov_channel_shares');
     expect(table.length).toBeGreaterThan(10);
     // What Markov credits each channel: the standard totals, all conversions with a path (and all of
@@ -713,24 +723,58 @@ describe('cdp report', () => {
     return { status: run.status, out: run.stdout, err: run.stderr };
   };
 
-  it('attribution as CSV carries the numbers of attribution_by_campaign, for the models and days asked', async () => {
+  it('attribution as CSV: the credits of attribution_by_campaign, and under markov the standard totals of the days asked', async () => {
     const run = cdp('attribution', '--model', 'linear,markov', '--from', '2026-09-01', '--to', '2026-10-15', '--format', 'csv');
     expect(run.status, run.err).toBe(0);
     const file = path.join(ws.dir, 'report.csv');
     fs.writeFileSync(file, run.out);
     const { columns, rows } = await readCsvFile(file);
     expect(columns).toEqual(['model', 'group', 'leads', 'customers', 'invoiced', 'collected', 'spend', 'cost_per_lead', 'cost_per_acquisition', 'roas']);
+    const got = new Map(rows.map((r) => [`${r.model}|${r.group}`, r]));
     const want = await sql(`
       select model, platform || ' / ' || campaign as grp, sum(collected_minor)::double as collected, sum(spend_minor)::double as spend
       from attribution.attribution_by_campaign
       where model in ('linear', 'markov') and date between '2026-09-01' and '2026-10-15' group by all`);
-    expect(rows.length).toBe(want.length);
-    const got = new Map(rows.map((r) => [`${r.model}|${r.group}`, r]));
-    for (const w of want) {
+    for (const w of want.filter((r) => r.model === 'linear')) {
       const r = got.get(`${w.model}|${w.grp}`)!;
       expect(Number(r.collected), `${w.model} ${w.grp}`).toBeCloseTo(Number(w.collected) / 100, 2);
       expect(Number(r.spend)).toBeCloseTo(Number(w.spend) / 100, 2);
     }
+    expect(rows.filter((r) => r.model === 'linear').length).toBe(want.filter((r) => r.model === 'linear').length);
+    // Markov: the range's conversions with a path (their day in the account time zone) and their money,
+    // times each channel's share of the chain over every path; conversions without one under (no touch).
+    const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const inRange = (ms: unknown) => localDay.format(new Date(Number(ms))) >= '2026-09-01' && localDay.format(new Date(Number(ms))) <= '2026-10-15';
+    const { paths, converting } = await markovPaths();
+    const expected = new Map<string, { leads: number; customers: number; collected: number }>();
+    const credit = (group: string, kind: string, value: number, collected: number) => {
+      const e = expected.get(group) ?? { leads: 0, customers: 0, collected: 0 };
+      if (kind === 'lead') e.leads += value;
+      if (kind === 'customer') e.customers += value;
+      if (kind === 'order') e.collected += collected;
+      expected.set(group, e);
+    };
+    for (const kind of ['lead', 'customer', 'order']) {
+      const shares = markovAttribution(FLOAT, paths.get(`live|${kind}`)!).shares;
+      const own = converting.filter((c) => c.environment === 'live' && c.kind === kind && inRange(c.ms));
+      const collected = own.reduce((a, c) => a + Number(c.collected), 0);
+      for (const [channel, share] of shares) credit(channel, kind, own.length * share, collected * share);
+    }
+    const withPath = new Set(converting.map((c) => String(c.conversion_id)));
+    for (const c of await sql(`select conversion_id, kind, epoch_ms(converted_at)::double as ms, collected_minor::double as collected from attribution.conversions where environment = 'live'`)) {
+      if (!withPath.has(String(c.conversion_id)) && inRange(c.ms)) credit('(none) / (no touch)', String(c.kind), 1, Number(c.collected));
+    }
+    expect(expected.size).toBeGreaterThan(5);
+    for (const [group, e] of expected) {
+      const r = got.get(`markov|${group}`);
+      expect(r, group).toBeDefined();
+      // Printed to two decimals: within half a hundredth.
+      expect(Math.abs(Number(r!.leads) - e.leads), `${group} leads`).toBeLessThanOrEqual(0.0051);
+      expect(Math.abs(Number(r!.customers) - e.customers), `${group} customers`).toBeLessThanOrEqual(0.0051);
+      expect(Math.abs(Number(r!.collected) - e.collected / 100), `${group} collected`).toBeLessThanOrEqual(0.0051);
+    }
+    // Spend beside them is the campaigns' spend in the range, as for every model.
+    for (const w of want.filter((r) => r.model === 'markov' && Number(r.spend) > 0)) expect(Number(got.get(`markov|${w.grp}`)!.spend), String(w.grp)).toBeCloseTo(Number(w.spend) / 100, 2);
   });
 
   it('the table prints the check, and a wrong model or range says what is wrong', () => {

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../lib/paths';
 import { markovChannelSharesModel } from '../../lib/warehouse/markov-channel-shares';
 
 // Tiny hand-made worlds through the attribution models themselves (conversion_touches, the Markov
-// shares computed in code, touch_credits): each published example's people, their touches a day
+// shares computed in code, touch_credits, markov_standard_by_day): each published example's people, their touches a day
 // apart and an order after them, against the example's standard totals in exact fractions.
 
 interface Person {
@@ -25,7 +25,7 @@ async function build(people: Person[]): Promise<DuckDBConnection> {
   instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   await db.run('CREATE SCHEMA config; CREATE SCHEMA attribution');
-  await db.run('CREATE TABLE config.settings AS SELECT 90 AS attribution_lookback_days, 7 AS attribution_half_life_days');
+  await db.run("CREATE TABLE config.settings AS SELECT 90 AS attribution_lookback_days, 7 AS attribution_half_life_days, 'UTC' AS timezone");
   await db.run(`CREATE TABLE attribution.touches (touchpoint_id VARCHAR, customer_id VARCHAR, environment VARCHAR, touched_at TIMESTAMP,
     channel VARCHAR, is_direct BOOLEAN, label_key INTEGER)`);
   await db.run(`CREATE TABLE attribution.conversions (conversion_id VARCHAR, conversion_key INTEGER, kind VARCHAR, customer_id VARCHAR,
@@ -43,6 +43,9 @@ async function build(people: Person[]): Promise<DuckDBConnection> {
   await db.run(`CREATE TABLE attribution.conversion_touches AS ${model('conversion_touches')}`);
   await markovChannelSharesModel().compute(db);
   await db.run(`CREATE TABLE attribution.touch_credits AS ${model('touch_credits')}`);
+  // Each channel is a campaign 'c' of a platform of its own name.
+  await db.run(`CREATE TABLE attribution.touch_labels AS SELECT DISTINCT environment, channel, channel AS platform, channel AS source, 'c' AS campaign FROM attribution.touches`);
+  await db.run(`CREATE TABLE attribution.markov_standard_by_day AS ${model('markov_standard_by_day')}`);
   return db;
 }
 
@@ -121,5 +124,41 @@ describe('Markov credits through the models', () => {
     const standard = await rows(db, "select channel, standard_credit, standard_invoiced_minor from attribution.markov_channel_shares where kind = 'order' order by 1");
     expect(standard[0]!.standard_credit).toBeCloseTo(12 / 5, 12);
     expect(standard[0]!.standard_invoiced_minor).toBeCloseTo(1200, 9);
+  });
+
+  it('C1 > C2 > C3 converts, C4 > C2 does not: C4 is on no converting path, yet the standard totals give it 1/6, as the reports print them', async () => {
+    // The chain: start goes to C1 or C4 (1/2 each), both go to C2, C2 to C3 or nowhere (1/2 each), C3
+    // converts: P(conversion) = 1/2. Without C1 (or C4) it is 1/4, a removal effect of 1/2; without C2
+    // or C3 it is 0, a removal effect of 1. Shares: 1/6, 1/3, 1/3, 1/6 of the one order.
+    const db = await build([
+      { id: 'p1', channels: ['C1', 'C2', 'C3'], order: { invoiced: 1200, collected: 600 } },
+      { id: 'p2', channels: ['C4', 'C2'] },
+    ]);
+    const standard = await rows(db, `select platform, date::varchar as date, credit, invoiced_minor, collected_minor from attribution.markov_standard_by_day where kind = 'order' order by 1`);
+    expect(standard.map((r) => [r.platform, r.date])).toEqual([['C1', '2026-01-04'], ['C2', '2026-01-04'], ['C3', '2026-01-04'], ['C4', '2026-01-04']]);
+    const want = { C1: 1 / 6, C2: 1 / 3, C3: 1 / 3, C4: 1 / 6 };
+    for (const r of standard) {
+      const share = want[r.platform as keyof typeof want];
+      expect(Number(r.credit), String(r.platform)).toBeCloseTo(share, 12);
+      expect(Number(r.invoiced_minor)).toBeCloseTo(1200 * share, 9);
+      expect(Number(r.collected_minor)).toBeCloseTo(600 * share, 9);
+    }
+    // The per-conversion credits can only give the path's channels: C4 nothing, the others 1/5, 2/5, 2/5.
+    const { channels } = await markovTotals(db);
+    expect(channels.C4).toBeUndefined();
+    expect(channels.C1!.credit).toBeCloseTo(1 / 5, 12);
+    expect(channels.C2!.credit).toBeCloseTo(2 / 5, 12);
+  });
+
+  it('a conversion without a path stays with (no touch) in the standard totals', async () => {
+    const db = await build([
+      { id: 'p1', channels: ['A'], order: { invoiced: 500, collected: 500 } },
+      { id: 'p2', channels: [], order: { invoiced: 300, collected: 300 } },
+    ]);
+    const standard = await rows(db, `select platform, campaign, credit, invoiced_minor from attribution.markov_standard_by_day where kind = 'order' order by 1`);
+    expect(standard.map((r) => [r.platform, r.campaign, Number(r.credit), Number(r.invoiced_minor)])).toEqual([
+      ['(none)', '(no touch)', 1, 300],
+      ['A', 'c', 1, 500],
+    ]);
   });
 });
