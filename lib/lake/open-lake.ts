@@ -1,0 +1,188 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CdpError, ConfigError } from '../errors';
+import type { DataLayout } from '../paths';
+import { sqlString } from '../sql';
+import { ensureLakeExtensions, type LakeExtension } from './extensions';
+import type { StorageConfig } from './storage-config';
+
+// One lake, two settings: the catalog is an embedded SQLite file under data/ (several processes of
+// one machine share it) or PostgreSQL, and the data path is a folder under data/ or an s3:// URL.
+// Every process opens it the same way: an in-memory DuckDB with the DuckLake extension, the lake
+// attached as `lake`. Credentials come from the environment at open time and never leave this module.
+
+/** The catalog name every connection sees the lake under. */
+export const LAKE = 'lake';
+
+/** Where a lake is, as far as can be said without its secrets. */
+export interface LakeLocation {
+  /** `sqlite:<file>` or `postgres:<settings without password>`: what the sync records as the lake it landed in. */
+  catalog: string;
+  dataPath: string;
+  kind: 'embedded' | 'postgres';
+}
+
+export interface Lake {
+  location: LakeLocation;
+  /** The lake's own identity, made when it was created: workers of one queue must share it. */
+  id: string;
+  /** A new connection on the lake's engine, with the lake attached as `lake`. */
+  connect(): Promise<DuckDBConnection>;
+  close(): void;
+}
+
+/** Where the configured lake is: the embedded defaults under the data folder, or the storage settings. */
+export function lakeLocation(storage: StorageConfig, layout: DataLayout): LakeLocation {
+  return {
+    catalog: storage.catalog ?? `sqlite:${path.join(layout.root, 'lake.sqlite')}`,
+    dataPath: storage.data_path ?? `${path.join(layout.root, 'lake')}${path.sep}`,
+    kind: storage.catalog ? 'postgres' : 'embedded',
+  };
+}
+
+function requiredEnv(name: string, what: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new ConfigError(`storage: ${what}: the environment variable ${name} is not set in this process's environment; export it before starting cdp`);
+  return value;
+}
+
+/** Text with the given secrets replaced, for errors that may quote an ATTACH string or a secret. */
+function redact(text: string, secrets: string[]): string {
+  return secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('***'), text);
+}
+
+/** The SQL that sets up an engine for the lake: extensions, the S3 secret, the ATTACH. Secrets are in it: never log it. */
+function setupStatements(storage: StorageConfig, location: LakeLocation, files: Record<LakeExtension, string>): { sql: string[]; secrets: string[] } {
+  const sql: string[] = [`LOAD ${sqlString(files.ducklake)}`];
+  const secrets: string[] = [];
+  let attach = `ducklake:${location.catalog}`;
+  if (location.kind === 'postgres') {
+    sql.push(`LOAD ${sqlString(files.postgres_scanner)}`);
+    if (storage.catalog_password_env) {
+      const password = requiredEnv(storage.catalog_password_env, 'catalog_password_env');
+      secrets.push(password);
+      attach += ` password=${password}`;
+    }
+  } else {
+    sql.push(`LOAD ${sqlString(files.sqlite_scanner)}`);
+  }
+  if (storage.s3) {
+    sql.push(`LOAD ${sqlString(files.httpfs)}`);
+    const keyId = requiredEnv(storage.s3.key_id_env, 's3.key_id_env');
+    const secret = requiredEnv(storage.s3.secret_env, 's3.secret_env');
+    secrets.push(secret);
+    const options = [`TYPE s3`, `KEY_ID ${sqlString(keyId)}`, `SECRET ${sqlString(secret)}`, `REGION ${sqlString(storage.s3.region)}`, `URL_STYLE ${sqlString(storage.s3.url_style)}`];
+    const endpoint = storage.s3.endpoint_env ? process.env[storage.s3.endpoint_env] : undefined;
+    if (endpoint) {
+      let url: URL;
+      try {
+        url = new URL(endpoint);
+      } catch {
+        throw new ConfigError(`storage: s3.endpoint_env: ${storage.s3.endpoint_env} is not a URL such as http://127.0.0.1:9000`);
+      }
+      options.push(`ENDPOINT ${sqlString(url.host)}`, `USE_SSL ${url.protocol === 'https:'}`);
+    }
+    sql.push(`CREATE OR REPLACE SECRET cdp_lake_s3 (${options.join(', ')})`);
+  }
+  sql.push(`ATTACH ${sqlString(attach)} AS ${LAKE} (DATA_PATH ${sqlString(location.dataPath)})`);
+  return { sql, secrets };
+}
+
+/** The lake's identity, made once by whichever process creates the lake first. */
+async function lakeIdentity(db: DuckDBConnection): Promise<string> {
+  const read = async () => (await db.runAndReadAll(`SELECT id FROM ${LAKE}.cdp.lake_identity ORDER BY created_at, id LIMIT 1`)).getRowObjectsJS()[0]?.id;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
+      await db.run(`CREATE TABLE IF NOT EXISTS ${LAKE}.cdp.lake_identity (id VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL)`);
+      const found = await read();
+      if (found) return String(found);
+      await db.run(`INSERT INTO ${LAKE}.cdp.lake_identity VALUES (${sqlString(randomUUID())}, now())`);
+      // Two first processes may both insert: the oldest row is the identity for everyone.
+      return String(await read());
+    } catch (err) {
+      // Another process created the schema or table at the same moment: read again.
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+  }
+}
+
+const opened = new Map<string, Promise<Lake>>();
+
+/**
+ * Opens the configured lake, once per process and location: the engine stays open for the
+ * process's life, and each caller takes its own connection from it.
+ */
+export function openLake(storage: StorageConfig, layout: DataLayout): Promise<Lake> {
+  const location = lakeLocation(storage, layout);
+  const key = `${location.catalog}|${location.dataPath}`;
+  let lake = opened.get(key);
+  if (!lake) {
+    lake = createLake(storage, location);
+    opened.set(key, lake);
+    lake.catch(() => opened.delete(key));
+  }
+  return lake;
+}
+
+async function createLake(storage: StorageConfig, location: LakeLocation): Promise<Lake> {
+  const files = ensureLakeExtensions();
+  if (location.kind === 'embedded') {
+    fs.mkdirSync(path.dirname(location.catalog.slice('sqlite:'.length)), { recursive: true });
+    fs.mkdirSync(location.dataPath, { recursive: true });
+  }
+  const { sql, secrets } = setupStatements(storage, location, files);
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const setup = await instance.connect();
+  try {
+    for (const statement of sql) await setup.run(statement);
+    const id = await lakeIdentity(setup);
+    return {
+      location,
+      id,
+      connect: () => instance.connect(),
+      close: () => instance.closeSync(),
+    };
+  } catch (err) {
+    instance.closeSync();
+    const message = redact((err as Error).message, secrets);
+    throw new CdpError(`the lake (catalog ${location.catalog}, data ${location.dataPath}) cannot be opened: ${message}`);
+  } finally {
+    setup.closeSync();
+  }
+}
+
+/** Closes every lake this process opened (tests and short-lived commands). */
+export async function closeLakes(): Promise<void> {
+  const lakes = [...opened.values()];
+  opened.clear();
+  for (const lake of lakes) (await lake.catch(() => undefined))?.close();
+}
+
+/** What a lake commit says when another process holds the catalog or committed first: try again. */
+const CONTENTION = /database is locked|Failed to commit DuckLake transaction|Transaction conflict|could not serialize/i;
+
+/**
+ * Runs `work` in one lake transaction and commits it. When the commit meets another writer (the
+ * embedded catalog's lock, a DuckLake conflict) the transaction is rolled back and run again, with a
+ * growing, jittered wait; anything else rolls back and is thrown.
+ */
+export async function inLakeTransaction<T>(db: DuckDBConnection, work: () => Promise<T>, opts: { attempts?: number; random?: () => number } = {}): Promise<T> {
+  const attempts = opts.attempts ?? 40;
+  const random = opts.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    await db.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await db.run('COMMIT');
+      return result;
+    } catch (err) {
+      await db.run('ROLLBACK').catch(() => {});
+      if (attempt >= attempts || !CONTENTION.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 20 * attempt) * (0.5 + random())));
+    }
+  }
+}
