@@ -1,12 +1,10 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStreamState, type StreamPosition } from '../../lib/sync-state';
+import type { StreamPosition } from '../../lib/sync-state';
 import { planSync } from '../../activities/sync/plan-sync';
 import { syncStreamBatch } from '../../activities/sync/sync-stream-batch';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { committedState, landedBatches, landedRows } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
 
 const KEY = 'sk_test_resume_key_123';
@@ -29,20 +27,8 @@ afterAll(async () => {
 });
 
 async function landedKeys(): Promise<{ rows: number; distinct: number; files: number }> {
-  const dir = path.join(ws.config().layout.raw, 'source=stripe', 'stream=charges');
-  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const reader = await connection.runAndReadAll(
-      `select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${dir}/**/*.parquet')`,
-    );
-    const [row] = reader.getRowObjectsJS() as [{ rows: number; distinct: number }];
-    return { ...row, files: files.length };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  const rows = await landedRows(ws.config(), 'stripe', 'charges');
+  return { rows: rows.length, distinct: new Set(rows.map((r) => r.primary_key)).size, files: (await landedBatches(ws.config(), 'stripe', 'charges')).length };
 }
 
 describe('a stream sync interrupted mid-batch', () => {
@@ -50,7 +36,7 @@ describe('a stream sync interrupted mid-batch', () => {
     const plan = await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'historical', syncId: 'resume-1', startedAtMs: Date.now() });
     const [start] = plan.streams as [StreamPosition];
 
-    // First attempt: cancelled (as when its worker dies) after two files are durable.
+    // First attempt: cancelled (as when its worker dies) after two batches are committed.
     const first = new MockActivityEnvironment();
     const beats: StreamPosition[] = [];
     first.on('heartbeat', (d: StreamPosition) => {
@@ -59,7 +45,7 @@ describe('a stream sync interrupted mid-batch', () => {
     });
     await expect(first.run(syncStreamBatch, ws.config(), { position: start, rowsPerFile: 100 })).rejects.toThrow();
 
-    const committed = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const committed = await committedState(ws.config(), 'stripe-resume', 'charges');
     expect(committed.inProgress?.seq).toBe(2);
     expect(committed.inProgress?.rows).toBe(200);
     expect(committed.highWaterMark).toBeNull();
@@ -77,14 +63,14 @@ describe('a stream sync interrupted mid-batch', () => {
     const total = emulator.truth().streams.charges.count;
     expect(result.position.rows).toBe(total);
     expect(await landedKeys()).toEqual({ rows: total, distinct: total, files: Math.ceil(total / 100) });
-    const finished = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const finished = await committedState(ws.config(), 'stripe-resume', 'charges');
     expect(finished.inProgress).toBeNull();
     expect(finished.highWaterMark).toBe(start.window.to);
     expect(finished.lastSync).toMatchObject({ syncId: 'resume-1', mode: 'historical', rows: total });
   });
 
   it('a retry whose last heartbeat came after the final page reads nothing again', async () => {
-    const state = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const state = await committedState(ws.config(), 'stripe-resume', 'charges');
     const requestsBefore = emulator.stats().requests;
     const lastBeat: StreamPosition = { ...state.lastSync!, ...(await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'manual', syncId: 'x', startedAtMs: Date.now() })).streams[0]!, exhausted: true, rows: 7, seq: 9 };
     const retry = new MockActivityEnvironment({ heartbeatDetails: lastBeat });

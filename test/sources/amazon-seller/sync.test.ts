@@ -1,11 +1,10 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonSellerSource } from '../../../activities/sources/amazon-seller/spec';
-import { readStreamState } from '../../../lib/sync-state';
+import { committedState, landedRows } from '../../support/lake-reads';
 import { runBuild } from '../../../app/builds';
 import { startSync, syncTuning, waitForSync } from '../../../app/syncs';
 import type { SyncWorkflowResult } from '../../../workflows';
@@ -73,21 +72,12 @@ afterAll(async () => {
 });
 
 async function rawRows(stream: string, connection: string): Promise<{ rows: number; distinct: number; reports: string[] }> {
-  const glob = path.join(ws.config().layout.raw, 'source=amazon_seller', `stream=${stream}`, `connection=${connection}`, '*', '*.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const reader = await db.runAndReadAll(
-      `select count(*)::int as rows, count(distinct primary_key)::int as distinct,
-              list(distinct payload->'cdp_report'->>'reportId') filter (where (payload->'cdp_report') is not null) as reports
-       from read_parquet('${glob}')`,
-    );
-    const row = reader.getRowObjectsJS()[0] as { rows: number; distinct: number; reports: string[] | null };
-    return { rows: row.rows, distinct: row.distinct, reports: row.reports ?? [] };
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  const rows = await landedRows(ws.config(), 'amazon_seller', stream, { connection });
+  const reports = rows.flatMap((r) => {
+    const report = (JSON.parse(r.payload) as { cdp_report?: { reportId?: string } }).cdp_report;
+    return report ? [String(report.reportId)] : [];
+  });
+  return { rows: rows.length, distinct: new Set(rows.map((r) => r.primary_key)).size, reports: [...new Set(reports)] };
 }
 
 const reportWindows = (stream: string) => {
@@ -183,7 +173,7 @@ describe('Amazon seller syncs', () => {
     let pending: string | undefined;
     await waitFor(
       async () => {
-        const token = (await readStreamState(ws.config().layout.state, 'amazon-crash', 'feedback')).inProgress?.pageToken;
+        const token = (await committedState(ws.config(), 'amazon-crash', 'feedback')).inProgress?.pageToken;
         pending = token ? ((JSON.parse(token) as { reportId: string | null }).reportId ?? undefined) : undefined;
         return pending !== undefined;
       },
