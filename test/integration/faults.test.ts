@@ -1,4 +1,3 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Client } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +17,8 @@ import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { activityAttempts } from '../support/activity-attempts';
 import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
+import { sqlString } from '../../lib/sql';
 
 // Every fault here is real: separate worker processes killed with SIGKILL, a dev server stopped
 // and restarted on its database file, an emulator that throttles, breaks records and refuses keys.
@@ -75,16 +76,8 @@ afterAll(async () => {
 });
 
 async function rawCounts(stream: string, connection: string): Promise<{ rows: number; distinct: number }> {
-  const glob = path.join(ws.config().layout.raw, 'source=stripe', `stream=${stream}`, `connection=${connection}`, '*', '*.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const reader = await db.runAndReadAll(`select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${glob}')`);
-    return reader.getRowObjectsJS()[0] as { rows: number; distinct: number };
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}`;
+  return (await queryRawRows(ws.config(), 'stripe', stream, sql))[0] as { rows: number; distinct: number };
 }
 
 async function committedRows(connection: string): Promise<number> {
@@ -173,13 +166,7 @@ describe('syncs under faults', () => {
     emulator.setFaults({ malformedIds: [] });
     expect(result.streams[0]).toMatchObject({ rows: emulator.truth().streams.charges.count - 1, quarantined: 1 });
 
-    const dir = path.join(ws.config().layout.quarantine, 'source=stripe', 'stream=charges', 'connection=stripe-storm');
-    const instance = await DuckDBInstance.create(':memory:');
-    const db = await instance.connect();
-    const reader = await db.runAndReadAll(`select primary_key, quarantine_reason, payload->>'created' as created from read_parquet('${dir}/*/*.parquet')`);
-    const rows = reader.getRowObjectsJS();
-    db.closeSync();
-    instance.closeSync();
+    const rows = await queryRawRows(ws.config(), 'stripe', 'charges', "select primary_key, quarantine_reason, payload->>'created' as created from rows where connection = 'stripe-storm'", { quarantine: true });
     expect(rows).toEqual([{ primary_key: bad, quarantine_reason: expect.stringMatching(/^stripe\.charges: created: /), created: 'malformed' }]);
   });
 

@@ -1,13 +1,11 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStreamState, type StreamPosition } from '../../lib/sync-state';
 import { planSync } from '../../activities/sync/plan-sync';
 import { syncStreamBatch } from '../../activities/sync/sync-stream-batch';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
 
 const KEY = 'sk_test_resume_key_123';
 const ENV_VAR = 'CDP_TEST_RESUME_KEY';
@@ -28,21 +26,10 @@ afterAll(async () => {
   ws?.cleanup();
 });
 
+/** The landed charges and the batches (files, when landing wrote files) that hold them. */
 async function landedKeys(): Promise<{ rows: number; distinct: number; files: number }> {
-  const dir = path.join(ws.config().layout.raw, 'source=stripe', 'stream=charges');
-  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const reader = await connection.runAndReadAll(
-      `select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${dir}/**/*.parquet')`,
-    );
-    const [row] = reader.getRowObjectsJS() as [{ rows: number; distinct: number }];
-    return { ...row, files: files.length };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  const sql = 'select count(*)::int as rows, count(distinct primary_key)::int as distinct, count(distinct (connection, sync_id, slice, batch_seq))::int as files from rows';
+  return (await queryRawRows(ws.config(), 'stripe', 'charges', sql))[0] as { rows: number; distinct: number; files: number };
 }
 
 describe('a stream sync interrupted mid-batch', () => {
