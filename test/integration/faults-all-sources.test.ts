@@ -19,9 +19,10 @@ import { stopBackground } from '../../cli/background';
 import { ensureDevServer } from '../../cli/dev-server';
 import { connectClient } from '../../app/temporal';
 import { ensureTemporalCli } from '../../lib/temporal-cli';
-import { rawTable } from '../../lib/lake/raw-tables';
-import { committedRowCount, landedRows, queryLake } from '../support/lake-reads';
+import { committedRowCount } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
+import { sqlString } from '../../lib/sql';
 
 // The crash test of faults.test.ts, across every source at once: every paging scheme (cursor,
 // offset, id ranges, page numbers with child streams, Graph cursors, NextTokens, reports built
@@ -75,8 +76,8 @@ afterAll(async () => {
 });
 
 async function rawCounts(connection: string, stream: string, source: string): Promise<{ rows: number; distinct: number }> {
-  const rows = await landedRows(ws.config(), source, stream, { connection });
-  return { rows: rows.length, distinct: new Set(rows.map((r) => r.primary_key)).size };
+  const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}`;
+  return (await queryRawRows(ws.config(), source, stream, sql))[0] as { rows: number; distinct: number };
 }
 
 describe('every source under a crashing worker', () => {
@@ -289,8 +290,8 @@ describe('every source sending one malformed record', () => {
         );
         expect(landed, p.connection).toEqual(want);
         const source = findConnection(broken.config(), p.connection).source;
-        const quarantined = await landedRows(broken.config(), source, p.stream, { connection: p.connection, quarantine: true });
-        const rows = quarantined.map((r) => ({ quarantine_reason: r.quarantine_reason, payload: r.payload }));
+        const sql = `select quarantine_reason, payload::varchar as payload from rows where connection = ${sqlString(p.connection)}`;
+        const rows = await queryRawRows(broken.config(), source, p.stream, sql, { quarantine: true });
         expect(rows, p.connection).toEqual([{ quarantine_reason: expect.stringMatching(new RegExp(`^${source}\\.${p.stream}: `)), payload: '"malformed record"' }]);
       }));
     } finally {
@@ -321,11 +322,13 @@ describe('Facebook Ads restating recent days', () => {
       expect(changed.length).toBeGreaterThan(0);
 
       await sync('manual');
-      const latest = (await queryLake(
+      const latest = (await queryRawRows(
         restating.config(),
+        'facebook_ads',
+        'insights',
         `select payload->>'campaign_id' as campaign_id, payload->>'date_start' as date, payload->>'spend' as spend
-         from ${rawTable('facebook_ads', 'insights')} where connection = 'ads'
-         qualify row_number() over (partition by primary_key order by synced_at desc, sync_id desc, record_index desc) = 1`,
+         from rows where connection = 'ads'
+         qualify row_number() over (partition by primary_key order by synced_at desc, sync_id desc, batch_seq desc, record_index desc) = 1`,
       )) as { campaign_id: string; date: string; spend: string }[];
       expect(latest).toHaveLength(after.totals.row_count);
       for (const d of after.daily.filter((x) => restated.has(x.date))) {

@@ -15,8 +15,10 @@ import { ensureTemporalCli } from '../../lib/temporal-cli';
 import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { activityAttempts } from '../support/activity-attempts';
 import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
-import { committedRowCount, committedStates, landedRows } from '../support/lake-reads';
+import { committedRowCount, committedStates } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
+import { sqlString } from '../../lib/sql';
 
 // Every fault here is real: separate worker processes killed with SIGKILL, a dev server stopped
 // and restarted on its database file, an emulator that throttles, breaks records and refuses keys.
@@ -74,8 +76,8 @@ afterAll(async () => {
 });
 
 async function rawCounts(stream: string, connection: string): Promise<{ rows: number; distinct: number }> {
-  const rows = await landedRows(ws.config(), 'stripe', stream, { connection });
-  return { rows: rows.length, distinct: new Set(rows.map((r) => r.primary_key)).size };
+  const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}`;
+  return (await queryRawRows(ws.config(), 'stripe', stream, sql))[0] as { rows: number; distinct: number };
 }
 
 const committedRows = (connection: string) => committedRowCount(ws.config(), connection);
@@ -156,8 +158,7 @@ describe('syncs under faults', () => {
     emulator.setFaults({ malformedIds: [] });
     expect(result.streams[0]).toMatchObject({ rows: emulator.truth().streams.charges.count - 1, quarantined: 1 });
 
-    const quarantined = await landedRows(ws.config(), 'stripe', 'charges', { connection: 'stripe-storm', quarantine: true });
-    const rows = quarantined.map((r) => ({ primary_key: r.primary_key, quarantine_reason: r.quarantine_reason, created: String((JSON.parse(r.payload) as { created: unknown }).created) }));
+    const rows = await queryRawRows(ws.config(), 'stripe', 'charges', "select primary_key, quarantine_reason, payload->>'created' as created from rows where connection = 'stripe-storm'", { quarantine: true });
     expect(rows).toEqual([{ primary_key: bad, quarantine_reason: expect.stringMatching(/^stripe\.charges: created: /), created: 'malformed' }]);
   });
 

@@ -4,8 +4,9 @@ import type { StreamPosition } from '../../lib/sync-state';
 import { planSync } from '../../activities/sync/plan-sync';
 import { syncStreamBatch } from '../../activities/sync/sync-stream-batch';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
-import { committedState, landedBatches, landedRows } from '../support/lake-reads';
+import { committedState } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
 
 const KEY = 'sk_test_resume_key_123';
 const ENV_VAR = 'CDP_TEST_RESUME_KEY';
@@ -26,9 +27,10 @@ afterAll(async () => {
   ws?.cleanup();
 });
 
+/** The landed charges and the batches (files, when landing wrote files) that hold them. */
 async function landedKeys(): Promise<{ rows: number; distinct: number; files: number }> {
-  const rows = await landedRows(ws.config(), 'stripe', 'charges');
-  return { rows: rows.length, distinct: new Set(rows.map((r) => r.primary_key)).size, files: (await landedBatches(ws.config(), 'stripe', 'charges')).length };
+  const sql = 'select count(*)::int as rows, count(distinct primary_key)::int as distinct, count(distinct (connection, sync_id, slice, batch_seq))::int as files from rows';
+  return (await queryRawRows(ws.config(), 'stripe', 'charges', sql))[0] as { rows: number; distinct: number; files: number };
 }
 
 describe('a stream sync interrupted mid-batch', () => {

@@ -12,8 +12,9 @@ import type { ScheduledSyncResult } from '../../workflows';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { waitFor } from '../support/processes';
 import { startDevServer } from '../support/temporal';
-import { committedStates, landedRows } from '../support/lake-reads';
+import { committedStates } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
 
 // `cdp schedule backfill`: the schedule's runs of a past period, run now through Temporal's backfill;
 // each reads the interval that ends when it was due, and the cursor stays where the newest sync left it.
@@ -45,8 +46,9 @@ afterAll(async () => {
 
 /** The ids of the charges landed by the given syncs, read straight from the lake's raw table. */
 async function landedCharges(syncIds: string[]): Promise<string[]> {
-  const rows = await landedRows(ws.config(), 'stripe', 'charges', { connection: 'stripe-bf' });
-  return rows.filter((r) => syncIds.includes(r.sync_id)).map((r) => r.primary_key).sort();
+  const list = syncIds.map((id) => `'${id}'`).join(', ');
+  const rows = await queryRawRows(ws.config(), 'stripe', 'charges', `select primary_key from rows where connection = 'stripe-bf' and sync_id in (${list}) order by 1`);
+  return rows.map((r) => String(r.primary_key));
 }
 
 describe('a backfill through the schedule', () => {

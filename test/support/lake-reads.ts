@@ -1,12 +1,13 @@
 import type { LoadedConfig } from '../../lib/config';
 import { withLake } from '../../lib/lake/lake-session';
-import { LAKE, openLake } from '../../lib/lake/open-lake';
-import { QUARANTINE_SCHEMA, RAW_SCHEMA, rawTable, rawTableName } from '../../lib/lake/raw-tables';
+import { openLake } from '../../lib/lake/open-lake';
+import { sqlString } from '../../lib/sql';
 import { listStreamStates, readStreamState, type StreamState } from '../../lib/sync-state';
+import { queryRawRows } from './raw-lake';
 
-// What a sync left in the lake, read the way the product reads it: states through lib/sync-state.ts,
-// landed rows straight from the raw (and quarantine) tables. Every read takes its turn with the
-// process's other lake sessions, as the worker's own do.
+// What a sync committed in the lake, read the way the product reads it: states through
+// lib/sync-state.ts, landed rows from the raw (and quarantine) tables. Every read takes its turn with
+// the process's other lake sessions, as the worker's own do.
 
 /** A stream's committed state. */
 export async function committedState(config: LoadedConfig, connection: string, stream: string): Promise<StreamState> {
@@ -42,31 +43,15 @@ export async function landedRows(
   stream: string,
   opts: { connection?: string; quarantine?: boolean } = {},
 ): Promise<LandedRow[]> {
-  const schema = opts.quarantine ? QUARANTINE_SCHEMA : RAW_SCHEMA;
-  return withLake(await openLake(config.storage, config.layout), async (db) => {
-    const exists = await db.runAndReadAll(
-      `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = $1 AND table_name = $2`,
-      [schema, rawTableName(source, stream)],
-    );
-    if (Number(exists.getRowObjectsJS()[0]?.n) === 0) return [];
-    const reader = await db.runAndReadAll(
-      `SELECT * EXCLUDE (synced_at, payload), payload::VARCHAR AS payload FROM ${rawTable(source, stream, schema)}
-       WHERE $1::VARCHAR IS NULL OR connection = $1 ORDER BY sync_id, slice NULLS FIRST, batch_seq, record_index`,
-      [opts.connection ?? null],
-    );
-    return reader.getRowObjectsJS() as unknown as LandedRow[];
-  });
+  const where = opts.connection === undefined ? '' : `WHERE connection = ${sqlString(opts.connection)}`;
+  const sql = `SELECT * EXCLUDE (synced_at, payload), payload::VARCHAR AS payload FROM rows ${where} ORDER BY sync_id, slice NULLS FIRST, batch_seq, record_index`;
+  return (await queryRawRows(config, source, stream, sql, opts)) as unknown as LandedRow[];
 }
 
 /** The batches a stream landed: one per sync, slice and batch number with rows in the raw table. */
 export async function landedBatches(config: LoadedConfig, source: string, stream: string, opts: { connection?: string; quarantine?: boolean } = {}): Promise<string[]> {
   const rows = await landedRows(config, source, stream, opts);
   return [...new Set(rows.map((r) => `${r.sync_id}/${r.slice ?? '-'}/${r.batch_seq}`))];
-}
-
-/** The rows of a query on the lake (tables as `lake.raw."<source>__<stream>"` and so on). */
-export async function queryLake(config: LoadedConfig, sql: string, values: (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
-  return withLake(await openLake(config.storage, config.layout), async (db) => (await db.runAndReadAll(sql, values)).getRowObjectsJS() as Record<string, unknown>[]);
 }
 
 /** The rows committed so far over every stream and slice of a connection (or of all connections): in progress, or by the last finished sync. */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonSellerSource } from '../../../activities/sources/amazon-seller/spec';
-import { committedState, landedRows } from '../../support/lake-reads';
+import { committedState } from '../../support/lake-reads';
 import { runBuild } from '../../../app/builds';
 import { startSync, syncTuning, waitForSync } from '../../../app/syncs';
 import type { SyncWorkflowResult } from '../../../workflows';
@@ -14,6 +14,8 @@ import { openWarehouseReadOnly } from '../../../lib/warehouse/open-read-only';
 import { killHard, spawnWorker, waitFor } from '../../support/processes';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
+import { queryRawRows } from '../../support/raw-lake';
+import { sqlString } from '../../../lib/sql';
 
 // The Amazon seller connector, written from the Selling Partner API's documentation, against the
 // emulator written apart from it: a historical sync lands what the account holds, reports included,
@@ -72,12 +74,15 @@ afterAll(async () => {
 });
 
 async function rawRows(stream: string, connection: string): Promise<{ rows: number; distinct: number; reports: string[] }> {
-  const rows = await landedRows(ws.config(), 'amazon_seller', stream, { connection });
-  const reports = rows.flatMap((r) => {
-    const report = (JSON.parse(r.payload) as { cdp_report?: { reportId?: string } }).cdp_report;
-    return report ? [String(report.reportId)] : [];
-  });
-  return { rows: rows.length, distinct: new Set(rows.map((r) => r.primary_key)).size, reports: [...new Set(reports)] };
+  const [row] = (await queryRawRows(
+    ws.config(),
+    'amazon_seller',
+    stream,
+    `select count(*)::int as rows, count(distinct primary_key)::int as distinct,
+            list(distinct payload->'cdp_report'->>'reportId') filter (where (payload->'cdp_report') is not null) as reports
+     from rows where connection = ${sqlString(connection)}`,
+  )) as [{ rows: number; distinct: number; reports: string[] | null }];
+  return { rows: row.rows, distinct: row.distinct, reports: row.reports ?? [] };
 }
 
 const reportWindows = (stream: string) => {
