@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { EnvironmentMismatchError } from '../../lib/errors';
-import { openLake } from '../../lib/lake/open-lake';
+import { openLakeToWrite } from '../../lib/lake/lake-session';
 import { isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
 import { finishStream, toLanded } from './stream-landing';
 import { readAccountFacts } from '../sources/account-facts';
@@ -41,7 +41,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   const ctx = Context.current();
   const rowsPerFile = input.rowsPerFile ?? 1000;
   const budgetMs = input.budgetMs ?? config.sync.batch_seconds * 1000;
-  const lake = await openLake(config.storage, config.layout);
+  const lake = await openLakeToWrite(config.storage, config.layout);
   // A retried attempt continues from the last committed batch, not from the start of the call: its
   // heartbeat may be older than what it committed (it died between the commit and the beat).
   let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
