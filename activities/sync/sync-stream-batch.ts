@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { EnvironmentMismatchError } from '../../lib/errors';
 import { openLakeToWrite } from '../../lib/lake/lake-session';
-import { isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
+import { finishedPosition, isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
 import { finishStream, toLanded } from './stream-landing';
 import { readAccountFacts } from '../sources/account-facts';
 import { connectionCredential } from '../sources/credentials';
@@ -48,7 +48,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   const state = await readLakeStreamState(lake, position.connection, stateKey(position));
   if (state.lastSync?.syncId === position.syncId && state.inProgress === null) {
     // The stream (or slice) finished in an attempt whose answer was lost.
-    return { position: { ...position, exhausted: true }, done: true, filesLanded: 0 };
+    return { position: finishedPosition(position, state.lastSync), done: true, filesLanded: 0 };
   }
   if (state.inProgress?.syncId === position.syncId && isAhead(state.inProgress, position)) position = state.inProgress;
   const connection = findConnection(config, position.connection);
