@@ -24,6 +24,8 @@ export interface TestPostgres {
   database: string;
   /** libpq key=value without password */
   settings: string;
+  /** The server's main process (its connections' processes are its children). */
+  pid: number;
   createDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -34,6 +36,8 @@ export interface TestS3 {
   keyId: string;
   secret: string;
   region: string;
+  /** The server's process. */
+  pid: number;
   createBucket(name: string): Promise<void>;
   /** The keys under a prefix of a bucket, as S3 lists them. */
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
@@ -150,6 +154,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     password,
     database,
     settings: settingsFor(database),
+    pid: Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     createDatabase: (name) => {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`createDatabase: ${name} is not a plain lower-case name`);
       return psql(`CREATE DATABASE ${name}`);
@@ -233,6 +238,7 @@ export async function startS3(): Promise<TestS3> {
   }
   return {
     ...s3,
+    pid: child.pid as number,
     createBucket: async (name) => {
       await s3Request(s3, 'PUT', `/${name}`);
     },
