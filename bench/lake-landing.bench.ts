@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Rng } from '../emulators/world/prng';
 import { closeLakes, inLakeTransaction, openLake } from '../lib/lake/open-lake';
 import { RAW_COLUMNS } from '../lib/lake/raw-tables';
 import { storageSchema, type StorageConfig } from '../lib/lake/storage-config';
@@ -48,24 +49,13 @@ function positiveInt(name: string, raw: string): number {
 // ---------------------------------------------------------------------------------------------
 // Records: deterministic, about 1 KB of JSON each
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = ['annual', 'plan', 'renewal', 'upgrade', 'invoice', 'card', 'refund', 'gift', 'store', 'online', 'coupon', 'order', 'bundle', 'express', 'shipping', 'member'];
 
 /** The records writer `writer` lands in batch `batch`: each with an `amount` whose sums the check recomputes. */
 function batchRecords(writer: number, batch: number, rows: number): { id: string; amount: number; json: string }[] {
-  const rand = prng(writer * 1_000_003 + batch);
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-  const words = (n: number) => Array.from({ length: n }, () => WORDS[int(0, WORDS.length - 1)]).join(' ');
+  const rng = new Rng(writer * 1_000_003 + batch);
+  const int = (lo: number, hi: number) => rng.int(lo, hi);
+  const words = (n: number) => Array.from({ length: n }, () => rng.pick(WORDS)).join(' ');
   return Array.from({ length: rows }, (_, i) => {
     const id = `ch_${writer}_${batch}_${i}`;
     const amount = int(100, 99_999);
