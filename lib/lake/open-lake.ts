@@ -42,7 +42,8 @@ export function lakeLocation(storage: StorageConfig, layout: DataLayout): LakeLo
   };
 }
 
-function requiredEnv(name: string, what: string): string {
+/** The value of an environment variable the storage settings name; a ConfigError saying which when it is unset. */
+export function requiredEnv(name: string, what: string): string {
   const value = process.env[name];
   if (value === undefined || value === '') throw new ConfigError(`storage: ${what}: the environment variable ${name} is not set in this process's environment; export it before starting cdp`);
   return value;
