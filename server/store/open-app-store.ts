@@ -30,7 +30,7 @@ export function appStoreTarget(storage: StorageConfig): PostgresTarget | undefin
 }
 
 /** Opens the configured app store, its tables made when missing. */
-export function openAppStore(config: Pick<LoadedConfig, 'storage' | 'layout'>): Promise<AppStore> {
+export async function openAppStore(config: Pick<LoadedConfig, 'storage' | 'layout'>): Promise<AppStore> {
   const target = appStoreTarget(config.storage);
   return SqlAppStore.open(target ? PostgresDatabase.open(target) : SqliteDatabase.open(appStorePath(config.layout)));
 }

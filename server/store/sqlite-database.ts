@@ -3,18 +3,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Row, SqlDatabase, SqlDialect, SqlExecutor } from './sql-database';
 
-// The app store in a SQLite file. Calls are synchronous underneath; the queue keeps a statement of
-// one request from landing inside another request's open transaction between two awaits. SQLite's
-// own locking lets another process (`cdp user add`) write while `cdp serve` has the file open.
+// The app store in a SQLite file. Calls are synchronous underneath; a queue per file keeps a
+// statement of one request from landing inside another request's open transaction between two
+// awaits, and keeps two openings of the file in one process from waiting on each other's lock.
+// SQLite's own locking lets another process (`cdp user add`) write while `cdp serve` has it open.
 
 const SQLITE: SqlDialect = { name: 'sqlite', integer: 'integer', autoId: 'integer primary key' };
 
+/** The statements of this process on each file, one after the other. */
+const queues = new Map<string, { tail: Promise<unknown> }>();
+
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = SQLITE;
-  private queue: Promise<unknown> = Promise.resolve();
   private readonly direct: SqlExecutor;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly queue: { tail: Promise<unknown> },
+  ) {
     this.direct = {
       one: async (sql, ...params) => db.prepare(sql).get(...params) as Row | undefined,
       all: async (sql, ...params) => db.prepare(sql).all(...params) as Row[],
@@ -29,12 +35,14 @@ export class SqliteDatabase implements SqlDatabase {
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    return new SqliteDatabase(db);
+    const key = path.resolve(file);
+    if (!queues.has(key)) queues.set(key, { tail: Promise.resolve() });
+    return new SqliteDatabase(db, queues.get(key)!);
   }
 
   private exclusive<T>(act: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(act);
-    this.queue = result.catch(() => undefined);
+    const result = this.queue.tail.then(act);
+    this.queue.tail = result.catch(() => undefined);
     return result;
   }
 
