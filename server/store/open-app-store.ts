@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../../lib/config';
 import { parseLibpqSettings } from '../../lib/lake/libpq-settings';
-import { requiredEnv } from '../../lib/lake/open-lake';
-import type { StorageConfig } from '../../lib/lake/storage-config';
+import { requiredEnv, type StorageConfig } from '../../lib/lake/storage-config';
 import type { DataLayout } from '../../lib/paths';
 import type { AppStore } from './app-store';
 import { PostgresDatabase, type PostgresTarget } from './postgres-database';
