@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeLakes } from '../../../lib/lake/open-lake';
 import { buildWarehouse } from '../../../lib/warehouse/build-warehouse';
-import { startLakeServers, type LakeServers } from '../../support/lake-servers';
+import { exportLakeEnv, startLakeServers, type LakeServers } from '../../support/lake-servers';
 import { landRawRows } from '../../support/raw-lake';
 import { makeWorkspace } from '../../support/workspace';
 
@@ -13,24 +13,18 @@ import { makeWorkspace } from '../../support/workspace';
 
 let servers: LakeServers;
 let ws: ReturnType<typeof makeWorkspace>;
-const savedEnv: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   servers = await startLakeServers();
-  for (const [name, value] of Object.entries(servers.env)) {
-    savedEnv[name] = process.env[name];
-    process.env[name] = value;
-  }
+  restoreEnv = exportLakeEnv(servers.env);
   ws = makeWorkspace([], { storage: servers.storage });
 }, 120_000);
 
 afterAll(async () => {
   await closeLakes();
   await servers?.stop();
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv?.();
   ws?.cleanup();
 });
 
