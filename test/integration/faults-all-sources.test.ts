@@ -19,6 +19,7 @@ import { stopBackground } from '../../cli/background';
 import { ensureDevServer } from '../../cli/dev-server';
 import { connectClient } from '../../app/temporal';
 import { ensureTemporalCli } from '../../lib/temporal-cli';
+import { committedRowCount } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
 import { queryRawRows } from '../support/raw-lake';
 import { sqlString } from '../../lib/sql';
@@ -74,18 +75,6 @@ afterAll(async () => {
   ws?.cleanup();
 });
 
-function committedRows(): number {
-  const root = ws.config().layout.state;
-  let rows = 0;
-  for (const connection of fs.existsSync(root) ? fs.readdirSync(root) : []) {
-    for (const f of fs.readdirSync(path.join(root, connection)).filter((f) => f.endsWith('.json'))) {
-      const s = JSON.parse(fs.readFileSync(path.join(root, connection, f), 'utf8')) as { inProgress: { rows: number } | null; lastSync: { rows: number } | null };
-      rows += s.inProgress ? s.inProgress.rows : (s.lastSync?.rows ?? 0);
-    }
-  }
-  return rows;
-}
-
 async function rawCounts(connection: string, stream: string, source: string): Promise<{ rows: number; distinct: number }> {
   const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}`;
   return (await queryRawRows(ws.config(), source, stream, sql))[0] as { rows: number; distinct: number };
@@ -99,9 +88,9 @@ describe('every source under a crashing worker', () => {
     const start = () =>
       (worker = spawnWorker({ configFile: ws.configFile, address: env.address, env: emulators.env, logFile: path.join(ws.dir, 'worker.log') }));
     for (let kill = 1; kill <= 3; kill++) {
-      const before = committedRows();
+      const before = await committedRowCount(ws.config());
       const w = start();
-      await waitFor(() => committedRows() >= before + 150, 90_000, `progress before kill ${kill}`);
+      await waitFor(async () => (await committedRowCount(ws.config())) >= before + 150, 90_000, `progress before kill ${kill}`);
       await killHard(w);
     }
     start();
@@ -183,7 +172,7 @@ describe('every source while the dev server restarts', () => {
     try {
       emulators.setLatency(40);
       const handles = await Promise.all(emulators.connections.map((c) => startHistorical(restart, String(c.id), taskQueue)));
-      await waitFor(() => fs.existsSync(restart.config().layout.raw), 30_000, 'the first landed file');
+      await waitFor(async () => (await committedRowCount(restart.config())) > 0, 30_000, 'the first landed batch');
       await stopBackground(devServer.runDir, 'temporal');
       await ensureDevServer(devServer);
       const results = await Promise.all(handles.map((h) => waitForSync(h, () => {})));

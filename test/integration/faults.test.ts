@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listStreamStates } from '../../lib/sync-state';
 import { stopBackground } from '../../cli/background';
 import { setSchedule } from '../../app/schedules';
 import { ensureDevServer } from '../../cli/dev-server';
@@ -16,6 +15,7 @@ import { ensureTemporalCli } from '../../lib/temporal-cli';
 import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { activityAttempts } from '../support/activity-attempts';
 import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
+import { committedRowCount, committedStates } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
 import { queryRawRows } from '../support/raw-lake';
 import { sqlString } from '../../lib/sql';
@@ -80,15 +80,7 @@ async function rawCounts(stream: string, connection: string): Promise<{ rows: nu
   return (await queryRawRows(ws.config(), 'stripe', stream, sql))[0] as { rows: number; distinct: number };
 }
 
-async function committedRows(connection: string): Promise<number> {
-  const dir = path.join(ws.config().layout.state, connection);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
-  // Slices and whole streams alike: rows committed in progress, or by the last finished sync.
-  return files.reduce((n, f) => {
-    const s = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { inProgress: { rows: number } | null; lastSync: { rows: number } | null };
-    return n + (s.inProgress ? s.inProgress.rows : (s.lastSync?.rows ?? 0));
-  }, 0);
-}
+const committedRows = (connection: string) => committedRowCount(ws.config(), connection);
 
 const sync = (connectionId: string, mode: 'historical' | 'manual' = 'historical') =>
   startSync(client, findConnection(ws.config(), connectionId), { mode, tuning: syncTuning(ws.config()) });
@@ -173,7 +165,7 @@ describe('syncs under faults', () => {
   it('scheduled incremental runs ride out a source outage and then catch up with no gap', async () => {
     ensureWorker();
     await waitForSync(await sync('stripe-outage'), () => {});
-    const [before] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+    const [before] = await committedStates(ws.config(), 'stripe-outage');
     const connection = findConnection(ws.config(), 'stripe-outage');
 
     emulator.setFaults({ failRate: 1, failStatus: 503 });
@@ -185,14 +177,14 @@ describe('syncs under faults', () => {
 
     await waitFor(
       async () => {
-        const [s] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+        const [s] = await committedStates(ws.config(), 'stripe-outage');
         return s?.lastSync?.mode === 'incremental' && (s.highWaterMark ?? 0) > outageEnd;
       },
       90_000,
       'an incremental run that finished after the outage',
     );
     await client.schedule.getHandle(scheduleId('stripe-outage')).delete();
-    const [after] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+    const [after] = await committedStates(ws.config(), 'stripe-outage');
     // No gap: the first window after the outage starts at or before where the last good sync ended.
     expect(after!.lastSync!.window.from).toBeLessThanOrEqual(before!.highWaterMark!);
     expect(await rawCounts('customers', 'stripe-outage')).toMatchObject({ distinct: emulator.truth().streams.customers.count });

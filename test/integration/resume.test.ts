@@ -1,9 +1,10 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStreamState, type StreamPosition } from '../../lib/sync-state';
+import type { StreamPosition } from '../../lib/sync-state';
 import { planSync } from '../../activities/sync/plan-sync';
 import { syncStreamBatch } from '../../activities/sync/sync-stream-batch';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { committedState } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
 import { queryRawRows } from '../support/raw-lake';
 
@@ -37,7 +38,7 @@ describe('a stream sync interrupted mid-batch', () => {
     const plan = await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'historical', syncId: 'resume-1', startedAtMs: Date.now() });
     const [start] = plan.streams as [StreamPosition];
 
-    // First attempt: cancelled (as when its worker dies) after two files are durable.
+    // First attempt: cancelled (as when its worker dies) after two batches are committed.
     const first = new MockActivityEnvironment();
     const beats: StreamPosition[] = [];
     first.on('heartbeat', (d: StreamPosition) => {
@@ -46,7 +47,7 @@ describe('a stream sync interrupted mid-batch', () => {
     });
     await expect(first.run(syncStreamBatch, ws.config(), { position: start, rowsPerFile: 100 })).rejects.toThrow();
 
-    const committed = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const committed = await committedState(ws.config(), 'stripe-resume', 'charges');
     expect(committed.inProgress?.seq).toBe(2);
     expect(committed.inProgress?.rows).toBe(200);
     expect(committed.highWaterMark).toBeNull();
@@ -64,14 +65,14 @@ describe('a stream sync interrupted mid-batch', () => {
     const total = emulator.truth().streams.charges.count;
     expect(result.position.rows).toBe(total);
     expect(await landedKeys()).toEqual({ rows: total, distinct: total, files: Math.ceil(total / 100) });
-    const finished = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const finished = await committedState(ws.config(), 'stripe-resume', 'charges');
     expect(finished.inProgress).toBeNull();
     expect(finished.highWaterMark).toBe(start.window.to);
     expect(finished.lastSync).toMatchObject({ syncId: 'resume-1', mode: 'historical', rows: total });
   });
 
   it('a retry whose last heartbeat came after the final page reads nothing again', async () => {
-    const state = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const state = await committedState(ws.config(), 'stripe-resume', 'charges');
     const requestsBefore = emulator.stats().requests;
     const lastBeat: StreamPosition = { ...state.lastSync!, ...(await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'manual', syncId: 'x', startedAtMs: Date.now() })).streams[0]!, exhausted: true, rows: 7, seq: 9 };
     const retry = new MockActivityEnvironment({ heartbeatDetails: lastBeat });

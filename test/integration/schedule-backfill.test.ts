@@ -7,12 +7,12 @@ import { renderStatus } from '../../cli/render/status';
 import { buildStripeData, startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
 import { DEFAULT_ANCHOR, generateWorld } from '../../emulators/world';
 import { findConnection } from '../../lib/config';
-import { listStreamStates } from '../../lib/sync-state';
 import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import type { ScheduledSyncResult } from '../../workflows';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { waitFor } from '../support/processes';
 import { startDevServer } from '../support/temporal';
+import { committedStates } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
 import { queryRawRows } from '../support/raw-lake';
 
@@ -63,7 +63,7 @@ describe('a backfill through the schedule', () => {
 
     const connection = findConnection(ws.config(), 'stripe-bf');
     await waitForSync(await startSync(env.client, connection, { mode: 'historical' }), () => {});
-    const [before] = await listStreamStates(ws.config().layout.state, 'stripe-bf');
+    const [before] = await committedStates(ws.config(), 'stripe-bf');
     expect(before!.highWaterMark).toBeGreaterThan(to);
 
     await setSchedule(env.client, connection, SYNC_TASK_QUEUE, { every: '1h', catchupWindow: '1m' });
@@ -95,7 +95,7 @@ describe('a backfill through the schedule', () => {
     expect(windows[0]!.rows + windows[1]!.rows).toBeGreaterThan(0);
     expect(await landedCharges(windows.map((w) => w.syncId))).toEqual(inWindow(from, to).sort());
 
-    const [after] = await listStreamStates(ws.config().layout.state, 'stripe-bf');
+    const [after] = await committedStates(ws.config(), 'stripe-bf');
     expect(after!.highWaterMark).toBe(before!.highWaterMark);
     expect(after!.lastSync!.window).toEqual({ from: from + HOUR, to });
     const status = renderStatus(await connectionStatuses(ws.config(), await connectionRuns(env.client, ['stripe-bf'])), true);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonSellerSource } from '../../../activities/sources/amazon-seller/spec';
-import { readStreamState } from '../../../lib/sync-state';
+import { committedState } from '../../support/lake-reads';
 import { runBuild } from '../../../app/builds';
 import { startSync, syncTuning, waitForSync } from '../../../app/syncs';
 import type { SyncWorkflowResult } from '../../../workflows';
@@ -178,7 +178,7 @@ describe('Amazon seller syncs', () => {
     let pending: string | undefined;
     await waitFor(
       async () => {
-        const token = (await readStreamState(ws.config().layout.state, 'amazon-crash', 'feedback')).inProgress?.pageToken;
+        const token = (await committedState(ws.config(), 'amazon-crash', 'feedback')).inProgress?.pageToken;
         pending = token ? ((JSON.parse(token) as { reportId: string | null }).reportId ?? undefined) : undefined;
         return pending !== undefined;
       },
