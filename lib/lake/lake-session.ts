@@ -4,10 +4,11 @@ import path from 'node:path';
 import { storageFailure } from '../fs-atomic';
 import type { Lake } from './open-lake';
 
-// Two connections of one engine whose catalog work overlaps can wedge the embedded catalog: a
-// commit that meets the other's SQLite lock fails and leaves that lock held, and every later
-// statement of the process then reads "database is locked". So the work of one process on one lake
-// goes through here, one session at a time; other processes are met by inLakeTransaction's retry.
+// Sessions of one process on one lake take turns. Two connections of one engine whose catalog work
+// overlaps contend for the catalog's single writer, and the loser's transaction is run again; in a
+// catalog still in SQLite's rollback-journal mode, the loser's failed commit can keep its lock and
+// wedge the process. Taking turns costs nothing a landing needs (its commit is short) and avoids
+// both; other processes are met by inLakeTransaction's retry.
 
 const queues = new WeakMap<Lake, Promise<unknown>>();
 
