@@ -1,5 +1,4 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import Database from 'libsql';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -127,31 +126,10 @@ export function openLake(storage: StorageConfig, layout: DataLayout): Promise<La
   return lake;
 }
 
-/**
- * Puts the embedded catalog in SQLite's write-ahead-log mode (kept in the file, so once is enough;
- * a new file is created empty and DuckLake fills it). In its default mode a reader's transaction
- * locks writers out: a build reading the raw tables would stop every sync's commit until it ends.
- * With the log, readers keep their snapshot and writers commit beside them.
- */
-function useWriteAheadLog(catalogFile: string): void {
-  const db = new Database(catalogFile);
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-  } catch (err) {
-    // Switching needs a moment alone with the file: a catalog another process holds busy stays as it is, and the next open switches it.
-    if (!/SQLITE_BUSY|database is locked/i.test(String((err as Error).message) + String((err as { code?: string }).code))) throw err;
-  } finally {
-    db.close();
-  }
-}
-
 async function createLake(storage: StorageConfig, location: LakeLocation): Promise<Lake> {
   if (location.kind === 'embedded') {
-    const catalogFile = location.catalog.slice('sqlite:'.length);
-    fs.mkdirSync(path.dirname(catalogFile), { recursive: true });
+    fs.mkdirSync(path.dirname(location.catalog.slice('sqlite:'.length)), { recursive: true });
     fs.mkdirSync(location.dataPath, { recursive: true });
-    useWriteAheadLog(catalogFile);
   }
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const setup = await instance.connect();
