@@ -16,6 +16,7 @@ export const ERROR_NAMES = {
   sourceSpec: 'SourceSpecError',
   streamPosition: 'StreamPositionError',
   environmentMismatch: 'EnvironmentMismatchError',
+  lakeMismatch: 'LakeMismatchError',
   reportFailed: 'ReportFailedError',
   modelTestFailed: 'ModelTestFailedError',
   temporalCliUnavailable: 'TemporalCliUnavailableError',
@@ -175,6 +176,11 @@ export class StreamPositionError extends CdpError {
 /** A connection's data belongs to another environment than the one configured. */
 export class EnvironmentMismatchError extends CdpError {
   override readonly name = ERROR_NAMES.environmentMismatch;
+}
+
+/** A worker attached to another lake than the one its sync lands in: every retry on it would split the sync. */
+export class LakeMismatchError extends CdpError {
+  override readonly name = ERROR_NAMES.lakeMismatch;
 }
 
 /** The source gave up building a report, again and again; a later sync asks afresh. */

@@ -154,8 +154,8 @@ beforeAll(async () => {
       await landCustomers(config, 'shop-test', 'sandbox', SANDBOX.map((email) => ({ email, first: 'Member' })));
       await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
       await addUsers(config, [{ email: EMAIL.admin }, ...ROLES.filter((r) => r !== 'anonymous' && r !== 'admin').map((r) => ({ email: EMAIL[r as Exclude<Role, 'anonymous'>] })), { email: FRIEND }]);
-      grantEnvironment(config, EMAIL.environmentRead, 'live');
-      grantEnvironment(config, EMAIL.owner, 'live', { edit: true });
+      await grantEnvironment(config, EMAIL.environmentRead, 'live');
+      await grantEnvironment(config, EMAIL.owner, 'live', { edit: true });
     },
   });
   const admin = await signedIn('admin');

@@ -1,9 +1,11 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importLakeFiles } from '../../../lib/lake/import-files';
 import { closeLakes } from '../../../lib/lake/open-lake';
+import { PROJECT_ROOT } from '../../../lib/paths';
 import { queryRawRows } from '../../support/raw-lake';
 import { makeWorkspace } from '../../support/workspace';
 
@@ -88,6 +90,17 @@ describe('importing landed files into the lake', () => {
       { schema: 'quarantine', source: 'stripe', stream: 'charges', batches: 0, rows: 0, skipped: 1 },
     ]);
     expect(await queryRawRows(config, 'stripe', 'charges', BATCHES)).toEqual([...charges, { connection: 'shop', sync_id: 'i1', slice: null, batch_seq: 0, keys: ['ch_2'] }]);
+  });
+
+  it('is `cdp lake import-files`, which says what it imported', async () => {
+    ws = makeWorkspace([]);
+    const config = ws.config();
+    await writeFile(config.layout.root, { root: 'raw', stream: 'customers', connection: 'shop', syncId: 'h1', name: 'part-000000.parquet', keys: ['cus_1', 'cus_2'] });
+    const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', ws.configFile, 'lake', 'import-files'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('raw.stripe__customers: 1 batches (2 rows) imported, 0 already in the lake');
+    expect(run.stdout).toContain('imported 1 batches (2 rows) of 1 streams into the lake');
+    expect(await queryRawRows(config, 'stripe', 'customers', 'select primary_key from rows order by 1')).toEqual([{ primary_key: 'cus_1' }, { primary_key: 'cus_2' }]);
   });
 
   it('imports nothing from a data folder without landed files', async () => {
