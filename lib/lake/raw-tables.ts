@@ -46,10 +46,10 @@ export async function ensureRawTable(db: DuckDBConnection, source: string, strea
   return table;
 }
 
-/** The streams that have a raw table in the lake, as `{ source, stream }`. */
-export async function landedStreams(db: DuckDBConnection): Promise<{ source: string; stream: string }[]> {
+/** The streams that have a raw table (or a quarantine table) in the lake, as `{ source, stream }`. */
+export async function landedStreams(db: DuckDBConnection, schema: typeof RAW_SCHEMA | typeof QUARANTINE_SCHEMA = RAW_SCHEMA): Promise<{ source: string; stream: string }[]> {
   const reader = await db.runAndReadAll(
-    `SELECT table_name FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = '${RAW_SCHEMA}' ORDER BY table_name`,
+    `SELECT table_name FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = '${schema}' ORDER BY table_name`,
   );
   return reader
     .getRowObjectsJS()

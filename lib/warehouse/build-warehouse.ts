@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { CdpError, ModelTestFailedError } from '../errors';
 import { commitFile } from '../fs-atomic';
-import { sqlIdent, sqlString } from '../sql';
-import { landedStreams, rawTableName, streamDir } from '../raw-layout';
+import { sqlIdent } from '../sql';
 import { createSegmentViews } from '../segments/segment-store';
 import { createConfigTables } from './config-tables';
 import { computedModels } from './computed-models';
 import { buildSettings, memoryLimitBytes } from './duckdb-settings';
 import { LAYERS, orderModels, readModels, type ModelBatch, type ModelFile } from './model-files';
+import { copyRawTables } from './raw-snapshot';
 
 export interface ModelCount {
   model: string;
@@ -38,44 +38,6 @@ export interface BuildResult {
   warehouse: string;
   models: ModelCount[];
   durationMs: number;
-}
-
-const EMPTY_RAW = `SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS stream, NULL::VARCHAR AS connection, NULL::VARCHAR AS environment,
-  NULL::VARCHAR AS primary_key, NULL::VARCHAR AS cursor_value, NULL::TIMESTAMPTZ AS synced_at, NULL::VARCHAR AS sync_id,
-  NULL::VARCHAR AS sync_mode, NULL::INTEGER AS record_index, NULL::JSON AS payload WHERE false`;
-
-async function hasParquet(dir: string): Promise<boolean> {
-  const entries = await fs.readdir(dir, { recursive: true }).catch(() => [] as string[]);
-  return entries.some((e) => e.endsWith('.parquet'));
-}
-
-/** The raw tables the models read (`raw.<source>__<stream>` or `raw_latest.…`), as `{ source, stream }`. */
-function rawTablesRead(models: ModelFile[]): { source: string; stream: string }[] {
-  const names = new Set<string>();
-  for (const m of models) for (const match of (m.sql ?? '').matchAll(/\braw(?:_latest)?\.([a-z0-9]+(?:_[a-z0-9]+)*)__([a-z0-9_]+)/g)) names.add(`${match[1]}__${match[2]}`);
-  return [...names].map((n) => ({ source: n.slice(0, n.indexOf('__')), stream: n.slice(n.indexOf('__') + 2) }));
-}
-
-/**
- * One view per stream that has landed or that a model reads, over its Parquet files (an empty typed
- * view where nothing has landed yet), and beside it in `raw_latest` the newest landed version of each
- * record: at-least-once landing and re-read streams land a record many times, and staging reads each once.
- */
-async function createRawViews(db: DuckDBConnection, rawDir: string, models: ModelFile[]): Promise<void> {
-  await db.run('CREATE SCHEMA raw');
-  await db.run('CREATE SCHEMA raw_latest');
-  const tables = new Map([...rawTablesRead(models), ...(await landedStreams(rawDir))].map((t) => [rawTableName(t.source, t.stream), t]));
-  for (const [name, t] of [...tables].sort(([a], [b]) => a.localeCompare(b))) {
-    const dir = streamDir(rawDir, t.source, t.stream);
-    const glob = path.join(dir, 'connection=*', 'sync_id=*', '*.parquet');
-    const body = (await hasParquet(dir)) ? `SELECT * FROM read_parquet(${sqlString(glob)}, hive_partitioning = false, union_by_name = true)` : EMPTY_RAW;
-    const view = sqlIdent(name);
-    await db.run(`CREATE VIEW raw.${view} AS ${body}`);
-    await db.run(
-      `CREATE VIEW raw_latest.${view} AS SELECT * FROM raw.${view}
-       QUALIFY row_number() OVER (PARTITION BY environment, connection, primary_key ORDER BY synced_at DESC, sync_id DESC, record_index DESC) = 1`,
-    );
-  }
 }
 
 async function runModelTests(db: DuckDBConnection, model: ModelFile): Promise<void> {
@@ -175,7 +137,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
     try {
       // Session setting: models compute in UTC whatever the machine's zone.
       await db.run("SET TimeZone = 'UTC'");
-      await createRawViews(db, config.layout.raw, models);
+      await copyRawTables(db, config, models);
       await createConfigTables(db, config);
       for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
       for (const model of models) {

@@ -5,10 +5,10 @@ import { ConfigError } from '../errors';
 import { dataLayout } from '../paths';
 import { sqlString } from '../sql';
 
-// A reader reaches only what the warehouse's views read: the raw lake (the raw.* views over its
-// Parquet) and the segment store (the segments.* views). DuckDB's own file access is switched off
-// beyond those folders and the configuration locked, so no statement can COPY over the warehouse,
-// read a system file or ATTACH another database, and no SET can give that back.
+// A reader reaches only what the warehouse's views read: the segment store (the segments.* views);
+// the raw tables are in the warehouse itself, copied from the lake by the build. DuckDB's own file
+// access is switched off beyond that folder and the configuration locked, so no statement can COPY
+// over the warehouse, read a system file or ATTACH another database, and no SET can give that back.
 
 export interface ReadOnlyOptions {
   /** Compute in UTC as the build does (the default); false keeps the machine's zone. */
@@ -17,10 +17,9 @@ export interface ReadOnlyOptions {
   settings?: Record<string, string>;
 }
 
-/** The folders a read-only warehouse connection may read: the lake and the segment store beside the warehouse. */
+/** The folders a read-only warehouse connection may read: the segment store beside the warehouse. */
 export function readableFolders(warehouse: string): string[] {
-  const layout = dataLayout(path.dirname(warehouse));
-  return [layout.raw, layout.segments].map((dir) => dir + path.sep);
+  return [dataLayout(path.dirname(warehouse)).segments + path.sep];
 }
 
 /** Whether a DuckDB error is the sandbox refusing a file, an ATTACH or a setting. */
@@ -31,8 +30,8 @@ export function isSandboxRefusal(err: unknown): boolean {
 
 /**
  * Opens the warehouse read-only, computing in UTC as the build does: readers (segments, reports)
- * never write to it, so they never block one another or a rebuild's swap. Files outside the lake
- * and the segment store are out of reach, and the configuration is locked.
+ * never write to it, so they never block one another or a rebuild's swap. Files outside the segment
+ * store are out of reach, and the configuration is locked.
  */
 export async function openWarehouseReadOnly(warehouse: string, opts: ReadOnlyOptions = {}): Promise<{ db: DuckDBConnection; close: () => void }> {
   if (!fs.existsSync(warehouse)) {

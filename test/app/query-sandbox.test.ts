@@ -6,13 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { writeLandedFile } from '../../activities/landing/lake';
 import { readPath } from '../../activities/sources/read-path';
 import { allSourceSpecs } from '../../activities/sources/registry';
 import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { materializeSegments } from '../../lib/segments/materialize';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
+import { queryRawRows, landRawRows } from '../support/raw-lake';
 import { makeWorkspace } from '../support/workspace';
 
 // `cdp query` runs whatever SQL it is given on the warehouse. Hostile SQL (writing over the
@@ -41,7 +41,7 @@ beforeAll(async () => {
     if (stream.name === 'contacts') landedContacts = records.length;
     const target = { source: spec.name, stream: stream.name, connection: 'crm', environment: 'live', syncId: 'examples', syncMode: 'historical', seq: 0 };
     const landed = records.map((r) => ({ primaryKey: String(readPath(r, stream.primaryKey) ?? ''), cursorValue: null, syncedAt: new Date('2026-01-01T00:00:00Z'), payload: r }));
-    await writeLandedFile(config.layout.raw, target, landed);
+    await landRawRows(config, target, landed);
   }
   fs.mkdirSync(config.segmentsDir, { recursive: true });
   fs.writeFileSync(path.join(config.segmentsDir, 'with-email.yaml'), stringify({ environment: 'live', rules: { field: 'email', op: 'contains', value: '@' } }));
@@ -102,7 +102,7 @@ describe('cdp query on a populated warehouse', () => {
       `COPY (select 'x') TO '${csv}'`,
       `COPY (select 'x') TO '${history}' (FORMAT parquet)`,
       "select * from read_csv('/etc/passwd')",
-      `select * from read_text('${config.layout.raw}/../../cdp.config.yaml')`,
+      `select * from read_text('${config.layout.segments}/../../cdp.config.yaml')`,
       `ATTACH '${other}'`,
       'SET enable_external_access = true',
       'SET lock_configuration = false',
@@ -140,8 +140,7 @@ describe('cdp query on a populated warehouse', () => {
     expect(members.status, members.stderr).toBe(0);
     expect(JSON.parse(members.stdout)).toEqual(stored);
 
-    const lake = cdpQuery(`select count(*)::int as n from read_parquet('${config.layout.raw}/**/*.parquet', union_by_name = true) where stream = 'contacts'`);
-    expect(lake.status, lake.stderr).toBe(0);
-    expect(JSON.parse(lake.stdout)).toEqual([{ n: landedContacts }]);
+    const lake = await queryRawRows(config, 'activecampaign', 'contacts', 'select count(*)::int as n from rows');
+    expect(lake).toEqual([{ n: landedContacts }]);
   });
 });

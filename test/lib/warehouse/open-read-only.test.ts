@@ -7,8 +7,9 @@ import { dataLayout, type DataLayout } from '../../../lib/paths';
 import { isSandboxRefusal, openWarehouseReadOnly } from '../../../lib/warehouse/open-read-only';
 
 // Every read-only warehouse connection the app opens (segments, members, exports, reports) reads
-// the lake and the segment store the warehouse's views read, and nothing else on disk; it writes
-// only into the segment store, where materialization replaces its files.
+// the warehouse (its raw tables copied from the lake) and the segment store the warehouse's views
+// read, and nothing else on disk; it writes only into the segment store, where materialization
+// replaces its files.
 
 let dir: string;
 let layout: DataLayout;
@@ -18,15 +19,14 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-open-ro-'));
   layout = dataLayout(path.join(dir, 'data'));
   outside = path.join(dir, 'outside');
-  fs.mkdirSync(path.join(layout.raw, 'stream'), { recursive: true });
   fs.mkdirSync(layout.segments, { recursive: true });
   fs.mkdirSync(outside);
   fs.writeFileSync(path.join(outside, 'secret.csv'), 'a,b\n1,2\n');
   const instance = await DuckDBInstance.create(layout.warehouse);
   const db = await instance.connect();
-  await db.run(`COPY (select 7 as n) TO '${layout.raw}/stream/part.parquet'`);
   await db.run(`COPY (select 'vip' as segment) TO '${layout.segments}/runs.parquet'`);
-  await db.run(`CREATE VIEW lake AS SELECT * FROM read_parquet('${layout.raw}/*/*.parquet')`);
+  // The build's copy of a raw table of the lake.
+  await db.run('CREATE TABLE lake AS SELECT 7 AS n');
   await db.run(`CREATE VIEW runs AS SELECT * FROM read_parquet('${layout.segments}/runs.parquet')`);
   db.closeSync();
   instance.closeSync();
@@ -53,7 +53,7 @@ const refusal = async (sql: string) => {
 };
 
 describe('a read-only warehouse connection', () => {
-  it('reads the views over the lake and the segment store', async () => {
+  it('reads the raw tables copied from the lake and the views over the segment store', async () => {
     const { db } = await open();
     expect((await db.runAndReadAll('select n from lake')).getRowObjectsJS()).toEqual([{ n: 7 }]);
     expect((await db.runAndReadAll('select segment from runs')).getRowObjectsJS()).toEqual([{ segment: 'vip' }]);
@@ -73,7 +73,8 @@ describe('a read-only warehouse connection', () => {
   it.each([
     ['a system file', () => "select * from read_csv('/etc/passwd')"],
     ['a file beside the data folder', () => `select * from read_csv('${outside}/secret.csv')`],
-    ['a path that climbs out of the lake', () => `select * from read_csv('${layout.raw}/../../outside/secret.csv')`],
+    ['a path that climbs out of the segment store', () => `select * from read_csv('${layout.segments}/../../outside/secret.csv')`],
+    ['a file of the lake', () => `select * from read_parquet('${layout.root}/lake/**/*.parquet')`],
     ['a COPY over the warehouse', () => `COPY (select 'x') TO '${layout.warehouse}'`],
     ['a COPY out of the data folder', () => `COPY (select 'x') TO '${outside}/x.csv'`],
     ['an ATTACH of another database', () => `ATTACH '${outside}/other.duckdb'`],
