@@ -10,6 +10,7 @@ import { createConfigTables } from './config-tables';
 import { computedModels } from './computed-models';
 import { buildSettings, memoryLimitBytes } from './duckdb-settings';
 import { LAYERS, orderModels, readModels, type ModelBatch, type ModelFile } from './model-files';
+import { publishModels, type PublishResult } from './publish-models';
 import { copyRawTables } from './raw-snapshot';
 
 export interface ModelCount {
@@ -32,12 +33,16 @@ export interface BuildOptions {
   onProgress?: (model: string) => void;
   /** Called as each model and its tests finish. */
   onModelBuilt?: (timing: ModelTiming) => void;
+  /** Called inside the lake transaction that publishes the models, once they are copied, before it commits. */
+  beforePublishCommit?: () => Promise<void>;
 }
 
 export interface BuildResult {
   warehouse: string;
   models: ModelCount[];
   durationMs: number;
+  /** Publishing the models into the lake, part of durationMs. */
+  published: PublishResult;
 }
 
 async function runModelTests(db: DuckDBConnection, model: ModelFile): Promise<void> {
@@ -114,8 +119,10 @@ async function batchRanges(db: DuckDBConnection, batch: ModelBatch, memoryLimit:
 }
 
 /**
- * Builds every model into a new DuckDB file and swaps it in atomically, so readers see either the
- * previous warehouse or the complete new one. A failing model or model test leaves the old file in place.
+ * Builds every model into a new DuckDB file, publishes its models into the lake in one lake
+ * transaction, then swaps the file in atomically: readers of the file and readers of the lake see
+ * either the previous models or the complete new ones. A failing model or model test leaves the
+ * previous file and the previous published models in place.
  */
 export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): Promise<BuildResult> {
   const startedMs = Date.now();
@@ -172,6 +179,14 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
     throw err;
   }
   instance.closeSync();
+  let published: PublishResult;
+  try {
+    // The lake first: a build whose models the lake refuses leaves the previous ones everywhere.
+    published = await publishModels(config, building, { beforeCommit: opts.beforePublishCommit });
+  } catch (err) {
+    await fs.rm(building, { force: true });
+    throw err;
+  }
   await commitFile(building, target);
-  return { warehouse: target, models: counts, durationMs: Date.now() - startedMs };
+  return { warehouse: target, models: counts, durationMs: Date.now() - startedMs, published };
 }
