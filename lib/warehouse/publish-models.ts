@@ -23,7 +23,12 @@ type Config = Pick<LoadedConfig, 'storage' | 'layout'>;
 export interface PublishOptions {
   /** Called inside the lake transaction once every model is copied, before the commit. */
   beforeCommit?: () => Promise<void>;
+  /** How long the files of replaced models stay for readers still on an older snapshot (default an hour). */
+  keepReplacedMs?: number;
 }
+
+/** A reader that began on the previous build's snapshot has this long to finish before its files go. */
+const KEEP_REPLACED_MS = 60 * 60 * 1000;
 
 export interface PublishResult {
   tables: number;
@@ -163,12 +168,44 @@ export async function publishModels(config: Config, builtFile: string, opts: Pub
   const catalog = 'cdp_built';
   try {
     await db.run(`ATTACH ${sqlString(builtFile)} AS ${catalog} (READ_ONLY)`);
+    let result: PublishResult;
     try {
-      return await publishAttached(db, catalog, opts);
+      result = await publishAttached(db, catalog, opts);
     } finally {
       await db.run(`DETACH ${catalog}`);
     }
+    await deleteReplacedFiles(db, opts.keepReplacedMs ?? KEEP_REPLACED_MS);
+    return result;
   } finally {
     db.closeSync();
+  }
+}
+
+/**
+ * Every build writes its tables anew, so without this the lake's data path would grow by a whole
+ * warehouse a build. The snapshots before the one that was the newest `keepMs` ago are expired, and
+ * then the files only they needed are deleted: a reader that began on an older snapshot had `keepMs`
+ * to finish. Landed rows are never in such files, as expiring a snapshot frees only what a later one
+ * replaced or deleted. Best effort: a failure (another process's maintenance at the same moment)
+ * leaves the files for the next build.
+ */
+async function deleteReplacedFiles(db: DuckDBConnection, keepMs: number): Promise<void> {
+  // The snapshots are picked here, not by ducklake_expire_snapshots' older_than: over the embedded
+  // catalog it compares times as text, and every snapshot of the same day looked older.
+  const before = `now() - INTERVAL ${sqlString(`${Math.max(0, Math.round(keepMs))} milliseconds`)}`;
+  try {
+    const row = (
+      await db.runAndReadAll(
+        `WITH snapshots AS (SELECT snapshot_id, snapshot_time FROM ducklake_snapshots(${sqlString(LAKE)}))
+         SELECT list(snapshot_id ORDER BY snapshot_id) AS expired FROM snapshots
+         WHERE snapshot_id < (SELECT max(snapshot_id) FROM snapshots WHERE snapshot_time <= ${before})`,
+      )
+    ).getRowObjectsJS()[0];
+    const expired = (row?.expired as bigint[] | null) ?? [];
+    if (expired.length === 0) return;
+    await db.run(`CALL ducklake_expire_snapshots(${sqlString(LAKE)}, versions => [${expired.join(', ')}])`);
+    await db.run(`CALL ducklake_cleanup_old_files(${sqlString(LAKE)}, cleanup_all => true)`);
+  } catch {
+    // Left for the next build.
   }
 }

@@ -12,6 +12,7 @@ import type { StorageConfig } from '../../../lib/lake/storage-config';
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { buildWarehouse } from '../../../lib/warehouse/build-warehouse';
 import { openWarehouseReadOnly, warehouseSource } from '../../../lib/warehouse/open-read-only';
+import { publishModels } from '../../../lib/warehouse/publish-models';
 import { startLakeServers, type LakeServers } from '../../support/lake-servers';
 
 // A build publishes its models into the lake in one lake transaction. A reader in another process
@@ -161,6 +162,22 @@ describe('publishing the models into the embedded lake', () => {
     const reader = new ReaderProcess(undefined, config.layout.root, 'lake', {});
     readers.push(reader);
     await buildsAndReader(config, reader);
+  });
+});
+
+describe('the files of replaced models', () => {
+  const parquetFiles = (config: LoadedConfig) => fs.readdirSync(path.join(config.layout.root, 'lake'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length;
+
+  it('stay an hour for readers of the previous snapshot, and are deleted after', async () => {
+    const config = workspace();
+    const modelsDir = path.join(path.dirname(config.layout.root), 'models');
+    await buildWarehouse(config, { modelsDir: writeModels(modelsDir, MODELS.v1) });
+    // core.numbers is the one table with rows enough for a data file of its own.
+    expect(parquetFiles(config)).toBe(1);
+    await publishModels(config, config.layout.warehouse);
+    expect(parquetFiles(config)).toBe(2);
+    await publishModels(config, config.layout.warehouse, { keepReplacedMs: 0 });
+    expect(parquetFiles(config)).toBe(1);
   });
 });
 
