@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { LoadedConfig } from '../lib/config';
 import type { ConnectionConfig } from '../lib/config-schema';
+import { withLake } from '../lib/lake/lake-session';
+import { openLake } from '../lib/lake/open-lake';
 import { listStreamStates, type StreamState } from '../lib/sync-state';
 import { scheduleId, syncWorkflowId } from '../lib/temporal-names';
 import { syncFailureMessage } from './failure-message';
@@ -60,12 +62,13 @@ export async function connectionRuns(client: Client, connectionIds: string[], se
 
 /**
  * Every connection (or the one named) with its streams' last sync, cursor and sync in progress as
- * committed on disk, beside what Temporal says of its runs; the disk part is there while Temporal is down.
+ * committed in the lake, beside what Temporal says of its runs; the lake part is there while Temporal is down.
  */
 export async function connectionStatuses(config: LoadedConfig, runs: Map<string, ConnectionRuns> | undefined, connectionId?: string): Promise<ConnectionStatus[]> {
-  const statuses: ConnectionStatus[] = [];
-  for (const connection of config.connections.filter((c) => !connectionId || c.id === connectionId)) {
-    statuses.push({ connection, runs: runs?.get(connection.id), streams: await listStreamStates(config.layout.state, connection.id) });
-  }
-  return statuses;
+  const connections = config.connections.filter((c) => !connectionId || c.id === connectionId);
+  return withLake(await openLake(config.storage, config.layout), async (db) => {
+    const statuses: ConnectionStatus[] = [];
+    for (const connection of connections) statuses.push({ connection, runs: runs?.get(connection.id), streams: await listStreamStates(db, connection.id) });
+    return statuses;
+  });
 }

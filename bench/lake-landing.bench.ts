@@ -4,12 +4,13 @@
  *
  * Each writer is its own OS process, as each sync activity of a worker fleet would be: it opens the
  * lake, then lands `--batches` batches of `--rows` JSON records (about 1 KB each) into its own raw
- * table, each batch one lake transaction that also replaces the writer's row in a shared state
- * table (delete, insert), as a sync records its cursor. Writers run alone and three at once. Every
+ * table, each batch one lake transaction that also replaces the writer's row in a state table
+ * (delete, insert), as a sync records its cursor: one table all writers share (`--state shared`), or
+ * one per writer (`--state per-writer`). Writers run alone and three at once. Every
  * run is checked against what the writers were asked to land (rows per table, the sum of a payload
  * field, the state rows), so a faster setting cannot win by landing less.
  *
- *   npx tsx bench/lake-landing.bench.ts [--batches 30] [--rows 1000] [--processes 1,3] [--backends embedded,postgres-s3] [--keep] [--reuse DIR]
+ *   npx tsx bench/lake-landing.bench.ts [--batches 30] [--rows 1000] [--processes 1,3] [--backends embedded,postgres-s3] [--state shared|per-writer] [--keep] [--reuse DIR]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000' },
     processes: { type: 'string', default: '1,3' },
     backends: { type: 'string', default: BACKENDS.join(',') },
+    state: { type: 'string', default: 'shared' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'string' },
     // Internal: one writer process.
@@ -83,7 +85,8 @@ function batchRecords(writer: number, batch: number, rows: number): { id: string
 }
 
 const streamTable = (writer: number) => `lake.raw."bench__charges_${writer}"`;
-const STATE_TABLE = 'lake.cdp.bench_sync_state';
+/** The state table a writer replaces its row in: shared by all, or its own. */
+const stateTable = (writer: number, state: string) => (state === 'per-writer' ? `lake.cdp.bench_sync_state_${writer}` : 'lake.cdp.bench_sync_state');
 
 // ---------------------------------------------------------------------------------------------
 // One writer process
@@ -97,7 +100,7 @@ interface WriterResult {
   rows: number;
 }
 
-async function runWriter(spec: { storage: StorageConfig; dataDir: string; writer: number; batches: number; rows: number }): Promise<WriterResult> {
+async function runWriter(spec: { storage: StorageConfig; dataDir: string; writer: number; batches: number; rows: number; state: string }): Promise<WriterResult> {
   const lake = await openLake(storageSchema.parse(spec.storage), dataLayout(spec.dataDir));
   const db = await lake.connect();
   await db.run('CREATE TEMP TABLE landing (primary_key VARCHAR, record_index INTEGER, payload VARCHAR)');
@@ -128,8 +131,8 @@ async function runWriter(spec: { storage: StorageConfig; dataDir: string; writer
          SELECT 'bench', ${sqlString(stream)}, 'bench', 'test', primary_key, NULL, now(), 'sync-${spec.writer}', 'incremental', ${b}, NULL, record_index, payload::JSON
          FROM landing`,
       );
-      await db.run(`DELETE FROM ${STATE_TABLE} WHERE stream = ${sqlString(stream)}`);
-      await db.run(`INSERT INTO ${STATE_TABLE} VALUES (${sqlString(stream)}, ${b}, ${sqlString(records.at(-1)?.id ?? '')}, now())`);
+      await db.run(`DELETE FROM ${stateTable(spec.writer, spec.state)} WHERE stream = ${sqlString(stream)}`);
+      await db.run(`INSERT INTO ${stateTable(spec.writer, spec.state)} VALUES (${sqlString(stream)}, ${b}, ${sqlString(records.at(-1)?.id ?? '')}, now())`);
     });
   }
   const endMs = Date.now();
@@ -191,6 +194,7 @@ interface RunResult {
 async function run(dir: string, backend: Backend, processes: number, servers: LakeServers | undefined, runNo: number): Promise<{ result: RunResult; problems: string[] }> {
   const batches = positiveInt('batches', args.batches);
   const rows = positiveInt('rows', args.rows);
+  const state = args.state;
   let storage: StorageConfig = {};
   if (backend === 'postgres-s3' && servers) {
     const database = `bench_${runNo}_${Date.now()}`;
@@ -207,11 +211,12 @@ async function run(dir: string, backend: Backend, processes: number, servers: La
   const db = await lake.connect();
   await db.run('CREATE SCHEMA IF NOT EXISTS lake.raw');
   for (let w = 1; w <= processes; w++) await db.run(`CREATE TABLE ${streamTable(w)} (${RAW_COLUMNS})`);
-  await db.run(`CREATE TABLE ${STATE_TABLE} (stream VARCHAR NOT NULL, batch_seq INTEGER NOT NULL, last_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
+  const stateTables = [...new Set(Array.from({ length: processes }, (_, i) => stateTable(i + 1, state)))];
+  for (const t of stateTables) await db.run(`CREATE TABLE ${t} (stream VARCHAR NOT NULL, batch_seq INTEGER NOT NULL, last_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
 
   const serverPids = servers && backend === 'postgres-s3' ? [servers.postgres.pid, servers.s3.pid] : [];
   const serverCpu0 = serverPids.reduce((s, pid) => s + processCpuS(pid), 0);
-  const writers = Array.from({ length: processes }, (_, i) => spawnWriter({ storage, dataDir, writer: i + 1, batches, rows }, env, path.join(dir, `writer-${runNo}-${i + 1}.log`)));
+  const writers = Array.from({ length: processes }, (_, i) => spawnWriter({ storage, dataDir, writer: i + 1, batches, rows, state }, env, path.join(dir, `writer-${runNo}-${i + 1}.log`)));
   await Promise.all(writers.map((w) => w.ready));
   for (const w of writers) w.start();
   const results = await Promise.all(writers.map((w) => w.done));
@@ -228,9 +233,9 @@ async function run(dir: string, backend: Backend, processes: number, servers: La
       problems.push(`${backend} ×${processes}: writer ${w} landed ${JSON.stringify(got, (_, v) => String(v))}, expected ${JSON.stringify(expected, (_, v) => String(v))}`);
     }
   }
-  const state = (await db.runAndReadAll(`SELECT stream, batch_seq FROM ${STATE_TABLE} ORDER BY stream`)).getRowObjectsJS();
+  const stateRows = (await db.runAndReadAll(`SELECT stream, batch_seq FROM (${stateTables.map((t) => `SELECT * FROM ${t}`).join(' UNION ALL ')}) ORDER BY stream`)).getRowObjectsJS();
   const wantState = Array.from({ length: processes }, (_, i) => ({ stream: `charges_${i + 1}`, batch_seq: batches - 1 })).sort((a, b) => a.stream.localeCompare(b.stream));
-  if (JSON.stringify(state) !== JSON.stringify(wantState)) problems.push(`${backend} ×${processes}: state rows ${JSON.stringify(state)}, expected ${JSON.stringify(wantState)}`);
+  if (JSON.stringify(stateRows) !== JSON.stringify(wantState)) problems.push(`${backend} ×${processes}: state rows ${JSON.stringify(stateRows)}, expected ${JSON.stringify(wantState)}`);
   db.closeSync();
   await closeLakes();
 
@@ -263,7 +268,8 @@ if (args.child) {
   });
   await inBenchDir('cdp-lake-landing-', { reuse: args.reuse, keep: args.keep }, async (dir) => {
     console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`${args.batches} batches of ${args.rows} records per writer, each batch one lake transaction with a state-row replace`);
+    if (!['shared', 'per-writer'].includes(args.state)) throw new Error(`--state: ${args.state} is not shared or per-writer`);
+    console.log(`${args.batches} batches of ${args.rows} records per writer, each batch one lake transaction with a state-row replace in a ${args.state === 'shared' ? 'state table all writers share' : 'state table per writer'}`);
     const servers = backends.includes('postgres-s3') ? await startLakeServers() : undefined;
     const problems: string[] = [];
     const table: RunResult[] = [];

@@ -4,9 +4,10 @@
 //     [--memory-limit 2GB] [--threads N] [--models <dir>] [--no-segments] [--profile] [--keep]
 //   npx tsx bench/rebuild.bench.ts --reuse <dir> [...]   # a dir kept by --keep: builds again, no generating
 //
-// For each size it writes synthetic raw Parquet the way landing does (the envelope columns and a
+// For each size it writes synthetic raw Parquet the way file landing did (the envelope columns and a
 // JSON payload per record: Stripe customers, and charges with customer, amount, refunds, status,
-// billing details and UTM metadata), then runs the production build (`buildWarehouse`, every model
+// billing details and UTM metadata) and imports it into the lake's raw tables (`cdp lake
+// import-files`; a reused folder whose lake lacks them is imported once), then runs the production build (`buildWarehouse`, every model
 // of `models/` and its tests, under the config's `warehouse.memory_limit` and `threads`), then
 // materializes the project's segments (`segments/*.yaml` and the generated `customers`), as the
 // demo's build chain does, in a child process. It reports the child's wall time (models and
@@ -24,8 +25,10 @@ import { parseArgs } from 'node:util';
 import { materializeSegments } from '../lib/segments/materialize';
 import { buildWarehouse, type ModelTiming } from '../lib/warehouse/build-warehouse';
 import { loadConfig } from '../lib/config';
+import { closeLakes, openLake } from '../lib/lake/open-lake';
+import { rawTable } from '../lib/lake/raw-tables';
 import { PROJECT_ROOT } from '../lib/paths';
-import { expectedStripeOrders, writeBenchConfig, writeSyntheticStripe, type OrderFigures } from './synthetic-stripe';
+import { expectedStripeOrders, importSyntheticIntoLake, writeBenchConfig, writeSyntheticStripe, type OrderFigures } from './synthetic-stripe';
 
 interface RunResult {
   ms: number;
@@ -96,10 +99,11 @@ async function runChild(configFile: string, modelsDir: string, withSegments: boo
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 0 })} MB`;
 
-/** Sizes of the raw Parquet under `<dir>/data/raw`, in bytes. */
+/** Sizes of the raw tables' Parquet in the lake under `<dir>/data/lake/raw`, in bytes. */
 function rawSize(dir: string): number {
-  return fs.readdirSync(path.join(dir, 'data', 'raw'), { recursive: true })
-    .map((f) => path.join(dir, 'data', 'raw', String(f)))
+  const raw = path.join(dir, 'data', 'lake', 'raw');
+  return fs.readdirSync(raw, { recursive: true })
+    .map((f) => path.join(raw, String(f)))
     .filter((f) => f.endsWith('.parquet'))
     .reduce((sum, f) => sum + fs.statSync(f).size, 0);
 }
@@ -110,13 +114,13 @@ function rawSize(dir: string): number {
  * succeeded charges, the generated `customers` segment is everyone with one, and the data has no
  * tags, products or subscriptions for the other segments to find.
  */
-async function expectedSegments(dir: string): Promise<Record<string, number>> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
+async function expectedSegments(configFile: string): Promise<Record<string, number>> {
+  const config = loadConfig(configFile);
+  const db = await (await openLake(config.storage, config.layout)).connect();
   try {
     const rows = await db.runAndReadAll(`SELECT count(*) FILTER (WHERE paid >= 1) AS customers, count(*) FILTER (WHERE paid = 3) AS three
       FROM (SELECT payload->>'customer' AS customer, count(*) FILTER (WHERE payload->>'status' = 'succeeded') AS paid
-        FROM read_parquet('${path.join(dir, 'data', 'raw', 'source=stripe', 'stream=charges')}/**/*.parquet') GROUP BY ALL)`);
+        FROM ${rawTable('stripe', 'charges')} GROUP BY ALL)`);
     const r = rows.getRowObjectsJS()[0] as Record<string, bigint>;
     return {
       customers: Number(r.customers),
@@ -128,7 +132,7 @@ async function expectedSegments(dir: string): Promise<Record<string, number>> {
     };
   } finally {
     db.closeSync();
-    instance.closeSync();
+    await closeLakes();
   }
 }
 
@@ -168,8 +172,8 @@ async function main(): Promise<void> {
     ? [JSON.parse(fs.readFileSync(path.join(values.reuse, 'bench-size.json'), 'utf8')) as { orders: number; customers: number }]
     : values.orders.split(',').map(Number).map((orders) => ({ orders, customers: Math.max(1, Math.round(orders * ratio)) }));
   console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; models ${path.relative(PROJECT_ROOT, modelsDir) || '.'}`);
-  console.log('| orders | customers | raw Parquet | generate | models | segments | build in all | CPU | peak RSS | warehouse | warehouse per 1M orders |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| orders | customers | raw in the lake | generate | import into the lake | models | segments | build in all | CPU | peak RSS | warehouse | warehouse per 1M orders |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   let failed = false;
   for (const { orders, customers } of runs) {
     const dir = values.reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-rebuild-bench-'));
@@ -182,6 +186,8 @@ async function main(): Promise<void> {
         genMs = Date.now() - genStart;
         fs.writeFileSync(path.join(dir, 'bench-size.json'), JSON.stringify({ orders, customers }));
       }
+      // A reused folder of Parquet only moves into the lake once; generating imports as it writes.
+      const importMs = values.reuse ? await importSyntheticIntoLake(dir) : 0;
       // The project's segments, as the demo materializes them after each build (none with --no-segments).
       const segmentsDir = path.join(dir, 'segments');
       fs.rmSync(segmentsDir, { recursive: true, force: true });
@@ -211,7 +217,7 @@ async function main(): Promise<void> {
           failed = true;
           console.error(`segment failed: ${failure}`);
         }
-        for (const [segment, members] of Object.entries(await expectedSegments(dir))) {
+        for (const [segment, members] of Object.entries(await expectedSegments(configFile))) {
           if (r.segments?.[segment] !== members) {
             failed = true;
             console.error(`segment ${segment}: ${r.segments?.[segment] ?? 'no'} members, the raw charges give ${members}`);
@@ -221,7 +227,7 @@ async function main(): Promise<void> {
       const perMillion = r.warehouseBytes / (orders / 1e6);
       const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
       const segmentsCell = r.segmentsMs === undefined ? 'not run' : `${seconds(r.segmentsMs)} (CPU ${seconds(r.segmentsCpuMs!)})`;
-      console.log(`| ${orders.toLocaleString('en')} | ${customers.toLocaleString('en')} | ${mb(rawSize(dir))} | ${values.reuse ? 'reused' : seconds(genMs)} | ${seconds(r.ms)} | ${segmentsCell} | ${seconds(r.ms + (r.segmentsMs ?? 0))} | ${seconds(r.cpuMs + (r.segmentsCpuMs ?? 0))} | ${r.peakRssMb.toLocaleString('en')} MB | ${mb(r.warehouseBytes)} | ${mb(perMillion)} |`);
+      console.log(`| ${orders.toLocaleString('en')} | ${customers.toLocaleString('en')} | ${mb(rawSize(dir))} | ${values.reuse ? 'reused' : seconds(genMs)} | ${values.reuse ? seconds(importMs) : 'in generate'} | ${seconds(r.ms)} | ${segmentsCell} | ${seconds(r.ms + (r.segmentsMs ?? 0))} | ${seconds(r.cpuMs + (r.segmentsCpuMs ?? 0))} | ${r.peakRssMb.toLocaleString('en')} MB | ${mb(r.warehouseBytes)} | ${mb(perMillion)} |`);
       if (r.segments) console.log(`segment members: ${Object.entries(r.segments).map(([name, n]) => `${name} ${n.toLocaleString('en')}`).join(', ')}`);
       if (values.profile) printProfile(r.timings);
     } finally {

@@ -22,7 +22,7 @@ import { materializeSegments } from '../lib/segments/materialize';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
 import { hashPassword } from '../server/auth/passwords';
 import { startServer } from '../server/start-server';
-import { AppStore, appStorePath } from '../server/store/app-store';
+import { withAppStore } from '../server/store/open-app-store';
 import { inBenchDir } from './bench-dir';
 
 const SEGMENT = 'api-bench-everyone';
@@ -101,12 +101,10 @@ async function main(): Promise<void> {
     console.log(`materialized ${SEGMENT}: ${members.toLocaleString('en')} members in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     if (members !== customers) problems.push(`${SEGMENT} has ${members} members, expected every customer (${customers})`);
 
-    const store = AppStore.open(appStorePath(config.layout));
-    try {
-      if (!store.userByEmail(EMAIL)) store.addUser({ email: EMAIL, passwordHash: await hashPassword(PASSWORD), isAdmin: true, nowMs: Date.now() });
-    } finally {
-      store.close();
-    }
+    const passwordHash = await hashPassword(PASSWORD);
+    await withAppStore(config, async (store) => {
+      if (!(await store.userByEmail(EMAIL))) await store.addUser({ email: EMAIL, passwordHash, isAdmin: true, nowMs: Date.now() });
+    });
     const server = await startServer(config, {
       host: '127.0.0.1',
       port: 0,

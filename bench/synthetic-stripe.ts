@@ -1,8 +1,12 @@
-// Synthetic raw Stripe data for the benchmarks: Parquet files laid out and enveloped the way landing
-// writes them (the envelope columns and a JSON payload per record), and a config that builds them.
+// Synthetic raw Stripe data for the benchmarks: Parquet files laid out and enveloped the way file
+// landing wrote them (the envelope columns and a JSON payload per record), imported into the lake's
+// raw tables as `cdp lake import-files` imports them, and a config that builds them.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
+import { importLakeFiles } from '../lib/lake/import-files';
+import { closeLakes } from '../lib/lake/open-lake';
+import { dataLayout } from '../lib/paths';
 
 const ROWS_PER_FILE = 1_000_000;
 
@@ -31,9 +35,25 @@ async function writeStream(rawDir: string, stream: string, count: number, payloa
 }
 
 /**
+ * Imports the synthetic Parquet of a bench folder into its embedded lake (`<dir>/data/lake.sqlite`
+ * and `data/lake/`), skipping what is there already: a folder written before the lake moves in once.
+ * Returns the time it took.
+ */
+export async function importSyntheticIntoLake(dir: string): Promise<number> {
+  const startMs = Date.now();
+  try {
+    await importLakeFiles({ storage: {}, layout: dataLayout(path.join(dir, 'data')) });
+  } finally {
+    await closeLakes();
+  }
+  return Date.now() - startMs;
+}
+
+/**
  * Writes `customers` Stripe customers (`cus_<i>`, named `Person <i>`, 1 in 50 without an email) and
  * `orders` charges (every 20th failed, every 37th partly refunded, USD/EUR/GBP in turn, one every
- * 3 s from 2023-11-14) under `<dir>/data/raw`, each charge on a customer picked by hash.
+ * 3 s from 2023-11-14) under `<dir>/data/raw`, each charge on a customer picked by hash, and imports
+ * them into the lake.
  */
 export async function writeSyntheticStripe(dir: string, orders: number, customers: number): Promise<void> {
   const raw = path.join(dir, 'data', 'raw');
@@ -53,6 +73,7 @@ export async function writeSyntheticStripe(dir: string, orders: number, customer
     'billing_details', json_object('email', NULL, 'name', 'Person'),
     'metadata', json_object('utm_source', 'facebook', 'utm_medium', 'cpc', 'utm_campaign', 'campaign_' || (i % 30)),
     'created', 1700000000 + i * 3)`);
+  await importSyntheticIntoLake(dir);
 }
 
 /** What `core.orders` holds once the charges of `writeSyntheticStripe` are built. */

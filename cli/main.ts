@@ -5,6 +5,7 @@ import { register as demo } from './commands/demo';
 import { register as dev } from './commands/dev';
 import { register as down } from './commands/down';
 import { register as emulators } from './commands/emulators';
+import { register as lake } from './commands/lake';
 import { register as query } from './commands/query';
 import { register as report } from './commands/report';
 import { register as schedule } from './commands/schedule';
@@ -21,7 +22,7 @@ import { formatError } from './output';
 // Each command loads its modules when it runs, so `cdp --help` does not load Temporal, DuckDB or the emulators.
 
 /** The commands, in the order help lists them. */
-const COMMANDS: RegisterCommand[] = [demo, setup, dev, emulators, worker, sync, build, schedule, query, status, segment, report, serve, user, down];
+const COMMANDS: RegisterCommand[] = [demo, setup, dev, emulators, worker, sync, build, schedule, query, status, segment, report, serve, user, lake, down];
 
 const program = new Command('cdp')
   .description('Customer-data pipeline: durable Temporal syncs land SaaS data as Parquet and build DuckDB models.')

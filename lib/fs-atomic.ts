@@ -25,6 +25,9 @@ const STORAGE_MESSAGES: [RegExp, string][] = [
   [/Read-only file system/i, 'EROFS'],
   [/Permission denied/i, 'EACCES'],
   [/Operation not permitted/i, 'EPERM'],
+  // The lake's embedded catalog (SQLite) says it its own way.
+  [/database or disk is full/i, 'ENOSPC'],
+  [/attempt to write a readonly database/i, 'EROFS'],
 ];
 
 /**

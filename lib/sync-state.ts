@@ -1,6 +1,6 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { writeFileAtomic } from './fs-atomic';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withLake } from './lake/lake-session';
+import { inLakeTransaction, LAKE, type Lake } from './lake/open-lake';
 
 export type SyncMode = 'historical' | 'manual' | 'incremental';
 
@@ -20,7 +20,7 @@ export interface StreamPosition {
   pageToken: string | null;
   /** Set once the last page has landed; only the final commit remains. */
   exhausted?: boolean;
-  /** Sequence number of the next file to land. */
+  /** Sequence number of the next batch to land (the raw rows' `batch_seq`). */
   seq: number;
   pages: number;
   rows: number;
@@ -40,7 +40,7 @@ export interface LastSync {
   finishedAt: string;
   rows: number;
   quarantined: number;
-  /** Landed batches (one Parquet file each, plus a quarantine file where records failed validation). */
+  /** Landed batches (each one lake transaction: its raw rows, its quarantined rows and the cursor). */
   batches: number;
 }
 
@@ -58,48 +58,81 @@ export interface StreamState {
   lastSync: LastSync | null;
 }
 
-function stateFile(stateDir: string, connection: string, stream: string): string {
-  return path.join(stateDir, connection, `${stream}.json`);
+/** Where committed stream states live in the lake: one row per connection and state key. */
+export const STREAM_STATE_TABLE = `${LAKE}.cdp.stream_state`;
+
+const emptyState = (connection: string, stream: string): StreamState => ({ connection, stream, highWaterMark: null, inProgress: null, lastSync: null });
+
+/** Creates the state table when it is not there yet; outside a landing transaction, so landings never race to create it. */
+export async function ensureStateTable(db: DuckDBConnection): Promise<void> {
+  await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
+  await db.run(
+    `CREATE TABLE IF NOT EXISTS ${STREAM_STATE_TABLE} (connection VARCHAR NOT NULL, stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
+  );
 }
 
-/** Reads a stream's committed state, or an empty one if it never synced. */
-export async function readStreamState(stateDir: string, connection: string, stream: string): Promise<StreamState> {
-  try {
-    return JSON.parse(await fs.readFile(stateFile(stateDir, connection, stream), 'utf8')) as StreamState;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    return { connection, stream, highWaterMark: null, inProgress: null, lastSync: null };
-  }
+async function hasStateTable(db: DuckDBConnection): Promise<boolean> {
+  const reader = await db.runAndReadAll(
+    `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = 'cdp' AND table_name = 'stream_state'`,
+  );
+  return Number(reader.getRowObjectsJS()[0]?.n) > 0;
 }
 
-/** Commits a stream's state durably; called only after the data it points past is durable. */
-export async function writeStreamState(stateDir: string, state: StreamState): Promise<void> {
-  await writeFileAtomic(stateFile(stateDir, state.connection, state.stream), `${JSON.stringify(state, null, 2)}\n`);
+async function selectStates(db: DuckDBConnection, where: string, values: string[]): Promise<StreamState[]> {
+  if (!(await hasStateTable(db))) return [];
+  const reader = await db.runAndReadAll(`SELECT state::VARCHAR AS state FROM ${STREAM_STATE_TABLE} WHERE ${where} ORDER BY connection, stream`, values);
+  return reader.getRowObjectsJS().map((r) => JSON.parse(String(r.state)) as StreamState);
 }
 
-/** Deletes the state files of a finished sliced sync, once the stream's own state records it. */
-export async function removeSliceStates(stateDir: string, connection: string, stream: string): Promise<void> {
-  const dir = path.join(stateDir, connection);
-  const files = await fs.readdir(dir).catch(() => [] as string[]);
-  await Promise.all(files.filter((f) => f.startsWith(`${stream}~`)).map((f) => fs.rm(path.join(dir, f), { force: true })));
+/** Reads a stream's committed state, or an empty one if it never synced. Inside a transaction it sees that transaction's writes. */
+export async function readStreamState(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState> {
+  const [state] = await selectStates(db, 'connection = $1 AND stream = $2', [connection, stream]);
+  return state ?? emptyState(connection, stream);
+}
+
+/**
+ * Replaces a stream's committed state. Run it inside `inLakeTransaction`, with the data it points
+ * past in the same transaction, so the two commit together or not at all.
+ */
+export async function writeStreamState(db: DuckDBConnection, state: StreamState): Promise<void> {
+  await db.run(`DELETE FROM ${STREAM_STATE_TABLE} WHERE connection = $1 AND stream = $2`, [state.connection, state.stream]);
+  await db.run(`INSERT INTO ${STREAM_STATE_TABLE} VALUES ($1, $2, $3::JSON, now())`, [state.connection, state.stream, JSON.stringify(state)]);
+}
+
+/** Deletes the slice states of a finished sliced sync, once the stream's own state records it. */
+export async function removeSliceStates(db: DuckDBConnection, connection: string, stream: string): Promise<void> {
+  await db.run(`DELETE FROM ${STREAM_STATE_TABLE} WHERE connection = $1 AND starts_with(stream, $2)`, [connection, `${stream}~`]);
 }
 
 /** The slice states of a stream whose historical sync runs in slices. */
-export async function listSliceStates(stateDir: string, connection: string, stream: string): Promise<StreamState[]> {
-  const files = await fs.readdir(path.join(stateDir, connection)).catch(() => [] as string[]);
-  const keys = files.filter((f) => f.startsWith(`${stream}~`) && f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
-  return Promise.all(keys.sort().map((k) => readStreamState(stateDir, connection, k)));
+export async function listSliceStates(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState[]> {
+  return selectStates(db, 'connection = $1 AND starts_with(stream, $2)', [connection, `${stream}~`]);
 }
 
-/** Every committed stream state of a connection (or of all connections), slices left out. */
-export async function listStreamStates(stateDir: string, connection?: string): Promise<StreamState[]> {
-  const connections = connection ? [connection] : await fs.readdir(stateDir).catch(() => [] as string[]);
-  const states: StreamState[] = [];
-  for (const c of connections) {
-    const files = await fs.readdir(path.join(stateDir, c)).catch(() => [] as string[]);
-    for (const f of files.filter((f) => f.endsWith('.json') && !f.includes('~')).sort()) {
-      states.push(await readStreamState(stateDir, c, f.slice(0, -'.json'.length)));
-    }
-  }
-  return states;
+/** Every committed stream state of a connection (or of all connections), slices left out unless asked for. */
+export async function listStreamStates(db: DuckDBConnection, connection?: string, opts: { withSlices?: boolean } = {}): Promise<StreamState[]> {
+  const slices = opts.withSlices ? 'true' : `NOT contains(stream, '~')`;
+  return connection === undefined ? selectStates(db, slices, []) : selectStates(db, `connection = $1 AND ${slices}`, [connection]);
+}
+
+/** Reads a stream's committed state from the lake, in a session of its own. */
+export function readLakeStreamState(lake: Lake, connection: string, stream: string): Promise<StreamState> {
+  return withLake(lake, (db) => readStreamState(db, connection, stream));
+}
+
+/**
+ * Changes a stream's committed state in one lake transaction: `change` gets the committed state and
+ * returns the one to commit, or undefined to leave it as it is. Returns the state committed.
+ */
+export function updateStreamState(lake: Lake, connection: string, stream: string, change: (state: StreamState) => StreamState | undefined): Promise<StreamState> {
+  return withLake(lake, async (db) => {
+    await ensureStateTable(db);
+    return inLakeTransaction(db, async () => {
+      const state = await readStreamState(db, connection, stream);
+      const next = change(state);
+      if (next === undefined) return state;
+      await writeStreamState(db, next);
+      return next;
+    });
+  });
 }

@@ -16,6 +16,7 @@ import { registerMemberRoutes } from './routes/member-routes';
 import { registerSegmentRoutes } from './routes/segment-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { registerSharingRoutes } from './routes/sharing-routes';
+import { AppStoreUnavailableError } from './store/errors';
 
 // The `cdp serve` HTTP app: a JSON API under /api, the attribution report under /reports, and the
 // built page. Requests are JSON only: a cross-site HTML form (urlencoded, multipart, text/plain)
@@ -45,6 +46,7 @@ const CONTENT_TYPES: Record<string, string> = {
 function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.statusCode;
   if (err instanceof SyncAlreadyRunningError) return 409;
+  if (err instanceof AppStoreUnavailableError) return 503;
   if (err instanceof CdpError) return 409;
   const code = (err as FastifyError).statusCode;
   return typeof code === 'number' && code >= 400 && code < 500 ? code : 500;
@@ -94,7 +96,10 @@ export async function buildApp(ctx: ServerContext, webDir: string): Promise<{ ap
   app.setErrorHandler(async (err, request, reply) => {
     const status = statusOf(err);
     if (status === 500) console.error(`cdp serve: ${request.method} ${request.url}: ${(err as Error).stack ?? String(err)}`);
-    const message = status === 500 ? 'internal error; the server log has the details' : withoutServerPaths(ctx.config, (err as Error).message);
+    // Which database server the app uses is the operator's business, not the client's.
+    if (status === 503) console.error(`cdp serve: ${request.method} ${request.url}: ${(err as Error).message}`);
+    const message =
+      status === 500 ? 'internal error; the server log has the details' : status === 503 ? "the app's database cannot be reached; try again shortly" : withoutServerPaths(ctx.config, (err as Error).message);
     const problems = err instanceof HttpError && err.problems ? err.problems.map((p) => ({ path: p.path, message: withoutServerPaths(ctx.config, p.message) })) : undefined;
     if (err instanceof HttpError && err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
     return reply.code(status).send({ error: message, ...(problems ? { problems } : {}) });

@@ -5,7 +5,7 @@ import { buildApp, type RouteInfo } from './app';
 import { signInThrottle } from './auth/sign-in-throttle';
 import { stderrLog } from './auth/sign-in-log';
 import { serveSettings, type ServeSettings } from './net/serve-settings';
-import { AppStore, appStorePath } from './store/app-store';
+import { openAppStore } from './store/open-app-store';
 import { temporalAccess } from './temporal-access';
 import { ensureWebBuild } from './web-build';
 
@@ -32,7 +32,7 @@ export interface ServerOptions {
 /** Builds the page when needed, opens the app store and serves the app until closed. */
 export async function startServer(config: LoadedConfig, opts: ServerOptions): Promise<RunningServer> {
   const webDir = await ensureWebBuild(opts.log);
-  const store = AppStore.open(appStorePath(config.layout));
+  const store = await openAppStore(config);
   const temporal = temporalAccess(opts.temporal);
   const { app, routes } = await buildApp(
     {
@@ -49,7 +49,7 @@ export async function startServer(config: LoadedConfig, opts: ServerOptions): Pr
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
-    store.close();
+    await store.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ConfigError(`port ${opts.port} on ${opts.host} is in use: stop what holds it (\`cdp down\` stops a background web app) or pick another with --port`);
     }
@@ -64,7 +64,7 @@ export async function startServer(config: LoadedConfig, opts: ServerOptions): Pr
     async close() {
       await app.close();
       await temporal.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -4,28 +4,14 @@ import path from 'node:path';
 import { commitFile, makeDir, storageFailure } from '../../lib/fs-atomic';
 import { partitionDir } from '../../lib/raw-layout';
 import { sqlString } from '../../lib/sql';
+import { stageRecords, type LandedRecord, type LandingTarget as LakeLandingTarget } from './land-batch';
 
-/** Where one landed file belongs: the envelope every row of it shares. */
-export interface LandingTarget {
-  source: string;
-  stream: string;
-  connection: string;
-  environment: string;
-  syncId: string;
-  syncMode: string;
+export type { LandedRecord };
+
+/** Where one landed file belongs: the envelope every row of it shares, and its place in the stream's sync. */
+export interface LandingTarget extends LakeLandingTarget {
   /** Sequence number of the file within its stream's sync: the file name, so a re-landed page overwrites itself. */
   seq: number;
-  /** The slice of a sliced historical sync, so slices landing side by side never share a file name. */
-  slice?: number;
-}
-
-export interface LandedRecord {
-  primaryKey: string;
-  cursorValue: string | null;
-  syncedAt: Date;
-  payload: unknown;
-  /** Set for records that failed validation; they go to the quarantine, not the lake. */
-  quarantineReason?: string;
 }
 
 /** The deterministic file name of one landed batch. */
@@ -41,7 +27,7 @@ function landingDb(): Promise<DuckDBInstance> {
 }
 
 /**
- * Writes records as one zstd Parquet file under `root`, durably and atomically: fsynced to a
+ * Writes records as one zstd Parquet file (raw data for a build that reads Parquet; syncs land in the lake's tables) under `root`, durably and atomically: fsynced to a
  * temporary name, then renamed to its deterministic final name. Returns the final path. A full disk
  * or unwritable folder is a `DataFolderError`, and no temporary file is left behind.
  */
@@ -53,25 +39,7 @@ export async function writeLandedFile(root: string, target: LandingTarget, recor
 
   const connection = await (await landingDb()).connect();
   try {
-    await connection.run(
-      `CREATE TEMP TABLE landing (primary_key VARCHAR, cursor_value VARCHAR, synced_at VARCHAR, record_index INTEGER, payload VARCHAR, reason VARCHAR)`,
-    );
-    const appender = await connection.createAppender('landing');
-    try {
-      records.forEach((r, i) => {
-        appender.appendVarchar(r.primaryKey);
-        if (r.cursorValue === null) appender.appendNull();
-        else appender.appendVarchar(r.cursorValue);
-        appender.appendVarchar(r.syncedAt.toISOString());
-        appender.appendInteger(i);
-        appender.appendVarchar(JSON.stringify(r.payload));
-        if (r.quarantineReason === undefined) appender.appendNull();
-        else appender.appendVarchar(r.quarantineReason);
-        appender.endRow();
-      });
-    } finally {
-      appender.closeSync();
-    }
+    await stageRecords(connection, [{ seq: target.seq, records }]);
     const constants = [
       `${sqlString(target.source)} AS source`,
       `${sqlString(target.stream)} AS stream`,

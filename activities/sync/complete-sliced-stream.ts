@@ -1,6 +1,8 @@
 import type { LoadedConfig } from '../../lib/config';
 import { CdpError } from '../../lib/errors';
-import { listSliceStates, readStreamState, removeSliceStates, writeStreamState, type LastSync } from '../../lib/sync-state';
+import { withLake } from '../../lib/lake/lake-session';
+import { inLakeTransaction, openLake } from '../../lib/lake/open-lake';
+import { ensureStateTable, listSliceStates, readStreamState, removeSliceStates, writeStreamState, type LastSync } from '../../lib/sync-state';
 
 export interface CompleteSlicedStreamInput {
   connectionId: string;
@@ -10,28 +12,36 @@ export interface CompleteSlicedStreamInput {
 
 /**
  * Records a sliced historical sync as the stream's last sync once every slice has finished: the
- * high-water mark moves to the window's end, and the slices' own state files go.
+ * high-water mark moves to the window's end, and the slices' own states go, in one lake transaction.
  */
 export async function completeSlicedStream(config: LoadedConfig, input: CompleteSlicedStreamInput): Promise<LastSync> {
-  const states = await listSliceStates(config.layout.state, input.connectionId, input.stream);
-  const slices = states.filter((s) => s.lastSync?.syncId === input.syncId);
-  const unfinished = states.filter((s) => s.inProgress);
-  if (slices.length === 0 || unfinished.length > 0) {
-    throw new CdpError(`${input.connectionId}.${input.stream}: sync ${input.syncId} still has ${unfinished.length} unfinished slice(s)`);
-  }
-  const done = slices.map((s) => s.lastSync!);
-  const lastSync: LastSync = {
-    syncId: input.syncId,
-    mode: done[0]!.mode,
-    window: { from: null, to: Math.max(...done.map((d) => d.window.to)) },
-    startedAt: done.map((d) => d.startedAt).sort()[0]!,
-    finishedAt: done.map((d) => d.finishedAt).sort().at(-1)!,
-    rows: done.reduce((n, d) => n + d.rows, 0),
-    quarantined: done.reduce((n, d) => n + d.quarantined, 0),
-    batches: done.reduce((n, d) => n + d.batches, 0),
-  };
-  const state = await readStreamState(config.layout.state, input.connectionId, input.stream);
-  await writeStreamState(config.layout.state, { ...state, highWaterMark: lastSync.window.to, inProgress: null, lastSync });
-  await removeSliceStates(config.layout.state, input.connectionId, input.stream);
-  return lastSync;
+  const lake = await openLake(config.storage, config.layout);
+  return withLake(lake, async (db) => {
+    await ensureStateTable(db);
+    return inLakeTransaction(db, async () => {
+      const states = await listSliceStates(db, input.connectionId, input.stream);
+      const state = await readStreamState(db, input.connectionId, input.stream);
+      // Run again after it committed (its answer lost): the stream's state already says so.
+      if (states.length === 0 && state.lastSync?.syncId === input.syncId) return state.lastSync;
+      const slices = states.filter((s) => s.lastSync?.syncId === input.syncId);
+      const unfinished = states.filter((s) => s.inProgress);
+      if (slices.length === 0 || unfinished.length > 0) {
+        throw new CdpError(`${input.connectionId}.${input.stream}: sync ${input.syncId} still has ${unfinished.length} unfinished slice(s)`);
+      }
+      const done = slices.map((s) => s.lastSync!);
+      const lastSync: LastSync = {
+        syncId: input.syncId,
+        mode: done[0]!.mode,
+        window: { from: null, to: Math.max(...done.map((d) => d.window.to)) },
+        startedAt: done.map((d) => d.startedAt).sort()[0]!,
+        finishedAt: done.map((d) => d.finishedAt).sort().at(-1)!,
+        rows: done.reduce((n, d) => n + d.rows, 0),
+        quarantined: done.reduce((n, d) => n + d.quarantined, 0),
+        batches: done.reduce((n, d) => n + d.batches, 0),
+      };
+      await writeStreamState(db, { ...state, highWaterMark: lastSync.window.to, inProgress: null, lastSync });
+      await removeSliceStates(db, input.connectionId, input.stream);
+      return lastSync;
+    });
+  });
 }

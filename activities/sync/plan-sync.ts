@@ -3,7 +3,10 @@ import type { Environment, SourceName } from '../../lib/config-schema';
 import { requireCredential } from '../sources/credentials';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
-import { listSliceStates, readStreamState, type StreamPosition, type SyncMode } from '../../lib/sync-state';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withLake } from '../../lib/lake/lake-session';
+import { openLake } from '../../lib/lake/open-lake';
+import { listSliceStates, readStreamState, type StreamPosition, type StreamState, type SyncMode } from '../../lib/sync-state';
 
 export interface PlanSyncInput {
   connectionId: string;
@@ -55,8 +58,8 @@ function readAsReports(stream: StreamSpec, window: StreamPosition['window']): bo
 }
 
 /** The unfinished slices of an interrupted sliced sync, or undefined when there is none to resume. */
-async function resumeSlices(config: LoadedConfig, connectionId: string, stream: string): Promise<StreamPosition[] | undefined> {
-  const slices = await listSliceStates(config.layout.state, connectionId, stream);
+async function resumeSlices(db: DuckDBConnection, connectionId: string, stream: string): Promise<StreamPosition[] | undefined> {
+  const slices = await listSliceStates(db, connectionId, stream);
   const running = slices.find((s) => s.inProgress?.mode === 'historical')?.inProgress;
   if (!running) return undefined;
   // Slices of that sync that already finished are left out; the rest carry on from their cursors.
@@ -94,40 +97,46 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
     startedAt: new Date(input.startedAtMs).toISOString(),
   });
 
-  const positions = await Promise.all(
-    streams.map(async (stream): Promise<StreamPosition[]> => {
-      const state = await readStreamState(config.layout.state, connection.id, stream.name);
-      // Only a window bounded on both sides can be cut into slices that do not overlap.
-      const sliced = input.mode === 'historical' && stream.window?.toParam !== undefined && config.sync.historical_slices > 1;
-      if (sliced && input.since === undefined) {
-        const resumed = await resumeSlices(config, connection.id, stream.name);
-        if (resumed) return resumed;
-      }
-      // An API that wants its upper bound settled in the past is read up to there; the next sync goes on from it.
-      const end = to - settleSeconds(source, stream);
-      // A scheduled run due before what this stream has already read is a backfill: it reads its own
-      // interval again, up to when it was due. A run due after it (on time, or catching up after an
-      // outage) reads on from the high-water mark, so no outage leaves a gap.
-      const dueSec = input.scheduled === undefined ? undefined : Math.floor(input.scheduled.atMs / 1000);
-      if (input.mode !== 'historical' && dueSec !== undefined && state.highWaterMark !== null && dueSec < state.highWaterMark) {
-        return [fresh(stream, { from: Math.max(0, dueSec - input.scheduled!.windowSeconds), to: Math.min(dueSec, end) })];
-      }
-      if (state.inProgress && state.inProgress.mode === input.mode && input.since === undefined) {
-        return [state.inProgress];
-      }
-      if (sliced) {
-        return sliceWindows(end, config.sync.historical_slices, config.sync.historical_slice_days * 86_400).map((window, index, all) =>
-          fresh(stream, window, { index, count: all.length }),
-        );
-      }
-      // A stream's own lookback (records that change for weeks, like returns) is a floor no connection setting lowers.
-      const lookback = Math.max(stream.lookbackSeconds ?? 0, connection.lookback_seconds ?? source.lookbackSeconds);
-      let from: number | null = null;
-      if (input.mode !== 'historical') {
-        from = sinceSec ?? (state.highWaterMark === null ? null : Math.max(0, state.highWaterMark - lookback));
-      }
-      return [fresh(stream, { from: from === null ? null : Math.min(from, end), to: end })];
-    }),
-  );
+  // Only a window bounded on both sides can be cut into slices that do not overlap.
+  const isSliced = (stream: StreamSpec) => input.mode === 'historical' && stream.window?.toParam !== undefined && config.sync.historical_slices > 1;
+  // What each stream has committed, and the slices of an interrupted sliced sync, read in one session.
+  const committed = await withLake(await openLake(config.storage, config.layout), async (db) => {
+    const found = new Map<string, { state: StreamState; resumed?: StreamPosition[] }>();
+    for (const stream of streams) {
+      const resumed = isSliced(stream) && input.since === undefined ? await resumeSlices(db, connection.id, stream.name) : undefined;
+      found.set(stream.name, { state: await readStreamState(db, connection.id, stream.name), resumed });
+    }
+    return found;
+  });
+
+  const positions = streams.map((stream): StreamPosition[] => {
+    const { state, resumed } = committed.get(stream.name)!;
+    const sliced = isSliced(stream);
+    if (resumed) return resumed;
+    // An API that wants its upper bound settled in the past is read up to there; the next sync goes on from it.
+    const end = to - settleSeconds(source, stream);
+    // A scheduled run due before what this stream has already read is a backfill: it reads its own
+    // interval again, up to when it was due. A run due after it (on time, or catching up after an
+    // outage) reads on from the high-water mark, so no outage leaves a gap.
+    const dueSec = input.scheduled === undefined ? undefined : Math.floor(input.scheduled.atMs / 1000);
+    if (input.mode !== 'historical' && dueSec !== undefined && state.highWaterMark !== null && dueSec < state.highWaterMark) {
+      return [fresh(stream, { from: Math.max(0, dueSec - input.scheduled!.windowSeconds), to: Math.min(dueSec, end) })];
+    }
+    if (state.inProgress && state.inProgress.mode === input.mode && input.since === undefined) {
+      return [state.inProgress];
+    }
+    if (sliced) {
+      return sliceWindows(end, config.sync.historical_slices, config.sync.historical_slice_days * 86_400).map((window, index, all) =>
+        fresh(stream, window, { index, count: all.length }),
+      );
+    }
+    // A stream's own lookback (records that change for weeks, like returns) is a floor no connection setting lowers.
+    const lookback = Math.max(stream.lookbackSeconds ?? 0, connection.lookback_seconds ?? source.lookbackSeconds);
+    let from: number | null = null;
+    if (input.mode !== 'historical') {
+      from = sinceSec ?? (state.highWaterMark === null ? null : Math.max(0, state.highWaterMark - lookback));
+    }
+    return [fresh(stream, { from: from === null ? null : Math.min(from, end), to: end })];
+  });
   return { connectionId: connection.id, source: connection.source, environment: connection.environment, streams: positions.flat() };
 }

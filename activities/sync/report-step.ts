@@ -3,7 +3,8 @@ import { Context } from '@temporalio/activity';
 import pRetry, { AbortError } from 'p-retry';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { ReportFailedError, SourceRequestError, SourceUnavailableError, StreamPositionError } from '../../lib/errors';
-import { writeLandedFile, type LandedRecord } from '../landing/lake';
+import { openLake } from '../../lib/lake/open-lake';
+import { landAndCommit, type LandingBatch } from '../landing/land-batch';
 import { connectionCredential } from '../sources/credentials';
 import { getFromSource } from '../sources/pager';
 import { readAccountFacts } from '../sources/account-facts';
@@ -11,12 +12,12 @@ import { limiterFor, operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { connectionUrl } from '../sources/request-url';
 import type { ReportApi, ReportStatus, ReportStreamSpec, SourceRequestContext } from '../sources/spec';
-import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
+import { readLakeStreamState, stateKey, updateStreamState, type StreamPosition } from '../../lib/sync-state';
 import { finishStream, toLanded } from './stream-landing';
 
 export interface ReportStepInput {
   position: StreamPosition;
-  /** Rows per landed Parquet file. */
+  /** Rows per landed batch (its `batch_seq`). */
   rowsPerFile?: number;
   /** The first wait before asking whether a report is built; later waits double up to `maxPollSeconds`. */
   pollSeconds?: number;
@@ -136,41 +137,47 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     origin: (path) => ({ connectionId: connection.id, source: source.name, stream: stream!.name, url: connectionUrl(connection, path, {}, where).href }),
   };
 
+  const lake = await openLake(config.storage, config.layout);
   const commit = async (next: StreamPosition) => {
-    const state = await readStreamState(config.layout.state, connection.id, stateKey(next));
-    await writeStreamState(config.layout.state, { ...state, inProgress: next });
+    await updateStreamState(lake, connection.id, stateKey(next), (state) => ({ ...state, inProgress: next }));
   };
   const withCursor = (cursor: ReportCursor): StreamPosition => ({ ...position, pageToken: JSON.stringify(cursor) });
 
   if (position.exhausted) {
-    await finishStream(config.layout.state, position);
+    await finishStream(lake, position);
     return { position, done: true, waitSeconds: 0, event: 'finished' };
   }
   const cursor = readCursor(position, report);
   const end = windowEnd(cursor, report, position);
 
-  // Moves to the next window once this one has landed, or finishes the stream after the last.
-  const advance = async (landed: { rows: number; quarantined: number; files: number; lastCursor: string | null }, event: ReportStepResult['event']) => {
+  // Moves to the next window once this one has landed (its batches and the position past them in
+  // one lake transaction), or finishes the stream after the last.
+  const advance = async (batches: LandingBatch[], event: ReportStepResult['event']) => {
     const exhausted = end >= position.window.to;
+    const good = batches.flatMap((b) => b.records).filter((r) => r.quarantineReason === undefined);
+    const lastCursor = good.map((r) => r.cursorValue).filter((c): c is string => c !== null).at(-1) ?? null;
     const next: StreamPosition = {
       ...withCursor({ from: end, reportId: null, polls: 0, failures: 0 }),
       exhausted,
-      seq: position.seq + landed.files,
+      seq: position.seq + batches.length,
       pages: position.pages + 1,
-      rows: position.rows + landed.rows,
-      quarantined: position.quarantined + landed.quarantined,
-      firstCursor: position.firstCursor ?? (landed.rows > 0 ? landed.lastCursor : null),
-      lastCursor: landed.lastCursor ?? position.lastCursor,
+      rows: position.rows + good.length,
+      quarantined: position.quarantined + batches.reduce((n, b) => n + b.records.length, 0) - good.length,
+      firstCursor: position.firstCursor ?? (good.length > 0 ? lastCursor : null),
+      lastCursor: lastCursor ?? position.lastCursor,
     };
-    await commit(next);
-    position = next;
-    if (exhausted) await finishStream(config.layout.state, next);
-    return { position: next, done: exhausted, waitSeconds: 0, event: exhausted ? ('finished' as const) : event, reportId: cursor.reportId ?? undefined };
+    const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
+    // A retried step whose window already landed lands nothing and goes on from the committed position.
+    const outcome = await landAndCommit(lake, target, batches, next);
+    position = outcome.position;
+    const finished = outcome.kind === 'finished' || position.exhausted === true;
+    if (finished && outcome.kind !== 'finished') await finishStream(lake, position);
+    return { position, done: finished, waitSeconds: 0, event: finished ? ('finished' as const) : event, reportId: cursor.reportId ?? undefined };
   };
 
   if (cursor.reportId === null) {
     // A retried step whose report was requested and committed before the worker died asks about that one.
-    const committed = (await readStreamState(config.layout.state, connection.id, stateKey(position))).inProgress;
+    const committed = (await readLakeStreamState(lake, connection.id, stateKey(position))).inProgress;
     if (committed?.syncId === position.syncId && committed.pageToken !== null) {
       const earlier = JSON.parse(committed.pageToken) as ReportCursor;
       if (earlier.from === cursor.from && earlier.reportId !== null) {
@@ -195,7 +202,7 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
       return { position, done: false, waitSeconds: Math.min(maxPollSeconds, pollSeconds * 2 ** Math.min(polls, 10)), event: 'waiting', reportId: cursor.reportId };
     }
     case 'no_data':
-      return advance({ rows: 0, quarantined: 0, files: 0, lastCursor: null }, 'no_data');
+      return advance([], 'no_data');
     case 'failed': {
       const failures = cursor.failures + 1;
       if (failures >= MAX_FAILURES) {
@@ -225,25 +232,10 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
       const syncedAt = new Date();
       const landed = rowsRead.map((row) => toLanded(source, stream!, report.reportField ? { ...row, [report.reportField]: status.facts } : row, syncedAt));
       const rowsPerFile = input.rowsPerFile ?? 1000;
-      const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
-      let seq = position.seq;
-      let rows = 0;
-      let quarantined = 0;
-      let lastCursor: string | null = null;
-      for (let i = 0; i < landed.length; i += rowsPerFile) {
-        const chunk: LandedRecord[] = landed.slice(i, i + rowsPerFile);
-        const good = chunk.filter((r) => r.quarantineReason === undefined);
-        const bad = chunk.filter((r) => r.quarantineReason !== undefined);
-        // File names follow the sequence number, so a retried step writes the same files again.
-        if (good.length > 0) await writeLandedFile(config.layout.raw, { ...target, seq }, good);
-        if (bad.length > 0) await writeLandedFile(config.layout.quarantine, { ...target, seq }, bad, { withReason: true });
-        seq += 1;
-        rows += good.length;
-        quarantined += bad.length;
-        lastCursor = good.map((r) => r.cursorValue).filter((c): c is string => c !== null).at(-1) ?? lastCursor;
-        ctx.heartbeat();
-      }
-      return advance({ rows, quarantined, files: seq - position.seq, lastCursor }, 'landed');
+      // Batch numbers follow the position's, so a retried step lands the same batches, and is recognised.
+      const batches: LandingBatch[] = [];
+      for (let i = 0; i < landed.length; i += rowsPerFile) batches.push({ seq: position.seq + batches.length, records: landed.slice(i, i + rowsPerFile) });
+      return advance(batches, 'landed');
     }
   }
 }

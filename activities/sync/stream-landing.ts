@@ -1,7 +1,8 @@
 import { readPath } from '../sources/read-path';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
-import type { LandedRecord } from '../landing/lake';
-import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
+import type { Lake } from '../../lib/lake/open-lake';
+import type { LandedRecord } from '../landing/land-batch';
+import { stateKey, updateStreamState, type StreamPosition } from '../../lib/sync-state';
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
@@ -26,21 +27,25 @@ export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<str
  * from. A slice records only itself; the stream's mark moves when every slice is done, and never
  * back: a backfill that read an earlier window leaves it where it was.
  */
-export async function finishStream(stateDir: string, position: StreamPosition): Promise<void> {
-  const state = await readStreamState(stateDir, position.connection, stateKey(position));
-  await writeStreamState(stateDir, {
-    ...state,
-    highWaterMark: position.slice ? state.highWaterMark : Math.max(state.highWaterMark ?? position.window.to, position.window.to),
-    inProgress: null,
-    lastSync: {
-      syncId: position.syncId,
-      mode: position.mode,
-      window: position.window,
-      startedAt: position.startedAt,
-      finishedAt: new Date().toISOString(),
-      rows: position.rows,
-      quarantined: position.quarantined,
-      batches: position.seq,
-    },
-  });
+export async function finishStream(lake: Lake, position: StreamPosition): Promise<void> {
+  await updateStreamState(lake, position.connection, stateKey(position), (state) =>
+    // A retried step that finds its sync already recorded leaves the record as the first finish wrote it.
+    state.lastSync?.syncId === position.syncId && state.inProgress === null
+      ? undefined
+      : {
+          ...state,
+          highWaterMark: position.slice ? state.highWaterMark : Math.max(state.highWaterMark ?? position.window.to, position.window.to),
+          inProgress: null,
+          lastSync: {
+            syncId: position.syncId,
+            mode: position.mode,
+            window: position.window,
+            startedAt: position.startedAt,
+            finishedAt: new Date().toISOString(),
+            rows: position.rows,
+            quarantined: position.quarantined,
+            batches: position.seq,
+          },
+        },
+  );
 }

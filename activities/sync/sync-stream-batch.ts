@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { EnvironmentMismatchError } from '../../lib/errors';
-import { writeLandedFile, type LandedRecord } from '../landing/lake';
+import { openLake } from '../../lib/lake/open-lake';
+import { isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
 import { finishStream, toLanded } from './stream-landing';
 import { readAccountFacts } from '../sources/account-facts';
 import { connectionCredential } from '../sources/credentials';
@@ -10,11 +11,11 @@ import { fetchPage } from '../sources/pager';
 import { RepeatedPageGuard } from '../sources/paging/progress';
 import { limiterFor, operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
-import { readStreamState, stateKey, writeStreamState, type StreamPosition } from '../../lib/sync-state';
+import { readLakeStreamState, stateKey, type StreamPosition } from '../../lib/sync-state';
 
 export interface SyncStreamBatchInput {
   position: StreamPosition;
-  /** Rows gathered before a file is landed and the cursor committed. */
+  /** Rows gathered before a batch is landed and the cursor committed with it. */
   rowsPerFile?: number;
   /**
    * How long one activity keeps paging before it lands what it holds and hands control back to the
@@ -26,21 +27,30 @@ export interface SyncStreamBatchInput {
 export interface SyncStreamBatchResult {
   position: StreamPosition;
   done: boolean;
+  /** Batches landed in the raw table by this call (a quarantine-only batch counts as none). */
   filesLanded: number;
 }
 
 /**
  * Pages through one stream from its position for up to a time budget, landing each batch of pages
- * as a Parquet file and committing the cursor after the file is durable. When the budget runs out it
- * lands what it holds, however little, so a slow source still checkpoints. Resumes from its last
- * heartbeat when Temporal retries it.
+ * in the lake together with the cursor past it, in one transaction. When the budget runs out it
+ * lands what it holds, however little, so a slow source still checkpoints. A retried attempt
+ * resumes from its last heartbeat or from the committed state, whichever is further on.
  */
 export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBatchInput): Promise<SyncStreamBatchResult> {
   const ctx = Context.current();
   const rowsPerFile = input.rowsPerFile ?? 1000;
   const budgetMs = input.budgetMs ?? config.sync.batch_seconds * 1000;
-  // A retried attempt continues from the last durable file, not from the start of the batch.
+  const lake = await openLake(config.storage, config.layout);
+  // A retried attempt continues from the last committed batch, not from the start of the call: its
+  // heartbeat may be older than what it committed (it died between the commit and the beat).
   let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
+  const state = await readLakeStreamState(lake, position.connection, stateKey(position));
+  if (state.lastSync?.syncId === position.syncId && state.inProgress === null) {
+    // The stream (or slice) finished in an attempt whose answer was lost.
+    return { position: { ...position, exhausted: true }, done: true, filesLanded: 0 };
+  }
+  if (state.inProgress?.syncId === position.syncId && isAhead(state.inProgress, position)) position = state.inProgress;
   const connection = findConnection(config, position.connection);
   const credential = connectionCredential(connection);
   const source = sourceSpec(connection.source);
@@ -62,32 +72,32 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   const land = async () => {
     const good = buffer.filter((r) => r.quarantineReason === undefined);
     const bad = buffer.filter((r) => r.quarantineReason !== undefined);
-    if (good.length > 0) {
-      await writeLandedFile(config.layout.raw, { ...target, seq: position.seq }, good);
-      filesLanded += 1;
-    }
-    if (bad.length > 0) {
-      await writeLandedFile(config.layout.quarantine, { ...target, seq: position.seq }, bad, { withReason: true });
-    }
     const cursors = good.map((r) => r.cursorValue).filter((c): c is string => c !== null);
-    position = {
+    const next: StreamPosition = {
       ...position,
       firstCursor: position.firstCursor ?? cursors[0] ?? null,
       lastCursor: cursors.at(-1) ?? position.lastCursor,
       pageToken: token,
       exhausted: done,
-      // A commit of pages without records (a child stream's parents) moves the token, not the file number.
+      // A commit of pages without records (a child stream's parents) moves the token, not the batch number.
       seq: position.seq + (buffer.length > 0 ? 1 : 0),
       pages: position.pages + pagesInBuffer,
       rows: position.rows + good.length,
       quarantined: position.quarantined + bad.length,
     };
+    // The batch and the cursor past it commit together; a batch committed before (by an attempt
+    // this one overlaps) is not landed again, and paging goes on from where that one got to.
+    const outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], next);
+    position = outcome.position;
+    if (outcome.kind === 'landed' && good.length > 0) filesLanded += 1;
+    if (outcome.kind !== 'landed') {
+      token = position.pageToken;
+      done = position.exhausted === true;
+    }
     buffer = [];
     pagesInBuffer = 0;
-    // The cursor moves only now that the data it points past is on disk.
-    const state = await readStreamState(config.layout.state, connection.id, stateKey(position));
-    await writeStreamState(config.layout.state, { ...state, inProgress: position });
     ctx.heartbeat(position);
+    return outcome.kind;
   };
 
   // Sources whose records do not say their environment are asked once, before anything lands.
@@ -130,11 +140,12 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     done = token === null;
     // Out of time, the batch commits what it read so the next one starts past it, not before it.
     const outOfTime = !done && Date.now() - startedMs >= budgetMs;
-    if (done || outOfTime || buffer.length >= rowsPerFile) await land();
-    else ctx.heartbeat(position);
+    if (done || outOfTime || buffer.length >= rowsPerFile) {
+      if ((await land()) === 'finished') return { position, done: true, filesLanded };
+    } else ctx.heartbeat(position);
     if (outOfTime) break;
   }
 
-  if (done) await finishStream(config.layout.state, position);
+  if (done) await finishStream(lake, position);
   return { position, done, filesLanded };
 }

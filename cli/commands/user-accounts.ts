@@ -4,21 +4,14 @@ import { ConfigError } from '../../lib/errors';
 import { hashPassword, passwordProblem } from '../../server/auth/passwords';
 import { describeRights, grantAccess, revokeAccess } from '../../server/access/grant-access';
 import type { AccessScope } from '../../server/store/access-grants';
-import { AppStore, appStorePath, normalizeEmail } from '../../server/store/app-store';
+import { normalizeEmail } from '../../server/store/app-store';
+import { withAppStore } from '../../server/store/open-app-store';
 
-// Accounts of `cdp serve`, kept in the app store under the data folder. A password is never a
+// Accounts of `cdp serve`, kept in the app store (a file under the data folder, or the PostgreSQL
+// catalog's database). A password is never a
 // flag (it would stay in the shell's history): it is typed at a hidden prompt, or piped on stdin.
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function withStore<T>(config: LoadedConfig, act: (store: AppStore) => T): T {
-  const store = AppStore.open(appStorePath(config.layout));
-  try {
-    return act(store);
-  } finally {
-    store.close();
-  }
-}
 
 /** Asks for a line without echoing what is typed. */
 function promptHidden(question: string): Promise<string> {
@@ -63,9 +56,9 @@ export async function readNewPassword(): Promise<string> {
 export async function addUser(config: LoadedConfig, email: string, opts: { admin?: boolean; name?: string; password: string }): Promise<string> {
   if (!EMAIL.test(email.trim())) throw new ConfigError(`"${email}" is not an email address`);
   const passwordHash = await hashPassword(opts.password);
-  return withStore(config, (store) => {
-    if (store.userByEmail(email)) throw new ConfigError(`${normalizeEmail(email)} has an account already; \`cdp user password ${normalizeEmail(email)}\` sets a new password`);
-    const user = store.addUser({ email, name: opts.name, passwordHash, isAdmin: opts.admin, nowMs: Date.now() });
+  return withAppStore(config, async (store) => {
+    if (await store.userByEmail(email)) throw new ConfigError(`${normalizeEmail(email)} has an account already; \`cdp user password ${normalizeEmail(email)}\` sets a new password`);
+    const user = await store.addUser({ email, name: opts.name, passwordHash, isAdmin: opts.admin, nowMs: Date.now() });
     const admin = user.isAdmin ? (opts.admin ? ' (admin)' : ' (admin: the first user is one)') : '';
     return `added ${user.email}${admin}; sign in at \`cdp serve\``;
   });
@@ -74,27 +67,27 @@ export async function addUser(config: LoadedConfig, email: string, opts: { admin
 /** Sets a new password, which signs that user's browsers out. */
 export async function setUserPassword(config: LoadedConfig, email: string, password: string): Promise<string> {
   const passwordHash = await hashPassword(password);
-  return withStore(config, (store) => {
-    const user = store.userByEmail(email);
+  return withAppStore(config, async (store) => {
+    const user = await store.userByEmail(email);
     if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}; add one with \`cdp user add ${normalizeEmail(email)}\``);
-    store.setPassword(user.id, passwordHash);
+    await store.setPassword(user.id, passwordHash);
     return `new password set for ${user.email}; their browsers are signed out`;
   });
 }
 
 /** Removes an account with its sessions, the grants and invitations made to it and the links it sent. */
-export function removeUser(config: LoadedConfig, email: string): string {
-  return withStore(config, (store) => {
-    const user = store.userByEmail(email);
+export function removeUser(config: LoadedConfig, email: string): Promise<string> {
+  return withAppStore(config, async (store) => {
+    const user = await store.userByEmail(email);
     if (!user) throw new ConfigError(`no user ${normalizeEmail(email)}`);
-    store.removeUser(user.id);
+    await store.removeUser(user.id);
     return `removed ${user.email}: their sessions ended, the segment and access grants and invitations made to them and the invitation links they sent are gone, and segments they created in the app now belong to the admins`;
   });
 }
 
 /** The accounts, one a line, each member followed by their access grants. */
-export function renderUsers(config: LoadedConfig): string {
-  const { users, grants } = withStore(config, (store) => ({ users: store.listUsers(), grants: store.access.all() }));
+export async function renderUsers(config: LoadedConfig): Promise<string> {
+  const { users, grants } = await withAppStore(config, async (store) => ({ users: await store.listUsers(), grants: await store.access.all() }));
   if (!users.length) return 'no users; add one with `cdp user add <email>`\n';
   const now = Date.now();
   const lines: string[] = [];
@@ -123,14 +116,14 @@ function untilMs(until: string | undefined): number | null {
 }
 
 /** Grants a member access to an environment or a connection (`cdp user grant`). */
-export function grantUserAccess(config: LoadedConfig, email: string, flags: { environment?: string; connection?: string; edit?: boolean; delete?: boolean; until?: string }): string {
+export function grantUserAccess(config: LoadedConfig, email: string, flags: { environment?: string; connection?: string; edit?: boolean; delete?: boolean; until?: string }): Promise<string> {
   const scope = scopeOf(flags);
   const expiresAtMs = untilMs(flags.until);
-  return withStore(config, (store) => grantAccess(store, config, { email, scope, edit: Boolean(flags.edit), delete: Boolean(flags.delete), expiresAtMs }, { userId: 0, nowMs: Date.now() }));
+  return withAppStore(config, (store) => grantAccess(store, config, { email, scope, edit: Boolean(flags.edit), delete: Boolean(flags.delete), expiresAtMs }, { userId: 0, nowMs: Date.now() }));
 }
 
 /** Revokes a member's access to an environment or a connection (`cdp user revoke`). */
-export function revokeUserAccess(config: LoadedConfig, email: string, flags: { environment?: string; connection?: string }): string {
+export function revokeUserAccess(config: LoadedConfig, email: string, flags: { environment?: string; connection?: string }): Promise<string> {
   const scope = scopeOf(flags);
-  return withStore(config, (store) => revokeAccess(store, email, scope));
+  return withAppStore(config, (store) => revokeAccess(store, email, scope));
 }

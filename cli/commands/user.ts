@@ -29,7 +29,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('remove an account and end its sessions')
     .action(async (email: string) => {
       const { removeUser } = await import('./user-accounts');
-      console.log(removeUser(ctx.loadConfig(), email));
+      console.log(await removeUser(ctx.loadConfig(), email));
     });
 
   user
@@ -42,7 +42,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--until <time>', 'the grant ends then (an ISO date or time); none: until revoked')
     .action(async (email: string, raw) => {
       const { grantUserAccess } = await import('./user-accounts');
-      console.log(grantUserAccess(ctx.loadConfig(), email, raw));
+      console.log(await grantUserAccess(ctx.loadConfig(), email, raw));
     });
 
   user
@@ -52,7 +52,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--connection <id>', 'a connection id')
     .action(async (email: string, raw) => {
       const { revokeUserAccess } = await import('./user-accounts');
-      console.log(revokeUserAccess(ctx.loadConfig(), email, raw));
+      console.log(await revokeUserAccess(ctx.loadConfig(), email, raw));
     });
 
   user
@@ -60,6 +60,6 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('list the accounts and what each member may see')
     .action(async () => {
       const { renderUsers } = await import('./user-accounts');
-      process.stdout.write(renderUsers(ctx.loadConfig()));
+      process.stdout.write(await renderUsers(ctx.loadConfig()));
     });
 };

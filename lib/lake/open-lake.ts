@@ -6,7 +6,7 @@ import { CdpError, ConfigError } from '../errors';
 import type { DataLayout } from '../paths';
 import { sqlString } from '../sql';
 import { ensureLakeExtensions, type LakeExtension } from './extensions';
-import type { StorageConfig } from './storage-config';
+import { requiredEnv, type StorageConfig } from './storage-config';
 
 // One lake, two settings: the catalog is an embedded SQLite file under data/ (several processes of
 // one machine share it) or PostgreSQL, and the data path is a folder under data/ or an s3:// URL.
@@ -40,12 +40,6 @@ export function lakeLocation(storage: StorageConfig, layout: DataLayout): LakeLo
     dataPath: storage.data_path ?? `${path.join(layout.root, 'lake')}${path.sep}`,
     kind: storage.catalog ? 'postgres' : 'embedded',
   };
-}
-
-function requiredEnv(name: string, what: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new ConfigError(`storage: ${what}: the environment variable ${name} is not set in this process's environment; export it before starting cdp`);
-  return value;
 }
 
 /** Text with the given secrets replaced, for errors that may quote an ATTACH string or a secret. */

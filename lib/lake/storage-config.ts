@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../errors';
 
 // Where the lake lives: its catalog (an embedded SQLite file by default, PostgreSQL at scale) and its
 // data path (a folder under data/ by default, an s3:// URL at scale). Secrets only through
@@ -40,3 +41,10 @@ export const storageSchema = z
     if (s.catalog_password_env && !s.catalog) ctx.addIssue({ code: 'custom', path: ['catalog_password_env'], message: 'catalog_password_env is for a postgres: catalog' });
   });
 export type StorageConfig = z.infer<typeof storageSchema>;
+
+/** The value of an environment variable the storage settings name; a ConfigError saying which when it is unset. */
+export function requiredEnv(name: string, what: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new ConfigError(`storage: ${what}: the environment variable ${name} is not set in this process's environment; export it before starting cdp`);
+  return value;
+}

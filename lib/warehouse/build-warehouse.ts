@@ -29,9 +29,9 @@ export interface ModelTiming {
 
 export interface BuildOptions {
   modelsDir: string;
-  /** Called as each model starts (the build activity heartbeats with it). */
+  /** Called as each model starts, and first with `raw.*` (the build activity heartbeats with it). */
   onProgress?: (model: string) => void;
-  /** Called as each model and its tests finish. */
+  /** Called as each model and its tests finish, and first as the lake's raw tables are copied (`raw.*`). */
   onModelBuilt?: (timing: ModelTiming) => void;
   /** Called inside the lake transaction that publishes the models, once they are copied, before it commits. */
   beforePublishCommit?: () => Promise<void>;
@@ -144,7 +144,11 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
     try {
       // Session setting: models compute in UTC whatever the machine's zone.
       await db.run("SET TimeZone = 'UTC'");
-      await copyRawTables(db, config, models);
+      // The raw copy is reported as one step, `raw.*`, before the models.
+      opts.onProgress?.('raw.*');
+      const rawStart = performance.now();
+      const rawRows = await copyRawTables(db, config, models);
+      opts.onModelBuilt?.({ model: 'raw.*', buildMs: performance.now() - rawStart, testMs: 0, rows: rawRows });
       await createConfigTables(db, config);
       for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
       for (const model of models) {

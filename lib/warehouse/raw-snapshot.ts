@@ -22,8 +22,9 @@ function rawTablesRead(models: ModelFile[]): { source: string; stream: string }[
  * stream a model reads that has not landed yet; beside each, in `raw_latest`, a view of the newest
  * landed version of each record: at-least-once landing and re-read streams land a record many times,
  * and staging reads each once. The lake is attached read-only for the copy and detached after it.
+ * Returns the rows copied.
  */
-export async function copyRawTables(db: DuckDBConnection, config: Pick<LoadedConfig, 'storage' | 'layout'>, models: ModelFile[]): Promise<void> {
+export async function copyRawTables(db: DuckDBConnection, config: Pick<LoadedConfig, 'storage' | 'layout'>, models: ModelFile[]): Promise<number> {
   // Opening the lake once creates it (catalog, data folder, identity) when no sync has yet.
   await openLake(config.storage, config.layout);
   await attachLake(db, config.storage, lakeLocation(config.storage, config.layout), { readOnly: true });
@@ -35,16 +36,22 @@ export async function copyRawTables(db: DuckDBConnection, config: Pick<LoadedCon
     const streams = await landedStreams(db);
     const landed = new Set(streams.map((t) => rawTableName(t.source, t.stream)));
     const tables = new Map([...rawTablesRead(models), ...streams].map((t) => [rawTableName(t.source, t.stream), t]));
+    let rows = 0;
     for (const [name, t] of [...tables].sort(([a], [b]) => a.localeCompare(b))) {
       const table = sqlIdent(name);
-      if (landed.has(name)) await db.run(`CREATE TABLE raw.${table} AS SELECT * FROM ${rawTable(t.source, t.stream)}`);
-      else await db.run(`CREATE TABLE raw.${table} (${RAW_COLUMNS})`);
+      if (landed.has(name)) {
+        const reader = await db.runAndReadAll(`CREATE TABLE raw.${table} AS SELECT * FROM ${rawTable(t.source, t.stream)}`);
+        rows += Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
+      } else {
+        await db.run(`CREATE TABLE raw.${table} (${RAW_COLUMNS})`);
+      }
       await db.run(
         `CREATE VIEW raw_latest.${table} AS SELECT * FROM raw.${table}
          QUALIFY row_number() OVER (PARTITION BY environment, connection, primary_key ORDER BY synced_at DESC, sync_id DESC, batch_seq DESC, record_index DESC) = 1`,
       );
     }
     await db.run('COMMIT');
+    return rows;
   } catch (err) {
     await db.run('ROLLBACK').catch(() => {});
     throw err;

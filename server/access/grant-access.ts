@@ -35,21 +35,21 @@ export function describeRights(grant: Pick<AccessGrant, 'edit' | 'delete' | 'exp
 }
 
 /** Grants (or changes) a member's access; says what was done. */
-export function grantAccess(store: AppStore, config: LoadedConfig, request: AccessRequest, by: { userId: number; nowMs: number }): string {
+export async function grantAccess(store: AppStore, config: LoadedConfig, request: AccessRequest, by: { userId: number; nowMs: number }): Promise<string> {
   const email = normalizeEmail(request.email);
-  const user = store.userByEmail(email);
+  const user = await store.userByEmail(email);
   if (!user) throw new ConfigError(`no user ${email}; add the account first (\`cdp user add ${email}\`)`);
   if (user.isAdmin) throw new ConfigError(`${email} is an admin and may do everything already`);
   checkScope(config, request.scope);
   if (request.expiresAtMs !== null && request.expiresAtMs <= by.nowMs) throw new ConfigError(`the expiry ${new Date(request.expiresAtMs).toISOString()} is in the past; pick a time ahead`);
   const grant: AccessGrant = { email, scope: request.scope, edit: request.edit, delete: request.delete, expiresAtMs: request.expiresAtMs, grantedBy: by.userId, createdAtMs: by.nowMs };
-  store.access.put(grant);
+  await store.access.put(grant);
   return `${email} may now ${describeRights(grant)} ${describeScope(request.scope)}`;
 }
 
 /** Revokes a member's access to a scope; says what was done. */
-export function revokeAccess(store: AppStore, email: string, scope: AccessScope): string {
+export async function revokeAccess(store: AppStore, email: string, scope: AccessScope): Promise<string> {
   const normalized = normalizeEmail(email);
-  if (!store.access.revoke(normalized, scope)) throw new ConfigError(`${normalized} has no access to ${describeScope(scope)}`);
+  if (!(await store.access.revoke(normalized, scope))) throw new ConfigError(`${normalized} has no access to ${describeScope(scope)}`);
   return `${normalized} no longer has access to ${describeScope(scope)}`;
 }

@@ -36,19 +36,19 @@ export function unionOf(rights: Rights[]): Rights {
 
 const rightsOf = (grant: AccessGrant): Rights => ({ read: true, edit: grant.edit, delete: grant.delete, expiresAtMs: grant.expiresAtMs });
 
-function grantedRights(ctx: ServerContext, user: User, scopes: AccessScope[]): Rights {
-  const grants = ctx.store.access.liveOf(user.email, ctx.nowMs());
+async function grantedRights(ctx: ServerContext, user: User, scopes: AccessScope[]): Promise<Rights> {
+  const grants = await ctx.store.access.liveOf(user.email, ctx.nowMs());
   return unionOf(grants.filter((g) => scopes.some((s) => s.kind === g.scope.kind && s.name === g.scope.name)).map(rightsOf));
 }
 
 /** A user's rights on every customer, segment and report of an environment. */
-export function environmentRights(ctx: ServerContext, user: User, environment: string): Rights {
+export async function environmentRights(ctx: ServerContext, user: User, environment: string): Promise<Rights> {
   if (user.isAdmin) return ALL_RIGHTS;
   return grantedRights(ctx, user, [{ kind: 'environment', name: environment }]);
 }
 
 /** A user's rights on a connection: its own grant, or its environment's. */
-export function connectionRights(ctx: ServerContext, user: User, connection: { id: string; environment: string }): Rights {
+export async function connectionRights(ctx: ServerContext, user: User, connection: { id: string; environment: string }): Promise<Rights> {
   if (user.isAdmin) return ALL_RIGHTS;
   return grantedRights(ctx, user, [
     { kind: 'environment', name: connection.environment },
@@ -59,8 +59,8 @@ export function connectionRights(ctx: ServerContext, user: User, connection: { i
 const VERB: Record<Level, string> = { read: 'see', edit: 'change', delete: 'delete' };
 
 /** Throws a 403 unless the user may `level` the customer data of the environment. */
-export function requireEnvironment(ctx: ServerContext, user: User, environment: string, level: Level): Rights {
-  const rights = environmentRights(ctx, user, environment);
+export async function requireEnvironment(ctx: ServerContext, user: User, environment: string, level: Level): Promise<Rights> {
+  const rights = await environmentRights(ctx, user, environment);
   if (!rights[level]) throw new HttpError(403, `you may not ${VERB[level]} the customer data of the ${environment} environment; an admin grants access (\`cdp user grant\`)`);
   return rights;
 }

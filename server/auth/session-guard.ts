@@ -55,8 +55,8 @@ export function registerSessionGuard(app: FastifyInstance, ctx: ServerContext): 
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
-      const session = ctx.store.sessionByToken(token, ctx.nowMs());
-      const user = session && ctx.store.userById(session.userId);
+      const session = await ctx.store.sessionByToken(token, ctx.nowMs());
+      const user = session && (await ctx.store.userById(session.userId));
       if (session && user) {
         request.session = { ...session, token };
         request.user = user;

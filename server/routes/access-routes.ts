@@ -11,9 +11,9 @@ import type { AccessScope } from '../store/access-grants';
 // an environment or a connection with read, edit and delete and an optional expiry, and revoking.
 
 /** A request the grant rules refuse is the admin's to fix: 422 with the reason. */
-function asUnprocessable<T>(act: () => T): T {
+async function asUnprocessable<T>(act: () => Promise<T>): Promise<T> {
   try {
-    return act();
+    return await act();
   } catch (err) {
     if (err instanceof ConfigError) throw new HttpError(422, err.message);
     throw err;
@@ -27,8 +27,8 @@ export function registerAccessRoutes(app: FastifyInstance, ctx: ServerContext): 
   app.get('/api/access', admin, async (): Promise<AccessOverview> => {
     const now = ctx.nowMs();
     return {
-      users: ctx.store.listUsers().map((u) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin })),
-      grants: ctx.store.access.all().map((g) => ({
+      users: (await ctx.store.listUsers()).map((u) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin })),
+      grants: (await ctx.store.access.all()).map((g) => ({
         email: g.email,
         scope: g.scope,
         edit: g.edit,
@@ -46,7 +46,7 @@ export function registerAccessRoutes(app: FastifyInstance, ctx: ServerContext): 
     const body = parseInput(accessGrantBody, request.body);
     const scope: AccessScope = body.environment ? { kind: 'environment', name: body.environment } : { kind: 'connection', name: body.connection! };
     const expiresAtMs = body.expiresAt ? Date.parse(body.expiresAt) : null;
-    const message = asUnprocessable(() =>
+    const message = await asUnprocessable(() =>
       grantAccess(ctx.store, ctx.config, { email: body.email, scope, edit: body.edit, delete: body.delete, expiresAtMs }, { userId: request.user!.id, nowMs: ctx.nowMs() }),
     );
     reply.code(201);
@@ -56,7 +56,7 @@ export function registerAccessRoutes(app: FastifyInstance, ctx: ServerContext): 
   app.delete('/api/access/:email/:kind/:name', admin, async (request) => {
     const { email, kind, name } = parseInput(accessScopeParams, request.params);
     try {
-      return { message: revokeAccess(ctx.store, email, { kind, name }) };
+      return { message: await revokeAccess(ctx.store, email, { kind, name }) };
     } catch (err) {
       if (err instanceof ConfigError) throw new HttpError(404, err.message);
       throw err;

@@ -30,7 +30,8 @@ export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style
 /** Registers the routes of the attribution dashboard's options and its live report page. */
 export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/attribution/options', async (request): Promise<AttributionOptions> => {
-    const environments = ENVIRONMENTS.filter((e) => environmentRights(ctx, request.user!, e).read);
+    const readable = await Promise.all(ENVIRONMENTS.map(async (e) => (await environmentRights(ctx, request.user!, e)).read));
+    const environments = ENVIRONMENTS.filter((_, i) => readable[i]);
     const preferred = reportEnvironment(ctx.config) as (typeof ENVIRONMENTS)[number];
     return { models: MODELS, groupings: GROUPINGS, environment: environments.includes(preferred) ? preferred : (environments[0] ?? preferred), environments, available: hasWarehouse(ctx.config) };
   });
@@ -39,7 +40,7 @@ export function registerAttributionRoutes(app: FastifyInstance, ctx: ServerConte
   app.get('/reports/attribution', async (request, reply) => {
     const q = parseInput(reportQuery, request.query);
     const environment = reportEnvironment(ctx.config, q.environment);
-    requireEnvironment(ctx, request.user!, environment, 'read');
+    await requireEnvironment(ctx, request.user!, environment, 'read');
     if (!hasWarehouse(ctx.config)) throw new HttpError(409, 'no warehouse yet: run a sync and a build first');
     const data = await attributionReport(ctx.config, { environment, models: parseModels(q.models), by: q.by, from: q.from, to: q.to });
     return reply

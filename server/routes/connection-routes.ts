@@ -30,7 +30,7 @@ async function temporalRuns(ctx: ServerContext, ids: string[]): Promise<Map<stri
 /** Registers the routes of connection status and the sync and schedule buttons. */
 export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   /** The connection the user may change; one they may not even read is not found, so ids are not revealed. */
-  const connectionToChange = (request: FastifyRequest, id: string) => {
+  const connectionToChange = async (request: FastifyRequest, id: string) => {
     let connection: ReturnType<typeof findConnection>;
     try {
       connection = findConnection(ctx.config, id);
@@ -38,7 +38,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
       if (err instanceof ConfigError) throw notFound(`connection "${id}"`);
       throw err;
     }
-    const rights = connectionRights(ctx, request.user!, connection);
+    const rights = await connectionRights(ctx, request.user!, connection);
     if (!rights.read) throw notFound(`connection "${id}"`);
     if (!rights.edit) throw forbidden(`start syncs of or pause connection "${id}"; an admin grants edit access (\`cdp user grant\`)`);
     return connection;
@@ -47,7 +47,8 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
   // Each person sees the connections they may read: all for admins, those granted (directly or through their environment) for members.
   app.get('/api/connections', async (request): Promise<ConnectionsStatus> => {
     const nowMs = ctx.nowMs();
-    const visible = ctx.config.connections.filter((c) => connectionRights(ctx, request.user!, c).read);
+    const rights = new Map(await Promise.all(ctx.config.connections.map(async (c) => [c.id, await connectionRights(ctx, request.user!, c)] as const)));
+    const visible = ctx.config.connections.filter((c) => rights.get(c.id)!.read);
     const runs = await temporalRuns(ctx, visible.map((c) => c.id));
     const connections: ConnectionInfo[] = [];
     for (const { connection: c, runs: r, streams } of await connectionStatuses({ ...ctx.config, connections: visible }, runs)) {
@@ -56,7 +57,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
         id: c.id,
         source: c.source,
         environment: c.environment,
-        mayEdit: connectionRights(ctx, request.user!, c).edit,
+        mayEdit: rights.get(c.id)!.edit,
         lastRun: r?.lastRun ? { status: r.lastRun.status, startedAt: r.lastRun.startTime.toISOString(), closedAt: iso(r.lastRun.closeTime), failure: r.lastRun.failure ? withoutServerPaths(ctx.config, r.lastRun.failure) : null } : null,
         schedule: r?.schedule ? { next: iso(r.schedule.next), paused: r.schedule.paused, note: r.schedule.note ?? null } : null,
         progress: running ? await ctx.temporal.client().then((client) => syncProgress(client, c.id), () => null) : null,
@@ -79,7 +80,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
   // The same start as `cdp sync <connection> [--historical] --detach`: workflow sync:<connection>, one at a time.
   app.post('/api/connections/:id/sync', async (request, reply): Promise<SyncStarted> => {
     const { id } = parseInput(idParams, request.params);
-    const connection = connectionToChange(request, id);
+    const connection = await connectionToChange(request, id);
     const { mode } = parseInput(syncBody, request.body);
     const client = await ctx.temporal.client();
     const handle = await startSync(client, connection, { mode, taskQueue: ctx.temporal.target.taskQueue, tuning: syncTuning(ctx.config) });
@@ -90,7 +91,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: ServerContex
   // The same as `cdp schedule pause|resume <connection>`, with who did it in the note.
   app.post('/api/connections/:id/schedule', async (request) => {
     const { id } = parseInput(idParams, request.params);
-    connectionToChange(request, id);
+    await connectionToChange(request, id);
     const { action } = parseInput(scheduleBody, request.body);
     const client = await ctx.temporal.client();
     const note = `${action}d from cdp serve by ${request.user!.email}`;

@@ -27,7 +27,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
   /** A reader's query on a materialized segment. */
   const readMembership = async <T>(request: FastifyRequest, read: (name: string) => Promise<T>): Promise<T> => {
     const { name } = parseInput(nameParams, request.params);
-    requireSegment(ctx, request.user!, name, 'read');
+    await requireSegment(ctx, request.user!, name, 'read');
     warehouseOrConflict();
     try {
       return await read(name);
@@ -56,7 +56,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: ServerContext): 
   // The CSV `cdp segment export` writes, sent as a download.
   app.get('/api/segments/:name/export', async (request, reply) => {
     const { name } = parseInput(nameParams, request.params);
-    requireSegment(ctx, request.user!, name, 'read');
+    await requireSegment(ctx, request.user!, name, 'read');
     const { format } = parseInput(exportQuery, request.query);
     warehouseOrConflict();
     const { csv } = await exportSegment(ctx.config, name, format);

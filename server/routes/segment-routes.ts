@@ -49,28 +49,32 @@ function publicCatalog(config: LoadedConfig) {
 
 const runFields = (run: LastRun | undefined) => ({ members: run?.members ?? null, materializedAt: run?.materializedAt.toISOString() ?? null });
 
-function ownerLabel(ctx: ServerContext, segmentId: string, owners: Map<string, number>): string {
+function ownerLabel(segmentId: string, owners: Map<string, number>, emails: Map<number, string>): string {
   const id = owners.get(segmentId);
-  return id === undefined ? 'admins (segment file)' : (ctx.store.userById(id)?.email ?? 'a removed user');
+  return id === undefined ? 'admins (segment file)' : (emails.get(id) ?? 'a removed user');
 }
 
 /** Owners and grants of segment ids no file has any more (deleted with the CLI): a file written later with that name as its id starts afresh. */
-function forgetVanished(ctx: ServerContext, owners: Map<string, number>): void {
+async function forgetVanished(ctx: ServerContext, owners: Map<string, number>): Promise<void> {
   const ids = existingSegmentIds(ctx.config);
-  for (const segmentId of owners.keys()) if (!ids.has(segmentId)) ctx.store.forgetSegment(segmentId);
+  for (const segmentId of owners.keys()) if (!ids.has(segmentId)) await ctx.store.forgetSegment(segmentId);
 }
+
+/** Every account's email by id, for owner labels. */
+const emailsById = async (ctx: ServerContext): Promise<Map<number, string>> => new Map((await ctx.store.listUsers()).map((u) => [u.id, u.email]));
 
 async function segmentList(ctx: ServerContext, user: User): Promise<SegmentList> {
   const { segments, errors } = await listSegments(ctx.config);
-  forgetVanished(ctx, ctx.store.segmentOwners());
-  const owners = ctx.store.segmentOwners();
+  await forgetVanished(ctx, await ctx.store.segmentOwners());
+  const owners = await ctx.store.segmentOwners();
+  const emails = await emailsById(ctx);
   const list: SegmentList = { owned: [], shared: [], ownedByOthers: [], invalid: [] };
   for (const s of segments) {
     const { name, environment } = s.definition;
     const id = segmentIdOf(s.definition);
-    const access = segmentAccess(ctx, user, { name, id, environment, ownerId: owners.get(id) });
+    const access = await segmentAccess(ctx, user, { name, id, environment, ownerId: owners.get(id) });
     if (!access.read) continue;
-    const row: SegmentSummary = { name, environment, description: s.definition.description ?? '', owner: ownerLabel(ctx, id, owners), ...runFields(s.lastRun) };
+    const row: SegmentSummary = { name, environment, description: s.definition.description ?? '', owner: ownerLabel(id, owners, emails), ...runFields(s.lastRun) };
     if (access.owned) list.owned.push(row);
     else if (user.isAdmin && owners.has(id)) list.ownedByOthers.push(row);
     else
@@ -103,7 +107,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.get('/api/segments/:name', async (request): Promise<SegmentInfo> => {
     const { name } = parseInput(nameParams, request.params);
-    const access = requireSegment(ctx, request.user!, name, 'read');
+    const access = await requireSegment(ctx, request.user!, name, 'read');
     let detail: Awaited<ReturnType<typeof segmentDetail>>;
     try {
       detail = await segmentDetail(ctx.config, name);
@@ -114,7 +118,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
     return {
       definition: detail.definition,
       file: detail.file ? path.relative(path.dirname(ctx.config.file), detail.file) : null,
-      owner: ownerLabel(ctx, segmentIdOf(detail.definition), ctx.store.segmentOwners()),
+      owner: ownerLabel(segmentIdOf(detail.definition), await ctx.store.segmentOwners(), await emailsById(ctx)),
       access: { ...access, expiresAt: access.expiresAtMs === null ? null : new Date(access.expiresAtMs).toISOString() },
       ...runFields(detail.lastRun),
     };
@@ -123,7 +127,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
   // A preview lists customers: it needs the right to read the environment the draft's rules run on.
   app.post('/api/segments/preview', async (request) => {
     const draft = validDefinition({ ...parseInput(definitionBody, request.body), name: 'draft' });
-    requireEnvironment(ctx, request.user!, draft.environment, 'read');
+    await requireEnvironment(ctx, request.user!, draft.environment, 'read');
     if (!hasWarehouse(ctx.config)) throw new HttpError(409, 'no warehouse yet: run a sync and a build first');
     return previewDraft(ctx, draft);
   });
@@ -131,41 +135,41 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: ServerContext):
   app.post('/api/segments', async (request, reply): Promise<SavedSegment> => {
     const definition = validDefinition(parseInput(definitionBody, request.body));
     // A segment's members are customers of its environment: making one needs the right to change it.
-    requireEnvironment(ctx, request.user!, definition.environment, 'edit');
+    await requireEnvironment(ctx, request.user!, definition.environment, 'edit');
     // The same answer whoever holds the name: a creator learns that it is taken, not whose it is or what it holds.
     if (segmentExists(ctx.config, definition.name)) throw new HttpError(409, `the name "${definition.name}" is not available; pick another name`, [{ path: 'name', message: 'this name is taken' }]);
     // The id is cdp's own, never one from the request: nothing of an earlier segment can be claimed.
     const created = createSegment(ctx.config, definition);
-    ctx.store.setSegmentOwner(segmentIdOf(created.definition), request.user!.id, ctx.nowMs());
+    await ctx.store.setSegmentOwner(segmentIdOf(created.definition), request.user!.id, ctx.nowMs());
     reply.code(201);
     return { name: definition.name, file: fileOf(definition.name) };
   });
 
   app.put('/api/segments/:name', async (request): Promise<SavedSegment> => {
     const { name } = parseInput(nameParams, request.params);
-    requireSegment(ctx, request.user!, name, 'edit');
+    await requireSegment(ctx, request.user!, name, 'edit');
     if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
     const body = parseInput(definitionBody, request.body);
     if (body.name !== undefined && body.name !== name) throw new HttpError(422, 'a segment keeps its name; create a new one to rename it', [{ path: 'name', message: 'cannot be changed' }]);
     const next = validDefinition({ ...body, name });
-    if (next.environment !== segmentRef(ctx, name)?.environment) requireEnvironment(ctx, request.user!, next.environment, 'edit');
+    if (next.environment !== (await segmentRef(ctx, name))?.environment) await requireEnvironment(ctx, request.user!, next.environment, 'edit');
     replaceSegment(ctx.config, name, next, 'definition');
     return { name, file: fileOf(name) };
   });
 
   app.delete('/api/segments/:name', async (request) => {
     const { name } = parseInput(nameParams, request.params);
-    requireSegment(ctx, request.user!, name, 'delete');
+    await requireSegment(ctx, request.user!, name, 'delete');
     if (!segmentExists(ctx.config, name)) throw notFound(`segment "${name}"`);
     const { message, deletedIds } = await deleteSegment(ctx.config, name);
-    for (const segmentId of deletedIds) ctx.store.forgetSegment(segmentId);
+    for (const segmentId of deletedIds) await ctx.store.forgetSegment(segmentId);
     return { message: withoutServerPaths(ctx.config, message) };
   });
 
   // Materializing goes through the same build-chain workflow as `cdp segment materialize`.
   app.post('/api/segments/:name/materialize', async (request) => {
     const { name } = parseInput(nameParams, request.params);
-    requireSegment(ctx, request.user!, name, 'edit');
+    await requireSegment(ctx, request.user!, name, 'edit');
     const client = await ctx.temporal.client();
     const result = await runMaterializeSegments(client, [name], ctx.temporal.target.taskQueue);
     const failed = result.failed.find((f) => f.segment === name);

@@ -23,9 +23,9 @@ const UNUSABLE_INVITATION = 'this invitation was used, has expired, or its email
 export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { account, address } = ctx.throttle;
 
-  const startSession = (reply: FastifyReply, user: User): SessionInfo => {
+  const startSession = async (reply: FastifyReply, user: User): Promise<SessionInfo> => {
     const now = ctx.nowMs();
-    const { token, session } = ctx.store.createSession(user.id, now);
+    const { token, session } = await ctx.store.createSession(user.id, now);
     setSessionCookie(reply, token, session, now);
     return { user: publicUser(user), csrfToken: session.csrfToken };
   };
@@ -48,17 +48,17 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
   };
 
   /** The invitation a token names if it can still create its account. */
-  const usableInvitation = (token: string): Invitation | undefined => {
-    const inv = ctx.store.invitation(token);
-    return inv && inv.acceptedAtMs === null && inv.expiresAtMs > ctx.nowMs() && !ctx.store.userByEmail(inv.email) ? inv : undefined;
+  const usableInvitation = async (token: string): Promise<Invitation | undefined> => {
+    const inv = await ctx.store.invitation(token);
+    return inv && inv.acceptedAtMs === null && inv.expiresAtMs > ctx.nowMs() && !(await ctx.store.userByEmail(inv.email)) ? inv : undefined;
   };
 
   app.post('/api/session', { config: { access: 'public' } }, async (request, reply) => {
     const { email: typed, password } = parseInput(signInBody, request.body);
     const email = normalizeEmail(typed);
     refuseWhileLocked(request, 'sign_in', email);
-    const user = ctx.store.userByEmail(email);
-    const hash = user ? ctx.store.passwordHashOf(user.id) : undefined;
+    const user = await ctx.store.userByEmail(email);
+    const hash = user ? await ctx.store.passwordHashOf(user.id) : undefined;
     const ok = await verifyPassword(hash ?? (await decoyHash()), password);
     if (!user || !hash || !ok) {
       fail(request, 'sign_in', email, user ? 'wrong_password' : 'unknown_email');
@@ -72,7 +72,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
   app.get('/api/session', async (request): Promise<SessionInfo> => ({ user: publicUser(request.user!), csrfToken: request.session!.csrfToken }));
 
   app.delete('/api/session', async (request, reply) => {
-    ctx.store.deleteSession(request.session!.token);
+    await ctx.store.deleteSession(request.session!.token);
     clearSessionCookie(reply);
     return { signedOut: true };
   });
@@ -80,7 +80,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
   app.get('/api/invitations/:token', { config: { access: 'public' } }, async (request): Promise<InvitationInfo> => {
     const { token } = parseInput(tokenParams, request.params);
     refuseWhileLocked(request, 'invitation', null);
-    const inv = usableInvitation(token);
+    const inv = await usableInvitation(token);
     if (!inv) {
       fail(request, 'invitation', null, 'bad_invitation');
       throw new HttpError(410, UNUSABLE_INVITATION);
@@ -92,7 +92,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
     const { token } = parseInput(tokenParams, request.params);
     refuseWhileLocked(request, 'invitation', null);
     // The token first: argon2 costs a large share of a second, which nobody without a link may spend.
-    const inv = usableInvitation(token);
+    const inv = await usableInvitation(token);
     if (!inv) {
       fail(request, 'invitation', null, 'bad_invitation');
       throw new HttpError(410, UNUSABLE_INVITATION);
@@ -103,7 +103,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
       logSignIn(ctx, request, { event: 'invitation', email: inv.email, outcome: 'failure', reason: 'weak_password' });
       throw new HttpError(422, problem, [{ path: 'password', message: problem }]);
     }
-    const user = ctx.store.acceptInvitation(token, { name: body.name.trim(), passwordHash: await hashPassword(body.password), nowMs: ctx.nowMs() });
+    const user = await ctx.store.acceptInvitation(token, { name: body.name.trim(), passwordHash: await hashPassword(body.password), nowMs: ctx.nowMs() });
     if (!user) {
       fail(request, 'invitation', inv.email, 'bad_invitation');
       throw new HttpError(410, UNUSABLE_INVITATION);

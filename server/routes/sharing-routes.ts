@@ -25,17 +25,19 @@ export function invitationUrl(request: FastifyRequest, token: string): string {
 export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/segments/:name/grants', async (request): Promise<GrantList> => {
     const { name } = parseInput(nameParams, request.params);
-    requireSegment(ctx, request.user!, name, 'share');
+    await requireSegment(ctx, request.user!, name, 'share');
     const now = ctx.nowMs();
+    const grants = await ctx.store.grantsOfSegment(segmentIdByName(ctx.config, name));
+    const accounts = new Set((await ctx.store.listUsers()).map((u) => u.email));
     return {
-      grants: ctx.store.grantsOfSegment(segmentIdByName(ctx.config, name)).map((g) => ({
+      grants: grants.map((g) => ({
         email: g.email,
         read: g.read,
         edit: g.edit,
         delete: g.delete,
         expiresAt: g.expiresAtMs === null ? null : new Date(g.expiresAtMs).toISOString(),
         expired: g.expiresAtMs !== null && g.expiresAtMs <= now,
-        hasAccount: ctx.store.userByEmail(g.email) !== undefined,
+        hasAccount: accounts.has(g.email),
         grantedAt: new Date(g.createdAtMs).toISOString(),
       })),
     };
@@ -43,7 +45,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post('/api/segments/:name/grants', async (request, reply): Promise<GrantResult> => {
     const { name } = parseInput(nameParams, request.params);
-    requireSegment(ctx, request.user!, name, 'share');
+    await requireSegment(ctx, request.user!, name, 'share');
     try {
       findSegment(ctx.config, name);
     } catch {
@@ -56,21 +58,21 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ServerContext):
     const expiresAtMs = body.expiresAt ? Date.parse(body.expiresAt) : null;
     if (expiresAtMs !== null && expiresAtMs <= now) throw new HttpError(422, 'the expiry is in the past', [{ path: 'expiresAt', message: 'pick a time in the future' }]);
     // Edit and delete come with read: nobody changes what they cannot see.
-    ctx.store.putGrant({ segment: segmentIdByName(ctx.config, name), email, read: true, edit: body.edit, delete: body.delete, expiresAtMs, grantedBy: request.user!.id, createdAtMs: now });
-    const known = ctx.store.userByEmail(email) !== undefined;
+    await ctx.store.putGrant({ segment: segmentIdByName(ctx.config, name), email, read: true, edit: body.edit, delete: body.delete, expiresAtMs, grantedBy: request.user!.id, createdAtMs: now });
+    const known = (await ctx.store.userByEmail(email)) !== undefined;
     reply.code(201);
     if (known) return { email, invitation: null };
     // Whoever opens an invitation link becomes that email's account, with every grant made to it:
     // only an admin hands such links out. Anyone else's grant waits until an admin adds the account.
     if (!request.user!.isAdmin) return { email, invitation: null, note: `${email} has no account yet: the grant applies once an admin adds it` };
-    const token = ctx.store.createInvitation(email, request.user!.id, now);
+    const token = await ctx.store.createInvitation(email, request.user!.id, now);
     return { email, invitation: invitationUrl(request, token) };
   });
 
   app.delete('/api/segments/:name/grants/:email', async (request) => {
     const { name, email } = parseInput(grantParams, request.params);
-    requireSegment(ctx, request.user!, name, 'share');
-    if (!ctx.store.revokeGrant(segmentIdByName(ctx.config, name), email)) throw notFound(`a grant of "${name}" to ${email}`);
+    await requireSegment(ctx, request.user!, name, 'share');
+    if (!(await ctx.store.revokeGrant(segmentIdByName(ctx.config, name), email))) throw notFound(`a grant of "${name}" to ${email}`);
     return { revoked: normalizeEmail(email) };
   });
 }

@@ -34,7 +34,7 @@ export interface SegmentRef {
 const NONE: SegmentAccess = { ...NO_RIGHTS, owned: false, share: false };
 
 /** The segment a name stands for, or undefined when there is none (or its file is not valid: only admins see those). */
-export function segmentRef(ctx: ServerContext, name: string, owners?: Map<string, number>): SegmentRef | undefined {
+export async function segmentRef(ctx: ServerContext, name: string, owners?: Map<string, number>): Promise<SegmentRef | undefined> {
   let definition;
   try {
     definition = findSegment(ctx.config, name).definition;
@@ -42,7 +42,7 @@ export function segmentRef(ctx: ServerContext, name: string, owners?: Map<string
     return undefined;
   }
   const id = segmentIdOf(definition);
-  return { name, id, environment: definition.environment, ownerId: owners ? owners.get(id) : ctx.store.segmentOwner(id) };
+  return { name, id, environment: definition.environment, ownerId: owners ? owners.get(id) : await ctx.store.segmentOwner(id) };
 }
 
 /** Whether the user owns the segment: its creator, or an admin for a segment nobody created in the app. */
@@ -51,21 +51,21 @@ export function ownsSegment(user: User, segment: SegmentRef): boolean {
 }
 
 /** Whether a segment grant still stands: its maker is an admin, or still owns the segment and may read its environment. */
-function grantStands(ctx: ServerContext, grant: Grant, segment: SegmentRef): boolean {
-  const maker = ctx.store.userById(grant.grantedBy);
+async function grantStands(ctx: ServerContext, grant: Grant, segment: SegmentRef): Promise<boolean> {
+  const maker = await ctx.store.userById(grant.grantedBy);
   if (!maker) return false;
-  return maker.isAdmin || (segment.ownerId === maker.id && environmentRights(ctx, maker, segment.environment).read);
+  return maker.isAdmin || (segment.ownerId === maker.id && (await environmentRights(ctx, maker, segment.environment)).read);
 }
 
 /** Everything the user may do with the segment. */
-export function segmentAccess(ctx: ServerContext, user: User, segment: SegmentRef): SegmentAccess {
+export async function segmentAccess(ctx: ServerContext, user: User, segment: SegmentRef): Promise<SegmentAccess> {
   const owned = ownsSegment(user, segment);
   if (user.isAdmin) return { ...ALL_RIGHTS, owned, share: true };
-  const environment = environmentRights(ctx, user, segment.environment);
+  const environment = await environmentRights(ctx, user, segment.environment);
   if (owned && environment.read) return { ...ALL_RIGHTS, owned, share: true, expiresAtMs: environment.expiresAtMs };
-  const grant = ctx.store.liveGrant(segment.id, user.email, ctx.nowMs());
+  const grant = await ctx.store.liveGrant(segment.id, user.email, ctx.nowMs());
   // Edit and delete rights come with reading: nobody changes what they cannot see.
-  const granted: Rights = grant && grantStands(ctx, grant, segment) ? { read: true, edit: grant.edit, delete: grant.delete, expiresAtMs: grant.expiresAtMs } : NO_RIGHTS;
+  const granted: Rights = grant && (await grantStands(ctx, grant, segment)) ? { read: true, edit: grant.edit, delete: grant.delete, expiresAtMs: grant.expiresAtMs } : NO_RIGHTS;
   const rights = unionOf([environment, granted]);
   return rights.read ? { ...rights, owned: false, share: false } : NONE;
 }
@@ -77,13 +77,13 @@ const VERB: Record<Permission, string> = { read: 'see', edit: 'edit', delete: 'd
  * so segment names are not revealed to people they were never shared with. An admin may act on a
  * segment file that is not valid (to delete it); everyone else finds none.
  */
-export function requireSegment(ctx: ServerContext, user: User, name: string, what: Permission): SegmentAccess {
-  const segment = segmentRef(ctx, name);
+export async function requireSegment(ctx: ServerContext, user: User, name: string, what: Permission): Promise<SegmentAccess> {
+  const segment = await segmentRef(ctx, name);
   if (!segment) {
     if (user.isAdmin) return { ...ALL_RIGHTS, owned: true, share: true };
     throw notFound(`segment "${name}"`);
   }
-  const access = segmentAccess(ctx, user, segment);
+  const access = await segmentAccess(ctx, user, segment);
   if (!access.read) throw notFound(`segment "${name}"`);
   if (!access[what]) throw forbidden(`${VERB[what]} segment "${name}"`);
   return access;

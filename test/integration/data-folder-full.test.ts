@@ -4,17 +4,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFolderError, NON_RETRYABLE_ERROR_NAMES } from '../../lib/errors';
-import { readStreamState, writeStreamState } from '../../lib/sync-state';
+import { closeLakes, openLake } from '../../lib/lake/open-lake';
+import { updateStreamState } from '../../lib/sync-state';
+import { committedState, landedBatches } from '../support/lake-reads';
 import { CONNECTION, customersWorkspace, filesUnder, pagedCustomers, runBatch, scriptedCustomers, startPosition } from '../activities/sync/scripted-customers';
 
 // A full disk or a read-only data folder cannot be fixed by retrying: the sync fails at once, says
-// which path and what to do, and leaves no temporary file. Proven on a real 2 MB tmpfs.
+// which path and what to do, and leaves no temporary file and nothing half-landed in the lake.
+// Proven on a real 2 MB tmpfs.
 
 const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-small-disk-'));
+// The read-only case has a disk of its own: the lake's catalog of a commit that failed on the full
+// disk stays open in this process, and a disk with a file open for writing cannot be remounted.
+const readOnlyPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-small-disk-'));
 const mount = (...args: string[]) => execFileSync('mount', args, { stdio: 'pipe' });
 let mountProblem: string | undefined;
 try {
   mount('-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint);
+  mount('-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', readOnlyPoint);
 } catch (err) {
   mountProblem = `mounting a tmpfs needs root (or CAP_SYS_ADMIN): ${(err as Error).message.split('\n')[0]}`;
 }
@@ -22,19 +29,26 @@ if (mountProblem) console.warn(`skipping the small-disk tests: ${mountProblem}`)
 
 const source = scriptedCustomers();
 let ws: ReturnType<typeof customersWorkspace>;
+let readOnlyWs: ReturnType<typeof customersWorkspace>;
 beforeAll(() => {
   source.answer = pagedCustomers(300, 100);
   ws = customersWorkspace(source.baseUrl, { dataDir: path.join(mountPoint, 'data') });
+  readOnlyWs = customersWorkspace(source.baseUrl, { dataDir: path.join(readOnlyPoint, 'data') });
 });
-afterAll(() => {
+afterAll(async () => {
+  await closeLakes();
   ws?.cleanup();
-  if (!mountProblem) mount('-o', 'remount,rw', mountPoint);
-  if (!mountProblem) execFileSync('umount', [mountPoint]);
-  fs.rmSync(mountPoint, { recursive: true, force: true });
+  readOnlyWs?.cleanup();
+  for (const point of [mountPoint, readOnlyPoint]) {
+    if (!mountProblem) mount('-o', 'remount,rw', point);
+    // Lazily: the full disk's failed catalog commit may still hold its file.
+    if (!mountProblem) execFileSync('umount', ['-l', point]);
+    fs.rmSync(point, { recursive: true, force: true });
+  }
 });
 
-async function failedBatch(syncId: string): Promise<DataFolderError> {
-  const config = ws.config();
+async function failedBatch(syncId: string, workspace = ws): Promise<DataFolderError> {
+  const config = workspace.config();
   const error = await runBatch(config, await startPosition(config, syncId), 100).then(
     () => undefined,
     (err: unknown) => err,
@@ -47,7 +61,8 @@ async function failedBatch(syncId: string): Promise<DataFolderError> {
 describe.skipIf(mountProblem !== undefined)('a sync whose data folder cannot take a write', () => {
   it('fails at once on a full disk, naming the path and what to free, and leaves no temporary file', async () => {
     const config = ws.config();
-    fs.mkdirSync(config.layout.raw, { recursive: true });
+    // The lake is there before the disk fills, as it is for a worker that has run before.
+    await openLake(config.storage, config.layout);
     // Fill the disk to the last byte.
     const filler = path.join(mountPoint, 'filler');
     const fd = fs.openSync(filler, 'w');
@@ -62,20 +77,22 @@ describe.skipIf(mountProblem !== undefined)('a sync whose data folder cannot tak
 
     const error = await failedBatch('full-1');
     expect(error.code).toBe('ENOSPC');
-    expect(error.path.startsWith(config.layout.raw)).toBe(true);
+    expect(error.path.startsWith(config.layout.root)).toBe(true);
     expect(error.message).toContain(`cannot write ${error.path} (ENOSPC): the disk holding it is full; free space on that disk`);
     expect(filesUnder(path.join(mountPoint, 'data')).temporary).toEqual([]);
-    expect(filesUnder(path.join(mountPoint, 'data')).parquet).toEqual([]);
-    // Nothing was committed past what is on disk.
-    expect((await readStreamState(config.layout.state, CONNECTION, 'customers')).inProgress).toBeNull();
+    // Nothing landed, and nothing was committed.
+    expect(await landedBatches(config, 'stripe', 'customers')).toEqual([]);
+    expect((await committedState(config, CONNECTION, 'customers')).inProgress).toBeNull();
 
-    // A cursor commit on the full disk fails the same way, and leaves no half-written state file.
-    const stateError = await writeStreamState(config.layout.state, { connection: CONNECTION, stream: 'customers', highWaterMark: 1, inProgress: null, lastSync: null }).then(
+    // A cursor commit on the full disk fails the same way, and changes nothing.
+    const lake = await openLake(config.storage, config.layout);
+    const stateError = await updateStreamState(lake, CONNECTION, 'customers', (state) => ({ ...state, highWaterMark: 1 })).then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(stateError).toBeInstanceOf(DataFolderError);
-    expect((stateError as DataFolderError).message).toMatch(/^cannot write .*customers\.json \((ENOSPC)\): the disk holding it is full/);
+    expect((stateError as DataFolderError).message).toMatch(/^cannot write .* \((ENOSPC)\): the disk holding it is full/);
+    expect((await committedState(config, CONNECTION, 'customers')).highWaterMark).toBeNull();
     expect(filesUnder(path.join(mountPoint, 'data')).temporary).toEqual([]);
 
     // Once space is freed, the same sync lands every record.
@@ -83,23 +100,27 @@ describe.skipIf(mountProblem !== undefined)('a sync whose data folder cannot tak
     const config2 = ws.config();
     const result = await runBatch(config2, await startPosition(config2, 'full-2'), 100);
     expect(result).toMatchObject({ done: true, position: { rows: 300 } });
-    expect(filesUnder(config2.layout.raw).parquet).toHaveLength(3);
+    expect(await landedBatches(config2, 'stripe', 'customers')).toHaveLength(3);
   });
 
   it('fails at once on a read-only data folder, naming the path and what to do', async () => {
-    const config = ws.config();
-    const before = filesUnder(path.join(mountPoint, 'data'));
-    const stateBefore = await readStreamState(config.layout.state, CONNECTION, 'customers');
-    mount('-o', 'remount,ro', mountPoint);
+    const config = readOnlyWs.config();
+    const data = path.join(readOnlyPoint, 'data');
+    const stateBefore = await committedState(config, CONNECTION, 'customers');
+    const before = filesUnder(data);
+    // A folder open for writing cannot be remounted: the worker meets the read-only lake when it opens it.
+    await closeLakes();
+    mount('-o', 'remount,ro', readOnlyPoint);
     try {
-      const error = await failedBatch('read-only-1');
+      const error = await failedBatch('read-only-1', readOnlyWs);
       expect(error.code).toBe('EROFS');
-      expect(error.path.startsWith(path.join(mountPoint, 'data'))).toBe(true);
+      expect(error.path.startsWith(data)).toBe(true);
       expect(error.message).toContain(`cannot write ${error.path} (EROFS): the file system holding it is read-only; remount it read-write`);
     } finally {
-      mount('-o', 'remount,rw', mountPoint);
+      await closeLakes();
+      mount('-o', 'remount,rw', readOnlyPoint);
     }
-    expect(filesUnder(path.join(mountPoint, 'data'))).toEqual(before);
-    expect(await readStreamState(config.layout.state, CONNECTION, 'customers')).toEqual(stateBefore);
+    expect(filesUnder(data)).toEqual(before);
+    expect(await committedState(config, CONNECTION, 'customers')).toEqual(stateBefore);
   });
 });

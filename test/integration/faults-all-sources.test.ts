@@ -1,4 +1,3 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Client } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +19,10 @@ import { stopBackground } from '../../cli/background';
 import { ensureDevServer } from '../../cli/dev-server';
 import { connectClient } from '../../app/temporal';
 import { ensureTemporalCli } from '../../lib/temporal-cli';
+import { committedRowCount } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
+import { sqlString } from '../../lib/sql';
 
 // The crash test of faults.test.ts, across every source at once: every paging scheme (cursor,
 // offset, id ranges, page numbers with child streams, Graph cursors, NextTokens, reports built
@@ -73,30 +75,9 @@ afterAll(async () => {
   ws?.cleanup();
 });
 
-function committedRows(): number {
-  const root = ws.config().layout.state;
-  let rows = 0;
-  for (const connection of fs.existsSync(root) ? fs.readdirSync(root) : []) {
-    for (const f of fs.readdirSync(path.join(root, connection)).filter((f) => f.endsWith('.json'))) {
-      const s = JSON.parse(fs.readFileSync(path.join(root, connection, f), 'utf8')) as { inProgress: { rows: number } | null; lastSync: { rows: number } | null };
-      rows += s.inProgress ? s.inProgress.rows : (s.lastSync?.rows ?? 0);
-    }
-  }
-  return rows;
-}
-
 async function rawCounts(connection: string, stream: string, source: string): Promise<{ rows: number; distinct: number }> {
-  const dir = path.join(ws.config().layout.raw, `source=${source}`, `stream=${stream}`, `connection=${connection}`);
-  if (!fs.existsSync(dir)) return { rows: 0, distinct: 0 };
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const reader = await db.runAndReadAll(`select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${dir}/*/*.parquet')`);
-    return reader.getRowObjectsJS()[0] as { rows: number; distinct: number };
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}`;
+  return (await queryRawRows(ws.config(), source, stream, sql))[0] as { rows: number; distinct: number };
 }
 
 describe('every source under a crashing worker', () => {
@@ -107,9 +88,9 @@ describe('every source under a crashing worker', () => {
     const start = () =>
       (worker = spawnWorker({ configFile: ws.configFile, address: env.address, env: emulators.env, logFile: path.join(ws.dir, 'worker.log') }));
     for (let kill = 1; kill <= 3; kill++) {
-      const before = committedRows();
+      const before = await committedRowCount(ws.config());
       const w = start();
-      await waitFor(() => committedRows() >= before + 150, 90_000, `progress before kill ${kill}`);
+      await waitFor(async () => (await committedRowCount(ws.config())) >= before + 150, 90_000, `progress before kill ${kill}`);
       await killHard(w);
     }
     start();
@@ -191,7 +172,7 @@ describe('every source while the dev server restarts', () => {
     try {
       emulators.setLatency(40);
       const handles = await Promise.all(emulators.connections.map((c) => startHistorical(restart, String(c.id), taskQueue)));
-      await waitFor(() => fs.existsSync(restart.config().layout.raw), 30_000, 'the first landed file');
+      await waitFor(async () => (await committedRowCount(restart.config())) > 0, 30_000, 'the first landed batch');
       await stopBackground(devServer.runDir, 'temporal');
       await ensureDevServer(devServer);
       const results = await Promise.all(handles.map((h) => waitForSync(h, () => {})));
@@ -309,12 +290,8 @@ describe('every source sending one malformed record', () => {
         );
         expect(landed, p.connection).toEqual(want);
         const source = findConnection(broken.config(), p.connection).source;
-        const dir = path.join(broken.config().layout.quarantine, `source=${source}`, `stream=${p.stream}`, `connection=${p.connection}`);
-        const instance = await DuckDBInstance.create(':memory:');
-        const db = await instance.connect();
-        const rows = (await db.runAndReadAll(`select quarantine_reason, payload::varchar as payload from read_parquet('${dir}/*/*.parquet')`)).getRowObjectsJS();
-        db.closeSync();
-        instance.closeSync();
+        const sql = `select quarantine_reason, payload::varchar as payload from rows where connection = ${sqlString(p.connection)}`;
+        const rows = await queryRawRows(broken.config(), source, p.stream, sql, { quarantine: true });
         expect(rows, p.connection).toEqual([{ quarantine_reason: expect.stringMatching(new RegExp(`^${source}\\.${p.stream}: `)), payload: '"malformed record"' }]);
       }));
     } finally {
@@ -345,17 +322,14 @@ describe('Facebook Ads restating recent days', () => {
       expect(changed.length).toBeGreaterThan(0);
 
       await sync('manual');
-      const dir = path.join(restating.config().layout.raw, 'source=facebook_ads', 'stream=insights', 'connection=ads');
-      const instance = await DuckDBInstance.create(':memory:');
-      const db = await instance.connect();
-      const latest = (
-        await db.runAndReadAll(`
-          select payload->>'campaign_id' as campaign_id, payload->>'date_start' as date, payload->>'spend' as spend
-          from read_parquet('${dir}/*/*.parquet')
-          qualify row_number() over (partition by primary_key order by synced_at desc, sync_id desc, record_index desc) = 1`)
-      ).getRowObjectsJS() as { campaign_id: string; date: string; spend: string }[];
-      db.closeSync();
-      instance.closeSync();
+      const latest = (await queryRawRows(
+        restating.config(),
+        'facebook_ads',
+        'insights',
+        `select payload->>'campaign_id' as campaign_id, payload->>'date_start' as date, payload->>'spend' as spend
+         from rows where connection = 'ads'
+         qualify row_number() over (partition by primary_key order by synced_at desc, sync_id desc, batch_seq desc, record_index desc) = 1`,
+      )) as { campaign_id: string; date: string; spend: string }[];
       expect(latest).toHaveLength(after.totals.row_count);
       for (const d of after.daily.filter((x) => restated.has(x.date))) {
         expect(latest.find((l) => l.campaign_id === d.campaign_id && l.date === d.date)?.spend, `${d.campaign_id} ${d.date}`).toBe(d.spend);

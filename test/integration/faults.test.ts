@@ -1,10 +1,8 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Client } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listStreamStates } from '../../lib/sync-state';
 import { stopBackground } from '../../cli/background';
 import { setSchedule } from '../../app/schedules';
 import { ensureDevServer } from '../../cli/dev-server';
@@ -17,7 +15,10 @@ import { ensureTemporalCli } from '../../lib/temporal-cli';
 import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import { activityAttempts } from '../support/activity-attempts';
 import { freePort, killHard, spawnWorker, waitFor } from '../support/processes';
+import { committedRowCount, committedStates } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
+import { sqlString } from '../../lib/sql';
 
 // Every fault here is real: separate worker processes killed with SIGKILL, a dev server stopped
 // and restarted on its database file, an emulator that throttles, breaks records and refuses keys.
@@ -75,27 +76,11 @@ afterAll(async () => {
 });
 
 async function rawCounts(stream: string, connection: string): Promise<{ rows: number; distinct: number }> {
-  const glob = path.join(ws.config().layout.raw, 'source=stripe', `stream=${stream}`, `connection=${connection}`, '*', '*.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const reader = await db.runAndReadAll(`select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${glob}')`);
-    return reader.getRowObjectsJS()[0] as { rows: number; distinct: number };
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}`;
+  return (await queryRawRows(ws.config(), 'stripe', stream, sql))[0] as { rows: number; distinct: number };
 }
 
-async function committedRows(connection: string): Promise<number> {
-  const dir = path.join(ws.config().layout.state, connection);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
-  // Slices and whole streams alike: rows committed in progress, or by the last finished sync.
-  return files.reduce((n, f) => {
-    const s = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { inProgress: { rows: number } | null; lastSync: { rows: number } | null };
-    return n + (s.inProgress ? s.inProgress.rows : (s.lastSync?.rows ?? 0));
-  }, 0);
-}
+const committedRows = (connection: string) => committedRowCount(ws.config(), connection);
 
 const sync = (connectionId: string, mode: 'historical' | 'manual' = 'historical') =>
   startSync(client, findConnection(ws.config(), connectionId), { mode, tuning: syncTuning(ws.config()) });
@@ -173,20 +158,14 @@ describe('syncs under faults', () => {
     emulator.setFaults({ malformedIds: [] });
     expect(result.streams[0]).toMatchObject({ rows: emulator.truth().streams.charges.count - 1, quarantined: 1 });
 
-    const dir = path.join(ws.config().layout.quarantine, 'source=stripe', 'stream=charges', 'connection=stripe-storm');
-    const instance = await DuckDBInstance.create(':memory:');
-    const db = await instance.connect();
-    const reader = await db.runAndReadAll(`select primary_key, quarantine_reason, payload->>'created' as created from read_parquet('${dir}/*/*.parquet')`);
-    const rows = reader.getRowObjectsJS();
-    db.closeSync();
-    instance.closeSync();
+    const rows = await queryRawRows(ws.config(), 'stripe', 'charges', "select primary_key, quarantine_reason, payload->>'created' as created from rows where connection = 'stripe-storm'", { quarantine: true });
     expect(rows).toEqual([{ primary_key: bad, quarantine_reason: expect.stringMatching(/^stripe\.charges: created: /), created: 'malformed' }]);
   });
 
   it('scheduled incremental runs ride out a source outage and then catch up with no gap', async () => {
     ensureWorker();
     await waitForSync(await sync('stripe-outage'), () => {});
-    const [before] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+    const [before] = await committedStates(ws.config(), 'stripe-outage');
     const connection = findConnection(ws.config(), 'stripe-outage');
 
     emulator.setFaults({ failRate: 1, failStatus: 503 });
@@ -198,14 +177,14 @@ describe('syncs under faults', () => {
 
     await waitFor(
       async () => {
-        const [s] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+        const [s] = await committedStates(ws.config(), 'stripe-outage');
         return s?.lastSync?.mode === 'incremental' && (s.highWaterMark ?? 0) > outageEnd;
       },
       90_000,
       'an incremental run that finished after the outage',
     );
     await client.schedule.getHandle(scheduleId('stripe-outage')).delete();
-    const [after] = await listStreamStates(ws.config().layout.state, 'stripe-outage');
+    const [after] = await committedStates(ws.config(), 'stripe-outage');
     // No gap: the first window after the outage starts at or before where the last good sync ended.
     expect(after!.lastSync!.window.from).toBeLessThanOrEqual(before!.highWaterMark!);
     expect(await rawCounts('customers', 'stripe-outage')).toMatchObject({ distinct: emulator.truth().streams.customers.count });

@@ -1,13 +1,12 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStreamState, type StreamPosition } from '../../lib/sync-state';
+import type { StreamPosition } from '../../lib/sync-state';
 import { planSync } from '../../activities/sync/plan-sync';
 import { syncStreamBatch } from '../../activities/sync/sync-stream-batch';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
+import { committedState } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
 
 const KEY = 'sk_test_resume_key_123';
 const ENV_VAR = 'CDP_TEST_RESUME_KEY';
@@ -28,21 +27,10 @@ afterAll(async () => {
   ws?.cleanup();
 });
 
+/** The landed charges and the batches (files, when landing wrote files) that hold them. */
 async function landedKeys(): Promise<{ rows: number; distinct: number; files: number }> {
-  const dir = path.join(ws.config().layout.raw, 'source=stripe', 'stream=charges');
-  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const reader = await connection.runAndReadAll(
-      `select count(*)::int as rows, count(distinct primary_key)::int as distinct from read_parquet('${dir}/**/*.parquet')`,
-    );
-    const [row] = reader.getRowObjectsJS() as [{ rows: number; distinct: number }];
-    return { ...row, files: files.length };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  const sql = 'select count(*)::int as rows, count(distinct primary_key)::int as distinct, count(distinct (connection, sync_id, slice, batch_seq))::int as files from rows';
+  return (await queryRawRows(ws.config(), 'stripe', 'charges', sql))[0] as { rows: number; distinct: number; files: number };
 }
 
 describe('a stream sync interrupted mid-batch', () => {
@@ -50,7 +38,7 @@ describe('a stream sync interrupted mid-batch', () => {
     const plan = await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'historical', syncId: 'resume-1', startedAtMs: Date.now() });
     const [start] = plan.streams as [StreamPosition];
 
-    // First attempt: cancelled (as when its worker dies) after two files are durable.
+    // First attempt: cancelled (as when its worker dies) after two batches are committed.
     const first = new MockActivityEnvironment();
     const beats: StreamPosition[] = [];
     first.on('heartbeat', (d: StreamPosition) => {
@@ -59,7 +47,7 @@ describe('a stream sync interrupted mid-batch', () => {
     });
     await expect(first.run(syncStreamBatch, ws.config(), { position: start, rowsPerFile: 100 })).rejects.toThrow();
 
-    const committed = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const committed = await committedState(ws.config(), 'stripe-resume', 'charges');
     expect(committed.inProgress?.seq).toBe(2);
     expect(committed.inProgress?.rows).toBe(200);
     expect(committed.highWaterMark).toBeNull();
@@ -77,14 +65,14 @@ describe('a stream sync interrupted mid-batch', () => {
     const total = emulator.truth().streams.charges.count;
     expect(result.position.rows).toBe(total);
     expect(await landedKeys()).toEqual({ rows: total, distinct: total, files: Math.ceil(total / 100) });
-    const finished = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const finished = await committedState(ws.config(), 'stripe-resume', 'charges');
     expect(finished.inProgress).toBeNull();
     expect(finished.highWaterMark).toBe(start.window.to);
     expect(finished.lastSync).toMatchObject({ syncId: 'resume-1', mode: 'historical', rows: total });
   });
 
   it('a retry whose last heartbeat came after the final page reads nothing again', async () => {
-    const state = await readStreamState(ws.config().layout.state, 'stripe-resume', 'charges');
+    const state = await committedState(ws.config(), 'stripe-resume', 'charges');
     const requestsBefore = emulator.stats().requests;
     const lastBeat: StreamPosition = { ...state.lastSync!, ...(await planSync(ws.config(), { connectionId: 'stripe-resume', mode: 'manual', syncId: 'x', startedAtMs: Date.now() })).streams[0]!, exhausted: true, rows: 7, seq: 9 };
     const retry = new MockActivityEnvironment({ heartbeatDetails: lastBeat });

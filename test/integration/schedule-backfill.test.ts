@@ -1,6 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionRuns, connectionStatuses } from '../../app/connection-status';
 import { backfillSchedule, setSchedule } from '../../app/schedules';
@@ -9,13 +7,14 @@ import { renderStatus } from '../../cli/render/status';
 import { buildStripeData, startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
 import { DEFAULT_ANCHOR, generateWorld } from '../../emulators/world';
 import { findConnection } from '../../lib/config';
-import { listStreamStates } from '../../lib/sync-state';
 import { scheduleId, SYNC_TASK_QUEUE } from '../../lib/temporal-names';
 import type { ScheduledSyncResult } from '../../workflows';
 import { startWorker, type RunningWorker } from '../../worker/run-worker';
 import { waitFor } from '../support/processes';
 import { startDevServer } from '../support/temporal';
+import { committedStates } from '../support/lake-reads';
 import { makeWorkspace } from '../support/workspace';
+import { queryRawRows } from '../support/raw-lake';
 
 // `cdp schedule backfill`: the schedule's runs of a past period, run now through Temporal's backfill;
 // each reads the interval that ends when it was due, and the cursor stays where the newest sync left it.
@@ -45,19 +44,11 @@ afterAll(async () => {
   ws?.cleanup();
 });
 
-/** The ids of the charges landed by the given syncs, read straight from the raw Parquet. */
+/** The ids of the charges landed by the given syncs, read straight from the lake's raw table. */
 async function landedCharges(syncIds: string[]): Promise<string[]> {
-  const glob = path.join(ws.config().layout.raw, 'source=stripe', 'stream=charges', 'connection=stripe-bf', '*', '*.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const list = syncIds.map((id) => `'${id}'`).join(', ');
-    const reader = await db.runAndReadAll(`select primary_key from read_parquet('${glob}') where sync_id in (${list}) order by 1`);
-    return reader.getRowObjectsJS().map((r) => String(r.primary_key));
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  const list = syncIds.map((id) => `'${id}'`).join(', ');
+  const rows = await queryRawRows(ws.config(), 'stripe', 'charges', `select primary_key from rows where connection = 'stripe-bf' and sync_id in (${list}) order by 1`);
+  return rows.map((r) => String(r.primary_key));
 }
 
 describe('a backfill through the schedule', () => {
@@ -72,7 +63,7 @@ describe('a backfill through the schedule', () => {
 
     const connection = findConnection(ws.config(), 'stripe-bf');
     await waitForSync(await startSync(env.client, connection, { mode: 'historical' }), () => {});
-    const [before] = await listStreamStates(ws.config().layout.state, 'stripe-bf');
+    const [before] = await committedStates(ws.config(), 'stripe-bf');
     expect(before!.highWaterMark).toBeGreaterThan(to);
 
     await setSchedule(env.client, connection, SYNC_TASK_QUEUE, { every: '1h', catchupWindow: '1m' });
@@ -104,7 +95,7 @@ describe('a backfill through the schedule', () => {
     expect(windows[0]!.rows + windows[1]!.rows).toBeGreaterThan(0);
     expect(await landedCharges(windows.map((w) => w.syncId))).toEqual(inWindow(from, to).sort());
 
-    const [after] = await listStreamStates(ws.config().layout.state, 'stripe-bf');
+    const [after] = await committedStates(ws.config(), 'stripe-bf');
     expect(after!.highWaterMark).toBe(before!.highWaterMark);
     expect(after!.lastSync!.window).toEqual({ from: from + HOUR, to });
     const status = renderStatus(await connectionStatuses(ws.config(), await connectionRuns(env.client, ['stripe-bf'])), true);

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeLandedFile } from '../../activities/landing/lake';
 import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { materializeSegments } from '../../lib/segments/materialize';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { addUsers, ApiClient, grantEnvironment, serveWorkspace, type Answer, type ServedWorkspace } from './support';
+import { landRawRows } from '../support/raw-lake';
 
 // Every route the app registers, called by every kind of person, over real HTTP on a warehouse
 // with customers in both environments. The table says what each must answer; every answer is also
@@ -117,8 +117,8 @@ let served: ServedWorkspace;
 async function landCustomers(config: LoadedConfig, connection: string, environment: 'live' | 'sandbox', people: { email: string; first: string }[]): Promise<void> {
   const fixture = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'stripe', 'fixtures3.subset.json'), 'utf8')) as { resources: { customer: Record<string, unknown> } }).resources.customer;
   const customers = people.map((p, i) => ({ ...fixture, id: `cus_${connection.replace('-', '')}${i}`, livemode: environment === 'live', name: `${p.first} Doe`, email: p.email, created: 1_700_000_000 + i }));
-  await writeLandedFile(
-    config.layout.raw,
+  await landRawRows(
+    config,
     { source: 'stripe', stream: 'customers', connection, environment, syncId: 'access-test', syncMode: 'historical', seq: 0 },
     customers.map((c) => ({ primaryKey: c.id, cursorValue: String(c.created), syncedAt: new Date('2026-01-01T00:00:00Z'), payload: c })),
   );
@@ -154,8 +154,8 @@ beforeAll(async () => {
       await landCustomers(config, 'shop-test', 'sandbox', SANDBOX.map((email) => ({ email, first: 'Member' })));
       await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
       await addUsers(config, [{ email: EMAIL.admin }, ...ROLES.filter((r) => r !== 'anonymous' && r !== 'admin').map((r) => ({ email: EMAIL[r as Exclude<Role, 'anonymous'>] })), { email: FRIEND }]);
-      grantEnvironment(config, EMAIL.environmentRead, 'live');
-      grantEnvironment(config, EMAIL.owner, 'live', { edit: true });
+      await grantEnvironment(config, EMAIL.environmentRead, 'live');
+      await grantEnvironment(config, EMAIL.owner, 'live', { edit: true });
     },
   });
   const admin = await signedIn('admin');

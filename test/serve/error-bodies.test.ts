@@ -28,7 +28,7 @@ beforeAll(async () => {
       writeSegmentFile(config, 'spenders', { environment: 'live', rules: { field: 'amount_spent', op: 'greater_than', value: 100 } });
       fs.writeFileSync(path.join(config.segmentsDir, 'broken.yaml'), 'environment: [live\n');
       await addUsers(config, [{ email: ADMIN }, { email: MEMBER }, { email: READER }, { email: DEPUTY, admin: true }, { email: MAKER }]);
-      grantEnvironment(config, MAKER, 'live', { edit: true });
+      await grantEnvironment(config, MAKER, 'live', { edit: true });
     },
   });
   [admin, member, reader, deputy] = [ADMIN, MEMBER, READER, DEPUTY].map(() => new ApiClient(served.server.url)) as [ApiClient, ApiClient, ApiClient, ApiClient];
@@ -115,7 +115,7 @@ describe('removing a user', () => {
   it('removes the grants and invitations made to them, so an account made again for that email sees nothing shared', async () => {
     expect((await admin.call('POST', '/api/segments/vip/grants', { email: READER, read: true, edit: true })).status).toBe(201);
     expect((await reader.get('/api/segments/vip')).status).toBe(200);
-    expect(removeUser(served.config, READER)).toMatch(/^removed reader@example\.com: /);
+    expect(await removeUser(served.config, READER)).toMatch(/^removed reader@example\.com: /);
     expect((await reader.get('/api/segments/vip')).status).toBe(401);
     expect((await admin.get('/api/segments/vip/grants')).body.grants).toEqual([]);
 
@@ -130,7 +130,7 @@ describe('removing a user', () => {
     const shared = await admin.call('POST', '/api/segments/vip/grants', { email: 'late@example.com', read: true });
     const token = String(shared.body.invitation).split('#/invite/')[1]!;
     await addUsers(served.config, [{ email: 'late@example.com' }]);
-    removeUser(served.config, 'late@example.com');
+    await removeUser(served.config, 'late@example.com');
     const visitor = new ApiClient(served.server.url);
     expect((await visitor.get(`/api/invitations/${token}`)).status).toBe(410);
     expect((await visitor.call('POST', `/api/invitations/${token}`, { name: 'Late', password: 'a long enough password' })).status).toBe(410);
@@ -140,7 +140,7 @@ describe('removing a user', () => {
     const shared = await deputy.call('POST', '/api/segments/vip/grants', { email: 'friend@example.com', read: true });
     const token = String(shared.body.invitation).split('#/invite/')[1]!;
     expect((await new ApiClient(served.server.url).get(`/api/invitations/${token}`)).status).toBe(200);
-    removeUser(served.config, DEPUTY);
+    await removeUser(served.config, DEPUTY);
     expect((await new ApiClient(served.server.url).get(`/api/invitations/${token}`)).status).toBe(410);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryWarehouse } from '../../app/query';
-import { AppStore, appStorePath } from '../../server/store/app-store';
+import { appStorePath } from '../../server/store/open-app-store';
 import { addUsers, ApiClient, buildEmptyWarehouse, serveWorkspace, writeSegmentFile, type ServedWorkspace } from './support';
 
 // The web app's security over real HTTP: who may call what, CSRF, grants that expire or are
@@ -75,9 +75,7 @@ describe('sessions', () => {
     expect(ok.body).not.toHaveProperty('user.passwordHash');
     // The store keeps a hash of the session token, never the token itself.
     const token = client.cookie.split('=')[1]!;
-    const store = AppStore.open(appStorePath(served.config.layout));
     expect(fs.readFileSync(appStorePath(served.config.layout)).includes(Buffer.from(token))).toBe(false);
-    store.close();
     expect((await client.call('DELETE', '/api/session')).status).toBe(200);
     expect((await client.get('/api/segments')).status).toBe(401);
   });

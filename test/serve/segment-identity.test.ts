@@ -11,7 +11,7 @@ import { materializeSegments } from '../../lib/segments/materialize';
 import { segmentStore } from '../../lib/segments/segment-store';
 import { sqlString } from '../../lib/sql';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
-import { AppStore, appStorePath } from '../../server/store/app-store';
+import { withAppStore } from '../../server/store/open-app-store';
 import { EVERY_DOE, landKnownPeople, NOBODY, SHOP_CONNECTION, THE_DOES } from '../support/known-customers';
 import { addUsers, ApiClient, grantEnvironment, serveWorkspace, type Answer, type ServedWorkspace } from './support';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
       await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
       await addUsers(config, [{ email: ADMIN }, { email: USER_A }, { email: USER_B }, { email: USER_C }]);
       // A and B may make segments of the live customers; C sees only what is shared with them.
-      for (const email of [USER_A, USER_B]) grantEnvironment(config, email, 'live', { edit: true });
+      for (const email of [USER_A, USER_B]) await grantEnvironment(config, email, 'live', { edit: true });
     },
   });
   [admin, userA, userB, userC] = [ADMIN, USER_A, USER_B, USER_C].map(() => new ApiClient(served.server.url)) as [ApiClient, ApiClient, ApiClient, ApiClient];
@@ -171,13 +171,8 @@ describe('deleting a .yml segment in the app', () => {
     expect(deleted.body.message).toBe('deleted segments/short-ext.yml with its members and membership history; a new segment of this name starts empty');
     expect(fs.existsSync(path.join(served.config.segmentsDir, 'short-ext.yml'))).toBe(false);
     expect(await storedRowsNamed(served.config, 'short-ext')).toBe(0);
-    const store = AppStore.open(appStorePath(served.config.layout));
-    try {
-      // A file without an id is identified by its name: the grant made on it is gone with it.
-      expect(store.grantsOfSegment('short-ext')).toEqual([]);
-    } finally {
-      store.close();
-    }
+    // A file without an id is identified by its name: the grant made on it is gone with it.
+    expect(await withAppStore(served.config, (store) => store.grantsOfSegment('short-ext'))).toEqual([]);
     expect((await admin.get('/api/segments/short-ext')).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords';
-import { AppStore, appStorePath } from '../../server/store/app-store';
+import { withAppStore } from '../../server/store/open-app-store';
 import { rawCall } from './raw-http';
 import { addUsers, PASSWORD, serveWorkspace, type ServedWorkspace } from './support';
 
@@ -105,10 +105,7 @@ describe('invitation throttle', () => {
     expect(vi.mocked(verifyPassword)).not.toHaveBeenCalled();
 
     // A real link still works, from an address that did not guess, and hashes the password once.
-    const store = AppStore.open(appStorePath(served.config.layout));
-    const admin = store.userByEmail(ADMIN)!;
-    const token = store.createInvitation('invited@example.com', admin.id, nowMs);
-    store.close();
+    const token = await withAppStore(served.config, async (store) => store.createInvitation('invited@example.com', (await store.userByEmail(ADMIN))!.id, nowMs));
     const accepted = await rawCall(served.server.url, `/api/invitations/${token}`, { method: 'POST', body: { name: 'Invited', password: 'a long enough password' } });
     expect(accepted.status).toBe(201);
     expect(vi.mocked(hashPassword)).toHaveBeenCalledTimes(1);

@@ -10,7 +10,7 @@ import { temporalTarget } from '../../app/temporal';
 import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { hashPassword } from '../../server/auth/passwords';
-import { AppStore, appStorePath } from '../../server/store/app-store';
+import { withAppStore } from '../../server/store/open-app-store';
 import { makeWorkspace } from '../support/workspace';
 
 // A workspace served by `cdp serve`'s own start function on a free port, users added to its app
@@ -24,22 +24,16 @@ let passwordHash: Promise<string> | undefined;
 export async function addUsers(config: LoadedConfig, users: { email: string; admin?: boolean }[]): Promise<void> {
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
-  const store = AppStore.open(appStorePath(config.layout));
-  try {
-    for (const u of users) store.addUser({ email: u.email, passwordHash: hash, isAdmin: u.admin, nowMs: Date.now() });
-  } finally {
-    store.close();
-  }
+  await withAppStore(config, async (store) => {
+    for (const u of users) await store.addUser({ email: u.email, passwordHash: hash, isAdmin: u.admin, nowMs: Date.now() });
+  });
 }
 
 /** Grants a member access to an environment's customer data, as `cdp user grant --environment` does. */
-export function grantEnvironment(config: LoadedConfig, email: string, environment: 'live' | 'sandbox', levels: { edit?: boolean; delete?: boolean } = {}): void {
-  const store = AppStore.open(appStorePath(config.layout));
-  try {
-    store.access.put({ email, scope: { kind: 'environment', name: environment }, edit: Boolean(levels.edit), delete: Boolean(levels.delete), expiresAtMs: null, grantedBy: 0, createdAtMs: Date.now() });
-  } finally {
-    store.close();
-  }
+export function grantEnvironment(config: LoadedConfig, email: string, environment: 'live' | 'sandbox', levels: { edit?: boolean; delete?: boolean } = {}): Promise<void> {
+  return withAppStore(config, (store) =>
+    store.access.put({ email, scope: { kind: 'environment', name: environment }, edit: Boolean(levels.edit), delete: Boolean(levels.delete), expiresAtMs: null, grantedBy: 0, createdAtMs: Date.now() }),
+  );
 }
 
 export function writeSegmentFile(config: LoadedConfig, name: string, body: object): void {

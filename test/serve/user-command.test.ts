@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { makeWorkspace } from '../support/workspace';
-import { AppStore, appStorePath } from '../../server/store/app-store';
+import { withAppStore } from '../../server/store/open-app-store';
 
 // `cdp user add` and friends, run as a person runs them, the password piped on stdin.
 
@@ -16,15 +16,13 @@ function cdp(args: string[], input = ''): { status: number | null; out: string }
 }
 
 describe('cdp user', () => {
-  it('adds the first user as an admin, the next ones as they are asked, and never stores the password', () => {
+  it('adds the first user as an admin, the next ones as they are asked, and never stores the password', async () => {
     expect(cdp(['user', 'add', 'Ada@Example.com'], 'a long enough password\n')).toMatchObject({ status: 0, out: expect.stringContaining('added ada@example.com (admin: the first user is one)') });
     expect(cdp(['user', 'add', 'bob@example.com', '--name', 'Bob'], 'another long password\n')).toMatchObject({ status: 0, out: expect.stringMatching(/added bob@example\.com;/) });
     expect(cdp(['user', 'add', 'cy@example.com', '--admin'], 'a third long password\n').out).toContain('added cy@example.com (admin)');
     expect(cdp(['user', 'list']).out).toBe('ada@example.com  admin\nbob@example.com  (Bob)\n  no access to customer data\ncy@example.com  admin\n');
-    const store = AppStore.open(appStorePath(ws.config().layout));
-    const bob = store.userByEmail('bob@example.com')!;
-    expect(store.passwordHashOf(bob.id)).toMatch(/^\$argon2id\$/);
-    store.close();
+    const hash = await withAppStore(ws.config(), async (store) => store.passwordHashOf((await store.userByEmail('bob@example.com'))!.id));
+    expect(hash).toMatch(/^\$argon2id\$/);
   });
 
   it('refuses a short password, a taken email and a non-email, saving nothing', () => {

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { writeLandedFile } from '../../activities/landing/lake';
 import { allSourceSpecs } from '../../activities/sources/registry';
 import { readPath } from '../../activities/sources/read-path';
 import { queryWarehouse } from '../../app/query';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { makeWorkspace } from './workspace';
+import { landRawRows } from './raw-lake';
 
 /** The staging models built over one source's official example responses. */
 export interface ExampleStaging {
@@ -53,8 +53,8 @@ async function buildOverExamples(sourceName: string): Promise<ExampleStaging & {
       const found = stream.recordsPath ? readPath(body, stream.recordsPath) : body;
       const records = (Array.isArray(found) ? found : [found]) as Record<string, unknown>[];
       const target = { source: source.name, stream: stream.name, connection: 'examples', environment: 'live', syncId: 'examples', syncMode: 'historical', seq: 0 };
-      await writeLandedFile(
-        config.layout.raw,
+      await landRawRows(
+        config,
         target,
         records.map((r) => ({ primaryKey: String(readPath(r, stream.primaryKey) ?? ''), cursorValue: null, syncedAt: new Date('2026-01-01T00:00:00Z'), payload: r })),
       );

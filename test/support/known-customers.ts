@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeLandedFile } from '../../activities/landing/lake';
 import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
+import { landRawRows } from './raw-lake';
 
 // People a test knows by name and email, landed as Stripe customers of a live connection `shop`
 // the way a sync lands them, so a build makes them the warehouse's customers.
@@ -28,8 +28,8 @@ export async function landKnownPeople(config: LoadedConfig, people: readonly Kno
     created: 1_700_000_000 + i,
     address: { city: 'Lisbon', country: 'PT', line1: null, line2: null, postal_code: '1100-148', state: null },
   }));
-  await writeLandedFile(
-    config.layout.raw,
+  await landRawRows(
+    config,
     { source: 'stripe', stream: 'customers', connection: 'shop', environment: 'live', syncId: 'known-people', syncMode: 'historical', seq: 0 },
     customers.map((c) => ({ primaryKey: c.id, cursorValue: String(c.created), syncedAt: new Date('2026-01-01T00:00:00Z'), payload: c })),
   );

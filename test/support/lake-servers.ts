@@ -303,3 +303,15 @@ export async function startLakeServers(opts: { database?: string; bucket?: strin
     stop,
   };
 }
+
+/** Sets the variables `env` names in this process's environment; returns what puts the previous values back. */
+export function exportLakeEnv(env: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

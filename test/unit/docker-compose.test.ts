@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../lib/config-schema';
 import { PROJECT_ROOT } from '../../lib/paths';
+import { LAKE_ENV } from '../support/lake-servers';
 
 // docker-compose.yml cannot run here (no Docker engine), so it is checked as text: it parses, every
 // service has a pinned image or this project's build, what it refers to exists, the cdp services get
@@ -52,7 +53,7 @@ describe('docker-compose.yml', () => {
     expect(storage.data_path).toMatch(/^s3:\/\//);
     const names = [storage.catalog_password_env, storage.s3?.endpoint_env, storage.s3?.key_id_env, storage.s3?.secret_env];
     // The same names the lake's tests start their servers with.
-    expect(names).toEqual(['CDP_CATALOG_PASSWORD', 'CDP_S3_ENDPOINT', 'CDP_S3_KEY_ID', 'CDP_S3_SECRET']);
+    expect(names).toEqual([LAKE_ENV.catalogPassword, LAKE_ENV.endpoint, LAKE_ENV.keyId, LAKE_ENV.secret]);
     expect(cdpServices.length).toBeGreaterThanOrEqual(3);
     for (const [name, s] of cdpServices) {
       for (const n of names) expect(s.environment?.[n!], `${name} ${n}`).toBeTruthy();

@@ -6,7 +6,7 @@ import { RateLimiter } from '../../../activities/sources/rate-limiter';
 import type { PaginationSpec, SourceSpec } from '../../../activities/sources/spec';
 import { stripeSource } from '../../../activities/sources/stripe/spec';
 import { NON_RETRYABLE_ERROR_NAMES, SourceAnswerError } from '../../../lib/errors';
-import { readStreamState } from '../../../lib/sync-state';
+import { committedState, landedBatches } from '../../support/lake-reads';
 import { CONNECTION, SECRET, customer, customersWorkspace, filesUnder, listPage, runBatch, scriptedCustomers, startPosition } from './scripted-customers';
 
 // A source that does not page forward must fail the stream at once, saying where, and a page that
@@ -30,10 +30,10 @@ async function failedSync(): Promise<{ error: SourceAnswerError; config: ReturnT
 }
 
 async function expectNothingCommittedPast(config: ReturnType<NonNullable<typeof ws>['config']>) {
-  const state = await readStreamState(config.layout.state, CONNECTION, 'customers');
+  const state = await committedState(config, CONNECTION, 'customers');
   expect(state.highWaterMark).toBeNull();
   expect(state.lastSync).toBeNull();
-  expect(filesUnder(config.layout.raw).temporary).toEqual([]);
+  expect(filesUnder(config.layout.root).temporary).toEqual([]);
 }
 
 describe('a source whose paging does not move forward', () => {
@@ -51,8 +51,8 @@ describe('a source whose paging does not move forward', () => {
     expect(error.message).toContain('hands back the page token it was asked with ("cus_0002")');
     expect(error.message).toContain(error.origin!.url);
     expect(error.message).not.toContain(SECRET);
-    // The first page landed once (a full file of two); the stalled page landed nothing.
-    expect(filesUnder(config.layout.raw).parquet).toHaveLength(1);
+    // The first page landed once (a full batch of two); the stalled page landed nothing.
+    expect(await landedBatches(config, 'stripe', 'customers')).toHaveLength(1);
     await expectNothingCommittedPast(config);
   });
 
@@ -63,7 +63,7 @@ describe('a source whose paging does not move forward', () => {
     expect(source.asked.map((q) => q.get('starting_after'))).toEqual([null, 'cus_0002']);
     expect(error.message).toContain('stream stripe.customers: the answer from /v1/customers repeats the previous page record for record');
     expect(error.message).toContain('starting_after=cus_0002');
-    expect(filesUnder(config.layout.raw).parquet).toHaveLength(1);
+    expect(await landedBatches(config, 'stripe', 'customers')).toHaveLength(1);
     await expectNothingCommittedPast(config);
   });
 });
@@ -126,6 +126,6 @@ describe('an empty page that says more follows', () => {
     source.answer = () => (++calls === 1 ? listPage([customer(1)], true) : listPage([], false));
     const result = await runBatch(config, await startPosition(config, 'paging-2'));
     expect(result).toMatchObject({ done: true, position: { rows: 1 } });
-    expect((await readStreamState(config.layout.state, CONNECTION, 'customers')).highWaterMark).toBe(result.position.window.to);
+    expect((await committedState(config, CONNECTION, 'customers')).highWaterMark).toBe(result.position.window.to);
   });
 });

@@ -8,14 +8,14 @@ import { CdpError } from '../../../lib/errors';
 import { closeLakes, inLakeTransaction, openLake } from '../../../lib/lake/open-lake';
 import type { StorageConfig } from '../../../lib/lake/storage-config';
 import { dataLayout, PROJECT_ROOT } from '../../../lib/paths';
-import { startLakeServers, type LakeServers } from '../../support/lake-servers';
+import { exportLakeEnv, startLakeServers, type LakeServers } from '../../support/lake-servers';
 
 // The lake at scale against real servers: a PostgreSQL catalog and an S3 data path (moto's server),
 // both started fresh for this file.
 
 const execFileAsync = promisify(execFile);
 let servers: LakeServers;
-const savedEnv: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 const dirs: string[] = [];
 const tmp = () => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-lake-'));
@@ -25,10 +25,7 @@ const tmp = () => {
 
 beforeAll(async () => {
   servers = await startLakeServers();
-  for (const [name, value] of Object.entries(servers.env)) {
-    savedEnv[name] = process.env[name];
-    process.env[name] = value;
-  }
+  restoreEnv = exportLakeEnv(servers.env);
 });
 afterEach(async () => {
   await closeLakes();
@@ -37,10 +34,7 @@ afterEach(async () => {
 afterAll(async () => {
   await closeLakes();
   await servers?.stop();
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv?.();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 

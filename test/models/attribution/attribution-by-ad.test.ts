@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeLandedFile } from '../../../activities/landing/lake';
 import { queryWarehouse } from '../../../app/query';
 import type { LoadedConfig } from '../../../lib/config';
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { buildWarehouse } from '../../../lib/warehouse/build-warehouse';
 import { makeWorkspace } from '../../support/workspace';
+import { landRawRows } from '../../support/raw-lake';
 
 // attribution.attribution_by_ad over a small account written by hand: one Facebook campaign with two ad
 // sets and three ads (two of them both named "Video 1"), ad-set and ad insights as the Graph API
@@ -81,8 +81,8 @@ beforeAll(async () => {
   );
   config = ws.config();
   const land = async (source: string, connection: string, stream: string, records: Record<string, unknown>[], key: (r: Record<string, unknown>) => string) =>
-    writeLandedFile(
-      config.layout.raw,
+    landRawRows(
+      config,
       { source, stream, connection, environment: 'live', syncId: 'by-hand', syncMode: 'historical', seq: 0 },
       records.map((r) => ({ primaryKey: key(r), cursorValue: null, syncedAt: new Date('2026-03-03T00:00:00Z'), payload: r })),
     );

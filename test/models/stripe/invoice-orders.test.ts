@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeLandedFile } from '../../../activities/landing/lake';
 import { queryWarehouse } from '../../../app/query';
 import type { LoadedConfig } from '../../../lib/config';
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { buildWarehouse } from '../../../lib/warehouse/build-warehouse';
 import { makeWorkspace } from '../../support/workspace';
+import { landRawRows } from '../../support/raw-lake';
 
 // Stripe's orders over a small account written by hand, its invoices in both shapes Stripe has used:
 // before basil an invoice names the charge that paid it (and the charge its invoice); since, only the
@@ -147,8 +147,8 @@ beforeAll(async () => {
   ws = makeWorkspace([{ id: 'pay', source: 'stripe', environment: 'live', base_url: 'https://api.stripe.com', credential_env: 'CDP_STRIPE' }], { reporting_currency: 'usd' });
   config = ws.config();
   const land = (stream: string, records: Record<string, unknown>[]) =>
-    writeLandedFile(
-      config.layout.raw,
+    landRawRows(
+      config,
       { source: 'stripe', stream, connection: 'pay', environment: 'live', syncId: 'by-hand', syncMode: 'historical', seq: 0 },
       records.map((r) => ({ primaryKey: String(r.id), cursorValue: null, syncedAt: new Date('2026-04-10T00:00:00Z'), payload: r })),
     );

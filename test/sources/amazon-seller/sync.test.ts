@@ -1,11 +1,10 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonSellerSource } from '../../../activities/sources/amazon-seller/spec';
-import { readStreamState } from '../../../lib/sync-state';
+import { committedState } from '../../support/lake-reads';
 import { runBuild } from '../../../app/builds';
 import { startSync, syncTuning, waitForSync } from '../../../app/syncs';
 import type { SyncWorkflowResult } from '../../../workflows';
@@ -15,6 +14,8 @@ import { openWarehouseReadOnly } from '../../../lib/warehouse/open-read-only';
 import { killHard, spawnWorker, waitFor } from '../../support/processes';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
+import { queryRawRows } from '../../support/raw-lake';
+import { sqlString } from '../../../lib/sql';
 
 // The Amazon seller connector, written from the Selling Partner API's documentation, against the
 // emulator written apart from it: a historical sync lands what the account holds, reports included,
@@ -73,21 +74,15 @@ afterAll(async () => {
 });
 
 async function rawRows(stream: string, connection: string): Promise<{ rows: number; distinct: number; reports: string[] }> {
-  const glob = path.join(ws.config().layout.raw, 'source=amazon_seller', `stream=${stream}`, `connection=${connection}`, '*', '*.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const reader = await db.runAndReadAll(
-      `select count(*)::int as rows, count(distinct primary_key)::int as distinct,
-              list(distinct payload->'cdp_report'->>'reportId') filter (where (payload->'cdp_report') is not null) as reports
-       from read_parquet('${glob}')`,
-    );
-    const row = reader.getRowObjectsJS()[0] as { rows: number; distinct: number; reports: string[] | null };
-    return { rows: row.rows, distinct: row.distinct, reports: row.reports ?? [] };
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  const [row] = (await queryRawRows(
+    ws.config(),
+    'amazon_seller',
+    stream,
+    `select count(*)::int as rows, count(distinct primary_key)::int as distinct,
+            list(distinct payload->'cdp_report'->>'reportId') filter (where (payload->'cdp_report') is not null) as reports
+     from rows where connection = ${sqlString(connection)}`,
+  )) as [{ rows: number; distinct: number; reports: string[] | null }];
+  return { rows: row.rows, distinct: row.distinct, reports: row.reports ?? [] };
 }
 
 const reportWindows = (stream: string) => {
@@ -183,7 +178,7 @@ describe('Amazon seller syncs', () => {
     let pending: string | undefined;
     await waitFor(
       async () => {
-        const token = (await readStreamState(ws.config().layout.state, 'amazon-crash', 'feedback')).inProgress?.pageToken;
+        const token = (await committedState(ws.config(), 'amazon-crash', 'feedback')).inProgress?.pageToken;
         pending = token ? ((JSON.parse(token) as { reportId: string | null }).reportId ?? undefined) : undefined;
         return pending !== undefined;
       },

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeLandedFile } from '../../../activities/landing/lake';
 import { queryWarehouse } from '../../../app/query';
 import { startStripeEmulator, type StripeEmulator } from '../../../emulators/stripe';
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { buildWarehouse } from '../../../lib/warehouse/build-warehouse';
 import { makeWorkspace } from '../../support/workspace';
 import { listAll, TEST_KEY, type StripeObject } from './emulator-http';
+import { landRawRows } from '../../support/raw-lake';
 
 // One Stripe account read twice: once in the pinned version, once in a version before basil (the
 // shape an unpinned client gets from an account that was never upgraded). Events are written in the
@@ -62,8 +62,8 @@ beforeAll(async () => {
     for (const stream of STREAMS) {
       const records = await listAs(stream, version);
       if (stream === 'invoices') listedInvoices.set(version, records);
-      await writeLandedFile(
-        config.layout.raw,
+      await landRawRows(
+        config,
         { source: 'stripe', stream, connection: CONNECTION_OF[version], environment: 'sandbox', syncId: version, syncMode: 'historical', seq: 0 },
         records.map((r) => ({ primaryKey: r.id, cursorValue: String(r.created), syncedAt: new Date('2026-01-01T00:00:00Z'), payload: r })),
       );

@@ -8,7 +8,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../../emulators/str
 import { findConnection } from '../../../lib/config';
 import { SEARCH_ATTRIBUTES } from '../../../lib/search-attributes';
 import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../../../lib/temporal-names';
-import { listStreamStates } from '../../../lib/sync-state';
+import { committedStates } from '../../support/lake-reads';
 import { startWorker, type RunningWorker } from '../../../worker/run-worker';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
@@ -65,7 +65,7 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
       promotion_codes: truth.promotion_codes.count,
     });
     expect(result.streams.every((s) => s.quarantined === 0)).toBe(true);
-    const states = await listStreamStates(ws.config().layout.state, 'stripe-it');
+    const states = await committedStates(ws.config(), 'stripe-it');
     expect(states).toHaveLength(8);
     expect(states.every((s) => s.inProgress === null && s.highWaterMark !== null && s.lastSync?.mode === 'historical')).toBe(true);
   });

@@ -1,0 +1,139 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withLake } from '../../lib/lake/lake-session';
+import { inLakeTransaction, type Lake } from '../../lib/lake/open-lake';
+import { ensureRawTable, QUARANTINE_SCHEMA, RAW_SCHEMA, rawTable } from '../../lib/lake/raw-tables';
+import { ensureStateTable, readStreamState, stateKey, writeStreamState, type StreamPosition, type StreamState } from '../../lib/sync-state';
+
+// A batch lands in the lake together with the cursor that points past it: its good records in
+// `lake.raw.<source>__<stream>`, its quarantined ones in the quarantine twin, and the stream's state,
+// all in one transaction. The committed state is read first inside that transaction, so a batch
+// that a retried (or a stale) attempt lands again is recognised and skipped: it never lands twice.
+
+/** The envelope every row of one stream's sync shares. */
+export interface LandingTarget {
+  source: string;
+  stream: string;
+  connection: string;
+  environment: string;
+  syncId: string;
+  syncMode: string;
+  /** The slice of a sliced historical sync. */
+  slice?: number;
+}
+
+export interface LandedRecord {
+  primaryKey: string;
+  cursorValue: string | null;
+  syncedAt: Date;
+  payload: unknown;
+  /** Set for records that failed validation; they go to the quarantine, not the raw table. */
+  quarantineReason?: string;
+}
+
+/** The records of one batch and its sequence number within the stream's sync (the rows' `batch_seq`). */
+export interface LandingBatch {
+  seq: number;
+  records: readonly LandedRecord[];
+}
+
+export type LandingOutcome =
+  /** The batches and the position after them are committed. */
+  | { kind: 'landed'; position: StreamPosition }
+  /** The committed state is already at or past this position: nothing was written; go on from the committed one. */
+  | { kind: 'already-landed'; position: StreamPosition }
+  /** The sync of this stream (or slice) has finished: nothing was written. */
+  | { kind: 'finished'; position: StreamPosition };
+
+/** Whether position `a` of a sync is further on than `b`: more batches landed, or as many and more pages read. */
+export function isAhead(a: StreamPosition, b: StreamPosition): boolean {
+  return a.seq > b.seq || (a.seq === b.seq && a.pages > b.pages);
+}
+
+/** Whether the committed state shows the sync has already got to `next`, or finished. */
+function committedOutcome(state: StreamState, next: StreamPosition): LandingOutcome | undefined {
+  if (state.lastSync?.syncId === next.syncId && state.inProgress === null) return { kind: 'finished', position: { ...next, exhausted: true } };
+  const committed = state.inProgress;
+  if (committed && committed.syncId === next.syncId && !isAhead(next, committed)) return { kind: 'already-landed', position: committed };
+  return undefined;
+}
+
+/** The tables this process has already made sure of, per lake: the DDL runs once, not per batch. */
+const ensured = new WeakMap<Lake, Set<string>>();
+
+type RawSchema = typeof RAW_SCHEMA | typeof QUARANTINE_SCHEMA;
+
+async function ensureTables(lake: Lake, db: DuckDBConnection, target: LandingTarget, schemas: RawSchema[]): Promise<void> {
+  const done = ensured.get(lake) ?? new Set<string>();
+  ensured.set(lake, done);
+  if (!done.has('state')) {
+    await ensureStateTable(db);
+    done.add('state');
+  }
+  for (const schema of schemas) {
+    const key = `${schema}.${target.source}.${target.stream}`;
+    if (done.has(key)) continue;
+    await ensureRawTable(db, target.source, target.stream, schema);
+    done.add(key);
+  }
+}
+
+/** Puts the batches' records in the session's temporary table `landing`, before the transaction: that writes to the lake alone. */
+export async function stageRecords(db: DuckDBConnection, batches: readonly LandingBatch[]): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE landing (batch_seq INTEGER, record_index INTEGER, primary_key VARCHAR, cursor_value VARCHAR, synced_at VARCHAR, payload VARCHAR, reason VARCHAR)`,
+  );
+  const appender = await db.createAppender('landing');
+  try {
+    for (const batch of batches) {
+      batch.records.forEach((r, i) => {
+        appender.appendInteger(batch.seq);
+        appender.appendInteger(i);
+        appender.appendVarchar(r.primaryKey);
+        if (r.cursorValue === null) appender.appendNull();
+        else appender.appendVarchar(r.cursorValue);
+        appender.appendVarchar(r.syncedAt.toISOString());
+        appender.appendVarchar(JSON.stringify(r.payload));
+        if (r.quarantineReason === undefined) appender.appendNull();
+        else appender.appendVarchar(r.quarantineReason);
+        appender.endRow();
+      });
+    }
+  } finally {
+    appender.closeSync();
+  }
+}
+
+const ENVELOPE = 'source, stream, connection, environment, primary_key, cursor_value, synced_at, sync_id, sync_mode, batch_seq, slice, record_index, payload';
+
+async function insertStaged(db: DuckDBConnection, table: string, target: LandingTarget, quarantined: boolean): Promise<void> {
+  await db.run(
+    `INSERT INTO ${table} (${ENVELOPE}${quarantined ? ', quarantine_reason' : ''})
+     SELECT $1, $2, $3, $4, primary_key, cursor_value, synced_at::TIMESTAMPTZ, $5, $6, batch_seq, $7::INTEGER, record_index, payload::JSON${quarantined ? ', reason' : ''}
+     FROM landing WHERE reason IS ${quarantined ? 'NOT ' : ''}NULL ORDER BY batch_seq, record_index`,
+    [target.source, target.stream, target.connection, target.environment, target.syncId, target.syncMode, target.slice ?? null],
+  );
+}
+
+/**
+ * Lands the batches (good records to the raw table, quarantined ones to the quarantine) and commits
+ * `next` as the stream's position, in one lake transaction. When the committed state is already at
+ * `next` or past it (a retried batch), or the sync has finished, nothing is written.
+ */
+export async function landAndCommit(lake: Lake, target: LandingTarget, batches: readonly LandingBatch[], next: StreamPosition): Promise<LandingOutcome> {
+  const records = batches.flatMap((b) => b.records);
+  const hasGood = records.some((r) => r.quarantineReason === undefined);
+  const hasBad = records.some((r) => r.quarantineReason !== undefined);
+  return withLake(lake, async (db) => {
+    await ensureTables(lake, db, target, [...(hasGood ? [RAW_SCHEMA as RawSchema] : []), ...(hasBad ? [QUARANTINE_SCHEMA as RawSchema] : [])]);
+    if (records.length > 0) await stageRecords(db, batches);
+    return inLakeTransaction(db, async (): Promise<LandingOutcome> => {
+      const state = await readStreamState(db, next.connection, stateKey(next));
+      const committed = committedOutcome(state, next);
+      if (committed) return committed;
+      if (hasGood) await insertStaged(db, rawTable(target.source, target.stream, RAW_SCHEMA), target, false);
+      if (hasBad) await insertStaged(db, rawTable(target.source, target.stream, QUARANTINE_SCHEMA), target, true);
+      await writeStreamState(db, { ...state, inProgress: next });
+      return { kind: 'landed', position: next };
+    });
+  });
+}
