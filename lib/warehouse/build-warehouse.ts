@@ -29,9 +29,9 @@ export interface ModelTiming {
 
 export interface BuildOptions {
   modelsDir: string;
-  /** Called as each model starts, and first with `raw.*` (the build activity heartbeats with it). */
+  /** Called as each model starts, first with `raw.*` and last with `lake.*`, the publishing (the build activity heartbeats with it). */
   onProgress?: (model: string) => void;
-  /** Called as each model and its tests finish, and first as the lake's raw tables are copied (`raw.*`). */
+  /** Called as each model and its tests finish, first as the lake's raw tables are copied (`raw.*`), last as the models are published into the lake (`lake.*`). */
   onModelBuilt?: (timing: ModelTiming) => void;
   /** Called inside the lake transaction that publishes the models, once they are copied, before it commits. */
   beforePublishCommit?: () => Promise<void>;
@@ -186,7 +186,11 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
   let published: PublishResult;
   try {
     // The lake first: a build whose models the lake refuses leaves the previous ones everywhere.
+    // Reported as one step, `lake.*`, after the models.
+    opts.onProgress?.('lake.*');
+    const publishStart = performance.now();
     published = await publishModels(config, building, { beforeCommit: opts.beforePublishCommit });
+    opts.onModelBuilt?.({ model: 'lake.*', buildMs: performance.now() - publishStart, testMs: 0, rows: null });
   } catch (err) {
     await fs.rm(building, { force: true });
     throw err;
