@@ -13,10 +13,13 @@ export interface QueryResult {
 // refused too, as EXPLAIN ANALYZE runs the statement it explains.
 const REFUSAL = 'cdp query reads the warehouse only; COPY, ATTACH, SET and reading files outside the data folder are not allowed';
 
-/** Runs SQL on a read-only connection to the warehouse: a query can never change it. Times come back in the account's time zone. */
-export async function queryWarehouse(warehouse: string, sql: string, timezone = 'UTC'): Promise<QueryResult> {
+/**
+ * Runs SQL on a read-only connection to the warehouse (a file, or the config's, wherever
+ * warehouseSource reads it): a query can never change it. Times come back in the account's time zone.
+ */
+export async function queryWarehouse(from: Parameters<typeof openWarehouseReadOnly>[0], sql: string, timezone = 'UTC'): Promise<QueryResult> {
   if (!sql.trim()) throw new ConfigError('cdp query: no SQL statement given');
-  const { db: connection, close } = await openWarehouseReadOnly(warehouse, { utc: false });
+  const { db: connection, close } = await openWarehouseReadOnly(from, { utc: false });
   const prepared: DuckDBPreparedStatement[] = [];
   try {
     let reader: DuckDBResultReader | undefined;

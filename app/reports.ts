@@ -29,7 +29,7 @@ function checkRange(q: { from?: string; to?: string }): void {
 /** The attribution report's numbers: per model and group, leads, customers, revenue, spend and their ratios, with the balance checks. */
 export async function attributionReport(config: LoadedConfig, q: { environment: string; models: string[]; by: Grouping; from?: string; to?: string }): Promise<AttributionReportData> {
   checkRange(q);
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
+  const { db, close } = await openWarehouseReadOnly(config);
   try {
     return await readAttributionReport(db, q);
   } finally {
@@ -54,7 +54,7 @@ export interface OrdersReport {
 /** Orders that took money, per day in the account's time zone, for people with a tag or a touch, as an order report filters them. */
 export async function ordersReport(config: LoadedConfig, q: OrdersReportQuery): Promise<OrdersReport> {
   checkRange(q);
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
+  const { db, close } = await openWarehouseReadOnly(config);
   try {
     const touchColumn = q.touchpoint?.field ?? 'source';
     const reader = await db.runAndReadAll(

@@ -22,7 +22,7 @@ type Row = Record<string, unknown>;
 async function readMaterialized<T>(config: LoadedConfig, name: string, read: (db: DuckDBConnection, store: SegmentStore, segmentId: string) => Promise<T>): Promise<T> {
   const segmentId = segmentIdOf(findSegment(config, name).definition);
   const store = segmentStore(config.layout);
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
+  const { db, close } = await openWarehouseReadOnly(config);
   try {
     const runs = (await db.runAndReadAll(`SELECT count(*) AS n FROM ${runsSource(store)} WHERE segment_id = ?`, [segmentId])).getRowObjectsJS();
     if (Number(runs[0]!.n) === 0) throw new SegmentNotMaterializedError(name);

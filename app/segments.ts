@@ -79,7 +79,7 @@ export async function previewSegment(config: LoadedConfig, nameOrFile: string, l
  * holds as many members as the list shows; else on a longer prefix, up to everyone.
  */
 export async function previewDefinition(config: LoadedConfig, definition: SegmentDefinition, limit: number): Promise<SegmentPreview> {
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse);
+  const { db, close } = await openWarehouseReadOnly(config);
   try {
     const started = Date.now();
     const ctx = { now: new Date(), timezone: config.timezone };

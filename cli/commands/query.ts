@@ -13,6 +13,6 @@ export const register: RegisterCommand = (program, ctx) => {
       const flags = parseFlags('query', z.object({ format: queryFormatSchema }), raw);
       const { queryWarehouse } = await import('../../app/query');
       const config = ctx.loadConfig();
-      process.stdout.write(renderResult(await queryWarehouse(config.layout.warehouse, sql, config.timezone), flags.format));
+      process.stdout.write(renderResult(await queryWarehouse(config, sql, config.timezone), flags.format));
     });
 };

@@ -80,7 +80,7 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
   // DuckDB's memory and threads are the config's `warehouse` settings, as for a build.
   const settings: Record<string, string> = { preserve_insertion_order: 'false', memory_limit: config.warehouse.memory_limit };
   if (config.warehouse.threads !== undefined) settings.threads = String(config.warehouse.threads);
-  const { db, close } = await openWarehouseReadOnly(config.layout.warehouse, { settings });
+  const { db, close } = await openWarehouseReadOnly(config, { settings });
   const pending: string[] = [];
   try {
     const at = now.toISOString();

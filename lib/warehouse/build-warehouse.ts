@@ -10,6 +10,7 @@ import { createConfigTables } from './config-tables';
 import { computedModels } from './computed-models';
 import { buildSettings, memoryLimitBytes } from './duckdb-settings';
 import { LAYERS, orderModels, readModels, type ModelBatch, type ModelFile } from './model-files';
+import { publishModels, type PublishResult } from './publish-models';
 import { copyRawTables } from './raw-snapshot';
 
 export interface ModelCount {
@@ -28,16 +29,20 @@ export interface ModelTiming {
 
 export interface BuildOptions {
   modelsDir: string;
-  /** Called as each model starts, and first with `raw.*` (the build activity heartbeats with it). */
+  /** Called as each model starts, first with `raw.*` and last with `lake.*`, the publishing (the build activity heartbeats with it). */
   onProgress?: (model: string) => void;
-  /** Called as each model and its tests finish, and first as the lake's raw tables are copied (`raw.*`). */
+  /** Called as each model and its tests finish, first as the lake's raw tables are copied (`raw.*`), last as the models are published into the lake (`lake.*`). */
   onModelBuilt?: (timing: ModelTiming) => void;
+  /** Called inside the lake transaction that publishes the models, once they are copied, before it commits. */
+  beforePublishCommit?: () => Promise<void>;
 }
 
 export interface BuildResult {
   warehouse: string;
   models: ModelCount[];
   durationMs: number;
+  /** Publishing the models into the lake, part of durationMs. */
+  published: PublishResult;
 }
 
 async function runModelTests(db: DuckDBConnection, model: ModelFile): Promise<void> {
@@ -114,8 +119,10 @@ async function batchRanges(db: DuckDBConnection, batch: ModelBatch, memoryLimit:
 }
 
 /**
- * Builds every model into a new DuckDB file and swaps it in atomically, so readers see either the
- * previous warehouse or the complete new one. A failing model or model test leaves the old file in place.
+ * Builds every model into a new DuckDB file, publishes its models into the lake in one lake
+ * transaction, then swaps the file in atomically: readers of the file and readers of the lake see
+ * either the previous models or the complete new ones. A failing model or model test leaves the
+ * previous file and the previous published models in place.
  */
 export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): Promise<BuildResult> {
   const startedMs = Date.now();
@@ -176,6 +183,18 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
     throw err;
   }
   instance.closeSync();
+  let published: PublishResult;
+  try {
+    // The lake first: a build whose models the lake refuses leaves the previous ones everywhere.
+    // Reported as one step, `lake.*`, after the models.
+    opts.onProgress?.('lake.*');
+    const publishStart = performance.now();
+    published = await publishModels(config, building, { beforeCommit: opts.beforePublishCommit });
+    opts.onModelBuilt?.({ model: 'lake.*', buildMs: performance.now() - publishStart, testMs: 0, rows: null });
+  } catch (err) {
+    await fs.rm(building, { force: true });
+    throw err;
+  }
   await commitFile(building, target);
-  return { warehouse: target, models: counts, durationMs: Date.now() - startedMs };
+  return { warehouse: target, models: counts, durationMs: Date.now() - startedMs, published };
 }
