@@ -48,7 +48,7 @@ function redact(text: string, secrets: string[]): string {
 }
 
 /** The SQL that sets up an engine for the lake: extensions, the S3 secret, the ATTACH. Secrets are in it: never log it. */
-function setupStatements(storage: StorageConfig, location: LakeLocation, files: Record<LakeExtension, string>): { sql: string[]; secrets: string[] } {
+function setupStatements(storage: StorageConfig, location: LakeLocation, files: Record<LakeExtension, string>, readOnly: boolean): { sql: string[]; secrets: string[] } {
   const sql: string[] = [`LOAD ${sqlString(files.ducklake)}`];
   const secrets: string[] = [];
   let attach = `ducklake:${location.catalog}`;
@@ -80,7 +80,7 @@ function setupStatements(storage: StorageConfig, location: LakeLocation, files: 
     }
     sql.push(`CREATE OR REPLACE SECRET cdp_lake_s3 (${options.join(', ')})`);
   }
-  sql.push(`ATTACH ${sqlString(attach)} AS ${LAKE} (DATA_PATH ${sqlString(location.dataPath)})`);
+  sql.push(`ATTACH ${sqlString(attach)} AS ${LAKE} (DATA_PATH ${sqlString(location.dataPath)}${readOnly ? ', READ_ONLY' : ''})`);
   return { sql, secrets };
 }
 
@@ -123,16 +123,14 @@ export function openLake(storage: StorageConfig, layout: DataLayout): Promise<La
 }
 
 async function createLake(storage: StorageConfig, location: LakeLocation): Promise<Lake> {
-  const files = ensureLakeExtensions();
   if (location.kind === 'embedded') {
     fs.mkdirSync(path.dirname(location.catalog.slice('sqlite:'.length)), { recursive: true });
     fs.mkdirSync(location.dataPath, { recursive: true });
   }
-  const { sql, secrets } = setupStatements(storage, location, files);
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const setup = await instance.connect();
   try {
-    for (const statement of sql) await setup.run(statement);
+    await attachLake(setup, storage, location);
     const id = await lakeIdentity(setup);
     return {
       location,
@@ -142,10 +140,25 @@ async function createLake(storage: StorageConfig, location: LakeLocation): Promi
     };
   } catch (err) {
     instance.closeSync();
-    const message = redact((err as Error).message, secrets);
-    throw new CdpError(`the lake (catalog ${location.catalog}, data ${location.dataPath}) cannot be opened: ${message}`);
+    if (err instanceof CdpError) throw err;
+    throw new CdpError(`the lake (catalog ${location.catalog}, data ${location.dataPath}) cannot be opened: ${(err as Error).message}`);
   } finally {
     setup.closeSync();
+  }
+}
+
+/**
+ * Attaches the lake as `lake` to the engine of `db` (any DuckDB, in memory or a file): loads the
+ * extensions, creates the S3 secret (a temporary one, never written to a database file) and attaches
+ * the catalog, read-only when asked. The one way every engine reaches the lake.
+ */
+export async function attachLake(db: DuckDBConnection, storage: StorageConfig, location: LakeLocation, opts: { readOnly?: boolean } = {}): Promise<void> {
+  const { sql, secrets } = setupStatements(storage, location, ensureLakeExtensions(), opts.readOnly ?? false);
+  try {
+    for (const statement of sql) await db.run(statement);
+  } catch (err) {
+    const message = redact((err as Error).message, secrets);
+    throw new CdpError(`the lake (catalog ${location.catalog}, data ${location.dataPath}) cannot be opened: ${message}`);
   }
 }
 
