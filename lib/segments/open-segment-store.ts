@@ -6,7 +6,7 @@ import { ConfigError } from '../errors';
 import { attachLake, inLakeTransaction, lakeLocation } from '../lake/open-lake';
 import { sqlString } from '../sql';
 import { hasParquetStore, importParquetStore } from './parquet-import';
-import { createStoreTables, storeExists } from './segment-store';
+import { createStoreTables, storeExists, storeReadable } from './segment-store';
 import { refreshWarehouseCopy } from './warehouse-copy';
 
 // One engine for a materialization or a reader of segments: an in-memory DuckDB with the warehouse
@@ -28,7 +28,7 @@ export interface SegmentStoreConnection {
  * another one's tables inside its transaction imports nothing.
  */
 export async function ensureSegmentStore(db: DuckDBConnection, config: StoreConfig): Promise<void> {
-  if (await storeExists(db)) return;
+  if (await storeReadable(db)) return;
   const imported = await inLakeTransaction(db, async () => {
     if (await storeExists(db)) return false;
     await createStoreTables(db);

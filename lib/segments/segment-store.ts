@@ -67,7 +67,17 @@ export const runsSource = (): string => `(SELECT * FROM ${STORE.runs})`;
 /** The current members of a segment (its open stays, with their member keys). Segment ids are checked names (SEGMENT_ID). */
 export const currentMembersSource = (segmentId: string): string => `(SELECT * FROM ${STORE.members} WHERE segment_id = ${sqlString(segmentId)})`;
 
-/** Whether the store's tables are in the lake (the run log is made with the others, in the same transaction). */
+/** Whether the store's run log can be read: its tables are there (made together, in one transaction). Not for use inside a transaction, which a failed read would abort. */
+export async function storeReadable(db: DuckDBConnection): Promise<boolean> {
+  try {
+    await db.run(`SELECT 1 FROM ${STORE.runs} LIMIT 0`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the store's tables are in the lake, from the catalog's list of tables (safe inside a transaction). */
 export async function storeExists(db: DuckDBConnection): Promise<boolean> {
   const rows = await db.runAndReadAll(
     `SELECT 1 FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = 'segments_store' AND table_name = 'materializations'`,
