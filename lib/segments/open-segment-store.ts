@@ -3,17 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { ConfigError } from '../errors';
-import { attachLake, inLakeTransaction, lakeLocation } from '../lake/open-lake';
+import { attachLake, inLakeTransaction, LAKE, lakeLocation, openLake } from '../lake/open-lake';
 import { sqlString } from '../sql';
 import { hasParquetStore, importParquetStore } from './parquet-import';
 import { createStoreTables, storeExists, storeReadable } from './segment-store';
 import { refreshWarehouseCopy } from './warehouse-copy';
 
-// One engine for a materialization or a reader of segments: an in-memory DuckDB with the warehouse
-// file attached read-only as its default catalog (so `core.customers` reads the warehouse) and the
-// lake attached as `lake`. It reaches no file beyond the lake's data path, the segment folder and the
-// lake's catalog file, and its configuration is locked. The store's tables are made at the first open
-// (importing a Parquet segment store the data folder holds), in one lake transaction.
+// The segment store is read and written beside the warehouse: the warehouse file attached read-only
+// as the default catalog (so `core.customers` reads the warehouse) and the lake attached as `lake`.
+// A materialization gets an in-memory DuckDB of its own, with the config's memory and threads, that
+// reaches no file beyond the lake's data path, the segment folder and the lake's catalog file, and
+// whose configuration is locked. A reader (a member list, the history, the run log) gets a connection
+// on the process's lake engine. The store's tables are made at the first open (importing a Parquet
+// segment store the data folder holds), in one lake transaction.
 
 type StoreConfig = Pick<LoadedConfig, 'storage' | 'layout'>;
 
@@ -39,9 +41,64 @@ export async function ensureSegmentStore(db: DuckDBConnection, config: StoreConf
   if (imported) await refreshWarehouseCopy(db, config.layout);
 }
 
+/** The store made sure of once per process and lake. */
+const ensured = new Map<string, Promise<void>>();
+
+let readers = 0;
+
+/**
+ * A reader's connection on the process's lake engine (openLake: its extensions loaded and the lake
+ * attached once, since loading them costs a member list more than its query), with the warehouse
+ * file attached read-only under a name of its own as the default catalog: each reader attaches the
+ * file there is now, so one a build has just swapped in is read by the next reader, while readers
+ * already running keep theirs. The warehouse is detached when the reader closes.
+ */
+async function openReader(config: StoreConfig, withWarehouse: boolean): Promise<SegmentStoreConnection> {
+  const lake = await openLake(config.storage, config.layout);
+  const key = `${lake.location.catalog}|${lake.location.dataPath}`;
+  let ready = ensured.get(key);
+  if (!ready) {
+    ready = lake.connect().then(async (db) => {
+      try {
+        await ensureSegmentStore(db, config);
+      } finally {
+        db.closeSync();
+      }
+    });
+    ensured.set(key, ready);
+    ready.catch(() => ensured.delete(key));
+  }
+  await ready;
+  const db = await lake.connect();
+  const alias = `warehouse_${++readers}`;
+  try {
+    await db.run("SET TimeZone = 'UTC'");
+    if (withWarehouse) {
+      await db.run(`ATTACH ${sqlString(config.layout.warehouse)} AS ${alias} (READ_ONLY)`);
+      await db.run(`USE ${alias}`);
+    }
+  } catch (err) {
+    db.closeSync();
+    throw err;
+  }
+  return {
+    db,
+    close: () => {
+      if (!withWarehouse) return db.closeSync();
+      void db
+        .run(`USE ${LAKE}`)
+        .then(() => db.run(`DETACH ${alias}`))
+        .catch(() => {})
+        .finally(() => db.closeSync());
+    },
+  };
+}
+
 /**
  * Opens the segment store: with the warehouse (read-only, the default catalog) for a
- * materialization or a member list, or the lake alone (`warehouse: false`) for the run log.
+ * materialization or a member list, or the lake alone (`warehouse: false`) for the run log. A
+ * materialization (given DuckDB `settings`: its memory and threads) gets an engine of its own,
+ * sandboxed; a reader a connection on the process's lake engine.
  */
 export async function openSegmentStore(
   config: StoreConfig,
@@ -50,6 +107,7 @@ export async function openSegmentStore(
   const { layout } = config;
   const withWarehouse = opts.warehouse ?? true;
   if (withWarehouse && !fs.existsSync(layout.warehouse)) throw new ConfigError(`no warehouse at ${layout.warehouse} yet; run \`cdp build\` (or \`cdp demo\`) first`);
+  if (!opts.settings) return openReader(config, withWarehouse);
   const location = lakeLocation(config.storage, layout);
   if (location.kind === 'embedded') fs.mkdirSync(location.dataPath, { recursive: true });
   // DuckDB spills beside the warehouse, as it would for the warehouse file itself.
