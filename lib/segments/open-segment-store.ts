@@ -6,7 +6,7 @@ import { ConfigError } from '../errors';
 import { attachLake, inLakeTransaction, LAKE, lakeLocation, openLake } from '../lake/open-lake';
 import { sqlString } from '../sql';
 import { hasParquetStore, importParquetStore } from './parquet-import';
-import { createStoreTables, storeExists, storeReadable } from './segment-store';
+import { createStoreSchema, createStoreTables, storeExists, storeReadable } from './segment-store';
 import { refreshWarehouseCopy } from './warehouse-copy';
 
 // The segment store is read and written beside the warehouse: the warehouse file attached read-only
@@ -31,6 +31,7 @@ export interface SegmentStoreConnection {
  */
 export async function ensureSegmentStore(db: DuckDBConnection, config: StoreConfig): Promise<void> {
   if (await storeReadable(db)) return;
+  await createStoreSchema(db);
   const imported = await inLakeTransaction(db, async () => {
     if (await storeExists(db)) return false;
     await createStoreTables(db);

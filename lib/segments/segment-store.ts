@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { LAKE } from '../lake/open-lake';
+import { inLakeTransaction, LAKE } from '../lake/open-lake';
 import { sqlString } from '../sql';
 
 // Segment membership outlives warehouse rebuilds: it lives in the lake, in the schema
@@ -83,6 +83,19 @@ export async function storeExists(db: DuckDBConnection): Promise<boolean> {
     `SELECT 1 FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = 'segments_store' AND table_name = 'materializations'`,
   );
   return rows.currentRowCount > 0;
+}
+
+/**
+ * Creates the store's schema, its files written with zstd at its fastest level: half the size of
+ * DuckLake's default (snappy) on text ids, as the Parquet store had. A schema's settings cannot be
+ * set in the transaction that creates it, so the schema commits first, then its settings.
+ */
+export async function createStoreSchema(db: DuckDBConnection): Promise<void> {
+  await inLakeTransaction(db, () => db.run(`CREATE SCHEMA IF NOT EXISTS ${STORE_SCHEMA}`));
+  await inLakeTransaction(db, async () => {
+    await db.run(`CALL ${LAKE}.set_option('parquet_compression', 'zstd', schema => 'segments_store')`);
+    await db.run(`CALL ${LAKE}.set_option('parquet_compression_level', '1', schema => 'segments_store')`);
+  });
 }
 
 /**
