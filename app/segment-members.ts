@@ -1,5 +1,4 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import fs from 'node:fs';
 import type { LoadedConfig } from '../lib/config';
 import { audienceCsv, type ExportFormat } from '../lib/segments/audience';
 import { segmentIdOf } from '../lib/segments/definition';
@@ -7,26 +6,24 @@ import { findSegment } from '../lib/segments/files';
 import { currencyFactorSql } from '../lib/segments/catalog';
 import { AMOUNT_SPENT, EXTENDED_COLUMNS, MEMBER_COLUMNS, type MemberSortColumn } from '../lib/segments/member-columns';
 import { membersOfThisBuild } from '../lib/segments/member-builds';
-import { currentMembersSource, historySource, membersFile, parquetRowCount, runsSource, segmentStore, type SegmentStore } from '../lib/segments/segment-store';
-import { sqlString } from '../lib/sql';
-import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
+import { openSegmentStore } from '../lib/segments/open-segment-store';
+import { countRows, currentMembersSource, historySource, STORE } from '../lib/segments/segment-store';
 import { SegmentNotMaterializedError } from './errors';
 
-// A materialized segment's members, read from its current members file, and its membership
-// history, read from the stored history, each joined with the warehouse's people; the exports are these members in a tool's CSV format. Rows
+// A materialized segment's members, read from its current members in the lake's segment store, and
+// its membership history, read from the stored history, each joined with the warehouse's people; the exports are these members in a tool's CSV format. Rows
 // are read by the segment's id: a segment never sees those of an earlier one of the same name.
 
 type Row = Record<string, unknown>;
 
 /** Reads a materialized segment on a read-only warehouse connection; an error when it was never materialized. */
-async function readMaterialized<T>(config: LoadedConfig, name: string, read: (db: DuckDBConnection, store: SegmentStore, segmentId: string) => Promise<T>): Promise<T> {
+async function readMaterialized<T>(config: LoadedConfig, name: string, read: (db: DuckDBConnection, segmentId: string) => Promise<T>): Promise<T> {
   const segmentId = segmentIdOf(findSegment(config, name).definition);
-  const store = segmentStore(config.layout);
-  const { db, close } = await openWarehouseReadOnly(config);
+  const { db, close } = await openSegmentStore(config);
   try {
-    const runs = (await db.runAndReadAll(`SELECT count(*) AS n FROM ${runsSource(store)} WHERE segment_id = ?`, [segmentId])).getRowObjectsJS();
+    const runs = (await db.runAndReadAll(`SELECT count(*) AS n FROM ${STORE.runs} WHERE segment_id = ?`, [segmentId])).getRowObjectsJS();
     if (Number(runs[0]!.n) === 0) throw new SegmentNotMaterializedError(name);
-    return await read(db, store, segmentId);
+    return await read(db, segmentId);
   } finally {
     close();
   }
@@ -34,16 +31,14 @@ async function readMaterialized<T>(config: LoadedConfig, name: string, read: (db
 
 /** The materialized members of a segment with the given columns (SQL over `c` and `m`), and when each entered. */
 export async function materializedMembers(config: LoadedConfig, name: string, columns: string, opts: { limit?: number; orderBy?: string } = {}): Promise<{ columns: string[]; rows: Row[] }> {
-  return readMaterialized(config, name, async (db, store, segmentId) => {
+  return readMaterialized(config, name, async (db, segmentId) => {
     const limit = opts.limit ? ` LIMIT ${Math.trunc(opts.limit)}` : '';
-    const members = currentMembersSource(store, segmentId);
     const reader = await db.runAndReadAll(
       `SELECT ${columns}, h.entered_at AS member_since, h.from_backfill
-       FROM ${members.sql} AS h
+       FROM ${currentMembersSource(segmentId)} AS h
        JOIN core.customers AS c USING (customer_id)
        JOIN marts.customer_metrics AS m USING (customer_id)
        ORDER BY ${opts.orderBy ?? 'c.customer_id'}${limit}`,
-      members.params,
     );
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() };
   });
@@ -58,7 +53,7 @@ export interface MemberPageQuery {
   filter?: string;
 }
 
-// Each sort column as SQL over the one relation it needs: the members' file (h), `core.customers`
+// Each sort column as SQL over the one relation it needs: the segment's members (h), `core.customers`
 // (c) or `marts.customer_metrics` (m). A page without a filter is found on that column alone and
 // only its rows are joined for the other columns: the joins of every member are what a million
 // members would wait for.
@@ -78,22 +73,22 @@ const SORT_KEYS: Record<MemberSortColumn, { on: 'h' | 'c' | 'm'; sql: string }> 
 };
 
 /**
- * A page without a filter of a members file computed from the warehouse there is now: every member
- * is in both relations, so the total is the file's row count, and the page is found among the
- * first rows of the relation its sort column comes from, in that order (the first rows of the
- * members file itself for `member_since`). Those first rows are a prefix of the order every member
+ * A page without a filter of members computed from the warehouse there is now: every member is in
+ * both relations, so the total is the members' row count, and the page is found among the first
+ * rows of the relation its sort column comes from, in that order (the first rows of the members
+ * themselves for `member_since`). Those first rows are a prefix of the order every member
  * is listed in, so the members among them are the first members; when they are fewer than the page
  * needs, a longer prefix is read, up to the whole relation.
  */
-async function pageOfThisBuild(db: DuckDBConnection, file: string, q: MemberPageQuery): Promise<{ total: number; rows: Row[] }> {
-  const total = await parquetRowCount(db, file);
+async function pageOfThisBuild(db: DuckDBConnection, segmentId: string, q: MemberPageQuery): Promise<{ total: number; rows: Row[] }> {
+  const members = currentMembersSource(segmentId);
+  const total = await countRows(db, members);
   const key = SORT_KEYS[q.sort];
   const dir = q.dir === 'asc' ? 'asc' : 'desc';
   const offset = (q.page - 1) * q.size;
   const wanted = Math.max(0, Math.min(q.size, total - offset));
   if (wanted === 0) return { total, rows: [] };
-  const members = `read_parquet(${sqlString(file)})`;
-  // The page's rows with the members file's columns (named apart from the relations' own), then
+  // The page's rows with the members' columns (named apart from the relations' own), then
   // the columns of the relations it did not come from, for just those rows.
   const fromMembers = 'h.entered_at as member_entered_at, h.from_backfill as member_from_backfill';
   const page = async (pageRows: string, joins: string): Promise<Row[]> =>
@@ -134,14 +129,14 @@ async function pageOfThisBuild(db: DuckDBConnection, file: string, q: MemberPage
 
 /** One page of a segment's members (the member-list columns), sorted and filtered, with the total that match. */
 export async function memberPage(config: LoadedConfig, name: string, q: MemberPageQuery): Promise<{ total: number; rows: Row[] }> {
-  return readMaterialized(config, name, async (db, store, segmentId) => {
+  return readMaterialized(config, name, async (db, segmentId) => {
     const filter = q.filter?.trim() ? q.filter.trim() : null;
-    const members = currentMembersSource(store, segmentId);
+    const members = { sql: currentMembersSource(segmentId), params: [] as string[] };
     // The sort column and direction are typed: one of the listed names, never text from a request.
     const dir = q.dir === 'asc' ? 'asc' : 'desc';
     const page = [q.size, (q.page - 1) * q.size];
-    if (filter === null && fs.existsSync(membersFile(store, segmentId)) && (await membersOfThisBuild(db, store, segmentId))) {
-      return pageOfThisBuild(db, membersFile(store, segmentId), q);
+    if (filter === null && (await membersOfThisBuild(db, segmentId))) {
+      return pageOfThisBuild(db, segmentId, q);
     }
     if (filter === null) {
       // A member is listed when the warehouse has the person (in both relations).
@@ -188,8 +183,8 @@ export async function memberPage(config: LoadedConfig, name: string, q: MemberPa
 
 /** One page of who entered and left a segment, newest change first, with the total of entries. */
 export async function membershipHistory(config: LoadedConfig, name: string, q: { page: number; size: number }): Promise<{ total: number; rows: Row[] }> {
-  return readMaterialized(config, name, async (db, store, segmentId) => {
-    const history = historySource(store);
+  return readMaterialized(config, name, async (db, segmentId) => {
+    const history = historySource();
     const reader = await db.runAndReadAll(
       `select h.customer_id, trim(concat_ws(' ', c.first_name, c.last_name)) as name, c.email, h.entered_at, h.exited_at, h.from_backfill, h.initial,
               count(*) over () as total

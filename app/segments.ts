@@ -1,4 +1,3 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { LoadedConfig } from '../lib/config';
@@ -8,7 +7,8 @@ import { segmentIdOf, validateDefinition, type SegmentDefinition } from '../lib/
 import { CUSTOMER_SEGMENT, existingSegmentFile, findSegment, loadSegments, segmentFileId, segmentFilesNamed, statedSegmentId, writeSegment, type LoadedSegment } from '../lib/segments/files';
 import { AMOUNT_SPENT, MEMBER_COLUMNS } from '../lib/segments/member-columns';
 import { purgeSegments } from '../lib/segments/purge-segments';
-import { runsSource, segmentStore } from '../lib/segments/segment-store';
+import { openSegmentStore } from '../lib/segments/open-segment-store';
+import { STORE } from '../lib/segments/segment-store';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
 
 // Segments as definitions: listed with their last materialization, previewed on the warehouse
@@ -35,17 +35,14 @@ export interface SegmentPreview {
 
 /** Each segment's last materialization by segment id, from the run log alone: no warehouse needed. */
 export async function lastRuns(config: LoadedConfig): Promise<Map<string, LastRun>> {
-  const store = segmentStore(config.layout);
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
+  const { db, close } = await openSegmentStore(config, { warehouse: false });
   try {
     const rows = (
-      await db.runAndReadAll(`SELECT * FROM ${runsSource(store)} QUALIFY row_number() OVER (PARTITION BY segment_id ORDER BY materialized_at DESC) = 1`)
+      await db.runAndReadAll(`SELECT * FROM ${STORE.runs} QUALIFY row_number() OVER (PARTITION BY segment_id ORDER BY materialized_at DESC) = 1`)
     ).getRowObjectsJS();
     return new Map(rows.map((r) => [String(r.segment_id), { members: Number(r.members), entered: Number(r.entered), exited: Number(r.exited), materializedAt: r.materialized_at as Date }]));
   } finally {
-    db.closeSync();
-    instance.closeSync();
+    close();
   }
 }
 
@@ -154,7 +151,7 @@ export async function deleteSegment(config: LoadedConfig, name: string): Promise
   }
   const deletedIds = [...new Set(files.map(segmentFileId))].filter((id) => !(name === CUSTOMER_SEGMENT && id === CUSTOMER_SEGMENT));
   // The rows go first: should that fail, the file is still there to delete again.
-  await purgeSegments(config.layout, deletedIds);
+  await purgeSegments(config, deletedIds);
   for (const file of files) fs.rmSync(file);
   const shown = files.join(' and ');
   const message =

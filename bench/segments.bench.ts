@@ -5,13 +5,12 @@
 //
 // It writes the synthetic Stripe data of `synthetic-stripe.ts` and builds the warehouse with the
 // child of `rebuild.bench.ts` (or reuses a directory kept by `--keep` of either bench: its segment
-// files, membership history and members files are replaced), writes the 50 definitions of `bench-segments.ts`
+// files and the segment store, in the lake and any Parquet one from before, are replaced), writes the 50 definitions of `bench-segments.ts`
 // into the config's segments dir, and runs the production `materializeSegments` twice in a child
 // process: first with no history (every member enters), then again a millisecond later (nothing
 // changes). For each run it reports wall time, the part spent in the per-segment queries, and peak
 // RSS (process.memoryUsage().rss sampled every 5 ms, DuckDB's native memory included). It exits 1
 // when a segment fails, a count differs from what the data fixes, or the second run changes anything.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +18,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { materializeSegments, type MaterializeResult } from '../lib/segments/materialize';
 import { openWarehouseReadOnly } from '../lib/warehouse/open-read-only';
-import { historyFiles, segmentStore } from '../lib/segments/segment-store';
+import { openSegmentStore } from '../lib/segments/open-segment-store';
+import { baseAndLaterFiles, parquetSegmentStore } from '../lib/segments/parquet-import';
+import { countRows, STORE, STORE_SCHEMA } from '../lib/segments/segment-store';
+import { warehouseCopy } from '../lib/segments/warehouse-copy';
 import { loadConfig, type LoadedConfig } from '../lib/config';
 import { inBenchDir } from './bench-dir';
 import { PROJECT_ROOT } from '../lib/paths';
@@ -75,34 +77,36 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; baseR
   }
 }
 
-/** Row count of Parquet files, read with a throwaway in-memory DuckDB. */
-async function parquetRows(files: string[]): Promise<number> {
-  if (files.length === 0) return 0;
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
+/** The history rows in the lake, and the data files of the history table (in the lake's catalog) and of the warehouse copy, with their sizes. */
+async function historyState(config: LoadedConfig): Promise<{ rows: number; files: Map<string, number> }> {
+  const { db, close } = await openSegmentStore(config, { warehouse: false });
   try {
-    const list = files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
-    const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet([${list}], union_by_name = true)`)).getRowObjectsJS();
-    return Number(rows[0]!.n);
+    const rows = await countRows(db, STORE.history);
+    const lakeFiles = (
+      await db.runAndReadAll(`SELECT data_file, data_file_size_bytes AS bytes FROM ducklake_list_files('lake', 'membership_history', schema => 'segments_store')`)
+    ).getRowObjectsJS();
+    const files = new Map(lakeFiles.map((f) => [String(f.data_file), Number(f.bytes)]));
+    const copy = warehouseCopy(config.layout);
+    for (const f of fs.existsSync(copy.dir) ? fs.readdirSync(copy.dir).filter((n) => n.startsWith('membership_history')) : []) {
+      const st = fs.statSync(path.join(copy.dir, f));
+      files.set(`${path.join(copy.dir, f)}@${st.mtimeMs}`, st.size);
+    }
+    return { rows, files };
   } finally {
-    db.closeSync();
-    instance.closeSync();
+    close();
   }
 }
 
-/** Each history file's modification time and size. */
-function historyStat(config: LoadedConfig): Map<string, { mtimeMs: number; size: number }> {
-  return new Map(historyFiles(segmentStore(config.layout)).map((f) => [f, fs.statSync(f)] as const).map(([f, s]) => [f, { mtimeMs: s.mtimeMs, size: s.size }]));
-}
+const sumMb = (files: Iterable<number>) => [...files].reduce((total, n) => total + n, 0) / 2 ** 20;
 
 async function measureRun(config: LoadedConfig, now: Date): Promise<{ stats: RunStats; result: MaterializeResult }> {
-  const before = historyStat(config);
+  const before = await historyState(config);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const { value: result, baseRssMb, peakRssMb } = await withPeakRss(() => materializeSegments(config, { now }));
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const store = segmentStore(config.layout);
+  const after = await historyState(config);
   const sum = (pick: (s: MaterializeResult['segments'][number]) => number) => result.segments.reduce((total, s) => total + pick(s), 0);
   const stats: RunStats = {
     wallMs,
@@ -115,10 +119,9 @@ async function measureRun(config: LoadedConfig, now: Date): Promise<{ stats: Run
     members: sum((s) => s.members),
     entered: sum((s) => s.entered),
     exited: sum((s) => s.exited),
-    historyRows: await parquetRows(historyFiles(store)),
-    historyMb: [...historyStat(config).values()].reduce((total, f) => total + f.size, 0) / 2 ** 20,
-    historyWrittenMb:
-      [...historyStat(config)].filter(([f, s]) => before.get(f)?.mtimeMs !== s.mtimeMs).reduce((total, [, s]) => total + s.size, 0) / 2 ** 20,
+    historyRows: after.rows,
+    historyMb: sumMb(after.files.values()),
+    historyWrittenMb: sumMb([...after.files].filter(([f]) => !before.files.has(f)).map(([, n]) => n)),
   };
   return { stats, result };
 }
@@ -195,19 +198,25 @@ async function buildBenchWarehouse(dir: string, orders: number, customers: numbe
   return configFile;
 }
 
-/** Replaces the config's segment files with the bench's, and drops any membership history and member keys. */
-function writeBenchSegments(configFile: string): void {
+/** Replaces the config's segment files with the bench's, and drops the segment store: its lake tables, any Parquet store from before and the warehouse copy. */
+async function writeBenchSegments(configFile: string): Promise<void> {
   const config = loadConfig(configFile);
   if (fs.existsSync(config.segmentsDir)) {
     for (const f of fs.readdirSync(config.segmentsDir).filter((f) => /\.ya?ml$/.test(f))) fs.rmSync(path.join(config.segmentsDir, f));
   }
   for (const definition of BENCH_SEGMENTS) writeSegment(config, definition);
-  const store = segmentStore(config.layout);
-  for (const file of historyFiles(store)) fs.rmSync(file);
+  const store = parquetSegmentStore(config.layout);
+  for (const file of [...baseAndLaterFiles(store.history), ...baseAndLaterFiles(store.keys)]) fs.rmSync(file);
   fs.rmSync(store.members, { recursive: true, force: true });
   fs.rmSync(store.runs, { force: true });
-  const dir = path.dirname(store.history);
-  if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).filter((f) => f.startsWith('customer_keys'))) fs.rmSync(path.join(dir, f));
+  fs.rmSync(warehouseCopy(config.layout).dir, { recursive: true, force: true });
+  const { db, close } = await openSegmentStore(config, { warehouse: false });
+  try {
+    for (const table of Object.values(STORE)) await db.run(`DROP TABLE ${table}`);
+    await db.run(`DROP SCHEMA ${STORE_SCHEMA}`);
+  } finally {
+    close();
+  }
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -228,7 +237,7 @@ async function main(): Promise<void> {
     const configFile = values.reuse
       ? path.join(dir, 'cdp.config.yaml')
       : await buildBenchWarehouse(dir, orders, Math.max(1, Math.round(orders * Number(values['customers-per-order']))));
-    writeBenchSegments(configFile);
+    await writeBenchSegments(configFile);
     const r = runInChild<ChildResult>('segments.bench.ts', configFile, 'materialization');
     const [first, steady] = r.runs as [RunStats, RunStats];
     console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}`);

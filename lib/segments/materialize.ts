@@ -1,28 +1,17 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LoadedConfig } from '../config';
-import { openWarehouseReadOnly } from '../warehouse/open-read-only';
+import { inLakeTransaction } from '../lake/open-lake';
 import { compileSegment } from './compile';
 import { segmentIdOf } from './definition';
 import { findSegment, loadSegments, segmentFileId, type LoadedSegment } from './files';
-import fs from 'node:fs';
-import { commitFile } from '../fs-atomic';
-import { purgeStored } from './purge-segments';
-import { memberBuilds, memberBuildsOption, warehouseBuiltAt } from './member-builds';
+import { recordMemberBuilds, warehouseBuiltAt } from './member-builds';
 import { addMemberKeys, loadMemberKeys } from './member-keys';
-import { applySegmentChanges, compareSegment, entriesOfFirstRun, writeFirstMembers, type SegmentRun } from './membership-diff';
+import { applySegmentChanges, compareSegment, entriesOfFirstRuns, writeFirstMembers, type SegmentRun } from './membership-diff';
+import { openSegmentStore } from './open-segment-store';
+import { purgeStored } from './purge-segments';
 import { createPeopleTable, NEW_CUSTOMERS, PEOPLE_BASE } from './segment-people';
-import {
-  changeFile,
-  HISTORY_COLUMNS,
-  historyFiles,
-  emptySelect,
-  isLegacyHistory,
-  parquetRowCount,
-  replaceParquet,
-  runsSource,
-  segmentStore,
-  staysOf,
-  storedRelation,
-} from './segment-store';
+import { countRows, emptySelect, HISTORY_COLUMNS, STORE } from './segment-store';
+import { refreshWarehouseCopy } from './warehouse-copy';
 
 export interface SegmentOutcome {
   segment: string;
@@ -43,20 +32,41 @@ export interface MaterializeResult {
   durationMs: number;
 }
 
+export interface MaterializeOptions {
+  names?: string[];
+  now?: Date;
+  /** Called inside the run's transaction after the history is written and before the run log: a test's way to fail a run midway. */
+  afterHistory?: () => Promise<void> | void;
+}
+
 const num = (v: unknown) => Number(v ?? 0);
+
+/** A segment whose own query failed inside the run's transaction, which DuckDB then aborts: the run starts again without it. */
+class SegmentRunFailed extends Error {
+  override readonly name = 'SegmentRunFailed';
+  constructor(
+    readonly segmentId: string,
+    readonly segment: string,
+    error: Error,
+  ) {
+    super(error.message);
+  }
+}
 
 /**
  * Recomputes the members of the given segments (all by default) and records who entered and who
  * left in the membership history: an entry is a new row (marked as a backfill entry when the
  * newest record about the person was landed by a historical sync, and as initial on a segment's
  * first materialization), an exit the entry's row again with its exit time. Each segment is
- * compared with its current members file, and the run appends only its changes to the history;
- * the members file of a segment is rewritten only when its members changed. Rows hang on the
- * segment's id. A run of every segment also deletes the rows of ids no segment has any more.
- * Every segment runs on one temp table of people built once (segment-people.ts), and is compared
- * with its members file as bitmaps of member keys (membership-diff.ts).
+ * compared with its stored members, and the run appends only its changes to the history; a
+ * segment's members are replaced only when they changed. Rows hang on the segment's id. A run of
+ * every segment also deletes the rows of ids no segment has any more. Every segment runs on one temp
+ * table of people built once (segment-people.ts), and is compared with its stored members as bitmaps
+ * of member keys (membership-diff.ts). The history, members, keys and run log of a run are one lake
+ * transaction: a reader sees the whole run or none of it, and a run cut short leaves the store as it
+ * was. The warehouse copy (warehouse-copy.ts) follows once the run is committed.
  */
-export async function materializeSegments(config: LoadedConfig, opts: { names?: string[]; now?: Date } = {}): Promise<MaterializeResult> {
+export async function materializeSegments(config: LoadedConfig, opts: MaterializeOptions = {}): Promise<MaterializeResult> {
   const started = Date.now();
   const now = opts.now ?? new Date();
   const all = !opts.names || opts.names.length === 0;
@@ -75,141 +85,32 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
     segments = opts.names!.map((name) => findSegment(config, name));
   }
 
-  const store = segmentStore(config.layout);
   // Order is never relied on here, so DuckDB may stream large member lists without keeping it.
   // DuckDB's memory and threads are the config's `warehouse` settings, as for a build.
   const settings: Record<string, string> = { preserve_insertion_order: 'false', memory_limit: config.warehouse.memory_limit };
   if (config.warehouse.threads !== undefined) settings.threads = String(config.warehouse.threads);
-  const { db, close } = await openWarehouseReadOnly(config, { settings });
-  const pending: string[] = [];
+  const { db, close } = await openSegmentStore(config, { settings });
   try {
     const at = now.toISOString();
-    const legacy = await isLegacyHistory(db, store);
     const builtAt = await warehouseBuiltAt(db);
-    const priorBuilds = await memberBuilds(db, store);
-    const priorRuns = new Map(
-      (await db.runAndReadAll(`SELECT segment_id, arg_max(segment, materialized_at) AS segment FROM ${runsSource(store)} GROUP BY segment_id`))
-        .getRowObjectsJS()
-        .map((r) => [String(r.segment_id), String(r.segment)]),
-    );
-    await db.run(`CREATE TEMP TABLE changes AS ${emptySelect(HISTORY_COLUMNS)}`);
-    await db.run(
-      'CREATE TEMP TABLE run_segments (segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, members BIGINT, entered BIGINT, exited BIGINT, duration_ms BIGINT)',
-    );
-    // The people once for every segment, each with a member key (new people get theirs now, stored
-    // before any members file that uses them).
-    const keys = (await addMemberKeys(db, store, await loadMemberKeys(db, store), NEW_CUSTOMERS, now)).keys;
-    await createPeopleTable(db);
-    const ctx = { now, timezone: config.timezone };
-    // Members files of first runs: their rows are this run's entries too.
-    const firstRunFiles: string[] = [];
-    let firstEntries = 0;
-    for (const { definition, file } of segments) {
-      const t0 = Date.now();
-      const id = segmentIdOf(definition);
-      const run: SegmentRun = {
-        id,
-        name: definition.name,
-        compiled: compileSegment(definition, ctx, 'c.environment, c.customer_id, c.member_key, m.last_landed_by_backfill AS from_backfill', PEOPLE_BASE),
-        priorName: priorRuns.get(id),
-        at,
-      };
-      let outcome: { members: number; entered: number; exited: number };
+    let run: RunOutcome;
+    for (;;) {
       try {
-        // Before its first run a segment has no members, and its members file is all entries;
-        // afterwards its members are its members file (or, for a history from before those files,
-        // its open stays).
-        if (!priorRuns.has(id)) {
-          const written = await writeFirstMembers(db, store, keys, run);
-          firstRunFiles.push(written.pending);
-          firstEntries += written.entered;
-          pending.push(written.pending);
-          outcome = written;
-        } else {
-          const compared = await compareSegment(db, store, keys, run);
-          outcome = { members: compared.members, entered: 0, exited: 0 };
-          if (!compared.unchanged) {
-            const applied = await applySegmentChanges(db, store, keys, run, compared);
-            pending.push(applied.pending);
-            outcome = applied;
-          }
-        }
+        run = await inLakeTransaction(db, () => applyRun(db, config, segments, { all, unreadable, at, now, builtAt, afterHistory: opts.afterHistory }));
+        break;
       } catch (err) {
-        failed.push({ segment: definition.name, error: (err as Error).message });
-        continue;
+        if (!(err instanceof SegmentRunFailed)) throw err;
+        failed.push({ segment: err.segment, error: err.message });
+        segments = segments.filter((s) => segmentIdOf(s.definition) !== err.segmentId);
+        // Its rows are left as they were, and a full run does not purge them.
+        unreadable.add(err.segmentId);
       }
-      await db.run('INSERT INTO run_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        id,
-        definition.name,
-        definition.environment,
-        definition.description ?? '',
-        JSON.stringify(definition.rules),
-        file ?? '',
-        outcome.members,
-        outcome.entered,
-        outcome.exited,
-        Date.now() - t0,
-      ]);
     }
-    for (const t of ['people', 'bits', 'entered', 'prev']) await db.run(`DROP TABLE IF EXISTS ${t}`);
-
-    // A full run also purges the rows of segments whose definition is gone (a file removed by
-    // hand): a later segment given that name by hand (whose id is its name) starts empty.
-    const defined = new Set([...segments.map((x) => segmentIdOf(x.definition)), ...unreadable]);
-    await db.run('CREATE TEMP TABLE purged (segment_id VARCHAR, segment VARCHAR)');
-    if (all) {
-      const stored = new Map(priorRuns);
-      if (fs.existsSync(store.members)) {
-        for (const f of fs.readdirSync(store.members).filter((f) => f.endsWith('.parquet'))) {
-          const storedId = Buffer.from(f.slice(0, -'.parquet'.length), 'base64url').toString();
-          if (!stored.has(storedId)) stored.set(storedId, storedId);
-        }
-      }
-      if (legacy) {
-        const names = (await db.runAndReadAll(`SELECT DISTINCT segment_id, segment FROM ${storedRelation(store.history, HISTORY_COLUMNS)}`)).getRowObjectsJS();
-        for (const r of names) if (!stored.has(String(r.segment_id))) stored.set(String(r.segment_id), String(r.segment));
-      }
-      for (const [storedId, name] of stored) if (!defined.has(storedId)) await db.run('INSERT INTO purged VALUES (?, ?)', [storedId, name]);
-    }
-    const removed = (await db.runAndReadAll('SELECT segment FROM purged ORDER BY segment')).getRowObjectsJS().map((r) => String(r.segment));
-    await purgeStored(db, store, (await db.runAndReadAll('SELECT segment_id FROM purged')).getRowObjectsJS().map((r) => String(r.segment_id)));
-
-    // History first: the members files and the run log only describe what the history holds.
-    const changed = num((await db.runAndReadAll('SELECT count(*) AS n FROM changes')).getRowObjectsJS()[0]!.n) + firstEntries;
-    // This run's changes: those of the compared segments, and the members files of first runs.
-    const runChanges = firstRunFiles.length ? `SELECT * FROM changes UNION ALL BY NAME ${entriesOfFirstRun(firstRunFiles)}` : 'SELECT * FROM changes';
-    const files = historyFiles(store);
-    if (legacy) {
-      // A history from before segment ids is written once more, whole, with them and this run's changes.
-      const rows = `(SELECT * FROM ${storedRelation(store.history, HISTORY_COLUMNS)} UNION ALL BY NAME ${runChanges})`;
-      await replaceParquet(db, `SELECT * FROM ${staysOf(rows)} WHERE segment_id NOT IN (SELECT segment_id FROM purged)`, store.history);
-    } else if (files.length <= 1 && (files.length === 0 || (await parquetRowCount(db, store.history)) === 0)) {
-      // Nothing stored yet: this run's entries are the base.
-      await replaceParquet(db, runChanges, store.history);
-    } else if (changed > 0) {
-      await replaceParquet(db, runChanges, changeFile(store, now));
-    }
-    for (const tmp of pending.splice(0)) await commitFile(tmp, tmp.slice(0, tmp.lastIndexOf('.tmp-')));
-
-    // The run log says which build each members file now comes from: this one for the segments of this run.
-    const purgedIds = new Set((await db.runAndReadAll('SELECT segment_id FROM purged')).getRowObjectsJS().map((r) => String(r.segment_id)));
-    const builds = Object.fromEntries(Object.entries(priorBuilds).filter(([segmentId]) => !purgedIds.has(segmentId)));
-    for (const r of (await db.runAndReadAll('SELECT segment_id FROM run_segments')).getRowObjectsJS()) {
-      if (builtAt === undefined) delete builds[String(r.segment_id)];
-      else builds[String(r.segment_id)] = builtAt;
-    }
-
-    await replaceParquet(
-      db,
-      `SELECT * FROM ${runsSource(store)}
-       UNION ALL BY NAME
-       SELECT segment_id, segment, environment, description, definition, file, ?::TIMESTAMPTZ AS materialized_at, members, entered, exited, duration_ms
-       FROM run_segments
-       ORDER BY materialized_at, segment, segment_id`,
-      store.runs,
-      [at],
-      memberBuildsOption(builds),
-    );
+    await refreshWarehouseCopy(db, config.layout, {
+      runsBefore: run.runsBefore,
+      appended: `SELECT * FROM changes UNION ALL BY NAME ${entriesOfFirstRuns('first_runs')}`,
+      at: now,
+    });
     const counts = (await db.runAndReadAll('SELECT * FROM run_segments ORDER BY segment')).getRowObjectsJS();
     return {
       materializedAt: at,
@@ -222,11 +123,111 @@ export async function materializeSegments(config: LoadedConfig, opts: { names?: 
         durationMs: num(c.duration_ms),
       })),
       failed,
-      removed,
+      removed: run.removed,
       durationMs: Date.now() - started,
     };
   } finally {
-    for (const tmp of pending) fs.rmSync(tmp, { force: true });
     close();
   }
+}
+
+interface RunOutcome {
+  /** The number of runs in the log before this one. */
+  runsBefore: number;
+  removed: string[];
+}
+
+/**
+ * One run inside the lake transaction: the segments compared and their members written, the
+ * history appended, purged segments deleted, the builds and the run log written. Leaves the temp
+ * tables `changes`, `first_runs` and `run_segments` for the caller.
+ */
+async function applyRun(
+  db: DuckDBConnection,
+  config: LoadedConfig,
+  segments: LoadedSegment[],
+  r: { all: boolean; unreadable: Set<string>; at: string; now: Date; builtAt: string | undefined; afterHistory?: () => Promise<void> | void },
+): Promise<RunOutcome> {
+  const priorRuns = new Map(
+    (await db.runAndReadAll(`SELECT segment_id, arg_max(segment, materialized_at) AS segment FROM ${STORE.runs} GROUP BY segment_id`))
+      .getRowObjectsJS()
+      .map((row) => [String(row.segment_id), String(row.segment)]),
+  );
+  const runsBefore = await countRows(db, STORE.runs);
+  await db.run(`CREATE OR REPLACE TEMP TABLE changes AS ${emptySelect(HISTORY_COLUMNS)}`);
+  await db.run('CREATE OR REPLACE TEMP TABLE first_runs (segment_id VARCHAR)');
+  await db.run(
+    'CREATE OR REPLACE TEMP TABLE run_segments (segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, members BIGINT, entered BIGINT, exited BIGINT, duration_ms BIGINT)',
+  );
+  // The people once for every segment, each with a member key (new people get theirs now).
+  const keys = (await addMemberKeys(db, await loadMemberKeys(db), NEW_CUSTOMERS)).keys;
+  await createPeopleTable(db);
+  const ctx = { now: r.now, timezone: config.timezone };
+  for (const { definition, file } of segments) {
+    const t0 = Date.now();
+    const id = segmentIdOf(definition);
+    const run: SegmentRun = {
+      id,
+      name: definition.name,
+      compiled: compileSegment(definition, ctx, 'c.environment, c.customer_id, c.member_key, m.last_landed_by_backfill AS from_backfill', PEOPLE_BASE),
+      priorName: priorRuns.get(id),
+      at: r.at,
+    };
+    let outcome: { members: number; entered: number; exited: number };
+    try {
+      // Before its first run a segment has no members, and its members are all entries.
+      if (!priorRuns.has(id)) {
+        outcome = await writeFirstMembers(db, run);
+        await db.run('INSERT INTO first_runs VALUES (?)', [id]);
+      } else {
+        const compared = await compareSegment(db, keys, run);
+        outcome = compared.unchanged ? { members: compared.members, entered: 0, exited: 0 } : await applySegmentChanges(db, run, compared);
+      }
+    } catch (err) {
+      throw new SegmentRunFailed(id, definition.name, err as Error);
+    }
+    await db.run('INSERT INTO run_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      definition.name,
+      definition.environment,
+      definition.description ?? '',
+      JSON.stringify(definition.rules),
+      file ?? '',
+      outcome.members,
+      outcome.entered,
+      outcome.exited,
+      Date.now() - t0,
+    ]);
+  }
+  for (const t of ['people', 'bits', 'entered']) await db.run(`DROP TABLE IF EXISTS ${t}`);
+
+  // A full run also purges the rows of segments whose definition is gone (a file removed by
+  // hand): a later segment given that name by hand (whose id is its name) starts empty.
+  const defined = new Set([...segments.map((x) => segmentIdOf(x.definition)), ...r.unreadable]);
+  const purged: [string, string][] = [];
+  if (r.all) {
+    const stored = new Map(priorRuns);
+    for (const row of (await db.runAndReadAll(`SELECT DISTINCT segment_id FROM ${STORE.members}`)).getRowObjectsJS()) {
+      if (!stored.has(String(row.segment_id))) stored.set(String(row.segment_id), String(row.segment_id));
+    }
+    for (const [storedId, name] of stored) if (!defined.has(storedId)) purged.push([storedId, name]);
+  }
+  await purgeStored(
+    db,
+    purged.map(([storedId]) => storedId),
+  );
+
+  await db.run(`INSERT INTO ${STORE.history} SELECT * FROM changes`);
+  await db.run(`INSERT INTO ${STORE.history} ${entriesOfFirstRuns('first_runs')}`);
+  await r.afterHistory?.();
+
+  // Which build each segment's members now come from: this one for the segments of this run.
+  await recordMemberBuilds(db, 'run_segments', r.builtAt);
+  await db.run(
+    `INSERT INTO ${STORE.runs}
+     SELECT segment_id, segment, environment, description, definition, file, ?::TIMESTAMPTZ AS materialized_at, members, entered, exited, duration_ms
+     FROM run_segments`,
+    [r.at],
+  );
+  return { runsBefore: purged.length > 0 ? -1 : runsBefore, removed: purged.map(([, name]) => name).sort() };
 }

@@ -1,71 +1,44 @@
-import { type DuckDBConnection } from '@duckdb/node-api';
-import fs from 'node:fs';
-import path from 'node:path';
-import { commitFile } from '../fs-atomic';
-import type { DataLayout } from '../paths';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { inLakeTransaction, LAKE } from '../lake/open-lake';
 import { sqlString } from '../sql';
 
-// Segment membership outlives warehouse rebuilds: it lives in Parquet files under data/segments/,
-// which the warehouse reads through views. Rows hang on the segment's id (`segment_id`); `segment`
-// is its name, for people reading the tables.
+// Segment membership outlives warehouse rebuilds: it lives in the lake, in the schema
+// `lake.segments_store`, so every machine that reaches the lake sees the same members. Rows hang on
+// the segment's id (`segment_id`); `segment` is its name, for people reading the tables.
 //
-// The membership history is append-only: `membership_history.parquet` (the base: the first
-// materialization's entries, or a history written before this layout) and one
-// `membership_history-<time>.parquet` per later materialization that changed anything, holding
-// that run's entries (a row with no `exited_at`) and exits (the entry's row again, closed). A
-// person's stay is its entry row, or its exit row once there is one. Each segment's current
-// members (its open stays) are also kept in `segment_members/<id>.parquet`, rewritten only when
-// they change, so a run compares with them and a member list reads them without the history. A
-// members file also holds each member's `member_key`, from `customer_keys*.parquet` (see
-// member-keys.ts), and the run log says which build of the warehouse each members file was last
-// computed from (see member-builds.ts).
+// The membership history is append-only: each materialization that changed anything appends that
+// run's entries (a row with no `exited_at`) and exits (the entry's row again, closed). A person's
+// stay is its entry row, or its exit row once there is one. Each segment's current members (its open
+// stays) are also kept in `segment_members`, replaced only when they change, so a run compares with
+// them and a member list reads them without the history. A members row also holds the person's
+// `member_key` (see member-keys.ts), and `member_builds` says which build of the warehouse each
+// segment's members were last computed from (see member-builds.ts). A materialization writes all of
+// these in one lake transaction: a reader sees the run whole or not at all.
+
+export const STORE_SCHEMA = `${LAKE}.segments_store`;
+
+/** The store's tables in the lake. */
+export const STORE = {
+  history: `${STORE_SCHEMA}.membership_history`,
+  members: `${STORE_SCHEMA}.segment_members`,
+  keys: `${STORE_SCHEMA}.member_keys`,
+  runs: `${STORE_SCHEMA}.materializations`,
+  builds: `${STORE_SCHEMA}.member_builds`,
+} as const;
 
 export const HISTORY_COLUMNS = `segment_id VARCHAR, segment VARCHAR, environment VARCHAR, customer_id VARCHAR, entered_at TIMESTAMPTZ, exited_at TIMESTAMPTZ, from_backfill BOOLEAN, initial BOOLEAN`;
 export const RUNS_COLUMNS = `segment_id VARCHAR, segment VARCHAR, environment VARCHAR, description VARCHAR, definition VARCHAR, file VARCHAR, materialized_at TIMESTAMPTZ, members BIGINT, entered BIGINT, exited BIGINT, duration_ms BIGINT`;
+/** The columns of a members row: a history row (an open stay) and the person's member key. */
+export const MEMBER_COLUMNS = `${HISTORY_COLUMNS}, member_key INTEGER`;
+export const KEY_COLUMNS = 'customer_id VARCHAR, member_key INTEGER';
+export const BUILD_COLUMNS = 'segment_id VARCHAR, built_at VARCHAR';
 
-export interface SegmentStore {
-  /** The base history file. */
-  history: string;
-  /** Every history file: the base and the changes since, as a glob. */
-  historyGlob: string;
-  /** The folder of each segment's current members. */
-  members: string;
-  runs: string;
-  /** The base file of the people's member keys (see member-keys.ts). */
-  keys: string;
-}
-
-export const segmentStore = (layout: DataLayout): SegmentStore => ({
-  history: path.join(layout.segments, 'membership_history.parquet'),
-  historyGlob: path.join(layout.segments, 'membership_history*.parquet'),
-  members: path.join(layout.segments, 'segment_members'),
-  runs: path.join(layout.segments, 'materializations.parquet'),
-  keys: path.join(layout.segments, 'customer_keys.parquet'),
-});
-
-/** Where a run's changes go: a new file after the base, named so that names sort in time. */
-export function changeFile(store: SegmentStore, at: Date): string {
-  return path.join(path.dirname(store.history), `membership_history-${at.toISOString().replaceAll(':', '')}-${process.pid}.parquet`);
-}
-
-/** The file of a segment's current members; the id is encoded so any id is a plain file name. */
-export const membersFile = (store: SegmentStore, segmentId: string) => path.join(store.members, `${Buffer.from(segmentId).toString('base64url')}.parquet`);
-
-/** A base file (`<name>.parquet`) and the later ones beside it (`<name>-<time>.parquet`): the base first, then the others in the order they were written. */
-export function baseAndLaterFiles(base: string): string[] {
-  const dir = path.dirname(base);
-  if (!fs.existsSync(dir)) return [];
-  const prefix = `${path.basename(base, '.parquet')}-`;
-  const later = fs
-    .readdirSync(dir)
-    .filter((f) => f.startsWith(prefix) && f.endsWith('.parquet'))
-    .sort()
-    .map((f) => path.join(dir, f));
-  return [...(fs.existsSync(base) ? [base] : []), ...later];
-}
-
-/** Every history file there is: the base first, then the changes in the order they were written. */
-export const historyFiles = (store: SegmentStore): string[] => baseAndLaterFiles(store.history);
+/** The names of a column list such as HISTORY_COLUMNS, comma-separated. */
+export const columnNames = (columns: string) =>
+  columns
+    .split(',')
+    .map((c) => c.trim().split(/\s+/)[0]!)
+    .join(', ');
 
 /** `SELECT` of no rows with the given columns, e.g. `NULL::VARCHAR AS segment, ...`. */
 export function emptySelect(columns: string): string {
@@ -74,27 +47,6 @@ export function emptySelect(columns: string): string {
     return `NULL::${type} AS ${name}`;
   });
   return `SELECT ${list.join(', ')} WHERE false`;
-}
-
-/** How segment files are written: zstd at its fastest level, which compresses text ids as well as the default level and in half the time. */
-export const SEGMENT_PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
-
-/** Writes a query's rows as Parquet (with any further `COPY` options) next to `target` and commits it into place atomically. */
-export async function replaceParquet(db: DuckDBConnection, query: string, target: string, params: (string | number)[] = [], options = ''): Promise<void> {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  await db.run(`COPY (${query}) TO ${sqlString(tmp)} (${SEGMENT_PARQUET}${options ? `, ${options}` : ''})`, params);
-  await commitFile(tmp, target);
-}
-
-/**
- * Stored files (a path, glob or list) as a relation with every one of `columns`. Files written
- * before segments had ids have no `segment_id`: their rows belong to the segment's name, which is
- * the id of a file without one, so existing history stays with its segment.
- */
-export function storedRelation(files: string | string[], columns: string): string {
-  const source = Array.isArray(files) ? `[${files.map(sqlString).join(', ')}]` : sqlString(files);
-  return `(SELECT * REPLACE (coalesce(segment_id, segment) AS segment_id) FROM (${emptySelect(columns)} UNION ALL BY NAME SELECT * FROM read_parquet(${source}, union_by_name = true)))`;
 }
 
 /** Stays from history rows: each entry row, or its exit row once the person has left. */
@@ -106,56 +58,65 @@ export function staysOf(rows: string): string {
       SELECT 1 FROM h AS x WHERE x.exited_at IS NOT NULL AND x.segment_id = o.segment_id AND x.customer_id = o.customer_id AND x.entered_at = o.entered_at))`;
 }
 
-/** The stored history (or none yet) as a relation of stays, one row per entry. */
-export function historySource(store: SegmentStore): string {
-  const files = historyFiles(store);
-  return files.length === 0 ? `(${emptySelect(HISTORY_COLUMNS)})` : staysOf(storedRelation(files, HISTORY_COLUMNS));
+/** The stored history as a relation of stays, one row per entry. */
+export const historySource = (): string => staysOf(STORE.history);
+
+/** The run log. */
+export const runsSource = (): string => `(SELECT * FROM ${STORE.runs})`;
+
+/** The current members of a segment (its open stays, with their member keys). Segment ids are checked names (SEGMENT_ID). */
+export const currentMembersSource = (segmentId: string): string => `(SELECT * FROM ${STORE.members} WHERE segment_id = ${sqlString(segmentId)})`;
+
+/** Whether the store's run log can be read: its tables are there (made together, in one transaction). Not for use inside a transaction, which a failed read would abort. */
+export async function storeReadable(db: DuckDBConnection): Promise<boolean> {
+  try {
+    await db.run(`SELECT 1 FROM ${STORE.runs} LIMIT 0`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-export const runsSource = (store: SegmentStore) => (fs.existsSync(store.runs) ? storedRelation(store.runs, RUNS_COLUMNS) : `(${emptySelect(RUNS_COLUMNS)})`);
-
-/**
- * The current members of a segment (its open stays), from its members file, or from the history
- * when it has none (a history written before members files were kept).
- */
-export function currentMembersSource(store: SegmentStore, segmentId: string): { sql: string; params: string[] } {
-  const file = membersFile(store, segmentId);
-  if (fs.existsSync(file)) return { sql: `(SELECT * FROM read_parquet(${sqlString(file)}))`, params: [] };
-  return { sql: `(SELECT * FROM ${historySource(store)} WHERE segment_id = ? AND exited_at IS NULL)`, params: [segmentId] };
-}
-
-/** Whether the base history was written before segments had ids (it has no `segment_id` column). */
-export async function isLegacyHistory(db: DuckDBConnection, store: SegmentStore): Promise<boolean> {
-  if (!fs.existsSync(store.history)) return false;
-  const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM parquet_schema(${sqlString(store.history)}) WHERE name = 'segment_id'`)).getRowObjectsJS();
-  return Number(rows[0]!.n) === 0;
-}
-
-/** The number of rows of a Parquet file, from its footer. */
-export async function parquetRowCount(db: DuckDBConnection, file: string): Promise<number> {
-  const rows = (await db.runAndReadAll(`SELECT coalesce(sum(num_rows), 0) AS n FROM parquet_file_metadata(${sqlString(file)})`)).getRowObjectsJS();
-  return Number(rows[0]!.n);
+/** Whether the store's tables are in the lake, from the catalog's list of tables (safe inside a transaction). */
+export async function storeExists(db: DuckDBConnection): Promise<boolean> {
+  const rows = await db.runAndReadAll(
+    `SELECT 1 FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = 'segments_store' AND table_name = 'materializations'`,
+  );
+  return rows.currentRowCount > 0;
 }
 
 /**
- * The warehouse's `segments` schema: views over the stored files (the history through a glob, so
- * later changes files are read too), which are created empty when missing, so the views always
- * read the latest materialization without a rebuild.
+ * Creates the store's schema, its files written with zstd at its fastest level: half the size of
+ * DuckLake's default (snappy) on text ids, as the Parquet store had. A schema's settings cannot be
+ * set in the transaction that creates it, so the schema commits first, then its settings.
  */
-export async function createSegmentViews(db: DuckDBConnection, layout: DataLayout): Promise<void> {
-  const store = segmentStore(layout);
-  if (!fs.existsSync(store.history)) await replaceParquet(db, emptySelect(HISTORY_COLUMNS), store.history);
-  if (!fs.existsSync(store.runs)) await replaceParquet(db, emptySelect(RUNS_COLUMNS), store.runs);
-  const stays = staysOf(storedRelation(store.historyGlob, HISTORY_COLUMNS));
-  await db.run('CREATE SCHEMA segments');
-  await db.run(`CREATE VIEW segments.segment_membership_history AS SELECT * FROM ${stays}`);
-  await db.run(
-    `CREATE VIEW segments.segment_members AS SELECT segment_id, segment, environment, customer_id, entered_at AS since, from_backfill
-     FROM ${stays} WHERE exited_at IS NULL`,
-  );
-  await db.run(`CREATE VIEW segments.segment_materializations AS SELECT * FROM ${runsSource(store)}`);
-  await db.run(
-    `CREATE VIEW segments.segments AS SELECT * FROM ${runsSource(store)}
-     QUALIFY row_number() OVER (PARTITION BY segment_id ORDER BY materialized_at DESC) = 1`,
-  );
+export async function createStoreSchema(db: DuckDBConnection): Promise<void> {
+  await inLakeTransaction(db, () => db.run(`CREATE SCHEMA IF NOT EXISTS ${STORE_SCHEMA}`));
+  await inLakeTransaction(db, async () => {
+    await db.run(`CALL ${LAKE}.set_option('parquet_compression', 'zstd', schema => 'segments_store')`);
+    await db.run(`CALL ${LAKE}.set_option('parquet_compression_level', '1', schema => 'segments_store')`);
+  });
 }
+
+/**
+ * Creates the store's tables in the lake (in the caller's transaction). History and members are
+ * partitioned by segment, so a segment's rows are files of their own: reading or replacing one
+ * segment's members touches only its files.
+ */
+export async function createStoreTables(db: DuckDBConnection): Promise<void> {
+  await db.run(`CREATE SCHEMA IF NOT EXISTS ${STORE_SCHEMA}`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${STORE.history} (${HISTORY_COLUMNS})`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${STORE.members} (${MEMBER_COLUMNS})`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${STORE.keys} (${KEY_COLUMNS})`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${STORE.builds} (${BUILD_COLUMNS})`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${STORE.runs} (${RUNS_COLUMNS})`);
+  for (const table of [STORE.history, STORE.members]) await db.run(`ALTER TABLE ${table} SET PARTITIONED BY (segment_id)`);
+}
+
+/** The number of rows of a relation. */
+export async function countRows(db: DuckDBConnection, relation: string): Promise<number> {
+  return Number((await db.runAndReadAll(`SELECT count(*) AS n FROM ${relation}`)).getRowObjectsJS()[0]!.n);
+}
+
+// The build makes the warehouse's `segments` views with this (they read the store's warehouse copy).
+export { createSegmentViews } from './warehouse-copy';

@@ -11,6 +11,8 @@ import { allSourceSpecs } from '../../activities/sources/registry';
 import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { materializeSegments } from '../../lib/segments/materialize';
+import { warehouseCopy } from '../../lib/segments/warehouse-copy';
+import { storeRows } from '../support/segment-store-rows';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { queryRawRows, landRawRows } from '../support/raw-lake';
 import { makeWorkspace } from '../support/workspace';
@@ -96,7 +98,7 @@ describe('cdp query on a populated warehouse', () => {
     const data = filesUnder(config.layout.root);
     const csv = path.join(outside, 'x.csv');
     const other = path.join(outside, 'other.duckdb');
-    const history = path.join(config.layout.segments, 'membership_history.parquet');
+    const history = warehouseCopy(config.layout).history;
     const hostile = [
       `COPY (select 'x') TO '${config.layout.warehouse}'`,
       `COPY (select 'x') TO '${csv}'`,
@@ -128,13 +130,8 @@ describe('cdp query on a populated warehouse', () => {
     expect(raw.status, raw.stderr).toBe(0);
     expect(JSON.parse(raw.stdout)).toEqual([{ n: landedContacts }]);
 
-    // The segment's members as DuckDB reads the stored history directly, beside what cdp query answers.
-    const instance = await DuckDBInstance.create(':memory:');
-    const db = await instance.connect();
-    const history = path.join(config.layout.segments, 'membership_history.parquet');
-    const stored = (await db.runAndReadAll(`select customer_id from read_parquet('${history}') where segment = 'with-email' and exited_at is null order by 1`)).getRowObjectsJS();
-    db.closeSync();
-    instance.closeSync();
+    // The segment's members as the lake's segment store holds them, beside what cdp query answers.
+    const stored = (await storeRows(config, 'members', 'with-email')).map((r) => ({ customer_id: r.customer_id })).sort((a, b) => (String(a.customer_id) < String(b.customer_id) ? -1 : 1));
     expect(stored.length).toBeGreaterThan(0);
     const members = cdpQuery("select customer_id from segments.segment_members where segment = 'with-email' order by 1");
     expect(members.status, members.stderr).toBe(0);

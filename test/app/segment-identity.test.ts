@@ -14,10 +14,11 @@ import { EXPORT_FORMATS } from '../../lib/segments/audience';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { loadSegments } from '../../lib/segments/files';
 import { materializeSegments } from '../../lib/segments/materialize';
-import { segmentStore } from '../../lib/segments/segment-store';
+import { parquetSegmentStore } from '../../lib/segments/parquet-import';
 import { sqlString } from '../../lib/sql';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { EVERY_DOE, landKnownPeople, NOBODY, SHOP_CONNECTION, THE_DOES } from '../support/known-customers';
+import { storeRows } from '../support/segment-store-rows';
 import { makeWorkspace } from '../support/workspace';
 
 // A segment keeps its identity: its members, history and runs hang on an id that a later segment
@@ -29,25 +30,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 type Row = Record<string, unknown>;
 
-/** The rows of a stored Parquet file, read on an engine of the test's own. */
-async function parquetRows(file: string): Promise<Row[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    return (await db.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(file)})`)).getRowObjectsJS();
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
-}
-
 /** Every stored history row and run of a segment name, whatever its id. */
 async function storedRowsNamed(config: LoadedConfig, name: string): Promise<{ history: Row[]; runs: Row[] }> {
-  const store = segmentStore(config.layout);
-  return {
-    history: (await parquetRows(store.history)).filter((r) => r.segment === name),
-    runs: (await parquetRows(store.runs)).filter((r) => r.segment === name),
-  };
+  return { history: await storeRows(config, 'history', name), runs: await storeRows(config, 'runs', name) };
 }
 
 const page = { page: 1, size: 50, sort: 'email', dir: 'asc' } as const;
@@ -213,7 +198,8 @@ describe('history stored before segments had ids', () => {
     ids = new Map(customers.rows.map((r) => [String(r.email), String(r.customer_id)]));
     expect([...ids.keys()].sort()).toEqual(EMAILS);
     writeFile(config, 'legacy.yaml', { environment: 'live', rules: EVERY_DOE });
-    const store = segmentStore(config.layout);
+    const store = parquetSegmentStore(config.layout);
+    fs.mkdirSync(path.dirname(store.history), { recursive: true });
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();
     try {
@@ -248,17 +234,17 @@ describe('history stored before segments had ids', () => {
     );
   });
 
-  it('carries on at the next materialization: the stays go on, the newcomer enters, and the files gain segment_id', async () => {
+  it('carries on at the next materialization: the stays go on, the newcomer enters, and the imported rows have segment_id', async () => {
     const result = await materializeSegments(config);
     expect(result.removed).toEqual([]);
     expect(result.segments.find((s) => s.segment === 'legacy')).toMatchObject({ members: 3, entered: 1, exited: 0 });
-    const history = (await parquetRows(segmentStore(config.layout).history)).filter((r) => r.segment === 'legacy');
+    const history = await storeRows(config, 'history', 'legacy');
     expect(history.map((r) => r.segment_id)).toEqual(['legacy', 'legacy', 'legacy']);
     const since = new Map(history.map((r) => [String(r.customer_id), (r.entered_at as Date).toISOString()]));
     expect(since.get(ids.get('ann@doe.example')!)).toBe(enteredAt);
     expect(since.get(ids.get('bob@doe.example')!)).toBe(enteredAt);
     expect(since.get(ids.get('cy@doe.example')!)).not.toBe(enteredAt);
-    const runs = (await parquetRows(segmentStore(config.layout).runs)).filter((r) => r.segment === 'legacy');
+    const runs = (await storeRows(config, 'runs', 'legacy')).sort((a, b) => Number(a.members) - Number(b.members));
     expect(runs.map((r) => [r.segment_id, Number(r.members)])).toEqual([
       ['legacy', 2],
       ['legacy', 3],

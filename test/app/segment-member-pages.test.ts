@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryWarehouse } from '../../app/query';
@@ -8,7 +7,8 @@ import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { materializeSegments } from '../../lib/segments/materialize';
 import { MEMBER_SORT_COLUMNS } from '../../lib/segments/member-columns';
-import { segmentStore } from '../../lib/segments/segment-store';
+import { STORE } from '../../lib/segments/segment-store';
+import { onStore } from '../support/segment-store-rows';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { landKnownPeople, SHOP_CONNECTION, type KnownPerson } from '../support/known-customers';
 import { makeWorkspace } from '../support/workspace';
@@ -107,8 +107,7 @@ describe('member pages and previews of a segment', () => {
   });
 
   it('keeps every member and records no change when the member keys are lost', async () => {
-    const dir = path.dirname(segmentStore(config.layout).keys);
-    for (const f of fs.readdirSync(dir).filter((f) => f.startsWith('customer_keys'))) fs.rmSync(path.join(dir, f));
+    await onStore(config, `DELETE FROM ${STORE.keys}`);
     const run = await materializeSegments(config, { now: new Date('2030-01-02T00:00:00Z') });
     expect(run.segments.find((s) => s.segment === 'zeds')).toMatchObject({ members: zeds.length, entered: 0, exited: 0 });
     const again = await materializeSegments(config, { now: new Date('2030-01-03T00:00:00Z') });

@@ -1,4 +1,3 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { parse as parseCsv } from 'csv-parse/sync';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,8 +7,7 @@ import type { LoadedConfig } from '../../lib/config';
 import { EXPORT_FORMATS } from '../../lib/segments/audience';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { materializeSegments } from '../../lib/segments/materialize';
-import { segmentStore } from '../../lib/segments/segment-store';
-import { sqlString } from '../../lib/sql';
+import { storeRows } from '../support/segment-store-rows';
 import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
 import { withAppStore } from '../../server/store/open-app-store';
 import { EVERY_DOE, landKnownPeople, NOBODY, SHOP_CONNECTION, THE_DOES } from '../support/known-customers';
@@ -62,19 +60,9 @@ function expectNoPerson(answer: Answer, what: string): void {
   }
 }
 
-/** Stored history rows and runs of a segment name, whatever its id, read from the files with an engine of the test's own. */
+/** Stored history rows and runs of a segment name, whatever its id, read from the lake with an engine of the test's own. */
 async function storedRowsNamed(config: LoadedConfig, name: string): Promise<number> {
-  const store = segmentStore(config.layout);
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const count = async (file: string) =>
-      Number((await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${sqlString(file)}) WHERE segment = ?`, [name])).getRowObjectsJS()[0]!.n);
-    return (await count(store.history)) + (await count(store.runs));
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  return (await storeRows(config, 'history', name)).length + (await storeRows(config, 'runs', name)).length;
 }
 
 const emailsOf = (answer: Answer) => ((answer.body.rows ?? []) as { email: string }[]).map((r) => r.email).sort();

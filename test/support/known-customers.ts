@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { LoadedConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { landRawRows } from './raw-lake';
+import { buildWarehouse } from '../../lib/warehouse/build-warehouse';
+import { makeWorkspace } from './workspace';
 
 // People a test knows by name and email, landed as Stripe customers of a live connection `shop`
 // the way a sync lands them, so a build makes them the warehouse's customers.
@@ -43,3 +45,12 @@ export const THE_DOES: readonly KnownPerson[] = [
 ];
 export const EVERY_DOE = { field: 'last_name', op: 'equals', value: 'Doe' };
 export const NOBODY = { field: 'last_name', op: 'equals', value: 'Nobody' };
+
+/** A workspace of the `shop` connection whose warehouse is built on the people landed in it. */
+export async function builtWorkspaceOf(people: readonly KnownPerson[], extra: Record<string, unknown> = {}): Promise<{ ws: ReturnType<typeof makeWorkspace>; config: LoadedConfig }> {
+  const ws = makeWorkspace([SHOP_CONNECTION], extra);
+  const config = ws.config();
+  await landKnownPeople(config, people);
+  await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
+  return { ws, config };
+}
