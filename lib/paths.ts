@@ -9,7 +9,6 @@ export interface DataLayout {
   root: string;
   raw: string;
   quarantine: string;
-  state: string;
   warehouse: string;
   /** Segment membership history and materialization runs, kept across warehouse rebuilds. */
   segments: string;
@@ -17,14 +16,13 @@ export interface DataLayout {
   temporalDb: string;
 }
 
-/** Lays out the data folder: the raw lake, quarantine, sync state, the warehouse and background-process files. */
+/** Lays out the data folder: files landed before the lake (raw, quarantine), the warehouse and background-process files. */
 export function dataLayout(dataDir: string): DataLayout {
   const root = path.resolve(dataDir);
   return {
     root,
     raw: path.join(root, 'raw'),
     quarantine: path.join(root, 'quarantine'),
-    state: path.join(root, 'state'),
     warehouse: path.join(root, 'warehouse.duckdb'),
     segments: path.join(root, 'segments'),
     run: path.join(root, 'run'),

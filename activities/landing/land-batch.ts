@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { withLake } from '../../lib/lake/lake-session';
 import { inLakeTransaction, type Lake } from '../../lib/lake/open-lake';
 import { ensureRawTable, QUARANTINE_SCHEMA, RAW_SCHEMA, rawTable } from '../../lib/lake/raw-tables';
-import { ensureStateTable, readStreamState, stateKey, writeStreamState, type StreamPosition, type StreamState } from '../../lib/sync-state';
+import { ensureStateTable, readStreamState, stateKey, writeStreamState, type LastSync, type StreamPosition, type StreamState } from '../../lib/sync-state';
 
 // A batch lands in the lake together with the cursor that points past it: its good records in
 // `lake.raw.<source>__<stream>`, its quarantined ones in the quarantine twin, and the stream's state,
@@ -49,9 +49,18 @@ export function isAhead(a: StreamPosition, b: StreamPosition): boolean {
   return a.seq > b.seq || (a.seq === b.seq && a.pages > b.pages);
 }
 
+/**
+ * The position a finished sync got to, as its committed last sync records it: what an attempt
+ * retried after the finish hands back, so the sync's counts are those it landed, not the older
+ * ones the retry was started with.
+ */
+export function finishedPosition(position: StreamPosition, lastSync: LastSync): StreamPosition {
+  return { ...position, exhausted: true, seq: lastSync.batches, rows: lastSync.rows, quarantined: lastSync.quarantined };
+}
+
 /** Whether the committed state shows the sync has already got to `next`, or finished. */
 function committedOutcome(state: StreamState, next: StreamPosition): LandingOutcome | undefined {
-  if (state.lastSync?.syncId === next.syncId && state.inProgress === null) return { kind: 'finished', position: { ...next, exhausted: true } };
+  if (state.lastSync?.syncId === next.syncId && state.inProgress === null) return { kind: 'finished', position: finishedPosition(next, state.lastSync) };
   const committed = state.inProgress;
   if (committed && committed.syncId === next.syncId && !isAhead(next, committed)) return { kind: 'already-landed', position: committed };
   return undefined;

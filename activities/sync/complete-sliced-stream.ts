@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../../lib/config';
 import { CdpError } from '../../lib/errors';
-import { withLake } from '../../lib/lake/lake-session';
-import { inLakeTransaction, openLake } from '../../lib/lake/open-lake';
+import { openLakeToWrite, withLake } from '../../lib/lake/lake-session';
+import { inLakeTransaction } from '../../lib/lake/open-lake';
 import { ensureStateTable, listSliceStates, readStreamState, removeSliceStates, writeStreamState, type LastSync } from '../../lib/sync-state';
 
 export interface CompleteSlicedStreamInput {
@@ -15,7 +15,7 @@ export interface CompleteSlicedStreamInput {
  * high-water mark moves to the window's end, and the slices' own states go, in one lake transaction.
  */
 export async function completeSlicedStream(config: LoadedConfig, input: CompleteSlicedStreamInput): Promise<LastSync> {
-  const lake = await openLake(config.storage, config.layout);
+  const lake = await openLakeToWrite(config.storage, config.layout);
   return withLake(lake, async (db) => {
     await ensureStateTable(db);
     return inLakeTransaction(db, async () => {

@@ -4,8 +4,7 @@ import { requireCredential } from '../sources/credentials';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { withLake } from '../../lib/lake/lake-session';
-import { openLake } from '../../lib/lake/open-lake';
+import { openLakeToWrite, withLake } from '../../lib/lake/lake-session';
 import { listSliceStates, readStreamState, type StreamPosition, type StreamState, type SyncMode } from '../../lib/sync-state';
 
 export interface PlanSyncInput {
@@ -100,7 +99,7 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
   // Only a window bounded on both sides can be cut into slices that do not overlap.
   const isSliced = (stream: StreamSpec) => input.mode === 'historical' && stream.window?.toParam !== undefined && config.sync.historical_slices > 1;
   // What each stream has committed, and the slices of an interrupted sliced sync, read in one session.
-  const committed = await withLake(await openLake(config.storage, config.layout), async (db) => {
+  const committed = await withLake(await openLakeToWrite(config.storage, config.layout), async (db) => {
     const found = new Map<string, { state: StreamState; resumed?: StreamPosition[] }>();
     for (const stream of streams) {
       const resumed = isSliced(stream) && input.since === undefined ? await resumeSlices(db, connection.id, stream.name) : undefined;

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import pRetry, { AbortError } from 'p-retry';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { ReportFailedError, SourceRequestError, SourceUnavailableError, StreamPositionError } from '../../lib/errors';
-import { openLake } from '../../lib/lake/open-lake';
+import { openLakeToWrite } from '../../lib/lake/lake-session';
 import { landAndCommit, type LandingBatch } from '../landing/land-batch';
 import { connectionCredential } from '../sources/credentials';
 import { getFromSource } from '../sources/pager';
@@ -137,7 +137,7 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     origin: (path) => ({ connectionId: connection.id, source: source.name, stream: stream!.name, url: connectionUrl(connection, path, {}, where).href }),
   };
 
-  const lake = await openLake(config.storage, config.layout);
+  const lake = await openLakeToWrite(config.storage, config.layout);
   const commit = async (next: StreamPosition) => {
     await updateStreamState(lake, connection.id, stateKey(next), (state) => ({ ...state, inProgress: next }));
   };

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { EnvironmentMismatchError } from '../../lib/errors';
-import { openLake } from '../../lib/lake/open-lake';
-import { isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
+import { openLakeToWrite } from '../../lib/lake/lake-session';
+import { finishedPosition, isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
 import { finishStream, toLanded } from './stream-landing';
 import { readAccountFacts } from '../sources/account-facts';
 import { connectionCredential } from '../sources/credentials';
@@ -41,14 +41,14 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   const ctx = Context.current();
   const rowsPerFile = input.rowsPerFile ?? 1000;
   const budgetMs = input.budgetMs ?? config.sync.batch_seconds * 1000;
-  const lake = await openLake(config.storage, config.layout);
+  const lake = await openLakeToWrite(config.storage, config.layout);
   // A retried attempt continues from the last committed batch, not from the start of the call: its
   // heartbeat may be older than what it committed (it died between the commit and the beat).
   let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
   const state = await readLakeStreamState(lake, position.connection, stateKey(position));
   if (state.lastSync?.syncId === position.syncId && state.inProgress === null) {
     // The stream (or slice) finished in an attempt whose answer was lost.
-    return { position: { ...position, exhausted: true }, done: true, filesLanded: 0 };
+    return { position: finishedPosition(position, state.lastSync), done: true, filesLanded: 0 };
   }
   if (state.inProgress?.syncId === position.syncId && isAhead(state.inProgress, position)) position = state.inProgress;
   const connection = findConnection(config, position.connection);

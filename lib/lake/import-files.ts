@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { sqlString } from '../sql';
+import { withLake } from './lake-session';
 import { inLakeTransaction, openLake } from './open-lake';
 import { ensureRawTable, QUARANTINE_SCHEMA, RAW_SCHEMA } from './raw-tables';
 
@@ -66,9 +67,9 @@ const batchKey = (b: { connection: string; syncId: string; slice: number | null;
  */
 export async function importLakeFiles(config: Pick<LoadedConfig, 'storage' | 'layout'>, opts: { log?: (line: string) => void } = {}): Promise<ImportedStream[]> {
   const lake = await openLake(config.storage, config.layout);
-  const db = await lake.connect();
-  const imported: ImportedStream[] = [];
-  try {
+  // One session for the whole import: it takes its turn with the process's other lake work.
+  return withLake(lake, async (db) => {
+    const imported: ImportedStream[] = [];
     for (const [schema, root] of [[RAW_SCHEMA, config.layout.raw], [QUARANTINE_SCHEMA, config.layout.quarantine]] as const) {
       for (const source of await partitions(root, 'source')) {
         for (const stream of await partitions(source.dir, 'stream')) {
@@ -101,8 +102,6 @@ export async function importLakeFiles(config: Pick<LoadedConfig, 'storage' | 'la
         }
       }
     }
-  } finally {
-    db.closeSync();
-  }
-  return imported;
+    return imported;
+  });
 }

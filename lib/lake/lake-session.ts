@@ -2,12 +2,15 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { storageFailure } from '../fs-atomic';
-import type { Lake } from './open-lake';
+import type { DataLayout } from '../paths';
+import { lakeLocation, openLake, type Lake, type LakeLocation } from './open-lake';
+import type { StorageConfig } from './storage-config';
 
-// Two connections of one engine whose catalog work overlaps can wedge the embedded catalog: a
-// commit that meets the other's SQLite lock fails and leaves that lock held, and every later
-// statement of the process then reads "database is locked". So the work of one process on one lake
-// goes through here, one session at a time; other processes are met by inLakeTransaction's retry.
+// Sessions of one process on one lake take turns. Two connections of one engine whose catalog work
+// overlaps contend for the catalog's single writer, and the loser's transaction is run again; in a
+// catalog still in SQLite's rollback-journal mode, the loser's failed commit can keep its lock and
+// wedge the process. Taking turns costs nothing a landing needs (its commit is short) and avoids
+// both; other processes are met by inLakeTransaction's retry.
 
 const queues = new WeakMap<Lake, Promise<unknown>>();
 
@@ -19,12 +22,12 @@ const NEARLY_FULL_BYTES = 1024 * 1024;
  * not always pass the system's reason on (a catalog commit that fails for want of space reports the
  * rollback after it), so the embedded lake's folders are asked directly.
  */
-async function storageProblem(lake: Lake, err: unknown): Promise<unknown> {
-  if (lake.location.kind !== 'embedded') return storageFailure(err, lake.location.dataPath);
-  const catalogFile = lake.location.catalog.slice('sqlite:'.length);
-  const said = storageFailure(err, /database or disk is full|readonly database/i.test(String((err as Error)?.message)) ? catalogFile : lake.location.dataPath);
+async function storageProblem(location: LakeLocation, err: unknown): Promise<unknown> {
+  if (location.kind !== 'embedded') return storageFailure(err, location.dataPath);
+  const catalogFile = location.catalog.slice('sqlite:'.length);
+  const said = storageFailure(err, /database or disk is full|readonly database/i.test(String((err as Error)?.message)) ? catalogFile : location.dataPath);
   if (said !== err) return said;
-  for (const place of [lake.location.dataPath, path.dirname(catalogFile)]) {
+  for (const place of [location.dataPath, path.dirname(catalogFile)]) {
     try {
       await fs.access(place, fs.constants.W_OK);
       const disk = await fs.statfs(place);
@@ -49,7 +52,7 @@ export function withLake<T>(lake: Lake, work: (db: DuckDBConnection) => Promise<
     try {
       return await work(db);
     } catch (err) {
-      throw await storageProblem(lake, err);
+      throw await storageProblem(lake.location, err);
     } finally {
       db.closeSync();
     }
@@ -59,4 +62,13 @@ export function withLake<T>(lake: Lake, work: (db: DuckDBConnection) => Promise<
     session.catch(() => undefined),
   );
   return session;
+}
+
+/** Opens the lake to land in: a lake whose folders are full or read-only is a `DataFolderError`, as a failed write is. */
+export async function openLakeToWrite(storage: StorageConfig, layout: DataLayout): Promise<Lake> {
+  try {
+    return await openLake(storage, layout);
+  } catch (err) {
+    throw await storageProblem(lakeLocation(storage, layout), err);
+  }
 }

@@ -80,7 +80,11 @@ function setupStatements(storage: StorageConfig, location: LakeLocation, files: 
     }
     sql.push(`CREATE OR REPLACE SECRET cdp_lake_s3 (${options.join(', ')})`);
   }
-  sql.push(`ATTACH ${sqlString(attach)} AS ${LAKE} (DATA_PATH ${sqlString(location.dataPath)}${readOnly ? ', READ_ONLY' : ''})`);
+  // The embedded catalog in write-ahead-log mode: readers (a build's copy) never block a landing's
+  // commit, nor it them. In SQLite's default mode a commit that meets a reader fails, and the failed
+  // commit keeps its lock, so every later statement of that process reads "database is locked".
+  const journal = location.kind === 'embedded' && !readOnly ? ", META_JOURNAL_MODE 'wal'" : '';
+  sql.push(`ATTACH ${sqlString(attach)} AS ${LAKE} (DATA_PATH ${sqlString(location.dataPath)}${journal}${readOnly ? ', READ_ONLY' : ''})`);
   return { sql, secrets };
 }
 

@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { landAndCommit, type LandedRecord, type LandingTarget } from '../../../activities/landing/land-batch';
 import { syncStreamBatch, type SyncStreamBatchResult } from '../../../activities/sync/sync-stream-batch';
 import { withLake } from '../../../lib/lake/lake-session';
-import { closeLakes, openLake, type Lake } from '../../../lib/lake/open-lake';
+import { attachLake, closeLakes, openLake, type Lake } from '../../../lib/lake/open-lake';
 import { dataLayout } from '../../../lib/paths';
 import { readStreamState, STREAM_STATE_TABLE, type StreamPosition } from '../../../lib/sync-state';
 import { committedState, landedRows } from '../../support/lake-reads';
@@ -109,6 +110,28 @@ describe('a batch and its cursor in one lake transaction', () => {
     // Another sync's batch of the same number is its own.
     expect((await landAndCommit(lake, { ...target, syncId: 'sync-2' }, batch, { ...position(1, 1, 2), syncId: 'sync-2' })).kind).toBe('landed');
     expect(await count(lake, 'lake.raw.stripe__customers')).toBe(5);
+  });
+
+  it('a batch commits while another engine holds a read of the lake open, as a build copying the raw tables does', async () => {
+    const lake = await tmpLake();
+    await landAndCommit(lake, target, [{ seq: 0, records: [record(1)] }], position(1, 1, 1));
+    const other = await DuckDBInstance.create(':memory:');
+    const reader = await other.connect();
+    try {
+      await attachLake(reader, {}, lake.location, { readOnly: true });
+      await reader.run('BEGIN TRANSACTION');
+      const seen = async () => Number((await reader.runAndReadAll('SELECT count(*)::INTEGER AS n FROM lake.raw.stripe__customers')).getRowObjectsJS()[0]!.n);
+      expect(await seen()).toBe(1);
+      expect((await landAndCommit(lake, target, [{ seq: 1, records: [record(2)] }], position(2, 2, 2))).kind).toBe('landed');
+      // The reader keeps the snapshot it began with; the lake has both batches.
+      expect(await seen()).toBe(1);
+      await reader.run('COMMIT');
+    } finally {
+      reader.closeSync();
+      other.closeSync();
+    }
+    expect(await count(lake, 'lake.raw.stripe__customers')).toBe(2);
+    expect((await landAndCommit(lake, target, [{ seq: 2, records: [record(3)] }], position(3, 3, 3))).kind).toBe('landed');
   });
 
   it('batches of several streams landing at once in one process all commit', async () => {

@@ -1,9 +1,10 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../lib/config-schema';
-import { closeLakes, inLakeTransaction, openLake } from '../../../lib/lake/open-lake';
+import { attachLake, closeLakes, inLakeTransaction, lakeLocation, openLake } from '../../../lib/lake/open-lake';
 import { dataLayout } from '../../../lib/paths';
 
 const dirs: string[] = [];
@@ -57,6 +58,32 @@ describe('the embedded lake', () => {
     expect(runs).toBe(1);
     expect((await db.runAndReadAll('SELECT count(*)::INTEGER AS n FROM lake.raw.t')).getRowObjectsJS()).toEqual([{ n: 0 }]);
     db.closeSync();
+  });
+  it("a reader's open transaction neither holds a writer up nor sees its commit", async () => {
+    const layout = dataLayout(tmp());
+    const lake = await openLake({}, layout);
+    const writer = await lake.connect();
+    await writer.run('CREATE SCHEMA lake.raw');
+    await writer.run('CREATE TABLE lake.raw.t (i INTEGER)');
+    await writer.run('INSERT INTO lake.raw.t SELECT * FROM range(100)');
+    // Another engine, as a build's DuckDB file or another process is, reading in one transaction.
+    const instance = await DuckDBInstance.create(':memory:');
+    const reader = await instance.connect();
+    try {
+      await attachLake(reader, {}, lakeLocation({}, layout), { readOnly: true });
+      const count = async () => (await reader.runAndReadAll('SELECT count(*)::INTEGER AS n FROM lake.raw.t')).getRowObjectsJS();
+      await reader.run('BEGIN TRANSACTION');
+      expect(await count()).toEqual([{ n: 100 }]);
+      // Not retried: a catalog that locked writers out while a reader reads would fail this commit.
+      await writer.run('INSERT INTO lake.raw.t VALUES (100)');
+      expect(await count()).toEqual([{ n: 100 }]);
+      await reader.run('COMMIT');
+      expect(await count()).toEqual([{ n: 101 }]);
+    } finally {
+      reader.closeSync();
+      instance.closeSync();
+      writer.closeSync();
+    }
   });
 });
 
