@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { CdpError } from '../errors';
+import { withLake } from '../lake/lake-session';
 import { inLakeTransaction, LAKE, openLake } from '../lake/open-lake';
 import { sqlIdent, sqlString } from '../sql';
 
@@ -132,7 +133,12 @@ function dataFile(dataPath: string, m: BuiltModel, publishId: string): string {
  * dropped. The files are written outside the transaction because an open transaction holds the
  * embedded catalog's SQLite lock, and no sync could land for as long as the tables took to write.
  */
-export async function publishAttached(db: DuckDBConnection, catalog: string, dataPath: string, opts: PublishOptions = {}): Promise<PublishResult> {
+export async function publishAttached(
+  db: DuckDBConnection,
+  catalog: string,
+  dataPath: string,
+  opts: PublishOptions & { inSession?: <T>(work: (db: DuckDBConnection) => Promise<T>) => Promise<T> } = {},
+): Promise<PublishResult> {
   const startedMs = Date.now();
   const models = await builtModels(db, catalog);
   const names = new Set(models.map(key));
@@ -157,7 +163,8 @@ export async function publishAttached(db: DuckDBConnection, catalog: string, dat
   }
   const files = filed.map((m) => dataFile(dataPath, m, publishId));
   let transactionStartMs = 0;
-  const dropped = await inLakeTransaction(db, async () => {
+  const inSession = opts.inSession ?? ((work) => work(db));
+  const dropped = await inSession((db) => inLakeTransaction(db, async () => {
     transactionStartMs = Date.now();
     await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${PUBLISHED_MODELS} (schema_name VARCHAR NOT NULL, model_name VARCHAR NOT NULL, kind VARCHAR NOT NULL, published_at TIMESTAMPTZ NOT NULL)`);
@@ -196,7 +203,7 @@ export async function publishAttached(db: DuckDBConnection, catalog: string, dat
     );
     await opts.beforeCommit?.();
     return gone.length;
-  }).catch(async (err: unknown) => {
+  })).catch(async (err: unknown) => {
     // Files no snapshot names; on S3 they stay until the lake's orphan clean-up.
     await Promise.all(files.filter((f) => !f.startsWith('s3://')).map((f) => fs.rm(f, { force: true })));
     throw err;
@@ -218,11 +225,13 @@ export async function publishModels(config: Config, builtFile: string, opts: Pub
     await db.run(`ATTACH ${sqlString(builtFile)} AS ${catalog} (READ_ONLY)`);
     let result: PublishResult;
     try {
-      result = await publishAttached(db, catalog, lake.location.dataPath, opts);
+      // The tables' files are written on a connection of this publish; the catalog work takes its
+      // turn with the process's other lake sessions (a worker landing syncs as well).
+      result = await publishAttached(db, catalog, lake.location.dataPath, { ...opts, inSession: (work) => withLake(lake, work) });
     } finally {
       await db.run(`DETACH ${catalog}`);
     }
-    await deleteReplacedFiles(db, opts.keepReplacedMs ?? KEEP_REPLACED_MS);
+    await withLake(lake, (session) => deleteReplacedFiles(session, opts.keepReplacedMs ?? KEEP_REPLACED_MS));
     return result;
   } finally {
     db.closeSync();
