@@ -40,7 +40,7 @@ export interface PublishResult {
   /** Models of the previous build that this one no longer has. */
   dropped: number;
   durationMs: number;
-  /** Of it, the lake transaction (the last attempt), in which other writers of an embedded lake wait. */
+  /** Of it, the lake transaction's last attempt: what runs again when another writer commits meanwhile. */
   transactionMs: number;
 }
 
@@ -130,8 +130,8 @@ function dataFile(dataPath: string, m: BuiltModel, publishId: string): string {
  * Copies the models of the built warehouse attached to `db` as `catalog` into the lake attached as
  * `lake` (data path `dataPath`), in one lake transaction: tables as data files written before it
  * and added to the lake in it, views by their SQL, the previous build's models that this one lacks
- * dropped. The files are written outside the transaction because an open transaction holds the
- * embedded catalog's SQLite lock, and no sync could land for as long as the tables took to write.
+ * dropped. The files are written outside the transaction so that it stays short: a sync that
+ * commits while it is open makes it run again (inLakeTransaction), and only the catalog work reruns.
  */
 export async function publishAttached(
   db: DuckDBConnection,
