@@ -1,6 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { CdpError } from '../errors';
+import { withLake } from '../lake/lake-session';
 import { inLakeTransaction, LAKE, openLake } from '../lake/open-lake';
 import { sqlIdent, sqlString } from '../sql';
 
@@ -36,6 +40,8 @@ export interface PublishResult {
   /** Models of the previous build that this one no longer has. */
   dropped: number;
   durationMs: number;
+  /** Of it, the lake transaction's last attempt: what runs again when another writer commits meanwhile. */
+  transactionMs: number;
 }
 
 interface BuiltModel {
@@ -114,17 +120,52 @@ async function lakeRelations(db: DuckDBConnection): Promise<Map<string, 'table' 
   return new Map(rows.map((r) => [`${r.schema_name}.${r.name}`, r.kind as 'table' | 'view']));
 }
 
+/** Where a published table's data file goes: under the lake's data path, where DuckLake keeps the table's own. */
+function dataFile(dataPath: string, m: BuiltModel, publishId: string): string {
+  const separator = dataPath.startsWith('s3://') ? '/' : path.sep;
+  return `${dataPath}${m.schema}${separator}${m.name}${separator}cdp-publish-${publishId}.parquet`;
+}
+
 /**
  * Copies the models of the built warehouse attached to `db` as `catalog` into the lake attached as
- * `lake`, in one lake transaction: tables by INSERT ... SELECT, views by their SQL, the previous
- * build's models that this one lacks dropped.
+ * `lake` (data path `dataPath`), in one lake transaction: tables as data files written before it
+ * and added to the lake in it, views by their SQL, the previous build's models that this one lacks
+ * dropped. The files are written outside the transaction so that it stays short: a sync that
+ * commits while it is open makes it run again (inLakeTransaction), and only the catalog work reruns.
  */
-export async function publishAttached(db: DuckDBConnection, catalog: string, opts: PublishOptions = {}): Promise<PublishResult> {
+export async function publishAttached(
+  db: DuckDBConnection,
+  catalog: string,
+  dataPath: string,
+  opts: PublishOptions & { inSession?: <T>(work: (db: DuckDBConnection) => Promise<T>) => Promise<T> } = {},
+): Promise<PublishResult> {
   const startedMs = Date.now();
   const models = await builtModels(db, catalog);
   const names = new Set(models.map(key));
   const schemas = [...new Set(models.map((m) => m.schema))];
-  const dropped = await inLakeTransaction(db, async () => {
+  const built = (m: BuiltModel) => `${sqlIdent(catalog)}.${sqlIdent(m.schema)}.${sqlIdent(m.name)}`;
+  const publishId = randomUUID();
+  const tables = models.filter((m) => m.kind === 'table');
+  // Parquet keeps no 128-bit integer (DuckDB writes a DOUBLE), so a table with one is copied inside the transaction.
+  const wide = new Set(
+    (await db.runAndReadAll(`SELECT DISTINCT schema_name || '.' || table_name AS model FROM duckdb_columns() WHERE database_name = ${sqlString(catalog)} AND data_type LIKE '%HUGEINT%'`))
+      .getRowObjectsJS()
+      .map((r) => String(r.model)),
+  );
+  const filed = tables.filter((m) => !wide.has(key(m)));
+  // A model's rows have no order to keep, and writing them in any order is a quarter cheaper.
+  await db.run('SET SESSION preserve_insertion_order = false');
+  for (const m of filed) {
+    const file = dataFile(dataPath, m, publishId);
+    // Outside the lake's transaction: a file no snapshot names yet, invisible to readers.
+    if (!file.startsWith('s3://')) await fs.mkdir(path.dirname(file), { recursive: true });
+    await db.run(`COPY (SELECT * FROM ${built(m)}) TO ${sqlString(file)} (FORMAT parquet)`);
+  }
+  const files = filed.map((m) => dataFile(dataPath, m, publishId));
+  let transactionStartMs = 0;
+  const inSession = opts.inSession ?? ((work) => work(db));
+  const dropped = await inSession((db) => inLakeTransaction(db, async () => {
+    transactionStartMs = Date.now();
     await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${PUBLISHED_MODELS} (schema_name VARCHAR NOT NULL, model_name VARCHAR NOT NULL, kind VARCHAR NOT NULL, published_at TIMESTAMPTZ NOT NULL)`);
     const previous = (await db.runAndReadAll(`SELECT schema_name, model_name FROM ${PUBLISHED_MODELS}`)).getRowObjectsJS().map((r) => ({ schema: String(r.schema_name), name: String(r.model_name) }));
@@ -137,8 +178,17 @@ export async function publishAttached(db: DuckDBConnection, catalog: string, opt
     }
     for (const schema of schemas) await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.${sqlIdent(schema)}`);
     for (const m of models) {
-      if (m.kind === 'table') await db.run(`CREATE TABLE ${qualified(m)} AS SELECT * FROM ${sqlIdent(catalog)}.${sqlIdent(m.schema)}.${sqlIdent(m.name)}`);
-      else await db.run(`CREATE VIEW ${qualified(m)} AS ${m.sql}`);
+      if (m.kind === 'view') {
+        await db.run(`CREATE VIEW ${qualified(m)} AS ${m.sql}`);
+        continue;
+      }
+      if (wide.has(key(m))) {
+        await db.run(`CREATE TABLE ${qualified(m)} AS SELECT * FROM ${built(m)}`);
+        continue;
+      }
+      // The table's columns as built (without the file's keys: the lake has none), then its rows as the file written above.
+      await db.run(`CREATE TABLE ${qualified(m)} AS SELECT * FROM ${built(m)} LIMIT 0`);
+      await db.run(`CALL ducklake_add_data_files(${sqlString(LAKE)}, ${sqlString(m.name)}, ${sqlString(files[filed.indexOf(m)]!)}, schema => ${sqlString(m.schema)})`);
     }
     // A schema the previous build published and this one has no model in goes, unless something else lives there.
     const left = await lakeRelations(db);
@@ -153,8 +203,13 @@ export async function publishAttached(db: DuckDBConnection, catalog: string, opt
     );
     await opts.beforeCommit?.();
     return gone.length;
+  })).catch(async (err: unknown) => {
+    // Files no snapshot names; on S3 they stay until the lake's orphan clean-up.
+    await Promise.all(files.filter((f) => !f.startsWith('s3://')).map((f) => fs.rm(f, { force: true })));
+    throw err;
   });
-  return { tables: models.filter((m) => m.kind === 'table').length, views: models.filter((m) => m.kind === 'view').length, dropped, durationMs: Date.now() - startedMs };
+  const endMs = Date.now();
+  return { tables: tables.length, views: models.length - tables.length, dropped, durationMs: endMs - startedMs, transactionMs: endMs - transactionStartMs };
 }
 
 /**
@@ -170,11 +225,13 @@ export async function publishModels(config: Config, builtFile: string, opts: Pub
     await db.run(`ATTACH ${sqlString(builtFile)} AS ${catalog} (READ_ONLY)`);
     let result: PublishResult;
     try {
-      result = await publishAttached(db, catalog, opts);
+      // The tables' files are written on a connection of this publish; the catalog work takes its
+      // turn with the process's other lake sessions (a worker landing syncs as well).
+      result = await publishAttached(db, catalog, lake.location.dataPath, { ...opts, inSession: (work) => withLake(lake, work) });
     } finally {
       await db.run(`DETACH ${catalog}`);
     }
-    await deleteReplacedFiles(db, opts.keepReplacedMs ?? KEEP_REPLACED_MS);
+    await withLake(lake, (session) => deleteReplacedFiles(session, opts.keepReplacedMs ?? KEEP_REPLACED_MS));
     return result;
   } finally {
     db.closeSync();
