@@ -29,6 +29,8 @@ export interface StreamPosition {
   firstCursor: string | null;
   lastCursor: string | null;
   startedAt: string;
+  /** The identity of the lake the sync lands in, recorded when it plans: a worker attached to another lake refuses it. */
+  lakeId?: string;
 }
 
 export interface LastSync {

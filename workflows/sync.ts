@@ -146,7 +146,7 @@ async function runSync(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
     if (!p.slice) return;
     const slices = plan.streams.filter((s) => s.stream === p.stream);
     if (slices.every((s) => finished.has(stateKey(s)))) {
-      await completeSlicedStream({ connectionId: plan.connectionId, stream: p.stream, syncId: p.syncId });
+      await completeSlicedStream({ connectionId: plan.connectionId, stream: p.stream, syncId: p.syncId, lakeId: p.lakeId });
     }
   };
   let handOver = false;

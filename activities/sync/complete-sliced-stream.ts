@@ -1,13 +1,17 @@
+import { Context } from '@temporalio/activity';
 import type { LoadedConfig } from '../../lib/config';
 import { CdpError } from '../../lib/errors';
 import { openLakeToWrite, withLake } from '../../lib/lake/lake-session';
 import { inLakeTransaction } from '../../lib/lake/open-lake';
+import { assertSameLake } from '../../lib/lake/same-lake';
 import { ensureStateTable, listSliceStates, readStreamState, removeSliceStates, writeStreamState, type LastSync } from '../../lib/sync-state';
 
 export interface CompleteSlicedStreamInput {
   connectionId: string;
   stream: string;
   syncId: string;
+  /** The lake the sync lands in (see StreamPosition.lakeId). */
+  lakeId?: string;
 }
 
 /**
@@ -16,6 +20,7 @@ export interface CompleteSlicedStreamInput {
  */
 export async function completeSlicedStream(config: LoadedConfig, input: CompleteSlicedStreamInput): Promise<LastSync> {
   const lake = await openLakeToWrite(config.storage, config.layout);
+  assertSameLake(lake, input.lakeId, Context.current().info.taskQueue);
   return withLake(lake, async (db) => {
     await ensureStateTable(db);
     return inLakeTransaction(db, async () => {

@@ -99,7 +99,8 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
   // Only a window bounded on both sides can be cut into slices that do not overlap.
   const isSliced = (stream: StreamSpec) => input.mode === 'historical' && stream.window?.toParam !== undefined && config.sync.historical_slices > 1;
   // What each stream has committed, and the slices of an interrupted sliced sync, read in one session.
-  const committed = await withLake(await openLakeToWrite(config.storage, config.layout), async (db) => {
+  const lake = await openLakeToWrite(config.storage, config.layout);
+  const committed = await withLake(lake, async (db) => {
     const found = new Map<string, { state: StreamState; resumed?: StreamPosition[] }>();
     for (const stream of streams) {
       const resumed = isSliced(stream) && input.since === undefined ? await resumeSlices(db, connection.id, stream.name) : undefined;
@@ -137,5 +138,7 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
     }
     return [fresh(stream, { from: from === null ? null : Math.min(from, end), to: end })];
   });
-  return { connectionId: connection.id, source: connection.source, environment: connection.environment, streams: positions.flat() };
+  // Every step of the sync lands in this lake, whichever worker runs it.
+  const streamsInLake = positions.flat().map((p) => ({ ...p, lakeId: lake.id }));
+  return { connectionId: connection.id, source: connection.source, environment: connection.environment, streams: streamsInLake };
 }

@@ -4,6 +4,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { ReportFailedError, SourceRequestError, SourceUnavailableError, StreamPositionError } from '../../lib/errors';
 import { openLakeToWrite } from '../../lib/lake/lake-session';
+import { assertSameLake } from '../../lib/lake/same-lake';
 import { landAndCommit, type LandingBatch } from '../landing/land-batch';
 import { connectionCredential } from '../sources/credentials';
 import { getFromSource } from '../sources/pager';
@@ -138,6 +139,7 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
   };
 
   const lake = await openLakeToWrite(config.storage, config.layout);
+  assertSameLake(lake, position.lakeId, ctx.info.taskQueue);
   const commit = async (next: StreamPosition) => {
     await updateStreamState(lake, connection.id, stateKey(next), (state) => ({ ...state, inProgress: next }));
   };

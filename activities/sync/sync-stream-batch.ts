@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { findConnection, type LoadedConfig } from '../../lib/config';
 import { EnvironmentMismatchError } from '../../lib/errors';
 import { openLakeToWrite } from '../../lib/lake/lake-session';
+import { assertSameLake } from '../../lib/lake/same-lake';
 import { finishedPosition, isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
 import { finishStream, toLanded } from './stream-landing';
 import { readAccountFacts } from '../sources/account-facts';
@@ -42,6 +43,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   const rowsPerFile = input.rowsPerFile ?? 1000;
   const budgetMs = input.budgetMs ?? config.sync.batch_seconds * 1000;
   const lake = await openLakeToWrite(config.storage, config.layout);
+  assertSameLake(lake, input.position.lakeId, ctx.info.taskQueue);
   // A retried attempt continues from the last committed batch, not from the start of the call: its
   // heartbeat may be older than what it committed (it died between the commit and the beat).
   let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
