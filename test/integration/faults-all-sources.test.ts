@@ -105,7 +105,8 @@ describe('every source under a crashing worker', () => {
         expect(await rawCounts(result.connectionId, stream, connection.source), `${result.connectionId}.${stream}`).toEqual({ rows: count, distinct: count });
       }
     }
-  });
+    // Three restarts of a worker whose every batch is a lake commit: minutes on a loaded machine.
+  }, 420_000);
 });
 
 describe('every source with a revoked credential', () => {
