@@ -16,6 +16,7 @@ const made: Error[] = [
   new errors.SourceSpecError('s', 't', 'p', 'f'),
   new errors.StreamPositionError('m'),
   new errors.EnvironmentMismatchError('m'),
+  new errors.LakeMismatchError('m'),
   new errors.ReportFailedError('m'),
   new errors.ModelTestFailedError('m'),
   new errors.TemporalCliUnavailableError('m'),
