@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { withLake } from './lake/lake-session';
 import { inLakeTransaction, LAKE, type Lake } from './lake/open-lake';
+import { lakeTableExists } from './lake/lake-tables';
 
 export type SyncMode = 'historical' | 'manual' | 'incremental';
 
@@ -63,7 +64,7 @@ export interface StreamState {
 /** Where committed stream states live in the lake: one row per connection and state key. */
 export const STREAM_STATE_TABLE = `${LAKE}.cdp.stream_state`;
 
-const emptyState = (connection: string, stream: string): StreamState => ({ connection, stream, highWaterMark: null, inProgress: null, lastSync: null });
+export const emptyState = (connection: string, stream: string): StreamState => ({ connection, stream, highWaterMark: null, inProgress: null, lastSync: null });
 
 /** Creates the state table when it is not there yet; outside a landing transaction, so landings never race to create it. */
 export async function ensureStateTable(db: DuckDBConnection): Promise<void> {
@@ -74,21 +75,22 @@ export async function ensureStateTable(db: DuckDBConnection): Promise<void> {
 }
 
 async function hasStateTable(db: DuckDBConnection): Promise<boolean> {
-  const reader = await db.runAndReadAll(
-    `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = 'cdp' AND table_name = 'stream_state'`,
-  );
-  return Number(reader.getRowObjectsJS()[0]?.n) > 0;
+  return lakeTableExists(db, 'cdp', 'stream_state');
 }
 
-async function selectStates(db: DuckDBConnection, where: string, values: string[]): Promise<StreamState[]> {
-  if (!(await hasStateTable(db))) return [];
+async function selectStates(db: DuckDBConnection, where: string, values: string[], opts: { ensured?: boolean } = {}): Promise<StreamState[]> {
+  if (!opts.ensured && !(await hasStateTable(db))) return [];
   const reader = await db.runAndReadAll(`SELECT state::VARCHAR AS state FROM ${STREAM_STATE_TABLE} WHERE ${where} ORDER BY connection, stream`, values);
   return reader.getRowObjectsJS().map((r) => JSON.parse(String(r.state)) as StreamState);
 }
 
-/** Reads a stream's committed state, or an empty one if it never synced. Inside a transaction it sees that transaction's writes. */
+/**
+ * Reads a stream's committed state, or an empty one if it never synced. Inside a transaction it sees
+ * that transaction's writes. The state table must be there (`ensureStateTable`): this is a landing's
+ * read, one query.
+ */
 export async function readStreamState(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState> {
-  const [state] = await selectStates(db, 'connection = $1 AND stream = $2', [connection, stream]);
+  const [state] = await selectStates(db, 'connection = $1 AND stream = $2', [connection, stream], { ensured: true });
   return state ?? emptyState(connection, stream);
 }
 
@@ -117,9 +119,34 @@ export async function listStreamStates(db: DuckDBConnection, connection?: string
   return connection === undefined ? selectStates(db, slices, []) : selectStates(db, `connection = $1 AND ${slices}`, [connection]);
 }
 
+/**
+ * The state that records a finished stream (or slice): its last sync, and the high-water mark the
+ * next sync starts from. A slice records only itself; the stream's mark moves when every slice is
+ * done, and never back: a backfill that read an earlier window leaves it where it was. Undefined
+ * when the state already records this sync as finished (a retried finish leaves the first one's record).
+ */
+export function finishedState(state: StreamState, position: StreamPosition, finishedAt: Date): StreamState | undefined {
+  if (state.lastSync?.syncId === position.syncId && state.inProgress === null) return undefined;
+  return {
+    ...state,
+    highWaterMark: position.slice ? state.highWaterMark : Math.max(state.highWaterMark ?? position.window.to, position.window.to),
+    inProgress: null,
+    lastSync: {
+      syncId: position.syncId,
+      mode: position.mode,
+      window: position.window,
+      startedAt: position.startedAt,
+      finishedAt: finishedAt.toISOString(),
+      rows: position.rows,
+      quarantined: position.quarantined,
+      batches: position.seq,
+    },
+  };
+}
+
 /** Reads a stream's committed state from the lake, in a session of its own. */
 export function readLakeStreamState(lake: Lake, connection: string, stream: string): Promise<StreamState> {
-  return withLake(lake, (db) => readStreamState(db, connection, stream));
+  return withLake(lake, async (db) => ((await hasStateTable(db)) ? readStreamState(db, connection, stream) : emptyState(connection, stream)));
 }
 
 /**

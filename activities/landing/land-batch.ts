@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { withLake } from '../../lib/lake/lake-session';
 import { inLakeTransaction, type Lake } from '../../lib/lake/open-lake';
 import { ensureRawTable, QUARANTINE_SCHEMA, RAW_SCHEMA, rawTable } from '../../lib/lake/raw-tables';
-import { ensureStateTable, readStreamState, stateKey, writeStreamState, type LastSync, type StreamPosition, type StreamState } from '../../lib/sync-state';
+import { ensureStateTable, finishedState, readStreamState, stateKey, writeStreamState, type LastSync, type StreamPosition, type StreamState } from '../../lib/sync-state';
 
 // A batch lands in the lake together with the cursor that points past it: its good records in
 // `lake.raw.<source>__<stream>`, its quarantined ones in the quarantine twin, and the stream's state,
@@ -123,12 +123,18 @@ async function insertStaged(db: DuckDBConnection, table: string, target: Landing
   );
 }
 
+export interface LandingOptions {
+  /** `next` is the stream's (or slice's) end: the same transaction records the sync as finished. */
+  finish?: { at: Date };
+}
+
 /**
  * Lands the batches (good records to the raw table, quarantined ones to the quarantine) and commits
- * `next` as the stream's position, in one lake transaction. When the committed state is already at
- * `next` or past it (a retried batch), or the sync has finished, nothing is written.
+ * `next` as the stream's position, in one lake transaction; with `finish`, the stream's finished
+ * state instead. When the committed state is already at `next` or past it (a retried batch), or the
+ * sync has finished, nothing is written.
  */
-export async function landAndCommit(lake: Lake, target: LandingTarget, batches: readonly LandingBatch[], next: StreamPosition): Promise<LandingOutcome> {
+export async function landAndCommit(lake: Lake, target: LandingTarget, batches: readonly LandingBatch[], next: StreamPosition, opts: LandingOptions = {}): Promise<LandingOutcome> {
   const records = batches.flatMap((b) => b.records);
   const hasGood = records.some((r) => r.quarantineReason === undefined);
   const hasBad = records.some((r) => r.quarantineReason !== undefined);
@@ -141,7 +147,8 @@ export async function landAndCommit(lake: Lake, target: LandingTarget, batches: 
       if (committed) return committed;
       if (hasGood) await insertStaged(db, rawTable(target.source, target.stream, RAW_SCHEMA), target, false);
       if (hasBad) await insertStaged(db, rawTable(target.source, target.stream, QUARANTINE_SCHEMA), target, true);
-      await writeStreamState(db, { ...state, inProgress: next });
+      const landed: StreamState = { ...state, inProgress: next };
+      await writeStreamState(db, opts.finish ? finishedState(landed, next, opts.finish.at)! : landed);
       return { kind: 'landed', position: next };
     });
   });

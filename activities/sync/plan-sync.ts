@@ -3,9 +3,8 @@ import type { Environment, SourceName } from '../../lib/config-schema';
 import { requireCredential } from '../sources/credentials';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { openLakeToWrite, withLake } from '../../lib/lake/lake-session';
-import { listSliceStates, readStreamState, type StreamPosition, type StreamState, type SyncMode } from '../../lib/sync-state';
+import { emptyState, listStreamStates, type StreamPosition, type StreamState, type SyncMode } from '../../lib/sync-state';
 
 export interface PlanSyncInput {
   connectionId: string;
@@ -57,8 +56,8 @@ function readAsReports(stream: StreamSpec, window: StreamPosition['window']): bo
 }
 
 /** The unfinished slices of an interrupted sliced sync, or undefined when there is none to resume. */
-async function resumeSlices(db: DuckDBConnection, connectionId: string, stream: string): Promise<StreamPosition[] | undefined> {
-  const slices = await listSliceStates(db, connectionId, stream);
+function resumeSlices(states: readonly StreamState[], stream: string): StreamPosition[] | undefined {
+  const slices = states.filter((s) => s.stream.startsWith(`${stream}~`));
   const running = slices.find((s) => s.inProgress?.mode === 'historical')?.inProgress;
   if (!running) return undefined;
   // Slices of that sync that already finished are left out; the rest carry on from their cursors.
@@ -100,14 +99,12 @@ export async function planSync(config: LoadedConfig, input: PlanSyncInput): Prom
   const isSliced = (stream: StreamSpec) => input.mode === 'historical' && stream.window?.toParam !== undefined && config.sync.historical_slices > 1;
   // What each stream has committed, and the slices of an interrupted sliced sync, read in one session.
   const lake = await openLakeToWrite(config.storage, config.layout);
-  const committed = await withLake(lake, async (db) => {
-    const found = new Map<string, { state: StreamState; resumed?: StreamPosition[] }>();
-    for (const stream of streams) {
-      const resumed = isSliced(stream) && input.since === undefined ? await resumeSlices(db, connection.id, stream.name) : undefined;
-      found.set(stream.name, { state: await readStreamState(db, connection.id, stream.name), resumed });
-    }
-    return found;
-  });
+  const states = await withLake(lake, (db) => listStreamStates(db, connection.id, { withSlices: true }));
+  const committed = new Map<string, { state: StreamState; resumed?: StreamPosition[] }>();
+  for (const stream of streams) {
+    const resumed = isSliced(stream) && input.since === undefined ? resumeSlices(states, stream.name) : undefined;
+    committed.set(stream.name, { state: states.find((s) => s.stream === stream.name) ?? emptyState(connection.id, stream.name), resumed });
+  }
 
   const positions = streams.map((stream): StreamPosition[] => {
     const { state, resumed } = committed.get(stream.name)!;

@@ -2,7 +2,7 @@ import { readPath } from '../sources/read-path';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
 import type { Lake } from '../../lib/lake/open-lake';
 import type { LandedRecord } from '../landing/land-batch';
-import { stateKey, updateStreamState, type StreamPosition } from '../../lib/sync-state';
+import { finishedState, stateKey, updateStreamState, type StreamPosition } from '../../lib/sync-state';
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
@@ -28,24 +28,5 @@ export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<str
  * back: a backfill that read an earlier window leaves it where it was.
  */
 export async function finishStream(lake: Lake, position: StreamPosition): Promise<void> {
-  await updateStreamState(lake, position.connection, stateKey(position), (state) =>
-    // A retried step that finds its sync already recorded leaves the record as the first finish wrote it.
-    state.lastSync?.syncId === position.syncId && state.inProgress === null
-      ? undefined
-      : {
-          ...state,
-          highWaterMark: position.slice ? state.highWaterMark : Math.max(state.highWaterMark ?? position.window.to, position.window.to),
-          inProgress: null,
-          lastSync: {
-            syncId: position.syncId,
-            mode: position.mode,
-            window: position.window,
-            startedAt: position.startedAt,
-            finishedAt: new Date().toISOString(),
-            rows: position.rows,
-            quarantined: position.quarantined,
-            batches: position.seq,
-          },
-        },
-  );
+  await updateStreamState(lake, position.connection, stateKey(position), (state) => finishedState(state, position, new Date()));
 }

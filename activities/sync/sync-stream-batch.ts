@@ -44,15 +44,18 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
   const budgetMs = input.budgetMs ?? config.sync.batch_seconds * 1000;
   const lake = await openLakeToWrite(config.storage, config.layout);
   assertSameLake(lake, input.position.lakeId, ctx.info.taskQueue);
-  // A retried attempt continues from the last committed batch, not from the start of the call: its
-  // heartbeat may be older than what it committed (it died between the commit and the beat).
   let position = (ctx.info.heartbeatDetails as StreamPosition | undefined) ?? input.position;
-  const state = await readLakeStreamState(lake, position.connection, stateKey(position));
-  if (state.lastSync?.syncId === position.syncId && state.inProgress === null) {
-    // The stream (or slice) finished in an attempt whose answer was lost.
-    return { position: finishedPosition(position, state.lastSync), done: true, filesLanded: 0 };
+  // A retried attempt continues from the last committed batch, not from the start of the call: its
+  // heartbeat may be older than what it committed (it died between the commit and the beat). A first
+  // attempt starts where the workflow says; a batch landed before it is still never landed again.
+  if (ctx.info.attempt > 1 || ctx.info.heartbeatDetails !== undefined) {
+    const state = await readLakeStreamState(lake, position.connection, stateKey(position));
+    if (state.lastSync?.syncId === position.syncId && state.inProgress === null) {
+      // The stream (or slice) finished in an attempt whose answer was lost.
+      return { position: finishedPosition(position, state.lastSync), done: true, filesLanded: 0 };
+    }
+    if (state.inProgress?.syncId === position.syncId && isAhead(state.inProgress, position)) position = state.inProgress;
   }
-  if (state.inProgress?.syncId === position.syncId && isAhead(state.inProgress, position)) position = state.inProgress;
   const connection = findConnection(config, position.connection);
   const credential = connectionCredential(connection);
   const source = sourceSpec(connection.source);
@@ -89,7 +92,8 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     };
     // The batch and the cursor past it commit together; a batch committed before (by an attempt
     // this one overlaps) is not landed again, and paging goes on from where that one got to.
-    const outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], next);
+    // The last batch records the stream as finished in the same transaction.
+    const outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], next, done ? { finish: { at: new Date() } } : {});
     position = outcome.position;
     if (outcome.kind === 'landed' && good.length > 0) filesLanded += 1;
     if (outcome.kind !== 'landed') {
@@ -143,7 +147,9 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     // Out of time, the batch commits what it read so the next one starts past it, not before it.
     const outOfTime = !done && Date.now() - startedMs >= budgetMs;
     if (done || outOfTime || buffer.length >= rowsPerFile) {
-      if ((await land()) === 'finished') return { position, done: true, filesLanded };
+      const landed = await land();
+    if (landed === 'finished') return { position, done: true, filesLanded };
+    if (done && landed === 'landed') return { position, done, filesLanded };
     } else ctx.heartbeat(position);
     if (outOfTime) break;
   }

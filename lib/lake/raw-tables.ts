@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdent } from '../sql';
+import { lakeRelations } from './lake-tables';
 import { LAKE } from './open-lake';
 
 // The raw landing tables in the lake: one per source stream, `lake.raw.<source>__<stream>`, and its
@@ -48,12 +49,9 @@ export async function ensureRawTable(db: DuckDBConnection, source: string, strea
 
 /** The streams that have a raw table (or a quarantine table) in the lake, as `{ source, stream }`. */
 export async function landedStreams(db: DuckDBConnection, schema: typeof RAW_SCHEMA | typeof QUARANTINE_SCHEMA = RAW_SCHEMA): Promise<{ source: string; stream: string }[]> {
-  const reader = await db.runAndReadAll(
-    `SELECT table_name FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = '${schema}' ORDER BY table_name`,
-  );
-  return reader
-    .getRowObjectsJS()
-    .map((r) => String(r.table_name))
+  return (await lakeRelations(db, schema))
+    .filter((r) => r.kind === 'table')
+    .map((r) => r.name)
     .filter((n) => n.includes('__'))
     .map((n) => ({ source: n.slice(0, n.indexOf('__')), stream: n.slice(n.indexOf('__') + 2) }));
 }

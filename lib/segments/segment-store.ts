@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { lakeTableExists } from '../lake/lake-tables';
 import { inLakeTransaction, LAKE } from '../lake/open-lake';
 import { sqlString } from '../sql';
 
@@ -78,11 +79,8 @@ export async function storeReadable(db: DuckDBConnection): Promise<boolean> {
 }
 
 /** Whether the store's tables are in the lake, from the catalog's list of tables (safe inside a transaction). */
-export async function storeExists(db: DuckDBConnection): Promise<boolean> {
-  const rows = await db.runAndReadAll(
-    `SELECT 1 FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = 'segments_store' AND table_name = 'materializations'`,
-  );
-  return rows.currentRowCount > 0;
+export function storeExists(db: DuckDBConnection): Promise<boolean> {
+  return lakeTableExists(db, 'segments_store', 'materializations');
 }
 
 /**

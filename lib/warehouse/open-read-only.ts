@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { ConfigError } from '../errors';
+import { lakeTableExists } from '../lake/lake-tables';
 import { attachLake, LAKE, lakeLocation } from '../lake/open-lake';
 import { dataLayout } from '../paths';
 import { createSegmentViews } from '../segments/segment-store';
@@ -118,8 +119,7 @@ export async function openPublishedModels(config: ReaderConfig, opts: ReadOnlyOp
       throw /creating a new DuckLake is explicitly disabled/.test(err.message) ? unpublished : err;
     });
     const [schema, table] = PUBLISHED_MODELS.split('.').slice(1);
-    const published = await db.runAndReadAll(`SELECT 1 FROM duckdb_tables() WHERE database_name = '${LAKE}' AND schema_name = ${sqlString(schema!)} AND table_name = ${sqlString(table!)}`);
-    if (published.currentRowCount === 0) throw unpublished;
+    if (!(await lakeTableExists(db, schema!, table!))) throw unpublished;
     await createSegmentViews(db, config.layout);
     await db.run(`USE ${LAKE}`);
     // Schema-qualified names resolve through the search path's schemas: the lake's, and the segment views'.

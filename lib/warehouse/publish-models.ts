@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { CdpError } from '../errors';
 import { withLake } from '../lake/lake-session';
+import { lakeRelations } from '../lake/lake-tables';
 import { inLakeTransaction, LAKE, openLake } from '../lake/open-lake';
 import { sqlIdent, sqlString } from '../sql';
 
@@ -110,14 +111,8 @@ export async function builtModels(db: DuckDBConnection, catalog: string): Promis
 }
 
 /** The lake's tables and views, by `schema.name`. */
-async function lakeRelations(db: DuckDBConnection): Promise<Map<string, 'table' | 'view'>> {
-  const rows = (
-    await db.runAndReadAll(
-      `SELECT schema_name, table_name AS name, 'table' AS kind FROM duckdb_tables() WHERE database_name = '${LAKE}'
-       UNION ALL SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE database_name = '${LAKE}' AND NOT internal`,
-    )
-  ).getRowObjectsJS();
-  return new Map(rows.map((r) => [`${r.schema_name}.${r.name}`, r.kind as 'table' | 'view']));
+async function lakeRelationsByKey(db: DuckDBConnection): Promise<Map<string, 'table' | 'view'>> {
+  return new Map((await lakeRelations(db)).map((r) => [`${r.schema}.${r.name}`, r.kind]));
 }
 
 /** Where a published table's data file goes: under the lake's data path, where DuckLake keeps the table's own. */
@@ -169,7 +164,7 @@ export async function publishAttached(
     await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${PUBLISHED_MODELS} (schema_name VARCHAR NOT NULL, model_name VARCHAR NOT NULL, kind VARCHAR NOT NULL, published_at TIMESTAMPTZ NOT NULL)`);
     const previous = (await db.runAndReadAll(`SELECT schema_name, model_name FROM ${PUBLISHED_MODELS}`)).getRowObjectsJS().map((r) => ({ schema: String(r.schema_name), name: String(r.model_name) }));
-    const existing = await lakeRelations(db);
+    const existing = await lakeRelationsByKey(db);
     // What this build replaces, and what the previous build published that this one no longer has.
     const gone = previous.filter((p) => !names.has(key(p)));
     for (const m of [...models, ...gone]) {
@@ -191,9 +186,10 @@ export async function publishAttached(
       await db.run(`CALL ducklake_add_data_files(${sqlString(LAKE)}, ${sqlString(m.name)}, ${sqlString(files[filed.indexOf(m)]!)}, schema => ${sqlString(m.schema)})`);
     }
     // A schema the previous build published and this one has no model in goes, unless something else lives there.
-    const left = await lakeRelations(db);
+    const replaced = new Set([...models, ...gone].map(key));
+    const left = [...existing.keys()].filter((k) => !replaced.has(k));
     for (const schema of new Set(gone.map((g) => g.schema))) {
-      if (schemas.includes(schema) || [...left.keys()].some((k) => k.startsWith(`${schema}.`))) continue;
+      if (schemas.includes(schema) || left.some((k) => k.startsWith(`${schema}.`))) continue;
       await db.run(`DROP SCHEMA IF EXISTS ${LAKE}.${sqlIdent(schema)}`);
     }
     await db.run(`DELETE FROM ${PUBLISHED_MODELS}`);

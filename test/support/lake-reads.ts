@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../../lib/config';
 import { withLake } from '../../lib/lake/lake-session';
 import { openLake } from '../../lib/lake/open-lake';
 import { sqlString } from '../../lib/sql';
-import { listStreamStates, readStreamState, type StreamState } from '../../lib/sync-state';
+import { listStreamStates, readLakeStreamState, type StreamState } from '../../lib/sync-state';
 import { queryRawRows } from './raw-lake';
 
 // What a sync committed in the lake, read the way the product reads it: states through
@@ -11,7 +11,7 @@ import { queryRawRows } from './raw-lake';
 
 /** A stream's committed state. */
 export async function committedState(config: LoadedConfig, connection: string, stream: string): Promise<StreamState> {
-  return withLake(await openLake(config.storage, config.layout), (db) => readStreamState(db, connection, stream));
+  return readLakeStreamState(await openLake(config.storage, config.layout), connection, stream);
 }
 
 /** Every committed stream state of a connection, slices left out. */
