@@ -20,4 +20,21 @@ export const register: RegisterCommand = (program, ctx) => {
         await closeLakes();
       }
     });
+  lake
+    .command('migrate')
+    .description('copy the embedded lake of a data folder (lake.sqlite and lake/) into the lake storage: names, in one transaction; the new lake must be empty, and the workers stopped')
+    .requiredOption('--from <data_dir>', 'the data folder whose embedded lake to copy')
+    .action(async (opts: { from: string }) => {
+      const config = ctx.loadConfig();
+      const { migrateLake } = await import('../../lib/lake/migrate-lake');
+      const { closeLakes, lakeLocation } = await import('../../lib/lake/open-lake');
+      try {
+        const moved = await migrateLake(config, opts.from, { log: info });
+        const rows = moved.tables.reduce((n, t) => n + t.rows, 0);
+        const to = lakeLocation(config.storage, config.layout);
+        console.log(`copied ${moved.tables.length} tables (${rows} rows) and ${moved.views} views into the lake (catalog ${to.catalog}, data ${to.dataPath}); ${opts.from} is left as it was`);
+      } finally {
+        await closeLakes();
+      }
+    });
 };

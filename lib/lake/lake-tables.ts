@@ -18,18 +18,18 @@ export interface LakeRelation {
 
 /**
  * The tables and views of the lake's last committed snapshot, of one schema or all, ordered by
- * schema and name. Inside a lake transaction it does not see what that transaction created or dropped.
+ * schema and name; of another lake attached beside it when given its catalog's name. Inside a lake transaction it does not see what that transaction created or dropped.
  */
-export async function lakeRelations(db: DuckDBConnection, schema?: string): Promise<LakeRelation[]> {
+export async function lakeRelations(db: DuckDBConnection, schema?: string, catalog: string = LAKE_CATALOG): Promise<LakeRelation[]> {
   const inSchema = schema === undefined ? '' : ` AND s.schema_name = ${sqlString(schema)}`;
   const current = (alias: string) => `${alias}.end_snapshot IS NULL`;
   const reader = await db.runAndReadAll(
     `SELECT s.schema_name, t.table_name AS name, 'table' AS kind
-       FROM ${LAKE_CATALOG}.ducklake_table t JOIN ${LAKE_CATALOG}.ducklake_schema s USING (schema_id)
+       FROM ${catalog}.ducklake_table t JOIN ${catalog}.ducklake_schema s USING (schema_id)
       WHERE ${current('t')} AND ${current('s')}${inSchema}
      UNION ALL
      SELECT s.schema_name, v.view_name, 'view'
-       FROM ${LAKE_CATALOG}.ducklake_view v JOIN ${LAKE_CATALOG}.ducklake_schema s USING (schema_id)
+       FROM ${catalog}.ducklake_view v JOIN ${catalog}.ducklake_schema s USING (schema_id)
       WHERE ${current('v')} AND ${current('s')}${inSchema}
      ORDER BY 1, 2`,
   );

@@ -49,7 +49,7 @@ function redact(text: string, secrets: string[]): string {
 }
 
 /** The SQL that sets up an engine for the lake: extensions, the S3 secret, the ATTACH. Secrets are in it: never log it. */
-function setupStatements(storage: StorageConfig, location: LakeLocation, files: Record<LakeExtension, string>, readOnly: boolean): { sql: string[]; secrets: string[] } {
+function setupStatements(storage: StorageConfig, location: LakeLocation, files: Record<LakeExtension, string>, readOnly: boolean, alias: string): { sql: string[]; secrets: string[] } {
   const sql: string[] = [`LOAD ${sqlString(files.ducklake)}`];
   const secrets: string[] = [];
   let attach = `ducklake:${location.catalog}`;
@@ -89,7 +89,7 @@ function setupStatements(storage: StorageConfig, location: LakeLocation, files: 
   // every table it touches a table of its own in the catalog, and each catalog query of the embedded
   // catalog costs more the more tables it holds (a landing's commit: 100 ms at 300 tables, 25 without).
   sql.push(
-    `ATTACH ${sqlString(attach)} AS ${LAKE} (DATA_PATH ${sqlString(location.dataPath)}, METADATA_CATALOG ${sqlString(LAKE_CATALOG)}, DATA_INLINING_ROW_LIMIT 0${journal}${readOnly ? ', READ_ONLY' : ''})`,
+    `ATTACH ${sqlString(attach)} AS ${alias} (DATA_PATH ${sqlString(location.dataPath)}, METADATA_CATALOG ${sqlString(catalogAlias(alias))}, DATA_INLINING_ROW_LIMIT 0${journal}${readOnly ? ', READ_ONLY' : ''})`,
   );
   return { sql, secrets };
 }
@@ -168,13 +168,18 @@ async function createLake(storage: StorageConfig, location: LakeLocation): Promi
   }
 }
 
+/** The name a lake's catalog database is attached under beside the lake attached as `alias`. */
+export function catalogAlias(alias: string): string {
+  return alias === LAKE ? LAKE_CATALOG : `${alias}_catalog`;
+}
+
 /**
- * Attaches the lake as `lake` to the engine of `db` (any DuckDB, in memory or a file): loads the
- * extensions, creates the S3 secret (a temporary one, never written to a database file) and attaches
- * the catalog, read-only when asked. The one way every engine reaches the lake.
+ * Attaches the lake as `lake` (or `alias`) to the engine of `db` (any DuckDB, in memory or a file):
+ * loads the extensions, creates the S3 secret (a temporary one, never written to a database file)
+ * and attaches the catalog, read-only when asked. The one way every engine reaches the lake.
  */
-export async function attachLake(db: DuckDBConnection, storage: StorageConfig, location: LakeLocation, opts: { readOnly?: boolean } = {}): Promise<void> {
-  const { sql, secrets } = setupStatements(storage, location, ensureLakeExtensions(), opts.readOnly ?? false);
+export async function attachLake(db: DuckDBConnection, storage: StorageConfig, location: LakeLocation, opts: { readOnly?: boolean; alias?: string } = {}): Promise<void> {
+  const { sql, secrets } = setupStatements(storage, location, ensureLakeExtensions(), opts.readOnly ?? false, opts.alias ?? LAKE);
   try {
     for (const statement of sql) await db.run(statement);
   } catch (err) {
