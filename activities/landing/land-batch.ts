@@ -58,11 +58,15 @@ export function finishedPosition(position: StreamPosition, lastSync: LastSync): 
   return { ...position, exhausted: true, seq: lastSync.batches, rows: lastSync.rows, quarantined: lastSync.quarantined };
 }
 
-/** Whether the committed state shows the sync has already got to `next`, or finished. */
-function committedOutcome(state: StreamState, next: StreamPosition): LandingOutcome | undefined {
+/**
+ * Whether the committed state shows the sync has finished, or has moved on from `base`, the position
+ * the batches were read from: then another attempt (a retry, or one whose worker was thought dead)
+ * has landed what they hold, however it cut its batches, and they must not land again.
+ */
+function committedOutcome(state: StreamState, base: StreamPosition, next: StreamPosition): LandingOutcome | undefined {
   if (state.lastSync?.syncId === next.syncId && state.inProgress === null) return { kind: 'finished', position: finishedPosition(next, state.lastSync) };
   const committed = state.inProgress;
-  if (committed && committed.syncId === next.syncId && !isAhead(next, committed)) return { kind: 'already-landed', position: committed };
+  if (committed && committed.syncId === next.syncId && (isAhead(committed, base) || !isAhead(next, committed))) return { kind: 'already-landed', position: committed };
   return undefined;
 }
 
@@ -128,13 +132,20 @@ export interface LandingOptions {
   finish?: { at: Date };
 }
 
+/** Where the batches were read from, and where the stream is once they have landed. */
+export interface LandingStep {
+  base: StreamPosition;
+  next: StreamPosition;
+}
+
 /**
  * Lands the batches (good records to the raw table, quarantined ones to the quarantine) and commits
  * `next` as the stream's position, in one lake transaction; with `finish`, the stream's finished
- * state instead. When the committed state is already at `next` or past it (a retried batch), or the
- * sync has finished, nothing is written.
+ * state instead. The committed position must still be `base`, the one the batches were read from:
+ * when it has moved on (another attempt landed from there), or the sync has finished, nothing is written.
  */
-export async function landAndCommit(lake: Lake, target: LandingTarget, batches: readonly LandingBatch[], next: StreamPosition, opts: LandingOptions = {}): Promise<LandingOutcome> {
+export async function landAndCommit(lake: Lake, target: LandingTarget, batches: readonly LandingBatch[], step: LandingStep, opts: LandingOptions = {}): Promise<LandingOutcome> {
+  const { base, next } = step;
   const records = batches.flatMap((b) => b.records);
   const hasGood = records.some((r) => r.quarantineReason === undefined);
   const hasBad = records.some((r) => r.quarantineReason !== undefined);
@@ -143,7 +154,7 @@ export async function landAndCommit(lake: Lake, target: LandingTarget, batches: 
     if (records.length > 0) await stageRecords(db, batches);
     return inLakeTransaction(db, async (): Promise<LandingOutcome> => {
       const state = await readStreamState(db, next.connection, stateKey(next));
-      const committed = committedOutcome(state, next);
+      const committed = committedOutcome(state, base, next);
       if (committed) return committed;
       if (hasGood) await insertStaged(db, rawTable(target.source, target.stream, RAW_SCHEMA), target, false);
       if (hasBad) await insertStaged(db, rawTable(target.source, target.stream, QUARANTINE_SCHEMA), target, true);

@@ -170,7 +170,7 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     };
     const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
     // A retried step whose window already landed lands nothing and goes on from the committed position.
-    const outcome = await landAndCommit(lake, target, batches, next);
+    const outcome = await landAndCommit(lake, target, batches, { base: position, next });
     position = outcome.position;
     const finished = outcome.kind === 'finished' || position.exhausted === true;
     if (finished && outcome.kind !== 'finished') await finishStream(lake, position);

@@ -93,7 +93,14 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     // The batch and the cursor past it commit together; a batch committed before (by an attempt
     // this one overlaps) is not landed again, and paging goes on from where that one got to.
     // The last batch records the stream as finished in the same transaction.
-    const outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], next, done ? { finish: { at: new Date() } } : {});
+    // Waiting for the process's other lake sessions is work in progress: the attempt keeps beating.
+    const beating = setInterval(() => ctx.heartbeat(position), 1000);
+    let outcome: Awaited<ReturnType<typeof landAndCommit>>;
+    try {
+      outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], { base: position, next }, done ? { finish: { at: new Date() } } : {});
+    } finally {
+      clearInterval(beating);
+    }
     position = outcome.position;
     if (outcome.kind === 'landed' && good.length > 0) filesLanded += 1;
     if (outcome.kind !== 'landed') {

@@ -61,7 +61,7 @@ async function count(lake: Lake, table: string): Promise<number> {
 describe('a batch and its cursor in one lake transaction', () => {
   it('lands good records in the raw table and bad ones in the quarantine, each with its envelope, beside the cursor', async () => {
     const lake = await tmpLake();
-    const outcome = await landAndCommit(lake, { ...target, slice: 2 }, [{ seq: 0, records: [record(1), record(2, true), record(3)] }], { ...position(1, 1, 2), quarantined: 1 });
+    const outcome = await landAndCommit(lake, { ...target, slice: 2 }, [{ seq: 0, records: [record(1), record(2, true), record(3)] }], { base: position(0, 0, 0), next: { ...position(1, 1, 2), quarantined: 1 } });
     expect(outcome.kind).toBe('landed');
     const rows = await withLake(lake, async (db) =>
       (
@@ -84,13 +84,13 @@ describe('a batch and its cursor in one lake transaction', () => {
 
   it('a batch whose cursor cannot be written leaves no row in the raw table or the quarantine', async () => {
     const lake = await tmpLake();
-    await landAndCommit(lake, target, [{ seq: 0, records: [record(1)] }], position(1, 1, 1));
+    await landAndCommit(lake, target, [{ seq: 0, records: [record(1)] }], { base: position(0, 0, 0), next: position(1, 1, 1) });
     // The state table changes under the landing: its insert fails, after the rows were inserted.
     await withLake(lake, async (db) => {
       await db.run(`DROP TABLE ${STREAM_STATE_TABLE}`);
       await db.run(`CREATE TABLE ${STREAM_STATE_TABLE} (connection VARCHAR NOT NULL, stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL, owner VARCHAR NOT NULL)`);
     });
-    await expect(landAndCommit(lake, target, [{ seq: 1, records: [record(2), record(3, true)] }], position(2, 2, 2))).rejects.toThrow();
+    await expect(landAndCommit(lake, target, [{ seq: 1, records: [record(2), record(3, true)] }], { base: position(1, 1, 1), next: position(2, 2, 2) })).rejects.toThrow();
     expect(await count(lake, 'lake.raw.stripe__customers')).toBe(1);
     expect(await count(lake, STREAM_STATE_TABLE)).toBe(0);
     expect(await withLake(lake, async (db) => (await db.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'quarantine'`)).getRowObjectsJS()[0]!.n)).toBe(1n);
@@ -100,21 +100,32 @@ describe('a batch and its cursor in one lake transaction', () => {
   it('a batch landed twice by the same sync lands its rows once, and the second says where the commit got to', async () => {
     const lake = await tmpLake();
     const batch = [{ seq: 0, records: [record(1), record(2)] }];
-    expect((await landAndCommit(lake, target, batch, position(1, 1, 2))).kind).toBe('landed');
-    const again = await landAndCommit(lake, target, batch, position(1, 1, 2));
+    const first = { base: position(0, 0, 0), next: position(1, 1, 2) };
+    expect((await landAndCommit(lake, target, batch, first)).kind).toBe('landed');
+    const again = await landAndCommit(lake, target, batch, first);
     expect(again).toEqual({ kind: 'already-landed', position: position(1, 1, 2) });
     // An attempt that started before the second batch, landing its first again after it.
-    expect((await landAndCommit(lake, target, [{ seq: 1, records: [record(3)] }], position(2, 2, 3))).kind).toBe('landed');
-    expect(await landAndCommit(lake, target, batch, position(1, 1, 2))).toEqual({ kind: 'already-landed', position: position(2, 2, 3) });
+    expect((await landAndCommit(lake, target, [{ seq: 1, records: [record(3)] }], { base: position(1, 1, 2), next: position(2, 2, 3) })).kind).toBe('landed');
+    expect(await landAndCommit(lake, target, batch, first)).toEqual({ kind: 'already-landed', position: position(2, 2, 3) });
     expect(await count(lake, 'lake.raw.stripe__customers')).toBe(3);
     // Another sync's batch of the same number is its own.
-    expect((await landAndCommit(lake, { ...target, syncId: 'sync-2' }, batch, { ...position(1, 1, 2), syncId: 'sync-2' })).kind).toBe('landed');
+    expect((await landAndCommit(lake, { ...target, syncId: 'sync-2' }, batch, { base: { ...position(0, 0, 0), syncId: 'sync-2' }, next: { ...position(1, 1, 2), syncId: 'sync-2' } })).kind).toBe('landed');
     expect(await count(lake, 'lake.raw.stripe__customers')).toBe(5);
+  });
+
+  it('an attempt that read on from where another one already landed lands nothing, however the two cut their batches', async () => {
+    const lake = await tmpLake();
+    // One attempt read two pages into its first batch and landed it; a second attempt, started from
+    // the same position, read three pages into its first batch: its rows overlap the first one's.
+    expect((await landAndCommit(lake, target, [{ seq: 0, records: [record(1), record(2)] }], { base: position(0, 0, 0), next: position(1, 2, 2) })).kind).toBe('landed');
+    const late = await landAndCommit(lake, target, [{ seq: 0, records: [record(1), record(2), record(3)] }], { base: position(0, 0, 0), next: position(1, 3, 3) });
+    expect(late).toEqual({ kind: 'already-landed', position: position(1, 2, 2) });
+    expect(await count(lake, 'lake.raw.stripe__customers')).toBe(2);
   });
 
   it('a batch commits while another engine holds a read of the lake open, as a build copying the raw tables does', async () => {
     const lake = await tmpLake();
-    await landAndCommit(lake, target, [{ seq: 0, records: [record(1)] }], position(1, 1, 1));
+    await landAndCommit(lake, target, [{ seq: 0, records: [record(1)] }], { base: position(0, 0, 0), next: position(1, 1, 1) });
     const other = await DuckDBInstance.create(':memory:');
     const reader = await other.connect();
     try {
@@ -122,7 +133,7 @@ describe('a batch and its cursor in one lake transaction', () => {
       await reader.run('BEGIN TRANSACTION');
       const seen = async () => Number((await reader.runAndReadAll('SELECT count(*)::INTEGER AS n FROM lake.raw.stripe__customers')).getRowObjectsJS()[0]!.n);
       expect(await seen()).toBe(1);
-      expect((await landAndCommit(lake, target, [{ seq: 1, records: [record(2)] }], position(2, 2, 2))).kind).toBe('landed');
+      expect((await landAndCommit(lake, target, [{ seq: 1, records: [record(2)] }], { base: position(1, 1, 1), next: position(2, 2, 2) })).kind).toBe('landed');
       // The reader keeps the snapshot it began with; the lake has both batches.
       expect(await seen()).toBe(1);
       await reader.run('COMMIT');
@@ -131,7 +142,7 @@ describe('a batch and its cursor in one lake transaction', () => {
       other.closeSync();
     }
     expect(await count(lake, 'lake.raw.stripe__customers')).toBe(2);
-    expect((await landAndCommit(lake, target, [{ seq: 2, records: [record(3)] }], position(3, 3, 3))).kind).toBe('landed');
+    expect((await landAndCommit(lake, target, [{ seq: 2, records: [record(3)] }], { base: position(2, 2, 2), next: position(3, 3, 3) })).kind).toBe('landed');
   });
 
   it('batches of several streams landing at once in one process all commit', async () => {
@@ -140,8 +151,8 @@ describe('a batch and its cursor in one lake transaction', () => {
     await Promise.all(
       streams.map(async (stream) => {
         for (let seq = 0; seq < 5; seq++) {
-          const next = { ...position(seq + 1, seq + 1, (seq + 1) * 2), stream };
-          expect((await landAndCommit(lake, { ...target, stream }, [{ seq, records: [record(seq * 2), record(seq * 2 + 1)] }], next)).kind).toBe('landed');
+          const step = { base: { ...position(seq, seq, seq * 2), stream }, next: { ...position(seq + 1, seq + 1, (seq + 1) * 2), stream } };
+          expect((await landAndCommit(lake, { ...target, stream }, [{ seq, records: [record(seq * 2), record(seq * 2 + 1)] }], step)).kind).toBe('landed');
         }
       }),
     );

@@ -83,10 +83,10 @@ describe('cdp lake migrate', () => {
     const lake = await openLake(config.storage, config.layout);
     const target = { source: 'stripe', connection: 'shop', environment: 'live', syncId: 'h1', syncMode: 'historical' };
     // charges: two batches, one with a quarantined record, then finished; customers: one batch, still in progress.
-    await landAndCommit(lake, { ...target, stream: 'charges' }, [{ seq: 0, records: [record('ch_1'), record('ch_2'), record('ch_bad', 'amount: expected a number')] }], position('charges', 1, 2));
-    await landAndCommit(lake, { ...target, stream: 'charges' }, [{ seq: 1, records: [record('ch_3')] }], position('charges', 2, 3));
+    await landAndCommit(lake, { ...target, stream: 'charges' }, [{ seq: 0, records: [record('ch_1'), record('ch_2'), record('ch_bad', 'amount: expected a number')] }], { base: position('charges', 0, 0), next: position('charges', 1, 2) });
+    await landAndCommit(lake, { ...target, stream: 'charges' }, [{ seq: 1, records: [record('ch_3')] }], { base: position('charges', 1, 2), next: position('charges', 2, 3) });
     await finishStream(lake, position('charges', 2, 3));
-    await landAndCommit(lake, { ...target, stream: 'customers' }, [{ seq: 0, records: [record('cus_1')] }], position('customers', 1, 1));
+    await landAndCommit(lake, { ...target, stream: 'customers' }, [{ seq: 0, records: [record('cus_1')] }], { base: position('customers', 0, 0), next: position('customers', 1, 1) });
     await publishModels(config, await builtFile(old.dir));
     const oldId = lake.id;
     await closeLakes();
