@@ -17,11 +17,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** `cdp worker` in its own OS process, so a test can kill -9 it like a crashed machine. */
-export function spawnWorker(opts: { configFile: string; address: string; env: NodeJS.ProcessEnv; logFile: string }): ChildProcess {
+export function spawnWorker(opts: { configFile: string; address: string; env: NodeJS.ProcessEnv; logFile: string; args?: string[]; cwd?: string }): ChildProcess {
   const log = fs.openSync(opts.logFile, 'a');
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', opts.configFile, 'worker', '--address', opts.address], {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', opts.configFile, 'worker', '--address', opts.address, ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', log, log],
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
   fs.closeSync(log);
   return child;
