@@ -25,6 +25,7 @@ import { dataLayout, PROJECT_ROOT } from '../lib/paths';
 import { sqlString } from '../lib/sql';
 import { startLakeServers, type LakeServers } from '../test/support/lake-servers';
 import { inBenchDir } from './bench-dir';
+import { processCpuSeconds } from './process-memory';
 
 const BACKENDS = ['embedded', 'postgres-s3'] as const;
 type Backend = (typeof BACKENDS)[number];
@@ -167,17 +168,6 @@ function spawnWriter(spec: Parameters<typeof runWriter>[0], env: Record<string, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU of the servers, from /proc: their own time and that of children they reaped (PostgreSQL's backends)
-
-function processCpuS(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime, stime, cutime, cstime are fields 14-17 of stat; fields[0] here is field 3.
-  const ticks = [11, 12, 13, 14].reduce((s, i) => s + Number(fields[i]), 0);
-  return ticks / 100;
-}
-
-// ---------------------------------------------------------------------------------------------
 // One run: a fresh lake, P writers at once, the check
 
 interface RunResult {
@@ -215,13 +205,13 @@ async function run(dir: string, backend: Backend, processes: number, servers: La
   for (const t of stateTables) await db.run(`CREATE TABLE ${t} (stream VARCHAR NOT NULL, batch_seq INTEGER NOT NULL, last_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
 
   const serverPids = servers && backend === 'postgres-s3' ? [servers.postgres.pid, servers.s3.pid] : [];
-  const serverCpu0 = serverPids.reduce((s, pid) => s + processCpuS(pid), 0);
+  const serverCpu0 = serverPids.reduce((s, pid) => s + processCpuSeconds(pid), 0);
   const writers = Array.from({ length: processes }, (_, i) => spawnWriter({ storage, dataDir, writer: i + 1, batches, rows, state }, env, path.join(dir, `writer-${runNo}-${i + 1}.log`)));
   await Promise.all(writers.map((w) => w.ready));
   for (const w of writers) w.start();
   const results = await Promise.all(writers.map((w) => w.done));
   await new Promise((r) => setTimeout(r, 300)); // the backends' exits reaped into the server's time
-  const serversCpuS = serverPids.reduce((s, pid) => s + processCpuS(pid), 0) - serverCpu0;
+  const serversCpuS = serverPids.reduce((s, pid) => s + processCpuSeconds(pid), 0) - serverCpu0;
 
   // The check: every batch of every writer landed once, and each writer's state row is its last batch.
   const problems: string[] = [];

@@ -38,3 +38,11 @@ export function sampleResident(pid: number, intervalMs = 100) {
     stop: () => clearInterval(timer),
   };
 }
+
+/** CPU-seconds of a process and of the children it reaped (PostgreSQL's backends), from /proc: utime, stime, cutime, cstime. */
+export function processCpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields 14-17 of stat; fields[0] here is field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [11, 12, 13, 14].reduce((s, i) => s + Number(fields[i]), 0) / 100;
+}
