@@ -94,9 +94,12 @@ function startSyncWorker(index: number): ChildProcess {
  */
 const SYNC_DEPENDENT = /sync|landed|^updated_at$|^balance_at$|^as_of$|^report_id$|^conversion_key$/;
 
+/** A DOUBLE column rounded to 6 significant digits. */
+const significant = (c: string) => `CASE WHEN ${c} IS NULL OR ${c} = 0 OR NOT isfinite(${c}) THEN ${c} ELSE round(${c}, 5 - floor(log10(abs(${c})))::INTEGER) END`;
+
 /**
  * The models of two warehouse files that differ, table by table, leaving out the sync-dependent
- * columns; fractions are compared to 9 decimal places, as sums of them depend on the order rows are read in.
+ * columns; fractions are compared to 6 significant digits, as sums of them depend on the order rows are read in.
  */
 async function differingModels(a: string, b: string): Promise<string[]> {
   const instance = await DuckDBInstance.create(':memory:');
@@ -119,7 +122,7 @@ async function differingModels(a: string, b: string): Promise<string[]> {
       )
         .getRowObjectsJS()
         .filter((c) => !SYNC_DEPENDENT.test(String(c.column_name)))
-        .map((c) => (/^(DOUBLE|FLOAT|REAL)$/.test(String(c.data_type)) ? `round(${sqlIdent(String(c.column_name))}, 9)` : sqlIdent(String(c.column_name))));
+        .map((c) => (/^(DOUBLE|FLOAT|REAL)$/.test(String(c.data_type)) ? significant(sqlIdent(String(c.column_name))) : sqlIdent(String(c.column_name))));
       const list = columns.join(', ');
       const counts = (
         await db.runAndReadAll(
