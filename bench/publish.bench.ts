@@ -2,9 +2,10 @@
 //
 //   npx tsx bench/publish.bench.ts --reuse <dir kept by rebuild.bench.ts --keep> [--method publish|copy-database] [--runs 2]
 //     [--keep-replaced-ms N]   # how long replaced models' files stay (the build's default: an hour)
+//     [--lake embedded|postgres-s3]
 //
-// Publishes `<dir>/data/warehouse.duckdb` into a new embedded lake in a folder of its own (the kept
-// dir is left as it is), `--runs` times one after the other, each in a child process: the first into
+// Publishes `<dir>/data/warehouse.duckdb` into a new lake (embedded, in a folder of its own, or on
+// a throwaway PostgreSQL and S3 server: test/support/lake-servers.ts; the kept dir is left as it is), `--runs` times one after the other, each in a child process: the first into
 // the empty lake, the next ones over the models the previous run published, as every build after the
 // first does. `publish` is the build's way (lib/warehouse/publish-models.ts: the file attached
 // read-only, each table copied by CREATE TABLE ... AS SELECT and each view created again, in one lake
@@ -21,6 +22,8 @@ import { LAKE, openLake } from '../lib/lake/open-lake';
 import { dataLayout, PROJECT_ROOT } from '../lib/paths';
 import { sqlIdent, sqlString } from '../lib/sql';
 import { publishModels, PUBLISHED_MODELS } from '../lib/warehouse/publish-models';
+import type { StorageConfig } from '../lib/lake/storage-config';
+import { startLakeServers, type LakeServers } from '../test/support/lake-servers';
 
 const bytesUnder = (p: string): number => {
   if (!fs.existsSync(p)) return 0;
@@ -57,8 +60,8 @@ async function differingTables(config: { storage: object; layout: ReturnType<typ
 }
 
 /** The child: one publish of `built` into the embedded lake of `dataDir`, printed as one JSON line. */
-async function runChild(built: string, dataDir: string, method: string, keepReplacedMs: number | undefined): Promise<void> {
-  const config = { storage: {}, layout: dataLayout(dataDir) };
+async function runChild(built: string, dataDir: string, method: string, keepReplacedMs: number | undefined, storage: StorageConfig): Promise<void> {
+  const config = { storage, layout: dataLayout(dataDir) };
   const started = performance.now();
   let detail: unknown;
   if (method === 'publish') {
@@ -90,31 +93,40 @@ const { values } = parseArgs({
     child: { type: 'string' },
     'data-dir': { type: 'string' },
     'keep-replaced-ms': { type: 'string' },
+    lake: { type: 'string', default: 'embedded' },
+    storage: { type: 'string', default: '{}' },
   },
 });
 
 if (values.child) {
-  await runChild(values.child, values['data-dir']!, values.method!, values['keep-replaced-ms'] === undefined ? undefined : Number(values['keep-replaced-ms']));
+  await runChild(values.child, values['data-dir']!, values.method!, values['keep-replaced-ms'] === undefined ? undefined : Number(values['keep-replaced-ms']), JSON.parse(values.storage!) as StorageConfig);
 } else {
   if (!values.reuse) throw new Error('--reuse <dir kept by rebuild.bench.ts --keep> is required');
   const built = path.join(values.reuse, 'data', 'warehouse.duckdb');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-publish-bench-'));
   const runs = values.method === 'copy-database' ? 1 : Number(values.runs);
+  if (values.lake !== 'embedded' && values.lake !== 'postgres-s3') throw new Error(`--lake must be embedded or postgres-s3, got "${values.lake}"`);
+  const servers: LakeServers | undefined = values.lake === 'postgres-s3' ? await startLakeServers() : undefined;
+  const storage = JSON.stringify(servers?.storage ?? {});
   console.log(`publishing ${built} (${(fs.statSync(built).size / 1e6).toFixed(0)} MB) into ${dataDir} by ${values.method}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   try {
     for (let run = 1; run <= runs; run++) {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'publish.bench.ts'), '--child', built, '--data-dir', dataDir, '--method', values.method!, ...(values['keep-replaced-ms'] ? ['--keep-replaced-ms', values['keep-replaced-ms']] : [])], {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'publish.bench.ts'), '--child', built, '--data-dir', dataDir, '--method', values.method!, '--storage', storage, ...(values['keep-replaced-ms'] ? ['--keep-replaced-ms', values['keep-replaced-ms']] : [])], {
         cwd: PROJECT_ROOT,
         encoding: 'utf8',
+        env: { ...process.env, ...servers?.env },
       });
       if (child.status !== 0) throw new Error(`run ${run} failed: ${child.stderr}`);
       const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number; cpuMs: number; peakRssMb: number; detail: unknown };
-      const lakeMb = (bytesUnder(path.join(dataDir, 'lake')) + bytesUnder(path.join(dataDir, 'lake.sqlite'))) / 1e6;
+      const lake = servers
+        ? `lake ${(await servers.s3.listKeys('cdp-lake')).length} objects in S3`
+        : `lake ${((bytesUnder(path.join(dataDir, 'lake')) + bytesUnder(path.join(dataDir, 'lake.sqlite'))) / 1e6).toFixed(0)} MB`;
       console.log(
-        `run ${run}: ${(result.ms / 1000).toFixed(1)} s wall, ${(result.cpuMs / 1000).toFixed(1)} s CPU, ${result.peakRssMb} MB peak, lake ${lakeMb.toFixed(0)} MB; ${JSON.stringify(result.detail)}; load ${os.loadavg()[0]!.toFixed(2)}`,
+        `run ${run} (${values.lake}): ${(result.ms / 1000).toFixed(1)} s wall, ${(result.cpuMs / 1000).toFixed(1)} s CPU, ${result.peakRssMb} MB peak, ${lake}; ${JSON.stringify(result.detail)}; load ${os.loadavg()[0]!.toFixed(2)}`,
       );
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+    await servers?.stop();
   }
 }
