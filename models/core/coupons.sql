@@ -36,12 +36,6 @@ bigcommerce_coupons as (
         arg_max(code, order_id) as name,
         arg_max(code, order_id) as code,
         arg_max(coupon_value, order_id) filter (where coupon_type = 1)::double as percent_off,
-        null::bigint as amount_off_minor,
-        null::varchar as amount_off_currency,
-        null::varchar as duration,
-        null::integer as times_redeemed,
-        null::boolean as is_valid,
-        null::timestamptz as created_at,
         max(synced_at) as synced_at
     from staging.stg_bigcommerce__order_coupons
     group by environment, connection, coupon_id
@@ -56,10 +50,6 @@ talonone_coupons as (
         coupons.coupon_id::varchar as source_coupon_id,
         campaigns.campaign_name as name,
         coupons.code,
-        null::double as percent_off,
-        null::bigint as amount_off_minor,
-        null::varchar as amount_off_currency,
-        null::varchar as duration,
         coupons.usage_count::integer as times_redeemed,
         coalesce(coupons.expires_at > (select built_at from config.settings), true) as is_valid,
         coupons.created_at,
@@ -78,19 +68,13 @@ thrivecart_coupons as (
         'code:' || lower(coupon_code) as source_coupon_id,
         min(coupon_code) as name,
         min(coupon_code) as code,
-        null::double as percent_off,
-        null::bigint as amount_off_minor,
-        null::varchar as amount_off_currency,
-        null::varchar as duration,
-        null::integer as times_redeemed,
-        null::boolean as is_valid,
-        null::timestamptz as created_at,
         max(synced_at) as synced_at
     from staging.stg_thrivecart__transactions
     where coupon_code is not null
     group by environment, connection, lower(coupon_code)
 ),
 
+-- By name: a column a source does not have is NULL in its rows.
 unioned as (
     select * from stripe_coupons
     union all by name select * from bigcommerce_coupons
