@@ -170,10 +170,12 @@ export async function reportStep(config: LoadedConfig, input: ReportStepInput): 
     };
     const target = { source: source.name, stream: stream!.name, connection: connection.id, environment: connection.environment, syncId: position.syncId, syncMode: position.mode };
     // A retried step whose window already landed lands nothing and goes on from the committed position.
-    const outcome = await landAndCommit(lake, target, batches, { base: position, next });
+    // The last window's transaction records the stream as finished too.
+    const outcome = await landAndCommit(lake, target, batches, { base: position, next }, exhausted ? { finish: { at: new Date() } } : {});
     position = outcome.position;
     const finished = outcome.kind === 'finished' || position.exhausted === true;
-    if (finished && outcome.kind !== 'finished') await finishStream(lake, position);
+    // Another attempt got to the end first and left the finish to be recorded.
+    if (outcome.kind === 'already-landed' && position.exhausted) await finishStream(lake, position);
     return { position, done: finished, waitSeconds: 0, event: finished ? ('finished' as const) : event, reportId: cursor.reportId ?? undefined };
   };
 

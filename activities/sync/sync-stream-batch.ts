@@ -155,8 +155,8 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     const outOfTime = !done && Date.now() - startedMs >= budgetMs;
     if (done || outOfTime || buffer.length >= rowsPerFile) {
       const landed = await land();
-    if (landed === 'finished') return { position, done: true, filesLanded };
-    if (done && landed === 'landed') return { position, done, filesLanded };
+      // Finished here (the last batch's transaction records it) or by another attempt.
+      if (landed === 'finished' || (done && landed === 'landed')) return { position, done: true, filesLanded };
     } else ctx.heartbeat(position);
     if (outOfTime) break;
   }

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import type { LoadedConfig } from '../config';
 import { ConfigError } from '../errors';
@@ -32,7 +33,7 @@ const key = (r: { schema: string; name: string }) => `${r.schema}.${r.name}`;
 const qualified = (catalog: string, r: { schema: string; name: string }) => `${catalog}.${sqlIdent(r.schema)}.${sqlIdent(r.name)}`;
 
 /** The DDL of the tables whose columns cdp defines, so the copy keeps their constraints and settings; other tables are copied as they are. */
-async function createKnownTables(db: Parameters<typeof ensureStateTable>[0], relations: LakeRelation[]): Promise<Set<string>> {
+async function createKnownTables(db: DuckDBConnection, relations: LakeRelation[]): Promise<Set<string>> {
   const made = new Set<string>();
   for (const r of relations) {
     if (r.kind !== 'table') continue;
