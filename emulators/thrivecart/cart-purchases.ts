@@ -176,8 +176,10 @@ function settleSubscription(
 ): void {
   const months = sub.frequency === 'year' ? 12 : 1;
   if (sub.status === 'cancelled' || sub.status === 'paused') {
-    // Stopped somewhere after the first payment, before the anchor.
-    sub.stoppedMs = wholeSeconds(startMs + DAY_MS + Math.floor(rng.next() * Math.max(0, anchorMs - startMs - 2 * DAY_MS)));
+    // Stopped somewhere after the first payment, before the anchor: a subscription started in the
+    // account's last day stops in the minute before it, never after (nothing is served from the future).
+    const stoppedMs = startMs + DAY_MS + Math.floor(rng.next() * Math.max(0, anchorMs - startMs - 2 * DAY_MS));
+    sub.stoppedMs = wholeSeconds(Math.min(anchorMs - MINUTE_MS, stoppedMs));
   }
   const endMs = sub.stoppedMs ?? anchorMs;
   let k = 1;

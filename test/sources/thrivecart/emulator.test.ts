@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startThriveCartEmulator, type TcCustomerView, type TcTransaction, type ThriveCartEmulator, type ThriveCartGroundTruth } from '../../../emulators/thrivecart';
-import { DEFAULT_ANCHOR } from '../../../emulators/world';
+import { buildThriveCartAccount, startThriveCartEmulator, type TcCustomerView, type TcTransaction, type ThriveCartEmulator, type ThriveCartGroundTruth } from '../../../emulators/thrivecart';
+import { DEFAULT_ANCHOR, generateWorld } from '../../../emulators/world';
 
 const KEY = 'tc_suite_key';
 const TYPES = ['charge', 'rebill', 'refund', 'cancel'] as const;
@@ -128,6 +128,18 @@ describe('ThriveCart emulator transactions', () => {
     expect(statuses.active * statuses.cancelled * statuses.paused * statuses.completed).toBeGreaterThan(0);
     expect(truth.people.customers_also_in_stripe).toBeGreaterThan(0);
     expect(truth.people.customers_only_in_thrivecart).toBeGreaterThan(0);
+  });
+});
+
+describe('ThriveCart emulator history', () => {
+  it('ends at the anchor: no transaction of any world is dated after it, a subscription cancelled on its last day included', () => {
+    // Seed 106 at this anchor has a subscription started on the account's last day and cancelled.
+    const anchor = new Date('2026-12-07T20:34:24Z');
+    for (let seed = 100; seed < 130; seed++) {
+      const account = buildThriveCartAccount(generateWorld({ seed, scale: 0.03, anchor }), 'anchored');
+      const late = account.transactions.filter((t) => t.timestamp * 1000 > anchor.getTime());
+      expect(late.map((t) => `${seed}:${t.event_id}:${t.transaction_type}:${t.date}`)).toEqual([]);
+    }
   });
 });
 
