@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { withLake } from './lake/lake-session';
-import { inLakeTransaction, LAKE, type Lake } from './lake/open-lake';
-import { lakeTableExists } from './lake/lake-tables';
+import { inLakeTransaction, LAKE, STATE_SCHEMA, type Lake } from './lake/open-lake';
+import { lakeRelations, lakeTableExists } from './lake/lake-tables';
+import { sqlIdent } from './sql';
 
 export type SyncMode = 'historical' | 'manual' | 'incremental';
 
@@ -61,36 +62,41 @@ export interface StreamState {
   lastSync: LastSync | null;
 }
 
-/** Where committed stream states live in the lake: one row per connection and state key. */
-export const STREAM_STATE_TABLE = `${LAKE}.cdp.stream_state`;
+/*
+ * Where committed stream states live in the lake: a table per connection in STATE_SCHEMA, named
+ * after the connection, one row per state key. Landings of different connections, on any worker,
+ * never change the same table, so their commits do not conflict; two attempts of one stream still do.
+ */
+export { STATE_SCHEMA };
+
+/** The state table of one connection. */
+export const stateTable = (connection: string): string => `${LAKE}.${STATE_SCHEMA}.${sqlIdent(connection)}`;
 
 export const emptyState = (connection: string, stream: string): StreamState => ({ connection, stream, highWaterMark: null, inProgress: null, lastSync: null });
 
-/** Creates the state table when it is not there yet; outside a landing transaction, so landings never race to create it. */
-export async function ensureStateTable(db: DuckDBConnection): Promise<void> {
-  await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
-  await db.run(
-    `CREATE TABLE IF NOT EXISTS ${STREAM_STATE_TABLE} (connection VARCHAR NOT NULL, stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
-  );
+/** Creates a connection's state table when it is not there yet; outside a landing transaction, so landings never race to create it. */
+export async function ensureStateTable(db: DuckDBConnection, connection: string): Promise<void> {
+  await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.${STATE_SCHEMA}`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${stateTable(connection)} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
 }
 
-async function hasStateTable(db: DuckDBConnection): Promise<boolean> {
-  return lakeTableExists(db, 'cdp', 'stream_state');
+async function hasStateTable(db: DuckDBConnection, connection: string): Promise<boolean> {
+  return lakeTableExists(db, STATE_SCHEMA, connection);
 }
 
-async function selectStates(db: DuckDBConnection, where: string, values: string[], opts: { ensured?: boolean } = {}): Promise<StreamState[]> {
-  if (!opts.ensured && !(await hasStateTable(db))) return [];
-  const reader = await db.runAndReadAll(`SELECT state::VARCHAR AS state FROM ${STREAM_STATE_TABLE} WHERE ${where} ORDER BY connection, stream`, values);
+async function selectStates(db: DuckDBConnection, connection: string, where: string, values: string[], opts: { ensured?: boolean } = {}): Promise<StreamState[]> {
+  if (!opts.ensured && !(await hasStateTable(db, connection))) return [];
+  const reader = await db.runAndReadAll(`SELECT state::VARCHAR AS state FROM ${stateTable(connection)} WHERE ${where} ORDER BY stream`, values);
   return reader.getRowObjectsJS().map((r) => JSON.parse(String(r.state)) as StreamState);
 }
 
 /**
  * Reads a stream's committed state, or an empty one if it never synced. Inside a transaction it sees
- * that transaction's writes. The state table must be there (`ensureStateTable`): this is a landing's
- * read, one query.
+ * that transaction's writes. The connection's state table must be there (`ensureStateTable`): this is
+ * a landing's read, one query.
  */
 export async function readStreamState(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState> {
-  const [state] = await selectStates(db, 'connection = $1 AND stream = $2', [connection, stream], { ensured: true });
+  const [state] = await selectStates(db, connection, 'stream = $1', [stream], { ensured: true });
   return state ?? emptyState(connection, stream);
 }
 
@@ -99,24 +105,46 @@ export async function readStreamState(db: DuckDBConnection, connection: string, 
  * past in the same transaction, so the two commit together or not at all.
  */
 export async function writeStreamState(db: DuckDBConnection, state: StreamState): Promise<void> {
-  await db.run(`DELETE FROM ${STREAM_STATE_TABLE} WHERE connection = $1 AND stream = $2`, [state.connection, state.stream]);
-  await db.run(`INSERT INTO ${STREAM_STATE_TABLE} VALUES ($1, $2, $3::JSON, now())`, [state.connection, state.stream, JSON.stringify(state)]);
+  const table = stateTable(state.connection);
+  await db.run(`DELETE FROM ${table} WHERE stream = $1`, [state.stream]);
+  await db.run(`INSERT INTO ${table} VALUES ($1, $2::JSON, now())`, [state.stream, JSON.stringify(state)]);
 }
 
 /** Deletes the slice states of a finished sliced sync, once the stream's own state records it. */
 export async function removeSliceStates(db: DuckDBConnection, connection: string, stream: string): Promise<void> {
-  await db.run(`DELETE FROM ${STREAM_STATE_TABLE} WHERE connection = $1 AND starts_with(stream, $2)`, [connection, `${stream}~`]);
+  await db.run(`DELETE FROM ${stateTable(connection)} WHERE starts_with(stream, $1)`, [`${stream}~`]);
 }
 
 /** The slice states of a stream whose historical sync runs in slices. */
 export async function listSliceStates(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState[]> {
-  return selectStates(db, 'connection = $1 AND starts_with(stream, $2)', [connection, `${stream}~`]);
+  return selectStates(db, connection, 'starts_with(stream, $1)', [`${stream}~`]);
 }
 
 /** Every committed stream state of a connection (or of all connections), slices left out unless asked for. */
 export async function listStreamStates(db: DuckDBConnection, connection?: string, opts: { withSlices?: boolean } = {}): Promise<StreamState[]> {
   const slices = opts.withSlices ? 'true' : `NOT contains(stream, '~')`;
-  return connection === undefined ? selectStates(db, slices, []) : selectStates(db, `connection = $1 AND ${slices}`, [connection]);
+  if (connection !== undefined) return selectStates(db, connection, slices, []);
+  const tables = (await lakeRelations(db, STATE_SCHEMA)).filter((r) => r.kind === 'table');
+  const states = await Promise.all(tables.map((t) => selectStates(db, t.name, slices, [], { ensured: true })));
+  return states.flat();
+}
+
+/**
+ * Moves the states of a lake that kept them all in one table (`cdp.stream_state`) into a table per
+ * connection, in one transaction, and drops the old table. A lake without it is left as it is.
+ */
+export async function moveSharedStateTable(db: DuckDBConnection): Promise<void> {
+  if (!(await lakeTableExists(db, 'cdp', 'stream_state'))) return;
+  const shared = `${LAKE}.cdp.stream_state`;
+  await inLakeTransaction(db, async () => {
+    const connections = (await db.runAndReadAll(`SELECT DISTINCT connection FROM ${shared} ORDER BY 1`)).getRowObjectsJS().map((r) => String(r.connection));
+    for (const connection of connections) {
+      await ensureStateTable(db, connection);
+      await db.run(`DELETE FROM ${stateTable(connection)}`);
+      await db.run(`INSERT INTO ${stateTable(connection)} SELECT stream, state, updated_at FROM ${shared} WHERE connection = $1`, [connection]);
+    }
+    await db.run(`DROP TABLE ${shared}`);
+  });
 }
 
 /**
@@ -146,7 +174,7 @@ export function finishedState(state: StreamState, position: StreamPosition, fini
 
 /** Reads a stream's committed state from the lake, in a session of its own. */
 export function readLakeStreamState(lake: Lake, connection: string, stream: string): Promise<StreamState> {
-  return withLake(lake, async (db) => ((await hasStateTable(db)) ? readStreamState(db, connection, stream) : emptyState(connection, stream)));
+  return withLake(lake, async (db) => ((await hasStateTable(db, connection)) ? readStreamState(db, connection, stream) : emptyState(connection, stream)));
 }
 
 /**
@@ -155,7 +183,7 @@ export function readLakeStreamState(lake: Lake, connection: string, stream: stri
  */
 export function updateStreamState(lake: Lake, connection: string, stream: string, change: (state: StreamState) => StreamState | undefined): Promise<StreamState> {
   return withLake(lake, async (db) => {
-    await ensureStateTable(db);
+    await ensureStateTable(db, connection);
     return inLakeTransaction(db, async () => {
       const state = await readStreamState(db, connection, stream);
       const next = change(state);

@@ -78,9 +78,9 @@ type RawSchema = typeof RAW_SCHEMA | typeof QUARANTINE_SCHEMA;
 async function ensureTables(lake: Lake, db: DuckDBConnection, target: LandingTarget, schemas: RawSchema[]): Promise<void> {
   const done = ensured.get(lake) ?? new Set<string>();
   ensured.set(lake, done);
-  if (!done.has('state')) {
-    await ensureStateTable(db);
-    done.add('state');
+  if (!done.has(`state.${target.connection}`)) {
+    await ensureStateTable(db, target.connection);
+    done.add(`state.${target.connection}`);
   }
   for (const schema of schemas) {
     const key = `${schema}.${target.source}.${target.stream}`;

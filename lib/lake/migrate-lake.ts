@@ -5,7 +5,7 @@ import { ConfigError } from '../errors';
 import { dataLayout } from '../paths';
 import { createStoreSchema, createStoreTables } from '../segments/segment-store';
 import { sqlIdent } from '../sql';
-import { ensureStateTable } from '../sync-state';
+import { ensureStateTable, STATE_SCHEMA } from '../sync-state';
 import { withLake } from './lake-session';
 import { lakeRelations, type LakeRelation } from './lake-tables';
 import { attachLake, catalogAlias, inLakeTransaction, LAKE, lakeLocation, openLake } from './open-lake';
@@ -44,9 +44,10 @@ async function createKnownTables(db: DuckDBConnection, relations: LakeRelation[]
       made.add(key(r));
     }
   }
-  if (relations.some((r) => key(r) === 'cdp.stream_state')) {
-    await ensureStateTable(db);
-    made.add('cdp.stream_state');
+  for (const r of relations) {
+    if (r.kind !== 'table' || r.schema !== STATE_SCHEMA) continue;
+    await ensureStateTable(db, r.name);
+    made.add(key(r));
   }
   if (relations.some((r) => r.schema === 'segments_store')) {
     await createStoreTables(db);

@@ -94,14 +94,21 @@ function setupStatements(storage: StorageConfig, location: LakeLocation, files: 
   return { sql, secrets };
 }
 
+/** The schema of the stream states: a table per connection (see lib/sync-state.ts). */
+export const STATE_SCHEMA = 'stream_states';
+
+/** The schemas of tables that change a row or a few at a time: cdp's own and the stream states. */
+const SMALL_TABLE_SCHEMAS = ['cdp', STATE_SCHEMA];
+
 /**
- * The cdp schema's tables (stream states, the lake's identity, the published models' list) change a
+ * The small tables (the lake's identity, the published models' list, the stream states) change a
  * row or a few at a time, every batch: their changes are kept in the catalog itself, not as a data
  * file and a delete file per change. Set once, in the lake's own options.
  */
 async function inlineSmallTables(db: DuckDBConnection): Promise<void> {
-  const set = await db.runAndReadAll(`SELECT 1 FROM ${LAKE}.options() WHERE option_name = 'data_inlining_row_limit' AND scope = 'SCHEMA' AND scope_entry = 'cdp'`);
-  if (set.currentRowCount === 0) await db.run(`CALL ${LAKE}.set_option('data_inlining_row_limit', 10, schema => 'cdp')`);
+  const set = await db.runAndReadAll(`SELECT scope_entry FROM ${LAKE}.options() WHERE option_name = 'data_inlining_row_limit' AND scope = 'SCHEMA'`);
+  const done = new Set(set.getRowObjectsJS().map((r) => String(r.scope_entry)));
+  for (const schema of SMALL_TABLE_SCHEMAS) if (!done.has(schema)) await db.run(`CALL ${LAKE}.set_option('data_inlining_row_limit', 10, schema => ${sqlString(schema)})`);
 }
 
 /** The lake's identity, made once by whichever process creates the lake first. */
@@ -109,7 +116,7 @@ async function lakeIdentity(db: DuckDBConnection): Promise<string> {
   const read = async () => (await db.runAndReadAll(`SELECT id FROM ${LAKE}.cdp.lake_identity ORDER BY created_at, id LIMIT 1`)).getRowObjectsJS()[0]?.id;
   for (let attempt = 0; ; attempt++) {
     try {
-      await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
+      for (const schema of SMALL_TABLE_SCHEMAS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.${schema}`);
       await inlineSmallTables(db);
       await db.run(`CREATE TABLE IF NOT EXISTS ${LAKE}.cdp.lake_identity (id VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL)`);
       const found = await read();
@@ -153,6 +160,9 @@ async function createLake(storage: StorageConfig, location: LakeLocation): Promi
   try {
     await attachLake(setup, storage, location);
     const id = await lakeIdentity(setup);
+    // A lake whose stream states are still in one shared table gets a table per connection.
+    const { moveSharedStateTable } = await import('../sync-state');
+    await moveSharedStateTable(setup);
     return {
       location,
       id,

@@ -9,7 +9,7 @@ import { syncStreamBatch, type SyncStreamBatchResult } from '../../../activities
 import { withLake } from '../../../lib/lake/lake-session';
 import { attachLake, closeLakes, openLake, type Lake } from '../../../lib/lake/open-lake';
 import { dataLayout } from '../../../lib/paths';
-import { readStreamState, STREAM_STATE_TABLE, type StreamPosition } from '../../../lib/sync-state';
+import { listStreamStates, readLakeStreamState, readStreamState, stateTable, type StreamPosition } from '../../../lib/sync-state';
 import { committedState, landedRows } from '../../support/lake-reads';
 import { CONNECTION, customersWorkspace, filesUnder, pagedCustomers, scriptedCustomers, startPosition } from '../sync/scripted-customers';
 
@@ -87,14 +87,41 @@ describe('a batch and its cursor in one lake transaction', () => {
     await landAndCommit(lake, target, [{ seq: 0, records: [record(1)] }], { base: position(0, 0, 0), next: position(1, 1, 1) });
     // The state table changes under the landing: its insert fails, after the rows were inserted.
     await withLake(lake, async (db) => {
-      await db.run(`DROP TABLE ${STREAM_STATE_TABLE}`);
-      await db.run(`CREATE TABLE ${STREAM_STATE_TABLE} (connection VARCHAR NOT NULL, stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL, owner VARCHAR NOT NULL)`);
+      await db.run(`DROP TABLE ${stateTable('c1')}`);
+      await db.run(`CREATE TABLE ${stateTable('c1')} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL, owner VARCHAR NOT NULL)`);
     });
     await expect(landAndCommit(lake, target, [{ seq: 1, records: [record(2), record(3, true)] }], { base: position(1, 1, 1), next: position(2, 2, 2) })).rejects.toThrow();
     expect(await count(lake, 'lake.raw.stripe__customers')).toBe(1);
-    expect(await count(lake, STREAM_STATE_TABLE)).toBe(0);
+    expect(await count(lake, stateTable('c1'))).toBe(0);
     expect(await withLake(lake, async (db) => (await db.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'quarantine'`)).getRowObjectsJS()[0]!.n)).toBe(1n);
     expect(await count(lake, 'lake.quarantine.stripe__customers')).toBe(0);
+  });
+
+  it("keeps each connection's states in a table of its own, and moves the states of a lake that kept them in one table", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-landing-'));
+    dirs.push(dir);
+    const lake = await openLake({}, dataLayout(dir));
+    await landAndCommit(lake, target, [{ seq: 0, records: [record(1)] }], { base: position(0, 0, 0), next: position(1, 1, 1) });
+    await landAndCommit(lake, { ...target, connection: 'c2' }, [{ seq: 0, records: [record(2)] }], { base: { ...position(0, 0, 0), connection: 'c2' }, next: { ...position(1, 1, 1), connection: 'c2' } });
+    expect([await count(lake, stateTable('c1')), await count(lake, stateTable('c2'))]).toEqual([1, 1]);
+
+    // The same lake as it was when every state shared one table.
+    const old = { connection: 'c3', stream: 'orders', highWaterMark: 1_700_000_500, inProgress: null, lastSync: null };
+    await withLake(lake, async (db) => {
+      await db.run(`CREATE TABLE lake.cdp.stream_state (connection VARCHAR NOT NULL, stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
+      await db.run(`INSERT INTO lake.cdp.stream_state VALUES ('c3', 'orders', $1::JSON, now()), ('c1', 'customers', $2::JSON, now())`, [
+        JSON.stringify(old),
+        JSON.stringify({ connection: 'c1', stream: 'customers', highWaterMark: 7, inProgress: null, lastSync: null }),
+      ]);
+    });
+    await closeLakes();
+    const reopened = await openLake({}, dataLayout(dir));
+    expect(await readLakeStreamState(reopened, 'c3', 'orders')).toEqual(old);
+    expect((await readLakeStreamState(reopened, 'c1', 'customers')).highWaterMark).toBe(7);
+    expect((await readLakeStreamState(reopened, 'c2', 'customers')).inProgress?.seq).toBe(1);
+    expect((await withLake(reopened, (db) => listStreamStates(db))).map((s) => `${s.connection}.${s.stream}`)).toEqual(['c1.customers', 'c2.customers', 'c3.orders']);
+    const left = await withLake(reopened, async (db) => (await db.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = 'cdp'`)).getRowObjectsJS());
+    expect(left.map((r) => r.table_name)).not.toContain('stream_state');
   });
 
   it('a batch landed twice by the same sync lands its rows once, and the second says where the commit got to', async () => {

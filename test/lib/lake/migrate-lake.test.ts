@@ -129,7 +129,7 @@ describe('cdp lake migrate', () => {
       env: { ...process.env, ...servers.env },
     });
     expect(again.status).not.toBe(0);
-    expect(again.stderr).toMatch(/already holds cdp\.published_models, cdp\.stream_state, core\.customers, \.\.\.; move into a new, empty lake/);
+    expect(again.stderr).toMatch(/already holds cdp\.published_models, core\.customers, marts\.big_spenders, \.\.\.; move into a new, empty lake/);
     expect(again.stderr).not.toContain(servers.env.CDP_CATALOG_PASSWORD!);
     expect((await queryRawRows(moved, 'stripe', 'charges', 'select count(*)::INTEGER as n from rows'))).toEqual([{ n: 3 }]);
   });
