@@ -12,32 +12,19 @@
 // lake (rows, distinct keys, charge amounts per currency) and the built `core.orders` against the
 // emulator's ground truth, and exits 1 when they differ. The memory is reported against the 512 MB
 // target, not asserted.
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import { syncTuning, startSync, waitForSync } from '../app/syncs';
-import { startStripeEmulator, type StripeEmulator, type StripeGroundTruth } from '../emulators/stripe';
-import { DEFAULT_ANCHOR } from '../emulators/world';
+import type { StripeEmulator, StripeGroundTruth } from '../emulators/stripe';
 import { findConnection, loadConfig, type LoadedConfig } from '../lib/config';
-import { withLake } from '../lib/lake/lake-session';
-import { openLake } from '../lib/lake/open-lake';
-import { rawTable } from '../lib/lake/raw-tables';
-import { PROJECT_ROOT } from '../lib/paths';
 import { BUILD_WORKFLOW_ID, type WorkerQueues } from '../lib/temporal-names';
-import { startDevServer } from '../test/support/temporal';
 import type { BuildChainResult } from '../workflows';
 import { inBenchDir } from './bench-dir';
 import { residentMb, sampleResident } from './process-memory';
+import { checkRawTables, landedBatches, spawnWorker as spawnCdpWorker, startBenchServers, stopWorker, whileAlive, writeBenchConfig, type DevServer } from './stripe-sync-harness';
 
 const TARGET_MB = 512;
-const KEY = 'sk_test_sync_worker_bench';
-const ENV_VAR = 'CDP_BENCH_STRIPE_KEY';
-// Synced records (customers, charges, invoices, subscriptions, refunds, coupons, promotion codes) the
-// emulator holds per unit of scale, measured at scale 1; the run reports the exact count.
-const RECORDS_PER_SCALE = 9_840;
-const STREAMS = ['customers', 'charges', 'invoices', 'subscriptions', 'refunds', 'coupons', 'promotion_codes', 'events'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -69,68 +56,14 @@ interface RunResult {
   batches: number;
 }
 
-/** Starts `cdp worker --queues <queues>` and resolves once it says it is polling. */
-async function spawnWorker(configFile: string, queues: WorkerQueues, address: string, heapMb = 0): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [path.join(PROJECT_ROOT, 'bin', 'cdp.js'), '--config', configFile, 'worker', '--queues', queues, '--address', address, '--max-sync-activities', String(maxSyncActivities)],
-    { env: { ...process.env, [ENV_VAR]: KEY, ...(heapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {}) }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('worker polling')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`cdp worker --queues ${queues} exited with ${code} before polling:\n${log}`)));
-  });
-  return child;
-}
-
-/** Waits for `work`, failing at once when the worker dies first (e.g. out of memory under a heap cap) instead of waiting forever. */
-function whileAlive<T>(child: ChildProcess, what: string, work: Promise<T>): Promise<T> {
-  const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`the ${what} worker exited (${signal ?? code}) mid-run`))));
-  return Promise.race([work, died]);
-}
-
-/** Asks a worker to stop (it finishes running activities first) and waits for it to exit. */
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** The batches landed in the lake's raw tables of the synced streams. */
-async function landedBatches(config: LoadedConfig): Promise<number> {
-  return withLake(await openLake(config.storage, config.layout), async (db) => {
-    let batches = 0;
-    for (const stream of STREAMS) {
-      const reader = await db.runAndReadAll(`select count(distinct (connection, sync_id, slice, batch_seq))::int from ${rawTable('stripe', stream)}`);
-      batches += Number(reader.getRows()[0]![0]);
-    }
-    return batches;
-  });
+/** Starts a worker of the bench's config; `heapMb` caps V8's old space (0: Node's default). */
+function spawnWorker(configFile: string, queues: WorkerQueues, address: string, heapMb = 0): Promise<ChildProcess> {
+  return spawnCdpWorker({ configFile, queues, address, maxSyncActivities, env: heapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {} });
 }
 
 /** Compares the raw tables in the lake and the built orders with the emulator's truth; returns what differs. */
 async function checkAgainstTruth(config: LoadedConfig, truth: StripeGroundTruth, landedRows: Record<string, number>, ordersBuilt: number): Promise<string[]> {
-  const problems: string[] = [];
-  await withLake(await openLake(config.storage, config.layout), async (db) => {
-    for (const stream of STREAMS) {
-      const reader = await db.runAndReadAll(`select count(*)::int as n, count(distinct primary_key)::int as keys from ${rawTable('stripe', stream)}`);
-      const [n, keys] = reader.getRows()[0] as [number, number];
-      const expected = truth.streams[stream].count;
-      if (n !== expected || keys !== expected || landedRows[stream] !== expected) {
-        problems.push(`${stream}: ${n} rows landed (${keys} distinct keys; the sync reported ${landedRows[stream]}), the emulator holds ${expected}`);
-      }
-    }
-    const sums = await db.runAndReadAll(`select payload->>'currency' as c, sum((payload->>'amount')::bigint)::bigint::varchar from ${rawTable('stripe', 'charges')} group by 1`);
-    const landed = Object.fromEntries(sums.getRows().map(([c, s]) => [String(c), Number(s)]));
-    if (JSON.stringify(Object.entries(landed).sort()) !== JSON.stringify(Object.entries(truth.streams.charges.amount_sum_by_currency).sort())) {
-      problems.push(`charge amounts per currency landed ${JSON.stringify(landed)}, the emulator holds ${JSON.stringify(truth.streams.charges.amount_sum_by_currency)}`);
-    }
-  });
+  const problems = await checkRawTables(config, truth, landedRows);
   // An order per charge (one that paid an invoice is that invoice's), and per invoice paid outside Stripe.
   const orders = truth.streams.charges.count + truth.streams.invoices.paid_out_of_band_count;
   if (ordersBuilt !== orders) problems.push(`core.orders holds ${ordersBuilt} rows, the emulator ${orders} charges and invoices paid outside Stripe`);
@@ -138,15 +71,9 @@ async function checkAgainstTruth(config: LoadedConfig, truth: StripeGroundTruth,
 }
 
 /** One sync and its build in a fresh data folder, with a sync worker and a build worker of their own. */
-async function runOnce(dir: string, address: string, client: Awaited<ReturnType<typeof startDevServer>>['client'], emulator: StripeEmulator, perFile: number, heapMb: number): Promise<{ result: RunResult; problems: string[] }> {
+async function runOnce(dir: string, address: string, client: DevServer['client'], emulator: StripeEmulator, perFile: number, heapMb: number): Promise<{ result: RunResult; problems: string[] }> {
   const runDir = path.join(dir, `rows-per-file-${perFile}-heap-${heapMb}`);
-  fs.mkdirSync(runDir, { recursive: true });
-  const configFile = path.join(runDir, 'cdp.config.yaml');
-  fs.writeFileSync(configFile, stringify({
-    data_dir: 'data',
-    sync: { rows_per_file: perFile },
-    connections: [{ id: 'big', source: 'stripe', environment: 'sandbox', base_url: emulator.url, credential_env: ENV_VAR }],
-  }));
+  const configFile = writeBenchConfig(runDir, { connectionId: 'big', emulatorUrl: emulator.url, sync: { rows_per_file: perFile } });
   const config = loadConfig(configFile);
   const syncWorker = await spawnWorker(configFile, 'sync', address, heapMb);
   const buildWorker = await spawnWorker(configFile, 'build', address);
@@ -184,15 +111,10 @@ async function runOnce(dir: string, address: string, client: Awaited<ReturnType<
 }
 
 await inBenchDir('cdp-sync-worker-bench-', { keep: args.keep }, async (dir) => {
-  const scale = records / RECORDS_PER_SCALE;
-  const generateStart = Date.now();
-  const [env, emulator] = await Promise.all([startDevServer(), startStripeEmulator({ seed: 42, scale, anchor: DEFAULT_ANCHOR, apiKeys: [KEY], rateLimitPerSecond: 0 })]);
+  const { env, emulator, stop } = await startBenchServers(records);
   const problems: string[] = [];
   const results: RunResult[] = [];
   try {
-    const truth = emulator.truth().streams;
-    const total = STREAMS.reduce((sum, s) => sum + truth[s].count, 0);
-    console.log(`Stripe emulator at scale ${scale.toFixed(2)}: ${total} records to sync (${truth.customers.count} customers, ${truth.charges.count} charges, ${truth.invoices.count} invoices), ready in ${((Date.now() - generateStart) / 1000).toFixed(1)} s`);
     for (const perFile of rowsPerFile) {
       for (const heapMb of syncHeapMb) {
         const run = await runOnce(dir, env.address, env.client, emulator, perFile, heapMb);
@@ -202,8 +124,7 @@ await inBenchDir('cdp-sync-worker-bench-', { keep: args.keep }, async (dir) => {
       }
     }
   } finally {
-    await env.teardown();
-    await emulator.close();
+    await stop();
   }
   const heap = (mb: number) => (mb > 0 ? `${mb} MB` : 'default');
   console.log(`\n| rows_per_file | sync activities | sync heap cap | batches | sync | sync worker at start | sync worker while syncing | sync worker peak | build | build worker peak |`);
