@@ -112,8 +112,8 @@ export const configSchema = z
          * not, so a slow source still checkpoints; well under the batch's 15-minute timeout.
          */
         batch_seconds: z.number().min(1).max(600).default(120),
-        /** How soon a sync notices a dead worker and retries its batch elsewhere. */
-        heartbeat_timeout_seconds: z.number().int().min(1).max(3600).default(45),
+        /** How soon a sync notices a dead worker and retries its batch elsewhere (a batch beats every second). */
+        heartbeat_timeout_seconds: z.number().int().min(1).max(3600).default(15),
         /** A historical sync of a stream the API filters by date reads this many windows at once. */
         historical_slices: z.number().int().min(1).max(64).default(4),
         /** The length of each recent window; the oldest slice reaches back to the beginning. */
@@ -123,7 +123,7 @@ export const configSchema = z
         /** The longest wait between two questions about one report. */
         report_max_poll_seconds: z.number().min(0.1).max(3600).default(300),
       })
-      .default({ rows_per_file: 1000, batch_seconds: 120, heartbeat_timeout_seconds: 45, historical_slices: 4, historical_slice_days: 90, report_poll_seconds: 30, report_max_poll_seconds: 300 }),
+      .default({ rows_per_file: 1000, batch_seconds: 120, heartbeat_timeout_seconds: 15, historical_slices: 4, historical_slice_days: 90, report_poll_seconds: 30, report_max_poll_seconds: 300 }),
     /** Money across currencies is added up only in this one, converted with `currency_rates`. */
     reporting_currency: currencyCodeSchema.default('USD'),
     /** Units of the reporting currency one unit of each other currency is worth. */

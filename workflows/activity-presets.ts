@@ -10,13 +10,14 @@ export const SHORT: ActivityOptions = {
 };
 
 /**
- * A batch of HTTP pages landed as Parquet. It heartbeats its cursor after every durable file, so a
- * worker crash is noticed within the heartbeat timeout and the retry resumes from that cursor.
+ * A batch of HTTP pages landed in the lake. It heartbeats every second with its last committed
+ * cursor, so a worker crash is noticed within the heartbeat timeout (the config's
+ * `sync.heartbeat_timeout_seconds`, this when none is given) and the retry resumes from that cursor.
  * Retries go on for hours with capped backoff: a source outage delays a sync, it does not fail it.
  */
 export const PAGE_BATCH: ActivityOptions = {
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '45 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,

@@ -14,6 +14,9 @@ import { limiterFor, operationLimiter } from '../sources/rate-limiter';
 import { selectStreams, sourceSpec } from '../sources/registry';
 import { readLakeStreamState, stateKey, type StreamPosition } from '../../lib/sync-state';
 
+/** How often a running batch tells Temporal it is alive. */
+const LIVENESS_INTERVAL_MS = 1000;
+
 export interface SyncStreamBatchInput {
   position: StreamPosition;
   /** Rows gathered before a batch is landed and the cursor committed with it. */
@@ -93,14 +96,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     // The batch and the cursor past it commit together; a batch committed before (by an attempt
     // this one overlaps) is not landed again, and paging goes on from where that one got to.
     // The last batch records the stream as finished in the same transaction.
-    // Waiting for the process's other lake sessions is work in progress: the attempt keeps beating.
-    const beating = setInterval(() => ctx.heartbeat(position), 1000);
-    let outcome: Awaited<ReturnType<typeof landAndCommit>>;
-    try {
-      outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], { base: position, next }, done ? { finish: { at: new Date() } } : {});
-    } finally {
-      clearInterval(beating);
-    }
+    const outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], { base: position, next }, done ? { finish: { at: new Date() } } : {});
     position = outcome.position;
     if (outcome.kind === 'landed' && good.length > 0) filesLanded += 1;
     if (outcome.kind !== 'landed') {
@@ -113,54 +109,66 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
     return outcome.kind;
   };
 
-  // Sources whose records do not say their environment are asked once, before anything lands.
-  if (!done) await checkEnvironment({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
-  // The account's calendar decides which days a window asks for; its currency is checked against the config.
-  const { timeZone } = done ? {} : await readAccountFacts({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
-
-  while (!done) {
-    const page = await fetchPage({
-      source,
-      stream: stream!,
-      connection,
-      credential,
-      limiter,
-      window: position.window,
-      pageToken: token,
-      timeZone,
-      repeats,
-      signal: ctx.cancellationSignal,
-      onRetry: () => ctx.heartbeat(position),
-      onWait: () => ctx.heartbeat(position),
-      limiterOf: (s) => (s.rateLimit ? operationLimiter(connection.id, s.rateLimit) : limiter),
-    });
-    const syncedAt = new Date();
-    for (const raw of page.records) {
-      const expected = source.environmentField;
-      // Some objects do not say (a Stripe refund has no livemode); those that do must agree.
-      const stated = expected ? raw[expected.field] : undefined;
-      if (expected && stated !== undefined && (stated === expected.liveValue) !== (connection.environment === 'live')) {
-        throw new EnvironmentMismatchError(
-          `connection "${connection.id}" is configured as ${connection.environment}, but ${source.name} returned ` +
-            `${connection.environment === 'live' ? 'test-mode' : 'live'} data (${expected.field}=${String(raw[expected.field])}); ` +
-            `use a ${connection.environment} credential or change the connection's environment`,
-        );
-      }
-      buffer.push(toLanded(source, stream!, raw, syncedAt));
-    }
-    pagesInBuffer += 1;
-    token = page.nextToken;
-    done = token === null;
-    // Out of time, the batch commits what it read so the next one starts past it, not before it.
-    const outOfTime = !done && Date.now() - startedMs >= budgetMs;
-    if (done || outOfTime || buffer.length >= rowsPerFile) {
-      const landed = await land();
-      // Finished here (the last batch's transaction records it) or by another attempt.
-      if (landed === 'finished' || (done && landed === 'landed')) return { position, done: true, filesLanded };
-    } else ctx.heartbeat(position);
-    if (outOfTime) break;
+  // The attempt says it is alive every second, whatever it waits for (a slow page, its turn to land):
+  // the heartbeat timeout then measures only how soon a dead worker is noticed, and can be short.
+  // The worker sends these on, throttled (see worker/run-worker.ts); each carries the last landed position.
+  const alive = setInterval(() => ctx.heartbeat(position), LIVENESS_INTERVAL_MS);
+  try {
+    return await pageAndLand();
+  } finally {
+    clearInterval(alive);
   }
 
-  if (done) await finishStream(lake, position);
-  return { position, done, filesLanded };
+  async function pageAndLand(): Promise<SyncStreamBatchResult> {
+    // Sources whose records do not say their environment are asked once, before anything lands.
+    if (!done) await checkEnvironment({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
+    // The account's calendar decides which days a window asks for; its currency is checked against the config.
+    const { timeZone } = done ? {} : await readAccountFacts({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
+
+    while (!done) {
+      const page = await fetchPage({
+        source,
+        stream: stream!,
+        connection,
+        credential,
+        limiter,
+        window: position.window,
+        pageToken: token,
+        timeZone,
+        repeats,
+        signal: ctx.cancellationSignal,
+        onRetry: () => ctx.heartbeat(position),
+        onWait: () => ctx.heartbeat(position),
+        limiterOf: (s) => (s.rateLimit ? operationLimiter(connection.id, s.rateLimit) : limiter),
+      });
+      const syncedAt = new Date();
+      for (const raw of page.records) {
+        const expected = source.environmentField;
+        // Some objects do not say (a Stripe refund has no livemode); those that do must agree.
+        const stated = expected ? raw[expected.field] : undefined;
+        if (expected && stated !== undefined && (stated === expected.liveValue) !== (connection.environment === 'live')) {
+          throw new EnvironmentMismatchError(
+            `connection "${connection.id}" is configured as ${connection.environment}, but ${source.name} returned ` +
+              `${connection.environment === 'live' ? 'test-mode' : 'live'} data (${expected.field}=${String(raw[expected.field])}); ` +
+              `use a ${connection.environment} credential or change the connection's environment`,
+          );
+        }
+        buffer.push(toLanded(source, stream!, raw, syncedAt));
+      }
+      pagesInBuffer += 1;
+      token = page.nextToken;
+      done = token === null;
+      // Out of time, the batch commits what it read so the next one starts past it, not before it.
+      const outOfTime = !done && Date.now() - startedMs >= budgetMs;
+      if (done || outOfTime || buffer.length >= rowsPerFile) {
+        const landed = await land();
+        // Finished here (the last batch's transaction records it) or by another attempt.
+        if (landed === 'finished' || (done && landed === 'landed')) return { position, done: true, filesLanded };
+      } else ctx.heartbeat(position);
+      if (outOfTime) break;
+    }
+
+    if (done) await finishStream(lake, position);
+    return { position, done, filesLanded };
+  }
 }
