@@ -37,8 +37,8 @@ import { closeLakes, LAKE, openLake } from '../lib/lake/open-lake';
 import { landedStreams, RAW_SCHEMA, rawTable, rawTableName } from '../lib/lake/raw-tables';
 import { PROJECT_ROOT } from '../lib/paths';
 import { sqlString } from '../lib/sql';
-import { exportLakeEnv, startLakeServers, type LakeServers } from '../test/support/lake-servers';
-import { processCpuSeconds } from './process-memory';
+import { exportLakeEnv, startLakeServers } from '../test/support/lake-servers';
+import { processTreeCpuSeconds } from './process-memory';
 import { expectedStripeOrders, importSyntheticIntoLake, writeBenchConfig, writeSyntheticStripe, type OrderFigures } from './synthetic-stripe';
 
 interface RunResult {
@@ -54,23 +54,35 @@ interface RunResult {
   warehouseBytes: number;
   customers: number;
   orders: OrderFigures;
-  timings: (ModelTiming & { cpuMs: number })[];
+  timings: StepTiming[];
 }
 
+/** A model's timing (or the raw copy's, or the publishing's) with the CPU it took, and the lake servers' CPU meanwhile when there are servers. */
+type StepTiming = ModelTiming & { cpuMs: number; postgresCpuMs?: number; s3CpuMs?: number };
+
+/** The lake servers' process ids, PostgreSQL's and the S3 server's, when the lake is on servers. */
+type ServerPids = [postgres: number, s3: number];
+
+/** CPU milliseconds the lake's servers have used so far: PostgreSQL's (the postmaster and its backends) and the S3 server's. */
+const serversCpuMs = (pids: ServerPids) => pids.map((pid) => processTreeCpuSeconds(pid) * 1000) as [number, number];
+
 /** The child: builds the warehouse of the config it is given and prints time, peak RSS, size and the built figures as JSON. */
-async function runChild(configFile: string, modelsDir: string, withSegments: boolean): Promise<void> {
+async function runChild(configFile: string, modelsDir: string, withSegments: boolean, serverPids: ServerPids | undefined): Promise<void> {
   const config = loadConfig(configFile);
-  const timings: (ModelTiming & { cpuMs: number })[] = [];
+  const timings: StepTiming[] = [];
   // Models build one after another, so the process's CPU time between a model's start and end is its own.
   let cpuAtStart = process.cpuUsage();
+  let serversAtStart = serverPids && serversCpuMs(serverPids);
   const result = await buildWarehouse(config, {
     modelsDir,
     onProgress: () => {
       cpuAtStart = process.cpuUsage();
+      serversAtStart = serverPids && serversCpuMs(serverPids);
     },
     onModelBuilt: (t) => {
       const cpu = process.cpuUsage(cpuAtStart);
-      timings.push({ ...t, cpuMs: (cpu.user + cpu.system) / 1000 });
+      const servers = serverPids && serversCpuMs(serverPids).map((ms, i) => ms - serversAtStart![i]!);
+      timings.push({ ...t, cpuMs: (cpu.user + cpu.system) / 1000, ...(servers && { postgresCpuMs: servers[0], s3CpuMs: servers[1] }) });
     },
   });
   const cpu = process.cpuUsage();
@@ -127,19 +139,17 @@ async function rawSize(configFile: string): Promise<number> {
   }
 }
 
-/** CPU seconds the lake's servers have used so far: PostgreSQL's (its backends once they exit) and the S3 server's. */
-const serversCpuSeconds = (servers: LakeServers) => processCpuSeconds(servers.postgres.pid) + processCpuSeconds(servers.s3.pid);
-
 /** The build's phases, wall and CPU: the raw copy (`raw.*`), the models (and the rest of the build), the publishing (`lake.*`). */
 function phases(r: RunResult): string {
-  const step = (name: string) => r.timings.find((t) => t.model === name) ?? { buildMs: 0, cpuMs: 0 };
+  const step = (name: string): Partial<StepTiming> => r.timings.find((t) => t.model === name) ?? {};
   const raw = step('raw.*');
   const publish = step('lake.*');
-  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const s = (ms = 0) => `${(ms / 1000).toFixed(1)} s`;
+  const onServers = (t: Partial<StepTiming>) => (t.postgresCpuMs === undefined ? '' : `; PostgreSQL ${s(t.postgresCpuMs)}, S3 ${s(t.s3CpuMs)}`);
   return [
-    `raw copy ${s(raw.buildMs)} (CPU ${s(raw.cpuMs)})`,
-    `models ${s(r.ms - raw.buildMs - publish.buildMs)} (CPU ${s(r.cpuMs - raw.cpuMs - publish.cpuMs)})`,
-    `publish ${s(publish.buildMs)} (CPU ${s(publish.cpuMs)})`,
+    `raw copy ${s(raw.buildMs)} (CPU ${s(raw.cpuMs)}${onServers(raw)})`,
+    `models ${s(r.ms - (raw.buildMs ?? 0) - (publish.buildMs ?? 0))} (CPU ${s(r.cpuMs - (raw.cpuMs ?? 0) - (publish.cpuMs ?? 0))})`,
+    `publish ${s(publish.buildMs)} (CPU ${s(publish.cpuMs)}${onServers(publish)})`,
   ].join(', ');
 }
 
@@ -171,7 +181,7 @@ async function expectedSegments(configFile: string): Promise<Record<string, numb
   }
 }
 
-function printProfile(timings: RunResult['timings']): void {
+function printProfile(timings: StepTiming[]): void {
   const totalCpu = timings.reduce((s, t) => s + t.cpuMs, 0);
   console.log(`\n| model | rows | build | tests | CPU (build and tests) | share of CPU |`);
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
@@ -196,11 +206,12 @@ async function main(): Promise<void> {
       lake: { type: 'string', default: 'embedded' },
       reuse: { type: 'string' },
       child: { type: 'string' },
+      'server-pids': { type: 'string' },
     },
   });
   const modelsDir = path.resolve(values.models);
   const withSegments = !values['no-segments'];
-  if (values.child) return runChild(values.child, modelsDir, withSegments);
+  if (values.child) return runChild(values.child, modelsDir, withSegments, values['server-pids']?.split(',').map(Number) as ServerPids | undefined);
   if (values.lake !== 'embedded' && values.lake !== 'postgres-s3') throw new Error(`--lake must be embedded or postgres-s3, got "${values.lake}"`);
   const ratio = Number(values['customers-per-order']);
   const warehouse = { memory_limit: values['memory-limit'], threads: values.threads === undefined ? undefined : Number(values.threads) };
@@ -236,14 +247,15 @@ async function main(): Promise<void> {
       fs.mkdirSync(segmentsDir);
       if (withSegments) for (const f of fs.readdirSync(path.join(PROJECT_ROOT, 'segments'))) fs.copyFileSync(path.join(PROJECT_ROOT, 'segments', f), path.join(segmentsDir, f));
       const loadBefore = os.loadavg()[0]!;
-      const serversCpuBefore = servers ? serversCpuSeconds(servers) : 0;
-      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'rebuild.bench.ts'), '--child', configFile, '--models', modelsDir, ...(withSegments ? [] : ['--no-segments'])], {
+      const serverPids: ServerPids | undefined = servers && [servers.postgres.pid, servers.s3.pid];
+      const serversCpuBefore = serverPids && serversCpuMs(serverPids);
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'rebuild.bench.ts'), '--child', configFile, '--models', modelsDir, ...(withSegments ? [] : ['--no-segments']), ...(serverPids ? ['--server-pids', serverPids.join(',')] : [])], {
         encoding: 'utf8',
         cwd: PROJECT_ROOT,
         env: { ...process.env, ...servers?.env },
         maxBuffer: 64 * 2 ** 20,
       });
-      const serversCpu = servers ? serversCpuSeconds(servers) - serversCpuBefore : 0;
+      const serversCpu = serverPids && serversCpuMs(serverPids).map((ms, i) => (ms - serversCpuBefore![i]!) / 1000);
       const loadAfter = os.loadavg()[0]!;
       if (child.status !== 0) throw new Error(`rebuild of ${orders} orders failed:\n${child.stderr}`);
       const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as RunResult;
@@ -275,7 +287,7 @@ async function main(): Promise<void> {
       const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
       const segmentsCell = r.segmentsMs === undefined ? 'not run' : `${seconds(r.segmentsMs)} (CPU ${seconds(r.segmentsCpuMs!)})`;
       console.log(`| ${orders.toLocaleString('en')} | ${customers.toLocaleString('en')} | ${mb(await rawSize(configFile))} | ${values.reuse ? 'reused' : seconds(genMs)} | ${values.reuse ? seconds(importMs) : 'in generate'} | ${seconds(r.ms)} | ${segmentsCell} | ${seconds(r.ms + (r.segmentsMs ?? 0))} | ${seconds(r.cpuMs + (r.segmentsCpuMs ?? 0))} | ${r.peakRssMb.toLocaleString('en')} MB | ${mb(r.warehouseBytes)} | ${mb(perMillion)} |`);
-      const onServers = servers ? `; servers' CPU ${serversCpu.toFixed(1)} s, ${(await servers.s3.listKeys('cdp-lake')).length} objects in S3` : '';
+      const onServers = servers && serversCpu ? `; servers' CPU in the whole run: PostgreSQL ${serversCpu[0]!.toFixed(1)} s, S3 ${serversCpu[1]!.toFixed(1)} s; ${(await servers.s3.listKeys('cdp-lake')).length} objects in S3` : '';
       console.log(`phases: ${phases(r)}${onServers}; load ${loadBefore.toFixed(1)} to ${loadAfter.toFixed(1)}`);
       if (r.segments) console.log(`segment members: ${Object.entries(r.segments).map(([name, n]) => `${name} ${n.toLocaleString('en')}`).join(', ')}`);
       if (values.profile) printProfile(r.timings);
