@@ -74,7 +74,11 @@ export const stateTable = (connection: string): string => `${LAKE}.${STATE_SCHEM
 
 export const emptyState = (connection: string, stream: string): StreamState => ({ connection, stream, highWaterMark: null, inProgress: null, lastSync: null });
 
-/** Creates a connection's state table when it is not there yet; outside a landing transaction, so landings never race to create it. */
+/**
+ * Creates a connection's state table when it is not there yet; outside a landing transaction, so
+ * landings never race to create it. Run it in `inLakeTransaction`: another worker creating it at
+ * the same moment makes the commit conflict, and the second run finds it there.
+ */
 export async function ensureStateTable(db: DuckDBConnection, connection: string): Promise<void> {
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.${STATE_SCHEMA}`);
   await db.run(`CREATE TABLE IF NOT EXISTS ${stateTable(connection)} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
@@ -183,7 +187,7 @@ export function readLakeStreamState(lake: Lake, connection: string, stream: stri
  */
 export function updateStreamState(lake: Lake, connection: string, stream: string, change: (state: StreamState) => StreamState | undefined): Promise<StreamState> {
   return withLake(lake, async (db) => {
-    await ensureStateTable(db, connection);
+    await inLakeTransaction(db, () => ensureStateTable(db, connection));
     return inLakeTransaction(db, async () => {
       const state = await readStreamState(db, connection, stream);
       const next = change(state);

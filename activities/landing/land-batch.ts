@@ -78,14 +78,16 @@ type RawSchema = typeof RAW_SCHEMA | typeof QUARANTINE_SCHEMA;
 async function ensureTables(lake: Lake, db: DuckDBConnection, target: LandingTarget, schemas: RawSchema[]): Promise<void> {
   const done = ensured.get(lake) ?? new Set<string>();
   ensured.set(lake, done);
+  // Each in a transaction of its own: a worker creating the same table at the same moment makes
+  // the commit conflict, and the transaction runs again and finds the table there.
   if (!done.has(`state.${target.connection}`)) {
-    await ensureStateTable(db, target.connection);
+    await inLakeTransaction(db, () => ensureStateTable(db, target.connection));
     done.add(`state.${target.connection}`);
   }
   for (const schema of schemas) {
     const key = `${schema}.${target.source}.${target.stream}`;
     if (done.has(key)) continue;
-    await ensureRawTable(db, target.source, target.stream, schema);
+    await inLakeTransaction(db, () => ensureRawTable(db, target.source, target.stream, schema));
     done.add(key);
   }
 }
