@@ -92,83 +92,30 @@ async function ensureTables(lake: Lake, db: DuckDBConnection, target: LandingTar
   }
 }
 
-const LANDING_TABLE = `CREATE OR REPLACE TEMP TABLE landing (batch_seq INTEGER, record_index INTEGER, primary_key VARCHAR, cursor_value VARCHAR, synced_at VARCHAR, payload VARCHAR, reason VARCHAR)`;
-
-/** Appends records to the session's temporary table `landing`, their `record_index` counted on from `firstIndex`. */
-async function appendStaged(db: DuckDBConnection, seq: number, records: readonly LandedRecord[], firstIndex: number): Promise<void> {
+/** Puts the batches' records in the session's temporary table `landing`, before the transaction: that writes to the lake alone. */
+export async function stageRecords(db: DuckDBConnection, batches: readonly LandingBatch[]): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE landing (batch_seq INTEGER, record_index INTEGER, primary_key VARCHAR, cursor_value VARCHAR, synced_at VARCHAR, payload VARCHAR, reason VARCHAR)`,
+  );
   const appender = await db.createAppender('landing');
   try {
-    records.forEach((r, i) => {
-      appender.appendInteger(seq);
-      appender.appendInteger(firstIndex + i);
-      appender.appendVarchar(r.primaryKey);
-      if (r.cursorValue === null) appender.appendNull();
-      else appender.appendVarchar(r.cursorValue);
-      appender.appendVarchar(r.syncedAt.toISOString());
-      appender.appendVarchar(JSON.stringify(r.payload));
-      if (r.quarantineReason === undefined) appender.appendNull();
-      else appender.appendVarchar(r.quarantineReason);
-      appender.endRow();
-    });
+    for (const batch of batches) {
+      batch.records.forEach((r, i) => {
+        appender.appendInteger(batch.seq);
+        appender.appendInteger(i);
+        appender.appendVarchar(r.primaryKey);
+        if (r.cursorValue === null) appender.appendNull();
+        else appender.appendVarchar(r.cursorValue);
+        appender.appendVarchar(r.syncedAt.toISOString());
+        appender.appendVarchar(JSON.stringify(r.payload));
+        if (r.quarantineReason === undefined) appender.appendNull();
+        else appender.appendVarchar(r.quarantineReason);
+        appender.endRow();
+      });
+    }
   } finally {
     appender.closeSync();
   }
-}
-
-/** Puts the batches' records in the session's temporary table `landing`, before the transaction: that writes to the lake alone. */
-export async function stageRecords(db: DuckDBConnection, batches: readonly LandingBatch[]): Promise<void> {
-  await db.run(LANDING_TABLE);
-  for (const batch of batches) await appendStaged(db, batch.seq, batch.records, 0);
-}
-
-/**
- * A batch being gathered page by page: its records wait in a temporary table of a lake connection
- * of their own (DuckDB's memory, one string per record), not as objects in the JavaScript heap, so
- * a batch of many pages costs the worker little; `commitStaged` lands them.
- */
-export interface StagedBatch {
-  /** Records staged since the last commit: those that passed validation, and those quarantined. */
-  readonly good: number;
-  readonly bad: number;
-  add(seq: number, records: readonly LandedRecord[]): Promise<void>;
-  close(): void;
-}
-
-interface Staging extends StagedBatch {
-  db: DuckDBConnection;
-  clear(): Promise<void>;
-}
-
-/** A new, empty staged batch on a connection of its own; close it when the stream's work ends. */
-export async function openStagedBatch(lake: Lake): Promise<StagedBatch> {
-  const db = await lake.connect();
-  try {
-    await db.run(LANDING_TABLE);
-  } catch (err) {
-    db.closeSync();
-    throw err;
-  }
-  const counts = { good: 0, bad: 0 };
-  const staging: Staging = {
-    db,
-    get good() {
-      return counts.good;
-    },
-    get bad() {
-      return counts.bad;
-    },
-    async add(seq, records) {
-      await appendStaged(db, seq, records, counts.good + counts.bad);
-      for (const r of records) counts[r.quarantineReason === undefined ? 'good' : 'bad'] += 1;
-    },
-    async clear() {
-      await db.run('DELETE FROM landing');
-      counts.good = 0;
-      counts.bad = 0;
-    },
-    close: () => db.closeSync(),
-  };
-  return staging;
 }
 
 const ENVELOPE = 'source, stream, connection, environment, primary_key, cursor_value, synced_at, sync_id, sync_mode, batch_seq, slice, record_index, payload';
@@ -200,41 +147,22 @@ export interface LandingStep {
  * when it has moved on (another attempt landed from there), or the sync has finished, nothing is written.
  */
 export async function landAndCommit(lake: Lake, target: LandingTarget, batches: readonly LandingBatch[], step: LandingStep, opts: LandingOptions = {}): Promise<LandingOutcome> {
-  const staged = await openStagedBatch(lake);
-  try {
-    for (const batch of batches) await staged.add(batch.seq, batch.records);
-    return await commitStaged(lake, target, staged, step, opts);
-  } finally {
-    staged.close();
-  }
-}
-
-/**
- * Lands what `staged` holds and commits `next`, as `landAndCommit` does, and empties it whatever
- * the outcome: landed, or already landed by another attempt.
- */
-export async function commitStaged(lake: Lake, target: LandingTarget, staged: StagedBatch, step: LandingStep, opts: LandingOptions = {}): Promise<LandingOutcome> {
   const { base, next } = step;
-  const staging = staged as Staging;
-  const hasGood = staging.good > 0;
-  const hasBad = staging.bad > 0;
-  const outcome = await withLake(
-    lake,
-    async (db) => {
-      await ensureTables(lake, db, target, [...(hasGood ? [RAW_SCHEMA as RawSchema] : []), ...(hasBad ? [QUARANTINE_SCHEMA as RawSchema] : [])]);
-      return inLakeTransaction(db, async (): Promise<LandingOutcome> => {
-        const state = await readStreamState(db, next.connection, stateKey(next));
-        const committed = committedOutcome(state, base, next);
-        if (committed) return committed;
-        if (hasGood) await insertStaged(db, rawTable(target.source, target.stream, RAW_SCHEMA), target, false);
-        if (hasBad) await insertStaged(db, rawTable(target.source, target.stream, QUARANTINE_SCHEMA), target, true);
-        const landed: StreamState = { ...state, inProgress: next };
-        await writeStreamState(db, opts.finish ? finishedState(landed, next, opts.finish.at)! : landed);
-        return { kind: 'landed', position: next };
-      });
-    },
-    { connection: staging.db },
-  );
-  await staging.clear();
-  return outcome;
+  const records = batches.flatMap((b) => b.records);
+  const hasGood = records.some((r) => r.quarantineReason === undefined);
+  const hasBad = records.some((r) => r.quarantineReason !== undefined);
+  return withLake(lake, async (db) => {
+    await ensureTables(lake, db, target, [...(hasGood ? [RAW_SCHEMA as RawSchema] : []), ...(hasBad ? [QUARANTINE_SCHEMA as RawSchema] : [])]);
+    if (records.length > 0) await stageRecords(db, batches);
+    return inLakeTransaction(db, async (): Promise<LandingOutcome> => {
+      const state = await readStreamState(db, next.connection, stateKey(next));
+      const committed = committedOutcome(state, base, next);
+      if (committed) return committed;
+      if (hasGood) await insertStaged(db, rawTable(target.source, target.stream, RAW_SCHEMA), target, false);
+      if (hasBad) await insertStaged(db, rawTable(target.source, target.stream, QUARANTINE_SCHEMA), target, true);
+      const landed: StreamState = { ...state, inProgress: next };
+      await writeStreamState(db, opts.finish ? finishedState(landed, next, opts.finish.at)! : landed);
+      return { kind: 'landed', position: next };
+    });
+  });
 }

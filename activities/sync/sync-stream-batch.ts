@@ -3,7 +3,7 @@ import { findConnection, type LoadedConfig } from '../../lib/config';
 import { EnvironmentMismatchError } from '../../lib/errors';
 import { openLakeToWrite } from '../../lib/lake/lake-session';
 import { assertSameLake } from '../../lib/lake/same-lake';
-import { commitStaged, finishedPosition, isAhead, openStagedBatch, type LandedRecord } from '../landing/land-batch';
+import { finishedPosition, isAhead, landAndCommit, type LandedRecord } from '../landing/land-batch';
 import { finishStream, toLanded } from './stream-landing';
 import { readAccountFacts } from '../sources/account-facts';
 import { connectionCredential } from '../sources/credentials';
@@ -65,116 +65,102 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
 
   const startedMs = Date.now();
   let filesLanded = 0;
-  // The batch gathers in the lake engine's memory page by page; the cursors of its good records are all it keeps here.
-  const staged = await openStagedBatch(lake);
-  try {
-    let firstCursor: string | null = null;
-    let lastCursor: string | null = null;
-    let pagesInBuffer = 0;
-    let token = position.pageToken;
-    // A retry whose last heartbeat came after the final page has nothing left to read: a null token
-    // alone would send it back to the first page.
-    let done = position.exhausted === true;
-    // What the last page held, so a source answering the same page again is caught at once.
-    const repeats = new RepeatedPageGuard();
+  let buffer: LandedRecord[] = [];
+  let pagesInBuffer = 0;
+  let token = position.pageToken;
+  // A retry whose last heartbeat came after the final page has nothing left to read: a null token
+  // alone would send it back to the first page.
+  let done = position.exhausted === true;
+  // What the last page held, so a source answering the same page again is caught at once.
+  const repeats = new RepeatedPageGuard();
 
-    const land = async () => {
-      const good = staged.good;
-      const bad = staged.bad;
-      const next: StreamPosition = {
-        ...position,
-        firstCursor: position.firstCursor ?? firstCursor,
-        lastCursor: lastCursor ?? position.lastCursor,
-        pageToken: token,
-        exhausted: done,
-        // A commit of pages without records (a child stream's parents) moves the token, not the batch number.
-        seq: position.seq + (good + bad > 0 ? 1 : 0),
-        pages: position.pages + pagesInBuffer,
-        rows: position.rows + good,
-        quarantined: position.quarantined + bad,
-      };
-      // The batch and the cursor past it commit together; a batch committed before (by an attempt
-      // this one overlaps) is not landed again, and paging goes on from where that one got to.
-      // The last batch records the stream as finished in the same transaction.
-      // Waiting for the process's other lake sessions is work in progress: the attempt keeps beating.
-      const beating = setInterval(() => ctx.heartbeat(position), 1000);
-      let outcome: Awaited<ReturnType<typeof commitStaged>>;
-      try {
-        outcome = await commitStaged(lake, target, staged, { base: position, next }, done ? { finish: { at: new Date() } } : {});
-      } finally {
-        clearInterval(beating);
-      }
-      position = outcome.position;
-      if (outcome.kind === 'landed' && good > 0) filesLanded += 1;
-      if (outcome.kind !== 'landed') {
-        token = position.pageToken;
-        done = position.exhausted === true;
-      }
-      firstCursor = null;
-      lastCursor = null;
-      pagesInBuffer = 0;
-      ctx.heartbeat(position);
-      return outcome.kind;
+  const land = async () => {
+    const good = buffer.filter((r) => r.quarantineReason === undefined);
+    const bad = buffer.filter((r) => r.quarantineReason !== undefined);
+    const cursors = good.map((r) => r.cursorValue).filter((c): c is string => c !== null);
+    const next: StreamPosition = {
+      ...position,
+      firstCursor: position.firstCursor ?? cursors[0] ?? null,
+      lastCursor: cursors.at(-1) ?? position.lastCursor,
+      pageToken: token,
+      exhausted: done,
+      // A commit of pages without records (a child stream's parents) moves the token, not the batch number.
+      seq: position.seq + (buffer.length > 0 ? 1 : 0),
+      pages: position.pages + pagesInBuffer,
+      rows: position.rows + good.length,
+      quarantined: position.quarantined + bad.length,
     };
-
-    // Sources whose records do not say their environment are asked once, before anything lands.
-    if (!done) await checkEnvironment({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
-    // The account's calendar decides which days a window asks for; its currency is checked against the config.
-    const { timeZone } = done ? {} : await readAccountFacts({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
-
-    while (!done) {
-      const page = await fetchPage({
-        source,
-        stream: stream!,
-        connection,
-        credential,
-        limiter,
-        window: position.window,
-        pageToken: token,
-        timeZone,
-        repeats,
-        signal: ctx.cancellationSignal,
-        onRetry: () => ctx.heartbeat(position),
-        onWait: () => ctx.heartbeat(position),
-        limiterOf: (s) => (s.rateLimit ? operationLimiter(connection.id, s.rateLimit) : limiter),
-      });
-      const syncedAt = new Date();
-      const records: LandedRecord[] = [];
-      for (const raw of page.records) {
-        const expected = source.environmentField;
-        // Some objects do not say (a Stripe refund has no livemode); those that do must agree.
-        const stated = expected ? raw[expected.field] : undefined;
-        if (expected && stated !== undefined && (stated === expected.liveValue) !== (connection.environment === 'live')) {
-          throw new EnvironmentMismatchError(
-            `connection "${connection.id}" is configured as ${connection.environment}, but ${source.name} returned ` +
-              `${connection.environment === 'live' ? 'test-mode' : 'live'} data (${expected.field}=${String(raw[expected.field])}); ` +
-              `use a ${connection.environment} credential or change the connection's environment`,
-          );
-        }
-        records.push(toLanded(source, stream!, raw, syncedAt));
-      }
-      for (const r of records) {
-        if (r.quarantineReason !== undefined || r.cursorValue === null) continue;
-        firstCursor ??= r.cursorValue;
-        lastCursor = r.cursorValue;
-      }
-      if (records.length > 0) await staged.add(position.seq, records);
-      pagesInBuffer += 1;
-      token = page.nextToken;
-      done = token === null;
-      // Out of time, the batch commits what it read so the next one starts past it, not before it.
-      const outOfTime = !done && Date.now() - startedMs >= budgetMs;
-      if (done || outOfTime || staged.good + staged.bad >= rowsPerFile) {
-        const landed = await land();
-        // Finished here (the last batch's transaction records it) or by another attempt.
-        if (landed === 'finished' || (done && landed === 'landed')) return { position, done: true, filesLanded };
-      } else ctx.heartbeat(position);
-      if (outOfTime) break;
+    // The batch and the cursor past it commit together; a batch committed before (by an attempt
+    // this one overlaps) is not landed again, and paging goes on from where that one got to.
+    // The last batch records the stream as finished in the same transaction.
+    // Waiting for the process's other lake sessions is work in progress: the attempt keeps beating.
+    const beating = setInterval(() => ctx.heartbeat(position), 1000);
+    let outcome: Awaited<ReturnType<typeof landAndCommit>>;
+    try {
+      outcome = await landAndCommit(lake, target, [{ seq: position.seq, records: buffer }], { base: position, next }, done ? { finish: { at: new Date() } } : {});
+    } finally {
+      clearInterval(beating);
     }
+    position = outcome.position;
+    if (outcome.kind === 'landed' && good.length > 0) filesLanded += 1;
+    if (outcome.kind !== 'landed') {
+      token = position.pageToken;
+      done = position.exhausted === true;
+    }
+    buffer = [];
+    pagesInBuffer = 0;
+    ctx.heartbeat(position);
+    return outcome.kind;
+  };
 
-    if (done) await finishStream(lake, position);
-    return { position, done, filesLanded };
-  } finally {
-    staged.close();
+  // Sources whose records do not say their environment are asked once, before anything lands.
+  if (!done) await checkEnvironment({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
+  // The account's calendar decides which days a window asks for; its currency is checked against the config.
+  const { timeZone } = done ? {} : await readAccountFacts({ source, connection, credential, limiter, signal: ctx.cancellationSignal, onRetry: () => ctx.heartbeat(position) });
+
+  while (!done) {
+    const page = await fetchPage({
+      source,
+      stream: stream!,
+      connection,
+      credential,
+      limiter,
+      window: position.window,
+      pageToken: token,
+      timeZone,
+      repeats,
+      signal: ctx.cancellationSignal,
+      onRetry: () => ctx.heartbeat(position),
+      onWait: () => ctx.heartbeat(position),
+      limiterOf: (s) => (s.rateLimit ? operationLimiter(connection.id, s.rateLimit) : limiter),
+    });
+    const syncedAt = new Date();
+    for (const raw of page.records) {
+      const expected = source.environmentField;
+      // Some objects do not say (a Stripe refund has no livemode); those that do must agree.
+      const stated = expected ? raw[expected.field] : undefined;
+      if (expected && stated !== undefined && (stated === expected.liveValue) !== (connection.environment === 'live')) {
+        throw new EnvironmentMismatchError(
+          `connection "${connection.id}" is configured as ${connection.environment}, but ${source.name} returned ` +
+            `${connection.environment === 'live' ? 'test-mode' : 'live'} data (${expected.field}=${String(raw[expected.field])}); ` +
+            `use a ${connection.environment} credential or change the connection's environment`,
+        );
+      }
+      buffer.push(toLanded(source, stream!, raw, syncedAt));
+    }
+    pagesInBuffer += 1;
+    token = page.nextToken;
+    done = token === null;
+    // Out of time, the batch commits what it read so the next one starts past it, not before it.
+    const outOfTime = !done && Date.now() - startedMs >= budgetMs;
+    if (done || outOfTime || buffer.length >= rowsPerFile) {
+      const landed = await land();
+      // Finished here (the last batch's transaction records it) or by another attempt.
+      if (landed === 'finished' || (done && landed === 'landed')) return { position, done: true, filesLanded };
+    } else ctx.heartbeat(position);
+    if (outOfTime) break;
   }
+
+  if (done) await finishStream(lake, position);
+  return { position, done, filesLanded };
 }

@@ -41,21 +41,20 @@ async function storageProblem(location: LakeLocation, err: unknown): Promise<unk
 }
 
 /**
- * Runs `work` on a connection of its own to the lake (or on `connection`, which stays open), after
- * any other session of this process on the same lake has ended; its own connection is closed when
- * the work ends, however it ends. A full
+ * Runs `work` on a connection of its own to the lake, after any other session of this process on
+ * the same lake has ended; the connection is closed when the work ends, however it ends. A full
  * disk or an unwritable lake folder is a `DataFolderError` naming where: retrying cannot help.
  */
-export function withLake<T>(lake: Lake, work: (db: DuckDBConnection) => Promise<T>, opts: { connection?: DuckDBConnection } = {}): Promise<T> {
+export function withLake<T>(lake: Lake, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
   const before = queues.get(lake) ?? Promise.resolve();
   const session = before.then(async () => {
-    const db = opts.connection ?? (await lake.connect());
+    const db = await lake.connect();
     try {
       return await work(db);
     } catch (err) {
       throw await storageProblem(lake.location, err);
     } finally {
-      if (!opts.connection) db.closeSync();
+      db.closeSync();
     }
   });
   queues.set(
