@@ -104,6 +104,23 @@ export async function readStreamState(db: DuckDBConnection, connection: string, 
   return state ?? emptyState(connection, stream);
 }
 
+/** A stream's committed state row, or undefined when it has none yet (see `insertEmptyState`). */
+export async function readCommittedState(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState | undefined> {
+  const [state] = await selectStates(db, connection, 'stream = $1', [stream], { ensured: true });
+  return state;
+}
+
+/**
+ * Gives a stream that has no state row an empty one. Landings replace the row (delete, insert), and
+ * two transactions deleting the same row conflict: with a row there, two attempts landing the same
+ * batch at once cannot both commit. Two attempts may both add an empty row; the first landing
+ * replaces both.
+ */
+export async function insertEmptyState(db: DuckDBConnection, connection: string, stream: string): Promise<void> {
+  if ((await readCommittedState(db, connection, stream)) !== undefined) return;
+  await db.run(`INSERT INTO ${stateTable(connection)} VALUES ($1, $2::JSON, now())`, [stream, JSON.stringify(emptyState(connection, stream))]);
+}
+
 /**
  * Replaces a stream's committed state. Run it inside `inLakeTransaction`, with the data it points
  * past in the same transaction, so the two commit together or not at all.
