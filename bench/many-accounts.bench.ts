@@ -5,8 +5,8 @@
  * Several emulator sets (every source, each set its own world: another seed) give `--connections`
  * connections, as an agency's many clients would. For each worker count in `--workers`, that many
  * `cdp worker --queues sync` processes start, each in an empty directory of its own, on a new lake
- * (a new catalog database and data prefix); a historical sync of every connection starts at once,
- * and the wall time runs until the last one finishes. Every sync's rows per stream are checked
+ * (a new catalog database and data prefix); once every worker polls, a historical sync of every
+ * connection starts at once, and the wall time (and the workers' CPU) runs until the last one finishes. Every sync's rows per stream are checked
  * against its emulator's ground truth; a difference fails the run (exit 1).
  *
  *   npx tsx bench/many-accounts.bench.ts [--connections 50] [--workers 1,2,3] [--scale 0.03] [--latency-ms 20] [--max-sync-activities 8] [--keep]
@@ -25,7 +25,7 @@ import { findConnection, loadConfig } from '../lib/config';
 import { ensureTemporalCli } from '../lib/temporal-cli';
 import { SYNC_TASK_QUEUE } from '../lib/temporal-names';
 import { startLakeServers } from '../test/support/lake-servers';
-import { freePort, killHard, spawnWorker } from '../test/support/processes';
+import { freePort, killHard, spawnWorker, waitFor } from '../test/support/processes';
 import { expectedRows, startSourceEmulators, type SourceEmulators } from '../test/support/source-emulators';
 import { processCpuSeconds } from './process-memory';
 
@@ -119,13 +119,17 @@ try {
         cwd,
       });
     });
+    // The clock starts once every worker polls: a worker's start (compiling, bundling the workflows) is not syncing.
+    const logs = children.map((_, i) => path.join(dir, `worker-${i}.log`));
+    await waitFor(() => logs.every((f) => fs.existsSync(f) && /state: 'RUNNING'/.test(fs.readFileSync(f, 'utf8'))), 300_000, 'the workers to poll');
+    const cpuAtStart = children.reduce((s, c) => s + processCpuSeconds(c.pid!), 0);
     const started = performance.now();
     const handles = await Promise.all(
       accounts.connections.map((c) => startSync(client, findConnection(config, String(c.id)), { mode: 'historical', buildAfter: false, tuning: syncTuning(config) })),
     );
     const results = await Promise.all(handles.map((h) => waitForSync(h, () => {})));
     const wallS = (performance.now() - started) / 1000;
-    const workersCpuS = children.reduce((s, c) => s + processCpuSeconds(c.pid!), 0);
+    const workersCpuS = children.reduce((s, c) => s + processCpuSeconds(c.pid!), 0) - cpuAtStart;
     for (const c of children) await killHard(c);
     children = [];
     const problems: string[] = [];

@@ -46,3 +46,24 @@ export function processCpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return [11, 12, 13, 14].reduce((s, i) => s + Number(fields[i]), 0) / 100;
 }
+
+/**
+ * CPU-seconds of a process and of all its descendants, running or reaped: PostgreSQL's postmaster
+ * with the backends still serving a connection. A child that exits between the reads may count twice.
+ */
+export function processTreeCpuSeconds(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // Gone, or a kernel without the children file: the process alone.
+  }
+  const own = processCpuSeconds(pid);
+  return children.reduce((s, child) => {
+    try {
+      return s + processTreeCpuSeconds(child);
+    } catch {
+      return s;
+    }
+  }, own);
+}

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { importLakeFiles } from '../lib/lake/import-files';
 import { closeLakes } from '../lib/lake/open-lake';
+import type { StorageConfig } from '../lib/lake/storage-config';
 import { dataLayout } from '../lib/paths';
 
 const ROWS_PER_FILE = 1_000_000;
@@ -36,13 +37,13 @@ async function writeStream(rawDir: string, stream: string, count: number, payloa
 
 /**
  * Imports the synthetic Parquet of a bench folder into its embedded lake (`<dir>/data/lake.sqlite`
- * and `data/lake/`), skipping what is there already: a folder written before the lake moves in once.
- * Returns the time it took.
+ * and `data/lake/`), or into the lake `storage` names, skipping what is there already: a folder
+ * written before the lake moves in once. Returns the time it took.
  */
-export async function importSyntheticIntoLake(dir: string): Promise<number> {
+export async function importSyntheticIntoLake(dir: string, storage: StorageConfig = {}): Promise<number> {
   const startMs = Date.now();
   try {
-    await importLakeFiles({ storage: {}, layout: dataLayout(path.join(dir, 'data')) });
+    await importLakeFiles({ storage, layout: dataLayout(path.join(dir, 'data')) });
   } finally {
     await closeLakes();
   }
@@ -53,9 +54,9 @@ export async function importSyntheticIntoLake(dir: string): Promise<number> {
  * Writes `customers` Stripe customers (`cus_<i>`, named `Person <i>`, 1 in 50 without an email) and
  * `orders` charges (every 20th failed, every 37th partly refunded, USD/EUR/GBP in turn, one every
  * 3 s from 2023-11-14) under `<dir>/data/raw`, each charge on a customer picked by hash, and imports
- * them into the lake.
+ * them into the folder's lake, or the one `storage` names.
  */
-export async function writeSyntheticStripe(dir: string, orders: number, customers: number): Promise<void> {
+export async function writeSyntheticStripe(dir: string, orders: number, customers: number, storage: StorageConfig = {}): Promise<void> {
   const raw = path.join(dir, 'data', 'raw');
   await writeStream(raw, 'customers', customers, `json_object(
     'id', 'cus_' || lpad(i::VARCHAR, 10, '0'), 'object', 'customer', 'livemode', true,
@@ -73,7 +74,7 @@ export async function writeSyntheticStripe(dir: string, orders: number, customer
     'billing_details', json_object('email', NULL, 'name', 'Person'),
     'metadata', json_object('utm_source', 'facebook', 'utm_medium', 'cpc', 'utm_campaign', 'campaign_' || (i % 30)),
     'created', 1700000000 + i * 3)`);
-  await importSyntheticIntoLake(dir);
+  await importSyntheticIntoLake(dir, storage);
 }
 
 /** What `core.orders` holds once the charges of `writeSyntheticStripe` are built. */
@@ -114,14 +115,19 @@ export interface BenchWarehouseSettings {
   threads?: number;
 }
 
-/** Writes `<dir>/cdp.config.yaml`: one live Stripe connection `bench`, data under `<dir>/data`; returns its path. */
-export function writeBenchConfig(dir: string, warehouse: BenchWarehouseSettings = {}): string {
+/**
+ * Writes `<dir>/cdp.config.yaml`: one live Stripe connection `bench`, data under `<dir>/data`, the
+ * lake embedded there or where `storage` says; returns its path.
+ */
+export function writeBenchConfig(dir: string, warehouse: BenchWarehouseSettings = {}, storage?: StorageConfig): string {
   const configFile = path.join(dir, 'cdp.config.yaml');
   const settings = Object.entries(warehouse).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`);
   fs.writeFileSync(configFile, [
     'data_dir: data',
     'currency_rates: { EUR: 1.1, GBP: 1.25 }',
     ...(settings.length ? [`warehouse: { ${settings.join(', ')} }`] : []),
+    // JSON is YAML.
+    ...(storage ? [`storage: ${JSON.stringify(storage)}`] : []),
     'connections:',
     '  - { id: bench, source: stripe, environment: live, base_url: "https://api.stripe.com", credential_env: BENCH_KEY }',
     '',

@@ -74,7 +74,11 @@ export const stateTable = (connection: string): string => `${LAKE}.${STATE_SCHEM
 
 export const emptyState = (connection: string, stream: string): StreamState => ({ connection, stream, highWaterMark: null, inProgress: null, lastSync: null });
 
-/** Creates a connection's state table when it is not there yet; outside a landing transaction, so landings never race to create it. */
+/**
+ * Creates a connection's state table when it is not there yet; outside a landing transaction, so
+ * landings never race to create it. Run it in `inLakeTransaction`: another worker creating it at
+ * the same moment makes the commit conflict, and the second run finds it there.
+ */
 export async function ensureStateTable(db: DuckDBConnection, connection: string): Promise<void> {
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.${STATE_SCHEMA}`);
   await db.run(`CREATE TABLE IF NOT EXISTS ${stateTable(connection)} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
@@ -98,6 +102,23 @@ async function selectStates(db: DuckDBConnection, connection: string, where: str
 export async function readStreamState(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState> {
   const [state] = await selectStates(db, connection, 'stream = $1', [stream], { ensured: true });
   return state ?? emptyState(connection, stream);
+}
+
+/** A stream's committed state row, or undefined when it has none yet (see `insertEmptyState`). */
+export async function readCommittedState(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState | undefined> {
+  const [state] = await selectStates(db, connection, 'stream = $1', [stream], { ensured: true });
+  return state;
+}
+
+/**
+ * Gives a stream that has no state row an empty one. Landings replace the row (delete, insert), and
+ * two transactions deleting the same row conflict: with a row there, two attempts landing the same
+ * batch at once cannot both commit. Two attempts may both add an empty row; the first landing
+ * replaces both.
+ */
+export async function insertEmptyState(db: DuckDBConnection, connection: string, stream: string): Promise<void> {
+  if ((await readCommittedState(db, connection, stream)) !== undefined) return;
+  await db.run(`INSERT INTO ${stateTable(connection)} VALUES ($1, $2::JSON, now())`, [stream, JSON.stringify(emptyState(connection, stream))]);
 }
 
 /**
@@ -183,7 +204,7 @@ export function readLakeStreamState(lake: Lake, connection: string, stream: stri
  */
 export function updateStreamState(lake: Lake, connection: string, stream: string, change: (state: StreamState) => StreamState | undefined): Promise<StreamState> {
   return withLake(lake, async (db) => {
-    await ensureStateTable(db, connection);
+    await inLakeTransaction(db, () => ensureStateTable(db, connection));
     return inLakeTransaction(db, async () => {
       const state = await readStreamState(db, connection, stream);
       const next = change(state);

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { withLake } from '../../lib/lake/lake-session';
 import { inLakeTransaction, type Lake } from '../../lib/lake/open-lake';
 import { ensureRawTable, QUARANTINE_SCHEMA, RAW_SCHEMA, rawTable } from '../../lib/lake/raw-tables';
-import { ensureStateTable, finishedState, readStreamState, stateKey, writeStreamState, type LastSync, type StreamPosition, type StreamState } from '../../lib/sync-state';
+import { ensureStateTable, finishedState, insertEmptyState, readCommittedState, stateKey, writeStreamState, type LastSync, type StreamPosition, type StreamState } from '../../lib/sync-state';
 
 // A batch lands in the lake together with the cursor that points past it: its good records in
 // `lake.raw.<source>__<stream>`, its quarantined ones in the quarantine twin, and the stream's state,
@@ -78,14 +78,16 @@ type RawSchema = typeof RAW_SCHEMA | typeof QUARANTINE_SCHEMA;
 async function ensureTables(lake: Lake, db: DuckDBConnection, target: LandingTarget, schemas: RawSchema[]): Promise<void> {
   const done = ensured.get(lake) ?? new Set<string>();
   ensured.set(lake, done);
+  // Each in a transaction of its own: a worker creating the same table at the same moment makes
+  // the commit conflict, and the transaction runs again and finds the table there.
   if (!done.has(`state.${target.connection}`)) {
-    await ensureStateTable(db, target.connection);
+    await inLakeTransaction(db, () => ensureStateTable(db, target.connection));
     done.add(`state.${target.connection}`);
   }
   for (const schema of schemas) {
     const key = `${schema}.${target.source}.${target.stream}`;
     if (done.has(key)) continue;
-    await ensureRawTable(db, target.source, target.stream, schema);
+    await inLakeTransaction(db, () => ensureRawTable(db, target.source, target.stream, schema));
     done.add(key);
   }
 }
@@ -152,15 +154,22 @@ export async function landAndCommit(lake: Lake, target: LandingTarget, batches: 
   return withLake(lake, async (db) => {
     await ensureTables(lake, db, target, [...(hasGood ? [RAW_SCHEMA as RawSchema] : []), ...(hasBad ? [QUARANTINE_SCHEMA as RawSchema] : [])]);
     if (records.length > 0) await stageRecords(db, batches);
-    return inLakeTransaction(db, async (): Promise<LandingOutcome> => {
-      const state = await readStreamState(db, next.connection, stateKey(next));
-      const committed = committedOutcome(state, base, next);
-      if (committed) return committed;
-      if (hasGood) await insertStaged(db, rawTable(target.source, target.stream, RAW_SCHEMA), target, false);
-      if (hasBad) await insertStaged(db, rawTable(target.source, target.stream, QUARANTINE_SCHEMA), target, true);
-      const landed: StreamState = { ...state, inProgress: next };
-      await writeStreamState(db, opts.finish ? finishedState(landed, next, opts.finish.at)! : landed);
-      return { kind: 'landed', position: next };
-    });
+    for (;;) {
+      const outcome = await inLakeTransaction(db, async (): Promise<LandingOutcome | 'no-state'> => {
+        const state = await readCommittedState(db, next.connection, stateKey(next));
+        if (state === undefined) return 'no-state';
+        const committed = committedOutcome(state, base, next);
+        if (committed) return committed;
+        if (hasGood) await insertStaged(db, rawTable(target.source, target.stream, RAW_SCHEMA), target, false);
+        if (hasBad) await insertStaged(db, rawTable(target.source, target.stream, QUARANTINE_SCHEMA), target, true);
+        const landed: StreamState = { ...state, inProgress: next };
+        await writeStreamState(db, opts.finish ? finishedState(landed, next, opts.finish.at)! : landed);
+        return { kind: 'landed', position: next };
+      });
+      if (outcome !== 'no-state') return outcome;
+      // A landing must replace a state row, never only add one: two attempts that both added the
+      // first row would not conflict, and both would land. The empty row goes in first, on its own.
+      await inLakeTransaction(db, () => insertEmptyState(db, next.connection, stateKey(next)));
+    }
   });
 }

@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../lib/errors';
 import type { RateLimiter } from './rate-limiter';
-import type { SourceSpec } from './spec';
+import { belowLimit, type SourceSpec } from './spec';
 
 export interface HttpRequest {
   connectionId: string;
@@ -15,7 +15,16 @@ export interface HttpRequest {
   limiter: RateLimiter;
   source: Pick<
     SourceSpec,
-    'describeError' | 'isRateLimited' | 'isAuthError' | 'isTokenExpired' | 'retryAfterMs' | 'rateLimitHeader' | 'rateLimitShare' | 'rateLimitRemainingHeader' | 'rateLimitWindowMs'
+    | 'describeError'
+    | 'isRateLimited'
+    | 'isAuthError'
+    | 'isTokenExpired'
+    | 'retryAfterMs'
+    | 'rateLimitHeader'
+    | 'rateLimitWindowHeader'
+    | 'rateBudget'
+    | 'rateLimitRemainingHeader'
+    | 'rateLimitWindowMs'
   >;
   /** Called on every failed attempt that will be retried, so a heartbeating activity stays alive. */
   onRetry?: (error: Error, attempt: number) => void;
@@ -49,13 +58,28 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** Paces the connection by the rate the source announces and, when it says none are left, holds it for the rest of the window. */
+/** The limit a source announces, in requests per second: a count per second, or per the window its window header names. */
+function announcedPerSecond(source: HttpRequest['source'], headers: Headers): number | undefined {
+  const count = source.rateLimitHeader ? Number(headers.get(source.rateLimitHeader)) : Number.NaN;
+  if (!(count > 0)) return undefined;
+  if (!source.rateLimitWindowHeader) return count;
+  const windowMs = Number(headers.get(source.rateLimitWindowHeader));
+  return windowMs > 0 ? count / (windowMs / 1000) : undefined;
+}
+
+/**
+ * Paces the connection by the limit the source announces, less the margin cdp keeps below it, and,
+ * when the source says none are left, holds it until the window refills: the wait the source names
+ * (BigCommerce's reset time, on every answer), or the whole window.
+ */
 function followRateHeaders(req: HttpRequest, headers: Headers): void {
-  const { rateLimitHeader, rateLimitShare, rateLimitRemainingHeader, rateLimitWindowMs } = req.source;
-  const announced = rateLimitHeader ? Number(headers.get(rateLimitHeader)) : Number.NaN;
-  if (announced > 0) req.limiter.setRate(announced * (rateLimitShare ?? 1));
+  const { rateBudget, rateLimitRemainingHeader, rateLimitWindowMs } = req.source;
+  const announced = announcedPerSecond(req.source, headers);
+  if (announced !== undefined) req.limiter.setRate(belowLimit(announced, rateBudget ?? 'own'));
   const remaining = rateLimitRemainingHeader ? headers.get(rateLimitRemainingHeader) : null;
-  if (remaining !== null && remaining.trim() !== '' && Number(remaining) === 0) req.limiter.drain(rateLimitWindowMs ?? 0);
+  if (remaining !== null && remaining.trim() !== '' && Number(remaining) === 0) {
+    req.limiter.drain(Math.min(req.source.retryAfterMs?.(headers) ?? rateLimitWindowMs ?? 0, MAX_WAIT_MS));
+  }
 }
 
 async function attempt(req: HttpRequest): Promise<unknown> {

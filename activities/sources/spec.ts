@@ -112,6 +112,27 @@ export interface WindowFilterSpec {
   settleSeconds?: number;
 }
 
+/**
+ * How far below a documented (or announced) rate limit cdp keeps by default: one rule for every source.
+ * - `own`, 10%: a budget the connection has to itself, or whose other users are not the account's
+ *   live business (Stripe counts reads and writes apart; Amazon limits each account-application
+ *   pair). cdp's token bucket and the source's window never line up exactly, and a dashboard or a
+ *   one-off script may spend a little of the same budget.
+ * - `shared`, 20%: one pool for every app and key on the account, writes included (ActiveCampaign,
+ *   ThriveCart, a BigCommerce store, Talon.One's Management API, which the Campaign Manager itself
+ *   uses). A backfill running for hours at 90% would leave the account's other integrations, the
+ *   ones taking orders, a tenth of their budget; at 80% they keep a fifth.
+ * A 429 that still comes is retried after the wait it announces, whatever the rate.
+ */
+export const RATE_LIMIT_MARGIN = { own: 0.1, shared: 0.2 } as const;
+export type RateBudget = keyof typeof RATE_LIMIT_MARGIN;
+
+/** The rate a connection keeps to under a limit of `limitPerSecond` on a budget of kind `budget`. */
+export function belowLimit(limitPerSecond: number, budget: RateBudget): number {
+  // Four decimals: Amazon's once-a-minute plans are 0.0167 a second.
+  return Math.round(limitPerSecond * (1 - RATE_LIMIT_MARGIN[budget]) * 10_000) / 10_000;
+}
+
 /** One operation's own rate limit, where the source limits each operation apart (Amazon's usage plans). */
 export interface OperationLimit {
   /** Names the limiter; streams naming the same operation share it. */
@@ -306,7 +327,12 @@ export interface SourceSpec {
   /** Headers every request carries (API version pins and the like). */
   headers?: Record<string, string>;
   pagination: PaginationSpec;
-  /** Request budget per environment: the API's documented limit, less headroom. */
+  /**
+   * The default request rate per environment: the API's documented limit less the margin of
+   * {@link RATE_LIMIT_MARGIN}, written `belowLimit(<documented limit>, <budget>)` beside a comment naming
+   * the documentation. A connection's `requests_per_second` overrides it; a rate the source announces
+   * in `rateLimitHeader` replaces it once an answer names one.
+   */
   requestsPerSecond: Record<Environment, number>;
   /** How far before the last high-water mark an incremental sync starts, to catch late writes. */
   lookbackSeconds: number;
@@ -329,13 +355,21 @@ export interface SourceSpec {
    * requests per endpoint per second and answers 429 without Retry-After): the connection holds that long.
    */
   rateLimitWindowMs?: number;
-  /** A response header stating the caller's current rate in requests per second (`x-amzn-RateLimit-Limit`); the limiter follows it. */
+  /**
+   * A response header stating the caller's current limit (`x-amzn-RateLimit-Limit`, in requests per
+   * second, or a count per `rateLimitWindowHeader`); the limiter follows it, less the margin of `rateBudget`.
+   */
   rateLimitHeader?: string;
   /**
-   * The share of the rate in `rateLimitHeader` the connection keeps to, where every client of the
-   * account draws on one budget (ActiveCampaign's `RateLimit-Limit`, per account); 1 when absent.
+   * A response header giving, in milliseconds, the window the count in `rateLimitHeader` covers
+   * (BigCommerce's `X-Rate-Limit-Time-Window-Ms`); without it the count is per second.
    */
-  rateLimitShare?: number;
+  rateLimitWindowHeader?: string;
+  /**
+   * Whose budget the announced limit is, for the margin the connection keeps below it (see
+   * {@link RATE_LIMIT_MARGIN}); 'own' when absent.
+   */
+  rateBudget?: RateBudget;
   /**
    * A response header counting the requests left in the API's rate window (ActiveCampaign's
    * `RateLimit-Remaining`): at 0 the connection holds for `rateLimitWindowMs` before the next request.

@@ -22,7 +22,7 @@ export async function completeSlicedStream(config: LoadedConfig, input: Complete
   const lake = await openLakeToWrite(config.storage, config.layout);
   assertSameLake(lake, input.lakeId, Context.current().info.taskQueue);
   return withLake(lake, async (db) => {
-    await ensureStateTable(db, input.connectionId);
+    await inLakeTransaction(db, () => ensureStateTable(db, input.connectionId));
     return inLakeTransaction(db, async () => {
       const states = await listSliceStates(db, input.connectionId, input.stream);
       const state = await readStreamState(db, input.connectionId, input.stream);

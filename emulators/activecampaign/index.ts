@@ -2,7 +2,7 @@ import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildAcData } from './build/build-ac-data.js';
-import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import type { RateLimitStats, WaitRecord } from '../http/rate-limit-watch.js';
 import type { AcGroundTruth } from './ground-truth.js';
 import { createAcServer, type AcFaultSettings } from './server.js';
 
@@ -41,6 +41,8 @@ export interface ActiveCampaignEmulator {
   setFaults(f: Partial<AcFaultSettings>): AcFaultSettings;
   /** Requests, 429s and requests that came before their Retry-After was over. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 export const DEFAULT_ACTIVECAMPAIGN_API_KEY = 'ac0e6d1f2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3';
@@ -66,6 +68,7 @@ export async function startActiveCampaignEmulator(opts: ActiveCampaignEmulatorOp
     truth: () => structuredClone(server.truth()),
     setFaults: (f) => server.setFaults(f),
     stats: () => server.stats(),
+    announcedWaits: () => server.announcedWaits(),
   };
 }
 

@@ -9,7 +9,7 @@ import { AcApiError, badBody, forbidden, noResult, notFound, serverError, tooMan
 import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
 import { changeClock } from '../http/account-clock.js';
 import { firstProblem } from '../http/mutation-input.js';
-import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
+import { RateLimitWatch, type RateLimitStats, type WaitRecord } from '../http/rate-limit-watch.js';
 import { computeAcGroundTruth, type AcGroundTruth } from './ground-truth.js';
 import { acMutationSchema, applyAcMutation } from './mutations.js';
 import { buildAcResources } from './resources.js';
@@ -42,6 +42,8 @@ export interface AcServer {
   truth(): AcGroundTruth;
   /** How clients behaved under the rate limit. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 /** Seconds a 429 tells the client to pause: the account's one-second budget window. */
@@ -148,7 +150,7 @@ export function createAcServer(opts: AcServerOptions): AcServer {
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats() };
+  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats(), announcedWaits: () => watch.announcedWaits() };
 }
 
 function registerResource(app: FastifyInstance, resource: AcResource, json: JsonCache): void {

@@ -1,4 +1,5 @@
 import { worldAnchor } from '../http/account-clock.js';
+import type { WaitRecord } from '../http/rate-limit-watch.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildSellerAccount } from './build-seller-account.js';
@@ -54,6 +55,8 @@ export interface AmazonSellerEmulator {
   truth(): AmazonSellerGroundTruth;
   /** Requests, 429s, early retries, reports created by type and getReport polls. */
   stats(): AmazonSellerStats;
+  /** Every throttled request, with the time its operation's bucket would next hold a token as the wait, and when the next request came. */
+  announcedWaits(): WaitRecord[];
   setFaults(f: Partial<AmazonSellerFaultSettings>): AmazonSellerFaultSettings;
 }
 
@@ -101,6 +104,7 @@ export async function startAmazonSellerEmulator(opts: AmazonSellerEmulatorOption
     close,
     truth: () => structuredClone(server.truth()),
     stats: () => server.stats(),
+    announcedWaits: () => server.announcedWaits(),
     setFaults: (f) => server.setFaults(f),
   };
 }

@@ -172,7 +172,7 @@ export function createAmazonSellerServer(opts: AmazonSellerServerOptions) {
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults, truth: currentTruth, stats };
+  return { app, setFaults, faults, truth: currentTruth, stats, announcedWaits: () => limiter.announcedWaits() };
 }
 
 /** The app and what the emulator's handle reaches through to it. */

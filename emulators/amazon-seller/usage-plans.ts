@@ -1,4 +1,4 @@
-import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
+import { RateLimitWatch, type RateLimitStats, type WaitRecord } from '../http/rate-limit-watch.js';
 
 /** The operations the emulator serves, by their SP-API operationId. */
 export type SpOperation = 'getOrders' | 'getOrderItems' | 'createReport' | 'getReport' | 'getReportDocument';
@@ -86,5 +86,10 @@ export class UsagePlanLimiter {
 
   stats(): RateLimitStats {
     return this.watch.stats();
+  }
+
+  /** Every refusal, with the time its bucket would next hold a token as the wait, and when the next request of the operation came. */
+  announcedWaits(): WaitRecord[] {
+    return this.watch.announcedWaits();
   }
 }

@@ -2,7 +2,7 @@ import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildBigCommerceStore } from './build-store.js';
-import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import type { RateLimitStats, WaitRecord } from '../http/rate-limit-watch.js';
 import { computeBigCommerceTruth, type BigCommerceGroundTruth } from './ground-truth.js';
 import { createBigCommerceServer, type BigCommerceFaultSettings } from './server.js';
 
@@ -42,6 +42,8 @@ export interface BigCommerceEmulator {
   setFaults(f: Partial<BigCommerceFaultSettings>): void;
   /** Requests, 429s and requests that came before their X-Rate-Limit-Time-Reset-Ms was over. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 export const DEFAULT_BIGCOMMERCE_STORE_HASH = 'cdpemu01';
@@ -68,6 +70,7 @@ export async function startBigCommerceEmulator(opts: BigCommerceEmulatorOptions 
     close,
     truth: () => structuredClone(server.truth()),
     stats: () => server.stats(),
+    announcedWaits: () => server.announcedWaits(),
     setFaults: (f) => {
       server.setFaults(f);
     },

@@ -7,7 +7,7 @@ import { BigCommerceError, notFound, serverError, versionOf } from './errors.js'
 import { FixedWindowLimiter, type WindowState } from '../http/fixed-window-limiter.js';
 import { changeClock } from '../http/account-clock.js';
 import { firstProblem } from '../http/mutation-input.js';
-import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
+import { RateLimitWatch, type RateLimitStats, type WaitRecord } from '../http/rate-limit-watch.js';
 import type { BigCommerceGroundTruth } from './ground-truth.js';
 import { applyBcMutation, bcMutationSchema } from './mutations.js';
 import { registerOrderRoutes } from './order-routes.js';
@@ -41,6 +41,8 @@ export interface BigCommerceServer {
   truth(): BigCommerceGroundTruth;
   /** How clients behaved under the quota. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 const faultPatchSchema = serviceFaultPatchSchema.extend({
@@ -168,5 +170,5 @@ export function createBigCommerceServer(opts: BigCommerceServerOptions): BigComm
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats() };
+  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats(), announcedWaits: () => watch.announcedWaits() };
 }

@@ -2,7 +2,7 @@ import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildAdsData } from './build-ads-data.js';
-import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import type { RateLimitStats, WaitRecord } from '../http/rate-limit-watch.js';
 import type { FbGroundTruth } from './ground-truth.js';
 import { createFbServer, type FbFaultSettings } from './server.js';
 import type { UsageLimit } from './usage-meter.js';
@@ -44,6 +44,8 @@ export interface FacebookAdsEmulator {
   setFaults(f: Partial<FbFaultSettings>): FbFaultSettings;
   /** Requests, throttled calls and calls that came before the announced wait was over. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 export const DEFAULT_FACEBOOK_ACCESS_TOKEN = 'EAAcdpEmulatorAccessTokenZBZCZD';
@@ -69,6 +71,7 @@ export async function startFacebookAdsEmulator(opts: FacebookAdsEmulatorOptions 
     truth: (range) => server.truth(range),
     setFaults: (f) => server.setFaults(f),
     stats: () => server.stats(),
+    announcedWaits: () => server.announcedWaits(),
   };
 }
 

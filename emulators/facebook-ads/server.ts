@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { installMalformedRecords } from '../http/malformed-records.js';
 import { z } from 'zod';
 import { FaultGate, gateFaultsShape, type GateFaults } from '../http/fault-gate.js';
-import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
+import { RateLimitWatch, type RateLimitStats, type WaitRecord } from '../http/rate-limit-watch.js';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
 import type { AdsData } from './ads-data.js';
 import { accountNode } from './account-node.js';
@@ -55,6 +55,8 @@ export interface FbServer {
   truth(range?: { since?: string; until?: string }): FbGroundTruth;
   /** How clients behaved when throttled. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 const usageLimitSchema = z.object({ calls: z.number().int().min(0), windowSeconds: z.number().positive() });
@@ -305,5 +307,5 @@ export function createFbServer(opts: FbServerOptions): FbServer {
   });
   app.post('/_emulator/restate', async () => setFaults({ restatementVersion: version + 1 }));
 
-  return { app, setFaults, faults, truth, stats: () => watch.stats() };
+  return { app, setFaults, faults, truth, stats: () => watch.stats(), announcedWaits: () => watch.announcedWaits() };
 }

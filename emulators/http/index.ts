@@ -5,7 +5,7 @@ export { FixedWindowLimiter } from './fixed-window-limiter.js';
 export { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from './service-faults.js';
 export { FaultGate, gateFaultsShape, type GateFaults } from './fault-gate.js';
 export { installMalformedRecords } from './malformed-records.js';
-export { RateLimitWatch, EARLY_RETRY_TOLERANCE_MS, type RateLimitStats } from './rate-limit-watch.js';
+export { RateLimitWatch, EARLY_RETRY_TOLERANCE_MS, unhonouredWaits, type RateLimitStats, type WaitRecord } from './rate-limit-watch.js';
 export { numericIdSchema, firstProblem } from './mutation-input.js';
 export { accountClock, changeClock, worldAnchor, toTheSecondMs } from './account-clock.js';
 export { createEmulatorApp, registerControlReads, type ControlReads, type EmulatorAppOptions } from './emulator-app.js';

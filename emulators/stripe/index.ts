@@ -3,6 +3,7 @@ import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildStripeData } from './build/build-stripe-data.js';
 import { computeGroundTruth, type StripeGroundTruth } from './ground-truth.js';
+import type { WaitRecord } from '../http/rate-limit-watch.js';
 import { createStripeServer, type FaultSettings, type RequestStats } from './server.js';
 import type { API_VERSIONS, ApiVersion } from './versions.js';
 
@@ -40,6 +41,8 @@ export interface StripeEmulator {
   setFaults(f: Partial<FaultSettings>): void;
   /** Requests served, 429s and injected failures so far. */
   stats(): RequestStats;
+  /** Every 429 that named a wait (see `retryAfterSeconds`), with when the key's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 export const DEFAULT_STRIPE_API_KEY = 'sk_test_cdp_emulator';
@@ -65,6 +68,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     close,
     truth: () => structuredClone(truth),
     stats: () => server.stats(),
+    announcedWaits: () => server.announcedWaits(),
     setFaults: (f) => {
       server.setFaults(f);
     },

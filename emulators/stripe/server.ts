@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FaultInjector, type ErrorFaultSettings } from '../http/fault-injector.js';
 import { changeClock } from '../http/account-clock.js';
 import { parseFlatQuery, type FlatQuery } from '../http/querystring.js';
+import { RateLimitWatch, type WaitRecord } from '../http/rate-limit-watch.js';
 import { TokenBucketLimiter } from '../http/token-bucket.js';
 import { hash32 } from '../world/prng.js';
 import { apiKeyFrom, keyMode, maskKey } from './auth.js';
@@ -27,6 +28,11 @@ export const DEFAULT_RATE_LIMITS = { test: 25, live: 100 } as const;
 /** Error injection plus a rate override; `rateLimitPerSecond: null` restores Stripe's defaults, 0 turns limiting off. */
 export interface FaultSettings extends ErrorFaultSettings {
   rateLimitPerSecond: number | null;
+  /**
+   * The wait a 429 names in `Retry-After`, in seconds; null names none, as Stripe's rate limiter
+   * usually does (its client libraries honour the header where it is sent).
+   */
+  retryAfterSeconds: number | null;
   /** Objects served malformed (`created` as a string), as a source's bad record would arrive. */
   malformedIds: string[];
   /** API paths (`/v1/events`) answered 404 "Unrecognized request URL", as Stripe answers a path it does not serve. */
@@ -48,6 +54,8 @@ export interface StripeServer {
   faults(): FaultSettings;
   /** What the emulator answered so far, for tests that check a client's manners. */
   stats(): RequestStats;
+  /** Every 429 that named a wait, with when the key's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 export interface RequestStats {
@@ -64,6 +72,7 @@ const faultPatchSchema = z.strictObject({
   failStatus: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
   latencyMs: z.number().min(0).max(60_000).optional(),
   rateLimitPerSecond: z.number().min(0).nullable().optional(),
+  retryAfterSeconds: z.number().int().min(1).max(60).nullable().optional(),
   malformedIds: z.array(z.string()).optional(),
   missingPaths: z.array(z.string().startsWith('/v1/')).optional(),
 });
@@ -157,16 +166,19 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
   events.insertAll(historyEvents(data).map((e, n) => eventObject(data.seed, n, e, rendering)));
   const injector = new FaultInjector(data.seed, opts.faults);
   let rateOverride: number | null = opts.faults.rateLimitPerSecond ?? null;
+  let retryAfterSeconds: number | null = opts.faults.retryAfterSeconds ?? null;
   const limiter = new TokenBucketLimiter();
+  const watch = new RateLimitWatch();
   let requestCount = 0;
   const stats: RequestStats = { requests: 0, rateLimited: 0, rateLimitedWithinOneSecond: 0, injectedFailures: 0 };
   const lastRateLimitMs = new Map<string, number>();
 
   let malformed = new Set<string>(opts.faults.malformedIds ?? []);
   let missing = new Set<string>(opts.faults.missingPaths ?? []);
-  const faults = (): FaultSettings => ({ ...injector.current(), rateLimitPerSecond: rateOverride, malformedIds: [...malformed], missingPaths: [...missing] });
+  const faults = (): FaultSettings => ({ ...injector.current(), rateLimitPerSecond: rateOverride, retryAfterSeconds, malformedIds: [...malformed], missingPaths: [...missing] });
   const setFaults = (patch: Partial<FaultSettings>): FaultSettings => {
-    const { rateLimitPerSecond, malformedIds, missingPaths, ...rest } = patch;
+    const { rateLimitPerSecond, retryAfterSeconds: retryAfter, malformedIds, missingPaths, ...rest } = patch;
+    if (retryAfter !== undefined) retryAfterSeconds = retryAfter;
     if (malformedIds !== undefined) malformed = new Set(malformedIds);
     if (missingPaths !== undefined) missing = new Set(missingPaths);
     if (rateLimitPerSecond !== undefined) {
@@ -200,11 +212,14 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
 
     const rate = rateOverride ?? DEFAULT_RATE_LIMITS[keyMode(key)];
     stats.requests++;
+    watch.request(key);
     if (!limiter.tryTake(key, rate)) {
       const now = Date.now();
       stats.rateLimited++;
       if (now - (lastRateLimitMs.get(key) ?? -Infinity) < 1000) stats.rateLimitedWithinOneSecond++;
       lastRateLimitMs.set(key, now);
+      watch.refused(key, (retryAfterSeconds ?? 0) * 1000);
+      if (retryAfterSeconds !== null) reply.header('Retry-After', String(retryAfterSeconds));
       reply.header('Stripe-Rate-Limited-Reason', 'global-rate');
       throw new StripeApiError(429, 'invalid_request_error', RATE_LIMIT_MESSAGE, 'rate_limit');
     }
@@ -272,7 +287,7 @@ export function createStripeServer(opts: StripeServerOptions): StripeServer {
     return reply.send({ events: recorded });
   });
 
-  return { app, setFaults, faults, stats: () => ({ ...stats }) };
+  return { app, setFaults, faults, stats: () => ({ ...stats }), announcedWaits: () => watch.announcedWaits() };
 }
 
 /** What every resource route needs from the server: the key's mode, the version asked for, and how to look up, include, render and serve objects. */

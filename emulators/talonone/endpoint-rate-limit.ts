@@ -1,5 +1,5 @@
 import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
-import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
+import { RateLimitWatch, type RateLimitStats, type WaitRecord } from '../http/rate-limit-watch.js';
 
 const WINDOW_MS = 1000;
 
@@ -38,5 +38,10 @@ export class EndpointRateLimit {
 
   stats(): RateLimitStats {
     return this.watch.stats();
+  }
+
+  /** Every refusal, with its window's end as the wait, and when the same key's next request to the endpoint came. */
+  announcedWaits(): WaitRecord[] {
+    return this.watch.announcedWaits();
   }
 }

@@ -1,4 +1,4 @@
-import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import type { RateLimitStats, WaitRecord } from '../http/rate-limit-watch.js';
 import { worldAnchor } from '../http/account-clock.js';
 import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
@@ -50,6 +50,8 @@ export interface TalonOneEmulator {
   setFaults(f: Partial<TalonOneFaultSettings>): TalonOneFaultSettings;
   /** Requests, 429s and requests that came before their endpoint's one-second window was over. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 export const DEFAULT_TALONONE_API_KEYS: Readonly<Record<Environment, string>> = {
@@ -82,6 +84,7 @@ export async function startTalonOneEmulator(opts: TalonOneEmulatorOptions = {}):
     truth: () => structuredClone(server.truth()),
     setFaults: (f) => server.setFaults(f),
     stats: () => server.stats(),
+    announcedWaits: () => server.announcedWaits(),
   };
 }
 

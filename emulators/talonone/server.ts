@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createEmulatorApp, registerControlReads } from '../http/emulator-app.js';
 import { changeClock } from '../http/account-clock.js';
 import { firstProblem } from '../http/mutation-input.js';
-import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import type { RateLimitStats, WaitRecord } from '../http/rate-limit-watch.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import { registerApplicationRoutes } from './application-routes.js';
 import { EndpointRateLimit } from './endpoint-rate-limit.js';
@@ -37,6 +37,8 @@ export interface TalonOneServer {
   truth(): TalonOneGroundTruth;
   /** How clients behaved under the rate limit. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 const faultPatchSchema = serviceFaultPatchSchema.extend({ rateLimitPerSecond: z.number().int().min(0).optional() });
@@ -120,5 +122,5 @@ export function createTalonOneServer(opts: TalonOneServerOptions): TalonOneServe
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults, truth: () => truth, stats: () => limit.stats() };
+  return { app, setFaults, faults, truth: () => truth, stats: () => limit.stats(), announcedWaits: () => limit.announcedWaits() };
 }

@@ -3,7 +3,7 @@ import { listen } from '../http/listen.js';
 import { generateWorld } from '../world/index.js';
 import { buildThriveCartAccount } from './build-account.js';
 import { cartProducts } from './cart-catalog.js';
-import type { RateLimitStats } from '../http/rate-limit-watch.js';
+import type { RateLimitStats, WaitRecord } from '../http/rate-limit-watch.js';
 import { computeThriveCartTruth, type ThriveCartGroundTruth } from './ground-truth.js';
 import { createThriveCartServer, type ThriveCartFaultSettings } from './server.js';
 
@@ -40,6 +40,8 @@ export interface ThriveCartEmulator {
   setFaults(f: Partial<ThriveCartFaultSettings>): void;
   /** Requests, 429s and requests that came before their Retry-After was over. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 export const DEFAULT_THRIVECART_ACCOUNT = 'cdpemulator';
@@ -65,6 +67,7 @@ export async function startThriveCartEmulator(opts: ThriveCartEmulatorOptions = 
     close,
     truth: () => structuredClone(server.truth()),
     stats: () => server.stats(),
+    announcedWaits: () => server.announcedWaits(),
     setFaults: (f) => {
       server.setFaults(f);
     },

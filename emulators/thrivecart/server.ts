@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
 import { changeClock } from '../http/account-clock.js';
 import { firstProblem } from '../http/mutation-input.js';
-import { RateLimitWatch, type RateLimitStats } from '../http/rate-limit-watch.js';
+import { RateLimitWatch, type RateLimitStats, type WaitRecord } from '../http/rate-limit-watch.js';
 import { ServiceFaults, serviceFaultPatchSchema, type ServiceFaultSettings } from '../http/service-faults.js';
 import type { CartProduct } from './cart-catalog.js';
 import type { ThriveCartGroundTruth } from './ground-truth.js';
@@ -40,6 +40,8 @@ export interface ThriveCartServer {
   truth(): ThriveCartGroundTruth;
   /** How clients behaved under the rate limit. */
   stats(): RateLimitStats;
+  /** Every refusal that named a wait, with when the credential's next request came. */
+  announcedWaits(): WaitRecord[];
 }
 
 const faultPatchSchema = serviceFaultPatchSchema.extend({
@@ -203,5 +205,5 @@ export function createThriveCartServer(opts: ThriveCartServerOptions): ThriveCar
     return reply.send(setFaults(parsed.data));
   });
 
-  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats() };
+  return { app, setFaults, faults, truth: () => truth, stats: () => watch.stats(), announcedWaits: () => watch.announcedWaits() };
 }

@@ -150,7 +150,25 @@ export function openLake(storage: StorageConfig, layout: DataLayout): Promise<La
   return lake;
 }
 
+/** What opening a new catalog says when another process initialized it at the same moment. */
+const INITIALIZED_MEANWHILE = /Failed to initialize DuckLake.*(duplicate key value|already exists)/is;
+
+/**
+ * Opens the lake; when another process created the same new catalog at the same moment (workers
+ * of a new lake taking their first tasks together), opens it again: it is there now.
+ */
 async function createLake(storage: StorageConfig, location: LakeLocation): Promise<Lake> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openEngine(storage, location);
+    } catch (err) {
+      if (attempt >= 5 || !INITIALIZED_MEANWHILE.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
+async function openEngine(storage: StorageConfig, location: LakeLocation): Promise<Lake> {
   if (location.kind === 'embedded') {
     fs.mkdirSync(path.dirname(location.catalog.slice('sqlite:'.length)), { recursive: true });
     fs.mkdirSync(location.dataPath, { recursive: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../emulators/http/fault-injector';
 import { parseFlatQuery } from '../../emulators/http/querystring';
-import { RateLimitWatch } from '../../emulators/http/rate-limit-watch';
+import { RateLimitWatch, unhonouredWaits } from '../../emulators/http/rate-limit-watch';
 import { TokenBucketLimiter } from '../../emulators/http/token-bucket';
 
 describe('token bucket limiter', () => {
@@ -87,5 +87,29 @@ describe('rate limit watch', () => {
     now = 1150;
     watch.request('b');
     expect(watch.stats()).toEqual({ requests: 2, rateLimited: 3, earlyRetries: 1 });
+  });
+
+  it('records each announced wait with the time of the next request that could have waited', () => {
+    let now = 0;
+    const watch = new RateLimitWatch(100, () => now);
+    watch.refused('a', 1000);
+    now = 60; // on its way already: not the next request
+    watch.request('a');
+    watch.refused('a', 1000);
+    now = 200;
+    watch.request('b');
+    now = 1070; // 10 ms early for the second wait, within the tolerance
+    watch.request('a');
+    watch.refused('b', 500);
+    now = 1300; // 200 ms early for b's wait
+    watch.request('b');
+    watch.refused('a', 2000); // never followed by another request
+    expect(watch.announcedWaits()).toEqual([
+      { credential: 'a', announcedAtMs: 0, waitMs: 1000, nextRequestAtMs: 1070 },
+      { credential: 'a', announcedAtMs: 60, waitMs: 1000, nextRequestAtMs: 1070 },
+      { credential: 'b', announcedAtMs: 1070, waitMs: 500, nextRequestAtMs: 1300 },
+      { credential: 'a', announcedAtMs: 1300, waitMs: 2000, nextRequestAtMs: null },
+    ]);
+    expect(unhonouredWaits(watch.announcedWaits(), 100)).toEqual([{ credential: 'b', announcedAtMs: 1070, waitMs: 500, nextRequestAtMs: 1300 }]);
   });
 });

@@ -9,6 +9,7 @@ import { ensureDevServer } from '../../cli/dev-server';
 import { connectClient } from '../../app/temporal';
 import { runBuild } from '../../app/builds';
 import { startSync, syncTuning, waitForSync } from '../../app/syncs';
+import { unhonouredWaits } from '../../emulators/http';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe';
 import { findConnection } from '../../lib/config';
 import { ensureTemporalCli } from '../../lib/temporal-cli';
@@ -53,7 +54,8 @@ beforeAll(async () => {
   });
   ws = makeWorkspace([
     connection('stripe-crash'),
-    connection('stripe-storm', { streams: ['charges'], requests_per_second: 50 }),
+    // At the source's default rate: the storm test below proves that default against a stricter account.
+    connection('stripe-storm', { streams: ['charges'] }),
     connection('stripe-bad', { streams: ['customers'], credential_env: 'CDP_FAULTS_BAD_KEY' }),
     connection('stripe-outage', { streams: ['customers'] }),
   ]);
@@ -75,8 +77,10 @@ afterAll(async () => {
   ws?.cleanup();
 });
 
-async function rawCounts(stream: string, connection: string): Promise<{ rows: number; distinct: number }> {
-  const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}`;
+/** Rows and distinct keys a connection landed for a stream: in all its syncs, or in the one named. */
+async function rawCounts(stream: string, connection: string, syncId?: string): Promise<{ rows: number; distinct: number }> {
+  const ofSync = syncId === undefined ? '' : ` and sync_id = ${sqlString(syncId)}`;
+  const sql = `select count(*)::int as rows, count(distinct primary_key)::int as distinct from rows where connection = ${sqlString(connection)}${ofSync}`;
   return (await queryRawRows(ws.config(), 'stripe', stream, sql))[0] as { rows: number; distinct: number };
 }
 
@@ -133,21 +137,29 @@ describe('syncs under faults', () => {
     expect(result.streams[0]!.rows).toBe(emulator.truth().streams.charges.count);
   });
 
-  it('a storm of 429s slows the sync down but loses nothing', async () => {
+  it('a storm of 429s at the default rate slows the sync down, loses nothing, and every announced wait is honoured', async () => {
     ensureWorker();
     const before = emulator.stats();
-    // Well below the sync's own pace, which a lake commit per batch of 100 holds to a few pages a second.
-    emulator.setFaults({ rateLimitPerSecond: 2 });
+    const waitsBefore = emulator.announcedWaits().length;
+    // An account allowing 2 requests a second, well below the connector's default for a test key and
+    // the sync's own pace (a lake commit per batch of 100 holds it to a few pages a second); each 429
+    // names a one-second wait, as Stripe's client libraries expect where it sends one.
+    emulator.setFaults({ rateLimitPerSecond: 2, retryAfterSeconds: 1 });
     const result = await waitForSync(await sync('stripe-storm'), () => {});
-    emulator.setFaults({ rateLimitPerSecond: 0 });
+    emulator.setFaults({ rateLimitPerSecond: 0, retryAfterSeconds: null });
     const after = emulator.stats();
     expect(result.streams[0]!.rows).toBe(emulator.truth().streams.charges.count);
+    // The test before this one synced the same connection: count this sync's rows.
+    expect(await rawCounts('charges', 'stripe-storm', result.streams[0]!.syncId)).toEqual({ rows: emulator.truth().streams.charges.count, distinct: emulator.truth().streams.charges.count });
     const pages = result.streams[0]!.pages;
-    // The storm happened, and the connector backed off instead of hammering: at its configured 50
-    // requests a second against 2, a client that only retried would draw about a dozen 429s a page;
-    // backing off, it draws about one at most, however loaded the machine.
+    // The storm happened, and the connector backed off instead of hammering: a client that only
+    // retried would draw about a dozen 429s a page; backing off, it draws about one at most.
     expect(after.rateLimited - before.rateLimited).toBeGreaterThan(0);
     expect(after.rateLimited - before.rateLimited).toBeLessThan(2 * pages);
+    // Every wait a 429 announced was over before the key's next request came, by the emulator's own clock.
+    const waits = emulator.announcedWaits().slice(waitsBefore);
+    expect(waits.length).toBe(after.rateLimited - before.rateLimited);
+    expect(unhonouredWaits(waits)).toEqual([]);
   });
 
   it('a malformed record is quarantined with its reason and the rest lands', async () => {

@@ -1,4 +1,4 @@
-import type { PaginationSpec, SourceSpec, StreamSpec } from '../spec';
+import { belowLimit, type PaginationSpec, type SourceSpec, type StreamSpec } from '../spec';
 import {
   connectionSchema,
   contactSchema,
@@ -38,14 +38,14 @@ export const activecampaignSource: SourceSpec = {
   auth: { type: 'header', name: 'Api-Token' },
   // `meta.total` is a string ("5"); the pager reads it as a number.
   pagination: { type: 'offset', limitParam: 'limit', offsetParam: 'offset', pageSize: 100, totalPath: 'meta.total' },
-  // 5 requests per second per account, shared by every key and integration on the account.
-  requestsPerSecond: { live: 4, sandbox: 4 },
+  // https://developers.activecampaign.com/reference/rate-limits: 5 requests a second per account,
+  // one budget for every key and integration on the account, writes included.
+  requestsPerSecond: { live: belowLimit(5, 'shared'), sandbox: belowLimit(5, 'shared') },
   // Answers name the account's limit (`RateLimit-Limit`, a second's budget) and what is left of it
-  // (`RateLimit-Remaining`); a 429 adds `Retry-After` in seconds. The connection keeps to four fifths
-  // of the limit, leaving the rest to the account's other integrations, and sits out the second when
-  // the budget is spent.
+  // (`RateLimit-Remaining`); a 429 adds `Retry-After` in seconds. The connection keeps the shared
+  // margin below the named limit and sits out the second when the budget is spent.
   rateLimitHeader: 'ratelimit-limit',
-  rateLimitShare: 0.8,
+  rateBudget: 'shared',
   rateLimitRemainingHeader: 'ratelimit-remaining',
   rateLimitWindowMs: 1000,
   // The date filters may read the bounds in the account's zone or to the day: two days of overlap

@@ -1,11 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { ConfigError, SourceAnswerError } from '../../../lib/errors';
-import type { OperationLimit, ReportApi, ReportStatus, SourceRequestContext } from '../spec';
+import { belowLimit, type OperationLimit, type ReportApi, type ReportStatus, type SourceRequestContext } from '../spec';
 
-// Reports API 2021-06-30 (https://developer-docs.amazon.com/sp-api/docs/reports-api-v2021-06-30-reference).
-const CREATE_REPORT: OperationLimit = { operation: 'createReport', requestsPerSecond: 0.0167, burst: 15 };
-const GET_REPORT: OperationLimit = { operation: 'getReport', requestsPerSecond: 2, burst: 15 };
-const GET_REPORT_DOCUMENT: OperationLimit = { operation: 'getReportDocument', requestsPerSecond: 0.0167, burst: 15 };
+// Reports API 2021-06-30 (https://developer-docs.amazon.com/sp-api/docs/reports-api-v2021-06-30-reference;
+// usage plans per account-application pair at https://developer-docs.amazon.com/sp-api/docs/reports-api-rate-limits).
+const CREATE_REPORT: OperationLimit = { operation: 'createReport', requestsPerSecond: belowLimit(0.0167, 'own'), burst: 15 };
+const GET_REPORT: OperationLimit = { operation: 'getReport', requestsPerSecond: belowLimit(2, 'own'), burst: 15 };
+const GET_REPORT_DOCUMENT: OperationLimit = { operation: 'getReportDocument', requestsPerSecond: belowLimit(0.0167, 'own'), burst: 15 };
 
 interface Report {
   reportId: string;

@@ -1,12 +1,13 @@
-import type { OperationLimit, SourceSpec } from '../spec';
+import { belowLimit, type OperationLimit, type SourceSpec } from '../spec';
 import { reportsApi } from './reports-api';
 import { feedbackSchema, orderItemSchema, orderSchema, returnSchema } from './schemas';
 
-// Default usage plans of the operations cdp calls (rate in requests per second, burst), from the
-// Orders API v0 and Reports API 2021-06-30 references. A seller's own plan may be higher: every
-// answer's `x-amzn-RateLimit-Limit` header sets the rate the limiter keeps from then on.
-const GET_ORDERS: OperationLimit = { operation: 'getOrders', requestsPerSecond: 0.0167, burst: 20 };
-const GET_ORDER_ITEMS: OperationLimit = { operation: 'getOrderItems', requestsPerSecond: 0.5, burst: 30 };
+// Default usage plans of the operations cdp calls (rate in requests per second, burst), from
+// https://developer-docs.amazon.com/sp-api/docs/orders-api-rate-limits, each per account-application
+// pair: no other app spends them. A seller's own plan may be higher: every answer's
+// `x-amzn-RateLimit-Limit` header names the pair's rate, which the limiter follows from then on.
+const GET_ORDERS: OperationLimit = { operation: 'getOrders', requestsPerSecond: belowLimit(0.0167, 'own'), burst: 20 };
+const GET_ORDER_ITEMS: OperationLimit = { operation: 'getOrderItems', requestsPerSecond: belowLimit(0.5, 'own'), burst: 30 };
 
 interface SpApiErrors {
   errors?: { code?: string; message?: string; details?: string }[];
@@ -30,10 +31,11 @@ function saysTokenExpired(status: number, body: unknown): boolean {
 export const amazonSellerSource: SourceSpec = {
   name: 'amazon_seller',
   auth: { type: 'header', name: 'x-amz-access-token' },
-  // Everything is limited per operation; this covers any request without one of its own.
   pagination: { type: 'next_cursor', pageSizeParam: 'MaxResultsPerPage', pageSize: 100, cursorParam: 'NextToken', cursorPath: 'payload.NextToken', nextPath: 'payload.NextToken' },
+  // Every request cdp makes names its operation; this pace would cover one that did not.
   requestsPerSecond: { live: 1, sandbox: 1 },
   rateLimitHeader: 'x-amzn-ratelimit-limit',
+  rateBudget: 'own',
   // Orders are read by last update; fifteen minutes of overlap re-read updates written late.
   lookbackSeconds: 15 * 60,
   reportApi: reportsApi,

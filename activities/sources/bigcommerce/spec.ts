@@ -1,4 +1,4 @@
-import type { PaginationSpec, SourceSpec, WindowFilterSpec } from '../spec';
+import { belowLimit, type PaginationSpec, type SourceSpec, type WindowFilterSpec } from '../spec';
 import { customerSchema, orderCouponSchema, orderProductSchema, orderSchema, productSchema } from './schemas';
 
 /**
@@ -25,9 +25,17 @@ export const bigcommerceSource: SourceSpec = {
   auth: { type: 'header', name: 'X-Auth-Token' },
   // V2 answers a bare array and HTTP 204 past the last page; v3 carries `meta.pagination`.
   pagination: { type: 'page_number', pageParam: 'page', pageSizeParam: 'limit', pageSize: 250, firstPage: 1, totalPagesPath: 'meta.pagination.total_pages' },
-  // The quota depends on the plan: 150 requests per 30 s on Standard and Plus, more on Pro and
-  // Enterprise. Four per second fits the smallest; a connection can raise `requests_per_second`.
-  requestsPerSecond: { live: 4, sandbox: 4 },
+  // https://developer.bigcommerce.com/docs/start/best-practices/api-rate-limits: the store's quota,
+  // shared by every app of the store, depends on its plan: 150 requests per 30 s on Standard and
+  // Plus, 450 on Pro, more on Enterprise. The default fits the smallest; every answer names the
+  // store's quota and window (`X-Rate-Limit-Requests-Quota` per `X-Rate-Limit-Time-Window-Ms`), which
+  // the connection follows from then on, and what is left of it, holding until the window's reset
+  // (`X-Rate-Limit-Time-Reset-Ms`) when nothing is.
+  requestsPerSecond: { live: belowLimit(150 / 30, 'shared'), sandbox: belowLimit(150 / 30, 'shared') },
+  rateLimitHeader: 'x-rate-limit-requests-quota',
+  rateLimitWindowHeader: 'x-rate-limit-time-window-ms',
+  rateBudget: 'shared',
+  rateLimitRemainingHeader: 'x-rate-limit-requests-left',
   lookbackSeconds: 3600,
   describeError(body) {
     // V2 answers a list of `{ status, message }`; v3 a problem object with `title` and `errors`.

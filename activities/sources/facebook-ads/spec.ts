@@ -94,8 +94,12 @@ export const facebookAdsSource: SourceSpec = {
   name: 'facebook_ads',
   auth: { type: 'query', name: 'access_token' },
   pagination: { type: 'next_cursor', pageSizeParam: 'limit', pageSize: 500, cursorParam: 'after', cursorPath: 'paging.cursors.after', nextPath: 'paging.next' },
-  // No fixed rate: quotas are per app and ad account and reported in usage headers. Insights
-  // calls are expensive, so one at a time, one per second, and back off when Meta says so.
+  // No request rate is documented: https://developers.facebook.com/docs/marketing-api/overview/rate-limiting
+  // gives each app a score per ad account (a read costs 1 point: 60 points per 300 s with Limited
+  // access, 0.2 a second; 9000 with Full access, 30 a second), and insights are costed by the CPU
+  // time they take on top. Usage headers report percentages used, not a limit. One request a second
+  // is far below Full access and above Limited access, whose connections set `requests_per_second`
+  // to 0.18; a throttled answer holds the connection for the wait the headers name.
   requestsPerSecond: { live: 1, sandbox: 1 },
   // Meta restates the last days of delivery (late impressions, spend corrections): each sync
   // re-reads three days. Attributed conversions can move for up to 28 days; a connection that

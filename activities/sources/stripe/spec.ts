@@ -1,4 +1,4 @@
-import type { SourceSpec, WindowFilterSpec } from '../spec';
+import { belowLimit, type SourceSpec, type WindowFilterSpec } from '../spec';
 import {
   chargeSchema,
   couponSchema,
@@ -26,8 +26,10 @@ export const stripeSource: SourceSpec = {
   auth: { type: 'bearer' },
   headers: { 'Stripe-Version': STRIPE_API_VERSION },
   pagination: { type: 'after_last_id', pageSizeParam: 'limit', pageSize: 100, afterParam: 'starting_after', idField: 'id', hasMoreField: 'has_more' },
-  // Stripe allows 100 read requests per second in live mode and 25 in test mode.
-  requestsPerSecond: { live: 80, sandbox: 20 },
+  // https://docs.stripe.com/rate-limits: 100 read operations a second in live mode, 25 in test mode,
+  // per account, reads counted apart from writes: a sync never spends what the account's payments
+  // are written with. Stripe names no limit in its answers and no wait on its 429s.
+  requestsPerSecond: { live: belowLimit(100, 'own'), sandbox: belowLimit(25, 'own') },
   lookbackSeconds: 3600,
   environmentField: { field: 'livemode', liveValue: true },
   describeError(body) {

@@ -1,4 +1,4 @@
-import type { PaginationSpec, SourceSpec, StreamSpec } from '../spec';
+import { belowLimit, type PaginationSpec, type SourceSpec, type StreamSpec } from '../spec';
 import {
   achievementProgressSchema,
   achievementSchema,
@@ -51,8 +51,10 @@ export const talononeSource: SourceSpec = {
   auth: { type: 'header', name: 'Authorization', prefix: 'ManagementKey-v1 ' },
   // `pageSize`/`skip`; lists answer `hasMore`, campaigns only `totalResultSize`, so both are declared.
   pagination: { type: 'offset', limitParam: 'pageSize', offsetParam: 'skip', pageSize: 1000, hasMorePath: 'hasMore', totalPath: 'totalResultSize' },
-  // Three requests per second per Management API endpoint; the connection as a whole stays below one endpoint's limit.
-  requestsPerSecond: { live: 2.5, sandbox: 2.5 },
+  // https://docs.talon.one/docs/dev/management-api/overview: three requests a second per Management
+  // API endpoint, shared with the Campaign Manager, which runs on the same API. The connection as a
+  // whole stays below one endpoint's limit. (cdp reads no Integration API endpoint.)
+  requestsPerSecond: { live: belowLimit(3, 'shared'), sandbox: belowLimit(3, 'shared') },
   // Sessions are read by creation time but change state later (closed, cancelled, partially
   // returned): three days of overlap re-read the recent ones. Ledger entries never change.
   lookbackSeconds: 3 * 86_400,

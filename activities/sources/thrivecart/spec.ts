@@ -1,4 +1,4 @@
-import type { SourceSpec } from '../spec';
+import { belowLimit, type SourceSpec } from '../spec';
 import { transactionSchema } from './schemas';
 
 /**
@@ -12,8 +12,9 @@ export const thrivecartSource: SourceSpec = {
   name: 'thrivecart',
   auth: { type: 'bearer' },
   pagination: { type: 'page_number', pageParam: 'page', pageSizeParam: 'perPage', pageSize: 100, firstPage: 1 },
-  // 60 requests per minute per connected account; over the limit answers HTTP 429.
-  requestsPerSecond: { live: 0.9, sandbox: 0.9 },
+  // https://developers.thrivecart.com/documentation/: 60 requests a minute per connected account,
+  // one budget for every app using the account; over it answers HTTP 429. Answers name no limit.
+  requestsPerSecond: { live: belowLimit(1, 'shared'), sandbox: belowLimit(1, 'shared') },
   // Events are immutable, but a rebill or refund can be recorded with a time a little before it
   // becomes visible: one day of overlap catches those at the cost of one re-read page or so.
   lookbackSeconds: 86_400,

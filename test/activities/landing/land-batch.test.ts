@@ -11,6 +11,7 @@ import { attachLake, closeLakes, openLake, type Lake } from '../../../lib/lake/o
 import { dataLayout } from '../../../lib/paths';
 import { listStreamStates, readLakeStreamState, readStreamState, stateTable, type StreamPosition } from '../../../lib/sync-state';
 import { committedState, landedRows } from '../../support/lake-reads';
+import { exportLakeEnv, startLakeServers } from '../../support/lake-servers';
 import { CONNECTION, customersWorkspace, filesUnder, pagedCustomers, scriptedCustomers, startPosition } from '../sync/scripted-customers';
 
 // A batch and the cursor past it commit in one lake transaction: when the cursor cannot be written
@@ -170,6 +171,65 @@ describe('a batch and its cursor in one lake transaction', () => {
     }
     expect(await count(lake, 'lake.raw.stripe__customers')).toBe(2);
     expect((await landAndCommit(lake, target, [{ seq: 2, records: [record(3)] }], { base: position(2, 2, 2), next: position(3, 3, 3) })).kind).toBe('landed');
+  });
+
+  it("two attempts landing a stream's first batch at the same moment, on two engines, land it once", async () => {
+    // On PostgreSQL, where two engines' commits meet DuckLake's conflict checks, not the embedded catalog's lock.
+    const servers = await startLakeServers();
+    const restoreEnv = exportLakeEnv(servers.env);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-landing-'));
+    dirs.push(dir);
+    const lake = await openLake(servers.storage, dataLayout(dir));
+    // The second attempt's engine: its landing stops before its COMMIT until the first attempt has landed.
+    const engine = await DuckDBInstance.create(':memory:');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let atCommit!: () => void;
+    const reachedCommit = new Promise<void>((resolve) => (atCommit = resolve));
+    const held: Lake = {
+      location: lake.location,
+      id: lake.id,
+      connect: async () => {
+        const db = await engine.connect();
+        await attachLake(db, servers.storage, lake.location);
+        let landing = false;
+        return new Proxy(db, {
+          get(conn, key) {
+            if (key === 'run') {
+              return async (sql: string, ...rest: unknown[]) => {
+                if (sql.startsWith('INSERT INTO lake.raw')) landing = true;
+                if (sql === 'COMMIT' && landing) {
+                  landing = false;
+                  atCommit();
+                  await gate;
+                }
+                return (conn.run as (...a: unknown[]) => unknown)(sql, ...rest);
+              };
+            }
+            const value = Reflect.get(conn, key) as unknown;
+            return typeof value === 'function' ? value.bind(conn) : value;
+          },
+        });
+      },
+      close: () => engine.closeSync(),
+    };
+    try {
+      const step = { base: position(0, 0, 0), next: position(1, 2, 2) };
+      const batch = [{ seq: 0, records: [record(1), record(2)] }];
+      const second = landAndCommit(held, target, batch, step);
+      await reachedCommit;
+      expect((await landAndCommit(lake, target, batch, step)).kind).toBe('landed');
+      release();
+      expect(await second).toEqual({ kind: 'already-landed', position: position(1, 2, 2) });
+      expect(await count(lake, 'lake.raw.stripe__customers')).toBe(2);
+      expect(await count(lake, stateTable('c1'))).toBe(1);
+    } finally {
+      release();
+      engine.closeSync();
+      await closeLakes();
+      restoreEnv();
+      await servers.stop();
+    }
   });
 
   it('batches of several streams landing at once in one process all commit', async () => {

@@ -93,6 +93,14 @@ describe('the lake on PostgreSQL and S3', () => {
     expect(await child(other, tmp(), 'identity')).toEqual({ id: otherId });
   });
 
+  it('is one lake for three processes that open a new, empty catalog at the same moment', async () => {
+    await servers.postgres.createDatabase('racing_lake');
+    const racing = withCatalog(servers.storage, 'racing_lake', 'racing');
+    const ids = await Promise.all([1, 2, 3].map(() => child(racing, tmp(), 'identity')));
+    const id = (await openLake(racing, dataLayout(tmp()))).id;
+    expect(ids).toEqual([{ id }, { id }, { id }]);
+  });
+
   it("lands every commit of three processes writing one table at once", async () => {
     const lake = await openLake(servers.storage, dataLayout(tmp()));
     const db = await lake.connect();
