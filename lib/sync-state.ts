@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { withLake } from './lake/lake-session';
 import { inLakeTransaction, LAKE, STATE_SCHEMA, type Lake } from './lake/open-lake';
 import { lakeRelations, lakeTableExists } from './lake/lake-tables';
-import { sqlIdent } from './sql';
+import { sqlIdent, sqlString } from './sql';
 
 export type SyncMode = 'historical' | 'manual' | 'incremental';
 
@@ -100,8 +100,7 @@ async function selectStates(db: DuckDBConnection, connection: string, where: str
  * a landing's read, one query.
  */
 export async function readStreamState(db: DuckDBConnection, connection: string, stream: string): Promise<StreamState> {
-  const [state] = await selectStates(db, connection, 'stream = $1', [stream], { ensured: true });
-  return state ?? emptyState(connection, stream);
+  return (await readCommittedState(db, connection, stream)) ?? emptyState(connection, stream);
 }
 
 /** A stream's committed state row, or undefined when it has none yet (see `insertEmptyState`). */
@@ -146,8 +145,10 @@ export async function listStreamStates(db: DuckDBConnection, connection?: string
   const slices = opts.withSlices ? 'true' : `NOT contains(stream, '~')`;
   if (connection !== undefined) return selectStates(db, connection, slices, []);
   const tables = (await lakeRelations(db, STATE_SCHEMA)).filter((r) => r.kind === 'table');
-  const states = await Promise.all(tables.map((t) => selectStates(db, t.name, slices, [], { ensured: true })));
-  return states.flat();
+  if (tables.length === 0) return [];
+  const union = tables.map((t) => `SELECT state::VARCHAR AS state, ${sqlString(t.name)} AS connection, stream FROM ${stateTable(t.name)} WHERE ${slices}`).join(' UNION ALL ');
+  const reader = await db.runAndReadAll(`${union} ORDER BY connection, stream`);
+  return reader.getRowObjectsJS().map((r) => JSON.parse(String(r.state)) as StreamState);
 }
 
 /**
