@@ -173,15 +173,12 @@ async function planBuild(config: LoadedConfig, fingerprint: string, builtAt: Dat
 }
 
 /**
- * The models an incremental build makes again, in build order: those that read a raw table that got
- * rows or compute as of the build's time, and every model that reads one of them.
+ * A digest of a table's rows in any order: its row count and the sum of every row's hash. Equal
+ * digests before and after a model is made again say its rows are the same (a 64-bit hash per row).
  */
-export function modelsToRebuild(models: readonly ModelFile[], changedRaw: ReadonlySet<string>): Set<string> {
-  const dirty = new Set<string>();
-  for (const m of models) {
-    if (m.readsBuildTime || m.rawInputs.some((t) => changedRaw.has(t)) || m.dependsOn.some((d) => dirty.has(d))) dirty.add(`${m.layer}.${m.name}`);
-  }
-  return dirty;
+async function contentDigest(db: DuckDBConnection, model: ModelFile): Promise<string> {
+  const row = (await db.runAndReadAll(`SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t)), 0)::VARCHAR AS digest FROM ${model.layer}.${sqlIdent(model.name)} AS t`)).getRowObjectsJS()[0]!;
+  return String(row.digest);
 }
 
 /**
@@ -192,7 +189,8 @@ export function modelsToRebuild(models: readonly ModelFile[], changedRaw: Readon
  *
  * A build is incremental when it can be: the previous warehouse is copied, the rows the lake's raw
  * tables got since the snapshot it read are appended to its raw copy, and only the models that read
- * what changed (and those computing as of the build's time) are made again, and published. When
+ * what changed (and those computing as of the build's time) are made again, and published; a model
+ * made again with the same rows stops the change there. When
  * nothing landed it changes nothing. A full build copies every raw table and makes every model: the
  * first build, after the models or settings change, when asked (`full`), or when the lake cannot say
  * what landed since.
@@ -248,13 +246,20 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
       opts.onModelBuilt?.({ model: 'raw.*', buildMs: performance.now() - rawStart, testMs: 0, rows: raw.rows });
       await createConfigTables(db, rows, builtAt);
       for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
-      rebuilt = mode === 'full' ? new Set(models.map((m) => `${m.layer}.${m.name}`)) : modelsToRebuild(models, raw.changed);
+      // An incremental build makes again a model that reads a raw table that got rows, computes as of
+      // the build's time, or reads a model whose rows changed; a table made again with the same rows as
+      // before (its digest) changes nothing for the models that read it.
+      rebuilt = new Set<string>();
+      const changed = new Set<string>();
+      const read = new Set(models.flatMap((m) => m.dependsOn));
+      const readsChange = (m: ModelFile) => m.readsBuildTime || m.rawInputs.some((t) => raw!.changed.has(t)) || m.dependsOn.some((d) => changed.has(d));
       for (const model of models) {
         const name = `${model.layer}.${model.name}`;
         const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
-        if (rebuilt.has(name)) {
+        if (mode === 'full' || readsChange(model)) {
           opts.onProgress?.(name);
           const modelStart = performance.now();
+          const before = mode === 'incremental' && kind === 'TABLE' && read.has(name) ? await contentDigest(db, model) : undefined;
           try {
             if (mode === 'incremental') await db.run(`DROP ${kind} IF EXISTS ${model.layer}.${sqlIdent(model.name)}`);
             if (model.compute) await model.compute(db);
@@ -264,6 +269,8 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
           }
           const testStart = performance.now();
           await runModelTests(db, model);
+          rebuilt.add(name);
+          if (before === undefined || (await contentDigest(db, model)) !== before) changed.add(name);
           const rowCount = kind === 'TABLE' ? await countRows(db, model) : null;
           opts.onModelBuilt?.({ model: name, buildMs: testStart - modelStart, testMs: performance.now() - testStart, rows: rowCount });
           if (rowCount !== null) counts.push({ model: name, rows: rowCount });
