@@ -21,10 +21,16 @@ export interface LandingTarget {
   slice?: number;
 }
 
+/** A payload given as the source's own JSON text: it lands as written, not as `JSON.stringify` would write it. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface LandedRecord {
   primaryKey: string;
   cursorValue: string | null;
   syncedAt: Date;
+  /** The record: its source's JSON text, or a value that lands as `JSON.stringify` writes it. */
   payload: unknown;
   /** Set for records that failed validation; they go to the quarantine, not the raw table. */
   quarantineReason?: string;
@@ -107,7 +113,7 @@ export async function stageRecords(db: DuckDBConnection, batches: readonly Landi
         if (r.cursorValue === null) appender.appendNull();
         else appender.appendVarchar(r.cursorValue);
         appender.appendVarchar(r.syncedAt.toISOString());
-        appender.appendVarchar(JSON.stringify(r.payload));
+        appender.appendVarchar(r.payload instanceof JsonText ? r.payload.text : JSON.stringify(r.payload));
         if (r.quarantineReason === undefined) appender.appendNull();
         else appender.appendVarchar(r.quarantineReason);
         appender.endRow();

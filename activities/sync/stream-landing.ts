@@ -1,15 +1,18 @@
 import { readPath } from '../sources/read-path';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
 import type { Lake } from '../../lib/lake/open-lake';
-import type { LandedRecord } from '../landing/land-batch';
+import { JsonText, type LandedRecord } from '../landing/land-batch';
 import { finishedState, stateKey, updateStreamState, type StreamPosition } from '../../lib/sync-state';
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
 }
 
-/** A record as it lands: keyed, with its cursor, and with the reason it is quarantined when it fails validation. */
-export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date): LandedRecord {
+/**
+ * A record as it lands: keyed, with its cursor, and with the reason it is quarantined when it fails
+ * validation. Its payload is `text`, the source's own JSON text of it, where given.
+ */
+export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date, text?: string): LandedRecord {
   const parsed = stream.schema.safeParse(raw);
   const key = readPath(raw, stream.primaryKey);
   const cursor = readPath(raw, stream.cursorField);
@@ -17,7 +20,7 @@ export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<str
     primaryKey: key === undefined || key === null ? '' : String(key),
     cursorValue: cursor === undefined || cursor === null ? null : String(cursor),
     syncedAt,
-    payload: raw,
+    payload: text === undefined ? raw : new JsonText(text),
     quarantineReason: parsed.success ? undefined : `${source.name}.${stream.name}: ${describeIssues(parsed.error.issues)}`,
   };
 }
