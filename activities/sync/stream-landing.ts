@@ -1,4 +1,5 @@
 import { readPath } from '../sources/read-path';
+import { recordIssues } from '../sources/record-check';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
 import type { Lake } from '../../lib/lake/open-lake';
 import { JsonText, type LandedRecord } from '../landing/land-batch';
@@ -13,7 +14,7 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
  * validation. Its payload is `text`, the source's own JSON text of it, where given.
  */
 export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date, text?: string): LandedRecord {
-  const parsed = stream.schema.safeParse(raw);
+  const issues = recordIssues(stream.schema, raw);
   const key = readPath(raw, stream.primaryKey);
   const cursor = readPath(raw, stream.cursorField);
   return {
@@ -21,7 +22,7 @@ export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<str
     cursorValue: cursor === undefined || cursor === null ? null : String(cursor),
     syncedAt,
     payload: text === undefined ? raw : new JsonText(text),
-    quarantineReason: parsed.success ? undefined : `${source.name}.${stream.name}: ${describeIssues(parsed.error.issues)}`,
+    quarantineReason: issues.length === 0 ? undefined : `${source.name}.${stream.name}: ${describeIssues(issues)}`,
   };
 }
 
