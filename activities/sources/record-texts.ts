@@ -70,12 +70,40 @@ function skipValue(text: string, i: number): number {
   }
 }
 
-/** Where the value of `key` in the object at `i` starts; the last one where a key repeats, as `JSON.parse` takes it. */
-function memberValue(text: string, i: number, key: string): number | undefined {
-  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
-  let found: number | undefined;
+/** The element texts found at the end of a path, and where the value read ends. */
+interface Found {
+  texts: string[] | undefined;
+  end: number;
+}
+
+/** The texts of the elements of the array at `i`; undefined texts where the value there is no array. */
+function elementTexts(text: string, i: number): Found {
+  if (text.charCodeAt(i) !== OPEN_BRACKET) return { texts: undefined, end: skipValue(text, i) };
+  const texts: string[] = [];
   let j = skipSpace(text, i + 1);
-  if (text.charCodeAt(j) === CLOSE_BRACE) return undefined;
+  if (text.charCodeAt(j) === CLOSE_BRACKET) return { texts, end: j + 1 };
+  for (;;) {
+    const end = skipValue(text, j);
+    texts.push(text.slice(j, end));
+    j = skipSpace(text, end);
+    const c = text.charCodeAt(j);
+    if (c === CLOSE_BRACKET) return { texts, end: j + 1 };
+    if (c !== COMMA) throw new Unexpected();
+    j = skipSpace(text, j + 1);
+  }
+}
+
+/**
+ * Follows `keys` down from the value at `i`, reading each value on the way once: the element texts
+ * of the array at their end, from the last member of a key that repeats, as `JSON.parse` takes it.
+ */
+function textsAt(text: string, i: number, keys: readonly string[]): Found {
+  if (keys.length === 0) return elementTexts(text, i);
+  if (text.charCodeAt(i) !== OPEN_BRACE) return { texts: undefined, end: skipValue(text, i) };
+  const [key, ...rest] = keys as [string, ...string[]];
+  let texts: string[] | undefined;
+  let j = skipSpace(text, i + 1);
+  if (text.charCodeAt(j) === CLOSE_BRACE) return { texts, end: j + 1 };
   for (;;) {
     if (text.charCodeAt(j) !== QUOTE) throw new Unexpected();
     const keyEnd = skipString(text, j);
@@ -84,26 +112,14 @@ function memberValue(text: string, i: number, key: string): number | undefined {
     j = skipSpace(text, keyEnd);
     if (text.charCodeAt(j) !== COLON) throw new Unexpected();
     j = skipSpace(text, j + 1);
-    if (matches) found = j;
-    j = skipSpace(text, skipValue(text, j));
+    if (matches) {
+      const found = textsAt(text, j, rest);
+      texts = found.texts;
+      j = found.end;
+    } else j = skipValue(text, j);
+    j = skipSpace(text, j);
     const c = text.charCodeAt(j);
-    if (c === CLOSE_BRACE) return found;
-    if (c !== COMMA) throw new Unexpected();
-    j = skipSpace(text, j + 1);
-  }
-}
-
-function elementTexts(text: string, i: number): string[] | undefined {
-  if (text.charCodeAt(i) !== OPEN_BRACKET) return undefined;
-  const texts: string[] = [];
-  let j = skipSpace(text, i + 1);
-  if (text.charCodeAt(j) === CLOSE_BRACKET) return texts;
-  for (;;) {
-    const end = skipValue(text, j);
-    texts.push(text.slice(j, end));
-    j = skipSpace(text, end);
-    const c = text.charCodeAt(j);
-    if (c === CLOSE_BRACKET) return texts;
+    if (c === CLOSE_BRACE) return { texts, end: j + 1 };
     if (c !== COMMA) throw new Unexpected();
     j = skipSpace(text, j + 1);
   }
@@ -116,12 +132,7 @@ function elementTexts(text: string, i: number): string[] | undefined {
  */
 export function arrayElementTexts(text: string, dotPath: string): string[] | undefined {
   try {
-    let at: number | undefined = skipSpace(text, 0);
-    for (const key of dotPath === '' ? [] : dotPath.split('.')) {
-      at = memberValue(text, at, key);
-      if (at === undefined) return undefined;
-    }
-    return elementTexts(text, at);
+    return textsAt(text, skipSpace(text, 0), dotPath === '' ? [] : dotPath.split('.')).texts;
   } catch (err) {
     if (err instanceof Unexpected) return undefined;
     throw err;
