@@ -169,6 +169,12 @@ interface Landing {
 const waiting = new WeakMap<Lake, Landing[]>();
 
 /**
+ * The most records a group of landings stages at once (a landing larger than this lands alone): the
+ * default 8 batches of 1,000 together, while large batches keep their memory to one at a time.
+ */
+const MAX_GROUP_RECORDS = 8000;
+
+/**
  * Lands the batches (good records to the raw table, quarantined ones to the quarantine) and commits
  * `next` as the stream's position, in one lake transaction; with `finish`, the stream's finished
  * state instead. The committed position must still be `base`, the one the batches were read from:
@@ -198,14 +204,20 @@ export function landAndCommit(lake: Lake, target: LandingTarget, batches: readon
   });
 }
 
-/** The waiting landings, one per stream state: a second attempt of the same stream waits for the next transaction, and finds what the first landed. */
+/**
+ * The waiting landings, one per stream state (a second attempt of the same stream waits for the next
+ * transaction, and finds what the first landed), up to MAX_GROUP_RECORDS records but for the first.
+ */
 function takeGroup(lake: Lake): Landing[] {
   const queue = waiting.get(lake) ?? [];
   const keys = new Set<string>();
+  let records = 0;
   const group = queue.filter((landing) => {
     const key = `${landing.step.next.connection}/${stateKey(landing.step.next)}`;
-    if (keys.has(key)) return false;
+    const size = landing.batches.reduce((n, b) => n + b.records.length, 0);
+    if (keys.has(key) || (keys.size > 0 && records + size > MAX_GROUP_RECORDS)) return false;
     keys.add(key);
+    records += size;
     return true;
   });
   waiting.set(lake, queue.filter((landing) => !group.includes(landing)));
