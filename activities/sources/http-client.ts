@@ -48,13 +48,19 @@ function retryAfterMs(headers: Headers): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-async function readBody(response: Response): Promise<unknown> {
+/** An answer's JSON, parsed, and the text it was parsed from (which the records land as). */
+export interface JsonAnswer {
+  body: unknown;
+  text: string;
+}
+
+async function readBody(response: Response): Promise<JsonAnswer> {
   const text = await response.text();
-  if (text === '') return null;
+  if (text === '') return { body: null, text };
   try {
-    return JSON.parse(text);
+    return { body: JSON.parse(text), text };
   } catch {
-    return text.slice(0, 200);
+    return { body: text.slice(0, 200), text };
   }
 }
 
@@ -82,7 +88,7 @@ function followRateHeaders(req: HttpRequest, headers: Headers): void {
   }
 }
 
-async function attempt(req: HttpRequest): Promise<unknown> {
+async function attempt(req: HttpRequest): Promise<JsonAnswer> {
   await req.limiter.acquire(req.onWait);
   // Errors name the origin and path only: a credential in a query parameter never reaches a message.
   const where = `${req.url.origin}${req.url.pathname}`;
@@ -99,7 +105,8 @@ async function attempt(req: HttpRequest): Promise<unknown> {
     throw new SourceUnavailableError(req.connectionId, where, undefined, (err as Error).message);
   }
   followRateHeaders(req, response.headers);
-  const body = await readBody(response);
+  const answer = await readBody(response);
+  const { body } = answer;
   const detail = () => (typeof body === 'string' ? body : req.source.describeError(body));
   const waitMs = () => req.source.retryAfterMs?.(response.headers) ?? retryAfterMs(response.headers);
 
@@ -110,7 +117,7 @@ async function attempt(req: HttpRequest): Promise<unknown> {
     const reason = response.headers.get('stripe-rate-limited-reason');
     throw new SourceUnavailableError(req.connectionId, where, response.status, reason ? `${detail()} (${reason})` : detail(), wait);
   }
-  if (response.ok) return body;
+  if (response.ok) return answer;
   if (response.status === 401 || response.status === 403 || req.source.isAuthError?.(response.status, body)) {
     const expired = req.source.isTokenExpired?.(response.status, body) === true;
     throw new AbortError(new SourceAuthError(req.connectionId, where, response.status, detail(), req.credentialEnv, expired));
@@ -127,6 +134,11 @@ async function attempt(req: HttpRequest): Promise<unknown> {
  * auth and request errors. An empty body (HTTP 204) comes back as null.
  */
 export async function requestJson(req: HttpRequest): Promise<unknown> {
+  return (await requestJsonAnswer(req)).body;
+}
+
+/** {@link requestJson}, with the answer's text beside its parsed body. */
+export async function requestJsonAnswer(req: HttpRequest): Promise<JsonAnswer> {
   return pRetry(() => attempt(req), {
     retries: req.retries ?? 6,
     minTimeout: 250,

@@ -2,12 +2,13 @@ import type { ConnectionConfig } from '../../lib/config-schema';
 import { SourceAnswerError, SourceAuthError, type AnswerOrigin } from '../../lib/errors';
 import { childValues, decodeChild, encodeChild, type ChildCursor, type ParentValues } from './child-cursor';
 import { credentialEnvOf, signingSecret, type Credential } from './credentials';
-import { requestJson } from './http-client';
+import { requestJsonAnswer, type JsonAnswer } from './http-client';
 import type { RateLimiter } from './rate-limiter';
 import { authenticate, fillPlaceholders, listUrl, type SyncWindow } from './request-url';
 import { nextPageToken } from './paging';
 import type { RepeatedPageGuard } from './paging/progress';
 import { readPath } from './read-path';
+import { arrayElementTexts } from './record-texts';
 import type { KeepWhereSpec, PaginationSpec, SourceSpec, StreamSpec } from './spec';
 import { parentChainProblem, specError, specFile } from './spec-validation';
 
@@ -37,6 +38,11 @@ export interface PageRequest {
 
 export interface Page {
   records: Record<string, unknown>[];
+  /**
+   * Each record's JSON text as the source wrote it, in the order of `records`; absent where the
+   * records are not cut from the answer unchanged (a child stream's records carry their parent's values).
+   */
+  texts?: string[];
   /** The token of the page after this one; null when this was the last. */
   nextToken: string | null;
 }
@@ -147,11 +153,16 @@ export type SourceRequest = Pick<PageRequest, 'source' | 'connection' | 'credent
  * minted afresh once and the request sent again.
  */
 export async function getFromSource(req: SourceRequest, unsigned: URL, post?: { body: unknown }): Promise<unknown> {
+  return (await getAnswerFromSource(req, unsigned, post)).body;
+}
+
+/** {@link getFromSource}, with the answer's text beside its parsed body. */
+async function getAnswerFromSource(req: SourceRequest, unsigned: URL, post?: { body: unknown }): Promise<JsonAnswer> {
   for (let renewed = false; ; renewed = true) {
     const secret = await signingSecret(req.credential);
     const { url, headers } = authenticate(req.source.auth, secret, unsigned);
     try {
-      return await requestJson({
+      return await requestJsonAnswer({
         connectionId: req.connection.id,
         credentialEnv: credentialEnvOf(req.connection),
         url,
@@ -173,12 +184,25 @@ export async function getFromSource(req: SourceRequest, unsigned: URL, post?: { 
 interface Answer {
   body: unknown;
   records: Record<string, unknown>[];
+  /** The records' own JSON texts, where the answer's text could be cut into them. */
+  texts: string[] | undefined;
   origin: AnswerOrigin;
 }
 
 async function getRecords(req: PageRequest, stream: StreamSpec, unsigned: URL): Promise<Answer> {
-  const body = await getFromSource({ ...req, limiter: req.limiterOf?.(stream) ?? req.limiter }, unsigned);
-  return { body, records: recordsOf(req, stream, body, unsigned), origin: originOf(req, stream, unsigned) };
+  const { body, text } = await getAnswerFromSource({ ...req, limiter: req.limiterOf?.(stream) ?? req.limiter }, unsigned);
+  const records = recordsOf(req, stream, body, unsigned);
+  const cut = stream.singleRecord ? undefined : arrayElementTexts(text, stream.recordsPath);
+  // The parsed records are the truth; texts that do not line up with them are not used.
+  const texts = cut?.length === records.length ? cut : undefined;
+  return { body, records, texts, origin: originOf(req, stream, unsigned) };
+}
+
+/** The texts of the records kept of an answer's `all`, in their order. */
+function textsOf(kept: readonly Record<string, unknown>[], all: readonly Record<string, unknown>[], texts: string[] | undefined): string[] | undefined {
+  if (texts === undefined || kept.length === all.length) return texts;
+  const textOf = new Map(all.map((r, i) => [r, texts[i]!] as const));
+  return kept.map((r) => textOf.get(r)!);
 }
 
 /** The records of a list that belong to the connection; see {@link KeepWhereSpec}. */
@@ -193,14 +217,14 @@ export function keepOwnRecords(records: Record<string, unknown>[], spec: KeepWhe
 
 /** Reads one page of a list stream (keeping the connection's own records, and applying a client-side window if declared). */
 async function readList(req: PageRequest, stream: StreamSpec, url: URL, pageToken: string | null): Promise<Page> {
-  const { body, records: all, origin } = await getRecords(req, stream, url);
+  const { body, records: all, texts, origin } = await getRecords(req, stream, url);
   req.repeats?.check(all, pageToken !== null, origin);
   // Paging counts what the API answered; filtering only decides what lands.
   const next = nextPageToken(paginationOf(req.source, stream), body, all, pageToken, origin);
   const records = stream.keepWhere ? keepOwnRecords(all, stream.keepWhere, req.connection) : all;
-  if (!stream.clientWindow) return { records, nextToken: next };
+  if (!stream.clientWindow) return { records, texts: textsOf(records, all, texts), nextToken: next };
   const windowed = applyClientWindow(records, stream.cursorField, req.window);
-  return { records: windowed.records, nextToken: windowed.reachedStart ? null : next };
+  return { records: windowed.records, texts: textsOf(windowed.records, all, texts), nextToken: windowed.reachedStart ? null : next };
 }
 
 /** Reads one page of a stream and says where the next one starts. */
@@ -217,7 +241,7 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
       return { records: [], nextToken: encodeChild(cursor) };
     }
     case 'child': {
-      const { body, records: answered, origin } = await getRecords(req, req.stream, plan.url);
+      const { body, records: answered, texts, origin } = await getRecords(req, req.stream, plan.url);
       // Only a later page of the same parent's list can repeat; the first page of the next parent's may match by chance.
       req.repeats?.check(answered, plan.cursor.childToken !== null, origin);
       const childNext = nextPageToken(paginationOf(req.source, req.stream), body, answered, plan.cursor.childToken, origin);
@@ -226,7 +250,8 @@ export async function fetchPage(req: PageRequest): Promise<Page> {
       const own = req.stream.keepWhere ? keepOwnRecords(answered, req.stream.keepWhere, req.connection) : answered;
       const field = req.stream.parent!.recordField;
       // A record that is not an object (a broken answer) lands as sent, for validation to quarantine.
-      const records = field === undefined ? own : own.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? { ...r, [field]: plan.values } : r));
+      if (field === undefined) return { records: own, texts: textsOf(own, answered, texts), nextToken: encodeChild(cursor) };
+      const records = own.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? { ...r, [field]: plan.values } : r));
       return { records, nextToken: encodeChild(cursor) };
     }
   }

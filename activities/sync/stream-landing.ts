@@ -1,24 +1,28 @@
 import { readPath } from '../sources/read-path';
+import { recordIssues } from '../sources/record-check';
 import type { SourceSpec, StreamSpec } from '../sources/spec';
 import type { Lake } from '../../lib/lake/open-lake';
-import type { LandedRecord } from '../landing/land-batch';
+import { JsonText, type LandedRecord } from '../landing/land-batch';
 import { finishedState, stateKey, updateStreamState, type StreamPosition } from '../../lib/sync-state';
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
 }
 
-/** A record as it lands: keyed, with its cursor, and with the reason it is quarantined when it fails validation. */
-export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date): LandedRecord {
-  const parsed = stream.schema.safeParse(raw);
+/**
+ * A record as it lands: keyed, with its cursor, and with the reason it is quarantined when it fails
+ * validation. Its payload is `text`, the source's own JSON text of it, where given.
+ */
+export function toLanded(source: SourceSpec, stream: StreamSpec, raw: Record<string, unknown>, syncedAt: Date, text?: string): LandedRecord {
+  const issues = recordIssues(stream.schema, raw);
   const key = readPath(raw, stream.primaryKey);
   const cursor = readPath(raw, stream.cursorField);
   return {
     primaryKey: key === undefined || key === null ? '' : String(key),
     cursorValue: cursor === undefined || cursor === null ? null : String(cursor),
     syncedAt,
-    payload: raw,
-    quarantineReason: parsed.success ? undefined : `${source.name}.${stream.name}: ${describeIssues(parsed.error.issues)}`,
+    payload: text === undefined ? raw : new JsonText(text),
+    quarantineReason: issues.length === 0 ? undefined : `${source.name}.${stream.name}: ${describeIssues(issues)}`,
   };
 }
 

@@ -142,7 +142,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
         limiterOf: (s) => (s.rateLimit ? operationLimiter(connection.id, s.rateLimit) : limiter),
       });
       const syncedAt = new Date();
-      for (const raw of page.records) {
+      for (const [i, raw] of page.records.entries()) {
         const expected = source.environmentField;
         // Some objects do not say (a Stripe refund has no livemode); those that do must agree.
         const stated = expected ? raw[expected.field] : undefined;
@@ -153,7 +153,7 @@ export async function syncStreamBatch(config: LoadedConfig, input: SyncStreamBat
               `use a ${connection.environment} credential or change the connection's environment`,
           );
         }
-        buffer.push(toLanded(source, stream!, raw, syncedAt));
+        buffer.push(toLanded(source, stream!, raw, syncedAt, page.texts?.[i]));
       }
       pagesInBuffer += 1;
       token = page.nextToken;

@@ -8,6 +8,7 @@ import { TokenBucketLimiter } from '../http/token-bucket.js';
 import { hash32 } from '../world/prng.js';
 import { apiKeyFrom, keyMode, maskKey } from './auth.js';
 import type { StripeData } from './build/stripe-data.js';
+import { withStripeDecimals } from './decimals.js';
 import { apiError, noSuchObject, StripeApiError } from './errors.js';
 import { expandObject, listExpandPaths, type IncludableLookup, type ObjectLookup } from './expand.js';
 import type { StripeGroundTruth } from './ground-truth.js';
@@ -101,7 +102,7 @@ function requestIdFor(seed: number, n: number): string {
 }
 
 function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
+  return reply.code(status).type('application/json; charset=utf-8').send(withStripeDecimals(body));
 }
 
 /** Builds (but does not start) the Fastify app that answers like Stripe's REST API. */

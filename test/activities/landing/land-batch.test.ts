@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { landAndCommit, type LandedRecord, type LandingTarget } from '../../../activities/landing/land-batch';
+import { JsonText, landAndCommit, type LandedRecord, type LandingTarget } from '../../../activities/landing/land-batch';
 import { syncStreamBatch, type SyncStreamBatchResult } from '../../../activities/sync/sync-stream-batch';
 import { withLake } from '../../../lib/lake/lake-session';
 import { attachLake, closeLakes, openLake, type Lake } from '../../../lib/lake/open-lake';
@@ -247,6 +247,44 @@ describe('a batch and its cursor in one lake transaction', () => {
       expect(await count(lake, `lake.raw.stripe__${stream}`)).toBe(10);
       expect((await withLake(lake, (db) => readStreamState(db, 'c1', stream))).inProgress?.seq).toBe(5);
     }
+  });
+
+  /** The lake's snapshots: one a committed transaction. */
+  const snapshots = (lake: Lake) => withLake(lake, async (db) => Number((await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${'lake'}.snapshots()`)).getRowObjectsJS()[0]!.n));
+  const streamStep = (stream: string, seq: number) => ({ base: { ...position(seq, seq, seq * 2), stream }, next: { ...position(seq + 1, seq + 1, (seq + 1) * 2), stream } });
+
+  it('batches of several streams that wait for their turn together commit in one transaction, each beside its own state', async () => {
+    const lake = await tmpLake();
+    const streams = ['customers', 'charges', 'invoices'];
+    // The streams' first batches make their tables and states; their second batches then all wait at once.
+    for (const stream of streams) await landAndCommit(lake, { ...target, stream }, [{ seq: 0, records: [record(0), record(1, true)] }], streamStep(stream, 0));
+    const before = await snapshots(lake);
+    const outcomes = await Promise.all(streams.map((stream) => landAndCommit(lake, { ...target, stream }, [{ seq: 1, records: [record(2), record(3, true)] }], streamStep(stream, 1))));
+    expect(outcomes.map((o) => o.kind)).toEqual(['landed', 'landed', 'landed']);
+    expect(await snapshots(lake)).toBe(before + 1);
+    for (const stream of streams) {
+      expect(await count(lake, `lake.raw.stripe__${stream}`)).toBe(2);
+      expect(await count(lake, `lake.quarantine.stripe__${stream}`)).toBe(2);
+      expect((await withLake(lake, (db) => readStreamState(db, 'c1', stream))).inProgress).toEqual({ ...position(2, 2, 4), stream });
+    }
+  });
+
+  it('two attempts of one batch waiting together land it once, and a failing landing fails alone', async () => {
+    const lake = await tmpLake();
+    await landAndCommit(lake, target, [{ seq: 0, records: [record(0)] }], streamStep('customers', 0));
+    await landAndCommit(lake, { ...target, stream: 'charges' }, [{ seq: 0, records: [record(0)] }], streamStep('charges', 0));
+    const broken: LandedRecord = { ...record(9), payload: new JsonText('{"id": "cus_9", ') };
+    const [first, second, failed] = await Promise.allSettled([
+      landAndCommit(lake, target, [{ seq: 1, records: [record(2), record(3)] }], streamStep('customers', 1)),
+      landAndCommit(lake, target, [{ seq: 1, records: [record(2), record(3)] }], streamStep('customers', 1)),
+      landAndCommit(lake, { ...target, stream: 'charges' }, [{ seq: 1, records: [broken] }], streamStep('charges', 1)),
+    ]);
+    // Which of the two lands first depends on the turns taken; the other finds it landed.
+    expect([first, second].map((o) => (o.status === 'fulfilled' ? o.value.kind : o.reason)).sort()).toEqual(['already-landed', 'landed']);
+    expect(failed.status).toBe('rejected');
+    expect(await count(lake, 'lake.raw.stripe__customers')).toBe(3);
+    expect(await count(lake, 'lake.raw.stripe__charges')).toBe(1);
+    expect((await withLake(lake, (db) => readStreamState(db, 'c1', 'charges'))).inProgress).toEqual({ ...position(1, 1, 2), stream: 'charges' });
   });
 });
 

@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from '../../../emulators/stripe';
+import { FIXTURE_OF_STREAM, stripeFixtures as fixtures } from '../../support/stripe-fixtures';
 import { listAll, TEST_KEY, type StripeObject } from './emulator-http';
 
-// The official fixtures sit in shared/, beside the repository.
-const FIXTURES_URL = new URL('../../fixtures/stripe/fixtures3.subset.json', import.meta.url);
-const fixtures = (JSON.parse(readFileSync(FIXTURES_URL, 'utf8')) as { resources: Record<string, unknown> }).resources;
-
-/** Served list → fixture resource holding its shape. */
-const STREAMS = {
-  customers: 'customer',
-  charges: 'charge',
-  invoices: 'invoice',
-  subscriptions: 'subscription',
-  refunds: 'refund',
-  coupons: 'coupon',
-  promotion_codes: 'promotion_code',
+/** Served list → fixture resource holding its shape: the synced lists but events, and the catalog's. */
+const STREAMS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(FIXTURE_OF_STREAM).filter(([stream]) => stream !== 'events')),
   products: 'product',
   prices: 'price',
-} as const;
+};
 
 /**
  * Keys the pinned version's API description (test/fixtures/stripe/spec3.2026-07-29.dahlia.json) requires

@@ -1,24 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stripeSource } from '../../../activities/sources/stripe/spec';
-import { PROJECT_ROOT } from '../../../lib/paths';
-
-const fixtures = JSON.parse(
-  fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'stripe', 'fixtures3.subset.json'), 'utf8'),
-).resources as Record<string, Record<string, unknown>>;
-
-// Stream name -> the fixture resource it lists.
-const FIXTURE_OF_STREAM: Record<string, string> = {
-  customers: 'customer',
-  charges: 'charge',
-  invoices: 'invoice',
-  subscriptions: 'subscription',
-  refunds: 'refund',
-  coupons: 'coupon',
-  promotion_codes: 'promotion_code',
-  events: 'event',
-};
+import { FIXTURE_OF_STREAM, stripeFixtures as fixtures } from '../../support/stripe-fixtures';
 
 describe('Stripe stream schemas', () => {
   for (const stream of stripeSource.streams) {

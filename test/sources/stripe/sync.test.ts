@@ -8,7 +8,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../../emulators/str
 import { findConnection } from '../../../lib/config';
 import { SEARCH_ATTRIBUTES } from '../../../lib/search-attributes';
 import { BUILD_WORKFLOW_ID, SYNC_TASK_QUEUE } from '../../../lib/temporal-names';
-import { committedStates } from '../../support/lake-reads';
+import { committedStates, landedRows } from '../../support/lake-reads';
 import { startWorker, type RunningWorker } from '../../../worker/run-worker';
 import { startDevServer } from '../../support/temporal';
 import { makeWorkspace } from '../../support/workspace';
@@ -68,6 +68,32 @@ describe('a historical Stripe sync through a real Temporal dev server', () => {
     const states = await committedStates(ws.config(), 'stripe-it');
     expect(states).toHaveLength(8);
     expect(states.every((s) => s.inProgress === null && s.highWaterMark !== null && s.lastSync?.mode === 'historical')).toBe(true);
+  });
+
+  /** The emulator's answers to a whole list, as the text it sent. */
+  const servedText = async (stream: string) => {
+    const pages: string[] = [];
+    for (let after = ''; ; ) {
+      const response = await fetch(`${emulator.url}/v1/${stream}?limit=100${after}`, { headers: { authorization: `Bearer ${KEY}` } });
+      const text = await response.text();
+      pages.push(text);
+      const page = JSON.parse(text) as { data: { id: string }[]; has_more: boolean };
+      if (!page.has_more) return pages.join('\n');
+      after = `&starting_after=${page.data.at(-1)!.id}`;
+    }
+  };
+
+  it('lands each record as the JSON text the emulator sent, byte for byte', async () => {
+    for (const stream of ['coupons', 'charges']) {
+      const served = await servedText(stream);
+      const rows = await landedRows(ws.config(), 'stripe', stream, { connection: 'stripe-it' });
+      expect(rows.length, stream).toBe(emulator.truth().streams[stream as 'coupons' | 'charges'].count);
+      const notServed = rows.filter((r) => !served.includes(r.payload));
+      expect(notServed.map((r) => r.payload.slice(0, 80)), stream).toEqual([]);
+    }
+    // Stripe writes a whole percent_off as a decimal, `20.0`; JavaScript would write `20`.
+    const coupons = await landedRows(ws.config(), 'stripe', 'coupons', { connection: 'stripe-it' });
+    expect(coupons.some((r) => /"percent_off":\d+\.0[,}]/.test(r.payload))).toBe(true);
   });
 
   // A charge is an order (one that paid an invoice is that invoice's); so is a paid invoice no charge paid.
