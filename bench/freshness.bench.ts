@@ -13,14 +13,17 @@
  * `add_contact_tag` mutation), which puts the person in the `subscribers-or-vip` segment ("an
  * active subscription, or a tag containing vip"). Each change is made at another point of the
  * schedule's interval; the bench polls the segment's members (the app layer's member list) until the
- * person is one, then reads the Temporal histories to split the latency into: the wait for the next
- * scheduled sync, the sync, the wait for the build chain, the build, and the segments'
- * materialization. It reports the workers' CPU-seconds over each change and the load average.
+ * person is one, then reads the Temporal histories and the lake's change feed to split the latency
+ * into: the wait for the next scheduled sync (none when the running one still read the tag), the sync
+ * until the commit that landed the tag, the wait for the build chain, the build, and the segments'
+ * materialization. It reports the workers' CPU-seconds over each change, the load average, and what
+ * the schedule kept running meanwhile (each connection's syncs, the builds).
  *
  * The check, from the change the bench made and not from cdp's code: the tag's name contains "vip"
  * (text comparisons ignore case), so the contact's person is a member afterwards, found by the
  * contact's email as the source serves it; and nobody else's membership moves, since nothing else
- * changed at the sources. A difference (or no flip within ten intervals) fails the run (exit 1).
+ * changed at the sources. A difference, a scheduled run that did not complete, or no flip within ten
+ * intervals and five minutes fails the run (exit 1).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
