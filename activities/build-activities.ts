@@ -16,9 +16,9 @@ export interface BuildActivityDeps {
 export function createBuildActivities(deps: BuildActivityDeps) {
   const modelsDir = deps.modelsDir ?? path.join(PROJECT_ROOT, 'models');
   return {
-    async buildWarehouse(): Promise<BuildResult> {
+    async buildWarehouse(input: { full?: boolean } = {}): Promise<BuildResult> {
       const ctx = Context.current();
-      return buildWarehouse(deps.loadConfig(), { modelsDir, onProgress: (model) => ctx.heartbeat(model) });
+      return buildWarehouse(deps.loadConfig(), { modelsDir, full: input.full, onProgress: (model) => ctx.heartbeat(model) });
     },
     async materializeSegments(input: { names?: string[] }): Promise<MaterializeResult> {
       return materializeSegments(deps.loadConfig(), { names: input.names });

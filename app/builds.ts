@@ -17,15 +17,15 @@ export type BuildOutcome = BuildResult & { segments?: MaterializeResult };
 
 /**
  * Asks for a model build (coalescing with a running or queued one) on the build twin of `syncQueue`
- * and waits for a build that includes it.
+ * and waits for a build that includes it; `full` makes that build copy and make everything anew.
  */
-export async function runBuild(client: Client, syncQueue: string = SYNC_TASK_QUEUE): Promise<BuildOutcome> {
-  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, []>('buildModelsWorkflow', {
+export async function runBuild(client: Client, syncQueue: string = SYNC_TASK_QUEUE, opts: { full?: boolean } = {}): Promise<BuildOutcome> {
+  const handle = await client.workflow.signalWithStart<typeof buildModelsWorkflow, [{ full?: boolean }?]>('buildModelsWorkflow', {
     workflowId: BUILD_WORKFLOW_ID,
     taskQueue: buildQueueFor(syncQueue),
     args: [],
     signal: 'requestBuild',
-    signalArgs: [],
+    signalArgs: [{ full: opts.full ?? false }],
   });
   const result = await handle.result();
   if (!result.build) throw new CdpError(`${BUILD_WORKFLOW_ID} ended without a build`);
@@ -33,8 +33,8 @@ export async function runBuild(client: Client, syncQueue: string = SYNC_TASK_QUE
 }
 
 /** The same chain as the build workflow, in this process: models, then every segment. */
-export async function buildLocally(config: LoadedConfig): Promise<BuildOutcome> {
-  const build = await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models') });
+export async function buildLocally(config: LoadedConfig, opts: { full?: boolean } = {}): Promise<BuildOutcome> {
+  const build = await buildWarehouse(config, { modelsDir: path.join(PROJECT_ROOT, 'models'), full: opts.full });
   return { ...build, segments: await materializeSegments(config) };
 }
 

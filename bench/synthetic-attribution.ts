@@ -3,7 +3,7 @@
 // and `hash()`, so the same sizes always give the same rows.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
-import { createConfigTables } from '../lib/warehouse/config-tables';
+import { configRows, createConfigTables } from '../lib/warehouse/config-tables';
 import { parseConfig } from '../lib/config';
 
 export interface AttributionSizes {
@@ -206,7 +206,7 @@ where platform is not null`;
 export async function writeSyntheticAttribution(db: DuckDBConnection, sizes: AttributionSizes, dir: string): Promise<void> {
   if (sizes.orders < payingPeople(sizes.people)) throw new Error(`--orders must be at least ${payingPeople(sizes.people)}, one per paying person`);
   await db.run("SET TimeZone = 'UTC'");
-  await createConfigTables(db, parseConfig(CONFIG_YAML, path.join(dir, 'cdp.config.yaml')));
+  await createConfigTables(db, configRows(parseConfig(CONFIG_YAML, path.join(dir, 'cdp.config.yaml'))), new Date());
   await db.run('CREATE SCHEMA core');
   await db.run('CREATE SCHEMA marts');
   await db.run(`CREATE TEMP TABLE bench_campaigns AS ${CAMPAIGNS_SQL}`);

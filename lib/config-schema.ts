@@ -166,8 +166,14 @@ export const configSchema = z
           .default('2GB'),
         /** Threads a build runs its queries on; DuckDB's default (one per core) when unset. */
         threads: z.number().int().min(1).max(256).optional(),
+        /**
+         * A build with nothing new to read still computes again, when the warehouse is older than
+         * this many minutes, the models that compute as of the build's time (loyalty balances,
+         * coupon validity, achievement expiry, budget periods). 0 computes them at every build.
+         */
+        as_of_max_age_minutes: z.number().int().min(0).default(60),
       })
-      .default({ memory_limit: '2GB' }),
+      .default({ memory_limit: '2GB', as_of_max_age_minutes: 60 }),
     /** The lake: catalog and data path (see lib/lake/storage-config.ts); the embedded default when omitted. */
     storage: storageSchema.default({}),
     serve: z

@@ -2,8 +2,8 @@ import { condition, defineSignal, proxyActivities, setHandler } from '@temporali
 import type { BuildActivities, BuildResult, MaterializeResult } from '../activities';
 import { DUCKDB_BUILD } from './activity-presets';
 
-/** Asks for a build; requests that arrive while one runs collapse into a single next build. */
-export const requestBuildSignal = defineSignal('requestBuild');
+/** Asks for a build (a full one with `full`); requests that arrive while one runs collapse into a single next build. */
+export const requestBuildSignal = defineSignal<[{ full?: boolean }?]>('requestBuild');
 
 /** Asks for segments to be materialized without a build: some by name, or all with none named. */
 export const requestSegmentsSignal = defineSignal<[{ names?: string[] }]>('requestSegments');
@@ -16,7 +16,7 @@ export interface BuildChainResult {
 }
 
 /**
- * The build chain: rebuild every model into a new warehouse file and swap it in, then materialize
+ * The build chain: bring the models up to date in a new warehouse file and swap it in, then materialize
  * every segment against it; again while new requests came in meanwhile. At most one chain runs and
  * at most one waits, however many syncs finish. A request for segments alone skips the build.
  */
@@ -25,10 +25,13 @@ export async function buildModelsWorkflow(): Promise<BuildChainResult> {
   // which take one DuckDB activity at a time, register them.
   const { buildWarehouse, materializeSegments } = proxyActivities<BuildActivities>(DUCKDB_BUILD);
   let buildRequested = false;
+  // Whether a request since the last build asked for a full one.
+  let fullRequested = false;
   // Segment names asked for; 'all' wins over any list.
   let segmentsRequested: Set<string> | 'all' | undefined;
-  setHandler(requestBuildSignal, () => {
+  setHandler(requestBuildSignal, (request) => {
     buildRequested = true;
+    if (request?.full) fullRequested = true;
   });
   setHandler(requestSegmentsSignal, ({ names }) => {
     if (!names || names.length === 0) segmentsRequested = 'all';
@@ -40,9 +43,11 @@ export async function buildModelsWorkflow(): Promise<BuildChainResult> {
   if (!(await condition(() => buildRequested || segmentsRequested !== undefined, '1 minute'))) buildRequested = true;
   while (buildRequested || segmentsRequested) {
     if (buildRequested) {
+      const full = fullRequested;
       buildRequested = false;
+      fullRequested = false;
       segmentsRequested = undefined;
-      result.build = await buildWarehouse();
+      result.build = await buildWarehouse({ full });
       result.segments = await materializeSegments({});
     } else {
       const names = segmentsRequested === 'all' ? undefined : [...segmentsRequested!];

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedConfig } from '../config';
@@ -6,12 +7,14 @@ import { CdpError, ModelTestFailedError } from '../errors';
 import { commitFile } from '../fs-atomic';
 import { sqlIdent } from '../sql';
 import { createSegmentViews } from '../segments/segment-store';
-import { createConfigTables } from './config-tables';
+import { openLake } from '../lake/open-lake';
+import { readBuildInputs, writeBuildInputs, inputsFingerprint, type BuildInputs } from './build-inputs';
+import { configRows, createConfigTables, CONFIG_TABLES } from './config-tables';
 import { computedModels } from './computed-models';
 import { buildSettings, memoryLimitBytes } from './duckdb-settings';
 import { LAYERS, orderModels, readModels, type ModelBatch, type ModelFile } from './model-files';
 import { publishModels, type PublishResult } from './publish-models';
-import { copyRawTables } from './raw-snapshot';
+import { appendRawChanges, copyRawTables, rawChangesSince, type RawRead } from './raw-snapshot';
 
 export interface ModelCount {
   model: string;
@@ -35,14 +38,27 @@ export interface BuildOptions {
   onModelBuilt?: (timing: ModelTiming) => void;
   /** Called inside the lake transaction that publishes the models, once they are copied, before it commits. */
   beforePublishCommit?: () => Promise<void>;
+  /** Copy every raw table and make every model, whatever the previous build read (`cdp build --full`). */
+  full?: boolean;
+  /** The time models compute as of (`config.settings.built_at`); now when absent. */
+  builtAt?: Date;
 }
 
 export interface BuildResult {
   warehouse: string;
+  /** Full: every model from a full copy of the raw tables; incremental: what changed; unchanged: nothing landed, nothing done. */
+  mode: BuildMode;
+  /** Why the build was full or unchanged, or what made it incremental. */
+  reason: string;
+  /** Every table model's rows. */
   models: ModelCount[];
+  /** The models (`layer.name`) made this time: every one in a full build. */
+  rebuilt: string[];
+  /** Rows read from the lake's raw tables: all of them in a full build, those landed since in an incremental one. */
+  rawRows: number;
   durationMs: number;
-  /** Publishing the models into the lake, part of durationMs. */
-  published: PublishResult;
+  /** Publishing the models into the lake, part of durationMs; none when unchanged. */
+  published?: PublishResult;
 }
 
 async function runModelTests(db: DuckDBConnection, model: ModelFile): Promise<void> {
@@ -118,27 +134,99 @@ async function batchRanges(db: DuckDBConnection, batch: ModelBatch, memoryLimit:
   return ranges;
 }
 
+/** How a build went about it. */
+export type BuildMode = 'full' | 'incremental' | 'unchanged';
+
+/** What a build is to do, decided from what the previous one was built from. */
+type BuildPlan = { mode: 'full'; reason: string } | { mode: 'incremental' | 'unchanged'; reason: string; previous: BuildInputs };
+
 /**
- * Builds every model into a new DuckDB file, publishes its models into the lake in one lake
+ * Whether the warehouse can be brought up to date from what its previous build read: the same lake,
+ * models and settings, and the snapshots since still in the lake. Unchanged when nothing landed
+ * since and the models that compute as of the build's time are younger than the settings allow.
+ */
+async function planBuild(config: LoadedConfig, fingerprint: string, builtAt: Date, full: boolean): Promise<BuildPlan> {
+  if (full) return { mode: 'full', reason: 'a full build was asked for' };
+  const previous = await readBuildInputs(config.layout.warehouse);
+  if (!previous) return { mode: 'full', reason: 'no previous build says what it read' };
+  if (previous.fingerprint !== fingerprint) return { mode: 'full', reason: 'the models, the settings or cdp changed since the previous build' };
+  const lake = await openLake(config.storage, config.layout);
+  if (lake.id !== previous.lakeId) return { mode: 'full', reason: 'the previous build read another lake' };
+  const db = await lake.connect();
+  let changes: Awaited<ReturnType<typeof rawChangesSince>>;
+  try {
+    await db.run('BEGIN TRANSACTION');
+    changes = await rawChangesSince(db, previous.snapshot);
+    await db.run('COMMIT');
+  } finally {
+    db.closeSync();
+  }
+  if (!changes) return { mode: 'full', reason: `the lake no longer says what landed after snapshot ${previous.snapshot}` };
+  const ageMs = builtAt.getTime() - previous.builtAt.getTime();
+  const maxAgeMs = config.warehouse.as_of_max_age_minutes * 60_000;
+  if (changes.changed.size > 0) return { mode: 'incremental', reason: `${changes.changed.size} raw table(s) got rows`, previous };
+  if (ageMs >= maxAgeMs) return { mode: 'incremental', reason: 'nothing landed, but the models computed as of the build are older than warehouse.as_of_max_age_minutes', previous };
+  return { mode: 'unchanged', reason: `nothing landed since the build of ${previous.builtAt.toISOString()}`, previous };
+}
+
+/**
+ * The models an incremental build makes again, in build order: those that read a raw table that got
+ * rows or compute as of the build's time, and every model that reads one of them.
+ */
+export function modelsToRebuild(models: readonly ModelFile[], changedRaw: ReadonlySet<string>): Set<string> {
+  const dirty = new Set<string>();
+  for (const m of models) {
+    if (m.readsBuildTime || m.rawInputs.some((t) => changedRaw.has(t)) || m.dependsOn.some((d) => dirty.has(d))) dirty.add(`${m.layer}.${m.name}`);
+  }
+  return dirty;
+}
+
+/**
+ * Builds the warehouse into a new DuckDB file, publishes its models into the lake in one lake
  * transaction, then swaps the file in atomically: readers of the file and readers of the lake see
  * either the previous models or the complete new ones. A failing model or model test leaves the
  * previous file and the previous published models in place.
+ *
+ * A build is incremental when it can be: the previous warehouse is copied, the rows the lake's raw
+ * tables got since the snapshot it read are appended to its raw copy, and only the models that read
+ * what changed (and those computing as of the build's time) are made again, and published. When
+ * nothing landed it changes nothing. A full build copies every raw table and makes every model: the
+ * first build, after the models or settings change, when asked (`full`), or when the lake cannot say
+ * what landed since.
  */
 export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): Promise<BuildResult> {
   const startedMs = Date.now();
   const target = config.layout.warehouse;
+  // A computed model joins when its file is there (a models folder may hold only some layers).
+  const models = orderModels(readModels(opts.modelsDir, computedModels()));
+  const rows = configRows(config);
+  const fingerprint = inputsFingerprint(models, rows);
+  const builtAt = opts.builtAt ?? new Date();
+  const plan = await planBuild(config, fingerprint, builtAt, opts.full ?? false);
+  if (plan.mode === 'unchanged') {
+    const counts = await tableCounts(target, models);
+    return { warehouse: target, mode: 'unchanged', reason: plan.reason, models: counts, rebuilt: [], rawRows: 0, durationMs: Date.now() - startedMs };
+  }
   await fs.mkdir(path.dirname(target), { recursive: true });
   const building = `${target}.building-${process.pid}`;
   await fs.rm(building, { force: true });
   await fs.rm(`${building}.wal`, { force: true });
+  const discard = async () => {
+    await fs.rm(building, { force: true });
+    await fs.rm(`${building}.wal`, { force: true });
+  };
+  // The previous warehouse is the starting point of an incremental build (a copy-on-write clone where the file system has them).
+  if (plan.mode === 'incremental') await fs.copyFile(target, building, fsConstants.COPYFILE_FICLONE);
 
-  // A computed model joins when its file is there (a models folder may hold only some layers).
-  const models = orderModels(readModels(opts.modelsDir, computedModels()));
   const settings = buildSettings(config);
   // DuckDB creates only the last folder of its temp path when it first spills.
   await fs.mkdir(settings.temp_directory!, { recursive: true });
   const instance = await DuckDBInstance.create(building, settings);
   const counts: ModelCount[] = [];
+  const mode = plan.mode;
+  const reason = plan.reason;
+  let raw: RawRead | undefined;
+  let rebuilt: Set<string>;
   try {
     const db = await instance.connect();
     try {
@@ -147,54 +235,92 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
       // The raw copy is reported as one step, `raw.*`, before the models.
       opts.onProgress?.('raw.*');
       const rawStart = performance.now();
-      const rawRows = await copyRawTables(db, config, models);
-      opts.onModelBuilt?.({ model: 'raw.*', buildMs: performance.now() - rawStart, testMs: 0, rows: rawRows });
-      await createConfigTables(db, config);
-      for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
-      for (const model of models) {
-        opts.onProgress?.(`${model.layer}.${model.name}`);
-        const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
-        const modelStart = performance.now();
-        try {
-          if (model.compute) await model.compute(db);
-          else await createModel(db, model, memoryLimitBytes(config.warehouse.memory_limit));
-        } catch (err) {
-          throw new CdpError(`${model.file}${model.computedIn ? ` (computed in ${model.computedIn})` : ''}: ${(err as Error).message}`);
+      if (plan.mode === 'incremental') {
+        raw = await appendRawChanges(db, config, plan.previous.snapshot);
+        if (!raw) {
+          // The snapshots after the previous build's went between the plan and now.
+          db.closeSync();
+          instance.closeSync();
+          await discard();
+          return buildWarehouse(config, { ...opts, full: true, builtAt });
         }
-        const testStart = performance.now();
-        await runModelTests(db, model);
-        let rows: number | null = null;
-        if (kind === 'TABLE') {
-          const reader = await db.runAndReadAll(`SELECT count(*) AS n FROM ${model.layer}.${sqlIdent(model.name)}`);
-          rows = Number(reader.getRowObjectsJS()[0]!.n);
-          counts.push({ model: `${model.layer}.${model.name}`, rows });
-        }
-        opts.onModelBuilt?.({ model: `${model.layer}.${model.name}`, buildMs: testStart - modelStart, testMs: performance.now() - testStart, rows });
+      } else {
+        raw = await copyRawTables(db, config, models);
       }
-      await createSegmentViews(db, config.layout);
+      opts.onModelBuilt?.({ model: 'raw.*', buildMs: performance.now() - rawStart, testMs: 0, rows: raw.rows });
+      await createConfigTables(db, rows, builtAt);
+      for (const layer of LAYERS) await db.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
+      rebuilt = mode === 'full' ? new Set(models.map((m) => `${m.layer}.${m.name}`)) : modelsToRebuild(models, raw.changed);
+      for (const model of models) {
+        const name = `${model.layer}.${model.name}`;
+        const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
+        if (rebuilt.has(name)) {
+          opts.onProgress?.(name);
+          const modelStart = performance.now();
+          try {
+            if (mode === 'incremental') await db.run(`DROP ${kind} IF EXISTS ${model.layer}.${sqlIdent(model.name)}`);
+            if (model.compute) await model.compute(db);
+            else await createModel(db, model, memoryLimitBytes(config.warehouse.memory_limit));
+          } catch (err) {
+            throw new CdpError(`${model.file}${model.computedIn ? ` (computed in ${model.computedIn})` : ''}: ${(err as Error).message}`);
+          }
+          const testStart = performance.now();
+          await runModelTests(db, model);
+          const rowCount = kind === 'TABLE' ? await countRows(db, model) : null;
+          opts.onModelBuilt?.({ model: name, buildMs: testStart - modelStart, testMs: performance.now() - testStart, rows: rowCount });
+          if (rowCount !== null) counts.push({ model: name, rows: rowCount });
+        } else if (kind === 'TABLE') {
+          counts.push({ model: name, rows: await countRows(db, model) });
+        }
+      }
+      // An incremental build's copy has them already.
+      if (mode === 'full') await createSegmentViews(db, config.layout);
+      await writeBuildInputs(db, { lakeId: (await openLake(config.storage, config.layout)).id, snapshot: raw.snapshot, fingerprint, builtAt });
       await db.run('CHECKPOINT');
     } finally {
       db.closeSync();
     }
   } catch (err) {
     instance.closeSync();
-    await fs.rm(building, { force: true });
-    await fs.rm(`${building}.wal`, { force: true });
+    await discard();
     throw err;
   }
   instance.closeSync();
   let published: PublishResult;
   try {
     // The lake first: a build whose models the lake refuses leaves the previous ones everywhere.
-    // Reported as one step, `lake.*`, after the models.
+    // Reported as one step, `lake.*`, after the models. The config tables are made anew every build.
     opts.onProgress?.('lake.*');
     const publishStart = performance.now();
-    published = await publishModels(config, building, { beforeCommit: opts.beforePublishCommit });
+    const only = mode === 'incremental' ? new Set([...rebuilt, ...CONFIG_TABLES]) : undefined;
+    published = await publishModels(config, building, { beforeCommit: opts.beforePublishCommit, only, readSnapshot: raw.snapshot });
     opts.onModelBuilt?.({ model: 'lake.*', buildMs: performance.now() - publishStart, testMs: 0, rows: null });
   } catch (err) {
-    await fs.rm(building, { force: true });
+    await discard();
     throw err;
   }
   await commitFile(building, target);
-  return { warehouse: target, models: counts, durationMs: Date.now() - startedMs, published };
+  return { warehouse: target, mode, reason, models: counts, rebuilt: [...rebuilt], rawRows: raw.rows, durationMs: Date.now() - startedMs, published };
+}
+
+/** Every table model's rows in a built warehouse file, in build order. */
+async function tableCounts(warehouse: string, models: readonly ModelFile[]): Promise<ModelCount[]> {
+  const instance = await DuckDBInstance.create(warehouse, { access_mode: 'READ_ONLY' });
+  try {
+    const db = await instance.connect();
+    try {
+      const counts: ModelCount[] = [];
+      for (const m of models) if (m.materialized === 'table') counts.push({ model: `${m.layer}.${m.name}`, rows: await countRows(db, m) });
+      return counts;
+    } finally {
+      db.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+async function countRows(db: DuckDBConnection, model: ModelFile): Promise<number> {
+  const reader = await db.runAndReadAll(`SELECT count(*) AS n FROM ${model.layer}.${sqlIdent(model.name)}`);
+  return Number(reader.getRowObjectsJS()[0]!.n);
 }

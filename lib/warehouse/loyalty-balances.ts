@@ -101,5 +101,6 @@ export function loyaltyBalancesModel(): ComputedModel {
     computedIn: 'lib/warehouse/loyalty-balances.ts',
     dependsOn: ['core.loyalty_transactions'],
     compute: buildLoyaltyBalances,
+    readsBuildTime: true,
   };
 }

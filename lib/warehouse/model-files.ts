@@ -22,6 +22,8 @@ export interface ComputedModel {
   dependsOn: string[];
   /** Creates the table `layer.name`. */
   compute: (db: DuckDBConnection) => Promise<void>;
+  /** Whether it computes as of the build's time (`config.settings.built_at`). */
+  readsBuildTime?: boolean;
 }
 
 /** One model: a SELECT in `models/<layer>/<name>.sql`, or a computed table, with its grain and tests in header comments. */
@@ -35,6 +37,10 @@ export interface ModelFile {
   materialized: 'view' | 'table';
   /** Models this one reads, found from `layer.name` references in its SQL (a computed model's from its code). */
   dependsOn: string[];
+  /** The raw tables it reads (`raw.<source>__<stream>` or `raw_latest.…`), as `<source>__<stream>`. */
+  rawInputs: string[];
+  /** Whether it computes as of the build's time (`built_at` of `config.settings`): a later build computes it again. */
+  readsBuildTime: boolean;
   /** Columns (or comma-joined column sets) that must be unique, from `-- unique:` lines. */
   unique: string[];
   /** Columns that must never be NULL, from `-- not_null:` lines. */
@@ -58,6 +64,9 @@ export interface ModelBatch {
   bytesPerRow: number;
 }
 
+/** A reference to a raw table or its newest-version view: `raw.<source>__<stream>` or `raw_latest.…`. */
+const RAW_REF = /\braw(?:_latest)?\.([a-z0-9]+(?:_[a-z0-9]+)*__[a-z0-9_]+)/g;
+
 const REF = new RegExp(`\\b(${LAYERS.join('|')})\\.([a-z_][a-z0-9_]*)\\b`, 'g');
 
 function headerValues(sql: string, key: string): string[] {
@@ -72,7 +81,13 @@ function headerValues(sql: string, key: string): string[] {
 const keyOf = (m: { layer: string; name: string }) => `${m.layer}.${m.name}`;
 
 /** The parts of a computed model that its file declares, checked against the computation it names. */
-function bindComputed(file: string, key: string, sql: string, computedIn: string, computed: readonly ComputedModel[]): Pick<ModelFile, 'sql' | 'dependsOn' | 'computedIn' | 'compute'> {
+function bindComputed(
+  file: string,
+  key: string,
+  sql: string,
+  computedIn: string,
+  computed: readonly ComputedModel[],
+): Pick<ModelFile, 'sql' | 'dependsOn' | 'rawInputs' | 'readsBuildTime' | 'computedIn' | 'compute'> {
   const model = computed.find((c) => keyOf(c) === key);
   if (!model) {
     const known = computed.map(keyOf).join(', ') || 'none';
@@ -88,7 +103,7 @@ function bindComputed(file: string, key: string, sql: string, computedIn: string
   if (body !== undefined) {
     throw new ConfigError(`${file}: a computed model's file holds only header comments (its body is ${computedIn}), but has "${body.trim()}"`, file);
   }
-  return { sql: '', dependsOn: model.dependsOn, computedIn, compute: model.compute };
+  return { sql: '', dependsOn: model.dependsOn, rawInputs: [], readsBuildTime: model.readsBuildTime ?? false, computedIn, compute: model.compute };
 }
 
 function readModel(file: string, layer: Layer, name: string, computed: readonly ComputedModel[]): ModelFile {
@@ -111,7 +126,9 @@ function readModel(file: string, layer: Layer, name: string, computed: readonly 
   const dependsOn = [...new Set([...body.matchAll(REF)].map((m) => `${m[1]}.${m[2]}`))].filter((d) => d !== `${layer}.${name}`);
   const materialized = asked ?? (VIEW_LAYERS.includes(layer) ? 'view' : 'table');
   const batch = readBatch(file, sql, materialized, dependsOn);
-  return { layer, name, file, sql, grain, materialized, dependsOn, ...tests, ...(batch ? { batch } : {}) };
+  const rawInputs = [...new Set([...body.matchAll(RAW_REF)].map((m) => m[1]!))];
+  const readsBuildTime = /\bbuilt_at\b/.test(body.replace(/^\s*--.*$/gm, ''));
+  return { layer, name, file, sql, grain, materialized, dependsOn, rawInputs, readsBuildTime, ...tests, ...(batch ? { batch } : {}) };
 }
 
 const BATCH_LINE = /^([a-z_][a-z0-9_]*) of ([a-z_]+\.[a-z_][a-z0-9_]*), (\d+) bytes a row$/;

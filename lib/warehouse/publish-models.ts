@@ -30,6 +30,13 @@ export interface PublishOptions {
   beforeCommit?: () => Promise<void>;
   /** How long the files of replaced models stay for readers still on an older snapshot (default an hour). */
   keepReplacedMs?: number;
+  /**
+   * The tables (`schema.name`) a build made anew; the lake keeps its copy of the others. Every table
+   * when absent. Views are created again in any case: they are only their SQL.
+   */
+  only?: ReadonlySet<string>;
+  /** The lake snapshot the build read: later ones are kept, for the next build to read what landed after it. */
+  readSnapshot?: bigint;
 }
 
 /** A reader that began on the previous build's snapshot has this long to finish before its files go. */
@@ -37,6 +44,8 @@ const KEEP_REPLACED_MS = 60 * 60 * 1000;
 
 export interface PublishResult {
   tables: number;
+  /** Of them, the tables copied into the lake this time (the others were kept). */
+  copied: number;
   views: number;
   /** Models of the previous build that this one no longer has. */
   dropped: number;
@@ -141,13 +150,17 @@ export async function publishAttached(
   const built = (m: BuiltModel) => `${sqlIdent(catalog)}.${sqlIdent(m.schema)}.${sqlIdent(m.name)}`;
   const publishId = randomUUID();
   const tables = models.filter((m) => m.kind === 'table');
+  const inSession = opts.inSession ?? ((work) => work(db));
+  // A table the build did not make anew stays as the lake has it, unless the lake lacks it.
+  const inLake = opts.only ? await inSession(lakeRelationsByKey) : new Map<string, 'table' | 'view'>();
+  const replaced = (m: BuiltModel) => m.kind === 'view' || !opts.only || opts.only.has(key(m)) || inLake.get(key(m)) !== 'table';
   // Parquet keeps no 128-bit integer (DuckDB writes a DOUBLE), so a table with one is copied inside the transaction.
   const wide = new Set(
     (await db.runAndReadAll(`SELECT DISTINCT schema_name || '.' || table_name AS model FROM duckdb_columns() WHERE database_name = ${sqlString(catalog)} AND data_type LIKE '%HUGEINT%'`))
       .getRowObjectsJS()
       .map((r) => String(r.model)),
   );
-  const filed = tables.filter((m) => !wide.has(key(m)));
+  const filed = tables.filter((m) => replaced(m) && !wide.has(key(m)));
   // A model's rows have no order to keep, and writing them in any order is a quarter cheaper.
   await db.run('SET SESSION preserve_insertion_order = false');
   for (const m of filed) {
@@ -158,7 +171,7 @@ export async function publishAttached(
   }
   const files = filed.map((m) => dataFile(dataPath, m, publishId));
   let transactionStartMs = 0;
-  const inSession = opts.inSession ?? ((work) => work(db));
+  let copied = 0;
   const dropped = await inSession((db) => inLakeTransaction(db, async () => {
     transactionStartMs = Date.now();
     await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.cdp`);
@@ -167,17 +180,21 @@ export async function publishAttached(
     const existing = await lakeRelationsByKey(db);
     // What this build replaces, and what the previous build published that this one no longer has.
     const gone = previous.filter((p) => !names.has(key(p)));
-    for (const m of [...models, ...gone]) {
+    // A kept table that another writer dropped since it was looked for is copied after all.
+    const kept = models.filter((m) => !replaced(m) && existing.get(key(m)) === 'table');
+    const replacing = models.filter((m) => !kept.includes(m));
+    copied = replacing.filter((m) => m.kind === 'table').length;
+    for (const m of [...replacing, ...gone]) {
       const kind = existing.get(key(m));
       if (kind) await db.run(`DROP ${kind === 'table' ? 'TABLE' : 'VIEW'} ${qualified(m)}`);
     }
     for (const schema of schemas) await db.run(`CREATE SCHEMA IF NOT EXISTS ${LAKE}.${sqlIdent(schema)}`);
-    for (const m of models) {
+    for (const m of replacing) {
       if (m.kind === 'view') {
         await db.run(`CREATE VIEW ${qualified(m)} AS ${m.sql}`);
         continue;
       }
-      if (wide.has(key(m))) {
+      if (wide.has(key(m)) || !filed.includes(m)) {
         await db.run(`CREATE TABLE ${qualified(m)} AS SELECT * FROM ${built(m)}`);
         continue;
       }
@@ -186,8 +203,8 @@ export async function publishAttached(
       await db.run(`CALL ducklake_add_data_files(${sqlString(LAKE)}, ${sqlString(m.name)}, ${sqlString(files[filed.indexOf(m)]!)}, schema => ${sqlString(m.schema)})`);
     }
     // A schema the previous build published and this one has no model in goes, unless something else lives there.
-    const replaced = new Set([...models, ...gone].map(key));
-    const left = [...existing.keys()].filter((k) => !replaced.has(k));
+    const published = new Set([...models, ...gone].map(key));
+    const left = [...existing.keys()].filter((k) => !published.has(k));
     for (const schema of new Set(gone.map((g) => g.schema))) {
       if (schemas.includes(schema) || left.some((k) => k.startsWith(`${schema}.`))) continue;
       await db.run(`DROP SCHEMA IF EXISTS ${LAKE}.${sqlIdent(schema)}`);
@@ -205,7 +222,7 @@ export async function publishAttached(
     throw err;
   });
   const endMs = Date.now();
-  return { tables: tables.length, views: models.length - tables.length, dropped, durationMs: endMs - startedMs, transactionMs: endMs - transactionStartMs };
+  return { tables: tables.length, copied, views: models.length - tables.length, dropped, durationMs: endMs - startedMs, transactionMs: endMs - transactionStartMs };
 }
 
 /**
@@ -227,7 +244,7 @@ export async function publishModels(config: Config, builtFile: string, opts: Pub
     } finally {
       await db.run(`DETACH ${catalog}`);
     }
-    await withLake(lake, (session) => deleteReplacedFiles(session, opts.keepReplacedMs ?? KEEP_REPLACED_MS));
+    await withLake(lake, (session) => deleteReplacedFiles(session, opts.keepReplacedMs ?? KEEP_REPLACED_MS, opts.readSnapshot));
     return result;
   } finally {
     db.closeSync();
@@ -238,11 +255,12 @@ export async function publishModels(config: Config, builtFile: string, opts: Pub
  * Every build writes its tables anew, so without this the lake's data path would grow by a whole
  * warehouse a build. The snapshots before the one that was the newest `keepMs` ago are expired, and
  * then the files only they needed are deleted: a reader that began on an older snapshot had `keepMs`
- * to finish. Landed rows are never in such files, as expiring a snapshot frees only what a later one
+ * to finish; the snapshots after the one the build read stay, for the next build to read what landed
+ * since (appendRawChanges). Landed rows are never in such files, as expiring a snapshot frees only what a later one
  * replaced or deleted. Best effort: a failure (another process's maintenance at the same moment)
  * leaves the files for the next build.
  */
-async function deleteReplacedFiles(db: DuckDBConnection, keepMs: number): Promise<void> {
+async function deleteReplacedFiles(db: DuckDBConnection, keepMs: number, readSnapshot?: bigint): Promise<void> {
   // The snapshots are picked here, not by ducklake_expire_snapshots' older_than: over the embedded
   // catalog it compares times as text, and every snapshot of the same day looked older.
   const before = `now() - INTERVAL ${sqlString(`${Math.max(0, Math.round(keepMs))} milliseconds`)}`;
@@ -251,7 +269,7 @@ async function deleteReplacedFiles(db: DuckDBConnection, keepMs: number): Promis
       await db.runAndReadAll(
         `WITH snapshots AS (SELECT snapshot_id, snapshot_time FROM ducklake_snapshots(${sqlString(LAKE)}))
          SELECT list(snapshot_id ORDER BY snapshot_id) AS expired FROM snapshots
-         WHERE snapshot_id < (SELECT max(snapshot_id) FROM snapshots WHERE snapshot_time <= ${before})`,
+         WHERE snapshot_id < (SELECT max(snapshot_id) FROM snapshots WHERE snapshot_time <= ${before})${readSnapshot === undefined ? '' : ` AND snapshot_id <= ${readSnapshot}`}`,
       )
     ).getRowObjectsJS()[0];
     const expired = (row?.expired as bigint[] | null) ?? [];

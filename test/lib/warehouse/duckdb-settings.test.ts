@@ -17,7 +17,7 @@ afterEach(() => cleanups.splice(0).forEach((c) => c()));
 describe('warehouse settings', () => {
   it('default to a 2GB cap, DuckDB choosing the threads, spilling under the data folder', () => {
     const config = parseConfig('connections: []\n', '/srv/cdp/cdp.config.yaml');
-    expect(config.warehouse).toEqual({ memory_limit: '2GB' });
+    expect(config.warehouse).toEqual({ memory_limit: '2GB', as_of_max_age_minutes: 60 });
     expect(buildSettings(config)).toEqual({ memory_limit: '2GB', preserve_insertion_order: 'false', temp_directory: '/srv/cdp/data/tmp/duckdb' });
   });
 
