@@ -2,11 +2,12 @@
 // and a build after a sync that added and changed a share of the orders, each checked against the
 // figures the data written fixes (computed here without DuckDB).
 //
-//   npx tsx bench/incremental-build.bench.ts --from <dir kept by rebuild.bench.ts> [--change 0.01] [--runs 1] [--profile]
+//   npx tsx bench/incremental-build.bench.ts --from <dir kept by rebuild.bench.ts> [--change 0.01] [--runs 1] [--profile] [--lake embedded|postgres-s3]
 //
-// The account is copied once into `<from>-incremental` (its Parquet, imported into a lake of its
-// own) and kept there: the first run builds it in full, and every run after starts from the last
-// run's warehouse. Each run lands new charges (half the change) and refunds in full as many existing
+// On the embedded lake the account is copied once into `<from>-incremental` (its Parquet, imported
+// into a lake of its own) and kept there: the first run builds it in full, and every run after starts
+// from the last run's warehouse. With `--lake postgres-s3` each run imports it into a new lake on a
+// PostgreSQL and an S3 server of its own, in a temporary folder, and builds it in full first. Each run lands new charges (half the change) and refunds in full as many existing
 // ones, then builds, then materializes the segments.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import { closeLakes, inLakeTransaction, openLake } from '../lib/lake/open-lake';
 import { PROJECT_ROOT } from '../lib/paths';
 import { materializeSegments } from '../lib/segments/materialize';
 import { buildWarehouse, type BuildResult, type ModelTiming } from '../lib/warehouse/build-warehouse';
+import { exportLakeEnv, startLakeServers } from '../test/support/lake-servers';
 import { expectedStripeOrders, importSyntheticIntoLake, writeBenchConfig, type OrderFigures } from './synthetic-stripe';
 
 interface Changes {
@@ -149,22 +151,26 @@ async function main(): Promise<void> {
       'memory-limit': { type: 'string' },
       profile: { type: 'boolean', default: false },
       'no-segments': { type: 'boolean', default: false },
+      lake: { type: 'string', default: 'embedded' },
     },
   });
+  if (values.lake !== 'embedded' && values.lake !== 'postgres-s3') throw new Error(`--lake must be embedded or postgres-s3, got "${values.lake}"`);
   if (!values.from) throw new Error('--from names a folder kept by rebuild.bench.ts (--keep)');
   const from = path.resolve(values.from);
   const change = Number(values.change);
   if (!(change > 0 && change <= 0.5)) throw new Error(`--change is a share of the orders between 0 and 0.5, not "${values.change}"`);
   const { orders, customers } = JSON.parse(fs.readFileSync(path.join(from, 'bench-size.json'), 'utf8')) as { orders: number; customers: number };
-  const dir = `${from}-incremental`;
-  console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; ${orders.toLocaleString('en')} orders, ${customers.toLocaleString('en')} customers; change ${change * 100}% a run; load ${os.loadavg()[0]!.toFixed(1)}`);
-  if (!fs.existsSync(dir)) {
+  const servers = values.lake === 'postgres-s3' ? await startLakeServers() : undefined;
+  const restoreEnv = servers ? exportLakeEnv(servers.env) : undefined;
+  const dir = servers ? fs.mkdtempSync(path.join(os.tmpdir(), 'cdp-incremental-bench-')) : `${from}-incremental`;
+  console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; ${orders.toLocaleString('en')} orders, ${customers.toLocaleString('en')} customers; change ${change * 100}% a run; lake ${values.lake}; load ${os.loadavg()[0]!.toFixed(1)}`);
+  if (!fs.existsSync(path.join(dir, 'data', 'raw'))) {
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
     fs.cpSync(path.join(from, 'data', 'raw'), path.join(dir, 'data', 'raw'), { recursive: true });
-    const ms = await importSyntheticIntoLake(dir);
+    const ms = await importSyntheticIntoLake(dir, servers?.storage);
     console.log(`copied the account into ${dir} and imported it into its lake in ${seconds(ms)}`);
   }
-  const configFile = writeBenchConfig(dir, { memory_limit: values['memory-limit'] });
+  const configFile = writeBenchConfig(dir, { memory_limit: values['memory-limit'] }, servers?.storage);
   const segmentsDir = path.join(dir, 'segments');
   fs.rmSync(segmentsDir, { recursive: true, force: true });
   fs.mkdirSync(segmentsDir);
@@ -210,8 +216,13 @@ async function main(): Promise<void> {
     if (values.profile) printProfile(after);
   }
   const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  console.log(`peak RSS ${hwm ? Math.round(Number(hwm[1]) / 1024) : '?'} MB; load ${os.loadavg()[0]!.toFixed(1)}; kept ${dir}`);
+  console.log(`peak RSS ${hwm ? Math.round(Number(hwm[1]) / 1024) : '?'} MB; load ${os.loadavg()[0]!.toFixed(1)}${servers ? '' : `; kept ${dir}`}`);
   await closeLakes();
+  if (servers) {
+    restoreEnv?.();
+    await servers.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   for (const p of problems) console.error(p);
   if (problems.length > 0) process.exit(1);
 }

@@ -134,6 +134,9 @@ async function batchRanges(db: DuckDBConnection, batch: ModelBatch, memoryLimit:
   return ranges;
 }
 
+/** The lake expired the snapshots an incremental build was to read: it builds in full instead. */
+class SnapshotsExpired extends Error {}
+
 /** How a build went about it. */
 export type BuildMode = 'full' | 'incremental' | 'unchanged';
 
@@ -237,13 +240,8 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
       const rawStart = performance.now();
       if (plan.mode === 'incremental') {
         raw = await appendRawChanges(db, config, plan.previous.snapshot);
-        if (!raw) {
-          // The snapshots after the previous build's went between the plan and now.
-          db.closeSync();
-          instance.closeSync();
-          await discard();
-          return buildWarehouse(config, { ...opts, full: true, builtAt });
-        }
+        // The snapshots after the previous build's went between the plan and now.
+        if (!raw) throw new SnapshotsExpired();
       } else {
         raw = await copyRawTables(db, config, models);
       }
@@ -283,6 +281,7 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
   } catch (err) {
     instance.closeSync();
     await discard();
+    if (err instanceof SnapshotsExpired) return buildWarehouse(config, { ...opts, full: true, builtAt });
     throw err;
   }
   instance.closeSync();

@@ -273,9 +273,13 @@ async function deleteReplacedFiles(db: DuckDBConnection, keepMs: number, readSna
       )
     ).getRowObjectsJS()[0];
     const expired = (row?.expired as bigint[] | null) ?? [];
-    if (expired.length === 0) return;
-    await db.run(`CALL ducklake_expire_snapshots(${sqlString(LAKE)}, versions => [${expired.join(', ')}])`);
-    await db.run(`CALL ducklake_cleanup_old_files(${sqlString(LAKE)}, cleanup_all => true)`);
+    if (expired.length > 0) {
+      await db.run(`CALL ducklake_expire_snapshots(${sqlString(LAKE)}, versions => [${expired.join(', ')}])`);
+      await db.run(`CALL ducklake_cleanup_old_files(${sqlString(LAKE)}, cleanup_all => true)`);
+    }
+    // Files no snapshot ever named: a landing or a publish that died before its commit. An hour on,
+    // no writer still in flight can be about to commit one.
+    await db.run(`CALL ducklake_delete_orphaned_files(${sqlString(LAKE)}, older_than => ${before})`);
   } catch {
     // Left for the next build.
   }

@@ -179,6 +179,24 @@ describe('the files of replaced models', () => {
     await publishModels(config, config.layout.warehouse, { keepReplacedMs: 0 });
     expect(parquetFiles(config)).toBe(1);
   });
+
+  it('delete a file no snapshot names once it is an hour old: what a landing killed before its commit left', async () => {
+    const config = workspace();
+    const modelsDir = path.join(path.dirname(config.layout.root), 'models');
+    await buildWarehouse(config, { modelsDir: writeModels(modelsDir, MODELS.v1) });
+    // Written as DuckLake writes a landing's file, into a raw table's folder; the catalog never named them.
+    const folder = path.join(config.layout.root, 'lake', 'raw', 'stripe__charges');
+    fs.mkdirSync(folder, { recursive: true });
+    const old = path.join(folder, 'ducklake-killed-landing-old.parquet');
+    const fresh = path.join(folder, 'ducklake-killed-landing-fresh.parquet');
+    for (const f of [old, fresh]) fs.copyFileSync(path.join(config.layout.root, 'lake', 'core', 'numbers', fs.readdirSync(path.join(config.layout.root, 'lake', 'core', 'numbers'))[0]!), f);
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    fs.utimesSync(old, twoHoursAgo, twoHoursAgo);
+    await publishModels(config, config.layout.warehouse);
+    // The fresh one may belong to a landing still in flight; the models' own files stay.
+    expect([fs.existsSync(old), fs.existsSync(fresh)]).toEqual([false, true]);
+    expect(parquetFiles(config)).toBe(2);
+  });
 });
 
 describe('publishing the models into a lake on PostgreSQL and S3', () => {
