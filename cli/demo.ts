@@ -21,7 +21,7 @@ import { major, renderAttributionReport } from './render/reports';
 import { summarizeProgress } from './render/sync-progress';
 
 /** The size of the demo's world (1 = about 3,000 people). */
-const DEMO_SCALE = 0.3;
+export const DEMO_SCALE = 0.3;
 
 /**
  * The instant the demo's emulated world ends at: when its emulators first started for this data
@@ -99,6 +99,21 @@ async function compareWithEmulator(emulatorUrl: string, warehouse: string, timez
   return lines;
 }
 
+/** Connections that point at the local emulators get the emulator's key unless one is set already. */
+export function useEmulatorKeys(config: ReturnType<typeof loadConfig>): void {
+  for (const c of config.connections) {
+    if (!['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname)) continue;
+    const key = emulatorKey(c.source, c.environment);
+    if (key && c.credential_env) process.env[c.credential_env] ??= key;
+    const lwa = emulatorLwa(c.source);
+    if (lwa && c.lwa) {
+      process.env[c.lwa.client_id_env] ??= lwa.clientId;
+      process.env[c.lwa.client_secret_env] ??= lwa.clientSecret;
+      process.env[c.lwa.refresh_token_env] ??= lwa.refreshToken;
+    }
+  }
+}
+
 /**
  * The main job on the embedded default: the dev server, the source emulators and a worker, a
  * historical sync of every connection, a model build, and a summary. Reuses whatever already runs.
@@ -124,18 +139,7 @@ export async function runDemo(configFile: string): Promise<void> {
   const { anchor } = (await (await fetch(new URL('/_emulator/health', emulatorUrl))).json()) as { anchor: string };
   info(`emulators  ${emulators.reused ? 'reusing' : 'started'} ${EMULATORS.map((e) => e.source).join(', ')} on ports ${EMULATORS[0]!.defaultPort}-${EMULATORS.at(-1)!.defaultPort}; their world ends at ${anchor}`);
 
-  // Connections that point at the local emulators get the emulator's key unless one is set already.
-  for (const c of config.connections) {
-    if (!['127.0.0.1', 'localhost'].includes(new URL(c.base_url).hostname)) continue;
-    const key = emulatorKey(c.source, c.environment);
-    if (key && c.credential_env) process.env[c.credential_env] ??= key;
-    const lwa = emulatorLwa(c.source);
-    if (lwa && c.lwa) {
-      process.env[c.lwa.client_id_env] ??= lwa.clientId;
-      process.env[c.lwa.client_secret_env] ??= lwa.clientSecret;
-      process.env[c.lwa.refresh_token_env] ??= lwa.refreshToken;
-    }
-  }
+  useEmulatorKeys(config);
 
   const target = temporalTarget({}, config);
   info('worker     bundling workflows and starting');
