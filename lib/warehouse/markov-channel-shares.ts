@@ -67,9 +67,37 @@ from per_kind where is_last group by all`;
 /**
  * The conversions that have a path (not a `(no touch)` one), grouped by the distinct channels on it,
  * with how many there are and their money: what the credit weights are fitted to. The same touches
- * as touch_credits splits, so the weights give it the standard totals.
+ * as touch_credits splits, so the weights give it the standard totals. A path's distinct channels
+ * are a bit mask while they fit one: a fixed-size aggregate DuckDB can spill, where a list of each
+ * conversion's channels outgrew a 3GB limit at 10M conversions.
  */
 const PATH_GROUPS_SQL = `
+with channels as (
+    select channel, (row_number() over (order by channel) - 1)::integer as bit
+    from (select distinct channel from attribution.conversion_touches where label_key is not null)
+),
+paths as (
+    select conversion_key, bit_or((1::ubigint) << channels.bit) as mask
+    from attribution.conversion_touches
+    join channels using (channel)
+    where label_key is not null
+    group by conversion_key
+),
+grouped as (
+    select
+        conversions.environment, conversions.kind, paths.mask, count(*)::bigint as conversions,
+        sum(conversions.invoiced_minor)::double as invoiced_minor, sum(conversions.collected_minor)::double as collected_minor
+    from paths
+    join attribution.conversions as conversions using (conversion_key)
+    group by all
+)
+select
+    environment, kind, (select list(channel order by channel) from channels where (mask >> bit) & 1 = 1) as channels,
+    conversions, invoiced_minor, collected_minor
+from grouped`;
+
+/** The same groups with each path's channels as a list: for more channels than a mask has bits. */
+const PATH_GROUPS_LIST_SQL = `
 with paths as (
     select conversion_key, list_sort(list_distinct(list(channel))) as channels
     from attribution.conversion_touches
@@ -82,6 +110,9 @@ select
 from paths
 join attribution.conversions as conversions using (conversion_key)
 group by all`;
+
+/** The most channels a path's bit mask holds. */
+const MASK_BITS = 64;
 
 interface Chain {
   environment: string;
@@ -107,7 +138,10 @@ async function readChains(db: DuckDBConnection): Promise<Chain[]> {
     const count = Number(r.n);
     chain(r.environment, r.kind).transitions.push(r.end_state === null ? { from, to: String(r.to_channel), count } : { from, end: r.end_state as 'conversion' | 'null', count });
   }
-  for (const r of (await db.runAndReadAll(PATH_GROUPS_SQL)).getRowObjectsJS()) {
+  const channels = Number(
+    (await db.runAndReadAll('select count(distinct channel) as n from attribution.conversion_touches where label_key is not null')).getRowObjectsJS()[0]!.n,
+  );
+  for (const r of (await db.runAndReadAll(channels <= MASK_BITS ? PATH_GROUPS_SQL : PATH_GROUPS_LIST_SQL)).getRowObjectsJS()) {
     const c = chain(r.environment, r.kind);
     const channels = (r.channels as unknown[]).map(String);
     c.conversions.push({ channels, value: Number(r.conversions) });
