@@ -1,11 +1,10 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedConfig } from '../config';
 import { CdpError, ModelTestFailedError } from '../errors';
 import { commitFile } from '../fs-atomic';
-import { sqlIdent } from '../sql';
+import { sqlIdent, sqlString } from '../sql';
 import { createSegmentViews } from '../segments/segment-store';
 import { openLake } from '../lake/open-lake';
 import { readBuildInputs, writeBuildInputs, inputsFingerprint, type BuildInputs } from './build-inputs';
@@ -14,7 +13,7 @@ import { computedModels } from './computed-models';
 import { buildSettings, memoryLimitBytes } from './duckdb-settings';
 import { LAYERS, orderModels, readModels, type ModelBatch, type ModelFile } from './model-files';
 import { publishModels, type PublishResult } from './publish-models';
-import { appendRawChanges, copyRawTables, rawChangesSince, type RawRead } from './raw-snapshot';
+import { appendRawChanges, copyPreviousRawTables, copyRawTables, rawChangesSince, type RawRead } from './raw-snapshot';
 
 export interface ModelCount {
   model: string;
@@ -134,6 +133,9 @@ async function batchRanges(db: DuckDBConnection, batch: ModelBatch, memoryLimit:
   return ranges;
 }
 
+/** Where an incremental build reads the previous warehouse. */
+const PREVIOUS = 'previous_build';
+
 /** The lake expired the snapshots an incremental build was to read: it builds in full instead. */
 class SnapshotsExpired extends Error {}
 
@@ -176,8 +178,9 @@ async function planBuild(config: LoadedConfig, fingerprint: string, builtAt: Dat
  * A digest of a table's rows in any order: its row count and the sum of every row's hash. Equal
  * digests before and after a model is made again say its rows are the same (a 64-bit hash per row).
  */
-async function contentDigest(db: DuckDBConnection, model: ModelFile): Promise<string> {
-  const row = (await db.runAndReadAll(`SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t)), 0)::VARCHAR AS digest FROM ${model.layer}.${sqlIdent(model.name)} AS t`)).getRowObjectsJS()[0]!;
+async function contentDigest(db: DuckDBConnection, model: ModelFile, catalog?: string): Promise<string> {
+  const table = `${catalog ? `${catalog}.` : ''}${model.layer}.${sqlIdent(model.name)}`;
+  const row = (await db.runAndReadAll(`SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t)), 0)::VARCHAR AS digest FROM ${table} AS t`)).getRowObjectsJS()[0]!;
   return String(row.digest);
 }
 
@@ -187,8 +190,9 @@ async function contentDigest(db: DuckDBConnection, model: ModelFile): Promise<st
  * either the previous models or the complete new ones. A failing model or model test leaves the
  * previous file and the previous published models in place.
  *
- * A build is incremental when it can be: the previous warehouse is copied, the rows the lake's raw
- * tables got since the snapshot it read are appended to its raw copy, and only the models that read
+ * A build is incremental when it can be: the previous warehouse's tables are copied into the new
+ * file, the rows the lake's raw tables got since the snapshot it read are appended to its raw copy,
+ * and only the models that read
  * what changed (and those computing as of the build's time) are made again, and published; a model
  * made again with the same rows stops the change there. When
  * nothing landed it changes nothing. A full build copies every raw table and makes every model: the
@@ -216,8 +220,6 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
     await fs.rm(building, { force: true });
     await fs.rm(`${building}.wal`, { force: true });
   };
-  // The previous warehouse is the starting point of an incremental build (a copy-on-write clone where the file system has them).
-  if (plan.mode === 'incremental') await fs.copyFile(target, building, fsConstants.COPYFILE_FICLONE);
 
   const settings = buildSettings(config);
   // DuckDB creates only the last folder of its temp path when it first spills.
@@ -237,6 +239,10 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
       opts.onProgress?.('raw.*');
       const rawStart = performance.now();
       if (plan.mode === 'incremental') {
+        // A new file, with what the previous build made copied from it: the file keeps to the size of
+        // its rows, where dropping tables in a copy of the previous file left it growing.
+        await db.run(`ATTACH ${sqlString(target)} AS ${PREVIOUS} (READ_ONLY)`);
+        await copyPreviousRawTables(db, PREVIOUS);
         raw = await appendRawChanges(db, config, plan.previous.snapshot);
         // The snapshots after the previous build's went between the plan and now.
         if (!raw) throw new SnapshotsExpired();
@@ -259,9 +265,8 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
         if (mode === 'full' || readsChange(model)) {
           opts.onProgress?.(name);
           const modelStart = performance.now();
-          const before = mode === 'incremental' && kind === 'TABLE' && read.has(name) ? await contentDigest(db, model) : undefined;
+          const before = mode === 'incremental' && kind === 'TABLE' && read.has(name) ? await contentDigest(db, model, PREVIOUS) : undefined;
           try {
-            if (mode === 'incremental') await db.run(`DROP ${kind} IF EXISTS ${model.layer}.${sqlIdent(model.name)}`);
             if (model.compute) await model.compute(db);
             else await createModel(db, model, memoryLimitBytes(config.warehouse.memory_limit));
           } catch (err) {
@@ -275,11 +280,15 @@ export async function buildWarehouse(config: LoadedConfig, opts: BuildOptions): 
           opts.onModelBuilt?.({ model: name, buildMs: testStart - modelStart, testMs: performance.now() - testStart, rows: rowCount });
           if (rowCount !== null) counts.push({ model: name, rows: rowCount });
         } else if (kind === 'TABLE') {
+          // Its rows as the previous build made them.
+          await db.run(`CREATE TABLE ${model.layer}.${sqlIdent(model.name)} AS SELECT * FROM ${PREVIOUS}.${model.layer}.${sqlIdent(model.name)}`);
           counts.push({ model: name, rows: await countRows(db, model) });
+        } else {
+          await createModel(db, model, memoryLimitBytes(config.warehouse.memory_limit));
         }
       }
-      // An incremental build's copy has them already.
-      if (mode === 'full') await createSegmentViews(db, config.layout);
+      if (mode === 'incremental') await db.run(`DETACH ${PREVIOUS}`);
+      await createSegmentViews(db, config.layout);
       await writeBuildInputs(db, { lakeId: (await openLake(config.storage, config.layout)).id, snapshot: raw.snapshot, fingerprint, builtAt });
       await db.run('CHECKPOINT');
     } finally {

@@ -85,6 +85,25 @@ export async function copyRawTables(db: DuckDBConnection, config: Pick<LoadedCon
 }
 
 /**
+ * Copies the raw tables of a previous build's warehouse attached as `catalog` into `raw.*`, each
+ * with its `raw_latest` view; returns the rows copied. appendRawChanges then brings them up to date.
+ */
+export async function copyPreviousRawTables(db: DuckDBConnection, catalog: string): Promise<number> {
+  await db.run('CREATE SCHEMA raw');
+  await db.run('CREATE SCHEMA raw_latest');
+  const tables = (await db.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = ${sqlString(catalog)} AND schema_name = 'raw' ORDER BY 1`))
+    .getRowObjectsJS()
+    .map((r) => sqlIdent(String(r.table_name)));
+  let rows = 0;
+  for (const table of tables) {
+    const reader = await db.runAndReadAll(`CREATE TABLE raw.${table} AS SELECT * FROM ${sqlIdent(catalog)}.raw.${table}`);
+    rows += Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
+    await db.run(latestView(table));
+  }
+  return rows;
+}
+
+/**
  * The rows each raw table of the lake attached to `db` got after snapshot `since` up to the snapshot
  * the open transaction reads, by table (`<source>__<stream>`, only those that got any), with that
  * snapshot. Undefined when an append cannot bring a copy taken at `since` up to date: the lake no
