@@ -126,7 +126,7 @@ describe('reading Talon.One', () => {
     expect((await fetchPage(request({ stream: programs }))).records.map((r) => r.id)).toEqual([139]);
     answers.push({ status: 200, body: loyaltyProgramsAnswer });
     const other = await fetchPage(request({ stream: programs, connection: connection({ base_url: scripted.baseUrl, path_params: { applicationId: '5' } }) }));
-    expect(other).toEqual({ records: [], nextToken: null });
+    expect(other).toEqual({ records: [], texts: [], nextToken: null });
   });
 
   it('lands a balance with the program and profile it was read for', async () => {
@@ -140,7 +140,7 @@ describe('reading Talon.One', () => {
     const before = seen.length;
     answers.push({ status: 409, body: {} }, { status: 429, body: { message: 'Too many requests' } }, { status: 200, body: { hasMore: false, data: [] } });
     const page = await fetchPage(request({}));
-    expect(page).toEqual({ records: [], nextToken: null });
+    expect(page).toEqual({ records: [], texts: [], nextToken: null });
     expect(seen.length - before).toBe(3);
   }, 15_000);
 });
