@@ -21,23 +21,12 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { materializeSegments } from '../lib/segments/materialize';
 import { buildWarehouse, type BuildResult, type ModelTiming } from '../lib/warehouse/build-warehouse';
 import { exportLakeEnv, startLakeServers } from '../test/support/lake-servers';
-import { expectedStripeOrders, importSyntheticIntoLake, writeBenchConfig, type OrderFigures } from './synthetic-stripe';
+import { chargePayloadSql, expectedStripeOrders, importSyntheticIntoLake, readOrderFigures, writeBenchConfig, type OrderFigures } from './synthetic-stripe';
 
 interface Changes {
   /** Runs that changed the account so far. */
   runs: number;
 }
-
-const CHARGE_SQL = (i: string, customers: number) => `json_object(
-    'id', 'ch_' || lpad(${i}::VARCHAR, 12, '0'), 'object', 'charge', 'livemode', true,
-    'customer', 'cus_' || lpad((hash(${i}) % ${customers})::VARCHAR, 10, '0'),
-    'amount', 1000 + (${i} % 40) * 250, 'amount_captured', CASE WHEN ${i} % 20 = 0 THEN 0 ELSE 1000 + (${i} % 40) * 250 END,
-    'amount_refunded', CASE WHEN ${i} % 37 = 0 THEN 500 ELSE 0 END,
-    'currency', ['usd', 'eur', 'gbp'][1 + ${i} % 3], 'status', CASE WHEN ${i} % 20 = 0 THEN 'failed' ELSE 'succeeded' END,
-    'paid', ${i} % 20 <> 0, 'captured', ${i} % 20 <> 0, 'refunded', false,
-    'billing_details', json_object('email', NULL, 'name', 'Person'),
-    'metadata', json_object('utm_source', 'facebook', 'utm_medium', 'cpc', 'utm_campaign', 'campaign_' || (${i} % 30)),
-    'created', 1700000000 + ${i} * 3)`;
 
 /** One run's change: the new charges' numbers, and which existing ones it refunds in full (number mod `every` = `residue`, not failed). */
 function changeOf(run: number, orders: number, change: number): { from: number; to: number; every: number; residue: number } {
@@ -71,7 +60,7 @@ async function landChange(config: LoadedConfig, run: number, orders: number, cus
     inLakeTransaction(db, async () => {
       const added = await db.runAndReadAll(`INSERT INTO lake.raw.stripe__charges BY NAME
         SELECT ${envelope(0)}, p.payload->>'id' AS primary_key, p.payload->>'created' AS cursor_value, (i - ${c.from})::INTEGER AS record_index, p.payload
-        FROM range(${c.from}, ${c.to}) AS r(i), LATERAL (SELECT (${CHARGE_SQL('i', customers)})::JSON AS payload) AS p`);
+        FROM range(${c.from}, ${c.to}) AS r(i), LATERAL (SELECT (${chargePayloadSql('i', customers)})::JSON AS payload) AS p`);
       const refunded = await db.runAndReadAll(`INSERT INTO lake.raw.stripe__charges BY NAME
         SELECT ${envelope(1)}, primary_key, cursor_value, (row_number() OVER () - 1)::INTEGER AS record_index,
           json_merge_patch(payload, json_object('refunded', true, 'amount_refunded', payload->'amount'))::JSON AS payload
@@ -87,16 +76,7 @@ async function ordersFigures(warehouse: string): Promise<OrderFigures> {
   const instance = await DuckDBInstance.create(warehouse, { access_mode: 'READ_ONLY' });
   const db = await instance.connect();
   try {
-    const o = (
-      await db.runAndReadAll(`SELECT count(*) AS n, sum(total_minor) AS total, sum(refunded_minor) AS refunded, sum(net_minor) AS net,
-        count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'partially_refunded') AS partly_refunded,
-        count(*) FILTER (WHERE currency = 'EUR') AS eur, count(DISTINCT utm_campaign) AS campaigns, count(*) FILTER (WHERE customer_id IS NULL) AS no_customer
-      FROM core.orders`)
-    ).getRowObjectsJS()[0]!;
-    return {
-      count: Number(o.n), totalMinor: Number(o.total), refundedMinor: Number(o.refunded), netMinor: Number(o.net), failed: Number(o.failed),
-      partlyRefunded: Number(o.partly_refunded), eur: Number(o.eur), campaigns: Number(o.campaigns), withoutCustomer: Number(o.no_customer),
-    };
+    return await readOrderFigures(db);
   } finally {
     db.closeSync();
     instance.closeSync();

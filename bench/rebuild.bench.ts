@@ -39,7 +39,7 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { sqlString } from '../lib/sql';
 import { exportLakeEnv, startLakeServers } from '../test/support/lake-servers';
 import { processTreeCpuSeconds } from './process-memory';
-import { expectedStripeOrders, importSyntheticIntoLake, writeBenchConfig, writeSyntheticStripe, type OrderFigures } from './synthetic-stripe';
+import { expectedStripeOrders, importSyntheticIntoLake, readOrderFigures, writeBenchConfig, writeSyntheticStripe, type OrderFigures } from './synthetic-stripe';
 
 interface RunResult {
   ms: number;
@@ -103,15 +103,8 @@ async function runChild(configFile: string, modelsDir: string, withSegments: boo
   const db = await instance.connect();
   try {
     const read = async (sql: string) => (await db.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, unknown>;
-    const o = await read(`SELECT count(*) AS n, sum(total_minor) AS total, sum(refunded_minor) AS refunded, sum(net_minor) AS net,
-        count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'partially_refunded') AS partly_refunded,
-        count(*) FILTER (WHERE currency = 'EUR') AS eur, count(DISTINCT utm_campaign) AS campaigns, count(*) FILTER (WHERE customer_id IS NULL) AS no_customer
-      FROM core.orders`);
+    const orders = await readOrderFigures(db);
     const c = await read('SELECT count(*) AS n FROM core.customers');
-    const orders: OrderFigures = {
-      count: Number(o.n), totalMinor: Number(o.total), refundedMinor: Number(o.refunded), netMinor: Number(o.net), failed: Number(o.failed),
-      partlyRefunded: Number(o.partly_refunded), eur: Number(o.eur), campaigns: Number(o.campaigns), withoutCustomer: Number(o.no_customer),
-    };
     const out: RunResult = { ms: result.durationMs, cpuMs: (cpu.user + cpu.system) / 1000, ...segmentRun, peakRssMb, warehouseBytes: fs.statSync(result.warehouse).size, customers: Number(c.n), orders, timings };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {

@@ -1,7 +1,7 @@
 // Synthetic raw Stripe data for the benchmarks: Parquet files laid out and enveloped the way file
 // landing wrote them (the envelope columns and a JSON payload per record), imported into the lake's
 // raw tables as `cdp lake import-files` imports them, and a config that builds them.
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { importLakeFiles } from '../lib/lake/import-files';
@@ -50,6 +50,20 @@ export async function importSyntheticIntoLake(dir: string, storage: StorageConfi
   return Date.now() - startMs;
 }
 
+/** The payload of charge number `i` (a SQL expression) among `customers` customers: the rules of `expectedStripeOrders`. */
+export function chargePayloadSql(i: string, customers: number): string {
+  return `json_object(
+    'id', 'ch_' || lpad(${i}::VARCHAR, 12, '0'), 'object', 'charge', 'livemode', true,
+    'customer', 'cus_' || lpad((hash(${i}) % ${customers})::VARCHAR, 10, '0'),
+    'amount', 1000 + (${i} % 40) * 250, 'amount_captured', CASE WHEN ${i} % 20 = 0 THEN 0 ELSE 1000 + (${i} % 40) * 250 END,
+    'amount_refunded', CASE WHEN ${i} % 37 = 0 THEN 500 ELSE 0 END,
+    'currency', ['usd', 'eur', 'gbp'][1 + ${i} % 3], 'status', CASE WHEN ${i} % 20 = 0 THEN 'failed' ELSE 'succeeded' END,
+    'paid', ${i} % 20 <> 0, 'captured', ${i} % 20 <> 0, 'refunded', false,
+    'billing_details', json_object('email', NULL, 'name', 'Person'),
+    'metadata', json_object('utm_source', 'facebook', 'utm_medium', 'cpc', 'utm_campaign', 'campaign_' || (${i} % 30)),
+    'created', 1700000000 + ${i} * 3)`;
+}
+
 /**
  * Writes `customers` Stripe customers (`cus_<i>`, named `Person <i>`, 1 in 50 without an email) and
  * `orders` charges (every 20th failed, every 37th partly refunded, USD/EUR/GBP in turn, one every
@@ -64,16 +78,7 @@ export async function writeSyntheticStripe(dir: string, orders: number, customer
     'name', 'Person ' || i, 'phone', '+1555' || lpad((i % 10000000)::VARCHAR, 7, '0'),
     'address', json_object('city', 'City ' || (i % 500), 'country', 'US', 'postal_code', lpad((i % 99999)::VARCHAR, 5, '0')),
     'created', 1700000000 + i, 'metadata', json_object())`);
-  await writeStream(raw, 'charges', orders, `json_object(
-    'id', 'ch_' || lpad(i::VARCHAR, 12, '0'), 'object', 'charge', 'livemode', true,
-    'customer', 'cus_' || lpad((hash(i) % ${customers})::VARCHAR, 10, '0'),
-    'amount', 1000 + (i % 40) * 250, 'amount_captured', CASE WHEN i % 20 = 0 THEN 0 ELSE 1000 + (i % 40) * 250 END,
-    'amount_refunded', CASE WHEN i % 37 = 0 THEN 500 ELSE 0 END,
-    'currency', ['usd', 'eur', 'gbp'][1 + i % 3], 'status', CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'succeeded' END,
-    'paid', i % 20 <> 0, 'captured', i % 20 <> 0, 'refunded', false,
-    'billing_details', json_object('email', NULL, 'name', 'Person'),
-    'metadata', json_object('utm_source', 'facebook', 'utm_medium', 'cpc', 'utm_campaign', 'campaign_' || (i % 30)),
-    'created', 1700000000 + i * 3)`);
+  await writeStream(raw, 'charges', orders, chargePayloadSql('i', customers));
   await importSyntheticIntoLake(dir, storage);
 }
 
@@ -133,4 +138,18 @@ export function writeBenchConfig(dir: string, warehouse: BenchWarehouseSettings 
     '',
   ].join('\n'));
   return configFile;
+}
+
+/** The figures of `core.orders` in a built warehouse, to compare with `expectedStripeOrders`. */
+export async function readOrderFigures(db: DuckDBConnection): Promise<OrderFigures> {
+  const o = (
+    await db.runAndReadAll(`SELECT count(*) AS n, sum(total_minor) AS total, sum(refunded_minor) AS refunded, sum(net_minor) AS net,
+        count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'partially_refunded') AS partly_refunded,
+        count(*) FILTER (WHERE currency = 'EUR') AS eur, count(DISTINCT utm_campaign) AS campaigns, count(*) FILTER (WHERE customer_id IS NULL) AS no_customer
+      FROM core.orders`)
+  ).getRowObjectsJS()[0]!;
+  return {
+    count: Number(o.n), totalMinor: Number(o.total), refundedMinor: Number(o.refunded), netMinor: Number(o.net), failed: Number(o.failed),
+    partlyRefunded: Number(o.partly_refunded), eur: Number(o.eur), campaigns: Number(o.campaigns), withoutCustomer: Number(o.no_customer),
+  };
 }
